@@ -1,0 +1,222 @@
+import Foundation
+
+/// What recipes need to know about image operations, independent of libvips so that the recipe checker
+/// and its tests can run against a fake. `VipsCatalog` answers from libvips' own introspection.
+public protocol OperationCatalog: AnyObject {
+    /// Every operation nickname that a recipe may name (not abstract, not deprecated), sorted.
+    var operationNames: [String] { get }
+    /// The arguments of one operation, or nil when there is no such operation.
+    func operation(named nickname: String) -> OperationInfo?
+    /// The saver nickname (`webpsave`, `jpegsave`, ...) libvips picks for a file name, or nil.
+    func saverNickname(forPath path: String) -> String?
+    /// Version string of the image library that matters to the pixels (e.g. "vips-8.14.1").
+    var libraryVersion: String { get }
+}
+
+/// One operation's metadata.
+public struct OperationInfo: Sendable, Hashable {
+    public var nickname: String
+    public var description: String
+    /// Arguments in libvips' priority order (the order the `vips` command line uses).
+    public var arguments: [ArgumentInfo]
+    public var isDeprecated: Bool
+
+    public init(nickname: String, description: String, arguments: [ArgumentInfo], isDeprecated: Bool = false) {
+        self.nickname = nickname
+        self.description = description
+        self.arguments = arguments
+        self.isDeprecated = isDeprecated
+    }
+
+    /// Looks an argument up by name; `no_rotate` and `no-rotate` are the same name.
+    public func argument(named name: String) -> ArgumentInfo? {
+        let canonical = ArgumentInfo.canonicalName(name)
+        return arguments.first { $0.name == canonical }
+    }
+
+    public var requiredInputs: [ArgumentInfo] { arguments.filter { $0.isInput && $0.isRequired } }
+    public var optionalInputs: [ArgumentInfo] { arguments.filter { $0.isInput && !$0.isRequired } }
+    public var outputs: [ArgumentInfo] { arguments.filter { $0.isOutput } }
+}
+
+/// One argument of an operation.
+public struct ArgumentInfo: Sendable, Hashable {
+    /// libvips' canonical name, with dashes (`no-rotate`).
+    public var name: String
+    public var description: String
+    public var type: ArgumentType
+    public var isRequired: Bool
+    public var isInput: Bool
+    public var isOutput: Bool
+    public var isDeprecated: Bool
+    /// Default value as text for display (may be empty).
+    public var defaultText: String
+
+    public init(name: String, description: String, type: ArgumentType, isRequired: Bool, isInput: Bool,
+                isOutput: Bool, isDeprecated: Bool = false, defaultText: String = "") {
+        self.name = name
+        self.description = description
+        self.type = type
+        self.isRequired = isRequired
+        self.isInput = isInput
+        self.isOutput = isOutput
+        self.isDeprecated = isDeprecated
+        self.defaultText = defaultText
+    }
+
+    /// GObject property names use dashes; recipes may write underscores.
+    public static func canonicalName(_ name: String) -> String {
+        name.replacingOccurrences(of: "_", with: "-")
+    }
+}
+
+/// The kinds of argument value a recipe can give.
+public enum ArgumentType: Sendable, Hashable, CustomStringConvertible {
+    case int(min: Int, max: Int)
+    case double(min: Double, max: Double)
+    case bool
+    case string
+    /// A GEnum, given by nick (`attention`); `typeName` is the GType name (`VipsInteresting`).
+    case enumeration(typeName: String, nicks: [String])
+    /// A GFlags, given by nicks joined with `|` or `+`.
+    case flags(typeName: String, nicks: [String])
+    case arrayDouble
+    case arrayInt
+    case image
+    case arrayImage
+    /// `VipsInterpolate`, given by nickname (`bicubic`).
+    case interpolate
+    /// Anything recipes cannot give (sources, targets, blobs...); the GType name.
+    case unsupported(typeName: String)
+
+    public var description: String {
+        switch self {
+        case let .int(min, max): return "integer (\(min) to \(max))"
+        case let .double(min, max): return "number (\(min) to \(max))"
+        case .bool: return "true or false"
+        case .string: return "string"
+        case let .enumeration(_, nicks): return "one of \(nicks.joined(separator: ", "))"
+        case let .flags(_, nicks): return "flags from \(nicks.joined(separator: ", "))"
+        case .arrayDouble: return "array of numbers"
+        case .arrayInt: return "array of integers"
+        case .image: return "image"
+        case .arrayImage: return "array of images"
+        case .interpolate: return "interpolator (nearest, bilinear, bicubic, lbb, nohalo, vsqbs)"
+        case let .unsupported(name): return "\(name) (not settable from a recipe)"
+        }
+    }
+}
+
+/// A typed argument value, ready to hand to an operation. Codable so that a job can cross a pipe.
+public enum OperationValue: Sendable, Hashable, Codable {
+    case int(Int)
+    case double(Double)
+    case bool(Bool)
+    case string(String)
+    case enumeration(String)
+    case flags(String)
+    case arrayDouble([Double])
+    case arrayInt([Int])
+    /// An image read from a file (absolute path).
+    case imageFile(String)
+    /// Several images read from files (absolute paths).
+    case imageFiles([String])
+    case interpolate(String)
+
+    /// A stable text form, used in recipe fingerprints and `show`.
+    public var canonicalText: String {
+        switch self {
+        case let .int(v): return String(v)
+        case let .double(v): return String(v)
+        case let .bool(v): return v ? "true" : "false"
+        case let .string(v): return "\"" + v.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+        case let .enumeration(v): return v
+        case let .flags(v): return v
+        case let .arrayDouble(v): return v.map { String($0) }.joined(separator: ",")
+        case let .arrayInt(v): return v.map { String($0) }.joined(separator: ",")
+        case let .imageFile(p): return "@" + p
+        case let .imageFiles(p): return p.map { "@" + $0 }.joined(separator: ",")
+        case let .interpolate(v): return v
+        }
+    }
+}
+
+/// One step with every argument resolved and typed: what a worker runs.
+public struct ResolvedStep: Sendable, Hashable, Codable {
+    public var operation: String
+    /// Arguments in a stable order (the order they were written, bare values given their names).
+    public var arguments: [ResolvedArgument]
+    public init(operation: String, arguments: [ResolvedArgument]) {
+        self.operation = operation
+        self.arguments = arguments
+    }
+}
+
+public struct ResolvedArgument: Sendable, Hashable, Codable {
+    public var name: String
+    public var value: OperationValue
+    public init(name: String, value: OperationValue) {
+        self.name = name
+        self.value = value
+    }
+}
+
+/// Everything needed to make one output file. Codable for the process pool.
+public struct ImageJob: Sendable, Hashable, Codable {
+    /// One source file (per-input rules) or all inputs in path order (aggregate rules), absolute paths.
+    public var sources: [String]
+    public var isAggregate: Bool
+    /// Loader options from a leading `load` step (`n=-1`), applied when libvips loads the source.
+    public var loadOptions: [ResolvedArgument]
+    /// Processing steps, without `load` and `save`.
+    public var steps: [ResolvedStep]
+    /// The saver nickname picked from the output's extension (`webpsave`).
+    public var saver: String
+    /// Saver options from the `save` step.
+    public var saveOptions: [ResolvedArgument]
+    /// Refuse sources over this many pixels (width × height × pages), from their header; 0 = no limit.
+    public var maxPixels: Int
+
+    public init(sources: [String], isAggregate: Bool, loadOptions: [ResolvedArgument], steps: [ResolvedStep],
+                saver: String, saveOptions: [ResolvedArgument], maxPixels: Int) {
+        self.sources = sources
+        self.isAggregate = isAggregate
+        self.loadOptions = loadOptions
+        self.steps = steps
+        self.saver = saver
+        self.saveOptions = saveOptions
+        self.maxPixels = maxPixels
+    }
+}
+
+/// What a finished job tells about the image it wrote.
+public struct ImageSummary: Sendable, Hashable, Codable {
+    public var width: Int
+    public var height: Int
+    public var bands: Int
+    public var bytes: Int
+    public init(width: Int, height: Int, bands: Int, bytes: Int) {
+        self.width = width
+        self.height = height
+        self.bands = bands
+        self.bytes = bytes
+    }
+}
+
+/// A job that failed, with the step that failed and libvips' message.
+public struct ImageJobError: Error, Sendable, Hashable, Codable, CustomStringConvertible {
+    /// The operation that failed (`jpegload`, `thumbnail`, `webpsave`), or "pixel limit".
+    public var step: String
+    /// The input file involved, when known.
+    public var input: String?
+    /// libvips' message (trimmed), or ours.
+    public var message: String
+    public init(step: String, input: String?, message: String) {
+        self.step = step
+        self.input = input
+        self.message = message
+    }
+    public var description: String {
+        "\(step): \(message)"
+    }
+}

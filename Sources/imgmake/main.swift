@@ -1,0 +1,3 @@
+import ImgmakeKit
+
+ImgmakeMain.run()
