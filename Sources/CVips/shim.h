@@ -4,6 +4,8 @@
 #include <vips/vips.h>
 
 static inline GType cvips_type_int(void) { return G_TYPE_INT; }
+static inline GType cvips_type_uint64(void) { return G_TYPE_UINT64; }
+static inline GType cvips_type_int64(void) { return G_TYPE_INT64; }
 static inline GType cvips_type_double(void) { return G_TYPE_DOUBLE; }
 static inline GType cvips_type_boolean(void) { return G_TYPE_BOOLEAN; }
 static inline GType cvips_type_string(void) { return G_TYPE_STRING; }
@@ -15,6 +17,7 @@ static inline GType cvips_type_array_int(void) { return VIPS_TYPE_ARRAY_INT; }
 static inline GType cvips_type_array_image(void) { return VIPS_TYPE_ARRAY_IMAGE; }
 static inline GType cvips_type_interpolate(void) { return VIPS_TYPE_INTERPOLATE; }
 static inline GType cvips_type_operation(void) { return VIPS_TYPE_OPERATION; }
+static inline GType cvips_type_foreign_load(void) { return VIPS_TYPE_FOREIGN_LOAD; }
 
 static inline int cvips_init(const char *argv0) { return VIPS_INIT(argv0); }
 static inline VipsImage *cvips_image(gpointer p) { return VIPS_IMAGE(p); }
@@ -24,5 +27,109 @@ static inline GType cvips_value_type(const GValue *v) { return G_VALUE_TYPE(v); 
 static inline GType cvips_param_value_type(GParamSpec *p) { return G_PARAM_SPEC_VALUE_TYPE(p); }
 static inline gboolean cvips_type_is_a(GType t, GType of) { return g_type_is_a(t, of); }
 static inline GType cvips_type_fundamental(GType t) { return G_TYPE_FUNDAMENTAL(t); }
+static inline gboolean cvips_type_is_abstract(GType t) { return G_TYPE_IS_ABSTRACT(t); }
+static inline GType cvips_object_type(gpointer p) { return G_OBJECT_TYPE(p); }
+
+/* The property spec of an object's property, or NULL; unlike vips_object_get_argument() it never touches the
+ * (global) libvips error buffer. */
+static inline GParamSpec *cvips_find_property(gpointer object, const char *name) {
+	return g_object_class_find_property(G_OBJECT_GET_CLASS(object), name);
+}
+
+/* Class-level facts about an operation type, without making an instance. */
+static inline VipsOperationFlags cvips_operation_class_flags(GType t) {
+	VipsOperationClass *klass = g_type_class_ref(t);
+	VipsOperationFlags flags = klass->flags;
+	g_type_class_unref(klass);
+	return flags;
+}
+static inline gboolean cvips_object_class_deprecated(GType t) {
+	VipsObjectClass *klass = g_type_class_ref(t);
+	gboolean deprecated = klass->deprecated;
+	g_type_class_unref(klass);
+	return deprecated;
+}
+
+/* Ranges of numeric property specs; return FALSE when the spec is of another kind. */
+static inline gboolean cvips_param_int_range(GParamSpec *p, gint64 *min, gint64 *max) {
+	if (G_IS_PARAM_SPEC_INT(p)) {
+		*min = G_PARAM_SPEC_INT(p)->minimum;
+		*max = G_PARAM_SPEC_INT(p)->maximum;
+		return TRUE;
+	}
+	if (G_IS_PARAM_SPEC_INT64(p)) {
+		*min = G_PARAM_SPEC_INT64(p)->minimum;
+		*max = G_PARAM_SPEC_INT64(p)->maximum;
+		return TRUE;
+	}
+	if (G_IS_PARAM_SPEC_UINT64(p)) {
+		guint64 top = G_PARAM_SPEC_UINT64(p)->maximum;
+		*min = (gint64) G_PARAM_SPEC_UINT64(p)->minimum;
+		*max = top > G_MAXINT64 ? G_MAXINT64 : (gint64) top;
+		return TRUE;
+	}
+	return FALSE;
+}
+static inline gboolean cvips_param_double_range(GParamSpec *p, double *min, double *max) {
+	if (!G_IS_PARAM_SPEC_DOUBLE(p))
+		return FALSE;
+	*min = G_PARAM_SPEC_DOUBLE(p)->minimum;
+	*max = G_PARAM_SPEC_DOUBLE(p)->maximum;
+	return TRUE;
+}
+
+/* The members of a GEnum or GFlags type, by index. */
+static inline guint cvips_enum_count(GType t) {
+	GEnumClass *klass = g_type_class_ref(t);
+	guint n = klass->n_values;
+	g_type_class_unref(klass);
+	return n;
+}
+static inline const char *cvips_enum_nick_at(GType t, guint i) {
+	GEnumClass *klass = g_type_class_ref(t);
+	const char *nick = i < klass->n_values ? klass->values[i].value_nick : NULL;
+	g_type_class_unref(klass);
+	return nick;
+}
+static inline guint cvips_flags_count(GType t) {
+	GFlagsClass *klass = g_type_class_ref(t);
+	guint n = klass->n_values;
+	g_type_class_unref(klass);
+	return n;
+}
+static inline const char *cvips_flags_nick_at(GType t, guint i) {
+	GFlagsClass *klass = g_type_class_ref(t);
+	const char *nick = i < klass->n_values ? klass->values[i].value_nick : NULL;
+	g_type_class_unref(klass);
+	return nick;
+}
+static inline guint cvips_flags_value_at(GType t, guint i) {
+	GFlagsClass *klass = g_type_class_ref(t);
+	guint value = i < klass->n_values ? klass->values[i].value : 0;
+	g_type_class_unref(klass);
+	return value;
+}
+
+/* Parse one member by nick (or full name) without touching the libvips error buffer; FALSE when unknown. */
+static inline gboolean cvips_enum_from_nick(GType t, const char *nick, gint *value) {
+	GEnumClass *klass = g_type_class_ref(t);
+	GEnumValue *v = g_enum_get_value_by_nick(klass, nick);
+	if (!v)
+		v = g_enum_get_value_by_name(klass, nick);
+	if (v)
+		*value = v->value;
+	g_type_class_unref(klass);
+	return v != NULL;
+}
+static inline gboolean cvips_flags_from_nick(GType t, const char *nick, guint *value) {
+	GFlagsClass *klass = g_type_class_ref(t);
+	GFlagsValue *v = g_flags_get_value_by_nick(klass, nick);
+	if (!v)
+		v = g_flags_get_value_by_name(klass, nick);
+	if (v)
+		*value = v->value;
+	g_type_class_unref(klass);
+	return v != NULL;
+}
 
 #endif

@@ -13,6 +13,11 @@ public struct SourceLocation: Hashable, Sendable, CustomStringConvertible {
     }
 
     public var description: String { "\(file):\(line):\(column)" }
+
+    /// The same place moved `columns` characters to the right (e.g. to a placeholder inside a value).
+    public func advanced(by columns: Int) -> SourceLocation {
+        SourceLocation(file: file, line: line, column: column + columns)
+    }
 }
 
 /// A value together with where it was written.

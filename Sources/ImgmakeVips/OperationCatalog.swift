@@ -11,6 +11,14 @@ public protocol OperationCatalog: AnyObject {
     func saverNickname(forPath path: String) -> String?
     /// Version string of the image library that matters to the pixels (e.g. "vips-8.14.1").
     var libraryVersion: String { get }
+    /// Saver options that libvips infers from a file name's extension, which a temporary file name loses:
+    /// `compression=av1` for `.avif` (`heifsave` otherwise writes HEVC), `format=pgm` for `.pgm`. Jobs
+    /// add them to their save options (before the recipe's own, which win). Empty for most formats.
+    func saveOptions(impliedByPath path: String) -> [ResolvedArgument]
+}
+
+extension OperationCatalog {
+    public func saveOptions(impliedByPath path: String) -> [ResolvedArgument] { [] }
 }
 
 /// One operation's metadata.

@@ -1,0 +1,34 @@
+/// Counts and timing of one build, and the closing line the user reads.
+public struct BuildSummary: Sendable {
+    public var built = 0
+    public var failed = 0
+    public var upToDate = 0
+    public var skipped = 0
+    public var interrupted = false
+    public var dryRun = false
+    public var seconds = 0.0
+
+    public init() {}
+
+    /// `340 built, 2 failed, 1200 up to date in 12.3 s (27.6 images/s)`.
+    public var line: String {
+        if dryRun {
+            return "\(built) to build, \(upToDate) up to date (dry run: nothing was built)"
+        }
+        var parts = ["\(built) built", "\(failed) failed"]
+        if skipped > 0 { parts.append("\(skipped) skipped") }
+        parts.append("\(upToDate) up to date")
+        var text = parts.joined(separator: ", ") + " in " + String(format1(seconds)) + " s"
+        if built > 0 && seconds > 0 { text += " (\(format1(Double(built) / seconds)) images/s)" }
+        if interrupted { text += ": interrupted" } else if built == 0 && failed == 0 && skipped == 0 { text += ": everything is up to date" }
+        return text
+    }
+
+    /// The process exit code (SPEC §3): 130 interrupted, 1 a job failed, else 0.
+    public var exitCode: Int32 { interrupted ? 130 : (failed > 0 || skipped > 0 ? 1 : 0) }
+
+    private func format1(_ value: Double) -> String {
+        let rounded = (value * 10).rounded() / 10
+        return rounded == rounded.rounded() && rounded >= 100 ? String(Int(rounded)) : String(rounded)
+    }
+}

@@ -1,0 +1,164 @@
+import Foundation
+import ImgmakeVips
+
+/// The outcome of one output in a build, for the summary and the report.
+public struct OutputResult: Sendable {
+    public enum Status: String, Sendable { case built, failed, upToDate = "up-to-date", skipped }
+    public var edge: Int
+    public var status: Status
+    public var reason: String
+    public var seconds: Double = 0
+    public var summary: ImageSummary?
+    public var error: String?
+}
+
+/// Runs a build: decides what is stale, hands ready jobs to a pool in dependency order, records every
+/// finished output in the state, and reports. The one place that schedules and writes state, whichever pool runs.
+public final class Builder {
+    public struct Options {
+        public var jobs = ProcessInfo.processInfo.activeProcessorCount
+        public var keepGoing = false
+        public var dryRun = false
+        public var explain = false
+        public var alwaysMake = false
+        public init() {}
+    }
+
+    private let session: Session
+    private var graph: BuildGraph { session.graph }
+    private var state: BuildState { session.state }
+    private let reporter: ProgressReporter
+    private let options: Options
+    private let makeExecutor: (Int) -> JobExecutor
+    public private(set) var results: [OutputResult] = []
+
+    public init(session: Session, reporter: ProgressReporter, options: Options, makeExecutor: @escaping (Int) -> JobExecutor) {
+        self.session = session
+        self.reporter = reporter
+        self.options = options
+        self.makeExecutor = makeExecutor
+    }
+
+    /// Builds the given edges and what they depend on.
+    public func build(_ targets: [Int]) -> BuildSummary {
+        let clock = DispatchTime.now().uptimeNanoseconds
+        var summary = BuildSummary()
+        summary.dryRun = options.dryRun
+        let (order, checker) = session.staleness(of: targets, alwaysMake: options.alwaysMake)
+        warnAboutMissingState(order, checker)
+
+        let stale = order.filter { checker.isStale($0) }
+        summary.upToDate = order.count - stale.count
+        for edge in order where !checker.isStale(edge) {
+            results.append(OutputResult(edge: edge, status: .upToDate, reason: ""))
+        }
+        if options.explain || options.dryRun {
+            for edge in stale {
+                let reasons = checker.reasons[edge]!
+                let text = options.explain ? reasons.map(\.description).joined(separator: "; ") : reasons[0].description
+                reporter.info("\(options.dryRun ? "would build" : "explain:") \(graph.display(graph.edges[edge].output)): \(text)")
+            }
+        }
+        if options.dryRun || stale.isEmpty {
+            summary.built = options.dryRun ? stale.count : 0
+            summary.seconds = Double(DispatchTime.now().uptimeNanoseconds - clock) / 1e9
+            return summary
+        }
+        run(stale, checker: checker, summary: &summary)
+        do { try state.compactIfNeeded() } catch { reporter.warning("cannot compact the build log: \(error)") }
+        summary.seconds = Double(DispatchTime.now().uptimeNanoseconds - clock) / 1e9
+        return summary
+    }
+
+    private func warnAboutMissingState(_ order: [Int], _ checker: StalenessChecker) {
+        for warning in state.warnings { reporter.warning(warning) }
+        guard !state.isAvailable, order.contains(where: { checker.stamp(graph.edges[$0].output) != nil }) else { return }
+        reporter.warning("no build state in \(graph.display(state.directory))/: deciding by modification times only")
+    }
+
+    private func run(_ stale: [Int], checker: StalenessChecker, summary: inout BuildSummary) {
+        let staleSet = Set(stale)
+        var waitingOn: [Int: Int] = [:]
+        var dependents: [Int: [Int]] = [:]
+        for edge in stale {
+            let pending = Set(graph.edges[edge].dependencies.filter { staleSet.contains($0) })
+            waitingOn[edge] = pending.count
+            for dependency in pending { dependents[dependency, default: []].append(edge) }
+        }
+        var ready = stale.filter { waitingOn[$0] == 0 }
+        ready.reverse()  // popLast takes them in dependency order
+        let executor = makeExecutor(min(options.jobs, stale.count))
+        InterruptHandler.shared.arm { executor.wake() }
+        defer { InterruptHandler.shared.disarm() }
+
+        var inFlight: [Int: [InputRecord]] = [:]
+        var stopping = false
+        var skipped: Set<Int> = []
+        var finished = 0
+        let total = stale.count
+        while true {
+            if InterruptHandler.shared.isInterrupted && !stopping {
+                stopping = true
+                summary.interrupted = true
+                if !inFlight.isEmpty { reporter.info("interrupted: waiting for \(inFlight.count) running job(s) (Ctrl-C again to stop now)") }
+            }
+            while !stopping, inFlight.count < options.jobs, let edge = ready.popLast() {
+                let item = graph.edges[edge]
+                inFlight[edge] = item.inputs.map { input in
+                    checker.invalidate(input)
+                    return InputRecord(path: checker.key(input), stamp: checker.stamp(input) ?? FileStamp(mtime: 0, size: 0))
+                }
+                executor.submit(JobRequest(id: edge, output: item.output, job: item.job))
+            }
+            if inFlight.isEmpty { break }
+            guard let outcome = executor.nextOutcome() else { continue }
+            let edge = outcome.id
+            let item = graph.edges[edge]
+            let inputs = inFlight.removeValue(forKey: edge) ?? []
+            finished += 1
+            let reason = checker.reasons[edge]?.first?.description ?? ""
+            if let error = outcome.error {
+                summary.failed += 1
+                results.append(OutputResult(edge: edge, status: .failed, reason: reason, seconds: outcome.seconds,
+                                            summary: nil, error: error.description))
+                let input = error.input.map { graph.display($0) } ?? item.sources.map { graph.display($0) }.joined(separator: ", ")
+                reporter.error("\(graph.display(item.output)) (rule \(item.rule.name), from \(input)): \(error.step): \(error.message)")
+                if !options.keepGoing { stopping = true }
+                summary.skipped += skipDependents(of: edge, dependents: dependents, skipped: &skipped)
+                continue
+            }
+            checker.invalidate(item.output)
+            let stamp = checker.stamp(item.output) ?? FileStamp(mtime: 0, size: 0)
+            let record = BuildRecord(output: checker.key(item.output), outputStamp: stamp,
+                                     recipeFingerprint: RecipeFingerprint.of(item.job, root: graph.root, libraryVersion: session.catalog.libraryVersion),
+                                     inputs: inputs, builtAt: session.disk.now())
+            do { try state.record(record) } catch { reporter.warning("cannot write the build log: \(error)") }
+            summary.built += 1
+            results.append(OutputResult(edge: edge, status: .built, reason: reason, seconds: outcome.seconds,
+                                        summary: outcome.summary, error: nil))
+            reporter.progress(done: finished, total: total, rule: item.rule.name, output: graph.display(item.output),
+                              seconds: outcome.seconds)
+            for dependent in dependents[edge] ?? [] {
+                waitingOn[dependent]! -= 1
+                if waitingOn[dependent] == 0 && !skipped.contains(dependent) { ready.insert(dependent, at: 0) }
+            }
+        }
+        executor.shutdown()
+        if summary.interrupted { TemporaryFiles.shared.removeAll() }
+    }
+
+    /// Marks everything that depends on a failed output as skipped; returns how many.
+    private func skipDependents(of edge: Int, dependents: [Int: [Int]], skipped: inout Set<Int>) -> Int {
+        var count = 0
+        var stack = dependents[edge] ?? []
+        while let next = stack.popLast() {
+            guard skipped.insert(next).inserted else { continue }
+            count += 1
+            let failedInput = graph.display(graph.edges[edge].output)
+            results.append(OutputResult(edge: next, status: .skipped, reason: "its input \(failedInput) failed"))
+            reporter.error("\(graph.display(graph.edges[next].output)): skipped, its input \(failedInput) failed")
+            stack += dependents[next] ?? []
+        }
+        return count
+    }
+}

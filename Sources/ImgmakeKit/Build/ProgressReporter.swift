@@ -1,0 +1,77 @@
+import Foundation
+
+/// What the user sees during a build: on a terminal one status line redrawn in place, elsewhere one line per
+/// finished job; errors always on stderr; the closing summary.
+public final class ProgressReporter {
+    public enum Verbosity { case quiet, normal, verbose }
+
+    private let verbosity: Verbosity
+    private let isTerminal: Bool
+    private var statusShown = false
+    private let output: (String) -> Void
+    private let errorOutput: (String) -> Void
+
+    public init(verbosity: Verbosity, isTerminal: Bool = isatty(STDOUT_FILENO) != 0,
+                output: @escaping (String) -> Void = { FileHandle.standardOutput.write($0.data(using: .utf8)!) },
+                errorOutput: @escaping (String) -> Void = { FileHandle.standardError.write($0.data(using: .utf8)!) }) {
+        self.verbosity = verbosity
+        self.isTerminal = isTerminal
+        self.output = output
+        self.errorOutput = errorOutput
+    }
+
+    /// A job finished (or, on a terminal, started): `[37/120] thumbs build/thumbs/a.webp`.
+    public func progress(done: Int, total: Int, rule: String, output path: String, seconds: Double?) {
+        guard verbosity != .quiet else { return }
+        let text = "[\(done)/\(total)] \(rule) \(path)"
+        if isTerminal {
+            output("\r\u{1B}[K" + clip(text))
+            statusShown = true
+        } else {
+            output(text + (seconds.map { " (\(String(format: "%.2f", $0)) s)" } ?? "") + "\n")
+        }
+    }
+
+    /// A line of information (`--explain`, dry-run, warnings that are not errors).
+    public func info(_ text: String) {
+        guard verbosity != .quiet else { return }
+        clearStatus()
+        output(text + "\n")
+    }
+
+    /// Only with -v.
+    public func detail(_ text: String) {
+        guard verbosity == .verbose else { return }
+        clearStatus()
+        output(text + "\n")
+    }
+
+    public func warning(_ text: String) {
+        clearStatus()
+        errorOutput("imgmake: warning: \(text)\n")
+    }
+
+    public func error(_ text: String) {
+        clearStatus()
+        errorOutput("imgmake: error: \(text)\n")
+    }
+
+    public func summary(_ text: String) {
+        clearStatus()
+        guard verbosity != .quiet else { return }
+        output(text + "\n")
+    }
+
+    private func clearStatus() {
+        if statusShown {
+            output("\r\u{1B}[K")
+            statusShown = false
+        }
+    }
+
+    private func clip(_ text: String) -> String {
+        var size = winsize()
+        guard ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 10, text.count >= Int(size.ws_col) else { return text }
+        return String(text.prefix(Int(size.ws_col) - 1))
+    }
+}

@@ -1,0 +1,48 @@
+import ArgumentParser
+import Foundation
+
+/// `imgmake [OPTIONS] [TARGET...] [NAME=VALUE...]`: build what is stale.
+struct BuildCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "build",
+        abstract: "Build targets (the default command): rules, groups or output paths.")
+
+    @OptionGroup var recipe: RecipeOptions
+    @OptionGroup var build: BuildOptions
+
+    @Argument(help: ArgumentHelp("Rules, groups or outputs to build, and NAME=VALUE variable overrides.",
+                                 valueName: "TARGET|NAME=VALUE"),
+              completion: .custom(TargetCompletion.complete))
+    var words: [String] = []
+
+    func run() throws {
+        try withDirectory(recipe.directory) {
+            let (targets, overrides) = splitOverrides(words)
+            let session = try Session(options: recipe, overrides: overrides)
+            let edges = try session.edges(for: targets)
+            let reporter = ProgressReporter(verbosity: build.quiet ? .quiet : (build.verbose ? .verbose : .normal))
+            var options = Builder.Options()
+            options.jobs = build.jobs
+            options.keepGoing = build.keepGoing
+            options.dryRun = build.dryRun
+            options.explain = build.explain
+            options.alwaysMake = build.alwaysMake
+            let builder = Builder(session: session, reporter: reporter, options: options) { workers in
+                ThreadPool(workers: workers)
+            }
+            let summary = builder.build(edges)
+            reporter.summary(summary.line)
+            if summary.exitCode != 0 { throw ExitCode(summary.exitCode) }
+        }
+    }
+}
+
+/// Runs `body` in `directory` (the `-C` option).
+func withDirectory<T>(_ directory: String?, _ body: () throws -> T) throws -> T {
+    if let directory {
+        guard FileManager.default.changeCurrentDirectoryPath(directory) else {
+            throw UsageError("cannot change to directory \(directory)")
+        }
+    }
+    return try body()
+}

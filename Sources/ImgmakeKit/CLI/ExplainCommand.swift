@@ -1,0 +1,40 @@
+import ArgumentParser
+
+/// `imgmake explain OUTPUT...`: why each output is (or is not) stale.
+struct ExplainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "explain", abstract: "Say why each output is stale, or that it is up to date.")
+
+    @OptionGroup var recipe: RecipeOptions
+    @Argument(help: ArgumentHelp("Outputs (or rules and groups) to explain, and NAME=VALUE overrides.", valueName: "OUTPUT"),
+              completion: .custom(TargetCompletion.complete))
+    var words: [String] = []
+
+    func run() throws {
+        try withDirectory(recipe.directory) {
+            let (targets, overrides) = splitOverrides(words)
+            guard !targets.isEmpty else { throw UsageError("explain needs at least one output (or rule)") }
+            let session = try Session(options: recipe, overrides: overrides)
+            print(try Explanation.text(session, targets: targets), terminator: "")
+        }
+    }
+}
+
+/// The text of `explain` (shared with the shell).
+enum Explanation {
+    static func text(_ session: Session, targets: [String]) throws -> String {
+        let edges = try session.edges(for: targets)
+        let (_, checker) = session.staleness(of: edges)
+        var text = ""
+        for edge in edges {
+            let name = session.graph.display(session.graph.edges[edge].output)
+            let reasons = checker.reasons[edge] ?? []
+            if reasons.isEmpty {
+                text += "\(name): up to date\n"
+            } else {
+                text += "\(name): stale: " + reasons.map(\.description).joined(separator: "; ") + "\n"
+            }
+        }
+        return text
+    }
+}

@@ -1,0 +1,20 @@
+import ArgumentParser
+
+/// Options that pick and shape the recipe; shared by every subcommand that reads one.
+public struct RecipeOptions: ParsableArguments {
+    @Option(name: .customShort("f", allowingJoined: true), help: ArgumentHelp("Read FILE as the recipe (default: Imgmakefile).", valueName: "FILE"),
+            completion: .file())
+    public var file: String = "Imgmakefile"
+
+    @Option(name: .customShort("C", allowingJoined: true), help: ArgumentHelp("Change to DIR before doing anything.", valueName: "DIR"),
+            completion: .directory)
+    public var directory: String?
+
+    @Option(name: .long, help: ArgumentHelp("Refuse images over N pixels, from their header (0: no limit).", valueName: "N"))
+    public var maxPixels: Int = 100_000_000
+
+    @Flag(name: .long, help: "Allow outputs outside the recipe's directory tree.")
+    public var allowOutside = false
+
+    public init() {}
+}

@@ -1,0 +1,78 @@
+import Foundation
+import ImgmakeRecipe
+import ImgmakeVips
+
+/// A recipe loaded, checked and turned into a graph, with its build state: what every command works on.
+public final class Session {
+    public let cwd: String
+    public let recipe: CheckedRecipe
+    public let graph: BuildGraph
+    public let state: BuildState
+    public let disk: DiskInterface
+    public let catalog: OperationCatalog
+
+    /// Loads `options.file` (relative to the current directory) with `overrides`.
+    /// Throws `RecipeErrors` (exit 2) for anything wrong in the recipe.
+    public init(options: RecipeOptions, overrides: [String: String], disk: DiskInterface = RealDisk(),
+                catalog: OperationCatalog? = nil, logName: String = "log",
+                cwd: String = FileManager.default.currentDirectoryPath) throws {
+        self.cwd = cwd
+        self.disk = disk
+        let path = PathName.normalize(PathName.join(cwd, options.file))
+        guard disk.stamp(path) != nil else {
+            throw RecipeErrors([RecipeError("no recipe file \(options.file) in \(cwd)", at: nil,
+                                            notes: ["write an Imgmakefile, or name one with -f FILE"])])
+        }
+        let loaded = try RecipeLoader(reader: DiskRecipeReader(disk: disk)).load(file: path, overrides: overrides, displayRelativeTo: cwd)
+        let catalog = catalog ?? VipsCatalog.shared
+        self.catalog = catalog
+        self.recipe = try RecipeChecker(catalog: catalog).check(loaded)
+        self.state = BuildState(root: loaded.rootDirectory, disk: disk, logName: logName)
+        var graphOptions = BuildGraph.Options()
+        graphOptions.maxPixels = options.maxPixels
+        graphOptions.allowOutside = options.allowOutside
+        let previous = Set(state.records.keys.map { PathName.normalize(PathName.join(loaded.rootDirectory, $0)) })
+        self.graph = try BuildGraph(recipe: recipe, disk: disk, catalog: catalog, options: graphOptions, previousOutputs: previous)
+    }
+
+    /// Edges for targets given by the user (rules, groups, output paths), or the default target.
+    public func edges(for targets: [String]) throws -> [Int] {
+        if targets.isEmpty {
+            guard let target = recipe.recipe.defaultTarget else {
+                throw UsageError("the recipe has no rules, so there is nothing to build")
+            }
+            return graph.edges(forTarget: target, cwd: cwd) ?? []
+        }
+        var result: [Int] = []
+        for target in targets {
+            guard let edges = graph.edges(forTarget: target, cwd: cwd) else {
+                let note = Suggestions.closest(to: target, in: recipe.targetNames).map { " (did you mean '\($0)'?)" } ?? ""
+                throw UsageError("no rule, group or output called '\(target)'\(note)")
+            }
+            result += edges
+        }
+        return result
+    }
+
+    /// A fresh staleness checker for this session's graph and state.
+    public func makeChecker(alwaysMake: Bool = false) -> StalenessChecker {
+        var options = StalenessChecker.Options()
+        options.alwaysMake = alwaysMake
+        options.libraryVersion = catalog.libraryVersion
+        return StalenessChecker(graph: graph, state: state, disk: disk, options: options)
+    }
+
+    /// `edges` and what they depend on (dependencies first), evaluated for staleness.
+    public func staleness(of edges: [Int], alwaysMake: Bool = false) -> (order: [Int], checker: StalenessChecker) {
+        let checker = makeChecker(alwaysMake: alwaysMake)
+        let order = graph.closure(of: edges)
+        checker.evaluate(order)
+        return (order, checker)
+    }
+}
+
+/// A mistake in how imgmake was called (exit 2).
+public struct UsageError: Error, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,76 @@
+import ImgmakeRecipe
+import ImgmakeVips
+
+/// Expands a checked rule for one output: placeholders filled in, values typed, the saver chosen from the
+/// output's extension and its options checked. Errors are recipe errors at the argument's location, and
+/// are found at load time because every output is expanded before any job runs.
+final class JobExpander {
+    private let catalog: OperationCatalog
+    private let maxPixels: Int
+    private var savers: [String: (nickname: String, info: OperationInfo)?] = [:]
+
+    init(catalog: OperationCatalog, maxPixels: Int) {
+        self.catalog = catalog
+        self.maxPixels = maxPixels
+    }
+
+    /// The job for one output, and the `@` image files it reads.
+    func job(for rule: CheckedRule, output: String, sources: [String], placeholders: [String: String]) throws
+        -> (job: ImageJob, imageInputs: [String]) {
+        var imageInputs: [String] = []
+        func resolve(_ plan: ArgumentPlan) throws -> ResolvedArgument {
+            let value: OperationValue
+            if let constant = plan.constant {
+                value = constant
+            } else {
+                let text = plan.template.expanded(placeholders) ?? plan.template.text
+                do {
+                    value = try ValueParser.parse(text, quoted: plan.quoted, as: plan.argument.type, directory: plan.directory)
+                } catch let error as ValueError {
+                    throw RecipeError("bad value for '\(plan.argument.name)': \(error.message) (after placeholders)",
+                                      at: plan.location, notes: error.suggestion.map { ["did you mean '\($0)'?"] } ?? [])
+                }
+            }
+            switch value {
+            case let .imageFile(path): imageInputs.append(path)
+            case let .imageFiles(paths): imageInputs += paths
+            default: break
+            }
+            return ResolvedArgument(name: plan.argument.name, value: value)
+        }
+
+        let loadOptions = try rule.loadArguments.map(resolve)
+        let steps = try rule.steps.map { step in
+            ResolvedStep(operation: step.operation.nickname, arguments: try step.arguments.map(resolve))
+        }
+        guard let saver = saver(for: output) else {
+            throw RecipeError("no libvips saver writes '.\(PathName.fileExtension(output))' files (output \(output))",
+                              at: rule.syntax.outputPattern.location)
+        }
+        let saveOptions = try rule.saveArguments.map { plan -> ResolvedArgument in
+            guard let info = saver.info.argument(named: plan.argument.name), info.isInput, !info.isRequired else {
+                let names = saver.info.optionalInputs.map(\.name)
+                throw RecipeError("\(saver.nickname) has no option '\(plan.argument.name)'", at: plan.location,
+                                  notes: suggestion(plan.argument.name, in: names) + ["`imgmake ops \(saver.nickname)` lists its options"])
+            }
+            var typed = plan
+            typed.argument = info
+            typed.constant = nil
+            return try resolve(typed)
+        }
+        let job = ImageJob(sources: sources, isAggregate: rule.isAggregate, loadOptions: loadOptions, steps: steps,
+                           saver: saver.nickname, saveOptions: saveOptions, maxPixels: maxPixels)
+        return (job, imageInputs)
+    }
+
+    private func saver(for output: String) -> (nickname: String, info: OperationInfo)? {
+        let ext = PathName.fileExtension(output).lowercased()
+        if let cached = savers[ext] { return cached }
+        var found: (String, OperationInfo)?
+        if let nickname = catalog.saverNickname(forPath: "x." + ext), let info = catalog.operation(named: nickname) {
+            found = (nickname, info)
+        }
+        savers[ext] = found
+        return found
+    }
+}

@@ -1,0 +1,56 @@
+import Foundation
+
+/// A file's modification time (nanoseconds since the epoch) and size: what staleness compares.
+public struct FileStamp: Hashable, Sendable, Codable {
+    public var mtime: Int64
+    public var size: Int64
+    public init(mtime: Int64, size: Int64) {
+        self.mtime = mtime
+        self.size = size
+    }
+}
+
+/// One name in a directory listing.
+public struct DirectoryEntry: Hashable, Sendable {
+    public var name: String
+    public var isDirectory: Bool
+    public init(name: String, isDirectory: Bool) {
+        self.name = name
+        self.isDirectory = isDirectory
+    }
+}
+
+/// Everything imgmake asks of the file system, so that the graph, staleness and state can be tested against
+/// `MemoryDisk` with an injected clock instead of real files and sleeps. Paths are absolute.
+public protocol DiskInterface: AnyObject {
+    /// The stamp of a regular file (following links), or nil when there is none.
+    func stamp(_ path: String) -> FileStamp?
+    /// The entries of a directory (hidden ones included), or nil when it cannot be read.
+    func list(_ directory: String) -> [DirectoryEntry]?
+    /// The path with every link resolved, or nil when it does not exist.
+    func realPath(_ path: String) -> String?
+    func isDirectory(_ path: String) -> Bool
+    func read(_ path: String) throws -> [UInt8]
+    /// Writes a whole file through a temporary name and a rename: readers see the old or the new file.
+    func writeAtomically(_ path: String, _ bytes: [UInt8]) throws
+    /// Appends bytes in one write (O_APPEND), creating the file when missing.
+    func append(_ path: String, _ bytes: [UInt8]) throws
+    func makeDirectories(_ path: String) throws
+    func remove(_ path: String) throws
+    /// Current time in nanoseconds since the epoch.
+    func now() -> Int64
+}
+
+/// A file-system error with the path and the system's message.
+public struct DiskError: Error, CustomStringConvertible, Sendable {
+    public var path: String
+    public var message: String
+    public init(_ path: String, _ message: String) {
+        self.path = path
+        self.message = message
+    }
+    public static func errno(_ path: String) -> DiskError {
+        DiskError(path, String(cString: strerror(Foundation.errno)))
+    }
+    public var description: String { "\(path): \(message)" }
+}

@@ -1,0 +1,80 @@
+import ImgmakeRecipe
+import ImgmakeVips
+
+/// The build graph: one edge per output, found by matching every rule's globs against the files on disk
+/// and against the outputs of the other rules (which makes chains), then checked for clashes and cycles.
+public final class BuildGraph {
+    public let recipe: CheckedRecipe
+    public let root: String
+    public private(set) var edges: [Edge] = []
+    /// Output path → index of the edge that makes it.
+    public private(set) var producer: [String: Int] = [:]
+    /// Edge indices of each rule, in output order.
+    public private(set) var edgesByRule: [[Int]] = []
+
+    /// Options that shape the graph.
+    public struct Options {
+        public var maxPixels = 100_000_000
+        public var allowOutside = false
+        public init() {}
+    }
+
+    /// Builds the graph. `previousOutputs` are outputs recorded in the state: those that no rule makes any
+    /// more are left out of glob matches, so a deleted photo's old thumbnail does not feed a contact sheet.
+    public init(recipe: CheckedRecipe, disk: DiskInterface, catalog: OperationCatalog, options: Options = Options(),
+                previousOutputs: Set<String> = []) throws {
+        self.recipe = recipe
+        self.root = recipe.recipe.rootDirectory
+        var builder = GraphBuilder(recipe: recipe, disk: disk, catalog: catalog, options: options, previousOutputs: previousOutputs)
+        try builder.build()
+        edges = builder.edges
+        producer = builder.producer
+        edgesByRule = builder.edgesByRule
+    }
+
+    /// Edges of a target: a rule name, a group name, or an output path (absolute or relative to `cwd`).
+    public func edges(forTarget target: String, cwd: String) -> [Int]? {
+        if let rule = recipe.rule(named: target) { return edgesByRule[rule.index] }
+        if let group = recipe.group(named: target) {
+            var result: [Int] = []
+            var seen: Set<Int> = []
+            for inner in group.targets {
+                for edge in edges(forTarget: inner.value, cwd: root) ?? [] where seen.insert(edge).inserted { result.append(edge) }
+            }
+            return result
+        }
+        let path = PathName.normalize(PathName.join(cwd, target))
+        if let edge = producer[path] { return [edge] }
+        return nil
+    }
+
+    /// The edges to consider for `targets` and everything they depend on, in dependency order.
+    public func closure(of roots: [Int]) -> [Int] {
+        var order: [Int] = []
+        var state = [UInt8](repeating: 0, count: edges.count)
+        var stack: [(Int, Int)] = []
+        for start in roots where state[start] == 0 {
+            stack.append((start, 0))
+            state[start] = 1
+            while let (edge, next) = stack.last {
+                let dependencies = edges[edge].dependencies
+                if next < dependencies.count {
+                    stack[stack.count - 1].1 += 1
+                    let dependency = dependencies[next]
+                    if state[dependency] == 0 {
+                        state[dependency] = 1
+                        stack.append((dependency, 0))
+                    }
+                } else {
+                    state[edge] = 2
+                    order.append(edge)
+                    stack.removeLast()
+                }
+            }
+        }
+        return order
+    }
+
+    /// A path shown to people: relative to the root.
+    public func display(_ path: String) -> String { PathName.display(path, from: root) }
+}

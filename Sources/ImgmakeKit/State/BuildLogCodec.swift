@@ -1,0 +1,108 @@
+/// The text form of build-log lines. One record per line, tab-separated fields, ending in a checksum of
+/// the rest of the line, so that a line torn by a crash (or garbage) is recognised and skipped:
+///
+///     r <builtAt> <output> <mtime> <size> <recipe-fp> <n> [<input> <mtime> <size> <digest>]×n <checksum>
+///     x <builtAt> <output> <checksum>            (the output was removed by `clean`)
+///
+/// Paths escape `\`, tab, newline and carriage return as `\\`, `\t`, `\n`, `\r`.
+enum BuildLogCodec {
+    static let header = "# imgmake build log v1\n"
+
+    /// One parsed line.
+    enum Entry: Equatable {
+        case record(BuildRecord)
+        case removal(output: String, at: Int64)
+    }
+
+    static func encode(_ record: BuildRecord) -> [UInt8] {
+        var fields = ["r", String(record.builtAt), escape(record.output), String(record.outputStamp.mtime),
+                      String(record.outputStamp.size), record.recipeFingerprint.hex16, String(record.inputs.count)]
+        for input in record.inputs {
+            fields += [escape(input.path), String(input.stamp.mtime), String(input.stamp.size), input.digest]
+        }
+        return seal(fields)
+    }
+
+    static func encodeRemoval(output: String, at time: Int64) -> [UInt8] {
+        seal(["x", String(time), escape(output)])
+    }
+
+    /// Decodes one line (without its newline); nil when it is damaged.
+    static func decode(_ line: ArraySlice<UInt8>) -> Entry? {
+        guard let lastTab = line.lastIndex(of: UInt8(ascii: "\t")) else { return nil }
+        let body = line[line.startIndex..<lastTab]
+        guard let sum = UInt64(String(decoding: line[(lastTab + 1)...], as: UTF8.self), radix: 16),
+              sum == FNV1a.hash(bytes: body) else { return nil }
+        let fields = body.split(separator: UInt8(ascii: "\t"), omittingEmptySubsequences: false)
+        func text(_ i: Int) -> String { String(decoding: fields[i], as: UTF8.self) }
+        func int(_ i: Int) -> Int64? { Int64(text(i)) }
+        guard fields.count >= 3, let builtAt = int(1) else { return nil }
+        let output = unescape(fields[2])
+        switch text(0) {
+        case "x":
+            return .removal(output: output, at: builtAt)
+        case "r":
+            guard fields.count >= 7, let mtime = int(3), let size = int(4),
+                  let fingerprint = UInt64(text(5), radix: 16), let count = Int(text(6)),
+                  count >= 0, fields.count == 7 + 4 * count else { return nil }
+            var inputs: [InputRecord] = []
+            inputs.reserveCapacity(count)
+            for k in 0..<count {
+                let base = 7 + 4 * k
+                guard let inMtime = int(base + 1), let inSize = int(base + 2) else { return nil }
+                inputs.append(InputRecord(path: unescape(fields[base]), stamp: FileStamp(mtime: inMtime, size: inSize),
+                                          digest: text(base + 3)))
+            }
+            return .record(BuildRecord(output: output, outputStamp: FileStamp(mtime: mtime, size: size),
+                                       recipeFingerprint: fingerprint, inputs: inputs, builtAt: builtAt))
+        default:
+            return nil
+        }
+    }
+
+    private static func seal(_ fields: [String]) -> [UInt8] {
+        var bytes = Array(fields.joined(separator: "\t").utf8)
+        let sum = FNV1a.hash(bytes: bytes)
+        bytes.append(UInt8(ascii: "\t"))
+        bytes += Array(sum.hex16.utf8)
+        bytes.append(UInt8(ascii: "\n"))
+        return bytes
+    }
+
+    static func escape(_ path: String) -> String {
+        guard path.utf8.contains(where: { $0 == 0x5C || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) else { return path }
+        var out = ""
+        for scalar in path.unicodeScalars {
+            switch scalar {
+            case "\\": out += "\\\\"
+            case "\t": out += "\\t"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+
+    static func unescape(_ bytes: ArraySlice<UInt8>) -> String {
+        guard bytes.contains(0x5C) else { return String(decoding: bytes, as: UTF8.self) }
+        var out: [UInt8] = []
+        var escaping = false
+        for byte in bytes {
+            if escaping {
+                switch byte {
+                case UInt8(ascii: "t"): out.append(0x09)
+                case UInt8(ascii: "n"): out.append(0x0A)
+                case UInt8(ascii: "r"): out.append(0x0D)
+                default: out.append(byte)
+                }
+                escaping = false
+            } else if byte == 0x5C {
+                escaping = true
+            } else {
+                out.append(byte)
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}

@@ -1,0 +1,36 @@
+/// What the build log remembers about one output: how and from what it was last built.
+public struct BuildRecord: Sendable, Equatable {
+    /// The output, relative to the root (the top recipe file's directory), so a moved or cloned tree keeps its state.
+    public var output: String
+    /// The output's stamp right after it was written.
+    public var outputStamp: FileStamp
+    /// Fingerprint of the expanded steps, saver, and the versions that matter to the pixels.
+    public var recipeFingerprint: UInt64
+    /// Every input (sources in path order, then `@` files) with its stamp when the job started.
+    public var inputs: [InputRecord]
+    /// Wall-clock time of the build (ns): the newest record wins when several logs name one output.
+    public var builtAt: Int64
+
+    public init(output: String, outputStamp: FileStamp, recipeFingerprint: UInt64, inputs: [InputRecord], builtAt: Int64) {
+        self.output = output
+        self.outputStamp = outputStamp
+        self.recipeFingerprint = recipeFingerprint
+        self.inputs = inputs
+        self.builtAt = builtAt
+    }
+}
+
+/// One input as it was when its output was built.
+public struct InputRecord: Sendable, Equatable {
+    /// Relative to the root.
+    public var path: String
+    public var stamp: FileStamp
+    /// Content digest (hex) when `--check hash` computed one, else empty.
+    public var digest: String
+
+    public init(path: String, stamp: FileStamp, digest: String = "") {
+        self.path = path
+        self.stamp = stamp
+        self.digest = digest
+    }
+}

@@ -1,0 +1,123 @@
+/// The build state in `.imgmake/` beside the top recipe file: every `log*` file there is read and merged
+/// (the newest record per output wins), and this run appends to its own log file. That is what lets CI copy
+/// the `.imgmake/` folders of several shards into one tree with no merge step: each shard wrote its own
+/// `log.shard-K-of-N`, and the next run reads them all.
+///
+/// Crash safety: a record is appended, in one `write`, only after its output was renamed into place; each
+/// line carries a checksum, so a torn last line (or garbage) is skipped with a warning and costs only the
+/// records it held. Compaction writes a new file and renames it over the old one.
+public final class BuildState {
+    public static let directoryName = ".imgmake"
+
+    public let directory: String
+    /// The newest record of every output, keyed by its root-relative path.
+    public private(set) var records: [String: BuildRecord] = [:]
+    /// True when state was found and read: records can be trusted to say "never built with this recipe".
+    /// False when `.imgmake/` is missing or unreadable: staleness then goes by modification times alone.
+    public private(set) var isAvailable = false
+    /// Problems met while loading (damaged lines, unreadable files), for the user.
+    public private(set) var warnings: [String] = []
+
+    private let disk: DiskInterface
+    private let logPath: String
+    private var linesInOwnLog = 0
+    private var otherLogs: [String] = []
+    private var logReady = false
+    private let isMainLog: Bool
+
+    /// Loads the state of the tree rooted at `root`. `logName` is this run's own log file (`log`, or
+    /// `log.shard-K-of-N` for a sharded run).
+    public init(root: String, disk: DiskInterface, logName: String = "log") {
+        self.disk = disk
+        self.directory = PathName.join(root, Self.directoryName)
+        self.logPath = PathName.join(directory, logName)
+        self.isMainLog = logName == "log"
+        load(ownLog: logName)
+    }
+
+    private func load(ownLog: String) {
+        guard disk.isDirectory(directory) else { return }
+        guard let entries = disk.list(directory) else {
+            warnings.append("cannot read \(directory): deciding by modification times only")
+            return
+        }
+        isAvailable = true
+        var removedAt: [String: Int64] = [:]
+        let logs = entries.map(\.name).filter { $0 == "log" || $0.hasPrefix("log.") && !$0.contains(".tmp") }.sorted()
+        for name in logs {
+            let path = PathName.join(directory, name)
+            let bytes: [UInt8]
+            do { bytes = try disk.read(path) } catch {
+                warnings.append("cannot read \(path): \(error); its records are ignored")
+                continue
+            }
+            var damaged = 0
+            var lines = 0
+            for line in bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: true) {
+                if line.first == UInt8(ascii: "#") { continue }
+                lines += 1
+                switch BuildLogCodec.decode(line) {
+                case let .record(record)?:
+                    if let existing = records[record.output], existing.builtAt > record.builtAt { continue }
+                    records[record.output] = record
+                case let .removal(output, at)?:
+                    removedAt[output] = max(removedAt[output] ?? at, at)
+                case nil:
+                    damaged += 1
+                }
+            }
+            if name == ownLog { linesInOwnLog = lines } else { otherLogs.append(path) }
+            if damaged > 0 {
+                warnings.append("\(path): skipped \(damaged) damaged record\(damaged == 1 ? "" : "s") (their outputs will be rebuilt)")
+            }
+        }
+        for (output, time) in removedAt where (records[output]?.builtAt ?? .min) <= time {
+            records[output] = nil
+        }
+    }
+
+    /// Remembers a finished output (appends one line to this run's log).
+    public func record(_ record: BuildRecord) throws {
+        try ensureDirectory()
+        try disk.append(logPath, BuildLogCodec.encode(record))
+        records[record.output] = record
+        linesInOwnLog += 1
+    }
+
+    /// Forgets an output that was removed.
+    public func forget(_ output: String) throws {
+        guard records[output] != nil else { return }
+        try ensureDirectory()
+        try disk.append(logPath, BuildLogCodec.encodeRemoval(output: output, at: disk.now()))
+        records[output] = nil
+        linesInOwnLog += 1
+    }
+
+    /// Rewrites this run's log with one line per live record when it has grown well past that, folding the
+    /// other logs in (they are deleted only after the new log is in place).
+    public func compactIfNeeded(force: Bool = false) throws {
+        guard isAvailable || linesInOwnLog > 0 else { return }
+        guard force || linesInOwnLog + otherLogs.count * 1000 > 2 * records.count + 1000 else { return }
+        var bytes = Array(BuildLogCodec.header.utf8)
+        for output in records.keys.sorted() { bytes += BuildLogCodec.encode(records[output]!) }
+        try ensureDirectory()
+        try disk.writeAtomically(logPath, bytes)
+        logReady = true
+        if isMainLog {
+            for path in otherLogs { try? disk.remove(path) }
+            otherLogs = []
+        }
+        linesInOwnLog = records.count
+    }
+
+    private func ensureDirectory() throws {
+        if !isAvailable {
+            try disk.makeDirectories(directory)
+            isAvailable = true
+        }
+        if !logReady {
+            if disk.stamp(logPath) == nil { try disk.append(logPath, Array(BuildLogCodec.header.utf8)) }
+            logReady = true
+        }
+    }
+}

@@ -1,0 +1,87 @@
+/// One brace-free glob compiled into segments, matched segment by segment against path bytes.
+struct GlobAlternative: Sendable {
+    /// The pattern started with `/`; it then only matches absolute paths.
+    let isAbsolute: Bool
+    /// Segments with empty and `.` parts dropped and runs of `**` collapsed.
+    let segments: [GlobSegment]
+
+    init(_ pattern: [Character]) throws(GlobError) {
+        isAbsolute = pattern.first == "/"
+        var segments: [GlobSegment] = []
+        for part in pattern.split(separator: "/") where part != ["."] {
+            if part.elementsEqual("**") {
+                if case .globstar = segments.last { continue }
+                segments.append(.globstar)
+            } else {
+                segments.append(try GlobSegment(part))
+            }
+        }
+        self.segments = segments
+    }
+
+    /// True when no segment has a wildcard.
+    var isLiteral: Bool { segments.allSatisfy { $0.literalText != nil } }
+
+    /// The leading literal segments, never including the last one (which names files).
+    var literalDirectories: [String] {
+        Array(segments.dropLast().prefix { $0.literalText != nil }.map { $0.literalText! })
+    }
+
+    /// The whole pattern as a path (meaningful when `isLiteral`).
+    var path: String {
+        (isAbsolute ? "/" : "") + segments.compactMap(\.literalText).joined(separator: "/")
+    }
+
+    func matches(_ path: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let start = firstSegment(of: path) else { return false }
+        return match(segment: 0, at: start, in: path)
+    }
+
+    func mayMatchBelow(_ directory: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let start = firstSegment(of: directory) else { return false }
+        return matchPrefix(segment: 0, at: start, in: directory)
+    }
+
+    /// Where the first path segment starts, or nil when the path is absolute and the pattern is not (or
+    /// the other way round).
+    private func firstSegment(of path: UnsafeBufferPointer<UInt8>) -> Int? {
+        let pathIsAbsolute = path.first == GlobBytes.slash
+        guard pathIsAbsolute == isAbsolute else { return nil }
+        return pathIsAbsolute ? 1 : 0
+    }
+
+    /// Whether `segments[segment...]` matches the path's segments from byte `position` to the end.
+    private func match(segment: Int, at position: Int, in path: UnsafeBufferPointer<UInt8>) -> Bool {
+        var segment = segment, position = position
+        while segment < segments.count {
+            guard position < path.count else {
+                return segments[segment...].allSatisfy { if case .globstar = $0 { true } else { false } }
+            }
+            let end = GlobBytes.segmentEnd(path, from: position)
+            if case .globstar = segments[segment] {
+                if match(segment: segment + 1, at: position, in: path) { return true }
+                if path[position] == GlobBytes.dot { return false }
+                position = end + 1
+                continue
+            }
+            guard segments[segment].matches(path, position, end) else { return false }
+            segment += 1
+            position = end + 1
+        }
+        return position >= path.count
+    }
+
+    /// Whether the directory's segments from `position` can be the start of a match for
+    /// `segments[segment...]` with at least one more path segment below the directory.
+    private func matchPrefix(segment: Int, at position: Int, in directory: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard position < directory.count else { return segment < segments.count }
+        guard segment < segments.count else { return false }
+        let end = GlobBytes.segmentEnd(directory, from: position)
+        if case .globstar = segments[segment] {
+            return matchPrefix(segment: segment + 1, at: position, in: directory)
+                || (directory[position] != GlobBytes.dot && matchPrefix(segment: segment, at: end + 1, in: directory))
+        }
+        return segments[segment].matches(directory, position, end)
+            && matchPrefix(segment: segment + 1, at: end + 1, in: directory)
+    }
+}

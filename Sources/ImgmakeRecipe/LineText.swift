@@ -1,0 +1,57 @@
+/// The text of one recipe line, each character paired with the 1-based source column it came from.
+/// Characters that a `$(NAME)` reference produced all carry the column of its `$`.
+struct LineText {
+    var characters: [Character] = []
+    var columns: [Int] = []
+    /// The column just past the end of the source line, for errors about something missing at the end.
+    var endColumn: Int
+
+    /// The characters of `source`, a slice of the line whose index 0 is column 1.
+    init(_ source: ArraySlice<Character>) {
+        characters = Array(source)
+        columns = Array(source.indices.map { $0 + 1 })
+        endColumn = source.endIndex + 1
+    }
+
+    /// An empty text to append to, for a line that ends at `endColumn`.
+    init(endColumn: Int) {
+        self.endColumn = endColumn
+    }
+
+    mutating func append(_ character: Character, column: Int) {
+        characters.append(character)
+        columns.append(column)
+    }
+
+    /// `line` without its comment: a `#` outside double quotes that starts the line or follows a blank
+    /// starts a comment (so `color=#fff` and `a#b.jpg` keep their `#`).
+    static func removingComment(_ line: [Character]) -> ArraySlice<Character> {
+        var inQuotes = false
+        var index = 0
+        while index < line.count {
+            switch line[index] {
+            case "\\" where inQuotes:
+                index += 1
+            case "\"":
+                inQuotes.toggle()
+            case "#" where !inQuotes && (index == 0 || RecipeNames.isBlank(line[index - 1])):
+                return line[..<index]
+            default:
+                break
+            }
+            index += 1
+        }
+        return line[...]
+    }
+}
+
+/// A line of a recipe file, to build `SourceLocation`s from columns.
+struct LinePosition {
+    /// The file as shown to the user.
+    var file: String
+    var line: Int
+
+    func at(_ column: Int) -> SourceLocation {
+        SourceLocation(file: file, line: line, column: column)
+    }
+}

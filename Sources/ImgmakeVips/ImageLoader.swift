@@ -1,0 +1,64 @@
+import CVips
+
+/// Reads image files with the loader libvips picks by sniffing their content, safely for a build tool:
+/// truncated files fail (`fail-on=truncated`) instead of coming out with a gray fill.
+public enum ImageLoader {
+    /// A loaded file: the image (header read, pixels decoded on demand) and the loader that read it.
+    struct Loaded {
+        var image: VipsImageHandle
+        var loader: String
+    }
+
+    /// Opens an image file. `options` are loader arguments (`n=-1`, `access=sequential`); options the
+    /// picked loader does not have are skipped, so one `load n=-1` serves a rule whose inputs mix GIFs and
+    /// JPEGs. Only the header is read here. Throws a `VipsError` ("load" when no loader knows the file).
+    public static func open(_ path: String, options: [ResolvedArgument] = []) throws -> VipsImageHandle {
+        try load(path, options: options).image
+    }
+
+    static func load(_ path: String, options: [ResolvedArgument]) throws -> Loaded {
+        let loader = try VipsCatalog.shared.loaderNickname(forFile: path)
+        var call = VipsOperationCall(loader)
+        call.set("filename", .value(.string(path)))
+        for option in supportedOptions(options, loader: loader) {
+            call.set(option.name, .value(option.value))
+        }
+        guard let image = try call.run()["out"] else {
+            throw VipsError(operation: loader, message: "gave no image")
+        }
+        return Loaded(image: image, loader: loader)
+    }
+
+    /// The loader options that `loader` has, with `fail-on=truncated` added when it has that argument
+    /// and the options do not set it.
+    static func supportedOptions(_ options: [ResolvedArgument], loader: String) -> [ResolvedArgument] {
+        guard let info = VipsCatalog.shared.operation(named: loader) else { return [] }
+        var supported = options.filter { info.argument(named: $0.name)?.isInput == true }
+        let setsFailOn = supported.contains { ArgumentInfo.canonicalName($0.name) == "fail-on" }
+        if !setsFailOn, info.argument(named: "fail-on") != nil {
+            supported.append(ResolvedArgument(name: "fail-on", value: .enumeration("truncated")))
+        }
+        return supported
+    }
+
+    /// libvips reads a trailing `[...]` of a file name as options; an empty `[]` keeps a name that itself
+    /// ends in `]` whole.
+    static func sniffablePath(_ path: String) -> String {
+        path.hasSuffix("]") ? path + "[]" : path
+    }
+
+    /// A file name with loader options in libvips' `name[k=v,...]` form, for operations such as `thumbnail`
+    /// that open the file themselves. Always has the brackets, so that a name ending in `]` stays whole.
+    static func pathWithOptions(_ path: String, _ options: [ResolvedArgument]) -> String {
+        let text = options.map { option -> String in
+            let value: String
+            switch option.value {
+            case let .arrayDouble(numbers): value = "\"" + numbers.map { String($0) }.joined(separator: " ") + "\""
+            case let .arrayInt(numbers): value = "\"" + numbers.map { String($0) }.joined(separator: " ") + "\""
+            default: value = option.value.canonicalText
+            }
+            return ArgumentInfo.canonicalName(option.name) + "=" + value
+        }
+        return path + "[" + text.joined(separator: ",") + "]"
+    }
+}

@@ -1,0 +1,198 @@
+import CVips
+import Foundation
+
+/// Runs one `ImageJob`: load, steps, save (SPEC §1 "Steps", §6). Safe to call from many threads at once;
+/// every image a job creates is released when `run` returns.
+///
+/// - The first step receives the source. When its operation has a required string input named `filename`
+///   (`thumbnail`), that is set to the source path with `job.loadOptions` in libvips' `path[k=v]` form, and
+///   `fail-on=truncated` unless the step or the load options say otherwise, so it can shrink on load.
+///   Otherwise the source is read with the loader that sniffing picks (see `ImageLoader`).
+/// - An aggregate job's sources go, in order, to the first step's first required image input when that is
+///   an array of images (any images the step names for it follow them). When the first image input takes a
+///   single image, an aggregate of one source is treated like a single source and a larger one fails: an
+///   image would otherwise be dropped without a word.
+/// - Each later step's first required image input (a single image, or the head of an array of images) is
+///   the previous step's result, which is its first required image output (or the image a `draw_*`
+///   operation modified). `@file` arguments are loaded like sources.
+/// - With `job.maxPixels > 0`, each source is refused from its header, before any decoding, when the
+///   pixels the job would decode (width × height, all loaded pages included) exceed the limit.
+/// - libvips computes pixels only when the saver asks for them, so damage inside an image (a truncated
+///   JPEG) fails in the save step: the error names the saver, with libvips' message about the data.
+public enum ImageRunner {
+    /// Runs `job` and writes its output to `path` with `job.saver` (the extension of `path` does not
+    /// matter). Throws `ImageJobError`.
+    public static func run(_ job: ImageJob, writingTo path: String) throws -> ImageSummary {
+        VipsRuntime.start()
+        let image = try pipeline(job)
+        try failure(input: soleSource(job)) {
+            var save = VipsOperationCall(job.saver)
+            save.set(try firstImageInput(of: job.saver).name, .image(image))
+            save.set("filename", .value(.string(path)))
+            for option in job.saveOptions { save.set(option.name, .value(option.value)) }
+            _ = try save.run()
+        }
+        var status = stat()
+        guard stat(path, &status) == 0 else {
+            throw ImageJobError(step: job.saver, input: soleSource(job), message: "wrote no file at \(path)")
+        }
+        return ImageSummary(width: image.width, height: image.height, bands: image.bands, bytes: Int(status.st_size))
+    }
+
+    /// The image the job's last step produces (the loaded source when there are no steps).
+    private static func pipeline(_ job: ImageJob) throws -> VipsImageHandle {
+        guard !job.sources.isEmpty else {
+            throw ImageJobError(step: "load", input: nil, message: "the job has no source")
+        }
+        var steps = job.steps[...]
+        var image: VipsImageHandle
+        let first = try steps.first.map { try info(of: $0) }
+        if job.isAggregate, let first, let input = first.firstImageInput, input.type == .arrayImage {
+            let sources = try job.sources.map { try loadSource($0, job) }
+            image = try apply(steps.removeFirst(), info: first, to: sources, input: soleSource(job))
+        } else if job.sources.count > 1 {
+            throw ImageJobError(step: first?.nickname ?? job.saver, input: nil,
+                                message: "takes one image, but this aggregate has \(job.sources.count) inputs; start with an operation that takes an array of images (arrayjoin, bandjoin, composite)")
+        } else if let first, let filename = first.argument(named: "filename"),
+                  filename.isRequired, filename.isInput, filename.type == .string {
+            image = try openingStep(steps.removeFirst(), info: first, job: job)
+        } else {
+            image = try loadSource(job.sources[0], job)
+        }
+        for step in steps {
+            image = try apply(step, info: try info(of: step), to: [image], input: soleSource(job))
+        }
+        return image
+    }
+
+    /// A first step that opens the source itself (`thumbnail`), after the pixel-limit check.
+    private static func openingStep(_ step: ResolvedStep, info: OperationInfo, job: ImageJob) throws -> VipsImageHandle {
+        let source = job.sources[0]
+        var loadOptions = job.loadOptions
+        if !loadOptions.isEmpty || job.maxPixels > 0 {
+            let loaded = try failure(input: source) {
+                try ImageLoader.load(source, options: job.loadOptions)
+            }
+            try checkPixels(loaded.image, source: source, job: job)
+            loadOptions = ImageLoader.supportedOptions(job.loadOptions, loader: loaded.loader)
+        }
+        let failOn = loadOptions.first { ArgumentInfo.canonicalName($0.name) == "fail-on" }?.value ?? .enumeration("truncated")
+        loadOptions.removeAll { ArgumentInfo.canonicalName($0.name) == "fail-on" }
+        return try failure(input: source) {
+            var call = VipsOperationCall(info.nickname)
+            call.set("filename", .value(.string(ImageLoader.pathWithOptions(source, loadOptions))))
+            if info.argument(named: "fail-on") != nil { call.set("fail-on", .value(failOn)) }
+            try setArguments(step, on: &call)
+            return try result(of: call, info: info)
+        }
+    }
+
+    /// Runs a step with `images` in its first image input (all of them for an array input, the first
+    /// otherwise).
+    private static func apply(_ step: ResolvedStep, info: OperationInfo, to images: [VipsImageHandle],
+                              input: String?) throws -> VipsImageHandle {
+        try failure(input: input) {
+            guard let target = info.firstImageInput else {
+                throw VipsError(operation: info.nickname, message: "has no image input to take the previous image")
+            }
+            var call = VipsOperationCall(info.nickname)
+            try setArguments(step, on: &call)
+            if target.type == .arrayImage {
+                let named = try step.arguments.filter { ArgumentInfo.canonicalName($0.name) == target.name }
+                    .flatMap { try loadImages(for: $0.value) }
+                call.set(target.name, .images(images + named))
+            } else {
+                call.set(target.name, .image(images[0]))
+            }
+            return try result(of: call, info: info)
+        }
+    }
+
+    /// Sets a step's own arguments, loading `@file` images.
+    private static func setArguments(_ step: ResolvedStep, on call: inout VipsOperationCall) throws {
+        for argument in step.arguments {
+            switch argument.value {
+            case .imageFile, .imageFiles:
+                call.set(argument.name, .images(try loadImages(for: argument.value)))
+            default:
+                call.set(argument.name, .value(argument.value))
+            }
+        }
+    }
+
+    /// The images an `@file` value names, loaded; other values give none.
+    private static func loadImages(for value: OperationValue) throws -> [VipsImageHandle] {
+        let paths: [String]
+        switch value {
+        case let .imageFile(path): paths = [path]
+        case let .imageFiles(list): paths = list
+        default: return []
+        }
+        return try paths.map { path in
+            try failure(input: path) { try ImageLoader.load(path, options: []).image }
+        }
+    }
+
+    private static func result(of call: VipsOperationCall, info: OperationInfo) throws -> VipsImageHandle {
+        let results = try call.run()
+        let output = info.arguments.first { $0.isOutput && $0.isRequired && $0.type == .image }?.name
+        guard let image = output.flatMap({ results[$0] }) ?? results.values.first else {
+            throw VipsError(operation: info.nickname, message: "gives no image")
+        }
+        return image
+    }
+
+    /// Loads a source (with the job's load options) and checks it against the pixel limit.
+    private static func loadSource(_ path: String, _ job: ImageJob) throws -> VipsImageHandle {
+        let loaded = try failure(input: path) { try ImageLoader.load(path, options: job.loadOptions) }
+        try checkPixels(loaded.image, source: path, job: job)
+        return loaded.image
+    }
+
+    /// Refuses an image, from its header, whose decoded size would exceed `job.maxPixels`.
+    private static func checkPixels(_ image: VipsImageHandle, source: String, job: ImageJob) throws {
+        guard job.maxPixels > 0 else { return }
+        let (width, height) = (image.width, image.height)
+        let pages = image.pageHeight > 0 ? height / image.pageHeight : 1
+        let (pixels, overflow) = width.multipliedReportingOverflow(by: height)
+        guard overflow || pixels > job.maxPixels else { return }
+        let size = pages > 1 ? "\(width)×\(image.pageHeight)×\(pages) pages" : "\(width)×\(height)"
+        throw ImageJobError(step: "pixel limit", input: source,
+                            message: "\(size) = \(overflow ? "too many" : String(pixels)) pixels, over --max-pixels \(job.maxPixels)")
+    }
+
+    private static func info(of step: ResolvedStep) throws -> OperationInfo {
+        guard let info = VipsCatalog.shared.operation(named: step.operation) else {
+            throw ImageJobError(step: step.operation, input: nil, message: "no such operation")
+        }
+        return info
+    }
+
+    private static func firstImageInput(of nickname: String) throws -> ArgumentInfo {
+        guard let input = VipsCatalog.shared.operation(named: nickname)?.firstImageInput else {
+            throw VipsError(operation: nickname, message: "is not an operation that takes an image")
+        }
+        return input
+    }
+
+    /// The input to name in errors after loading: the source of a per-input job; none for an aggregate.
+    private static func soleSource(_ job: ImageJob) -> String? {
+        job.sources.count == 1 ? job.sources[0] : nil
+    }
+
+    /// Runs `body`, turning a `VipsError` into an `ImageJobError` whose step is the operation that failed.
+    private static func failure<T>(input: String?, _ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as VipsError {
+            throw ImageJobError(step: error.operation, input: input, message: error.message)
+        }
+    }
+}
+
+extension OperationInfo {
+    /// The first required input that takes an image or an array of images, in priority order.
+    var firstImageInput: ArgumentInfo? {
+        arguments.first { $0.isInput && $0.isRequired && ($0.type == .image || $0.type == .arrayImage) }
+    }
+}

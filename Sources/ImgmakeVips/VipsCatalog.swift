@@ -1,0 +1,136 @@
+import CVips
+import Foundation
+
+/// The `OperationCatalog` answered by libvips' own introspection. Thread-safe; each operation's
+/// `OperationInfo` is built once (from a throw-away instance) and cached. Every query starts libvips.
+public final class VipsCatalog: OperationCatalog, @unchecked Sendable {
+    public static let shared = VipsCatalog()
+
+    private let lock = NSLock()
+    /// Guarded by `lock`.
+    private var cachedNames: [String]?
+    /// Guarded by `lock`; keyed by the name asked for; nil entries remember unknown names.
+    private var cachedInfos: [String: OperationInfo?] = [:]
+    /// Guarded by `lock`.
+    private var cachedSuffixes: Set<String>?
+
+    private init() {}
+
+    /// Every file suffix some saver handles (`.jpg`, `.webp`...), lower case; computed once.
+    private var saverSuffixes: Set<String> {
+        lock.lock()
+        defer { lock.unlock() }
+        if let cachedSuffixes { return cachedSuffixes }
+        VipsRuntime.start()
+        var result: Set<String> = []
+        if let suffixes = vips_foreign_get_suffixes() {
+            var index = 0
+            while let suffix = suffixes[index] {
+                result.insert(String(cString: suffix).lowercased())
+                index += 1
+            }
+            g_strfreev(suffixes)
+        }
+        cachedSuffixes = result
+        return result
+    }
+
+    public var libraryVersion: String { VipsRuntime.version }
+
+    /// Every non-abstract, non-deprecated operation nickname, sorted.
+    public var operationNames: [String] {
+        lock.lock()
+        defer { lock.unlock() }
+        if let cachedNames { return cachedNames }
+        VipsRuntime.start()
+        let names = Set(Self.operationTypes().compactMap { type -> String? in
+            guard cvips_type_is_abstract(type) == 0,
+                  cvips_object_class_deprecated(type) == 0,
+                  cvips_operation_class_flags(type).rawValue & VIPS_OPERATION_DEPRECATED.rawValue == 0,
+                  let nickname = vips_nickname_find(type) else { return nil }
+            return String(cString: nickname)
+        }).sorted()
+        cachedNames = names
+        return names
+    }
+
+    /// One operation's metadata, or nil when libvips has no (concrete) operation by that nickname.
+    public func operation(named nickname: String) -> OperationInfo? {
+        lock.lock()
+        if let cached = cachedInfos[nickname] {
+            lock.unlock()
+            return cached
+        }
+        lock.unlock()
+        let info = Self.introspect(nickname)
+        lock.lock()
+        cachedInfos[nickname] = .some(info)
+        lock.unlock()
+        return info
+    }
+
+    /// The saver nickname libvips picks from a file name's extension (`webpsave` for `a.webp`), or nil.
+    /// The file need not exist.
+    public func saverNickname(forPath path: String) -> String? {
+        let fileExtension = URL(fileURLWithPath: path).pathExtension.lowercased()
+        // An unknown extension is answered here: vips_foreign_find_save would write to the shared error buffer.
+        guard !fileExtension.isEmpty, saverSuffixes.contains("." + fileExtension) else { return nil }
+        guard let className = vips_foreign_find_save(path) else {
+            _ = VipsRuntime.lastError()
+            return nil
+        }
+        return vips_nickname_find(g_type_from_name(className)).map { String(cString: $0) }
+    }
+
+    /// See `OperationCatalog.saveOptions(impliedByPath:)`.
+    public func saveOptions(impliedByPath path: String) -> [ResolvedArgument] {
+        let fileExtension = URL(fileURLWithPath: path).pathExtension.lowercased()
+        switch saverNickname(forPath: path) {
+        case "heifsave" where fileExtension == "avif":
+            return [ResolvedArgument(name: "compression", value: .enumeration("av1"))]
+        case "ppmsave", "magicksave":
+            return fileExtension.isEmpty ? [] : [ResolvedArgument(name: "format", value: .enumeration(fileExtension))]
+        default:
+            return []
+        }
+    }
+
+    /// The loader nickname libvips picks by sniffing a file's content (so a PNG named `.jpg` gives
+    /// `pngload`); throws when the file is missing or no loader recognises it.
+    public func loaderNickname(forFile path: String) throws -> String {
+        VipsRuntime.start()
+        guard let className = vips_foreign_find_load(ImageLoader.sniffablePath(path)) else {
+            throw VipsError.fromBuffer(operation: "load")
+        }
+        return vips_nickname_find(g_type_from_name(className)).map { String(cString: $0) } ?? String(cString: className)
+    }
+
+    /// Builds the info from an instance of the operation type, without touching libvips' error buffer.
+    private static func introspect(_ nickname: String) -> OperationInfo? {
+        VipsRuntime.start()
+        let type = vips_type_find("VipsOperation", nickname)
+        guard type != 0, cvips_type_is_abstract(type) == 0, let operation = vips_operation_new(nickname) else {
+            return nil
+        }
+        defer { g_object_unref(operation) }
+        let flags = cvips_operation_class_flags(type).rawValue
+        return OperationInfo(
+            nickname: vips_nickname_find(type).map { String(cString: $0) } ?? nickname,
+            description: vips_object_get_description(cvips_object(operation)).map { String(cString: $0) } ?? "",
+            arguments: ArgumentIntrospection.arguments(of: operation),
+            isDeprecated: flags & VIPS_OPERATION_DEPRECATED.rawValue != 0 || cvips_object_class_deprecated(type) != 0)
+    }
+
+    /// Every GType below VipsOperation.
+    private static func operationTypes() -> [GType] {
+        final class Collector { var types: [GType] = [] }
+        let collector = Collector()
+        withExtendedLifetime(collector) {
+            _ = vips_type_map_all(cvips_type_operation(), { type, context in
+                Unmanaged<Collector>.fromOpaque(context!).takeUnretainedValue().types.append(type)
+                return nil
+            }, Unmanaged.passUnretained(collector).toOpaque())
+        }
+        return collector.types
+    }
+}

@@ -1,0 +1,76 @@
+import CVips
+import Foundation
+
+/// Process-wide libvips state: lazy start-up, thread knobs, the version, and the global error buffer.
+///
+/// libvips starts only when something needs it (`start()` costs about 65 ms, loading its format modules), so
+/// `imgmake --version` and a no-op build never pay for it. Every entry point of this module that touches
+/// libvips calls `start()` itself; calling it again is cheap.
+public enum VipsRuntime {
+    private static let lock = NSLock()
+    /// Guarded by `lock`.
+    private static var started = false
+    /// Guarded by `lock`; read by the GLib log handler.
+    private static var warningsVisible = false
+
+    /// Starts libvips once (thread-safe, idempotent): `VIPS_INIT`, no operation cache (a changed file must be
+    /// read afresh, and builds never repeat an operation), and libvips' own warnings hidden (see
+    /// `setWarningsVisible`). A libvips that cannot start is a broken installation: the process stops.
+    public static func start() {
+        lock.lock()
+        defer { lock.unlock() }
+        if started { return }
+        if cvips_init("imgmake") != 0 {
+            fatalError("libvips failed to start: \(lastError())")
+        }
+        vips_cache_set_max(0)
+        g_log_set_handler("VIPS", G_LOG_LEVEL_WARNING, { domain, level, message, _ in
+            if VipsRuntime.areWarningsVisible {
+                g_log_default_handler(domain, level, message, nil)
+            }
+        }, nil)
+        started = true
+    }
+
+    /// libvips prints warnings such as "error in tile 0 x 8" to stderr while a failing image is decoded; the
+    /// failure itself is reported through the job's error, so they are hidden unless made visible (`-v`).
+    public static func setWarningsVisible(_ visible: Bool) {
+        lock.lock()
+        warningsVisible = visible
+        lock.unlock()
+    }
+
+    private static var areWarningsVisible: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return warningsVisible
+    }
+
+    /// Sets the number of threads libvips uses inside one pipeline (`vips_concurrency_set`); starts libvips.
+    /// With a pool of J jobs on C cores, about C / J keeps the machine busy without oversubscribing it.
+    public static func setConcurrency(_ n: Int) {
+        start()
+        vips_concurrency_set(Int32(clamping: max(1, n)))
+    }
+
+    /// Frees libvips' per-thread state. Threads that libvips did not create (pool workers) call it when
+    /// they end; calling it on a thread that never used libvips is harmless.
+    public static func threadShutdown() {
+        vips_thread_shutdown()
+    }
+
+    /// The libvips version, such as "vips-8.14.1". Does not start libvips.
+    public static var version: String {
+        "vips-\(vips_version(0)).\(vips_version(1)).\(vips_version(2))"
+    }
+
+    /// Takes libvips' (global) error buffer: its text, trimmed, and the buffer is cleared.
+    ///
+    /// The buffer is shared by all threads: when two jobs fail at the same moment, the first to call this
+    /// gets both messages and the other none. Use the process pool where exact attribution matters.
+    public static func lastError() -> String {
+        guard let text = vips_error_buffer_copy() else { return "" }
+        defer { g_free(text) }
+        return String(cString: text).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+}

@@ -1,0 +1,110 @@
+import ImgmakeKit
+import Testing
+
+/// SPEC §2 rules 1–4, with an in-memory disk and a hand-driven clock: no sleeps.
+@Suite struct StalenessTests {
+    static let recipe = """
+        thumbs: build/thumbs/{name}.webp <- photos/*.jpg
+            thumbnail 100
+        sheet: build/sheet.jpg <- build/thumbs/*.webp
+            arrayjoin across=2
+        """
+
+    func builtTree() throws -> TestTree {
+        let tree = TestTree(recipe: Self.recipe, files: ["photos/a.jpg", "photos/b.jpg"])
+        let first = try tree.build(["thumbs", "sheet"])
+        #expect(first.built == ["build/sheet.jpg", "build/thumbs/a.webp", "build/thumbs/b.webp"])
+        return tree
+    }
+
+    @Test func secondRunBuildsNothing() throws {
+        let tree = try builtTree()
+        let again = try tree.build(["thumbs", "sheet"])
+        #expect(again.built == [])
+        #expect(again.summary.upToDate == 3)
+        #expect(again.summary.line.contains("everything is up to date"))
+    }
+
+    @Test func missingOutput() throws {
+        let tree = try builtTree()
+        try tree.disk.remove("/t/build/thumbs/a.webp")
+        #expect(try tree.reasons("build/thumbs/a.webp") == [.missing])
+        // Only that output, and what depends on it.
+        #expect(try tree.build(["thumbs", "sheet"]).built == ["build/sheet.jpg", "build/thumbs/a.webp"])
+    }
+
+    @Test func touchedInputRebuildsItsOutputsAndTheSheet() throws {
+        let tree = try builtTree()
+        tree.disk.write("/t/photos/a.jpg", "pixels of photos/a.jpg")  // same content, new mtime: a touch
+        #expect(try tree.reasons("build/thumbs/a.webp") == [.inputNewer("photos/a.jpg")])
+        #expect(try tree.reasons("build/sheet.jpg") == [.inputRebuilt("build/thumbs/a.webp")])
+        #expect(try tree.build(["sheet"]).built == ["build/sheet.jpg", "build/thumbs/a.webp"])
+    }
+
+    @Test func inputReplacedByAnOlderFile() throws {
+        let tree = try builtTree()
+        tree.disk.write("/t/photos/b.jpg", "other pixels, longer than before")
+        tree.disk.setMtime("/t/photos/b.jpg", 1)
+        #expect(try tree.reasons("build/thumbs/b.webp") == [.inputReplaced("photos/b.jpg")])
+    }
+
+    @Test func changedStepRebuildsThatRuleOnly() throws {
+        let tree = try builtTree()
+        tree.disk.write("/t/Imgmakefile", Self.recipe.replacingOccurrences(of: "thumbnail 100", with: "thumbnail 120"))
+        #expect(try tree.reasons("build/thumbs/a.webp") == [.recipeChanged])
+        #expect(try tree.build(["thumbs"]).built == ["build/thumbs/a.webp", "build/thumbs/b.webp"])
+        tree.disk.write("/t/Imgmakefile", Self.recipe.replacingOccurrences(of: "thumbnail 100", with: "thumbnail 120")
+            .replacingOccurrences(of: "across=2", with: "across=3"))
+        #expect(try tree.build(["thumbs", "sheet"]).built == ["build/sheet.jpg"])
+    }
+
+    @Test func libraryVersionIsPartOfTheRecipe() throws {
+        let tree = try builtTree()
+        tree.catalog.version = "fake-2"
+        #expect(try tree.reasons("build/thumbs/a.webp") == [.recipeChanged])
+    }
+
+    @Test func addedAndRemovedInputsChangeTheAggregate() throws {
+        let tree = try builtTree()
+        tree.disk.write("/t/photos/c.jpg")
+        #expect(try tree.build(["thumbs", "sheet"]).built == ["build/sheet.jpg", "build/thumbs/c.webp"])
+        try tree.disk.remove("/t/photos/c.jpg")
+        // The old thumbnail of c is an orphan: it no longer feeds the sheet.
+        #expect(try tree.reasons("build/sheet.jpg") == [.inputSetChanged(added: [], removed: ["build/thumbs/c.webp"])])
+        #expect(try tree.build(["sheet"]).built == ["build/sheet.jpg"])
+    }
+
+    @Test func noRecordMeansRebuild() throws {
+        let tree = try builtTree()
+        let state = try tree.session().state
+        try state.forget("build/thumbs/a.webp")
+        #expect(try tree.reasons("build/thumbs/a.webp") == [.noRecord])
+    }
+
+    @Test func missingStateGoesByMtimes() throws {
+        let tree = try builtTree()
+        for name in tree.disk.list("/t/.imgmake")!.map(\.name) { try tree.disk.remove("/t/.imgmake/" + name) }
+        // MemoryDisk keeps the folder; remove the state the way a user would: the folder goes too.
+        let fresh = TestTree(recipe: Self.recipe, files: ["photos/a.jpg"])
+        fresh.disk.write("/t/build/thumbs/a.webp")
+        #expect(try fresh.reasons("build/thumbs/a.webp") == [])
+        fresh.disk.write("/t/photos/a.jpg")
+        #expect(try fresh.reasons("build/thumbs/a.webp") == [.inputNewer("photos/a.jpg")])
+    }
+
+    @Test func alwaysMake() throws {
+        let tree = try builtTree()
+        #expect(try tree.build(["thumbs"], alwaysMake: true).built == ["build/thumbs/a.webp", "build/thumbs/b.webp"])
+    }
+
+    @Test func failureSkipsDependentsAndIsRetriedNextRun() throws {
+        let tree = TestTree(recipe: Self.recipe, files: ["photos/a.jpg", "photos/bad.jpg"])
+        let first = try tree.build(["sheet"], failing: ["bad.jpg"], keepGoing: true)
+        #expect(first.built == ["build/thumbs/a.webp"])
+        #expect(first.summary.failed == 1)
+        #expect(first.summary.skipped == 1)
+        #expect(first.summary.exitCode == 1)
+        let second = try tree.build(["sheet"])
+        #expect(second.built == ["build/sheet.jpg", "build/thumbs/bad.webp"])
+    }
+}
