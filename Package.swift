@@ -16,6 +16,8 @@ let package = Package(
     targets: [
         // libvips and GLib, found with pkg-config; shim.h adds inline helpers for the C macros Swift cannot see.
         .systemLibrary(name: "CVips", pkgConfig: "vips", providers: [.apt(["libvips-dev"])]),
+        // GNU readline for the interactive shell.
+        .systemLibrary(name: "CReadline", pkgConfig: "readline", providers: [.apt(["libreadline-dev"])]),
         // The recipe language: lexer, parser, includes and variables, globs, placeholders. No libvips.
         .target(name: "ImgmakeRecipe", swiftSettings: v5),
         // The libvips binding: introspection, typed calls, the image pipeline a job runs.
@@ -24,7 +26,7 @@ let package = Package(
         .target(
             name: "ImgmakeKit",
             dependencies: [
-                "ImgmakeRecipe", "ImgmakeVips",
+                "ImgmakeRecipe", "ImgmakeVips", "CReadline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: v5

@@ -19,21 +19,31 @@ struct BuildCommand: ParsableCommand {
         try withDirectory(recipe.directory) {
             let (targets, overrides) = splitOverrides(words)
             let session = try Session(options: recipe, overrides: overrides)
-            let edges = try session.edges(for: targets)
-            let reporter = ProgressReporter(verbosity: build.quiet ? .quiet : (build.verbose ? .verbose : .normal))
-            var options = Builder.Options()
-            options.jobs = build.jobs
-            options.keepGoing = build.keepGoing
-            options.dryRun = build.dryRun
-            options.explain = build.explain
-            options.alwaysMake = build.alwaysMake
-            let builder = Builder(session: session, reporter: reporter, options: options) { workers in
-                ThreadPool(workers: workers)
-            }
-            let summary = builder.build(edges)
-            reporter.summary(summary.line)
+            let summary = try BuildRun.run(session: session, targets: targets, options: build)
             if summary.exitCode != 0 { throw ExitCode(summary.exitCode) }
         }
+    }
+}
+
+/// One build over a loaded session, as the command line and the shell's `build` both run it.
+public enum BuildRun {
+    @discardableResult
+    public static func run(session: Session, targets: [String], options build: BuildOptions,
+                           reporter: ProgressReporter? = nil) throws -> BuildSummary {
+        let edges = try session.edges(for: targets)
+        let reporter = reporter ?? ProgressReporter(verbosity: build.quiet ? .quiet : (build.verbose ? .verbose : .normal))
+        var options = Builder.Options()
+        options.jobs = build.jobs
+        options.keepGoing = build.keepGoing
+        options.dryRun = build.dryRun
+        options.explain = build.explain
+        options.alwaysMake = build.alwaysMake
+        let builder = Builder(session: session, reporter: reporter, options: options) { workers in
+            ExecutorFactory.make(build.pool, workers: workers)
+        }
+        let summary = builder.build(edges)
+        reporter.summary(summary.line)
+        return summary
     }
 }
 

@@ -13,7 +13,8 @@ public struct ImgmakeCommand: ParsableCommand {
             `imgmake [TARGET...] [NAME=VALUE...]` builds; the subcommands below inspect and clean.
             """,
         version: "imgmake \(version)",
-        subcommands: [BuildCommand.self, ListCommand.self, ExplainCommand.self, CleanCommand.self, OpsCommand.self],
+        subcommands: [BuildCommand.self, ShellCommand.self, ListCommand.self, ExplainCommand.self, CleanCommand.self,
+                      OpsCommand.self, WorkerCommand.self],
         defaultSubcommand: BuildCommand.self
     )
 

@@ -1,0 +1,94 @@
+import Foundation
+import Testing
+@testable import ImgmakeVips
+
+/// Jobs that fail. libvips' error buffer is global, so these run one at a time, and no other suite's tests
+/// make libvips errors.
+@Suite(.serialized) struct FailureTests {
+    let folder: TestFolder
+    init() throws { folder = try TestFolder() }
+
+    private func failure(_ job: ImageJob) throws -> ImageJobError {
+        let output = folder.file("out-\(UUID().uuidString)")
+        do {
+            _ = try ImageRunner.run(job, writingTo: output)
+        } catch let error as ImageJobError {
+            return error
+        }
+        Issue.record("the job succeeded")
+        throw CancellationError()
+    }
+
+    @Test func truncatedJpegFailsInsteadOfGrayFill() throws {
+        let whole = try folder.image("whole.jpg", width: 1200, height: 900)
+        let cut = try folder.truncated(whole, to: "cut.jpg", keeping: 0.4)
+        for steps in [[step("thumbnail", ("width", .int(320)))], [step("rotate", ("angle", .int(90)))]] {
+            let error = try failure(job([cut], steps: steps, saver: "webpsave"))
+            #expect(error.step == "webpsave")
+            #expect(error.input == cut)
+            #expect(error.message.contains("Premature end"))
+            #expect(!error.message.contains("\n\n"))
+        }
+    }
+
+    @Test func emptyFileFails() throws {
+        let empty = folder.file("empty.jpg")
+        FileManager.default.createFile(atPath: empty, contents: Data())
+        let error = try failure(job([empty], steps: [step("thumbnail", ("width", .int(32)))]))
+        #expect(error.step == "load")
+        #expect(error.input == empty)
+        #expect(error.message.contains("is not a known file format"))
+        let unlimited = try failure(job([empty], steps: [step("thumbnail", ("width", .int(32)))], maxPixels: 0))
+        #expect(unlimited.step == "thumbnail")
+        #expect(unlimited.message.contains("is not a known file format"))
+    }
+
+    @Test func missingFileFails() throws {
+        let error = try failure(job([folder.file("nope.png")], steps: [step("invert")]))
+        #expect(error.step == "load")
+        #expect(error.message.contains("does not exist"))
+    }
+
+    @Test func pixelLimitRefusesFromTheHeader() throws {
+        let big = try folder.image("big.png", width: 2000, height: 2000, bands: 1)
+        for steps in [[step("thumbnail", ("width", .int(100)))], [step("invert")]] {
+            let error = try failure(job([big], steps: steps, maxPixels: 1_000_000))
+            #expect(error.step == "pixel limit")
+            #expect(error.input == big)
+            #expect(error.message == "2000×2000 = 4000000 pixels, over --max-pixels 1000000")
+        }
+        #expect(try ImageRunner.run(job([big], steps: [step("thumbnail", ("width", .int(100)))], maxPixels: 4_000_000),
+                                    writingTo: folder.file("ok.png")).width == 100)
+    }
+
+    @Test func badArgumentValues() throws {
+        let source = try folder.image("s.png", width: 50, height: 50)
+        let crop = try failure(job([source], steps: [step("thumbnail", ("width", .int(20)), ("crop", .enumeration("middle")))]))
+        #expect(crop.step == "thumbnail")
+        #expect(crop.message.contains("crop") && crop.message.contains("attention"))
+        let range = try failure(job([source], steps: [step("thumbnail", ("width", .int(0)))]))
+        #expect(range.message.contains("out of range"))
+        let name = try failure(job([source], steps: [step("invert", ("strength", .int(2)))]))
+        #expect(name.step == "invert" && name.message.contains("strength"))
+        let unknown = try failure(job([source], steps: [step("no_such_op")]))
+        #expect(unknown.step == "no_such_op")
+    }
+
+    @Test func aggregateIntoASingleImageStepFails() throws {
+        let a = try folder.image("a.png", width: 10, height: 10)
+        let error = try failure(job([a, a], aggregate: true, steps: [step("invert")]))
+        #expect(error.step == "invert" && error.message.contains("2 inputs"))
+    }
+
+    @Test func badOverlayNamesItsFile() throws {
+        let source = try folder.image("s.png", width: 50, height: 50)
+        let missing = folder.file("logo.png")
+        let error = try failure(job([source], steps: [step("composite2", ("overlay", .imageFile(missing)), ("mode", .enumeration("over")))]))
+        #expect(error.step == "load" && error.input == missing)
+    }
+
+    @Test func unknownSaverExtensionGivesNilWithoutAnError() {
+        #expect(VipsCatalog.shared.saverNickname(forPath: "a.xyz") == nil)
+        #expect(VipsRuntime.lastError().isEmpty)
+    }
+}
