@@ -15,7 +15,7 @@ final class TestTree {
     }
 
     func session(overrides: [String: String] = [:], allowOutside: Bool = false) throws -> Session {
-        var options = RecipeOptions()
+        var options = Session.Options()
         options.allowOutside = allowOutside
         return try Session(options: options, overrides: overrides, disk: disk, catalog: catalog, cwd: root)
     }

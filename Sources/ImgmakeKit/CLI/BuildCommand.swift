@@ -18,7 +18,7 @@ struct BuildCommand: ParsableCommand {
     func run() throws {
         try withDirectory(recipe.directory) {
             let (targets, overrides) = splitOverrides(words)
-            let session = try Session(options: recipe, overrides: overrides)
+            let session = try Session(options: recipe.sessionOptions, overrides: overrides)
             let summary = try BuildRun.run(session: session, targets: targets, options: build)
             if summary.exitCode != 0 { throw ExitCode(summary.exitCode) }
         }

@@ -20,7 +20,7 @@ struct CleanCommand: ParsableCommand {
     func run() throws {
         try withDirectory(recipe.directory) {
             let (targets, overrides) = splitOverrides(words)
-            let session = try Session(options: recipe, overrides: overrides)
+            let session = try Session(options: recipe.sessionOptions, overrides: overrides)
             let cleaner = Cleaner(session: session)
             let paths = orphans ? cleaner.orphans() : try cleaner.outputs(of: targets)
             let removed = try cleaner.remove(paths, dryRun: dryRun) { print(($0 ? "would remove " : "removed ") + $1) }

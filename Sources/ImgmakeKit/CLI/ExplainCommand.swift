@@ -14,7 +14,7 @@ struct ExplainCommand: ParsableCommand {
         try withDirectory(recipe.directory) {
             let (targets, overrides) = splitOverrides(words)
             guard !targets.isEmpty else { throw UsageError("explain needs at least one output (or rule)") }
-            let session = try Session(options: recipe, overrides: overrides)
+            let session = try Session(options: recipe.sessionOptions, overrides: overrides)
             print(try Explanation.text(session, targets: targets), terminator: "")
         }
     }

@@ -10,7 +10,7 @@ struct ListCommand: ParsableCommand {
 
     func run() throws {
         try withDirectory(recipe.directory) {
-            let session = try Session(options: recipe, overrides: splitOverrides(words).overrides)
+            let session = try Session(options: recipe.sessionOptions, overrides: splitOverrides(words).overrides)
             print(RecipeListing.text(session), terminator: "")
         }
     }

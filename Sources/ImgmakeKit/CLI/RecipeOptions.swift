@@ -17,4 +17,13 @@ public struct RecipeOptions: ParsableArguments {
     public var allowOutside = false
 
     public init() {}
+
+    /// The plain values a `Session` is loaded from.
+    public var sessionOptions: Session.Options {
+        var options = Session.Options()
+        options.file = file
+        options.maxPixels = maxPixels
+        options.allowOutside = allowOutside
+        return options
+    }
 }

@@ -11,9 +11,18 @@ public final class Session {
     public let disk: DiskInterface
     public let catalog: OperationCatalog
 
-    /// Loads `options.file` (relative to the current directory) with `overrides`.
+    /// What a session is loaded from (plain values; `RecipeOptions` holds the command-line form).
+    public struct Options {
+        /// The recipe file, relative to `cwd` or absolute.
+        public var file = "Imgmakefile"
+        public var maxPixels = 100_000_000
+        public var allowOutside = false
+        public init() {}
+    }
+
+    /// Loads `options.file` (relative to `cwd`) with `overrides`.
     /// Throws `RecipeErrors` (exit 2) for anything wrong in the recipe.
-    public init(options: RecipeOptions, overrides: [String: String], disk: DiskInterface = RealDisk(),
+    public init(options: Options, overrides: [String: String], disk: DiskInterface = RealDisk(),
                 catalog: OperationCatalog? = nil, logName: String = "log",
                 cwd: String = FileManager.default.currentDirectoryPath) throws {
         self.cwd = cwd

@@ -80,7 +80,8 @@ public struct RecipeChecker {
         var known = matrixNames
         if !isAggregate { known.formUnion(Self.inputPlaceholders) }
         if let output {
-            errors += unknownPlaceholders(output, at: syntax.outputPattern.location, known: known, isAggregate: isAggregate)
+            errors += unknownPlaceholders(output, at: syntax.outputPattern.location, known: known, isAggregate: isAggregate,
+                                          candidates: Self.inputPlaceholders.union(matrixNames))
             for name in matrixNames where !outputNames.contains(name) {
                 let axis = syntax.matrix.first { $0.name.value == name }!
                 errors.append(RecipeError("matrix '\(name)' is not used in the output pattern, so its outputs would overwrite each other",
@@ -164,7 +165,7 @@ public struct RecipeChecker {
         let inputs = info.arguments.filter { $0.isInput && !$0.isDeprecated }
         let chained: ArgumentInfo?
         if isFirst && isAggregate {
-            chained = inputs.first { $0.isRequired && $0.type == .arrayImage } ?? inputs.first { $0.isRequired && $0.type == .image }
+            chained = inputs.first { $0.isRequired && $0.type == .arrayImage }
             guard chained != nil else {
                 throw RecipeError("'\(op)' takes no image input, so it cannot combine the inputs of an aggregate rule",
                                   at: step.operation.location, notes: ["start with an operation that takes an array of images, such as arrayjoin"])
@@ -294,13 +295,13 @@ public struct RecipeChecker {
     // MARK: Helpers
 
     private func unknownPlaceholders(_ template: Template, at location: SourceLocation, known: Set<String>,
-                                     isAggregate: Bool) -> [RecipeError] {
+                                     isAggregate: Bool, candidates: Set<String>? = nil) -> [RecipeError] {
         template.names.filter { !known.contains($0) }.map { name in
             let notes: [String]
             if isAggregate && Self.inputPlaceholders.contains(name) {
                 notes = ["this rule's output has no {path}, {name}, {dir} or {ext}, so there is no single input to take {\(name)} from"]
             } else {
-                notes = suggestion(name, in: Array(known))
+                notes = suggestion(name, in: Array(candidates ?? known))
             }
             return RecipeError("unknown placeholder {\(name)}", at: template.location(ofName: name, in: location), notes: notes)
         }
