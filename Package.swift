@@ -26,7 +26,7 @@ let package = Package(
         .target(
             name: "ImgmakeKit",
             dependencies: [
-                "ImgmakeRecipe", "ImgmakeVips", "CReadline",
+                "ImgmakeRecipe", "ImgmakeVips", "CVips", "CReadline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: v5

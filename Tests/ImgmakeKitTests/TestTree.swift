@@ -7,6 +7,8 @@ final class TestTree {
     let disk = MemoryDisk()
     let catalog = FakeCatalog()
     let root = "/t"
+    var checkHash = false
+    var shard: Shard?
 
     init(recipe: String, files: [String] = []) {
         disk.write("/t/Imgmakefile", recipe)
@@ -17,6 +19,8 @@ final class TestTree {
     func session(overrides: [String: String] = [:], allowOutside: Bool = false) throws -> Session {
         var options = Session.Options()
         options.allowOutside = allowOutside
+        options.checkHash = checkHash
+        if let shard { options.logName = shard.logName }
         return try Session(options: options, overrides: overrides, disk: disk, catalog: catalog, cwd: root)
     }
 
@@ -41,6 +45,7 @@ final class TestTree {
         options.jobs = 2
         options.alwaysMake = alwaysMake
         options.keepGoing = keepGoing
+        options.shard = shard
         let executor = FakeExecutor(disk: disk, failing: failing)
         let builder = Builder(session: session, reporter: ProgressReporter(verbosity: .quiet, isTerminal: false,
                                                                            output: { _ in }, errorOutput: { _ in }),

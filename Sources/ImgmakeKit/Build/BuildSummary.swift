@@ -3,7 +3,10 @@ public struct BuildSummary: Sendable {
     public var built = 0
     public var failed = 0
     public var upToDate = 0
+    /// Outputs whose inputs failed.
     public var skipped = 0
+    /// Aggregate outputs a sharded run leaves for the unsharded one.
+    public var deferred = 0
     public var interrupted = false
     public var dryRun = false
     public var seconds = 0.0
@@ -13,11 +16,13 @@ public struct BuildSummary: Sendable {
     /// `340 built, 2 failed, 1200 up to date in 12.3 s (27.6 images/s)`.
     public var line: String {
         if dryRun {
-            return "\(built) to build, \(upToDate) up to date (dry run: nothing was built)"
+            return "\(built) to build, \(upToDate) up to date" + (deferred > 0 ? ", \(deferred) left for an unsharded run" : "")
+                + " (dry run: nothing was built)"
         }
         var parts = ["\(built) built", "\(failed) failed"]
         if skipped > 0 { parts.append("\(skipped) skipped") }
         parts.append("\(upToDate) up to date")
+        if deferred > 0 { parts.append("\(deferred) left for an unsharded run") }
         var text = parts.joined(separator: ", ") + " in " + String(format1(seconds)) + " s"
         if built > 0 && seconds > 0 { text += " (\(format1(Double(built) / seconds)) images/s)" }
         if interrupted { text += ": interrupted" } else if built == 0 && failed == 0 && skipped == 0 { text += ": everything is up to date" }

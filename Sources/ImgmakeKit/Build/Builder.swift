@@ -21,6 +21,8 @@ public final class Builder {
         public var dryRun = false
         public var explain = false
         public var alwaysMake = false
+        /// `--shard K/N`: only per-input outputs whose source falls in the shard; aggregates are deferred.
+        public var shard: Shard?
         public init() {}
     }
 
@@ -44,7 +46,15 @@ public final class Builder {
         let clock = DispatchTime.now().uptimeNanoseconds
         var summary = BuildSummary()
         summary.dryRun = options.dryRun
-        let (order, checker) = session.staleness(of: targets, alwaysMake: options.alwaysMake)
+        var (order, checker) = session.staleness(of: targets, alwaysMake: options.alwaysMake)
+        if let shard = options.shard {
+            let (deferred, otherShards) = ShardPlan(graph: graph, shard: shard).split(order)
+            order.removeAll { deferred.contains($0) || otherShards.contains($0) }
+            summary.deferred = deferred.count
+            for edge in deferred.sorted() {
+                results.append(OutputResult(edge: edge, status: .skipped, reason: "left for an unsharded run (--shard \(shard.index)/\(shard.count))"))
+            }
+        }
         warnAboutMissingState(order, checker)
 
         let stale = order.filter { checker.isStale($0) }
@@ -104,10 +114,8 @@ public final class Builder {
             }
             while !stopping, inFlight.count < options.jobs, let edge = ready.popLast() {
                 let item = graph.edges[edge]
-                inFlight[edge] = item.inputs.map { input in
-                    checker.invalidate(input)
-                    return InputRecord(path: checker.key(input), stamp: checker.stamp(input) ?? FileStamp(mtime: 0, size: 0))
-                }
+                let previous = state.records[checker.key(item.output)]
+                inFlight[edge] = item.inputs.map { checker.inputRecord($0, previous: previous) }
                 executor.submit(JobRequest(id: edge, output: item.output, job: item.job))
             }
             if inFlight.isEmpty { break }

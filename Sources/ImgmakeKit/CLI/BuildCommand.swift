@@ -9,6 +9,7 @@ struct BuildCommand: ParsableCommand {
 
     @OptionGroup var recipe: RecipeOptions
     @OptionGroup var build: BuildOptions
+    @OptionGroup var ci: CIOptions
 
     @Argument(help: ArgumentHelp("Rules, groups or outputs to build, and NAME=VALUE variable overrides.",
                                  valueName: "TARGET|NAME=VALUE"),
@@ -18,8 +19,11 @@ struct BuildCommand: ParsableCommand {
     func run() throws {
         try withDirectory(recipe.directory) {
             let (targets, overrides) = splitOverrides(words)
-            let session = try Session(options: recipe.sessionOptions, overrides: overrides)
-            let summary = try BuildRun.run(session: session, targets: targets, options: build)
+            var sessionOptions = recipe.sessionOptions
+            if let shard = ci.shard { sessionOptions.logName = shard.logName }
+            let session = try Session(options: sessionOptions, overrides: overrides)
+            let summary = try BuildRun.run(session: session, targets: targets, options: build, shard: ci.shard,
+                                           reportPath: ci.report, junitPath: ci.junit)
             if summary.exitCode != 0 { throw ExitCode(summary.exitCode) }
         }
     }
@@ -29,7 +33,8 @@ struct BuildCommand: ParsableCommand {
 public enum BuildRun {
     @discardableResult
     public static func run(session: Session, targets: [String], options build: BuildOptions,
-                           reporter: ProgressReporter? = nil) throws -> BuildSummary {
+                           reporter: ProgressReporter? = nil, shard: Shard? = nil, reportPath: String? = nil,
+                           junitPath: String? = nil) throws -> BuildSummary {
         let edges = try session.edges(for: targets)
         let reporter = reporter ?? ProgressReporter(verbosity: build.quiet ? .quiet : (build.verbose ? .verbose : .normal))
         var options = Builder.Options()
@@ -38,11 +43,21 @@ public enum BuildRun {
         options.dryRun = build.dryRun
         options.explain = build.explain
         options.alwaysMake = build.alwaysMake
+        options.shard = shard
         let builder = Builder(session: session, reporter: reporter, options: options) { workers in
-            ExecutorFactory.make(build.pool, workers: workers)
+            ExecutorFactory.make(build.pool, workers: workers,
+                                 settings: ProcessPool.Settings(jobTimeout: build.jobTimeout, maxJobsPerWorker: build.maxJobsPerWorker))
         }
         let summary = builder.build(edges)
         reporter.summary(summary.line)
+        if let reportPath {
+            try BuildReport.json(results: builder.results, graph: session.graph, summary: summary)
+                .write(to: URL(fileURLWithPath: PathName.join(session.cwd, reportPath)))
+        }
+        if let junitPath {
+            try BuildReport.junit(results: builder.results, graph: session.graph, summary: summary)
+                .write(toFile: PathName.join(session.cwd, junitPath), atomically: true, encoding: .utf8)
+        }
         return summary
     }
 }

@@ -6,10 +6,6 @@ public enum PoolKind: String, ExpressibleByArgument, CaseIterable, Sendable {
     case thread, process
 }
 
-/// The staleness check for inputs.
-public enum CheckMode: String, ExpressibleByArgument, CaseIterable, Sendable {
-    case mtime, hash
-}
 
 /// Options of a build, shared by the command line and the shell's `build`.
 public struct BuildOptions: ParsableArguments {
@@ -18,6 +14,13 @@ public struct BuildOptions: ParsableArguments {
 
     @Option(name: .long, help: "The pool that runs jobs: thread or process.")
     public var pool: PoolKind = .thread
+
+    @Option(name: .long, help: ArgumentHelp("With --pool process: kill a job that runs longer than SECONDS, and fail it.",
+                                            valueName: "SECONDS"))
+    public var jobTimeout: Double?
+
+    @Option(name: .long, help: ArgumentHelp("With --pool process: replace each worker process after N jobs.", valueName: "N"))
+    public var maxJobsPerWorker: Int?
 
     @Flag(name: [.customShort("n"), .customLong("dry-run")], help: "Show what would be built; build nothing.")
     public var dryRun = false
@@ -41,6 +44,12 @@ public struct BuildOptions: ParsableArguments {
 
     public func validate() throws {
         guard jobs >= 1 else { throw ValidationError("-j needs a number of jobs of at least 1") }
-        if pool == .process { throw ValidationError("--pool process is not available in this version; use --pool thread") }
+        if let jobTimeout, !(jobTimeout > 0 && jobTimeout.isFinite) {
+            throw ValidationError("--job-timeout needs a number of seconds above 0")
+        }
+        if let maxJobsPerWorker, maxJobsPerWorker < 1 { throw ValidationError("--max-jobs-per-worker needs a number of at least 1") }
+        if pool == .thread && (jobTimeout != nil || maxJobsPerWorker != nil) {
+            throw ValidationError("--job-timeout and --max-jobs-per-worker need --pool process (a thread cannot be stopped)")
+        }
     }
 }

@@ -16,6 +16,9 @@ public struct RecipeOptions: ParsableArguments {
     @Flag(name: .long, help: "Allow outputs outside the recipe's directory tree.")
     public var allowOutside = false
 
+    @Option(name: .long, help: "How inputs are compared: mtime (default) or hash (content, for CI caches and fresh clones).")
+    public var check: CheckMode = .mtime
+
     public init() {}
 
     /// The plain values a `Session` is loaded from.
@@ -24,6 +27,12 @@ public struct RecipeOptions: ParsableArguments {
         options.file = file
         options.maxPixels = maxPixels
         options.allowOutside = allowOutside
+        options.checkHash = check == .hash
         return options
     }
+}
+
+/// The staleness check for inputs (SPEC §2 rule 5).
+public enum CheckMode: String, ExpressibleByArgument, CaseIterable, Sendable {
+    case mtime, hash
 }

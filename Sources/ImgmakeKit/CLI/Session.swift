@@ -10,6 +10,7 @@ public final class Session {
     public let state: BuildState
     public let disk: DiskInterface
     public let catalog: OperationCatalog
+    public let options: Options
 
     /// What a session is loaded from (plain values; `RecipeOptions` holds the command-line form).
     public struct Options {
@@ -17,15 +18,20 @@ public final class Session {
         public var file = "Imgmakefile"
         public var maxPixels = 100_000_000
         public var allowOutside = false
+        /// `--check hash`.
+        public var checkHash = false
+        /// This run's own build-log file (`log`, or `log.shard-K-of-N`).
+        public var logName = "log"
         public init() {}
     }
 
     /// Loads `options.file` (relative to `cwd`) with `overrides`.
     /// Throws `RecipeErrors` (exit 2) for anything wrong in the recipe.
     public init(options: Options, overrides: [String: String], disk: DiskInterface = RealDisk(),
-                catalog: OperationCatalog? = nil, logName: String = "log",
+                catalog: OperationCatalog? = nil,
                 cwd: String = FileManager.default.currentDirectoryPath) throws {
         self.cwd = cwd
+        self.options = options
         self.disk = disk
         let path = PathName.normalize(PathName.join(cwd, options.file))
         guard disk.stamp(path) != nil else {
@@ -36,7 +42,7 @@ public final class Session {
         let catalog = catalog ?? VipsCatalog.shared
         self.catalog = catalog
         self.recipe = try RecipeChecker(catalog: catalog).check(loaded)
-        self.state = BuildState(root: loaded.rootDirectory, disk: disk, logName: logName)
+        self.state = BuildState(root: loaded.rootDirectory, disk: disk, logName: options.logName)
         var graphOptions = BuildGraph.Options()
         graphOptions.maxPixels = options.maxPixels
         graphOptions.allowOutside = options.allowOutside
@@ -67,6 +73,7 @@ public final class Session {
     public func makeChecker(alwaysMake: Bool = false) -> StalenessChecker {
         var options = StalenessChecker.Options()
         options.alwaysMake = alwaysMake
+        options.checkHash = self.options.checkHash
         options.libraryVersion = catalog.libraryVersion
         return StalenessChecker(graph: graph, state: state, disk: disk, options: options)
     }

@@ -37,6 +37,8 @@ public protocol DiskInterface: AnyObject {
     func append(_ path: String, _ bytes: [UInt8]) throws
     func makeDirectories(_ path: String) throws
     func remove(_ path: String) throws
+    /// SHA-256 of a file's content (hex), or nil when it cannot be read.
+    func digest(_ path: String) -> String?
     /// Current time in nanoseconds since the epoch.
     func now() -> Int64
 }

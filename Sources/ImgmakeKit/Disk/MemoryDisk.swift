@@ -72,6 +72,8 @@ public final class MemoryDisk: DiskInterface, @unchecked Sendable {
 
     public func remove(_ path: String) throws { lock.withLock { _ = files.removeValue(forKey: path) } }
 
+    public func digest(_ path: String) -> String? { (try? read(path)).map { ContentDigest.sha256(bytes: $0) } }
+
     public func now() -> Int64 { lock.withLock { clock } }
 
     private func put(_ path: String, _ bytes: [UInt8]) {

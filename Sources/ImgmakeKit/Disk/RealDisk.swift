@@ -98,6 +98,8 @@ public final class RealDisk: DiskInterface {
         if unlink(path) != 0 && errno != ENOENT { throw DiskError.errno(path) }
     }
 
+    public func digest(_ path: String) -> String? { ContentDigest.sha256(ofFile: path) }
+
     public func now() -> Int64 {
         var ts = timespec()
         clock_gettime(CLOCK_REALTIME, &ts)

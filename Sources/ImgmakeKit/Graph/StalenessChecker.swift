@@ -4,6 +4,9 @@ public final class StalenessChecker {
     public struct Options {
         public var alwaysMake = false
         public var libraryVersion = ""
+        /// `--check hash`: inputs are compared by content with the digests recorded at build time; mtimes
+        /// alone never make work (where a digest was recorded).
+        public var checkHash = false
         public init() {}
     }
 
@@ -12,6 +15,7 @@ public final class StalenessChecker {
     private let disk: DiskInterface
     private let options: Options
     private var stamps: [String: FileStamp?] = [:]
+    private var digests: [String: String?] = [:]
     /// Reasons of every evaluated edge; an empty list means up to date.
     public private(set) var reasons: [Int: [StaleReason]] = [:]
 
@@ -30,8 +34,32 @@ public final class StalenessChecker {
         return stamp
     }
 
-    /// Forgets a path's stamp (after a job wrote it).
-    public func invalidate(_ path: String) { stamps[path] = nil }
+    /// The content digest of a path, computed once.
+    public func digest(_ path: String) -> String? {
+        if let cached = digests[path] { return cached }
+        let digest = disk.digest(path)
+        digests[path] = digest
+        return digest
+    }
+
+    /// Forgets what was read of a path (after a job wrote it, or before one reads it).
+    public func invalidate(_ path: String) {
+        stamps[path] = nil
+        digests[path] = nil
+    }
+
+    /// What the state records of an input when a job starts: its stamp, and with `--check hash` its digest
+    /// (carried over from the last record when the stamp did not change, so unchanged files are not read).
+    public func inputRecord(_ path: String, previous: BuildRecord?) -> InputRecord {
+        invalidate(path)
+        let key = key(path)
+        let current = stamp(path) ?? FileStamp(mtime: 0, size: 0)
+        guard options.checkHash else { return InputRecord(path: key, stamp: current) }
+        if let before = previous?.inputs.first(where: { $0.path == key }), before.stamp == current, !before.digest.isEmpty {
+            return InputRecord(path: key, stamp: current, digest: before.digest)
+        }
+        return InputRecord(path: key, stamp: current, digest: digest(path) ?? "")
+    }
 
     /// Evaluates `order` (dependencies first, as `BuildGraph.closure` gives it).
     public func evaluate(_ order: [Int]) {
@@ -51,7 +79,7 @@ public final class StalenessChecker {
         var found: [StaleReason] = []
         if options.alwaysMake { found.append(.alwaysMake) }
         let record = state.records[key(edge.output)]
-        let recorded = Dictionary(record?.inputs.map { ($0.path, $0.stamp) } ?? [], uniquingKeysWith: { a, _ in a })
+        let recorded = Dictionary(record?.inputs.map { ($0.path, $0) } ?? [], uniquingKeysWith: { a, _ in a })
         for input in edge.inputs {
             let name = graph.display(input)
             if let producer = graph.producer[input], isStale(producer) {
@@ -62,9 +90,12 @@ public final class StalenessChecker {
                 found.append(.inputMissing(name))
                 continue
             }
-            if current.mtime > output.mtime {
+            let before = recorded[key(input)]
+            if options.checkHash, let before, !before.digest.isEmpty {
+                if before.stamp != current && digest(input) != before.digest { found.append(.contentChanged(name)) }
+            } else if current.mtime > output.mtime {
                 found.append(.inputNewer(name))
-            } else if let before = recorded[key(input)], before != current {
+            } else if let before, before.stamp != current {
                 found.append(.inputReplaced(name))
             }
         }

@@ -23,6 +23,8 @@ public final class BuildState {
     private var linesInOwnLog = 0
     private var otherLogs: [String] = []
     private var logReady = false
+    /// This run's log ends in a line torn by a crash (no final newline): the next append starts a new line.
+    private var ownLogIsTorn = false
     private let isMainLog: Bool
 
     /// Loads the state of the tree rooted at `root`. `logName` is this run's own log file (`log`, or
@@ -66,7 +68,12 @@ public final class BuildState {
                     damaged += 1
                 }
             }
-            if name == ownLog { linesInOwnLog = lines } else { otherLogs.append(path) }
+            if name == ownLog {
+                linesInOwnLog = lines
+                ownLogIsTorn = bytes.last.map { $0 != UInt8(ascii: "\n") } ?? false
+            } else {
+                otherLogs.append(path)
+            }
             if damaged > 0 {
                 warnings.append("\(path): skipped \(damaged) damaged record\(damaged == 1 ? "" : "s") (their outputs will be rebuilt)")
             }
@@ -116,7 +123,12 @@ public final class BuildState {
             isAvailable = true
         }
         if !logReady {
-            if disk.stamp(logPath) == nil { try disk.append(logPath, Array(BuildLogCodec.header.utf8)) }
+            if disk.stamp(logPath) == nil {
+                try disk.append(logPath, Array(BuildLogCodec.header.utf8))
+            } else if ownLogIsTorn {
+                try disk.append(logPath, [UInt8(ascii: "\n")])  // else the next record would be glued to the torn line
+                ownLogIsTorn = false
+            }
             logReady = true
         }
     }

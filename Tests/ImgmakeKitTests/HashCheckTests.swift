@@ -1,0 +1,42 @@
+import ImgmakeKit
+import Testing
+
+/// `--check hash` (SPEC §2 rule 5) and `--shard` (SPEC §3), on the in-memory disk.
+@Suite struct HashCheckTests {
+    static let recipe = """
+        thumbs: build/thumbs/{name}.webp <- photos/*.jpg
+            thumbnail 100
+        sheet: build/sheet.jpg <- build/thumbs/*.webp
+            arrayjoin across=2
+        """
+
+    @Test func newMtimesAloneBuildNothing() throws {
+        let tree = TestTree(recipe: Self.recipe, files: ["photos/a.jpg", "photos/b.jpg"])
+        tree.checkHash = true
+        try tree.build(["sheet"])
+        // A fresh clone: every file gets a new mtime, contents unchanged.
+        for path in ["/t/photos/a.jpg", "/t/photos/b.jpg"] { tree.disk.write(path, "pixels of \(path.dropFirst(3))") }
+        #expect(try tree.build(["sheet"]).built == [])
+        // Changed pixels with an older mtime: rebuilt all the same.
+        tree.disk.write("/t/photos/a.jpg", "new pixels")
+        tree.disk.setMtime("/t/photos/a.jpg", 5)
+        #expect(try tree.reasons("build/thumbs/a.webp") == [.contentChanged("photos/a.jpg")])
+        #expect(try tree.build(["sheet"]).built == ["build/sheet.jpg", "build/thumbs/a.webp"])
+    }
+
+    @Test func shardsSplitPerInputOutputsAndDeferAggregates() throws {
+        let files = (0..<12).map { "photos/p\($0).jpg" }
+        var built: [String] = []
+        var deferred = 0
+        for k in 1...3 {
+            let tree = TestTree(recipe: Self.recipe, files: files)
+            tree.shard = Shard(index: k, count: 3)
+            let result = try tree.build(["sheet"])
+            #expect(!result.built.contains("build/sheet.jpg"))
+            built += result.built
+            deferred += result.summary.deferred
+        }
+        #expect(built.sorted() == files.map { "build/thumbs/" + $0.dropFirst(7).replacingOccurrences(of: ".jpg", with: ".webp") }.sorted())
+        #expect(deferred == 3)
+    }
+}
