@@ -53,14 +53,14 @@ public struct Glob: Sendable, Hashable, CustomStringConvertible {
     /// Whether `relativePath` (a file path relative to the glob's directory) matches.
     public func matches(_ relativePath: String) -> Bool {
         var path = relativePath
-        return path.withUTF8 { bytes in compiled.contains { $0.matches(bytes) } }
+        return path.withUTF8 { bytes in compiled.indices.contains { compiled[$0].matches(bytes) } }
     }
 
     /// Whether some path strictly below `relativeDirectory` could match, so a directory walk can skip
     /// the directory when this is false. "" is the glob's own directory.
     public func mayMatchBelow(_ relativeDirectory: String) -> Bool {
         var directory = relativeDirectory
-        return directory.withUTF8 { bytes in compiled.contains { $0.mayMatchBelow(bytes) } }
+        return directory.withUTF8 { bytes in compiled.indices.contains { compiled[$0].mayMatchBelow(bytes) } }
     }
 
     public static func == (lhs: Glob, rhs: Glob) -> Bool { lhs.pattern == rhs.pattern }

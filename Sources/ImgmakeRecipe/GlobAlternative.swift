@@ -4,6 +4,17 @@ struct GlobAlternative: Sendable {
     let isAbsolute: Bool
     /// Segments with empty and `.` parts dropped and runs of `**` collapsed.
     let segments: [GlobSegment]
+    /// The leading literal segments, never including the last one (which names files).
+    let literalDirectories: [String]
+    /// `literalDirectories` with their slashes (`photos/` for `photos/**/*.jpg`, `/` first when absolute):
+    /// every match starts with it.
+    private let prefix: [UInt8]
+    /// Literal bytes every match ends with (`.jpg` for `photos/**/*.jpg`), for a quick reject.
+    private let suffix: [UInt8]
+
+    /// Index of the last `**`: past it the pattern has a fixed number of segments, which must match the
+    /// path's last segments.
+    private let lastGlobstar: Int?
 
     init(_ pattern: [Character]) throws(GlobError) {
         isAbsolute = pattern.first == "/"
@@ -17,15 +28,18 @@ struct GlobAlternative: Sendable {
             }
         }
         self.segments = segments
+        lastGlobstar = segments.lastIndex { if case .globstar = $0 { true } else { false } }
+        literalDirectories = segments.dropLast().prefix { $0.literalText != nil }.map { $0.literalText! }
+        prefix = Array(((isAbsolute ? "/" : "") + literalDirectories.map { $0 + "/" }.joined()).utf8)
+        switch segments.last {
+        case .literal(let bytes): suffix = bytes
+        case .pattern(let pattern): suffix = pattern.tail
+        case .globstar, nil: suffix = []
+        }
     }
 
     /// True when no segment has a wildcard.
     var isLiteral: Bool { segments.allSatisfy { $0.literalText != nil } }
-
-    /// The leading literal segments, never including the last one (which names files).
-    var literalDirectories: [String] {
-        Array(segments.dropLast().prefix { $0.literalText != nil }.map { $0.literalText! })
-    }
 
     /// The whole pattern as a path (meaningful when `isLiteral`).
     var path: String {
@@ -33,8 +47,10 @@ struct GlobAlternative: Sendable {
     }
 
     func matches(_ path: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard let start = firstSegment(of: path) else { return false }
-        return match(segment: 0, at: start, in: path)
+        guard path.count >= prefix.count + suffix.count, GlobBytes.equal(path, 0, prefix),
+              GlobBytes.equal(path, path.count - suffix.count, suffix),
+              firstSegment(of: path) != nil else { return false }
+        return match(segment: literalDirectories.count, at: prefix.count, in: path)
     }
 
     func mayMatchBelow(_ directory: UnsafeBufferPointer<UInt8>) -> Bool {
@@ -58,6 +74,7 @@ struct GlobAlternative: Sendable {
                 return segments[segment...].allSatisfy { if case .globstar = $0 { true } else { false } }
             }
             let end = GlobBytes.segmentEnd(path, from: position)
+            if segment == lastGlobstar { return matchAfterLastGlobstar(at: position, in: path) }
             if case .globstar = segments[segment] {
                 if match(segment: segment + 1, at: position, in: path) { return true }
                 if path[position] == GlobBytes.dot { return false }
@@ -69,6 +86,25 @@ struct GlobAlternative: Sendable {
             position = end + 1
         }
         return position >= path.count
+    }
+
+    /// Matches the last `**` at `position` without trying every split: the segments after it must match
+    /// the path's last segments, and the ones `**` spans before them must not be hidden.
+    private func matchAfterLastGlobstar(at position: Int, in path: UnsafeBufferPointer<UInt8>) -> Bool {
+        var fixedSegments = segments.count - lastGlobstar! - 1
+        var fixedStart = path.count
+        while fixedSegments > 0 {
+            guard fixedStart > position else { return false }
+            fixedStart -= 1
+            while fixedStart > position, path[fixedStart - 1] != GlobBytes.slash { fixedStart -= 1 }
+            fixedSegments -= 1
+        }
+        var spanned = position
+        while spanned < fixedStart {
+            if path[spanned] == GlobBytes.dot { return false }
+            spanned = GlobBytes.segmentEnd(path, from: spanned) + 1
+        }
+        return match(segment: lastGlobstar! + 1, at: fixedStart, in: path)
     }
 
     /// Whether the directory's segments from `position` can be the start of a match for

@@ -140,8 +140,16 @@ struct LoadSession {
         }
     }
 
+    /// Deeper includes are refused: paths are compared lexically, so a symbolic link to a parent
+    /// directory could otherwise hide a cycle.
+    private static let maximumIncludeDepth = 50
+
     private mutating func include(_ path: Located<String>, from file: File) {
         let target = RecipePath.absolute(path.value, from: file.directory)
+        guard includeStack.count < Self.maximumIncludeDepth else {
+            errors.append(RecipeError("includes are nested more than \(Self.maximumIncludeDepth) deep", at: path.location))
+            return
+        }
         if let cycleStart = includeStack.firstIndex(of: target) {
             let chain = (includeStack[cycleStart...] + [target]).map(shown).joined(separator: " -> ")
             errors.append(RecipeError("include cycle: \(chain)", at: path.location))

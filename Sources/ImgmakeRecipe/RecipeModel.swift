@@ -31,9 +31,11 @@ public struct Recipe: Sendable {
 /// `NAME: OUTPUT-PATTERN <- INPUT-GLOB...` and its indented body.
 public struct RuleSyntax: Sendable {
     public var name: Located<String>
-    /// The output pattern as written (variables substituted, placeholders such as `{path}` kept).
+    /// The output pattern as written (variables substituted, placeholders such as `{path}` kept; its
+    /// `Template` parses: the loader checked).
     public var outputPattern: Located<String>
-    /// Input globs as written (variables substituted), each relative to `directory`.
+    /// Input globs as written (variables substituted), each relative to `directory`; each `Glob` parses
+    /// (the loader checked).
     public var inputGlobs: [Located<String>]
     /// Absolute directory of the recipe file that holds the rule: its relative paths start here.
     public var directory: String
@@ -77,9 +79,13 @@ public struct StepSyntax: Sendable {
 public struct ArgumentSyntax: Sendable {
     /// nil for a bare value.
     public var name: Located<String>?
-    /// The value text with variables substituted and quotes removed; placeholders such as `{w}` kept.
+    /// The value text with variables substituted, quotes removed and escapes resolved; placeholders such
+    /// as `{w}` kept (its `Template` parses: the loader checked). `@path` images keep their `@`. Located at
+    /// the value's first character (after the opening quote of a quoted value); the characters a `$(NAME)`
+    /// reference produced are located at its `$`.
     public var value: Located<String>
-    /// True when the value was written in quotes (so it is a string, never a number or an image).
+    /// True when the value starts with a quote (`x="12"`, `"@logo"`): a string, never a number or an
+    /// image. `@"my logo.png"` is an image (not quoted) whose path has a space.
     public var quoted: Bool
 
     public init(name: Located<String>?, value: Located<String>, quoted: Bool) {

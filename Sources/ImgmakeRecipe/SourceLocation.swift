@@ -1,5 +1,5 @@
 /// A place in a recipe file, printed as `FILE:LINE:COLUMN` (1-based line and column; columns count
-/// Unicode scalars... in practice characters of the line).
+/// characters (grapheme clusters) of the line, so `é` and `日` count one each and a tab counts one).
 public struct SourceLocation: Hashable, Sendable, CustomStringConvertible {
     /// The file as it is shown to the user (relative to the working directory when possible).
     public var file: String

@@ -33,6 +33,9 @@ enum TopLevelLineParser {
         let nameEnd = cursor.index
         cursor.skipBlanks()
         if cursor.current == ":" {
+            if name.value.first == "-" || name.value.first == "." {
+                throw RecipeError("a rule or group name must start with a letter, a digit or '_'", at: name.location)
+            }
             let colon = cursor.location
             cursor.advance()
             if cursor.current == "=" {

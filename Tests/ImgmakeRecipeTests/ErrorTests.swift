@@ -60,6 +60,13 @@ import Testing
         ])
     }
 
+    @Test func namesStartWithALetterDigitOrUnderscore() {
+        #expect(describe(errors("-x: a\n.y: b <- c\n_z: a\n")) == [
+            "Imgmakefile:1:1: error: a rule or group name must start with a letter, a digit or '_'",
+            "Imgmakefile:2:1: error: a rule or group name must start with a letter, a digit or '_'",
+        ])
+    }
+
     @Test func patternAndGlobErrorsPointInsideTheWord() {
         #expect(describe(errors("""
         r: out/{name.png <- in/[ab.jpg "x/{a,b"

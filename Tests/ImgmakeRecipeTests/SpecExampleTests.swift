@@ -112,8 +112,8 @@ func brief(_ step: StepSyntax) -> String {
 
     @Test func groupAndIncludedRule() throws {
         #expect(recipe.groups.count == 1)
-        #expect(recipe.groups[0].name.brief == "all@35:1")
-        #expect(recipe.groups[0].targets.map(\.brief) == ["thumbs@35:6", "sheet@35:13"])
+        #expect(recipe.groups[0].name.brief == "all@34:1")
+        #expect(recipe.groups[0].targets.map(\.brief) == ["thumbs@34:6", "sheet@34:13"])
         let frame = try #require(recipe.rules.first)
         #expect(frame.name.location.file == "common.imgmake")
         #expect(frame.steps.map(brief) == ["embed 8 8 100 100 extend=white"])

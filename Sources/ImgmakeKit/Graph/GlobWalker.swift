@@ -11,9 +11,11 @@ final class GlobWalker {
     /// Absolute paths of the files under `glob.directory` that the glob matches.
     func files(matching glob: RuleGlob) -> [String] {
         var found: [String] = []
-        if !glob.glob.hasWildcards {
-            let path = PathName.normalize(PathName.join(glob.directory, glob.text))
-            if disk.stamp(path) != nil { found.append(path) }
+        if let literals = glob.glob.literalPaths {
+            for literal in literals {
+                let path = PathName.normalize(PathName.join(glob.directory, literal))
+                if disk.stamp(path) != nil { found.append(path) }
+            }
             return found
         }
         let baseRelative = glob.glob.base
