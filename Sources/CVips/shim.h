@@ -17,7 +17,6 @@ static inline GType cvips_type_array_int(void) { return VIPS_TYPE_ARRAY_INT; }
 static inline GType cvips_type_array_image(void) { return VIPS_TYPE_ARRAY_IMAGE; }
 static inline GType cvips_type_interpolate(void) { return VIPS_TYPE_INTERPOLATE; }
 static inline GType cvips_type_operation(void) { return VIPS_TYPE_OPERATION; }
-static inline GType cvips_type_foreign_load(void) { return VIPS_TYPE_FOREIGN_LOAD; }
 
 static inline int cvips_init(const char *argv0) { return VIPS_INIT(argv0); }
 static inline VipsImage *cvips_image(gpointer p) { return VIPS_IMAGE(p); }
@@ -28,7 +27,6 @@ static inline GType cvips_param_value_type(GParamSpec *p) { return G_PARAM_SPEC_
 static inline gboolean cvips_type_is_a(GType t, GType of) { return g_type_is_a(t, of); }
 static inline GType cvips_type_fundamental(GType t) { return G_TYPE_FUNDAMENTAL(t); }
 static inline gboolean cvips_type_is_abstract(GType t) { return G_TYPE_IS_ABSTRACT(t); }
-static inline GType cvips_object_type(gpointer p) { return G_OBJECT_TYPE(p); }
 
 /* The property spec of an object's property, or NULL; unlike vips_object_get_argument() it never touches the
  * (global) libvips error buffer. */

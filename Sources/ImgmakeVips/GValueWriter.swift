@@ -128,7 +128,7 @@ enum GValueWriter {
 
     private static func text(_ value: OperationValue) -> String? {
         switch value {
-        case let .string(v), let .enumeration(v), let .flags(v), let .interpolate(v), let .imageFile(v): return v
+        case let .string(v), let .enumeration(v), let .flags(v), let .interpolate(v): return v
         case .int, .double, .bool: return value.canonicalText
         default: return nil
         }

@@ -7,27 +7,32 @@ import Foundation
 /// - The first step receives the source. When its operation has a required string input named `filename`
 ///   (`thumbnail`), that is set to the source path with `job.loadOptions` in libvips' `path[k=v]` form, and
 ///   `fail-on=truncated` unless the step or the load options say otherwise, so it can shrink on load.
-///   Otherwise the source is read with the loader that sniffing picks (see `ImageLoader`).
+///   Otherwise the source is read with the loader that sniffing picks (see `ImageLoader`), streaming
+///   (`access=sequential`) when every operation of the job reads top to bottom.
 /// - An aggregate job's sources go, in order, to the first step's first required image input when that is
 ///   an array of images (any images the step names for it follow them). When the first image input takes a
 ///   single image, an aggregate of one source is treated like a single source and a larger one fails: an
 ///   image would otherwise be dropped without a word.
 /// - Each later step's first required image input (a single image, or the head of an array of images) is
 ///   the previous step's result, which is its first required image output (or the image a `draw_*`
-///   operation modified). `@file` arguments are loaded like sources.
-/// - With `job.maxPixels > 0`, each source is refused from its header, before any decoding, when the
-///   pixels the job would decode (width × height, all loaded pages included) exceed the limit.
+///   operation modified). `@file` arguments are loaded like sources, without the load options.
+/// - With `job.maxPixels > 0`, every image file (sources and `@file`s) is refused from its header, before
+///   any decoding, when the pixels the job would decode (width × height, all loaded pages included) exceed
+///   the limit.
 /// - libvips computes pixels only when the saver asks for them, so damage inside an image (a truncated
 ///   JPEG) fails in the save step: the error names the saver, with libvips' message about the data.
 public enum ImageRunner {
     /// Runs `job` and writes its output to `path` with `job.saver` (the extension of `path` does not
-    /// matter). Throws `ImageJobError`.
+    /// matter; see `OperationCatalog.saveOptions(impliedByPath:)`). Returns the size and bands of the image
+    /// given to the saver and the size of the file. Throws `ImageJobError`.
     public static func run(_ job: ImageJob, writingTo path: String) throws -> ImageSummary {
         VipsRuntime.start()
         let image = try pipeline(job)
         try failure(input: soleSource(job)) {
-            var save = VipsOperationCall(job.saver)
-            save.set(try firstImageInput(of: job.saver).name, .image(image))
+            let files = self.files(of: job) + [path]
+            var save = VipsOperationCall(job.saver, files: files)
+            let pixels = leaksOnFailedInput.contains(job.saver) ? try image.copiedToMemory(for: job.saver, files: files) : image
+            save.set(try firstImageInput(of: job.saver).name, .image(pixels))
             save.set("filename", .value(.string(path)))
             for option in job.saveOptions { save.set(option.name, .value(option.value)) }
             _ = try save.run()
@@ -39,6 +44,12 @@ public enum ImageRunner {
         return ImageSummary(width: image.width, height: image.height, bands: image.bands, bytes: Int(status.st_size))
     }
 
+    /// Savers that, in libvips 8.14, leak their whole frame buffer when the pixels they are given fail to
+    /// compute (a damaged source): about 200 KB per failed thumbnail (fixed upstream in 8.16, libvips PR
+    /// #4107). Their image is computed into memory first, so that a failure happens outside them; they hold
+    /// a whole frame in memory anyway, so this costs one more frame at most.
+    private static let leaksOnFailedInput: Set<String> = ["webpsave"]
+
     /// The image the job's last step produces (the loaded source when there are no steps).
     private static func pipeline(_ job: ImageJob) throws -> VipsImageHandle {
         guard !job.sources.isEmpty else {
@@ -47,59 +58,67 @@ public enum ImageRunner {
         var steps = job.steps[...]
         var image: VipsImageHandle
         let first = try steps.first.map { try info(of: $0) }
-        if job.isAggregate, let first, let input = first.firstImageInput, input.type == .arrayImage {
-            let sources = try job.sources.map { try loadSource($0, job) }
-            image = try apply(steps.removeFirst(), info: first, to: sources, input: soleSource(job))
+        if job.isAggregate, let first, first.firstImageInput?.type == .arrayImage {
+            let sources = try job.sources.map { try load($0, options: sourceOptions(job), job) }
+            image = try apply(steps.removeFirst(), info: first, to: sources, job)
         } else if job.sources.count > 1 {
             throw ImageJobError(step: first?.nickname ?? job.saver, input: nil,
                                 message: "takes one image, but this aggregate has \(job.sources.count) inputs; start with an operation that takes an array of images (arrayjoin, bandjoin, composite)")
         } else if let first, let filename = first.argument(named: "filename"),
                   filename.isRequired, filename.isInput, filename.type == .string {
-            image = try openingStep(steps.removeFirst(), info: first, job: job)
+            image = try openingStep(steps.removeFirst(), info: first, job)
         } else {
-            image = try loadSource(job.sources[0], job)
+            image = try load(job.sources[0], options: sourceOptions(job), job)
         }
         for step in steps {
-            image = try apply(step, info: try info(of: step), to: [image], input: soleSource(job))
+            image = try apply(step, info: try info(of: step), to: [image], job)
         }
         return image
     }
 
+    /// The options to load sources with: the job's, plus `access=sequential` when every step and the saver
+    /// read top to bottom (as the `vips` command line decides), so the source streams through the pipeline
+    /// instead of being decoded whole first.
+    private static func sourceOptions(_ job: ImageJob) -> [ResolvedArgument] {
+        let setsAccess = job.loadOptions.contains { $0.name == "access" }
+        let streams = (job.steps.map(\.operation) + [job.saver]).allSatisfy(VipsCatalog.shared.isSequential)
+        guard streams, !setsAccess else { return job.loadOptions }
+        return job.loadOptions + [ResolvedArgument(name: "access", value: .enumeration("sequential"))]
+    }
+
     /// A first step that opens the source itself (`thumbnail`), after the pixel-limit check.
-    private static func openingStep(_ step: ResolvedStep, info: OperationInfo, job: ImageJob) throws -> VipsImageHandle {
+    private static func openingStep(_ step: ResolvedStep, info: OperationInfo, _ job: ImageJob) throws -> VipsImageHandle {
         let source = job.sources[0]
         var loadOptions = job.loadOptions
         if !loadOptions.isEmpty || job.maxPixels > 0 {
-            let loaded = try failure(input: source) {
-                try ImageLoader.load(source, options: job.loadOptions)
-            }
-            try checkPixels(loaded.image, source: source, job: job)
+            let loaded = try failure(input: source) { try ImageLoader.load(source, options: job.loadOptions) }
+            try checkPixels(loaded.image, path: source, job)
             loadOptions = ImageLoader.supportedOptions(job.loadOptions, loader: loaded.loader)
         }
         let failOn = loadOptions.first { ArgumentInfo.canonicalName($0.name) == "fail-on" }?.value ?? .enumeration("truncated")
         loadOptions.removeAll { ArgumentInfo.canonicalName($0.name) == "fail-on" }
         return try failure(input: source) {
-            var call = VipsOperationCall(info.nickname)
+            var call = VipsOperationCall(info.nickname, files: files(of: job))
             call.set("filename", .value(.string(ImageLoader.pathWithOptions(source, loadOptions))))
             if info.argument(named: "fail-on") != nil { call.set("fail-on", .value(failOn)) }
-            try setArguments(step, on: &call)
+            try setArguments(step, on: &call, job)
             return try result(of: call, info: info)
         }
     }
 
-    /// Runs a step with `images` in its first image input (all of them for an array input, the first
-    /// otherwise).
+    /// Runs a step with `images` in its first image input (all of them, then any the step names, for an
+    /// array input; the first otherwise).
     private static func apply(_ step: ResolvedStep, info: OperationInfo, to images: [VipsImageHandle],
-                              input: String?) throws -> VipsImageHandle {
-        try failure(input: input) {
+                              _ job: ImageJob) throws -> VipsImageHandle {
+        try failure(input: soleSource(job)) {
             guard let target = info.firstImageInput else {
                 throw VipsError(operation: info.nickname, message: "has no image input to take the previous image")
             }
-            var call = VipsOperationCall(info.nickname)
-            try setArguments(step, on: &call)
+            var call = VipsOperationCall(info.nickname, files: files(of: job))
+            try setArguments(step, on: &call, job)
             if target.type == .arrayImage {
                 let named = try step.arguments.filter { ArgumentInfo.canonicalName($0.name) == target.name }
-                    .flatMap { try loadImages(for: $0.value) }
+                    .flatMap { try loadImages(for: $0.value, job) }
                 call.set(target.name, .images(images + named))
             } else {
                 call.set(target.name, .image(images[0]))
@@ -109,11 +128,11 @@ public enum ImageRunner {
     }
 
     /// Sets a step's own arguments, loading `@file` images.
-    private static func setArguments(_ step: ResolvedStep, on call: inout VipsOperationCall) throws {
+    private static func setArguments(_ step: ResolvedStep, on call: inout VipsOperationCall, _ job: ImageJob) throws {
         for argument in step.arguments {
             switch argument.value {
             case .imageFile, .imageFiles:
-                call.set(argument.name, .images(try loadImages(for: argument.value)))
+                call.set(argument.name, .images(try loadImages(for: argument.value, job)))
             default:
                 call.set(argument.name, .value(argument.value))
             }
@@ -121,18 +140,15 @@ public enum ImageRunner {
     }
 
     /// The images an `@file` value names, loaded; other values give none.
-    private static func loadImages(for value: OperationValue) throws -> [VipsImageHandle] {
-        let paths: [String]
+    private static func loadImages(for value: OperationValue, _ job: ImageJob) throws -> [VipsImageHandle] {
         switch value {
-        case let .imageFile(path): paths = [path]
-        case let .imageFiles(list): paths = list
+        case let .imageFile(path): return [try load(path, options: [], job)]
+        case let .imageFiles(paths): return try paths.map { try load($0, options: [], job) }
         default: return []
-        }
-        return try paths.map { path in
-            try failure(input: path) { try ImageLoader.load(path, options: []).image }
         }
     }
 
+    /// The first required image output of a finished call (or the image a `draw_*` operation modified).
     private static func result(of call: VipsOperationCall, info: OperationInfo) throws -> VipsImageHandle {
         let results = try call.run()
         let output = info.arguments.first { $0.isOutput && $0.isRequired && $0.type == .image }?.name
@@ -142,22 +158,22 @@ public enum ImageRunner {
         return image
     }
 
-    /// Loads a source (with the job's load options) and checks it against the pixel limit.
-    private static func loadSource(_ path: String, _ job: ImageJob) throws -> VipsImageHandle {
-        let loaded = try failure(input: path) { try ImageLoader.load(path, options: job.loadOptions) }
-        try checkPixels(loaded.image, source: path, job: job)
+    /// Loads an image file and checks it against the pixel limit; errors name that file.
+    private static func load(_ path: String, options: [ResolvedArgument], _ job: ImageJob) throws -> VipsImageHandle {
+        let loaded = try failure(input: path) { try ImageLoader.load(path, options: options) }
+        try checkPixels(loaded.image, path: path, job)
         return loaded.image
     }
 
     /// Refuses an image, from its header, whose decoded size would exceed `job.maxPixels`.
-    private static func checkPixels(_ image: VipsImageHandle, source: String, job: ImageJob) throws {
+    private static func checkPixels(_ image: VipsImageHandle, path: String, _ job: ImageJob) throws {
         guard job.maxPixels > 0 else { return }
         let (width, height) = (image.width, image.height)
         let pages = image.pageHeight > 0 ? height / image.pageHeight : 1
         let (pixels, overflow) = width.multipliedReportingOverflow(by: height)
         guard overflow || pixels > job.maxPixels else { return }
         let size = pages > 1 ? "\(width)×\(image.pageHeight)×\(pages) pages" : "\(width)×\(height)"
-        throw ImageJobError(step: "pixel limit", input: source,
+        throw ImageJobError(step: "pixel limit", input: path,
                             message: "\(size) = \(overflow ? "too many" : String(pixels)) pixels, over --max-pixels \(job.maxPixels)")
     }
 
@@ -175,12 +191,24 @@ public enum ImageRunner {
         return input
     }
 
+    /// The files a job reads: libvips' error lines that name other files belong to other jobs.
+    private static func files(of job: ImageJob) -> [String] {
+        job.sources + job.steps.flatMap(\.arguments).flatMap { argument -> [String] in
+            switch argument.value {
+            case let .imageFile(path): return [path]
+            case let .imageFiles(paths): return paths
+            default: return []
+            }
+        }
+    }
+
     /// The input to name in errors after loading: the source of a per-input job; none for an aggregate.
     private static func soleSource(_ job: ImageJob) -> String? {
         job.sources.count == 1 ? job.sources[0] : nil
     }
 
     /// Runs `body`, turning a `VipsError` into an `ImageJobError` whose step is the operation that failed.
+    /// (An `ImageJobError` thrown inside, such as the pixel limit's, passes through with its own input.)
     private static func failure<T>(input: String?, _ body: () throws -> T) throws -> T {
         do {
             return try body()

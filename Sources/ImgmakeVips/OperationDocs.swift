@@ -29,8 +29,10 @@ public enum OperationDocs {
 
         var text = "\(info.nickname) - \(info.description)\(info.isDeprecated ? " (deprecated)" : "")\n"
         text += "usage in a step:\n   " + ([info.nickname] + bare + ["[name=value ...]"]).joined(separator: " ") + "\n"
-        if let implied {
-            text += "   (\(implied) is the previous step's image, or the source)\n"
+        if let implied = info.firstImageInput {
+            text += implied.type == .arrayImage
+                ? "   (\(implied.name) is the previous step's image, or an aggregate rule's inputs, then any @files given)\n"
+                : "   (\(implied.name) is the previous step's image, or the source)\n"
         }
         if !required.isEmpty {
             text += "where:\n" + required.map(entry).joined()
@@ -57,18 +59,25 @@ public enum OperationDocs {
             ("loader", image.loader ?? "unknown"),
             ("pages", String(image.pageCount)),
         ].map { pad($0.0 + ":", 16) + $0.1 }
-        let fields = image.fieldNames.sorted()
+        let fields = image.fieldNames.filter { !headerFields.contains($0) }.sorted()
         if !fields.isEmpty {
-            let width = min(32, fields.map(\.count).max() ?? 0)
+            let width = min(36, fields.map(\.count).max() ?? 0)
             lines.append("metadata:")
             lines += fields.map { "   " + pad($0, width) + "  " + short(image.fieldText($0) ?? "") }
         }
         return lines.joined(separator: "\n") + "\n"
     }
 
+    /// The fields every image has, shown above the metadata.
+    private static let headerFields: Set<String> = [
+        "width", "height", "bands", "format", "coding", "interpretation", "xoffset", "yoffset", "xres", "yres",
+        "filename", "vips-loader", "n-pages",
+    ]
+
     /// An argument's lines: `name - description, type`, then default and allowed values or range.
     private static func entry(_ argument: ArgumentInfo) -> String {
-        var text = "   \(pad(argument.name, 12)) - \(argument.description), \(typeLabel(argument.type))\n"
+        let type = argument.isInput ? typeLabel(argument.type) : argument.type.description
+        var text = "   \(pad(argument.name, 12)) - \(argument.description), \(type)\n"
         let detail = "\t\t\t"
         if !argument.defaultText.isEmpty, argument.isInput {
             text += detail + "default: \(argument.defaultText)\n"

@@ -76,7 +76,7 @@ public final class VipsCatalog: OperationCatalog, @unchecked Sendable {
         // An unknown extension is answered here: vips_foreign_find_save would write to the shared error buffer.
         guard !fileExtension.isEmpty, saverSuffixes.contains("." + fileExtension) else { return nil }
         guard let className = vips_foreign_find_save(path) else {
-            _ = VipsRuntime.lastError()
+            VipsErrorLog.drain()
             return nil
         }
         return vips_nickname_find(g_type_from_name(className)).map { String(cString: $0) }
@@ -96,14 +96,45 @@ public final class VipsCatalog: OperationCatalog, @unchecked Sendable {
     }
 
     /// The loader nickname libvips picks by sniffing a file's content (so a PNG named `.jpg` gives
-    /// `pngload`); throws when the file is missing or no loader recognises it.
+    /// `pngload`); throws when the file is missing, empty, or no loader recognises it.
     public func loaderNickname(forFile path: String) throws -> String {
         VipsRuntime.start()
+        // Missing and empty files are answered here: trying every loader on them is slow, and some of
+        // libvips' format probes clear the process-wide error buffer, losing other threads' messages.
+        var status = stat()
+        guard stat(path, &status) == 0 else {
+            throw VipsError(operation: "load", message: "\"\(path)\": \(String(cString: strerror(errno)))")
+        }
+        guard status.st_size > 0 || status.st_mode & S_IFMT != S_IFREG else {
+            throw VipsError(operation: "load", message: "\"\(path)\" is an empty file")
+        }
+        // The loader the extension suggests, confirmed by its own content check (one small read), saves
+        // trying every loader in turn, which costs ten times as much.
+        let fileExtension = URL(fileURLWithPath: path).pathExtension.lowercased()
+        if let likely = Self.likelyLoaders[fileExtension], vips_foreign_is_a(likely, path) != 0 {
+            return likely
+        }
+        let mark = VipsErrorLog.mark()   // after the check above, which complains about a missing file too
         guard let className = vips_foreign_find_load(ImageLoader.sniffablePath(path)) else {
-            throw VipsError.fromBuffer(operation: "load")
+            throw VipsError.logged(operation: "load", since: mark, files: [path])
         }
         return vips_nickname_find(g_type_from_name(className)).map { String(cString: $0) } ?? String(cString: className)
     }
+
+    /// Whether an operation reads its image inputs top to bottom (libvips' `sequential` flag), so that they
+    /// may be loaded with `access=sequential`, streaming instead of decoding whole images first.
+    func isSequential(_ nickname: String) -> Bool {
+        VipsRuntime.start()
+        let type = vips_type_find("VipsOperation", nickname)
+        return type != 0 && cvips_operation_class_flags(type).rawValue & VIPS_OPERATION_SEQUENTIAL.rawValue != 0
+    }
+
+    /// File loaders for the common extensions.
+    private static let likelyLoaders = [
+        "jpg": "jpegload", "jpeg": "jpegload", "png": "pngload", "webp": "webpload", "gif": "gifload",
+        "tif": "tiffload", "tiff": "tiffload", "heic": "heifload", "heif": "heifload", "avif": "heifload",
+        "jxl": "jxlload", "jp2": "jp2kload",
+    ]
 
     /// Builds the info from an instance of the operation type, without touching libvips' error buffer.
     private static func introspect(_ nickname: String) -> OperationInfo? {

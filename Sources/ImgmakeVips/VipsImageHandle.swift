@@ -33,6 +33,18 @@ public final class VipsImageHandle {
     /// The loader that read the image (`jpegload`), when it came from a file.
     public var loader: String? { fieldText("vips-loader") }
 
+    /// The image computed into memory (all its pixels, now): a failure to compute them (a damaged source)
+    /// happens here, as a `VipsError` named after `operation`, the operation the copy is for; `files` are
+    /// those of its job.
+    func copiedToMemory(for operation: String, files: [String]) throws -> VipsImageHandle {
+        let mark = VipsErrorLog.mark()
+        guard let copy = vips_image_copy_memory(pointer) else {
+            throw VipsError.logged(operation: operation, since: mark, files: files)
+        }
+        VipsErrorLog.drain()
+        return VipsImageHandle(owning: copy)
+    }
+
     /// The names of every metadata field (`exif-ifd0-Orientation`, `icc-profile-data`, ...).
     public var fieldNames: [String] {
         guard let fields = vips_image_get_fields(pointer) else { return [] }
@@ -46,12 +58,19 @@ public final class VipsImageHandle {
         return names
     }
 
-    /// A metadata field as text (a blob as a short description), or nil when there is no such field.
+    /// A metadata field as text (binary data as its size, "3144 bytes"), or nil when there is no such field.
     public func fieldText(_ name: String) -> String? {
-        guard vips_image_get_typeof(pointer, name) != 0 else { return nil }
+        let type = vips_image_get_typeof(pointer, name)
+        guard type != 0 else { return nil }
+        if type == vips_blob_get_type() {
+            var data: UnsafeRawPointer?
+            var length = 0
+            guard vips_image_get_blob(pointer, name, &data, &length) == 0 else { return nil }
+            return "\(length) bytes"
+        }
         var text: UnsafeMutablePointer<CChar>?
         guard vips_image_get_as_string(pointer, name, &text) == 0, let text else {
-            _ = VipsRuntime.lastError()
+            VipsErrorLog.drain()
             return nil
         }
         defer { g_free(text) }

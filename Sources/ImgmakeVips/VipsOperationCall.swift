@@ -5,10 +5,13 @@ import CVips
 /// outputs, then `vips_object_unref_outputs` and unref, so that the only references left are the caller's.
 struct VipsOperationCall {
     let nickname: String
+    /// The files of the job the call belongs to, which its error lines may name (see `VipsError.logged`).
+    let files: [String]
     private var inputs: [(name: String, input: VipsInput)] = []
 
-    init(_ nickname: String) {
+    init(_ nickname: String, files: [String] = []) {
         self.nickname = nickname
+        self.files = files
     }
 
     /// Sets an input argument (a later value for the same name replaces an earlier one).
@@ -23,6 +26,7 @@ struct VipsOperationCall {
     /// Throws a `VipsError` named after the operation.
     func run() throws -> [String: VipsImageHandle] {
         VipsRuntime.start()
+        let mark = VipsErrorLog.mark()
         guard let info = VipsCatalog.shared.operation(named: nickname),
               let operation = vips_operation_new(nickname) else {
             throw VipsError(operation: nickname, message: "no such operation")
@@ -46,7 +50,7 @@ struct VipsOperationCall {
             throw error
         }
         guard let built = vips_cache_operation_build(operation) else {
-            let failure = VipsError.fromBuffer(operation: nickname)
+            let failure = VipsError.logged(operation: nickname, since: mark, files: files + stringInputs)
             vips_object_unref_outputs(cvips_object(operation))
             g_object_unref(operation)
             throw failure
@@ -55,6 +59,7 @@ struct VipsOperationCall {
         defer {
             vips_object_unref_outputs(cvips_object(built))
             g_object_unref(built)
+            VipsErrorLog.drain()
         }
         var results: [String: VipsImageHandle] = [:]
         let imageOutputs = info.arguments.filter { $0.isOutput && $0.isRequired && $0.type == .image }.map(\.name)
@@ -64,13 +69,15 @@ struct VipsOperationCall {
         return results
     }
 
+    /// The strings this call was given (file names among them), to tell its error lines from others'.
+    private var stringInputs: [String] {
+        inputs.compactMap { if case let .value(.string(text)) = $0.input { return text } else { return nil } }
+    }
+
     /// An image that an operation may draw on: a fresh copy in memory, as libvips requires for MODIFY arguments.
     private func privateCopy(_ input: VipsInput) throws -> VipsInput {
         guard case let .image(image) = input else { return input }
-        guard let copy = vips_image_copy_memory(image.pointer) else {
-            throw VipsError.fromBuffer(operation: nickname)
-        }
-        return .image(VipsImageHandle(owning: copy))
+        return .image(try image.copiedToMemory(for: nickname, files: files))
     }
 
     private func setProperty(_ operation: UnsafeMutablePointer<VipsOperation>, _ name: String, _ input: VipsInput) throws {

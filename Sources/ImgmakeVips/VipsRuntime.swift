@@ -64,10 +64,9 @@ public enum VipsRuntime {
         "vips-\(vips_version(0)).\(vips_version(1)).\(vips_version(2))"
     }
 
-    /// Takes libvips' (global) error buffer: its text, trimmed, and the buffer is cleared.
-    ///
-    /// The buffer is shared by all threads: when two jobs fail at the same moment, the first to call this
-    /// gets both messages and the other none. Use the process pool where exact attribution matters.
+    /// Takes libvips' (global, process-wide) error buffer: its text, trimmed, and the buffer is cleared.
+    /// The calls of this module collect their own errors (see `VipsErrorLog`, which uses this); call it
+    /// only after libvips calls made elsewhere.
     public static func lastError() -> String {
         guard let text = vips_error_buffer_copy() else { return "" }
         defer { g_free(text) }

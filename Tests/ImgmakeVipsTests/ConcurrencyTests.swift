@@ -3,38 +3,14 @@ import Testing
 @testable import ImgmakeVips
 
 @Suite struct ConcurrencyTests {
-    /// 8 jobs on 4 threads that libvips did not create, as the thread pool runs them.
     @Test func eightJobsOnFourThreads() throws {
         let folder = try TestFolder()
-        let sources = try (0..<8).map { try folder.image("in\($0).jpg", width: 400 + 10 * $0, height: 300) }
-        let lock = NSLock()
-        var next = 0
-        var results: [Int: Result<ImageSummary, Error>] = [:]
-        let group = DispatchGroup()
-        for _ in 0..<4 {
-            group.enter()
-            let thread = Thread {
-                defer { VipsRuntime.threadShutdown(); group.leave() }
-                while true {
-                    lock.lock()
-                    let index = next
-                    next += 1
-                    lock.unlock()
-                    guard index < sources.count else { return }
-                    let result = Result {
-                        try ImageRunner.run(job([sources[index]], steps: [step("thumbnail", ("width", .int(100))), step("sharpen")],
-                                                saver: "webpsave"), writingTo: folder.file("out\(index).webp"))
-                    }
-                    lock.lock()
-                    results[index] = result
-                    lock.unlock()
-                }
-            }
-            thread.start()
+        let jobs = try (0..<8).map { index in
+            let source = try folder.image("in\(index).jpg", width: 400 + 10 * index, height: 300)
+            return (job([source], steps: [step("thumbnail", ("width", .int(100))), step("sharpen")], saver: "webpsave"),
+                    folder.file("out\(index).webp"))
         }
-        group.wait()
-        #expect(results.count == 8)
-        for (index, result) in results {
+        for (index, result) in runOnThreads(4, jobs).enumerated() {
             let summary = try result.get()
             #expect(summary.width == 100)
             #expect(summary.height == Int((300.0 * 100 / Double(400 + 10 * index)).rounded()))

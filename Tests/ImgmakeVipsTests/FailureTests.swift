@@ -2,8 +2,8 @@ import Foundation
 import Testing
 @testable import ImgmakeVips
 
-/// Jobs that fail. libvips' error buffer is global, so these run one at a time, and no other suite's tests
-/// make libvips errors.
+/// Jobs that fail, one at a time: their messages come from libvips' process-wide error buffer (other
+/// suites' tests make no libvips errors).
 @Suite(.serialized) struct FailureTests {
     let folder: TestFolder
     init() throws { folder = try TestFolder() }
@@ -33,20 +33,28 @@ import Testing
 
     @Test func emptyFileFails() throws {
         let empty = folder.file("empty.jpg")
-        FileManager.default.createFile(atPath: empty, contents: Data())
+        #expect(FileManager.default.createFile(atPath: empty, contents: Data()))
         let error = try failure(job([empty], steps: [step("thumbnail", ("width", .int(32)))]))
         #expect(error.step == "load")
         #expect(error.input == empty)
-        #expect(error.message.contains("is not a known file format"))
+        #expect(error.message == "\"\(empty)\" is an empty file")
         let unlimited = try failure(job([empty], steps: [step("thumbnail", ("width", .int(32)))], maxPixels: 0))
         #expect(unlimited.step == "thumbnail")
         #expect(unlimited.message.contains("is not a known file format"))
     }
 
+    @Test func notAnImageFails() throws {
+        let text = folder.file("notes.png")
+        try "not an image at all".write(toFile: text, atomically: true, encoding: .utf8)
+        let error = try failure(job([text], steps: [step("invert")]))
+        #expect(error.step == "load")
+        #expect(error.message == "VipsForeignLoad: \"\(text)\" is not a known file format")
+    }
+
     @Test func missingFileFails() throws {
         let error = try failure(job([folder.file("nope.png")], steps: [step("invert")]))
         #expect(error.step == "load")
-        #expect(error.message.contains("does not exist"))
+        #expect(error.message.contains("No such file or directory"))
     }
 
     @Test func pixelLimitRefusesFromTheHeader() throws {
@@ -59,6 +67,10 @@ import Testing
         }
         #expect(try ImageRunner.run(job([big], steps: [step("thumbnail", ("width", .int(100)))], maxPixels: 4_000_000),
                                     writingTo: folder.file("ok.png")).width == 100)
+        let base = try folder.image("base.png", width: 100, height: 100)
+        let overlay = try failure(job([base], steps: [step("composite2", ("overlay", .imageFile(big)), ("mode", .enumeration("over")))],
+                                      maxPixels: 1_000_000))
+        #expect(overlay.step == "pixel limit" && overlay.input == big)
     }
 
     @Test func badArgumentValues() throws {
@@ -85,6 +97,34 @@ import Testing
         let missing = folder.file("logo.png")
         let error = try failure(job([source], steps: [step("composite2", ("overlay", .imageFile(missing)), ("mode", .enumeration("over")))]))
         #expect(error.step == "load" && error.input == missing)
+    }
+
+    /// Failing and succeeding jobs at once: each failure gets its own message, not a neighbour's.
+    @Test func concurrentFailuresKeepTheirOwnMessages() throws {
+        let whole = try folder.image("whole.jpg", width: 1000, height: 800)
+        var jobs: [(job: ImageJob, output: String)] = []
+        for index in 0..<4 {
+            let cut = try folder.truncated(whole, to: "cut\(index).jpg", keeping: 0.3)
+            let empty = folder.file("empty\(index).png")
+            #expect(FileManager.default.createFile(atPath: empty, contents: Data()))
+            jobs.append((job([cut], steps: [step("thumbnail", ("width", .int(200)))], saver: "webpsave"), folder.file("c\(index)")))
+            jobs.append((job([empty], steps: [step("invert")], maxPixels: 0), folder.file("e\(index)")))
+            jobs.append((job([whole], steps: [step("thumbnail", ("width", .int(100)))], saver: "jpegsave"), folder.file("w\(index)")))
+        }
+        for (index, result) in runOnThreads(4, jobs).enumerated() {
+            switch (index % 3, result) {
+            case let (0, .failure(error as ImageJobError)):
+                #expect(error.step == "webpsave")
+                #expect(error.message == "VipsJpeg: Premature end of input file")
+            case let (1, .failure(error as ImageJobError)):
+                #expect(error.step == "load")
+                #expect(error.message == "\"\(jobs[index].job.sources[0])\" is an empty file")
+            case (2, .success):
+                break
+            default:
+                Issue.record("job \(index): unexpected \(result)")
+            }
+        }
     }
 
     @Test func unknownSaverExtensionGivesNilWithoutAnError() {

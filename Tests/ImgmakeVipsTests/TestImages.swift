@@ -51,7 +51,7 @@ final class TestFolder {
         return target
     }
 
-    /// Writes the first `count` bytes of `source` to `name`.
+    /// Writes the first `fraction` of the bytes of `source` to `name`: a truncated file.
     func truncated(_ source: String, to name: String, keeping fraction: Double) throws -> String {
         let data = try Data(contentsOf: URL(fileURLWithPath: source))
         let target = file(name)

@@ -1,9 +1,10 @@
 /// Makes the pool a build asked for.
 public enum ExecutorFactory {
-    public static func make(_ kind: PoolKind, workers: Int) -> JobExecutor {
+    /// `settings` matter to the process pool only (a thread cannot be killed or recycled).
+    public static func make(_ kind: PoolKind, workers: Int, settings: ProcessPool.Settings = ProcessPool.Settings()) -> JobExecutor {
         switch kind {
         case .thread: return ThreadPool(workers: workers)
-        case .process: return ThreadPool(workers: workers)  // The process pool replaces this (issue 3).
+        case .process: return ProcessPool(workers: workers, settings: settings)
         }
     }
 }

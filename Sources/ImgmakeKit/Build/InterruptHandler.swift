@@ -9,6 +9,14 @@ public final class InterruptHandler: @unchecked Sendable {
     private var count = 0
     private var sources: [DispatchSourceSignal] = []
     private var onInterrupt: (() -> Void)?
+    private var repeatExits = true
+
+    /// True (the default): a second interrupt removes the temporaries and exits 130 at once. The interactive
+    /// shell sets it false, so that every interrupt calls the armed action and the shell survives.
+    public var exitsOnRepeat: Bool {
+        get { lock.withLock { repeatExits } }
+        set { lock.withLock { repeatExits = newValue } }
+    }
 
     public var isInterrupted: Bool { lock.withLock { count > 0 } }
 
@@ -37,11 +45,11 @@ public final class InterruptHandler: @unchecked Sendable {
     }
 
     private func fire() {
-        let (n, action) = lock.withLock { () -> (Int, (() -> Void)?) in
+        let (n, action, exits) = lock.withLock { () -> (Int, (() -> Void)?, Bool) in
             count += 1
-            return (count, onInterrupt)
+            return (count, onInterrupt, repeatExits)
         }
-        if n == 1 {
+        if n == 1 || !exits {
             action?()
         } else {
             TemporaryFiles.shared.removeAll()

@@ -1,11 +1,85 @@
 import ArgumentParser
+import Foundation
+import ImgmakeVips
 
-/// `imgmake __worker`: a process-pool worker (hidden; started by the parent with exec).
+/// `imgmake __worker`: a process-pool worker (hidden; started by `ProcessPool` with posix_spawn).
+///
+/// Reads `WorkerMessage` requests from stdin, one per line, runs each with `JobRunner` and writes its outcome
+/// to stdout, one line each; nothing else goes to stdout (stray prints are sent to stderr). Ignores SIGINT:
+/// the parent decides what Ctrl-C does. When stdin closes it exits at once; if a job is running then (the
+/// parent died or gave up on it), its temporary file is removed first.
+///
+/// Hooks for tests, read from the environment (not part of the recipe language):
+/// - `IMGMAKE_WORKER_CRASH_ON=TEXT`: the worker aborts (SIGABRT, quietly) on a job whose source path contains TEXT.
+/// - `IMGMAKE_WORKER_SLEEP_ON=TEXT`: the worker says so on stderr (`imgmake __worker PID: sleeping ...`), then
+///   sleeps 60 s before a job whose source path contains TEXT.
 struct WorkerCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "__worker", abstract: "Run jobs for a parent imgmake.",
                                                     shouldDisplay: false)
 
+    @Option(help: "Threads libvips uses per job.")
+    var vipsThreads = 1
+
     func run() throws {
-        throw UsageError("the process pool is not available in this version")
+        signal(SIGINT, SIG_IGN)
+        try? "imgmake".write(toFile: "/proc/self/comm", atomically: false, encoding: .utf8)  // not "exe" in ps
+        let channel = fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 3)
+        dup2(STDERR_FILENO, STDOUT_FILENO)
+        let inbox = WorkerInbox()
+        inbox.startReading(STDIN_FILENO)
+        VipsRuntime.start()
+        VipsRuntime.setConcurrency(vipsThreads)
+        let environment = ProcessInfo.processInfo.environment
+        let crashOn = environment["IMGMAKE_WORKER_CRASH_ON"].flatMap { $0.isEmpty ? nil : $0 }
+        let sleepOn = environment["IMGMAKE_WORKER_SLEEP_ON"].flatMap { $0.isEmpty ? nil : $0 }
+        while true {
+            let line = inbox.next()
+            let message: WorkerMessage
+            do { message = try WorkerMessage.decode(line) } catch {
+                throw UsageError("__worker: unreadable request: \(error)")
+            }
+            guard let request = message.request else { throw UsageError("__worker: a message without a request") }
+            if let sleepOn, request.job.sources.contains(where: { $0.contains(sleepOn) }) {
+                FileHandle.standardError.write("imgmake __worker \(getpid()): sleeping (IMGMAKE_WORKER_SLEEP_ON)\n".data(using: .utf8)!)
+                sleep(60)
+            }
+            if let crashOn, request.job.sources.contains(where: { $0.contains(crashOn) }) {
+                signal(SIGABRT, SIG_DFL)  // no backtrace from Swift's crash handler for a crash on purpose
+                abort()
+            }
+            let outcome = JobRunner.run(request)
+            guard writeAll(channel, try WorkerMessage(outcome: outcome).encodedLine()) else { _exit(0) }
+        }
+    }
+}
+
+/// The worker's stdin, read by a thread of its own so that its closing is noticed even while a job runs.
+private final class WorkerInbox: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var lines: [[UInt8]] = []
+
+    /// Reads lines until end of file, then removes this process' temporaries and exits.
+    func startReading(_ fd: Int32) {
+        let thread = Thread { [self] in
+            var reader = LineReader(fd: fd)
+            while case let .line(line) = reader.next() {
+                condition.withLock {
+                    lines.append(line)
+                    condition.signal()
+                }
+            }
+            TemporaryFiles.shared.removeAll()
+            _exit(0)
+        }
+        thread.name = "imgmake-worker-stdin"
+        thread.start()
+    }
+
+    /// The next request line (blocks).
+    func next() -> [UInt8] {
+        condition.withLock {
+            while lines.isEmpty { condition.wait() }
+            return lines.removeFirst()
+        }
     }
 }

@@ -70,7 +70,8 @@ enum ValueParser {
 
     private static func isTextual(_ type: ArgumentType) -> Bool {
         switch type {
-        case .string, .enumeration, .flags, .interpolate: return true
+        // Images too: `overlay="@my logo.png"` quotes a path with a space (the `@` still marks an image).
+        case .string, .enumeration, .flags, .interpolate, .image, .arrayImage: return true
         default: return false
         }
     }

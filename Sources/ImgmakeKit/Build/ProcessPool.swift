@@ -1,0 +1,158 @@
+import Foundation
+import ImgmakeVips
+
+/// The process pool (SPEC §4): N worker processes of imgmake itself (`imgmake __worker`), one job at a time
+/// each, fed over pipes (`WorkerMessage`). A worker that crashes, is killed or overruns `--job-timeout` fails
+/// its job alone and is replaced; `--max-jobs-per-worker` recycles workers.
+///
+/// Each worker has a driver thread here that takes jobs from the queue, talks to its process and puts the
+/// outcomes in a queue, as `ThreadPool`'s threads do with jobs they run themselves.
+public final class ProcessPool: JobExecutor, @unchecked Sendable {
+    /// What the command line sets.
+    public struct Settings: Sendable {
+        /// A job running longer is killed and fails; nil: no limit.
+        public var jobTimeout: Double?
+        /// A worker is replaced after this many jobs; nil: never.
+        public var maxJobsPerWorker: Int?
+        /// The program started as a worker: this very executable (even if its file was replaced meanwhile).
+        public var executable = FileManager.default.isExecutableFile(atPath: "/proc/self/exe")
+            ? "/proc/self/exe" : (Bundle.main.executablePath ?? CommandLine.arguments[0])
+        public var cores = ProcessInfo.processInfo.activeProcessorCount
+        public init(jobTimeout: Double? = nil, maxJobsPerWorker: Int? = nil) {
+            self.jobTimeout = jobTimeout
+            self.maxJobsPerWorker = maxJobsPerWorker
+        }
+    }
+
+    private let settings: Settings
+    private let vipsThreads: Int
+    private let condition = NSCondition()
+    private var queue: [JobRequest] = []
+    private var outcomes: [JobOutcome] = []
+    private var stopping = false
+    private var woken = false
+    /// Calls of `wake()` (Ctrl-C). From the second on, and in `shutdown()` after the first, the jobs in flight
+    /// are stopped: the interactive shell calls `wake()` on every Ctrl-C, the command line exits on the second.
+    private var wakes = 0
+    /// The workers running a job now, by driver.
+    private var busy: [Int: ProcessPoolWorker] = [:]
+    private let finished = DispatchGroup()
+
+    /// Starts `workers` worker processes; each runs libvips with cores / workers threads.
+    public init(workers: Int, settings: Settings = Settings()) {
+        self.settings = settings
+        let count = max(1, workers)
+        vipsThreads = max(1, settings.cores / count)
+        for n in 0..<count {
+            finished.enter()
+            let thread = Thread { [self] in
+                drive(n)
+                finished.leave()
+            }
+            thread.name = "imgmake-worker-\(n)"
+            thread.start()
+        }
+    }
+
+    public func submit(_ request: JobRequest) {
+        condition.withLock {
+            queue.append(request)
+            condition.broadcast()
+        }
+    }
+
+    public func nextOutcome() -> JobOutcome? {
+        condition.withLock {
+            while outcomes.isEmpty && !woken { condition.wait() }
+            if woken && outcomes.isEmpty {
+                woken = false
+                return nil
+            }
+            return outcomes.removeFirst()
+        }
+    }
+
+    public func wake() {
+        let victims = condition.withLock { () -> [ProcessPoolWorker] in
+            woken = true
+            wakes += 1
+            condition.broadcast()
+            return wakes > 1 ? Array(busy.values) : []
+        }
+        for victim in victims { victim.interrupt() }
+    }
+
+    /// Ends the workers: idle ones see their stdin close and exit. After an interrupt, workers still running a
+    /// job get SIGTERM, then SIGKILL after a grace period; their temporary files are removed.
+    public func shutdown() {
+        let victims = condition.withLock { () -> [ProcessPoolWorker] in
+            stopping = true
+            condition.broadcast()
+            return wakes > 0 ? Array(busy.values) : []
+        }
+        for victim in victims { victim.interrupt() }
+        guard !victims.isEmpty else { return finished.wait() }
+        if finished.wait(timeout: .now() + ProcessPoolWorker.grace) == .timedOut {
+            for victim in victims { victim.process.send(SIGKILL) }
+            finished.wait()
+        }
+    }
+
+    /// One driver: keeps a live worker (started ahead of its first job, replaced when it dies or has run its
+    /// share), and runs the queue's jobs on it until the pool stops.
+    private func drive(_ slot: Int) {
+        ignoreBrokenPipes()
+        var worker: ProcessPoolWorker?
+        while true {
+            if worker == nil && !condition.withLock({ stopping }) { worker = try? startWorker() }
+            let request: JobRequest? = condition.withLock {
+                while queue.isEmpty && !stopping { condition.wait() }
+                return queue.isEmpty ? nil : queue.removeFirst()
+            }
+            guard let request else { break }
+            let outcome = execute(request, slot: slot, worker: &worker)
+            condition.withLock {
+                busy[slot] = nil
+                outcomes.append(outcome)
+                condition.broadcast()
+            }
+            if let done = worker, let limit = settings.maxJobsPerWorker, done.jobsRun >= limit {
+                done.stop()
+                worker = nil
+            }
+        }
+        worker?.stop()
+    }
+
+    /// Runs a job on the slot's worker, starting one if there is none. A worker found dead when the job is
+    /// handed over (it died while idle) held no job: it is replaced and the job sent again, once.
+    private func execute(_ request: JobRequest, slot: Int, worker: inout ProcessPoolWorker?) -> JobOutcome {
+        for _ in 0..<2 {
+            let running: ProcessPoolWorker
+            do { running = try worker ?? startWorker() } catch {
+                return JobOutcome(id: request.id, summary: nil,
+                                  error: ProcessPoolWorker.failure(request, "cannot start a worker process: \(error)"), seconds: 0)
+            }
+            worker = running
+            condition.withLock { busy[slot] = running }
+            let outcome = running.run(request, timeout: settings.jobTimeout)
+            if !running.isAlive { worker = nil }
+            if let outcome { return outcome }
+        }
+        return JobOutcome(id: request.id, summary: nil,
+                          error: ProcessPoolWorker.failure(request, "worker processes keep dying before taking a job"), seconds: 0)
+    }
+
+    private func startWorker() throws -> ProcessPoolWorker {
+        try ProcessPoolWorker.start(executable: settings.executable, vipsThreads: vipsThreads)
+    }
+
+    /// Writing to a worker that just died raises SIGPIPE, which would end imgmake: blocked in this thread
+    /// (the write then fails with EPIPE, and the worker is replaced).
+    private func ignoreBrokenPipes() {
+        var mask = sigset_t()
+        sigemptyset(&mask)
+        sigaddset(&mask, SIGPIPE)
+        pthread_sigmask(SIG_BLOCK, &mask, nil)
+    }
+}

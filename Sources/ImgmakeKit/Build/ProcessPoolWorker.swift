@@ -1,0 +1,111 @@
+import Foundation
+import ImgmakeVips
+
+/// One worker process seen from the parent: it is sent a job and waited on for the outcome. A worker that
+/// crashes, is killed, overruns the job timeout or breaks the protocol fails that job alone; it is then dead
+/// (`isAlive` false, reaped, its temporary file removed) and the pool replaces it.
+///
+/// Used by its pool's driver thread, except `interrupt()`, which any thread may call.
+final class ProcessPoolWorker: @unchecked Sendable {
+    let process: ChildProcess
+    private var reader: LineReader
+    /// Jobs sent to this worker so far (for `--max-jobs-per-worker`).
+    private(set) var jobsRun = 0
+    private(set) var isAlive = true
+    private let lock = NSLock()
+    /// Guarded by `lock`: `interrupt()` was called, so the worker's death is Ctrl-C's doing.
+    private var interrupted = false
+
+    /// Seconds to wait for a worker to exit after its stdin closed, or after SIGTERM, before SIGKILL.
+    static let grace = 2.0
+
+    private init(process: ChildProcess) {
+        self.process = process
+        reader = LineReader(fd: process.output)
+    }
+
+    /// Starts `executable __worker --vips-threads N`.
+    static func start(executable: String, vipsThreads: Int) throws -> ProcessPoolWorker {
+        ProcessPoolWorker(process: try ChildProcess.spawn(executable, name: "imgmake", arguments: ["__worker", "--vips-threads", String(vipsThreads)]))
+    }
+
+    /// Runs one job in the worker and waits for its outcome, at most `timeout` seconds. Nil when the job could
+    /// not be handed over because the worker had already died (while idle): the job did not run.
+    func run(_ request: JobRequest, timeout: Double?) -> JobOutcome? {
+        let start = DispatchTime.now().uptimeNanoseconds
+        jobsRun += 1
+        let line: [UInt8]
+        do { line = try WorkerMessage(request: request).encodedLine() } catch {
+            return JobOutcome(id: request.id, summary: nil, error: Self.failure(request, "cannot encode the job: \(error)"),
+                              seconds: 0)
+        }
+        guard writeAll(process.input, line) else {
+            process.wait(grace: Self.grace)
+            isAlive = false
+            return nil
+        }
+        let deadline = timeout.map { start + UInt64($0 * 1e9) }
+        switch reader.next(deadline: deadline) {
+        case let .line(bytes):
+            do {
+                guard let outcome = try WorkerMessage.decode(bytes).outcome, outcome.id == request.id else {
+                    throw WorkerProtocolError(message: "a reply that is not the outcome of job \(request.id)")
+                }
+                return outcome
+            } catch {
+                process.send(SIGKILL)
+                process.wait(grace: Self.grace)
+                return end(request, start: start, because: "protocol error: \(error)")
+            }
+        case .endOfFile:
+            let status = WaitStatus.describe(process.wait(grace: Self.grace))
+            return end(request, start: start, because: lock.withLock { interrupted } ? "interrupted: the job was stopped" : "worker process \(status)")
+        case .timedOut:
+            process.send(SIGKILL)
+            process.wait(grace: Self.grace)
+            return end(request, start: start, because: "timed out after \(Self.format(timeout ?? 0)) s")
+        }
+    }
+
+    /// Stops the job in flight (Ctrl-C): SIGTERM; `run` then reports the job as interrupted.
+    func interrupt() {
+        lock.withLock { interrupted = true }
+        process.send(SIGTERM)
+    }
+
+    /// Closes the worker's stdin and waits for it to exit (SIGKILL after the grace period).
+    func stop() {
+        process.closeInput()
+        process.wait(grace: Self.grace)
+        isAlive = false
+    }
+
+    /// The failed outcome of a job whose worker is gone: also removes the temporary file it was writing.
+    private func end(_ request: JobRequest, start: UInt64, because message: String) -> JobOutcome {
+        isAlive = false
+        process.closeInput()
+        Self.removeTemporaries(of: request.output, writtenBy: process.pid)
+        return JobOutcome(id: request.id, summary: nil, error: Self.failure(request, message),
+                          seconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+    }
+
+    /// A failure of `request` in the worker machinery (step "worker"), naming its source.
+    static func failure(_ request: JobRequest, _ message: String) -> ImageJobError {
+        ImageJobError(step: "worker", input: request.job.isAggregate ? nil : request.job.sources.first, message: message)
+    }
+
+    /// Removes `.NAME.imgmake-PID-*.tmp` beside `output` (the names `TemporaryFiles` gives in process PID).
+    static func removeTemporaries(of output: String, writtenBy pid: pid_t) {
+        let directory = PathName.directory(of: output).isEmpty ? "." : PathName.directory(of: output)
+        let prefix = ".\(PathName.fileName(output)).imgmake-\(pid)-"
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return }
+        for name in names where name.hasPrefix(prefix) && name.hasSuffix(".tmp") {
+            unlink(PathName.join(directory, name))
+        }
+    }
+
+    /// `2` for 2.0, `1.5` for 1.5.
+    private static func format(_ seconds: Double) -> String {
+        seconds == seconds.rounded() && abs(seconds) < 1e15 ? String(Int(seconds)) : String(seconds)
+    }
+}

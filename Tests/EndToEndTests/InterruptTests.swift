@@ -1,0 +1,94 @@
+import Foundation
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Issue 2, "Done when" 5, and SPEC §4: Ctrl-C in the middle of a build of a few hundred images exits 130,
+/// leaves no partial or temporary file, and the next run builds only the rest.
+@Suite struct InterruptTests {
+    static let count = 300
+
+    static func project(_ name: String) throws -> Sandbox {
+        let box = try Sandbox(name)
+        // Copies of a few images: making 300 with the CLI would take longer than the test.
+        let seeds = 4
+        for seed in 1...seeds {
+            try box.image("photos/seed\(seed).jpg", width: 192, height: 160, seed: seed)
+        }
+        for i in 0..<count {
+            try box.copy(box.path("photos/seed\(i % seeds + 1).jpg"), to: "photos/img\(String(format: "%03d", i)).jpg")
+        }
+        for seed in 1...seeds { try box.remove("photos/seed\(seed).jpg") }
+        try box.write("Imgmakefile", """
+            all: thumbs sheet
+            thumbs: build/thumbs/{name}.webp <- photos/*.jpg
+                thumbnail width=128 height=128 crop=attention
+                gaussblur sigma=1.5
+                save Q=80
+            sheet: build/sheet.jpg <- build/thumbs/*.webp
+                arrayjoin across=20
+            """)
+        return box
+    }
+
+    enum Stop: String, CaseIterable, Sendable {
+        /// Ctrl-C: running jobs end, then exit 130.
+        case ctrlC
+        /// Ctrl-C twice: stop at once, removing the temporaries being written.
+        case ctrlCTwice
+        /// SIGTERM (a CI timeout, `kill`): the same clean stop.
+        case sigterm
+    }
+
+    @Test(arguments: Stop.allCases)
+    func interruptedBuildExits130AndTheNextRunBuildsTheRest(_ stop: Stop) throws {
+        let box = try Self.project(stop.rawValue)
+        let process = try box.start(arguments: ["-j2"])
+        // Wait for the first few jobs to finish, then press Ctrl-C.
+        let deadline = Date().addingTimeInterval(120)
+        while process.stdoutSoFar.components(separatedBy: "\n").filter({ $0.hasPrefix("[") }).count < 5 && Date() < deadline {
+            usleep(2_000)
+        }
+        switch stop {
+        case .ctrlC: process.send(SIGINT)
+        case .ctrlCTwice:
+            process.send(SIGINT)
+            usleep(1_000)
+            process.send(SIGINT)
+        case .sigterm: process.send(SIGTERM)
+        }
+        let interrupted = process.wait(timeout: 120)
+        if stop == .sigterm {
+            #expect(interrupted.status == 130 || interrupted.status == 143, "\(interrupted)")
+        } else {
+            #expect(interrupted.status == 130, "\(interrupted)")
+        }
+        #expect(interrupted.stdout.contains("interrupted") || interrupted.stderr.contains("interrupted"), "\(interrupted)")
+        #expect(box.temporaries().isEmpty, "no temporary file: \(box.temporaries())")
+
+        let done = Set(box.files(under: "build"))
+        #expect(done.count >= 5, "\(interrupted)")
+        #expect(done.count < Self.count, "the build was interrupted in its middle: \(interrupted)")
+        #expect(!done.contains("build/sheet.jpg"), "\(interrupted)")
+        // Every output that is there is a whole image.
+        for output in done.sorted().prefix(3) {
+            #expect(try box.imageSize(output)?.width == 128, "\(output)")
+        }
+
+        // The next run builds only the rest (and the sheet).
+        let before = box.stamps()
+        let rest = try box.imgmake("-j2")
+        #expect(rest.status == 0, "\(rest)")
+        let rebuilt = box.changed(since: before)
+        let all = Set(box.files(under: "build"))
+        #expect(all.count == Self.count + 1, "\(rest)")
+        #expect(rebuilt.union(done) == all, "\(rest)")
+        // A second Ctrl-C stops at once: the records of the (at most -j) jobs in flight may be lost.
+        let lost = stop == .ctrlCTwice ? 2 : 0
+        #expect(rebuilt.intersection(done).count <= lost, "outputs finished before the stop are not built again: \(rest)")
+        #expect(rest.summary?.built == rebuilt.count && rest.summary?.failed == 0, "\(rest)")
+        #expect(box.files(under: "build").count == Self.count + 1)
+        try box.expectUpToDate()
+    }
+}

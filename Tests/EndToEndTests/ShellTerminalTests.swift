@@ -1,0 +1,205 @@
+import Foundation
+import Testing
+
+/// The interactive shell through a pseudo-terminal (tmux): the prompt, Tab completion, Ctrl-C at the prompt
+/// and during a build, Ctrl-D, history across restarts, a recipe edited between commands.
+@Suite(.enabled(if: ShellHarness.Tmux.available, "tmux is not installed"), .serialized)
+struct ShellTerminalTests {
+    static let recipe = """
+        SIZE = 32
+        thumbs: build/{name}.webp <- photos/*.ppm
+            thumbnail $(SIZE)
+            save Q=80
+        sheet: build/sheet.jpg <- build/*.webp
+            arrayjoin across=2
+
+        """
+
+    func folder() throws -> ShellHarness.Folder {
+        let folder = try ShellHarness.Folder()
+        try folder.write("Imgmakefile", Self.recipe)
+        for (i, name) in ["apple", "banana", "cherry"].enumerated() { try folder.image("photos/\(name).ppm", seed: UInt64(i + 1)) }
+        return folder
+    }
+
+    func shell(in folder: ShellHarness.Folder) throws -> ShellHarness.Tmux {
+        let tmux = try ShellHarness.Tmux([ShellHarness.binary, "shell"], in: folder.path)
+        let screen = try tmux.waitForPrompt()
+        try #require(screen.contains("imgmake> "), "no prompt:\n\(screen)")
+        return tmux
+    }
+
+    /// Types `text`, presses Tab, then types `X` (tmux drops trailing blanks, so this shows the space that
+    /// completion appends), and returns the prompt line. Ctrl-C clears the line for the next one.
+    func complete(_ tmux: ShellHarness.Tmux, _ text: String, expecting expected: String) throws -> String {
+        try tmux.type(text)
+        try tmux.press("Tab")
+        try tmux.wait(timeout: 10) { $0.split(separator: "\n").last.map(String.init) == expected.trimmingCharacters(in: .whitespaces) }
+        try tmux.type("X")
+        try tmux.wait(timeout: 10) { $0.split(separator: "\n").last.map(String.init) == expected + "X" }
+        let line = try tmux.lastLine()
+        try tmux.press("C-c")
+        try tmux.waitForPrompt()
+        return String(line.dropLast())
+    }
+
+    @Test func tabCompletesInContext() throws {
+        let folder = try folder()
+        let tmux = try shell(in: folder)
+        #expect(try complete(tmux, "bui", expecting: "imgmake> build ") == "imgmake> build ")
+        #expect(try complete(tmux, "build thu", expecting: "imgmake> build thumbs ") == "imgmake> build thumbs ")
+        #expect(try complete(tmux, "explain build/ch", expecting: "imgmake> explain build/cherry.webp ")
+                == "imgmake> explain build/cherry.webp ")
+        #expect(try complete(tmux, "help gaussbl", expecting: "imgmake> help gaussblur ") == "imgmake> help gaussblur ")
+        #expect(try complete(tmux, "help thumbnail cr", expecting: "imgmake> help thumbnail crop ")
+                == "imgmake> help thumbnail crop ")
+        #expect(try complete(tmux, "info photos/ba", expecting: "imgmake> info photos/banana.ppm ")
+                == "imgmake> info photos/banana.ppm ")
+        #expect(try complete(tmux, "build --po", expecting: "imgmake> build --pool ") == "imgmake> build --pool ")
+        #expect(try complete(tmux, "build --pool pr", expecting: "imgmake> build --pool process ")
+                == "imgmake> build --pool process ")
+        #expect(try complete(tmux, "set pool t", expecting: "imgmake> set pool thread ") == "imgmake> set pool thread ")
+
+        // Two Tabs list the choices.
+        try tmux.type("show ")
+        try tmux.press("Tab", "Tab")
+        let listing = try tmux.wait(timeout: 10) { $0.contains("sheet") && $0.contains("thumbs") }
+        #expect(listing.contains("sheet") && listing.contains("thumbs") && listing.contains("build/"), "\(listing)")
+    }
+
+    @Test func commandsAnswerAtThePrompt() throws {
+        let folder = try folder()
+        let tmux = try shell(in: folder)
+        try tmux.type("build thumbs -j2")
+        try tmux.press("Enter")
+        var screen = try tmux.wait { $0.contains("3 built, 0 failed") }
+        #expect(screen.contains("3 built, 0 failed"), "\(screen)")
+        try tmux.waitForPrompt()
+        try tmux.type("status; info photos/apple.ppm")
+        try tmux.press("Enter")
+        screen = try tmux.wait { $0.contains("loader:") }
+        #expect(screen.contains("thumbs: up to date (3 outputs)"), "\(screen)")
+        #expect(screen.contains("width:          96"), "\(screen)")
+        try tmux.press("C-d")
+        screen = try tmux.wait { $0.contains("EXITED") }
+        #expect(screen.contains("EXITED 0"), "Ctrl-D leaves: \(screen)")
+    }
+
+    @Test func ctrlCAtThePromptClearsTheLine() throws {
+        let folder = try folder()
+        let tmux = try shell(in: folder)
+        try tmux.type("build thumbs")
+        try tmux.press("C-c")
+        let screen = try tmux.waitForPrompt()
+        #expect(screen.contains("imgmake> build thumbs^C"), "\(screen)")
+        try tmux.type("list")
+        try tmux.press("Enter")
+        let after = try tmux.wait { $0.contains("default target") }
+        #expect(after.contains("thumbs    3 outputs, 3 stale"), "the line was cleared, nothing was built: \(after)")
+        #expect(!folder.exists("build"))
+        try tmux.type("quit")
+        try tmux.press("Enter")
+        #expect(try tmux.wait { $0.contains("EXITED") }.contains("EXITED 0"))
+    }
+
+    @Test func ctrlCDuringABuildCancelsItAndReturnsToThePrompt() throws {
+        let folder = try ShellHarness.Folder()
+        try folder.write("Imgmakefile", """
+            slow: out/{name}.png <- src/*.ppm
+                resize 3
+                gaussblur 6
+
+            """)
+        for i in 0..<60 { try folder.image("src/img\(i).ppm", width: 480, height: 360, seed: UInt64(i + 1)) }
+        let tmux = try shell(in: folder)
+        try tmux.type("build -j2")
+        try tmux.press("Enter")
+        let started = try tmux.wait(timeout: 60) { $0.contains("[1/60]") || $0.contains("[2/60]") }
+        try #require(started.contains("/60]"), "the build did not start: \(started)")
+        try tmux.press("C-c")
+        let screen = try tmux.waitForPrompt(timeout: 120)
+        #expect(screen.contains("interrupted"), "\(screen)")
+        #expect(screen.hasSuffix("imgmake>") || screen.hasSuffix("imgmake> "), "back at the prompt: \(screen)")
+        #expect(folder.temporaries.isEmpty, "temporaries left: \(folder.temporaries)")
+        let outputs = folder.files(under: "out")
+        #expect(outputs.count < 60, "the build was not cancelled")
+        for output in outputs {
+            let data = try Data(contentsOf: URL(fileURLWithPath: folder.path + "/out/" + output))
+            #expect(data.suffix(8).starts(with: Array("IEND".utf8)), "\(output) is not a whole PNG")
+        }
+        // The shell is still alive and knows what is left.
+        try tmux.type("status")
+        try tmux.press("Enter")
+        let status = try tmux.wait { $0.contains("outputs stale") }
+        #expect(status.contains("slow: \(60 - outputs.count) of 60 outputs stale"), "\(status)")
+    }
+
+    @Test func historySurvivesARestart() throws {
+        let folder = try folder()
+        do {
+            let tmux = try shell(in: folder)
+            try tmux.type("show sheet")
+            try tmux.press("Enter")
+            try tmux.waitForPrompt()
+            try tmux.type("list")
+            try tmux.press("Enter")
+            try tmux.waitForPrompt()
+            try tmux.type("quit")
+            try tmux.press("Enter")
+            try tmux.wait { $0.contains("EXITED") }
+        }
+        let history = try String(contentsOfFile: folder.path + "/.imgmake/history", encoding: .utf8)
+        #expect(history.contains("show sheet\nlist\nquit"), "\(history)")
+
+        let tmux = try shell(in: folder)
+        try tmux.press("Up", "Up")
+        #expect(try tmux.wait(timeout: 10) { $0.hasSuffix("imgmake> list") }.hasSuffix("imgmake> list"))
+        try tmux.press("Up")
+        #expect(try tmux.wait(timeout: 10) { $0.hasSuffix("imgmake> show sheet") }.hasSuffix("imgmake> show sheet"))
+        try tmux.press("C-c")
+        try tmux.waitForPrompt()
+        try tmux.type("history")
+        try tmux.press("Enter")
+        let listed = try tmux.wait { $0.contains("history\n") && $0.contains("3  quit") }
+        #expect(listed.contains("1  show sheet") && listed.contains("2  list") && listed.contains("4  history"), "\(listed)")
+    }
+
+    @Test func anEditedRecipeIsSeenByTheNextCommand() throws {
+        let folder = try folder()
+        let tmux = try shell(in: folder)
+        try tmux.type("build -j2")
+        try tmux.press("Enter")
+        try tmux.wait { $0.contains("3 built") }
+        try tmux.waitForPrompt()
+
+        // As in another pane: change a step of `thumbs`.
+        try folder.write("Imgmakefile", Self.recipe.replacingOccurrences(of: "save Q=80", with: "save Q=70"))
+        try tmux.press("C-l")
+        try tmux.type("status")
+        try tmux.press("Enter")
+        var screen = try tmux.wait { $0.contains("outputs stale") }
+        #expect(screen.contains("Imgmakefile changed: reloaded"), "\(screen)")
+        #expect(screen.contains("thumbs: 3 of 3 outputs stale"), "\(screen)")
+        #expect(screen.contains("build/apple.webp: its recipe changed"), "\(screen)")
+        try tmux.waitForPrompt()
+        try tmux.type("build -j2 thumbs")
+        try tmux.press("Enter")
+        screen = try tmux.wait { $0.contains("3 built, 0 failed, 0 up to date") }
+        #expect(screen.contains("3 built, 0 failed, 0 up to date"), "only the changed rule's outputs: \(screen)")
+        try tmux.waitForPrompt()
+
+        // Break it: a clear error, and the shell stays up with the last good recipe.
+        try folder.write("Imgmakefile", Self.recipe.replacingOccurrences(of: "thumbnail $(SIZE)", with: "thumbnial $(SIZE)"))
+        try tmux.press("C-l")
+        try tmux.type("list")
+        try tmux.press("Enter")
+        screen = try tmux.wait { $0.contains("default target") }
+        #expect(screen.contains("Imgmakefile:3:5: error: unknown operation 'thumbnial'"), "\(screen)")
+        #expect(screen.contains("did you mean 'thumbnail'?"), "\(screen)")
+        #expect(screen.contains("thumbs    3 outputs"), "the last good recipe: \(screen)")
+        try tmux.waitForPrompt()
+        try tmux.type("help")
+        try tmux.press("Enter")
+        #expect(try tmux.wait { $0.contains("commands:") }.contains("commands:"), "still up")
+    }
+}

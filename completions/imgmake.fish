@@ -1,0 +1,158 @@
+function __imgmake_should_offer_completions_for_flags_or_options -a expected_commands
+    set -l non_repeating_flags_or_options $argv[2..]
+    set -l non_repeating_flags_or_options_absent 0
+    set -l positional_index 0
+    set -l commands
+    __imgmake_parse_tokens
+    test "$commands" = "$expected_commands"; and return $non_repeating_flags_or_options_absent
+end
+
+function __imgmake_should_offer_completions_for_positional -a expected_commands positional_index_comparison expected_positional_index
+    set -l non_repeating_flags_or_options
+    set -l non_repeating_flags_or_options_absent 0
+    set -l positional_index 0
+    set -l commands
+    __imgmake_parse_tokens
+    test "$commands" = "$expected_commands" -a \( "$positional_index" "$positional_index_comparison" "$expected_positional_index" \)
+end
+
+function __imgmake_parse_tokens -S
+    set -l unparsed_tokens (__imgmake_tokens -pc)
+    switch $unparsed_tokens[1]
+    case 'imgmake'
+        __imgmake_parse_subcommand 0 'version' 'h/help'
+        switch $unparsed_tokens[1]
+        case 'build'
+            __imgmake_parse_subcommand -r 1 'f=' 'C=' 'max-pixels=' 'allow-outside' 'check=' 'j=' 'pool=' 'job-timeout=' 'max-jobs-per-worker=' 'n/dry-run' 'k/keep-going' 'B/always-make' 'explain' 'q/quiet' 'v/verbose' 'shard=' 'report=' 'junit=' 'version' 'h/help'
+        case 'shell'
+            __imgmake_parse_subcommand -r 1 'f=' 'C=' 'max-pixels=' 'allow-outside' 'check=' 'c=' 'version' 'h/help'
+        case 'list'
+            __imgmake_parse_subcommand -r 1 'f=' 'C=' 'max-pixels=' 'allow-outside' 'check=' 'version' 'h/help'
+        case 'explain'
+            __imgmake_parse_subcommand -r 1 'f=' 'C=' 'max-pixels=' 'allow-outside' 'check=' 'version' 'h/help'
+        case 'clean'
+            __imgmake_parse_subcommand -r 1 'f=' 'C=' 'max-pixels=' 'allow-outside' 'check=' 'orphans' 'n/dry-run' 'version' 'h/help'
+        case 'ops'
+            __imgmake_parse_subcommand 1 'version' 'h/help'
+        case 'help'
+            __imgmake_parse_subcommand -r 1 'version'
+        end
+    end
+end
+
+function __imgmake_tokens
+    if test (string split -m 1 -f 1 -- . "$FISH_VERSION") -gt 3
+        commandline --tokens-raw $argv
+    else
+        commandline -o $argv
+    end
+end
+
+function __imgmake_parse_subcommand -S -a positional_count
+    argparse -s r -- $argv
+    set -l option_specs $argv[2..]
+    set -l is_repeating_positional $_flag_r
+    set -el _flag_r
+    set -a commands $unparsed_tokens[1]
+    set positional_index 0
+    while true
+        set -e unparsed_tokens[1]
+        argparse -sn "$commands" $option_specs -- $unparsed_tokens 2> /dev/null
+        set unparsed_tokens $argv
+        set positional_index (math $positional_index + 1)
+        for non_repeating_flag_or_option in $non_repeating_flags_or_options
+            if set -ql "_flag_$(string replace -a - _ -- $non_repeating_flag_or_option)"
+                set non_repeating_flags_or_options_absent 1
+                break
+            end
+        end
+        test (count $unparsed_tokens) -eq 0 -o \( -z "$is_repeating_positional" -a "$positional_index" -gt "$positional_count" \) && break
+    end
+end
+
+function __imgmake_complete_directories
+    set -l token (commandline -t)
+    string match -- '*/' $token
+    set -l subdirs $token*/
+    printf %s\n $subdirs
+end
+
+function __imgmake_custom_completion
+    set -x SAP_SHELL fish
+    set -x SAP_SHELL_VERSION $FISH_VERSION
+    set -l tokens (__imgmake_tokens -p)
+    if test -z "$(__imgmake_tokens -t)"
+        set -l index (count (__imgmake_tokens -pc))
+        set tokens $tokens[..$index] \'\' $tokens[(math $index + 1)..]
+    end
+    command $tokens[1] $argv $tokens
+end
+
+complete -c 'imgmake' -f
+complete -c 'imgmake' -n '__imgmake_should_offer_completions_for_flags_or_options "imgmake" version' -l 'version' -d 'Show the version.'
+complete -c 'imgmake' -n '__imgmake_should_offer_completions_for_flags_or_options "imgmake" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'imgmake' -n '__imgmake_should_offer_completions_for_positional "imgmake" -eq 1' -fa 'build' -d 'Build targets (the default command): rules, groups or output paths.'
+complete -c 'imgmake' -n '__imgmake_should_offer_completions_for_positional "imgmake" -eq 1' -fa 'shell' -d 'Open the interactive shell over the recipe (or run shell commands with -c, or from standard input).'
+complete -c 'imgmake' -n '__imgmake_should_offer_completions_for_positional "imgmake" -eq 1' -fa 'list' -d 'List rules and groups, with their outputs and how many are stale.'
+complete -c 'imgmake' -n '__imgmake_should_offer_completions_for_positional "imgmake" -eq 1' -fa 'explain' -d 'Say why each output is stale, or that it is up to date.'
+complete -c 'imgmake' -n '__imgmake_should_offer_completions_for_positional "imgmake" -eq 1' -fa 'clean' -d 'Remove outputs of targets (default: all); --orphans removes outputs no rule makes any more.'
+complete -c 'imgmake' -n '__imgmake_should_offer_completions_for_positional "imgmake" -eq 1' -fa 'ops' -d 'List libvips operations, or show one operation\'s arguments.'
+complete -c 'imgmake' -n '__imgmake_should_offer_completions_for_positional "imgmake" -eq 1' -fa 'help' -d 'Show subcommand help information.'
+complete -c 'imgmake' -n '__imgmake_should_offer_completions_for_flags_or_options "imgmake build" f' -s 'f' -d 'Read FILE as the recipe (default: Imgmakefile).' -rF
+complete -c 'imgmake' -n '__imgmake_should_offer_completions_for_flags_or_options "imgmake build" C' -s 'C' -d 'Change to DIR before doing anything.' -rfa '(__imgmake_complete_directories)'
+complete -c 'imgmake' -n '__imgmake_should_offer_completions_for_flags_or_options "imgmake build" max-pixels' -l 'max-pixels' -d 'Refuse images over N pixels, from their header (0: no limit).' -rfka ''
+complete -c 'imgmake' -n '__imgmake_should_offer_completions_for_flags_or_options "imgmake build" allow-outside' -l 'allow-outside' -d 'Allow outputs outside the recipe\'s directory tree.'
+complete -c 'imgmake' -n '__imgmake_should_offer_completions_for_flags_or_options "imgmake build" check' -l 'check' -d 'How inputs are compared: mtime (default) or hash (content, for CI caches and fresh clones).' -rfka 'mtime hash'
+complete -c 'imgmake' -n '__imgmake_should_offer_completions_for_flags_or_options "imgmake build" j' -s 'j' -d 'Run N jobs at once (default: the number of cores).' -rfka ''
+complete -c 'imgmake' -n '__imgmake_should_offer_completions_for_flags_or_options "imgmake build" pool' -l 'pool' -d 'The pool that runs jobs: thread or process.' -rfka 'thread process'
+complete -c 'imgmake' -n '__imgmake_should_offer_completions_for_flags_or_options "imgmake build" job-timeout' -l 'job-timeout' -d 'With --pool process: kill a job that runs longer than SECONDS, and fail it.' -rfka ''
+complete -c 'imgmake' -n '__imgmake_should_offer_completions_for_flags_or_options "imgmake build" max-jobs-per-worker' -l 'max-jobs-per-worker' -d 'With --pool process: replace each worker process after N jobs.' -rfka ''
+complete -c 'imgmake' -n '__imgmake_should_offer_completions_for_flags_or_options "imgmake build" dry-run n' -s 'n' -l 'dry-run' -d 'Show what would be built; build nothing.'
+complete -c 'imgmake' -n '__imgmake_should_offer_completions_for_flags_or_options "imgmake build" k keep-going' -s 'k' -l 'keep-going' -d 'Go on past failed jobs.'
+complete -c 'imgmake' -n '__imgmake_should_offer_completions_for_flags_or_options "imgmake build" B always-make' -s 'B' -l 'always-make' -d 'Build every output, stale or not.'
+complete -c 'imgmake' -n '__imgmake_should_offer_completions_for_flags_or_options "imgmake build" explain' -l 'explain' -d 'Print why each output is stale.'
+complete -c 'imgmake' -n '__imgmake_should_offer_completions_for_flags_or_options "imgmake build" q quiet' -s 'q' -l 'quiet' -d 'Print only errors.'
+complete -c 'imgmake' -n '__imgmake_should_offer_completions_for_flags_or_options "imgmake build" v verbose' -s 'v' -l 'verbose' -d 'Print more about each job.'
+complete -c 'imgmake' -n '__imgmake_should_offer_completions_for_flags_or_options "imgmake build" shard' -l 'shard' -d 'Build only the per-input outputs in shard K of N (1-based); aggregate outputs are left for an unsharded run.' -rfka ''
+complete -c 'imgmake' -n '__imgmake_should_offer_completions_for_flags_or_options "imgmake build" report' -l 'report' -d 'Write a JSON report of every output to FILE.' -rF
+complete -c 'imgmake' -n '__imgmake_should_offer_completions_for_flags_or_options "imgmake build" junit' -l 'junit' -d 'Write a JUnit XML report (one test case per output) to FILE.' -rF
+complete -c 'imgmake' -n '__imgmake_should_offer_completions_for_positional "imgmake build" -ge 1' -fka '(__imgmake_custom_completion ---completion build -- positional@0 (count (__imgmake_tokens -pc)) (__imgmake_tokens -tC))'
+complete -c 'imgmake' -n '__imgmake_should_offer_completions_for_flags_or_options "imgmake build" version' -l 'version' -d 'Show the version.'
+complete -c 'imgmake' -n '__imgmake_should_offer_completions_for_flags_or_options "imgmake build" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'imgmake' -n '__imgmake_should_offer_completions_for_flags_or_options "imgmake shell" f' -s 'f' -d 'Read FILE as the recipe (default: Imgmakefile).' -rF
+complete -c 'imgmake' -n '__imgmake_should_offer_completions_for_flags_or_options "imgmake shell" C' -s 'C' -d 'Change to DIR before doing anything.' -rfa '(__imgmake_complete_directories)'
+complete -c 'imgmake' -n '__imgmake_should_offer_completions_for_flags_or_options "imgmake shell" max-pixels' -l 'max-pixels' -d 'Refuse images over N pixels, from their header (0: no limit).' -rfka ''
+complete -c 'imgmake' -n '__imgmake_should_offer_completions_for_flags_or_options "imgmake shell" allow-outside' -l 'allow-outside' -d 'Allow outputs outside the recipe\'s directory tree.'
+complete -c 'imgmake' -n '__imgmake_should_offer_completions_for_flags_or_options "imgmake shell" check' -l 'check' -d 'How inputs are compared: mtime (default) or hash (content, for CI caches and fresh clones).' -rfka 'mtime hash'
+complete -c 'imgmake' -n '__imgmake_should_offer_completions_for_flags_or_options "imgmake shell" c' -s 'c' -d 'Run COMMANDS (separated by ; or newlines) and exit, as a script.' -rfka ''
+complete -c 'imgmake' -n '__imgmake_should_offer_completions_for_flags_or_options "imgmake shell" version' -l 'version' -d 'Show the version.'
+complete -c 'imgmake' -n '__imgmake_should_offer_completions_for_flags_or_options "imgmake shell" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'imgmake' -n '__imgmake_should_offer_completions_for_flags_or_options "imgmake list" f' -s 'f' -d 'Read FILE as the recipe (default: Imgmakefile).' -rF
+complete -c 'imgmake' -n '__imgmake_should_offer_completions_for_flags_or_options "imgmake list" C' -s 'C' -d 'Change to DIR before doing anything.' -rfa '(__imgmake_complete_directories)'
+complete -c 'imgmake' -n '__imgmake_should_offer_completions_for_flags_or_options "imgmake list" max-pixels' -l 'max-pixels' -d 'Refuse images over N pixels, from their header (0: no limit).' -rfka ''
+complete -c 'imgmake' -n '__imgmake_should_offer_completions_for_flags_or_options "imgmake list" allow-outside' -l 'allow-outside' -d 'Allow outputs outside the recipe\'s directory tree.'
+complete -c 'imgmake' -n '__imgmake_should_offer_completions_for_flags_or_options "imgmake list" check' -l 'check' -d 'How inputs are compared: mtime (default) or hash (content, for CI caches and fresh clones).' -rfka 'mtime hash'
+complete -c 'imgmake' -n '__imgmake_should_offer_completions_for_flags_or_options "imgmake list" version' -l 'version' -d 'Show the version.'
+complete -c 'imgmake' -n '__imgmake_should_offer_completions_for_flags_or_options "imgmake list" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'imgmake' -n '__imgmake_should_offer_completions_for_flags_or_options "imgmake explain" f' -s 'f' -d 'Read FILE as the recipe (default: Imgmakefile).' -rF
+complete -c 'imgmake' -n '__imgmake_should_offer_completions_for_flags_or_options "imgmake explain" C' -s 'C' -d 'Change to DIR before doing anything.' -rfa '(__imgmake_complete_directories)'
+complete -c 'imgmake' -n '__imgmake_should_offer_completions_for_flags_or_options "imgmake explain" max-pixels' -l 'max-pixels' -d 'Refuse images over N pixels, from their header (0: no limit).' -rfka ''
+complete -c 'imgmake' -n '__imgmake_should_offer_completions_for_flags_or_options "imgmake explain" allow-outside' -l 'allow-outside' -d 'Allow outputs outside the recipe\'s directory tree.'
+complete -c 'imgmake' -n '__imgmake_should_offer_completions_for_flags_or_options "imgmake explain" check' -l 'check' -d 'How inputs are compared: mtime (default) or hash (content, for CI caches and fresh clones).' -rfka 'mtime hash'
+complete -c 'imgmake' -n '__imgmake_should_offer_completions_for_positional "imgmake explain" -ge 1' -fka '(__imgmake_custom_completion ---completion explain -- positional@0 (count (__imgmake_tokens -pc)) (__imgmake_tokens -tC))'
+complete -c 'imgmake' -n '__imgmake_should_offer_completions_for_flags_or_options "imgmake explain" version' -l 'version' -d 'Show the version.'
+complete -c 'imgmake' -n '__imgmake_should_offer_completions_for_flags_or_options "imgmake explain" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'imgmake' -n '__imgmake_should_offer_completions_for_flags_or_options "imgmake clean" f' -s 'f' -d 'Read FILE as the recipe (default: Imgmakefile).' -rF
+complete -c 'imgmake' -n '__imgmake_should_offer_completions_for_flags_or_options "imgmake clean" C' -s 'C' -d 'Change to DIR before doing anything.' -rfa '(__imgmake_complete_directories)'
+complete -c 'imgmake' -n '__imgmake_should_offer_completions_for_flags_or_options "imgmake clean" max-pixels' -l 'max-pixels' -d 'Refuse images over N pixels, from their header (0: no limit).' -rfka ''
+complete -c 'imgmake' -n '__imgmake_should_offer_completions_for_flags_or_options "imgmake clean" allow-outside' -l 'allow-outside' -d 'Allow outputs outside the recipe\'s directory tree.'
+complete -c 'imgmake' -n '__imgmake_should_offer_completions_for_flags_or_options "imgmake clean" check' -l 'check' -d 'How inputs are compared: mtime (default) or hash (content, for CI caches and fresh clones).' -rfka 'mtime hash'
+complete -c 'imgmake' -n '__imgmake_should_offer_completions_for_flags_or_options "imgmake clean" orphans' -l 'orphans' -d 'Remove files imgmake built that no current rule makes (never a source).'
+complete -c 'imgmake' -n '__imgmake_should_offer_completions_for_flags_or_options "imgmake clean" dry-run n' -s 'n' -l 'dry-run' -d 'Show what would be removed; remove nothing.'
+complete -c 'imgmake' -n '__imgmake_should_offer_completions_for_positional "imgmake clean" -ge 1' -fka '(__imgmake_custom_completion ---completion clean -- positional@0 (count (__imgmake_tokens -pc)) (__imgmake_tokens -tC))'
+complete -c 'imgmake' -n '__imgmake_should_offer_completions_for_flags_or_options "imgmake clean" version' -l 'version' -d 'Show the version.'
+complete -c 'imgmake' -n '__imgmake_should_offer_completions_for_flags_or_options "imgmake clean" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'imgmake' -n '__imgmake_should_offer_completions_for_positional "imgmake ops" -eq 1' -fka '(__imgmake_custom_completion ---completion ops -- positional@0 (count (__imgmake_tokens -pc)) (__imgmake_tokens -tC))'
+complete -c 'imgmake' -n '__imgmake_should_offer_completions_for_flags_or_options "imgmake ops" version' -l 'version' -d 'Show the version.'
+complete -c 'imgmake' -n '__imgmake_should_offer_completions_for_flags_or_options "imgmake ops" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'imgmake' -n '__imgmake_should_offer_completions_for_flags_or_options "imgmake help" version' -l 'version' -d 'Show the version.'

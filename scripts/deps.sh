@@ -1,0 +1,41 @@
+# Sourced by scripts/demo.sh and scripts/test.sh: installs, on Debian or Ubuntu, the system packages imgmake
+# needs to build and test (libvips and its headers, GNU readline's headers, the vips command-line tools),
+# and checks that a Swift toolchain is there. apt-get runs only when a package is missing, with sudo only
+# when not root.
+
+IMGMAKE_PACKAGES=(libvips-dev libreadline-dev libvips-tools pkg-config)
+
+imgmake_install_dependencies() {
+    local missing=()
+    if command -v dpkg-query >/dev/null 2>&1; then
+        local package
+        for package in "${IMGMAKE_PACKAGES[@]}"; do
+            if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
+                missing+=("$package")
+            fi
+        done
+    elif ! pkg-config --exists vips readline 2>/dev/null || ! command -v vips >/dev/null 2>&1; then
+        echo "imgmake: not a Debian/Ubuntu system: install libvips (with headers and its CLI) and readline's headers yourself" >&2
+        return 1
+    fi
+
+    if ((${#missing[@]} > 0)); then
+        local sudo=()
+        if [[ $(id -u) -ne 0 ]]; then
+            if ! command -v sudo >/dev/null 2>&1; then
+                echo "imgmake: need root (or sudo) to install: ${missing[*]}" >&2
+                return 1
+            fi
+            sudo=(sudo)
+        fi
+        echo "==> installing ${missing[*]}"
+        export DEBIAN_FRONTEND=noninteractive
+        "${sudo[@]}" apt-get update -q
+        "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
+    fi
+
+    if ! command -v swift >/dev/null 2>&1; then
+        echo "imgmake: no Swift toolchain on PATH: install Swift 6 from https://www.swift.org/install/linux/ and run this again" >&2
+        return 1
+    fi
+}
