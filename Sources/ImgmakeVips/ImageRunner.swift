@@ -31,7 +31,8 @@ public enum ImageRunner {
         try failure(input: soleSource(job)) {
             let files = self.files(of: job) + [path]
             var save = VipsOperationCall(job.saver, files: files)
-            let pixels = leaksOnFailedInput.contains(job.saver) ? try image.copiedToMemory(for: job.saver, files: files) : image
+            let pixels = leaksOnFailedInput.contains(job.saver)
+                ? try image.copiedToMemory(for: job.saver, files: files) : image
             save.set(try firstImageInput(of: job.saver).name, .image(pixels))
             save.set("filename", .value(.string(path)))
             for option in job.saveOptions { save.set(option.name, .value(option.value)) }
@@ -59,7 +60,8 @@ public enum ImageRunner {
         var image: VipsImageHandle
         let first = try steps.first.map { try info(of: $0) }
         if job.isAggregate, let first, first.firstImageInput?.type == .arrayImage {
-            let sources = try job.sources.map { try load($0, options: sourceOptions(job), job) }
+            let options = sourceOptions(job)
+            let sources = try job.sources.map { try load($0, options: options, job) }
             image = try apply(steps.removeFirst(), info: first, to: sources, job)
         } else if job.sources.count > 1 {
             throw ImageJobError(step: first?.nickname ?? job.saver, input: nil,

@@ -22,7 +22,7 @@ extension OperationCatalog {
 }
 
 /// One operation's metadata.
-public struct OperationInfo: Sendable, Hashable {
+public struct OperationInfo: Sendable, Hashable, Codable {
     public var nickname: String
     public var description: String
     /// Arguments in libvips' priority order (the order the `vips` command line uses).
@@ -48,7 +48,7 @@ public struct OperationInfo: Sendable, Hashable {
 }
 
 /// One argument of an operation.
-public struct ArgumentInfo: Sendable, Hashable {
+public struct ArgumentInfo: Sendable, Hashable, Codable {
     /// libvips' canonical name, with dashes (`no-rotate`).
     public var name: String
     public var description: String
@@ -79,7 +79,7 @@ public struct ArgumentInfo: Sendable, Hashable {
 }
 
 /// The kinds of argument value a recipe can give.
-public enum ArgumentType: Sendable, Hashable, CustomStringConvertible {
+public enum ArgumentType: Sendable, Hashable, Codable, CustomStringConvertible {
     case int(min: Int, max: Int)
     case double(min: Double, max: Double)
     case bool

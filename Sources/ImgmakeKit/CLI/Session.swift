@@ -39,7 +39,8 @@ public final class Session {
                                             notes: ["write an Imgmakefile, or name one with -f FILE"])])
         }
         let loaded = try RecipeLoader(reader: DiskRecipeReader(disk: disk)).load(file: path, overrides: overrides, displayRelativeTo: cwd)
-        let catalog = catalog ?? VipsCatalog.shared
+        let cached = catalog == nil ? CachedCatalog(directory: PathName.join(loaded.rootDirectory, BuildState.directoryName), disk: disk) : nil
+        let catalog = catalog ?? cached!
         self.catalog = catalog
         self.recipe = try RecipeChecker(catalog: catalog).check(loaded)
         self.state = BuildState(root: loaded.rootDirectory, disk: disk, logName: options.logName)
@@ -48,6 +49,7 @@ public final class Session {
         graphOptions.allowOutside = options.allowOutside
         let previous = Set(state.records.keys.map { PathName.normalize(PathName.join(loaded.rootDirectory, $0)) })
         self.graph = try BuildGraph(recipe: recipe, disk: disk, catalog: catalog, options: graphOptions, previousOutputs: previous)
+        cached?.save()
     }
 
     /// Edges for targets given by the user (rules, groups, output paths), or the default target.

@@ -58,8 +58,11 @@ final class JobExpander {
             typed.constant = nil
             return try resolve(typed)
         }
+        // Options the file name implies (AV1 for .avif: the saver writes to a temporary name), then the recipe's.
+        let written = Set(saveOptions.map(\.name))
+        let implied = catalog.saveOptions(impliedByPath: output).filter { !written.contains($0.name) }
         let job = ImageJob(sources: sources, isAggregate: rule.isAggregate, loadOptions: loadOptions, steps: steps,
-                           saver: saver.nickname, saveOptions: saveOptions, maxPixels: maxPixels)
+                           saver: saver.nickname, saveOptions: implied + saveOptions, maxPixels: maxPixels)
         return (job, imageInputs)
     }
 

@@ -136,6 +136,11 @@ public struct RecipeChecker {
                 saveArguments = collect(&errors) { try namedOnly(step, known: known, directory: syntax.directory) }
                 continue
             }
+            if op == "system" {
+                errors.append(RecipeError("the 'system' operation runs shell commands and is not allowed in recipes",
+                                          at: step.operation.location))
+                continue
+            }
             guard let info = catalog.operation(named: op) else {
                 errors.append(RecipeError("unknown operation '\(op)'", at: step.operation.location,
                                           notes: suggestion(op, in: catalog.operationNames + ["load", "save"])

@@ -12,8 +12,8 @@ public final class BuildState {
     public let directory: String
     /// The newest record of every output, keyed by its root-relative path.
     public private(set) var records: [String: BuildRecord] = [:]
-    /// True when state was found and read: records can be trusted to say "never built with this recipe".
-    /// False when `.imgmake/` is missing or unreadable: staleness then goes by modification times alone.
+    /// True when a build log was found and read: records can be trusted to say "never built with this recipe".
+    /// False when `.imgmake/` (or any log in it) is missing or unreadable: staleness goes by modification times.
     public private(set) var isAvailable = false
     /// Problems met while loading (damaged lines, unreadable files), for the user.
     public private(set) var warnings: [String] = []
@@ -43,9 +43,9 @@ public final class BuildState {
             warnings.append("cannot read \(directory): deciding by modification times only")
             return
         }
-        isAvailable = true
         var removedAt: [String: Int64] = [:]
         let logs = entries.map(\.name).filter { $0 == "log" || $0.hasPrefix("log.") && !$0.contains(".tmp") }.sorted()
+        isAvailable = !logs.isEmpty
         for name in logs {
             let path = PathName.join(directory, name)
             let bytes: [UInt8]
