@@ -9,7 +9,7 @@ public enum PoolKind: String, ExpressibleByArgument, CaseIterable, Sendable {
 
 /// Options of a build, shared by the command line and the shell's `build`.
 public struct BuildOptions: ParsableArguments {
-    @Option(name: .customShort("j", allowingJoined: true), help: ArgumentHelp("Run N jobs at once (default: the number of cores).", valueName: "N"))
+    @Option(name: .customShort("j", allowingJoined: true), help: ArgumentHelp("Run N jobs at once (the default is the number of cores).", valueName: "N"))
     public var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
 
     @Option(name: .long, help: "The pool that runs jobs: thread or process.")

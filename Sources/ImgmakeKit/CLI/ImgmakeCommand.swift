@@ -11,6 +11,7 @@ public struct ImgmakeCommand: ParsableCommand {
         discussion: """
             Reads the recipe (Imgmakefile), works out which outputs are stale, and builds them in parallel.
             `imgmake [TARGET...] [NAME=VALUE...]` builds; the subcommands below inspect and clean.
+            `imgmake build --help` lists the build options (-j, --pool, -n, -k, -B, --explain, --check, --shard ...).
             """,
         version: "imgmake \(version)",
         subcommands: [BuildCommand.self, ShellCommand.self, ListCommand.self, ExplainCommand.self, CleanCommand.self,

@@ -2,7 +2,7 @@ import ArgumentParser
 
 /// Options that pick and shape the recipe; shared by every subcommand that reads one.
 public struct RecipeOptions: ParsableArguments {
-    @Option(name: .customShort("f", allowingJoined: true), help: ArgumentHelp("Read FILE as the recipe (default: Imgmakefile).", valueName: "FILE"),
+    @Option(name: .customShort("f", allowingJoined: true), help: ArgumentHelp("Read FILE as the recipe.", valueName: "FILE"),
             completion: .file())
     public var file: String = "Imgmakefile"
 

@@ -190,6 +190,7 @@ public struct RecipeChecker {
 
         var errors: [RecipeError] = []
         var given: [String: ArgumentPlan] = [:]
+        var failed: Set<String> = []
         var order: [String] = []
         var bare = inputs.filter { $0.isRequired && $0.name != chained!.name && $0.type != .image && $0.type != .arrayImage }
         for argument in step.arguments {
@@ -225,9 +226,16 @@ public struct RecipeChecker {
             do {
                 given[target.name] = try plan(argument, for: target, directory: directory, known: known)
                 order.append(target.name)
-            } catch let error as RecipeError { errors.append(error) } catch let error as RecipeErrors { errors += error.errors }
+            } catch let error as RecipeError {
+                errors.append(error)
+                failed.insert(target.name)
+            } catch let error as RecipeErrors {
+                errors += error.errors
+                failed.insert(target.name)
+            }
         }
-        for required in inputs where required.isRequired && required.name != chained!.name && given[required.name] == nil {
+        for required in inputs where required.isRequired && required.name != chained!.name && given[required.name] == nil
+            && !failed.contains(required.name) {
             errors.append(RecipeError("'\(op)' needs its argument '\(required.name)' (\(required.type))", at: step.operation.location,
                                       notes: ["`imgmake ops \(op)` lists its arguments"]))
         }

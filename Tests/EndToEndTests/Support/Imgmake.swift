@@ -119,7 +119,7 @@ final class Spawned {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, stdoutPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         posix_spawn_file_actions_addopen(&actions, 2, stderrPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        addChdir(&actions, directory)
+        _ = addChdir(&actions, directory)
 
         var env = ProcessInfo.processInfo.environment
         for (key, value) in environment { env[key] = value }
