@@ -130,8 +130,7 @@ public final class ProcessPool: JobExecutor, @unchecked Sendable {
         for _ in 0..<2 {
             let running: ProcessPoolWorker
             do { running = try worker ?? startWorker() } catch {
-                return JobOutcome(id: request.id, summary: nil,
-                                  error: ProcessPoolWorker.failure(request, "cannot start a worker process: \(error)"), seconds: 0)
+                return ProcessPoolWorker.failed(request, "cannot start a worker process: \(error)")
             }
             worker = running
             condition.withLock { busy[slot] = running }
@@ -139,8 +138,7 @@ public final class ProcessPool: JobExecutor, @unchecked Sendable {
             if !running.isAlive { worker = nil }
             if let outcome { return outcome }
         }
-        return JobOutcome(id: request.id, summary: nil,
-                          error: ProcessPoolWorker.failure(request, "worker processes keep dying before taking a job"), seconds: 0)
+        return ProcessPoolWorker.failed(request, "worker processes keep dying before taking a job")
     }
 
     private func startWorker() throws -> ProcessPoolWorker {

@@ -26,7 +26,8 @@ final class ProcessPoolWorker: @unchecked Sendable {
 
     /// Starts `executable __worker --vips-threads N`.
     static func start(executable: String, vipsThreads: Int) throws -> ProcessPoolWorker {
-        ProcessPoolWorker(process: try ChildProcess.spawn(executable, name: "imgmake", arguments: ["__worker", "--vips-threads", String(vipsThreads)]))
+        let arguments = ["__worker", "--vips-threads", String(vipsThreads)]
+        return ProcessPoolWorker(process: try ChildProcess.spawn(executable, name: "imgmake", arguments: arguments))
     }
 
     /// Runs one job in the worker and waits for its outcome, at most `timeout` seconds. Nil when the job could
@@ -36,8 +37,7 @@ final class ProcessPoolWorker: @unchecked Sendable {
         jobsRun += 1
         let line: [UInt8]
         do { line = try WorkerMessage(request: request).encodedLine() } catch {
-            return JobOutcome(id: request.id, summary: nil, error: Self.failure(request, "cannot encode the job: \(error)"),
-                              seconds: 0)
+            return Self.failed(request, "cannot encode the job: \(error)")
         }
         guard writeAll(process.input, line) else {
             process.wait(grace: Self.grace)
@@ -59,7 +59,8 @@ final class ProcessPoolWorker: @unchecked Sendable {
             }
         case .endOfFile:
             let status = WaitStatus.describe(process.wait(grace: Self.grace))
-            return end(request, start: start, because: lock.withLock { interrupted } ? "interrupted: the job was stopped" : "worker process \(status)")
+            let cause = lock.withLock { interrupted } ? "interrupted: the job was stopped" : "worker process \(status)"
+            return end(request, start: start, because: cause)
         case .timedOut:
             process.send(SIGKILL)
             process.wait(grace: Self.grace)
@@ -85,13 +86,14 @@ final class ProcessPoolWorker: @unchecked Sendable {
         isAlive = false
         process.closeInput()
         Self.removeTemporaries(of: request.output, writtenBy: process.pid)
-        return JobOutcome(id: request.id, summary: nil, error: Self.failure(request, message),
-                          seconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+        return Self.failed(request, message, seconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
     }
 
-    /// A failure of `request` in the worker machinery (step "worker"), naming its source.
-    static func failure(_ request: JobRequest, _ message: String) -> ImageJobError {
-        ImageJobError(step: "worker", input: request.job.isAggregate ? nil : request.job.sources.first, message: message)
+    /// The outcome of `request` failed in the worker machinery (step "worker"), naming its source.
+    static func failed(_ request: JobRequest, _ message: String, seconds: Double = 0) -> JobOutcome {
+        let source = request.job.isAggregate ? nil : request.job.sources.first
+        return JobOutcome(id: request.id, summary: nil, error: ImageJobError(step: "worker", input: source, message: message),
+                          seconds: seconds)
     }
 
     /// Removes `.NAME.imgmake-PID-*.tmp` beside `output` (the names `TemporaryFiles` gives in process PID).
