@@ -98,12 +98,12 @@ complete -c 'imgmake' -n '__imgmake_should_offer_completions_for_positional "img
 complete -c 'imgmake' -n '__imgmake_should_offer_completions_for_positional "imgmake" -eq 1' -fa 'clean' -d 'Remove outputs of targets (default: all); --orphans removes outputs no rule makes any more.'
 complete -c 'imgmake' -n '__imgmake_should_offer_completions_for_positional "imgmake" -eq 1' -fa 'ops' -d 'List libvips operations, or show one operation\'s arguments.'
 complete -c 'imgmake' -n '__imgmake_should_offer_completions_for_positional "imgmake" -eq 1' -fa 'help' -d 'Show subcommand help information.'
-complete -c 'imgmake' -n '__imgmake_should_offer_completions_for_flags_or_options "imgmake build" f' -s 'f' -d 'Read FILE as the recipe (default: Imgmakefile).' -rF
+complete -c 'imgmake' -n '__imgmake_should_offer_completions_for_flags_or_options "imgmake build" f' -s 'f' -d 'Read FILE as the recipe.' -rF
 complete -c 'imgmake' -n '__imgmake_should_offer_completions_for_flags_or_options "imgmake build" C' -s 'C' -d 'Change to DIR before doing anything.' -rfa '(__imgmake_complete_directories)'
 complete -c 'imgmake' -n '__imgmake_should_offer_completions_for_flags_or_options "imgmake build" max-pixels' -l 'max-pixels' -d 'Refuse images over N pixels, from their header (0: no limit).' -rfka ''
 complete -c 'imgmake' -n '__imgmake_should_offer_completions_for_flags_or_options "imgmake build" allow-outside' -l 'allow-outside' -d 'Allow outputs outside the recipe\'s directory tree.'
 complete -c 'imgmake' -n '__imgmake_should_offer_completions_for_flags_or_options "imgmake build" check' -l 'check' -d 'How inputs are compared: mtime (default) or hash (content, for CI caches and fresh clones).' -rfka 'mtime hash'
-complete -c 'imgmake' -n '__imgmake_should_offer_completions_for_flags_or_options "imgmake build" j' -s 'j' -d 'Run N jobs at once (default: the number of cores).' -rfka ''
+complete -c 'imgmake' -n '__imgmake_should_offer_completions_for_flags_or_options "imgmake build" j' -s 'j' -d 'Run N jobs at once (the default is the number of cores).' -rfka ''
 complete -c 'imgmake' -n '__imgmake_should_offer_completions_for_flags_or_options "imgmake build" pool' -l 'pool' -d 'The pool that runs jobs: thread or process.' -rfka 'thread process'
 complete -c 'imgmake' -n '__imgmake_should_offer_completions_for_flags_or_options "imgmake build" job-timeout' -l 'job-timeout' -d 'With --pool process: kill a job that runs longer than SECONDS, and fail it.' -rfka ''
 complete -c 'imgmake' -n '__imgmake_should_offer_completions_for_flags_or_options "imgmake build" max-jobs-per-worker' -l 'max-jobs-per-worker' -d 'With --pool process: replace each worker process after N jobs.' -rfka ''
@@ -119,7 +119,7 @@ complete -c 'imgmake' -n '__imgmake_should_offer_completions_for_flags_or_option
 complete -c 'imgmake' -n '__imgmake_should_offer_completions_for_positional "imgmake build" -ge 1' -fka '(__imgmake_custom_completion ---completion build -- positional@0 (count (__imgmake_tokens -pc)) (__imgmake_tokens -tC))'
 complete -c 'imgmake' -n '__imgmake_should_offer_completions_for_flags_or_options "imgmake build" version' -l 'version' -d 'Show the version.'
 complete -c 'imgmake' -n '__imgmake_should_offer_completions_for_flags_or_options "imgmake build" h help' -s 'h' -l 'help' -d 'Show help information.'
-complete -c 'imgmake' -n '__imgmake_should_offer_completions_for_flags_or_options "imgmake shell" f' -s 'f' -d 'Read FILE as the recipe (default: Imgmakefile).' -rF
+complete -c 'imgmake' -n '__imgmake_should_offer_completions_for_flags_or_options "imgmake shell" f' -s 'f' -d 'Read FILE as the recipe.' -rF
 complete -c 'imgmake' -n '__imgmake_should_offer_completions_for_flags_or_options "imgmake shell" C' -s 'C' -d 'Change to DIR before doing anything.' -rfa '(__imgmake_complete_directories)'
 complete -c 'imgmake' -n '__imgmake_should_offer_completions_for_flags_or_options "imgmake shell" max-pixels' -l 'max-pixels' -d 'Refuse images over N pixels, from their header (0: no limit).' -rfka ''
 complete -c 'imgmake' -n '__imgmake_should_offer_completions_for_flags_or_options "imgmake shell" allow-outside' -l 'allow-outside' -d 'Allow outputs outside the recipe\'s directory tree.'
@@ -127,14 +127,14 @@ complete -c 'imgmake' -n '__imgmake_should_offer_completions_for_flags_or_option
 complete -c 'imgmake' -n '__imgmake_should_offer_completions_for_flags_or_options "imgmake shell" c' -s 'c' -d 'Run COMMANDS (separated by ; or newlines) and exit, as a script.' -rfka ''
 complete -c 'imgmake' -n '__imgmake_should_offer_completions_for_flags_or_options "imgmake shell" version' -l 'version' -d 'Show the version.'
 complete -c 'imgmake' -n '__imgmake_should_offer_completions_for_flags_or_options "imgmake shell" h help' -s 'h' -l 'help' -d 'Show help information.'
-complete -c 'imgmake' -n '__imgmake_should_offer_completions_for_flags_or_options "imgmake list" f' -s 'f' -d 'Read FILE as the recipe (default: Imgmakefile).' -rF
+complete -c 'imgmake' -n '__imgmake_should_offer_completions_for_flags_or_options "imgmake list" f' -s 'f' -d 'Read FILE as the recipe.' -rF
 complete -c 'imgmake' -n '__imgmake_should_offer_completions_for_flags_or_options "imgmake list" C' -s 'C' -d 'Change to DIR before doing anything.' -rfa '(__imgmake_complete_directories)'
 complete -c 'imgmake' -n '__imgmake_should_offer_completions_for_flags_or_options "imgmake list" max-pixels' -l 'max-pixels' -d 'Refuse images over N pixels, from their header (0: no limit).' -rfka ''
 complete -c 'imgmake' -n '__imgmake_should_offer_completions_for_flags_or_options "imgmake list" allow-outside' -l 'allow-outside' -d 'Allow outputs outside the recipe\'s directory tree.'
 complete -c 'imgmake' -n '__imgmake_should_offer_completions_for_flags_or_options "imgmake list" check' -l 'check' -d 'How inputs are compared: mtime (default) or hash (content, for CI caches and fresh clones).' -rfka 'mtime hash'
 complete -c 'imgmake' -n '__imgmake_should_offer_completions_for_flags_or_options "imgmake list" version' -l 'version' -d 'Show the version.'
 complete -c 'imgmake' -n '__imgmake_should_offer_completions_for_flags_or_options "imgmake list" h help' -s 'h' -l 'help' -d 'Show help information.'
-complete -c 'imgmake' -n '__imgmake_should_offer_completions_for_flags_or_options "imgmake explain" f' -s 'f' -d 'Read FILE as the recipe (default: Imgmakefile).' -rF
+complete -c 'imgmake' -n '__imgmake_should_offer_completions_for_flags_or_options "imgmake explain" f' -s 'f' -d 'Read FILE as the recipe.' -rF
 complete -c 'imgmake' -n '__imgmake_should_offer_completions_for_flags_or_options "imgmake explain" C' -s 'C' -d 'Change to DIR before doing anything.' -rfa '(__imgmake_complete_directories)'
 complete -c 'imgmake' -n '__imgmake_should_offer_completions_for_flags_or_options "imgmake explain" max-pixels' -l 'max-pixels' -d 'Refuse images over N pixels, from their header (0: no limit).' -rfka ''
 complete -c 'imgmake' -n '__imgmake_should_offer_completions_for_flags_or_options "imgmake explain" allow-outside' -l 'allow-outside' -d 'Allow outputs outside the recipe\'s directory tree.'
@@ -142,7 +142,7 @@ complete -c 'imgmake' -n '__imgmake_should_offer_completions_for_flags_or_option
 complete -c 'imgmake' -n '__imgmake_should_offer_completions_for_positional "imgmake explain" -ge 1' -fka '(__imgmake_custom_completion ---completion explain -- positional@0 (count (__imgmake_tokens -pc)) (__imgmake_tokens -tC))'
 complete -c 'imgmake' -n '__imgmake_should_offer_completions_for_flags_or_options "imgmake explain" version' -l 'version' -d 'Show the version.'
 complete -c 'imgmake' -n '__imgmake_should_offer_completions_for_flags_or_options "imgmake explain" h help' -s 'h' -l 'help' -d 'Show help information.'
-complete -c 'imgmake' -n '__imgmake_should_offer_completions_for_flags_or_options "imgmake clean" f' -s 'f' -d 'Read FILE as the recipe (default: Imgmakefile).' -rF
+complete -c 'imgmake' -n '__imgmake_should_offer_completions_for_flags_or_options "imgmake clean" f' -s 'f' -d 'Read FILE as the recipe.' -rF
 complete -c 'imgmake' -n '__imgmake_should_offer_completions_for_flags_or_options "imgmake clean" C' -s 'C' -d 'Change to DIR before doing anything.' -rfa '(__imgmake_complete_directories)'
 complete -c 'imgmake' -n '__imgmake_should_offer_completions_for_flags_or_options "imgmake clean" max-pixels' -l 'max-pixels' -d 'Refuse images over N pixels, from their header (0: no limit).' -rfka ''
 complete -c 'imgmake' -n '__imgmake_should_offer_completions_for_flags_or_options "imgmake clean" allow-outside' -l 'allow-outside' -d 'Allow outputs outside the recipe\'s directory tree.'

@@ -4,12 +4,16 @@
 # when not root.
 
 IMGMAKE_PACKAGES=(libvips-dev libreadline-dev libvips-tools pkg-config)
+# What the tests need on top: tmux drives the shell through a terminal; zsh and fish load the completions.
+IMGMAKE_TEST_PACKAGES=(tmux zsh fish)
 
 imgmake_install_dependencies() {
     local missing=()
+    local wanted=("${IMGMAKE_PACKAGES[@]}")
+    [[ ${1:-} == --tests ]] && wanted+=("${IMGMAKE_TEST_PACKAGES[@]}")
     if command -v dpkg-query >/dev/null 2>&1; then
         local package
-        for package in "${IMGMAKE_PACKAGES[@]}"; do
+        for package in "${wanted[@]}"; do
             if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
                 missing+=("$package")
             fi
@@ -34,6 +38,10 @@ imgmake_install_dependencies() {
         "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
     fi
 
+    # A toolchain unpacked in /opt/swift is on PATH only in login shells (profile.d); CI's shell is not one.
+    if ! command -v swift >/dev/null 2>&1 && [[ -x /opt/swift/usr/bin/swift ]]; then
+        export PATH="$PATH:/opt/swift/usr/bin"
+    fi
     if ! command -v swift >/dev/null 2>&1; then
         echo "imgmake: no Swift toolchain on PATH: install Swift 6 from https://www.swift.org/install/linux/ and run this again" >&2
         return 1

@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/deps.sh
-imgmake_install_dependencies
+imgmake_install_dependencies --tests
 
 echo "==> swift build --build-tests"
 swift build --build-tests

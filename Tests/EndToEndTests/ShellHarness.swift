@@ -41,27 +41,58 @@ enum ShellHarness {
         var description: String { "exit \(status)\n--- stdout\n\(stdout)--- stderr\n\(stderr)---" }
     }
 
-    /// Runs a program (a path or a name on PATH) in `directory`, with `input` as its standard input.
+    /// Runs a program (a path or a name on PATH) in `directory`, with `input` as its standard input; killed
+    /// after `timeout` seconds. (posix_spawn and waitpid: Foundation's Process can miss the end of a child
+    /// that leaves a daemon behind, as tmux does.)
     static func run(_ program: String, _ arguments: [String], in directory: String, input: String = "",
-                    environment: [String: String] = [:]) throws -> Result {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: program.contains("/") ? program : (which(program) ?? program))
-        process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        var env = ProcessInfo.processInfo.environment
-        for (key, value) in environment { env[key] = value }
-        process.environment = env
+                    environment: [String: String] = [:], timeout: Double = 300) throws -> Result {
+        let executable = program.contains("/") ? program : (which(program) ?? program)
         let scratch = NSTemporaryDirectory() + "imgmake-shell-run-" + UUID().uuidString
         try input.write(toFile: scratch + ".in", atomically: false, encoding: .utf8)
-        FileManager.default.createFile(atPath: scratch + ".out", contents: nil)
-        FileManager.default.createFile(atPath: scratch + ".err", contents: nil)
         defer { for ext in [".in", ".out", ".err"] { unlink(scratch + ext) } }
-        process.standardInput = FileHandle(forReadingAtPath: scratch + ".in")
-        process.standardOutput = FileHandle(forWritingAtPath: scratch + ".out")
-        process.standardError = FileHandle(forWritingAtPath: scratch + ".err")
-        try process.run()
-        process.waitUntilExit()
-        return Result(status: process.terminationStatus,
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, scratch + ".in", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, scratch + ".out", O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        posix_spawn_file_actions_addopen(&actions, 2, scratch + ".err", O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        _ = spawnChdir(&actions, directory)
+        var env = ProcessInfo.processInfo.environment
+        for (key, value) in environment { env[key] = value }
+        let argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) } + [nil]
+        let envp: [UnsafeMutablePointer<CChar>?] = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer {
+            argv.forEach { free($0) }
+            envp.forEach { free($0) }
+        }
+        // As from a user's shell: no signal blocked, default dispositions. (A test runs on a thread that blocks
+        // signals, and a child would inherit that: a shell under tmux would then ignore tmux's SIGHUP.)
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var noSignals = sigset_t()
+        sigemptyset(&noSignals)
+        posix_spawnattr_setsigmask(&attributes, &noSignals)
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        for signal in [SIGINT, SIGHUP, SIGTERM, SIGQUIT, SIGPIPE, SIGCHLD, SIGTSTP, SIGTTIN, SIGTTOU] { sigaddset(&defaults, signal) }
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
+        guard spawned == 0 else {
+            throw NSError(domain: "spawn", code: Int(spawned), userInfo: [NSLocalizedDescriptionKey: "cannot start \(executable)"])
+        }
+        var status: Int32 = 0
+        let deadline = Date().addingTimeInterval(timeout)
+        while true {
+            let done = waitpid(pid, &status, WNOHANG)
+            if done == pid || (done < 0 && errno != EINTR) { break }
+            if Date() > deadline { kill(pid, SIGKILL) }
+            usleep(5_000)
+        }
+        let signal = status & 0x7f
+        return Result(status: signal == 0 ? (status >> 8) & 0xff : 128 + signal,
                       stdout: (try? String(contentsOfFile: scratch + ".out", encoding: .utf8)) ?? "",
                       stderr: (try? String(contentsOfFile: scratch + ".err", encoding: .utf8)) ?? "")
     }
@@ -133,7 +164,8 @@ enum ShellHarness {
         init(_ command: [String], in directory: String) throws {
             tmux = ShellHarness.which("tmux")!
             let quoted = command.map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }.joined(separator: " ")
-            let script = "INPUTRC=/dev/null TERM=xterm \(quoted); echo EXITED $?; sleep 600"
+            // The pane's own sh shares the terminal's process group: it must survive the Ctrl-Cs sent to the shell.
+            let script = "trap : INT; INPUTRC=/dev/null TERM=xterm \(quoted); echo EXITED $?; sleep 600"
             try tmuxCommand(["new-session", "-d", "-x", "120", "-y", "40", "-c", directory, "sh", "-c", script])
         }
 
@@ -141,7 +173,7 @@ enum ShellHarness {
 
         @discardableResult
         private func tmuxCommand(_ arguments: [String]) throws -> String {
-            let result = try ShellHarness.run(tmux, ["-L", socket, "-f", "/dev/null"] + arguments, in: "/")
+            let result = try ShellHarness.run(tmux, ["-L", socket, "-f", "/dev/null"] + arguments, in: "/", timeout: 20)
             return result.stdout
         }
 
@@ -180,3 +212,11 @@ enum ShellHarness {
         }
     }
 }
+
+/// glibc's `posix_spawn_file_actions_addchdir_np`, which Swift's Glibc module does not show.
+private let spawnChdir: @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>) -> Int32 = {
+    guard let symbol = dlsym(nil, "posix_spawn_file_actions_addchdir_np") else {
+        fatalError("posix_spawn_file_actions_addchdir_np is missing (glibc 2.29 or later is needed)")
+    }
+    return unsafeBitCast(symbol, to: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>) -> Int32).self)
+}()

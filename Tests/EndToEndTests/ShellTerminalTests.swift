@@ -25,7 +25,7 @@ struct ShellTerminalTests {
     func shell(in folder: ShellHarness.Folder) throws -> ShellHarness.Tmux {
         let tmux = try ShellHarness.Tmux([ShellHarness.binary, "shell"], in: folder.path)
         let screen = try tmux.waitForPrompt()
-        try #require(screen.contains("imgmake> "), "no prompt:\n\(screen)")
+        try #require(screen.hasSuffix("imgmake>"), "no prompt:\n\(screen)")
         return tmux
     }
 
@@ -89,6 +89,7 @@ struct ShellTerminalTests {
         let folder = try folder()
         let tmux = try shell(in: folder)
         try tmux.type("build thumbs")
+        try tmux.wait(timeout: 10) { $0.hasSuffix("imgmake> build thumbs") }  // read by readline, not just queued
         try tmux.press("C-c")
         let screen = try tmux.waitForPrompt()
         #expect(screen.contains("imgmake> build thumbs^C"), "\(screen)")
@@ -97,9 +98,11 @@ struct ShellTerminalTests {
         let after = try tmux.wait { $0.contains("default target") }
         #expect(after.contains("thumbs    3 outputs, 3 stale"), "the line was cleared, nothing was built: \(after)")
         #expect(!folder.exists("build"))
+        try tmux.waitForPrompt()
         try tmux.type("quit")
         try tmux.press("Enter")
-        #expect(try tmux.wait { $0.contains("EXITED") }.contains("EXITED 0"))
+        let end = try tmux.wait { $0.contains("EXITED") }
+        #expect(end.contains("EXITED 0"), "\(end)")
     }
 
     @Test func ctrlCDuringABuildCancelsItAndReturnsToThePrompt() throws {
@@ -201,5 +204,34 @@ struct ShellTerminalTests {
         try tmux.type("help")
         try tmux.press("Enter")
         #expect(try tmux.wait { $0.contains("commands:") }.contains("commands:"), "still up")
+    }
+    @Test func watchRebuildsWhatAChangeMadeStaleUntilCtrlC() throws {
+        let folder = try folder()
+        let tmux = try shell(in: folder)
+        try tmux.type("watch thumbs -j2")
+        try tmux.press("Enter")
+        var screen = try tmux.wait { $0.contains("3 built") }
+        #expect(screen.contains("watching thumbs"), "\(screen)")
+        #expect(screen.contains("3 built, 0 failed"), "\(screen)")
+
+        // A photo changes: only its thumbnail is built again.
+        usleep(300_000)
+        try folder.image("photos/banana.ppm", seed: 99)
+        screen = try tmux.wait { $0.contains("1 built, 0 failed, 2 up to date") }
+        #expect(screen.contains("change seen: building"), "\(screen)")
+        #expect(screen.contains("1 built, 0 failed, 2 up to date"), "\(screen)")
+
+        // A new photo appears.
+        try folder.image("photos/date.ppm", seed: 4)
+        screen = try tmux.wait { $0.contains("1 built, 0 failed, 3 up to date") }
+        #expect(screen.contains("1 built, 0 failed, 3 up to date"), "\(screen)")
+        #expect(folder.exists("build/date.webp"))
+
+        try tmux.press("C-c")
+        screen = try tmux.waitForPrompt()
+        #expect(screen.contains("stopped watching"), "\(screen)")
+        try tmux.type("status thumbs")
+        try tmux.press("Enter")
+        #expect(try tmux.wait { $0.contains("up to date (4 outputs)") }.contains("thumbs: up to date (4 outputs)"))
     }
 }

@@ -102,7 +102,7 @@ import Testing
         #expect(show.out.contains("rule thumbs  (Imgmakefile:2:1)"))
         #expect(show.out.contains("build/{name}.webp <- photos/*.jpg"))
         #expect(show.out.contains("    thumbnail width=64\n    save Q=80\n"))
-        #expect(show.out.contains("build/a.webp <- photos/a.jpg"))
+        #expect(show.out.contains("    build/a.webp  <- photos/a.jpg   stale: the output is missing\n"))
         #expect(folder.run("show all").out.contains("group all"))
         let output = folder.run("show build/sheet.jpg")
         #expect(output.out.contains("output build/sheet.jpg") && output.out.contains("build/a.webp\n    build/b.webp"))
@@ -151,6 +151,7 @@ import Testing
         let argument = folder.run("help thumbnail crop")
         #expect(argument.out.hasPrefix("thumbnail crop:\n   crop") && argument.out.contains("attention"))
         #expect(folder.run("help thumbnail cropp").err.contains("did you mean 'crop'"))
+        #expect(folder.run("help thumbnail no_rotate").out.contains("no-rotate    - "))
         #expect(folder.run("help thumbnial").err.contains("did you mean 'thumbnail'"))
     }
 }

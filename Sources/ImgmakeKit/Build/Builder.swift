@@ -74,6 +74,9 @@ public final class Builder {
             summary.seconds = Double(DispatchTime.now().uptimeNanoseconds - clock) / 1e9
             return summary
         }
+        let directories = Set(stale.map { PathName.directory(of: graph.edges[$0].output) })
+        let leftovers = TemporaryFiles.removeStale(in: directories, disk: session.disk)
+        if leftovers > 0 { reporter.detail("removed \(leftovers) temporary file(s) left by an imgmake that was killed") }
         run(stale, checker: checker, summary: &summary)
         do { try state.compactIfNeeded() } catch { reporter.warning("cannot compact the build log: \(error)") }
         summary.seconds = Double(DispatchTime.now().uptimeNanoseconds - clock) / 1e9
@@ -110,7 +113,10 @@ public final class Builder {
             if InterruptHandler.shared.isInterrupted && !stopping {
                 stopping = true
                 summary.interrupted = true
-                if !inFlight.isEmpty { reporter.info("interrupted: waiting for \(inFlight.count) running job(s) (Ctrl-C again to stop now)") }
+                if !inFlight.isEmpty {
+                    let again = InterruptHandler.shared.exitsOnRepeat ? " (Ctrl-C again to stop now)" : ""
+                    reporter.info("interrupted: waiting for \(inFlight.count) running job(s)\(again)")
+                }
             }
             while !stopping, inFlight.count < options.jobs, let edge = ready.popLast() {
                 let item = graph.edges[edge]

@@ -27,3 +27,21 @@ public final class TemporaryFiles: @unchecked Sendable {
         for path in all { unlink(path) }
     }
 }
+
+extension TemporaryFiles {
+    /// Removes temporaries that a killed imgmake left behind (`kill -9` gives no chance to clean up) in the
+    /// given directories: hidden `.NAME.imgmake-PID-N.tmp` files whose process is gone.
+    public static func removeStale(in directories: Set<String>, disk: DiskInterface) -> Int {
+        var removed = 0
+        for directory in directories {
+            for entry in disk.list(directory) ?? [] where entry.name.hasPrefix(".") && entry.name.hasSuffix(".tmp") {
+                guard let marker = entry.name.range(of: ".imgmake-", options: .backwards) else { continue }
+                let rest = entry.name[marker.upperBound...]
+                guard let dash = rest.firstIndex(of: "-"), let pid = Int32(rest[..<dash]) else { continue }
+                if pid == getpid() || (kill(pid, 0) == 0 || errno == EPERM) { continue }
+                if (try? disk.remove(PathName.join(directory, entry.name))) != nil { removed += 1 }
+            }
+        }
+        return removed
+    }
+}

@@ -80,10 +80,10 @@ final class Shell {
         let args = Array(words.dropFirst())
         guard let command = ShellCommandInfo.named(word) else {
             var message = "error: unknown command '\(word)'"
-            if let guess = Suggestions.closest(to: word, in: ShellCommandInfo.allWords) {
-                message += " (did you mean '\(guess)'?)"
-            } else if lastGood?.recipe.targetNames.contains(word) == true {
+            if lastGood?.recipe.targetNames.contains(word) == true {
                 message += " (to build it: build \(word))"
+            } else if let guess = Suggestions.closest(to: word, in: ShellCommandInfo.allWords) {
+                message += " (did you mean '\(guess)'?)"
             }
             err(message + "; `help` lists the commands\n")
             return Outcome(code: 2)
@@ -310,7 +310,7 @@ final class Shell {
                 + "; `help` lists the commands, `ops` the operations")
         }
         if args.count == 2 {
-            let name = args[1]
+            let name = ArgumentInfo.canonicalName(args[1])  // no_rotate is no-rotate
             guard let entry = ShellReports.argumentEntry(text, name: name, operation: operation) else {
                 let names = operation.arguments.filter { $0.isInput && !$0.isDeprecated }.map(\.name)
                 let guess = Suggestions.closest(to: name, in: names)

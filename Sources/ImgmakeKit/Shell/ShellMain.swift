@@ -8,10 +8,11 @@ enum ShellMain {
     /// Runs the shell in the current directory; returns the exit status.
     static func run(options: RecipeOptions, overrides: [String: String], commands: String?) -> Int32 {
         let interrupts = ShellInterrupts()
-        if var commands = Optional(commands), commands != nil {
+        if let commands {
+            var unread: String? = commands
             return script(options: options, overrides: overrides, interrupts: interrupts) {
-                defer { commands = nil }
-                return commands
+                defer { unread = nil }
+                return unread
             }
         }
         if isatty(STDIN_FILENO) == 0 {

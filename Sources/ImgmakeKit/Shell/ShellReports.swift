@@ -52,8 +52,10 @@ enum ShellReports {
             var text = ruleHeader(rule)
             let stale = edges.filter { checker.isStale($0) }.count
             text += "  \(edges.count) output\(edges.count == 1 ? "" : "s"), \(stale) stale" + (edges.isEmpty ? "\n" : ":\n")
-            for edge in edges.prefix(outputLines) {
-                text += "    " + outputLine(session, edge: edge, checker: checker) + "\n"
+            let shown = Array(edges.prefix(outputLines))
+            let width = shown.map { graph.display(graph.edges[$0].output).count }.max() ?? 0
+            for edge in shown {
+                text += "    " + outputLine(session, edge: edge, checker: checker, width: width) + "\n"
             }
             if edges.count > outputLines { text += "    ... and \(edges.count - outputLines) more\n" }
             return text
@@ -89,7 +91,7 @@ enum ShellReports {
         return text
     }
 
-    private static func outputLine(_ session: Session, edge: Int, checker: StalenessChecker) -> String {
+    private static func outputLine(_ session: Session, edge: Int, checker: StalenessChecker, width: Int) -> String {
         let graph = session.graph
         let item = graph.edges[edge]
         let inputs = item.inputs
@@ -97,7 +99,9 @@ enum ShellReports {
             ? inputs.map { graph.display($0) }.joined(separator: " ")
             : "\(graph.display(inputs[0])) and \(inputs.count - 1) more"
         let reasons = checker.reasons[edge] ?? []
-        return "\(graph.display(item.output)) <- \(from)" + (reasons.isEmpty ? "" : "   stale: \(reasons[0])")
+        let output = graph.display(item.output)
+        return output.padding(toLength: max(width, output.count), withPad: " ", startingAt: 0) + "  <- \(from)"
+            + (reasons.isEmpty ? "" : "   stale: \(reasons[0])")
     }
 
     /// The lines of one argument in `OperationDocs.describe`'s text.

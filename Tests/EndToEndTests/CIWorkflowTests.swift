@@ -1,0 +1,181 @@
+import Foundation
+import Testing
+
+/// Incremental rebuilds in CI (issue 5): content hashes across a fresh clone, orphans, shards gathered by plain
+/// copies, reports, a killed build; and the commands of the example CI workflows run locally in order.
+@Suite struct CIWorkflowTests {
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().path
+
+    /// Copies `from` to `to` (below the sandbox base) like a fresh clone or a cache restore: `cp -R` without
+    /// `-p`, so every file gets a new modification time.
+    func copyTree(_ from: String, _ to: String) throws {
+        try FileManager.default.createDirectory(atPath: (to as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        let result = try runProgram("cp", ["-R", from, to], in: "/")
+        try #require(result.status == 0, "\(result)")
+    }
+
+    /// `imgmake` lines of a workflow file, in order, with the shard variables given.
+    func imgmakeCommands(_ file: String, substitutions: [String: String]) throws -> [[String]] {
+        let text = try String(contentsOfFile: Self.repository + "/ci-examples/" + file, encoding: .utf8)
+        return text.split(separator: "\n").compactMap { line -> [String]? in
+            var command = line.trimmingCharacters(in: .whitespaces)
+            for prefix in ["run: ", "- "] where command.hasPrefix(prefix) { command = String(command.dropFirst(prefix.count)) }
+            guard command.hasPrefix("imgmake ") else { return nil }
+            for (name, value) in substitutions { command = command.replacingOccurrences(of: name, with: value) }
+            return Array(command.split(separator: " ").map(String.init).dropFirst())
+        }
+    }
+
+    func demoProject(_ box: Sandbox) throws {
+        try copyTree(Self.repository + "/recipes/demo", box.path("recipes/demo"))
+        try? FileManager.default.removeItem(atPath: box.path("recipes/demo/build"))
+        try? FileManager.default.removeItem(atPath: box.path("recipes/demo/.imgmake"))
+    }
+
+    /// Runs the shard jobs of a workflow in three copies of the tree, gathers their outputs and `.imgmake/`
+    /// folders into a fourth by copying, runs the fan-in job there: only the aggregate is built, and every
+    /// output equals that of one unsharded build.
+    func runWorkflow(_ file: String, shardVariables: (Int) -> [String: String]) throws {
+        let box = try Sandbox("workflow")
+        try demoProject(box)
+        let reference = box.base + "/reference"
+        try copyTree(box.root, reference)
+        let whole = try box.imgmake(arguments: ["-C", "recipes/demo", "-q", "thumbs", "sheet"], in: reference)
+        try #require(whole.status == 0, "\(whole)")
+
+        let fanIn = box.base + "/fan-in"
+        try copyTree(box.root, fanIn)
+        var shardBuilt = 0
+        for shard in 1...3 {
+            let commands = try imgmakeCommands(file, substitutions: shardVariables(shard))
+            try #require(commands.count == 2, "expected a shard command and a fan-in command in \(file)")
+            let copy = box.base + "/shard-\(shard)"
+            try copyTree(box.root, copy)
+            let result = try box.imgmake(arguments: commands[0], in: copy)
+            #expect(result.status == 0, "\(result)")
+            #expect(!result.builtOutputs.contains("build/contact-sheet.jpg"))
+            shardBuilt += result.summary?.built ?? 0
+            // The artifact upload / download: plain copies of the shard's outputs and state into one tree.
+            for folder in ["build", ".imgmake"] where FileManager.default.fileExists(atPath: copy + "/recipes/demo/" + folder) {
+                try #require(try runProgram("cp", ["-R", copy + "/recipes/demo/" + folder, fanIn + "/recipes/demo/"], in: "/").status == 0)
+            }
+        }
+        #expect(shardBuilt == 7)
+        let commands = try imgmakeCommands(file, substitutions: shardVariables(1))
+        let final = try box.imgmake(arguments: commands[1], in: fanIn)
+        #expect(final.status == 0, "\(final)")
+        #expect(final.builtOutputs == ["build/contact-sheet.jpg"], "\(final)")
+        for output in try FileManager.default.subpathsOfDirectory(atPath: reference + "/recipes/demo/build") {
+            let a = reference + "/recipes/demo/build/" + output
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: a, isDirectory: &isDirectory), !isDirectory.boolValue else { continue }
+            #expect(FileManager.default.contentsEqual(atPath: a, andPath: fanIn + "/recipes/demo/build/" + output), "\(output)")
+        }
+    }
+
+    @Test func githubActionsWorkflowRunsLocally() throws {
+        try runWorkflow("github-actions.yml") { ["${{ matrix.shard }}": String($0)] }
+    }
+
+    @Test func gitlabPipelineRunsLocally() throws {
+        try runWorkflow("gitlab-ci.yml") { ["$CI_NODE_INDEX": String($0), "$CI_NODE_TOTAL": "3"] }
+    }
+
+    @Test func hashCheckSurvivesAFreshClone() throws {
+        let box = try PhotoProject.make("hash", built: false)
+        let first = try box.imgmake("-j2", "--check", "hash")
+        try #require(first.status == 0, "\(first)")
+        // A fresh clone of the sources, with the cache of outputs and state restored: every mtime is new.
+        let clone = box.base + "/clone"
+        try copyTree(box.root, clone)
+        let again = try box.imgmake(arguments: ["--check", "hash"], in: clone)
+        #expect(again.status == 0)
+        #expect(again.summary?.built == 0, "\(again)")
+        // New pixels with an old mtime: rebuilt all the same (and what depends on it).
+        try box.image("clone-a.jpg", seed: 99)
+        try FileManager.default.removeItem(atPath: clone + "/photos/a.jpg")
+        try FileManager.default.copyItem(atPath: box.path("clone-a.jpg"), toPath: clone + "/photos/a.jpg")
+        var times = [timespec(tv_sec: 1_000_000, tv_nsec: 0), timespec(tv_sec: 1_000_000, tv_nsec: 0)]
+        utimensat(AT_FDCWD, clone + "/photos/a.jpg", &times, 0)
+        let explain = try box.imgmake(arguments: ["explain", "--check", "hash", "build/thumbs/a.webp"], in: clone)
+        #expect(explain.stdout.contains("the content of its input photos/a.jpg changed"), "\(explain)")
+        let changed = try box.imgmake(arguments: ["--check", "hash"], in: clone)
+        #expect(Set(changed.builtOutputs) == PhotoProject.outputs(of: "a").union(["build/sheet.jpg"]), "\(changed)")
+    }
+
+    @Test func cleanOrphansRemovesExactlyTheDeletedPhotosOutputs() throws {
+        let box = try PhotoProject.make("orphans")
+        try box.remove("photos/b.png")
+        let dry = try box.imgmake("clean", "--orphans", "-n")
+        #expect(dry.status == 0)
+        #expect(box.exists("build/thumbs/b.webp"))
+        let result = try box.imgmake("clean", "--orphans")
+        #expect(result.status == 0, "\(result)")
+        #expect(Set(box.files(under: "build")) == PhotoProject.allOutputs.subtracting(PhotoProject.outputs(of: "b")))
+        // The sheet still lists b's thumbnail until it is rebuilt; then it no longer does.
+        try box.expectBuild(rebuilds: ["build/sheet.jpg"])
+    }
+
+    @Test func cleanOrphansNeverRemovesAnInput() throws {
+        // `thumbs` made build/thumbs/*.webp; the rule goes away and `sheet` now reads those files as its
+        // sources: they are sources now, and stay.
+        let box = try PhotoProject.make("orphan-inputs")
+        try box.write("Imgmakefile", """
+            sheet: build/sheet.jpg <- build/thumbs/**/*.webp
+                arrayjoin across=3
+            """)
+        let result = try box.imgmake("clean", "--orphans")
+        #expect(result.status == 0, "\(result)")
+        for thumb in ["build/thumbs/a.webp", "build/thumbs/b.webp", "build/thumbs/sub/c.webp"] { #expect(box.exists(thumb)) }
+        #expect(!box.exists("build/big/a-40.png"))
+        for photo in ["photos/a.jpg", "photos/b.png", "photos/sub/c.jpg"] { #expect(box.exists(photo)) }
+    }
+
+    @Test func reportsDescribeEveryOutput() throws {
+        let box = try PhotoProject.make("report", built: false)
+        try box.image("photos/bad.jpg", seed: 5)
+        try box.writeData("photos/bad.jpg", Data([0xFF, 0xD8, 0xFF, 0x00]))
+        let result = try box.imgmake("-k", "--report", "report.json", "--junit", "junit.xml")
+        #expect(result.status == 1)
+        let json = try JSONSerialization.jsonObject(with: box.data("report.json")) as! [String: Any]
+        let outputs = json["outputs"] as! [[String: Any]]
+        let statuses = Dictionary(outputs.map { ($0["target"] as! String, $0["status"] as! String) }, uniquingKeysWith: { a, _ in a })
+        #expect(statuses["build/thumbs/a.webp"] == "built")
+        #expect(statuses["build/thumbs/bad.webp"] == "failed")
+        #expect(statuses["build/sheet.jpg"] == "skipped")
+        let a = outputs.first { $0["target"] as? String == "build/thumbs/a.webp" }!
+        #expect(a["width"] as? Int == 32)
+        #expect((a["bytes"] as? Int ?? 0) > 0)
+        #expect(a["inputs"] as? [String] == ["photos/a.jpg"])
+        let junit = try box.read("junit.xml")
+        #expect(junit.contains("<testcase classname=\"thumbs\" name=\"build/thumbs/bad.webp\""))
+        #expect(junit.contains("<failure"))
+    }
+
+    @Test func killedBuildLosesNothingThatWasWritten() throws {
+        let box = try Sandbox("kill9")
+        for i in 0..<200 { try box.image("photos/p\(i).png", width: 96, height: 96, seed: i % 7) }
+        try box.write("Imgmakefile", "thumbs: build/{name}.webp <- photos/*.png\n    thumbnail 48\n    sharpen sigma=1\n")
+        let running = try box.start(arguments: ["-j2"])
+        let deadline = Date().addingTimeInterval(60)
+        while running.stdoutSoFar.split(separator: "\n").count < 20 && Date() < deadline { usleep(20_000) }
+        running.send(SIGKILL)
+        _ = running.wait()
+        let builtBefore = Set(box.files(under: "build").filter { !$0.contains(".imgmake-") })
+        #expect(builtBefore.count >= 20)
+        let rerun = try box.imgmake("-j2")
+        #expect(rerun.status == 0, "\(rerun)")
+        // Nothing half-written survives, and what was written and recorded is not built again.
+        #expect(box.temporaries().isEmpty, "\(box.temporaries())")
+        #expect(Set(rerun.builtOutputs).intersection(builtBefore).count <= 2, "\(rerun.builtOutputs.count) rebuilt")
+        #expect(box.files(under: "build").count == 200)
+        // A damaged state file: a warning, a correct build, no crash.
+        try box.writeData(".imgmake/log", Data("garbage\u{0}\n\u{1}more".utf8))
+        let damaged = try box.imgmake("-j2")
+        #expect(damaged.status == 0, "\(damaged)")
+        #expect(damaged.stderr.contains("warning"), "\(damaged)")
+        #expect(damaged.summary?.built == 200)
+        try box.expectUpToDate()
+    }
+}
