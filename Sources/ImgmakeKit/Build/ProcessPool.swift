@@ -26,11 +26,7 @@ public final class ProcessPool: JobExecutor, @unchecked Sendable {
 
     private let settings: Settings
     private let vipsThreads: Int
-    private let condition = NSCondition()
-    private var queue: [JobRequest] = []
-    private var outcomes: [JobOutcome] = []
-    private var stopping = false
-    private var woken = false
+    private let queue = JobQueue()
     /// Calls of `wake()` (Ctrl-C). From the second on, and in `shutdown()` after the first, the jobs in flight
     /// are stopped: the interactive shell calls `wake()` on every Ctrl-C, the command line exits on the second.
     private var wakes = 0
@@ -54,29 +50,13 @@ public final class ProcessPool: JobExecutor, @unchecked Sendable {
         }
     }
 
-    public func submit(_ request: JobRequest) {
-        condition.withLock {
-            queue.append(request)
-            condition.broadcast()
-        }
-    }
+    public func submit(_ request: JobRequest) { queue.submit(request) }
 
-    public func nextOutcome() -> JobOutcome? {
-        condition.withLock {
-            while outcomes.isEmpty && !woken { condition.wait() }
-            if woken && outcomes.isEmpty {
-                woken = false
-                return nil
-            }
-            return outcomes.removeFirst()
-        }
-    }
+    public func nextOutcome() -> JobOutcome? { queue.nextOutcome() }
 
     public func wake() {
-        let victims = condition.withLock { () -> [ProcessPoolWorker] in
-            woken = true
+        let victims = queue.wake { () -> [ProcessPoolWorker] in
             wakes += 1
-            condition.broadcast()
             return wakes > 1 ? Array(busy.values) : []
         }
         for victim in victims { victim.interrupt() }
@@ -85,11 +65,7 @@ public final class ProcessPool: JobExecutor, @unchecked Sendable {
     /// Ends the workers: idle ones see their stdin close and exit. After an interrupt, workers still running a
     /// job get SIGTERM, then SIGKILL after a grace period; their temporary files are removed.
     public func shutdown() {
-        let victims = condition.withLock { () -> [ProcessPoolWorker] in
-            stopping = true
-            condition.broadcast()
-            return wakes > 0 ? Array(busy.values) : []
-        }
+        let victims = queue.stop { () -> [ProcessPoolWorker] in wakes > 0 ? Array(busy.values) : [] }
         for victim in victims { victim.interrupt() }
         guard !victims.isEmpty else { return finished.wait() }
         if finished.wait(timeout: .now() + ProcessPoolWorker.grace) == .timedOut {
@@ -104,18 +80,10 @@ public final class ProcessPool: JobExecutor, @unchecked Sendable {
         ignoreBrokenPipes()
         var worker: ProcessPoolWorker?
         while true {
-            if worker == nil && !condition.withLock({ stopping }) { worker = try? startWorker() }
-            let request: JobRequest? = condition.withLock {
-                while queue.isEmpty && !stopping { condition.wait() }
-                return queue.isEmpty ? nil : queue.removeFirst()
-            }
-            guard let request else { break }
+            if worker == nil && !queue.withLock({ queue.isStopping }) { worker = try? startWorker() }
+            guard let request = queue.take() else { break }
             let outcome = execute(request, slot: slot, worker: &worker)
-            condition.withLock {
-                busy[slot] = nil
-                outcomes.append(outcome)
-                condition.broadcast()
-            }
+            queue.deliver(outcome) { busy[slot] = nil }
             if let done = worker, let limit = settings.maxJobsPerWorker, done.jobsRun >= limit {
                 done.stop()
                 worker = nil
@@ -133,7 +101,7 @@ public final class ProcessPool: JobExecutor, @unchecked Sendable {
                 return ProcessPoolWorker.failed(request, "cannot start a worker process: \(error)")
             }
             worker = running
-            condition.withLock { busy[slot] = running }
+            queue.withLock { busy[slot] = running }
             let outcome = running.run(request, timeout: settings.jobTimeout)
             if !running.isAlive { worker = nil }
             if let outcome { return outcome }

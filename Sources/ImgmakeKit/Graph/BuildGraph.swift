@@ -51,27 +51,7 @@ public final class BuildGraph {
     /// The edges to consider for `targets` and everything they depend on, in dependency order.
     public func closure(of roots: [Int]) -> [Int] {
         var order: [Int] = []
-        var state = [UInt8](repeating: 0, count: edges.count)
-        var stack: [(Int, Int)] = []
-        for start in roots where state[start] == 0 {
-            stack.append((start, 0))
-            state[start] = 1
-            while let (edge, next) = stack.last {
-                let dependencies = edges[edge].dependencies
-                if next < dependencies.count {
-                    stack[stack.count - 1].1 += 1
-                    let dependency = dependencies[next]
-                    if state[dependency] == 0 {
-                        state[dependency] = 1
-                        stack.append((dependency, 0))
-                    }
-                } else {
-                    state[edge] = 2
-                    order.append(edge)
-                    stack.removeLast()
-                }
-            }
-        }
+        DepthFirst.postOrder(count: edges.count, roots: roots, successors: { edges[$0].dependencies }, finish: { order.append($0) })
         return order
     }
 

@@ -229,31 +229,10 @@ struct GraphBuilder {
     }
 
     private func findCycle() -> [Int]? {
-        var state = [UInt8](repeating: 0, count: edges.count)
-        for start in edges.indices where state[start] == 0 {
-            var stack: [(Int, Int)] = [(start, 0)]
-            state[start] = 1
-            while let (edge, next) = stack.last {
-                let dependencies = edges[edge].dependencies
-                if next < dependencies.count {
-                    stack[stack.count - 1].1 += 1
-                    let dependency = dependencies[next]
-                    if state[dependency] == 1 {
-                        let members = stack.map(\.0)
-                        let from = members.firstIndex(of: dependency)!
-                        return Array(members[from...]) + [dependency]
-                    }
-                    if state[dependency] == 0 {
-                        state[dependency] = 1
-                        stack.append((dependency, 0))
-                    }
-                } else {
-                    state[edge] = 2
-                    stack.removeLast()
-                }
-            }
-        }
-        return nil
+        var found: [Int]?
+        DepthFirst.postOrder(count: edges.count, roots: Array(edges.indices), successors: { edges[$0].dependencies },
+                             cycle: { found = $0; return true })
+        return found
     }
 
     private func display(_ path: String) -> String { PathName.display(path, from: root) }
