@@ -91,18 +91,25 @@ public enum ImageRunner {
     /// A first step that opens the source itself (`thumbnail`), after the pixel-limit check.
     private static func openingStep(_ step: ResolvedStep, info: OperationInfo, _ job: ImageJob) throws -> VipsImageHandle {
         let source = job.sources[0]
-        var loadOptions = job.loadOptions
-        if !loadOptions.isEmpty || job.maxPixels > 0 {
-            let loaded = try failure(input: source) { try ImageLoader.load(source, options: job.loadOptions) }
-            try checkPixels(loaded.image, path: source, job)
-            loadOptions = ImageLoader.supportedOptions(job.loadOptions, loader: loaded.loader)
+        // The header is always read (lazily, no pixels): for the pixel limit, the loader's options, and the
+        // colour profile.
+        let loaded = try failure(input: source) { try ImageLoader.load(source, options: job.loadOptions) }
+        try checkPixels(loaded.image, path: source, job)
+        var loadOptions = ImageLoader.supportedOptions(job.loadOptions, loader: loaded.loader)
+        // A source with an ICC profile (Adobe RGB, Display P3, CMYK...) comes out in sRGB, as vipsthumbnail's
+        // users expect, unless the step manages colour itself (`export-profile`/`import-profile`).
+        let managesColour = step.arguments.contains {
+            ["export-profile", "import-profile"].contains(ArgumentInfo.canonicalName($0.name))
         }
+        let toSRGB = !managesColour && info.argument(named: "export-profile") != nil
+            && loaded.image.fieldNames.contains("icc-profile-data")
         let failOn = loadOptions.first { ArgumentInfo.canonicalName($0.name) == "fail-on" }?.value ?? .enumeration("truncated")
         loadOptions.removeAll { ArgumentInfo.canonicalName($0.name) == "fail-on" }
         return try failure(input: source) {
             var call = VipsOperationCall(info.nickname, files: files(of: job))
             call.set("filename", .value(.string(ImageLoader.pathWithOptions(source, loadOptions))))
             if info.argument(named: "fail-on") != nil { call.set("fail-on", .value(failOn)) }
+            if toSRGB { call.set("export-profile", .value(.string("srgb"))) }
             try setArguments(step, on: &call, job)
             return try result(of: call, info: info)
         }

@@ -44,6 +44,18 @@ struct Cleaner {
         let root = session.graph.root
         return session.state.records.keys.sorted().map { PathName.normalize(PathName.join(root, $0)) }
             .filter { session.graph.producer[$0] == nil && session.disk.stamp($0) != nil && !isSource($0) }
+            .filter { session.options.allowOutside || isInsideTree($0) }
+    }
+
+    /// The build log is only text: a record naming `../x`, an absolute path, or a path through a link that
+    /// leads out of the tree (a log from another tree, a tampered cache) must not make `clean --orphans`
+    /// delete files outside it. Like writing there, removing there needs --allow-outside (SPEC §6).
+    func isInsideTree(_ path: String) -> Bool {
+        let root = session.graph.root
+        guard PathName.relative(path, to: root) != nil else { return false }
+        let realRoot = session.disk.realPath(root) ?? root
+        guard let realDirectory = session.disk.realPath(PathName.directory(of: path)) else { return false }
+        return realDirectory == realRoot || PathName.relative(realDirectory, to: realRoot) != nil
     }
 
     /// A source: a file a current rule's input glob matches that no current rule's output pattern covers.

@@ -5,7 +5,7 @@ import ImgmakeVips
 /// to the root, so a tree cloned elsewhere keeps its fingerprints.
 public enum RecipeFingerprint {
     /// Bumped when imgmake changes how it turns steps into pixels.
-    public static let pipelineVersion = "imgmake-pipeline-1"
+    public static let pipelineVersion = "imgmake-pipeline-2"  // 2: sources with an ICC profile are thumbnailed to sRGB
 
     public static func of(_ job: ImageJob, root: String, libraryVersion: String) -> UInt64 {
         var hash = FNV1a()

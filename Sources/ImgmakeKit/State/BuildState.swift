@@ -26,6 +26,8 @@ public final class BuildState {
     /// This run's log ends in a line torn by a crash (no final newline): the next append starts a new line.
     private var ownLogIsTorn = false
     private let isMainLog: Bool
+    /// When each output was last removed (`x` lines), so a later record or removal is stamped after it.
+    private var removedAt: [String: Int64] = [:]
 
     /// Loads the state of the tree rooted at `root`. `logName` is this run's own log file (`log`, or
     /// `log.shard-K-of-N` for a sharded run).
@@ -43,7 +45,6 @@ public final class BuildState {
             warnings.append("cannot read \(directory): deciding by modification times only")
             return
         }
-        var removedAt: [String: Int64] = [:]
         let logs = entries.map(\.name).filter { $0 == "log" || $0.hasPrefix("log.") && !$0.contains(".tmp") }.sorted()
         isAvailable = !logs.isEmpty
         for name in logs {
@@ -85,6 +86,12 @@ public final class BuildState {
 
     /// Remembers a finished output (appends one line to this run's log).
     public func record(_ record: BuildRecord) throws {
+        // The newest record wins on load, so this one must be stamped after what it replaces, even when the
+        // clock went back (or the log came from a machine whose clock was ahead): else a reload would
+        // bring the old record back.
+        var record = record
+        let floor = max(records[record.output]?.builtAt ?? .min, removedAt[record.output] ?? .min)
+        if record.builtAt <= floor { record.builtAt = floor == .max ? .max : floor + 1 }  // a tie goes to the later line
         try ensureDirectory()
         try disk.append(logPath, BuildLogCodec.encode(record))
         records[record.output] = record
@@ -93,9 +100,11 @@ public final class BuildState {
 
     /// Forgets an output that was removed.
     public func forget(_ output: String) throws {
-        guard records[output] != nil else { return }
+        guard let existing = records[output] else { return }
         try ensureDirectory()
-        try disk.append(logPath, BuildLogCodec.encodeRemoval(output: output, at: disk.now()))
+        let time = max(disk.now(), existing.builtAt == .max ? .max : existing.builtAt + 1)  // after the record it removes
+        try disk.append(logPath, BuildLogCodec.encodeRemoval(output: output, at: time))
+        removedAt[output] = time
         records[output] = nil
         linesInOwnLog += 1
     }
@@ -107,6 +116,12 @@ public final class BuildState {
         guard force || linesInOwnLog + otherLogs.count * 1000 > 2 * records.count + 1000 else { return }
         var bytes = Array(BuildLogCodec.header.utf8)
         for output in records.keys.sorted() { bytes += BuildLogCodec.encode(records[output]!) }
+        if !isMainLog {
+            // The other logs stay: keep the removals, or their older records of removed outputs would come back.
+            for (output, time) in removedAt.sorted(by: { $0.key < $1.key }) where records[output] == nil {
+                bytes += BuildLogCodec.encodeRemoval(output: output, at: time)
+            }
+        }
         try ensureDirectory()
         try disk.writeAtomically(logPath, bytes)
         logReady = true

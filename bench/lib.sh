@@ -1,0 +1,149 @@
+# Shared by the workload scripts (sourced, not run). Sets the paths and the helpers every workload uses.
+#
+# Environment (all optional):
+#   IMGMAKE=PATH       the imgmake binary to measure (default: .build-bench/release/imgmake, built by run-all.sh)
+#   JOBS=N             the parallelism of every tool (default: nproc)
+#   RESULTS_DIR=DIR    where the raw hyperfine JSON and the report fragments go (default: bench/results)
+#   BENCH_WORK=DIR     scratch space for corpora and outputs (default: a fresh folder under /tmp, removed at exit)
+#   PYTHON=PATH        the Python with Pillow and pyvips (default: the python3 on PATH, resolved to its executable)
+#   BENCH_CACHE=DIR    where the no-op trees (10,000 and 100,000 inputs, with their built state) are kept between
+#                      runs (default: /var/tmp/imgmake-bench-cache)
+set -euo pipefail
+
+BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=$(cd "$BENCH_DIR/.." && pwd)
+RESULTS_DIR=${RESULTS_DIR:-$BENCH_DIR/results}
+IMGMAKE=${IMGMAKE:-$ROOT/.build-bench/release/imgmake}
+JOBS=${JOBS:-$(nproc)}
+BENCH_CACHE=${BENCH_CACHE:-/var/tmp/imgmake-bench-cache}
+# The interpreter itself, not a wrapper on PATH (a pyenv shim is a bash script that would add its own start-up).
+PY=${PYTHON:-$(python3 -c 'import sys; print(sys.executable)')}
+# The real ImageMagick: Debian's /usr/bin/convert (a `convert` earlier on PATH may be something else).
+MAGICK=${MAGICK:-/usr/bin/convert}
+export PARALLEL_HOME=${PARALLEL_HOME:-${TMPDIR:-/tmp}/imgmake-bench-parallel-home}
+mkdir -p "$PARALLEL_HOME" "$RESULTS_DIR"
+
+[ -x "$IMGMAKE" ] || { echo "bench: no imgmake at $IMGMAKE (run bench/run-all.sh, or set IMGMAKE)" >&2; exit 2; }
+
+if [ -z "${BENCH_WORK:-}" ]; then
+    BENCH_WORK=$(mktemp -d "${TMPDIR:-/tmp}/imgmake-bench.XXXXXX")
+    trap 'rm -rf "$BENCH_WORK"' EXIT
+fi
+mkdir -p "$BENCH_WORK"
+
+log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+
+# The corpus: every JPEG and PNG that Debian's mate-backgrounds and ukui-wallpapers packages install (42 files),
+# copied into $1 under unique names (the package's file name; a clash gets the package name in front).
+make_corpus() {
+    local dest=$1 pkg f name
+    mkdir -p "$dest"
+    for pkg in mate-backgrounds ukui-wallpapers; do
+        dpkg -L "$pkg" >/dev/null 2>&1 || { echo "bench: package $pkg is not installed (run bench/run-all.sh)" >&2; exit 2; }
+        while IFS= read -r f; do
+            [ -f "$f" ] && [ ! -L "$f" ] || continue
+            name=$(basename "$f"); name=${name// /_}
+            [ -e "$dest/$name" ] && name="$pkg-$name"
+            cp "$f" "$dest/$name"
+        done < <(dpkg -L "$pkg" | grep -iE '\.(jpe?g|png)$' | sort)
+    done
+}
+
+# $1 = source folder, $2 = destination, $3 = how many: copies of the source's files under new names (NNNN-name),
+# round-robin over the sorted file list, so every source file appears about equally often.
+repeat_corpus() {
+    local src=$1 dest=$2 count=$3 i=0 files
+    mkdir -p "$dest"
+    mapfile -t files < <(ls "$src" | sort)
+    while [ "$i" -lt "$count" ]; do
+        cp "$src/${files[$((i % ${#files[@]}))]}" "$dest/$(printf '%04d' "$i")-${files[$((i % ${#files[@]}))]}"
+        i=$((i + 1))
+    done
+}
+
+# hf ID [hyperfine options...] -- NAME COMMAND: one hyperfine benchmark of one command, exported to
+# $RESULTS_DIR/ID.json. A failing command (non-zero exit) is recorded as $RESULTS_DIR/ID.failed and does not stop
+# the workload: the report shows it as failed.
+hf() {
+    local id=$1; shift
+    local opts=()
+    while [ "$1" != "--" ]; do opts+=("$1"); shift; done
+    shift
+    local name=$1 cmd=$2
+    rm -f "$RESULTS_DIR/$id.json" "$RESULTS_DIR/$id.failed"
+    log "$id: $name"
+    if ! hyperfine --style basic "${opts[@]}" --export-json "$RESULTS_DIR/$id.json" --command-name "$name" "$cmd" \
+            > "$RESULTS_DIR/$id.log" 2>&1; then
+        tail -5 "$RESULTS_DIR/$id.log" >&2
+        { echo "$name"; echo "$cmd"; tail -20 "$RESULTS_DIR/$id.log"; } > "$RESULTS_DIR/$id.failed"
+        rm -f "$RESULTS_DIR/$id.json"
+        log "$id: FAILED (see $RESULTS_DIR/$id.failed)"
+        return 0
+    fi
+    grep -E 'Time \(' "$RESULTS_DIR/$id.log" | sed 's/^/    /' >&2 || true
+}
+
+# Interleaved benchmarks: on a shared, noisy machine a busy minute should hit every tool alike, not all the runs
+# of one tool. tool_add registers a benchmark; tools_run runs round 1 of every registered tool, then round 2, ...
+# (hyperfine --runs 1 each time, the first round with --warmup W), and merges each tool's rounds into ID.json.
+#   tool_add ID NAME RUNS PREPARE COMMAND
+#   tools_run WARMUP
+T_ID=(); T_NAME=(); T_RUNS=(); T_PREP=(); T_CMD=()
+tool_add() { T_ID+=("$1"); T_NAME+=("$2"); T_RUNS+=("$3"); T_PREP+=("$4"); T_CMD+=("$5"); }
+tools_run() {
+    local warmup=$1 max=0 i r parts=$RESULTS_DIR/parts
+    mkdir -p "$parts"
+    for i in "${!T_ID[@]}"; do
+        [ "${T_RUNS[$i]}" -gt "$max" ] && max=${T_RUNS[$i]}
+        rm -f "$RESULTS_DIR/${T_ID[$i]}.json" "$RESULTS_DIR/${T_ID[$i]}.failed" "$parts/${T_ID[$i]}".*.json
+    done
+    for r in $(seq 1 "$max"); do
+        for i in "${!T_ID[@]}"; do
+            local id=${T_ID[$i]}
+            [ "$r" -le "${T_RUNS[$i]}" ] && [ ! -f "$RESULTS_DIR/$id.failed" ] || continue
+            local w=0; [ "$r" = 1 ] && w=$warmup
+            log "$id: round $r/${T_RUNS[$i]}: ${T_NAME[$i]}"
+            if ! hyperfine --style basic --runs 1 --warmup "$w" --prepare "${T_PREP[$i]}" \
+                    --export-json "$parts/$id.$r.json" --command-name "${T_NAME[$i]}" "${T_CMD[$i]}" \
+                    > "$parts/$id.$r.log" 2>&1; then
+                tail -5 "$parts/$id.$r.log" >&2
+                { echo "${T_NAME[$i]}"; echo "${T_CMD[$i]}"; tail -20 "$parts/$id.$r.log"; } > "$RESULTS_DIR/$id.failed"
+                log "$id: FAILED in round $r (see $RESULTS_DIR/$id.failed)"
+            else
+                grep -E 'Time \(' "$parts/$id.$r.log" | sed 's/^/    /' >&2 || true
+            fi
+        done
+    done
+    for i in "${!T_ID[@]}"; do
+        local id=${T_ID[$i]}
+        [ -f "$RESULTS_DIR/$id.failed" ] && continue
+        "$PY" - "$RESULTS_DIR/$id.json" "$parts/$id".*.json <<'PYEOF'
+import json, statistics, sys
+out, parts = sys.argv[1], sys.argv[2:]
+rs = [json.load(open(p))["results"][0] for p in sorted(parts, key=lambda p: int(p.rsplit(".", 2)[1]))]
+times = [t for r in rs for t in r["times"]]
+m = dict(rs[0])
+m.update(times=times, mean=statistics.mean(times), stddev=statistics.stdev(times) if len(times) > 1 else 0.0,
+         median=statistics.median(times), min=min(times), max=max(times),
+         user=statistics.mean(r["user"] for r in rs), system=statistics.mean(r["system"] for r in rs),
+         exit_codes=[c for r in rs for c in r.get("exit_codes", [])])
+json.dump({"results": [m], "interleaved_rounds": len(rs)}, open(out, "w"), indent=1)
+PYEOF
+    done
+    rm -rf "$parts"
+    T_ID=(); T_NAME=(); T_RUNS=(); T_PREP=(); T_CMD=()
+}
+
+# Records a fact for the report: note KEY VALUE -> $RESULTS_DIR/facts.tsv (last value of a key wins).
+note() {
+    local key=$1; shift
+    printf '%s\t%s\n' "$key" "$*" >> "$RESULTS_DIR/facts.tsv"
+}
+
+# forget REGEX: drops the facts whose key matches ^REGEX (a workload's own, before it runs again).
+forget() {
+    [ -f "$RESULTS_DIR/facts.tsv" ] && sed -i -E "/^($1)/d" "$RESULTS_DIR/facts.tsv"
+    return 0
+}
+
+count_files() { find "$1" -type f 2>/dev/null | wc -l; }

@@ -1,0 +1,412 @@
+"""Turns the raw results of the workloads (hyperfine JSON and facts.tsv in the results folder) into Markdown.
+
+usage: report.py {throughput,noop,scaling,startup,targets} RESULTS_DIR   -> Markdown on stdout
+       report.py best-python RESULTS_DIR                                -> the id of the fastest Python pool (42 images)
+"""
+import json
+import os
+import re
+import statistics
+import sys
+
+
+def load(rdir, rid):
+    """The hyperfine result of one benchmark: dict with median/mean/stddev/runs, or {'failed': text}, or None."""
+    path = os.path.join(rdir, rid + ".json")
+    if os.path.exists(path):
+        with open(path) as f:
+            r = json.load(f)["results"][0]
+        times = r["times"]
+        return {
+            "name": r["command"], "median": statistics.median(times), "mean": r["mean"],
+            "stddev": r.get("stddev") or 0.0, "min": r["min"], "max": r["max"], "runs": len(times),
+        }
+    failed = os.path.join(rdir, rid + ".failed")
+    if os.path.exists(failed):
+        with open(failed) as f:
+            lines = f.read().splitlines()
+        return {"failed": lines[0] if lines else rid, "detail": " / ".join(l.strip() for l in lines[2:] if l.strip())[-300:]}
+    return None
+
+
+def facts(rdir):
+    out = {}
+    path = os.path.join(rdir, "facts.tsv")
+    if os.path.exists(path):
+        with open(path) as f:
+            for line in f:
+                if "\t" in line:
+                    k, v = line.rstrip("\n").split("\t", 1)
+                    out[k] = v
+    return out
+
+
+def secs(x):
+    if x is None:
+        return "–"
+    if x < 0.1:
+        return f"{x * 1000:.1f} ms"
+    return f"{x:.3f} s" if x < 10 else f"{x:.2f} s"
+
+
+def ratio(a, b):
+    if a is None or b is None or b == 0:
+        return None
+    return a / b
+
+
+def fmt_ratio(x):
+    return "–" if x is None else f"{x:.2f}"
+
+
+def median_of(r):
+    return r["median"] if r and "median" in r else None
+
+
+def row_cells(r):
+    if r is None:
+        return None
+    if "failed" in r:
+        return ["**failed**", "–", "–"]
+    return [secs(r["median"]), f"{secs(r['mean'])} ± {secs(r['stddev'])}", str(r["runs"])]
+
+
+TP_TOOLS = [
+    ("imgmake-thread", "imgmake, thread pool"),
+    ("imgmake-process", "imgmake, process pool"),
+    ("make-vipsthumbnail", "make -j + vipsthumbnail"),
+    ("parallel-vipsthumbnail", "GNU parallel + vipsthumbnail"),
+    ("parallel-imagemagick", "GNU parallel + ImageMagick `convert -thumbnail`"),
+    ("py-process-pil", "Python process pool + Pillow"),
+    ("py-thread-pil", "Python thread pool + Pillow"),
+    ("py-process-pyvips", "Python process pool + pyvips"),
+    ("py-thread-pyvips", "Python thread pool + pyvips"),
+]
+TP_FLOORS = [
+    ("floor-avg-cli", "full decode, a process per image: `parallel vips avg {}`"),
+    ("floor-thumb-cli", "shrink-on-load decode + resize, a process per image: `parallel vips thumbnail {} N.v 320 --height 320`"),
+    ("floor-avg-py", "full decode, in one process: pyvips, `new_from_file(f, access=sequential).avg()`"),
+    ("floor-shrink-py", "shrink-on-load decode, in one process: pyvips, as above with JPEG `shrink=` as thumbnail picks it"),
+    ("floor-thumb-py", "decode + resize, in one process: pyvips, `thumbnail(f, 320, height=320).write_to_memory()`"),
+]
+
+
+def tp_sizes(rdir):
+    """The corpus sizes the throughput workload ran, smallest first (from facts: tpN.images)."""
+    return sorted(int(k[2:].split(".")[0]) for k in facts(rdir) if re.match(r"tp\d+\.images$", k))
+
+
+def best_python(rdir, size=42):
+    best = None
+    for rid, _ in TP_TOOLS:
+        if not rid.startswith("py-"):
+            continue
+        m = median_of(load(rdir, f"tp{size}-{rid}"))
+        if m is not None and (best is None or m < best[1]):
+            best = (rid, m)
+    return best
+
+
+def best_floor(rdir, size):
+    """The lowest decode-only floor (not the decode + resize ones)."""
+    best = None
+    for rid, label in TP_FLOORS:
+        if rid not in ("floor-avg-cli", "floor-avg-py", "floor-shrink-py"):
+            continue
+        m = median_of(load(rdir, f"tp{size}-{rid}"))
+        if m is not None and (best is None or m < best[1]):
+            best = (rid, m, label)
+    return best
+
+
+def throughput(rdir):
+    f = facts(rdir)
+    out = ["## 1. Throughput: 320-pixel WebP thumbnails (Q80, stripped)", ""]
+    jobs = f.get("throughput.jobs", "?")
+    out.append(f"Every tool at parallelism {jobs} (`-j{jobs}`, `parallel -j{jobs}`, `Pool({jobs})`, {jobs} threads). "
+               "Every timed run starts from an empty output folder (hyperfine `--prepare`); imgmake also gets `-B`. "
+               "Recipe: `thumbs: out/{name}.webp <- corpus/*` / `thumbnail width=320 height=320` / "
+               "`save Q=80 strip=true`; vipsthumbnail `--size 320x320 -o OUT.webp[Q=80,strip]`; "
+               "Pillow `Image.thumbnail((320, 320))` + `save(WEBP, quality=80)`; pyvips `thumbnail(f, 320, height=320)` "
+               "+ `[Q=80,strip]`; ImageMagick `convert IN -thumbnail 320x320 -quality 80 -strip OUT.webp`. "
+               "Ratios are imgmake's median ÷ the tool's median (below 1: imgmake is faster). The tools ran "
+               "interleaved (round 1 of every tool, then round 2, ...; on 42 images one untimed warm-up run each "
+               "first), so a busy spell on the shared machine hits them alike.")
+    out.append("")
+    for size in tp_sizes(rdir):
+        ti = median_of(load(rdir, f"tp{size}-imgmake-thread"))
+        tpr = median_of(load(rdir, f"tp{size}-imgmake-process"))
+        if load(rdir, f"tp{size}-imgmake-thread") is None:
+            continue
+        n = f.get(f"tp{size}.images", str(size))
+        mb = int(f.get(f"tp{size}.bytes", "0")) / 1e6
+        out.append(f"### {n} images ({mb:.0f} MB)" + (" — the corpus" if size == 42 else " — the corpus repeated"))
+        out.append("")
+        out.append("| tool | median | mean ± σ | runs | images/s | imgmake thread ÷ tool | imgmake process ÷ tool | outputs |")
+        out.append("|---|---:|---:|---:|---:|---:|---:|---:|")
+        for rid, label in TP_TOOLS:
+            r = load(rdir, f"tp{size}-{rid}")
+            cells = row_cells(r)
+            if cells is None:
+                continue
+            m = median_of(r)
+            ips = f"{int(n) / m:.1f}" if m else "–"
+            outputs = f.get(f"tp{size}-{rid}.outputs", "–")
+            out.append(f"| {label} | " + " | ".join(cells) + f" | {ips} | {fmt_ratio(ratio(ti, m))} | "
+                       f"{fmt_ratio(ratio(tpr, m))} | {outputs} |")
+        out.append("")
+        floors = [(rid, label, load(rdir, f"tp{size}-{rid}")) for rid, label in TP_FLOORS]
+        floors = [x for x in floors if x[2] is not None]
+        if floors:
+            out.append(f"Decode-only floor ({n} images, same parallelism; nothing written but the small `.v` "
+                       "files of the CLI thumbnail floor). The in-process floors run in one Python process with "
+                       f"{jobs} threads (pypool.py), each libvips pipeline on cores ÷ jobs threads "
+                       "(`VIPS_CONCURRENCY`), as imgmake does. Distance = imgmake thread pool's median ÷ the floor, "
+                       "and the difference:")
+            out.append("")
+            out.append("| floor | median | mean ± σ | runs | imgmake thread ÷ floor | imgmake − floor |")
+            out.append("|---|---:|---:|---:|---:|---:|")
+            for rid, label, r in floors:
+                cells = row_cells(r)
+                m = median_of(r)
+                diff = secs(ti - m) if (ti is not None and m is not None and ti >= m) else (
+                    f"−{secs(m - ti)}" if ti is not None and m is not None else "–")
+                out.append(f"| {label} | " + " | ".join(cells) + f" | {fmt_ratio(ratio(ti, m))} | {diff} |")
+            out.append("")
+        for rid, _ in TP_TOOLS + [(r, l) for r, l in TP_FLOORS]:
+            r = load(rdir, f"tp{size}-{rid}")
+            if r is not None and "failed" in r:
+                out.append(f"- `{rid}` failed: {r['detail']}")
+        out.append("")
+    out.append("Notes: the shrink-on-load floor is lower than the full decode for JPEG only (libjpeg decodes at "
+               "1/2, 1/4 or 1/8 scale); PNGs (half of the corpus, and its slowest files) have no shrink-on-load and "
+               "are decoded in full by every tool. \"decode + resize\" is all of a thumbnail but the WebP encode "
+               "and the write: what is left between it and imgmake is encode, write and imgmake's own overhead. The per-image process start of the CLI tools (vips, vipsthumbnail: "
+               "about 80 ms each here, see start-up) is part of their figures. vipsthumbnail and the vips CLI run "
+               "libvips with its default thread count (one per core) in every process; imgmake gives each job "
+               "cores ÷ jobs libvips threads.")
+    out.append("")
+    return "\n".join(out)
+
+
+def noop(rdir):
+    f = facts(rdir)
+    out = ["## 2. No-op rebuild: everything up to date", ""]
+    out.append("Inputs: N copies of one 8×8 PNG (90 bytes) in 100 folders (`in/d00` … `in/d99`). One output per "
+               "input for each tool, already up to date when timed:")
+    out.append("")
+    out.append("- imgmake: `thumbs: out/{path}.png <- in/**/*.png` / `    save` — the outputs and `.imgmake/` state "
+               "really built by imgmake (`-j2`) once before; timed: `imgmake -q`.")
+    out.append("- ninja: `build.ninja` with one `cp` edge per input (`rule cp` / `command = cp $in $out`), the outputs "
+               "copied and `.ninja_log` written with ninja's own command hash (MurmurHash64A) and the outputs' "
+               "mtimes, so ninja finds every edge clean (checked: `ninja -n` says `no work to do`); timed: `ninja`.")
+    out.append("- GNU make: `SRC := $(wildcard in/*/*.png)`, `all: $(patsubst in/%.png,mout/%.png,$(SRC))`, "
+               "pattern rule `mout/%.png: in/%.png` → `cp $< $@`; timed: `make -s` (as the reference drives it: "
+               "built-in implicit rules on, so make tries them for every file) and `make -s -r` (built-in rules off).")
+    out.append("")
+    out.append("hyperfine `-N --warmup 1 --runs 5` (no shell). Ratio columns: imgmake's median ÷ the tool's.")
+    out.append("")
+    out.append("| inputs | tool | median | mean ± σ | runs | imgmake ÷ tool |")
+    out.append("|---:|---|---:|---:|---:|---:|")
+    for n in (10000, 100000):
+        im = median_of(load(rdir, f"noop{n}-imgmake"))
+        for tool in ("imgmake", "ninja", "make", "make-r"):
+            r = load(rdir, f"noop{n}-{tool}")
+            cells = row_cells(r)
+            if cells is None:
+                continue
+            rr = "–" if tool == "imgmake" else fmt_ratio(ratio(im, median_of(r)))
+            label = {"make": "GNU make", "make-r": "GNU make -r"}.get(tool, tool)
+            out.append(f"| {n:,} | {label} | " + " | ".join(cells) + f" | {rr} |")
+    out.append("")
+    for n in (10000, 100000):
+        if f"noop{n}.prebuild" in f:
+            out.append(f"- {n:,} inputs: state {f[f'noop{n}.prebuild']}; after timing, a plain `imgmake` said: "
+                       f"`{f.get(f'noop{n}.check', '?')}`; ninja -n: `{f.get(f'noop{n}.ninja-check', '?')}`.")
+    out.append("")
+    return "\n".join(out)
+
+
+def scaling(rdir):
+    f = facts(rdir)
+    out = ["## 3. Scaling and memory", ""]
+    j1 = load(rdir, "sc-j1-thread")
+    j2 = load(rdir, "sc-j2-thread")
+    jp = load(rdir, "sc-j2-process")
+    n = f.get("sc.images", "42")
+    out.append(f"The 42-image corpus, the same recipe as the throughput workload, `-B` and an empty output folder "
+               f"every run (hyperfine, 1 warm-up run, the three interleaved round by round).")
+    out.append("")
+    out.append("| run | median | mean ± σ | runs | images/s |")
+    out.append("|---|---:|---:|---:|---:|")
+    for r, label in ((j1, "imgmake -j1 --pool thread"), (j2, "imgmake -j2 --pool thread"), (jp, "imgmake -j2 --pool process")):
+        cells = row_cells(r)
+        if cells is None:
+            continue
+        m = median_of(r)
+        out.append(f"| {label} | " + " | ".join(cells) + f" | {(int(n) / m if m else 0):.1f} |")
+    out.append("")
+    sp = ratio(median_of(j1), median_of(j2))
+    pt = ratio(median_of(jp), median_of(j2))
+    out.append(f"- speed-up -j2 over -j1 (median -j1 ÷ median -j2): **{fmt_ratio(sp)}**")
+    out.append(f"- process pool ÷ thread pool at -j2: **{fmt_ratio(pt)}**")
+    out.append("- imgmake gives each job cores ÷ jobs libvips threads (`vips_concurrency_set`): at -j1 the one job's "
+               "pipeline has every core, so -j1 is not single-threaded and the speed-up measures jobs against "
+               "libvips' own threading.")
+    out.append("")
+    out.append("Peak memory: copies of the corpus made once at 1024 px (`vips thumbnail IN OUT 1024`, same format), "
+               "100 and 1,000 of them, thumbnailed by the same recipe at -j2, `-B`, empty output folder, one run each. "
+               "*Parent max RSS* is the kernel's figure for the imgmake process (`wait4` rusage, the number "
+               "`/usr/bin/time -v` prints as Maximum resident set size). *Tree peak* is the largest sum of VmRSS "
+               "over imgmake and all its descendants, sampled from /proc every 20 ms (for the process pool: the parent "
+               "plus its workers; shared pages count once per process).")
+    out.append("")
+    out.append("| pool | images | seconds | parent max RSS | tree peak (sampled) | ÷ smallest size (parent) | ÷ smallest size (tree) |")
+    out.append("|---|---:|---:|---:|---:|---:|---:|")
+    sizes = sorted({int(k[3:].split(".")[0]) for k in f if k.startswith("mem") and k.endswith(".parent_kb")})
+    for pool in ("thread", "process"):
+        base = None
+        for n_ in sizes:
+            k = f"mem{n_}.{pool}"
+            if f"{k}.parent_kb" not in f:
+                continue
+            pk, tk = int(f[f"{k}.parent_kb"]), int(f[f"{k}.tree_kb"])
+            rp = rt = "–"
+            if base is None:
+                base = (n_, pk, tk)
+            else:
+                rp = fmt_ratio(pk / base[1])
+                rt = fmt_ratio(tk / base[2])
+            status = "" if f.get(f"{k}.rc", "0") == "0" else f" (exit {f[f'{k}.rc']})"
+            out.append(f"| {pool} | {n_:,} | {float(f[f'{k}.seconds']):.2f}{status} | {pk / 1024:.0f} MiB | "
+                       f"{tk / 1024:.0f} MiB | {rp} | {rt} |")
+    out.append("")
+    return "\n".join(out)
+
+
+def startup(rdir):
+    f = facts(rdir)
+    out = ["## 4. Start-up", ""]
+    out.append("hyperfine `-N --warmup 3 --runs 20` (no shell), except the first prompt (same runs, own timer). The demo recipe (`recipes/demo`, copied to a temporary "
+               "folder and built once) for the no-op build and the shell. *libvips started* says whether the run "
+               "opened libvips' loadable modules (`vips-modules-8.14/*.so`, which `vips_init` loads), from "
+               "`strace -f -e trace=openat`; libvips itself is always mapped, as a linked library.")
+    out.append("")
+    out.append("| command | median | mean ± σ | runs | libvips started |")
+    out.append("|---|---:|---:|---:|---|")
+    rows = [
+        ("su-version", "`imgmake --version`", "version"),
+        ("su-noop-demo", "`imgmake -C demo -q` (no-op build of the demo)", "noop"),
+        ("su-prompt", "`imgmake shell -C demo`: its first prompt, on a pty", "shell"),
+        ("su-shell", "`imgmake shell -C demo -c quit` (start, recipe, quit, exit)", "shell"),
+        ("su-shell-stdin", "`echo quit \\| imgmake shell -C demo` (through sh; hyperfine subtracts the shell)", "shell-stdin"),
+        ("su-vipsthumbnail", "`vipsthumbnail --help` (for scale)", "vipsthumbnail"),
+        ("su-vips-version", "`vips --version` (for scale)", "vips"),
+        ("su-python", "`python3 -c pass` (for scale)", None),
+        ("su-true", "`true` (for scale)", None),
+    ]
+    for rid, label, key in rows:
+        r = load(rdir, rid)
+        cells = row_cells(r)
+        if cells is None:
+            continue
+        vs = f.get(f"su.vips.{key}", "–") if key else "–"
+        out.append(f"| {label} | " + " | ".join(cells) + f" | {vs} |")
+    if "su.shell" in f:
+        out.append("")
+        out.append(f"- shell: {f['su.shell']}")
+    out.append("")
+    return "\n".join(out)
+
+
+def targets(rdir):
+    f = facts(rdir)
+    rows = []
+
+    def add(target, measured, met):
+        rows.append(f"| {target} | {measured} | {'**yes**' if met is True else ('**no**' if met is False else met)} |")
+
+    for size in tp_sizes(rdir):
+        ti = median_of(load(rdir, f"tp{size}-imgmake-thread"))
+        tp = median_of(load(rdir, f"tp{size}-imgmake-process"))
+        mk = median_of(load(rdir, f"tp{size}-make-vipsthumbnail"))
+        if ti is None:
+            continue
+        if mk is not None:
+            r = ti / mk
+            extra = f"; process pool {fmt_ratio(ratio(tp, mk))}" if tp else ""
+            add(f"throughput, {size} images: imgmake ≤ 0.6 × make + vipsthumbnail",
+                f"{r:.2f} × ({secs(ti)} vs {secs(mk)}){extra}", r <= 0.6)
+        pp = median_of(load(rdir, f"tp{size}-py-process-pil"))
+        if pp is not None:
+            r = ti / pp
+            add(f"throughput, {size} images: imgmake ≤ 1.0 × Python process pool + Pillow (SPEC)",
+                f"{r:.2f} × ({secs(ti)} vs {secs(pp)})", r <= 1.0)
+        if size == 42:
+            bp = best_python(rdir, 42)
+        else:
+            bid = f.get(f"tp{size}.best-python")
+            bp = (bid, median_of(load(rdir, f"tp{size}-{bid}"))) if bid else None
+        if bp and bp[1] is not None:
+            r = ti / bp[1]
+            add(f"throughput, {size} images: imgmake ≤ 1.0 × the best Python pool (issue 6)",
+                f"{r:.2f} × ({secs(ti)} vs {secs(bp[1])}, {bp[0]})", r <= 1.0)
+        fl = best_floor(rdir, size)
+        if fl:
+            add(f"throughput, {size} images: distance to the decode-only floor (reported, no threshold)",
+                f"imgmake = {ti / fl[1]:.2f} × the lowest decode-only floor ({secs(fl[1])}, {fl[0]}), "
+                f"{'+' if ti >= fl[1] else '−'}{secs(abs(ti - fl[1]))}", "reported")
+    for n in (10000, 100000):
+        im = median_of(load(rdir, f"noop{n}-imgmake"))
+        nj = median_of(load(rdir, f"noop{n}-ninja"))
+        mk = median_of(load(rdir, f"noop{n}-make"))
+        if im is not None and nj is not None:
+            add(f"no-op, {n:,} inputs: imgmake ≤ 1.0 × ninja", f"{im / nj:.2f} × ({secs(im)} vs {secs(nj)})", im <= nj)
+        elif load(rdir, f"noop{n}-imgmake") is not None:
+            add(f"no-op, {n:,} inputs: imgmake ≤ 1.0 × ninja", "imgmake failed", False)
+        if im is not None and mk is not None:
+            mr = median_of(load(rdir, f"noop{n}-make-r"))
+            extra = f"; against `make -r`: {im / mr:.2f} × ({secs(mr)})" if mr else ""
+            add(f"no-op, {n:,} inputs: far ahead of GNU make (read here as ≤ 0.5 × make)",
+                f"{im / mk:.2f} × ({secs(im)} vs {secs(mk)}){extra}", im <= 0.5 * mk)
+    j1 = median_of(load(rdir, "sc-j1-thread"))
+    j2 = median_of(load(rdir, "sc-j2-thread"))
+    jp = median_of(load(rdir, "sc-j2-process"))
+    if j1 and j2:
+        add("-j2 ÷ -j1 speed-up ≥ 1.8 (42 images, thread pool)", f"{j1 / j2:.2f} ({secs(j1)} → {secs(j2)})", j1 / j2 >= 1.8)
+    if jp and j2:
+        add("process pool within 10 % of the thread pool (-j2, 42 images)", f"{jp / j2:.2f} × ({secs(jp)} vs {secs(j2)})",
+            jp / j2 <= 1.10)
+    for pool in ("thread", "process"):
+        a, b = f.get(f"mem100.{pool}.parent_kb"), f.get(f"mem1000.{pool}.parent_kb")
+        at, bt = f.get(f"mem100.{pool}.tree_kb"), f.get(f"mem1000.{pool}.tree_kb")
+        if a and b:
+            r = int(b) / int(a)
+            rt = int(bt) / int(at)
+            if pool == "thread":
+                add("peak memory, thread pool: 1,000 images ≤ 1.2 × 100 images (max RSS)",
+                    f"{r:.2f} × ({int(a) / 1024:.0f} → {int(b) / 1024:.0f} MiB)", r <= 1.2)
+            else:
+                add("peak memory, process pool: 1,000 images ≤ 1.2 × 100 images (parent + workers, sampled)",
+                    f"{rt:.2f} × ({int(at) / 1024:.0f} → {int(bt) / 1024:.0f} MiB); parent alone {r:.2f} ×", rt <= 1.2)
+    for key, label in (("version", "`imgmake --version`"), ("noop", "no-op build of the demo")):
+        v = f.get(f"su.vips.{key}")
+        r = median_of(load(rdir, "su-version" if key == "version" else "su-noop-demo"))
+        if v is not None:
+            add(f"start-up: {label} does not start libvips", f"libvips started: {v}; {secs(r)}", v == "no")
+    out = ["## Targets (SPEC §7, issue 6)", "", "| target | measured | met? |", "|---|---|---|"] + rows + [""]
+    return "\n".join(out)
+
+
+def main():
+    cmd, rdir = sys.argv[1], sys.argv[2]
+    if cmd == "best-python":
+        bp = best_python(rdir, 42)
+        print(bp[0] if bp else "py-process-pil")
+    else:
+        print({"throughput": throughput, "noop": noop, "scaling": scaling, "startup": startup,
+               "targets": targets}[cmd](rdir))
+
+
+if __name__ == "__main__":
+    main()
