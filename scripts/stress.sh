@@ -37,14 +37,15 @@ make_tree() {  # DIR N
     mkdir -p "$dir"
     vips gaussnoise "$dir/noise.v" $((cols * 64)) $((rows * 64)) --sigma 60 --seed 7 \
         && vips cast "$dir/noise.v" "$dir/grey.v" uchar \
-        && vips bandjoin "$dir/grey.v $dir/grey.v $dir/grey.v" "$dir/t.png" || exit 2
+        && vips bandjoin "$dir/grey.v $dir/grey.v $dir/grey.v" "$dir/t.v" || exit 2
     rm -f "$dir/noise.v" "$dir/grey.v"
     for ((i = 0; i < cols; i++)); do xs+=" $((i * 64))"; done
     for ((i = 0; i < rows; i++)); do ys+=" $((i * 64))"; done
-    printf 'tiles: src/{name}-{y}-{x}.png <- t.png\n    with x =%s\n    with y =%s\n    extract_area {x} {y} 64 64\n' "$xs" "$ys" \
+    # (A .v file: libvips maps it and reads any tile at once; a PNG would be decoded whole for every tile.)
+    printf 'tiles: src/{name}-{y}-{x}.png <- t.v\n    with x =%s\n    with y =%s\n    extract_area {x} {y} 64 64\n' "$xs" "$ys" \
         > "$dir/tiles.imgmake"
     (cd "$dir" && "$BIN" -q -f tiles.imgmake -j2) || exit 2
-    rm -rf "$dir/.imgmake" "$dir/tiles.imgmake" "$dir/t.png"
+    rm -rf "$dir/.imgmake" "$dir/tiles.imgmake" "$dir/t.v"
     # Keep exactly n.
     ls "$dir/src" | sort | tail -n +$((n + 1)) | while read -r f; do rm "$dir/src/$f"; done
     cat > "$dir/Imgmakefile" <<'RECIPE'
@@ -142,6 +143,8 @@ if [ "$KILLS" -gt 0 ]; then
     rm -rf "$D/out" "$D/.imgmake"
     declare -A killed=()
     declare -A exits=()
+    declare -A landed=()
+    finished_first=0 fresh=0
     completions=0 partial_outputs=0 stale_tmp_after_kill9=0 decoded=0
     marker="$WORK/marker"
     for ((k = 1; k <= KILLS; k++)); do
@@ -157,6 +160,9 @@ if [ "$KILLS" -gt 0 ]; then
         { wait $pid; } 2>/dev/null; status=$?
         key="$pool/SIG$sig"
         killed[$key]=$(( ${killed[$key]:-0} + 1 ))
+        # A signal that came after the build had finished interrupted nothing (still checked below); count the
+        # ones that landed, and start the next round from scratch so that it has a whole build to interrupt.
+        if [ $status = 0 ]; then finished_first=$((finished_first + 1)); fresh=1; else landed[$key]=$(( ${landed[$key]:-0} + 1 )); fresh=0; fi
         exits["$key exit $status"]=$(( ${exits["$key exit $status"]:-0} + 1 ))
         if [ $sig = INT ] && [ $status != 130 ] && [ $status != 0 ]; then fail "kill $k ($key after $delay_ms ms): exit $status, not 130: $(tail -3 "$WORK/run.err")"; fi
         if [ $sig = KILL ] && [ $status != 137 ] && [ $status != 0 ]; then fail "kill $k ($key): exit $status"; fi
@@ -189,10 +195,14 @@ if [ "$KILLS" -gt 0 ]; then
                 2) rm -rf "$D/out/t" ;;
             esac
         fi
+        [ $fresh = 1 ] && rm -rf "$D/out" "$D/.imgmake"
         if [ $((k % 20)) = 0 ]; then echo "    $k kills, $failures failures"; fi
     done
     echo "==> kills by pool and signal:"
     for key in $(printf '%s\n' "${!killed[@]}" | sort); do echo "    $key: ${killed[$key]}"; done
+    echo "==> signals that interrupted a running build, by pool and signal:"
+    for key in $(printf '%s\n' "${!landed[@]}" | sort); do echo "    $key: ${landed[$key]}"; done
+    echo "    ($finished_first signals came after the build had finished)"
     echo "==> exit statuses:"
     for key in "${!exits[@]}"; do echo "    $key: ${exits[$key]}"; done | sort
     echo "==> $KILLS kills, $completions completing runs all byte-identical to the reference; $decoded outputs written by killed runs decoded in full, $partial_outputs undecodable; $stale_tmp_after_kill9 temporaries left by kill -9 (removed by the next run)"

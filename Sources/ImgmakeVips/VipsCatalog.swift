@@ -116,7 +116,11 @@ public final class VipsCatalog: OperationCatalog, @unchecked Sendable {
         }
         let mark = VipsErrorLog.mark()   // after the check above, which complains about a missing file too
         guard let className = vips_foreign_find_load(ImageLoader.sniffablePath(path)) else {
-            throw VipsError.logged(operation: "load", since: mark, files: [path])
+            let error = VipsError.logged(operation: "load", since: mark, files: [path])
+            // libvips' own line can be lost to another thread's probe clearing the shared error buffer; the
+            // failure means one thing, so say it.
+            guard error.message.hasPrefix("failed (libvips gave no message)") else { throw error }
+            throw VipsError(operation: "load", message: "\"\(path)\" is not a known file format")
         }
         return vips_nickname_find(g_type_from_name(className)).map { String(cString: $0) } ?? String(cString: className)
     }

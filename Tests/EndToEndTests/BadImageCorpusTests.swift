@@ -47,7 +47,7 @@ import Testing
         // A PNG named .jpg: read by its content.
         try box.image("in/odd/really-a-png.jpg", width: 64, height: 48, seed: 6, format: "png")
         corpus.good.append("odd/really-a-png.jpg")
-        // 60000×60000 pixels in a 57-byte file: refused from its header.
+        // 60000×60000 pixels in a 180-byte file: refused from its header.
         try box.writeData("in/huge/claims-60000.png", CraftedImages.pngHeader(width: 60000, height: 60000))
         corpus.bad.append("huge/claims-60000.png")
         // A photo stored 64×32 with EXIF orientation 6 (turn 90° clockwise to view): upright it is 32×64.
@@ -67,7 +67,8 @@ import Testing
         // A 16-bit PNG.
         try box.image("in/deep/source.png", width: 40, height: 40, seed: 9)
         try vips(["linear", box.path("in/deep/source.png"), "\(tools)/wide.v", "257", "0"], in: tools)
-        try vips(["cast", "\(tools)/wide.v", box.path("in/deep/sixteen-bit.png"), "ushort"], in: tools)
+        try vips(["cast", "\(tools)/wide.v", "\(tools)/wide16.v", "ushort"], in: tools)
+        try vips(["copy", "\(tools)/wide16.v", box.path("in/deep/sixteen-bit.png"), "--interpretation", "rgb16"], in: tools)
         try box.remove("in/deep/source.png")
         corpus.good.append("deep/sixteen-bit.png")
         // An animated GIF: three 24×16 frames of different colours.
@@ -88,6 +89,12 @@ import Testing
         let box = try Sandbox("badcorpus")
         let corpus = try Self.makeCorpus(in: box)
         try box.write("Imgmakefile", Self.recipe)
+        // The corpus is what it claims to be.
+        #expect(try Header(box.path("in/deep/sixteen-bit.png")).format == "ushort")
+        #expect(try Header(box.path("in/anim/three-frames.gif") + "[n=-1]").pages == 3)
+        #expect(try Header(box.path("in/colour/cmyk.jpg")).interpretation == "cmyk")
+        #expect(try Header(box.path("in/huge/claims-60000.png")).width == 60000)
+        #expect(try box.data("in/huge/claims-60000.png").count < 200)
         func output(_ input: String) -> String {
             "out/t/" + input + ".webp"
         }
@@ -116,11 +123,12 @@ import Testing
             // Every output is a whole image; the odd ones are right.
             for good in corpus.good {
                 let header = try Header(box.path(output(good)))
-                #expect(header.width == 32, "[\(pool)] \(good): \(header)")
+                #expect(max(header.width, header.height) == 32, "[\(pool)] \(good) fits 32×32: \(header)")
                 #expect(header.format == "uchar" && header.bands == 3, "[\(pool)] \(good) is 8-bit RGB: \(header)")
                 #expect(header.interpretation == "srgb", "[\(pool)] \(good) is sRGB: \(header)")
             }
-            #expect(try Header(box.path("out/t/odd/exif-rotated.jpg.webp")).height == 64, "[\(pool)] the EXIF-rotated photo is upright")
+            let rotated = try Header(box.path("out/t/odd/exif-rotated.jpg.webp"))
+            #expect(rotated.width == 16 && rotated.height == 32, "[\(pool)] the EXIF-rotated 64×32 photo is upright: \(rotated)")
             #expect(try Header(box.path("out/t/whole/photo.jpg.webp")).height == 24)
             #expect(try Header(box.path("out/t/deep/sixteen-bit.png.webp")).height == 32)
             // Animated: the first frame by default; all three with `load n=-1`.
@@ -132,7 +140,9 @@ import Testing
             #expect(green[0] < 16 && green[1] > 190 && green[2] < 50, "[\(pool)] Adobe RGB green converted to sRGB: \(green)")
             #expect(try iccDescription(box.path("out/t/colour/adobe-rgb.jpg.webp"), in: box.root).contains("sRGB"), "[\(pool)]")
             let cmyk = try pixel(box.path("out/t/colour/cmyk.jpg.webp"), in: box.root)
-            #expect(cmyk[1] > 150 && cmyk[0] < 90 && cmyk[2] < 110, "[\(pool)] CMYK green back in sRGB: \(cmyk)")
+            // (Through CMYK, sRGB (40, 200, 60) comes back as about (120, 174, 58): CMYK's gamut is smaller.)
+            #expect(cmyk.count == 3 && cmyk[1] > 150 && cmyk[1] > cmyk[0] + 30 && cmyk[1] > cmyk[2] + 80,
+                    "[\(pool)] CMYK green back in sRGB: \(cmyk)")
 
             var files: [String: Data] = [:]
             for file in box.files(under: "out") { files[file] = try box.data(file) }
@@ -154,7 +164,8 @@ import Testing
         for pool in ["thread", "process"] {
             let result = try box.imgmake("-k", "--pool", pool, "t", "r")
             #expect(result.status == 1, "\(result)")
-            #expect(result.seconds < 10, "refused from the header, not after decoding: \(result)")
+            // (Decoding 3.6 gigapixels would take minutes and 10 GB; the limit is loose for sanitizer builds.)
+            #expect(result.seconds < 60, "refused from the header, not after decoding: \(result)")
             #expect(result.summary?.failed == 2, "\(result)")
             #expect(result.stderr.contains("in/claims-60000.png") && result.stderr.contains("60000×60000"), "\(result)")
             #expect(result.stderr.contains("pixel limit") && result.stderr.contains("--max-pixels 100000000"), "\(result)")
@@ -223,6 +234,11 @@ enum CraftedImages {
         ihdr.append(bigEndian: height)
         ihdr.append(contentsOf: [8, 2, 0, 0, 0])  // depth 8, RGB, deflate, no filter, no interlace
         data.append(chunk: "IHDR", ihdr)
+        // One IDAT: a zlib stream with a single stored block of 100 zero bytes (far from the whole image).
+        var idat = Data([0x78, 0x01, 0x01, 100, 0, 0xFF - 100, 0xFF])
+        idat += Data(count: 100)
+        idat.append(bigEndian: UInt32(100 << 16 | 1))  // Adler-32 of 100 zero bytes
+        data.append(chunk: "IDAT", idat)
         data.append(chunk: "IEND", Data())
         return data
     }

@@ -26,19 +26,20 @@ import Testing
     func expectRefused(_ box: Sandbox, _ rule: String, arguments: [String] = [], allowed: [String] = [],
                        sourceLocation: SourceLocation = #_sourceLocation) throws {
         try box.write("Imgmakefile", Self.fine + rule)
+        let targets = ["fine", String(rule.prefix { $0 != ":" })]
         let before = Set(box.files()).union(listing(box.base + "/elsewhere"))
         for extra in [[], ["-n"], ["--pool", "process", "-j2"]] {
-            let refused = try box.imgmake(arguments: extra + arguments)
+            let refused = try box.imgmake(arguments: extra + arguments + targets)
             #expect(refused.status == 2, "\(refused)", sourceLocation: sourceLocation)
             #expect(refused.stderr.contains("outside the recipe's directory tree"), "\(refused)", sourceLocation: sourceLocation)
-            #expect(refused.stderr.contains("Imgmakefile:4:"), "the error names the rule's line: \(refused)", sourceLocation: sourceLocation)
+            #expect(refused.stderr.contains("Imgmakefile:3:"), "the error names the rule's line: \(refused)", sourceLocation: sourceLocation)
             #expect(refused.stderr.contains("--allow-outside"), "\(refused)", sourceLocation: sourceLocation)
             #expect(Set(box.files()).union(listing(box.base + "/elsewhere")) == before, "nothing built: \(refused)",
                     sourceLocation: sourceLocation)
             #expect(!box.exists("out"), "not even the fine rule: \(refused)", sourceLocation: sourceLocation)
         }
         guard !allowed.isEmpty else { return }
-        let built = try box.imgmake(arguments: ["--allow-outside"] + arguments)
+        let built = try box.imgmake(arguments: ["--allow-outside"] + arguments + targets)
         #expect(built.status == 0, "\(built)", sourceLocation: sourceLocation)
         for path in allowed {
             #expect(FileManager.default.fileExists(atPath: path), "\(path) built with --allow-outside: \(built)",
@@ -62,7 +63,7 @@ import Testing
                           allowed: [box.base + "/elsewhere/abs/a.png"])
         // The tree's own absolute path is inside it: fine.
         try box.write("Imgmakefile", Self.fine + "abs: \(box.root)/abs/{name}.png <- photos/*.png\n    thumbnail width=8\n")
-        let inside = try box.imgmake()
+        let inside = try box.imgmake("abs")
         #expect(inside.status == 0 && box.exists("abs/a.png"), "\(inside)")
     }
 
@@ -77,7 +78,7 @@ import Testing
         // of an input found by a glob stay below its base. Only `with` values and variables can say `..`.)
         // Names with dots that are not `..` are fine: `x..` is a folder name, `{dir}` of photos/x../b.png.
         try box.write("Imgmakefile", Self.fine + "dots: out2/{dir}-/{name}..png <- photos/**/*.png\n    thumbnail width=8\n")
-        let dots = try box.imgmake()
+        let dots = try box.imgmake("fine", "dots")
         #expect(dots.status == 0, "\(dots)")
         #expect(box.exists("out2/x..-/b..png") && box.exists("out2/-/a..png") && box.exists("out/x../b.png"), "\(box.files())")
     }
@@ -102,7 +103,7 @@ import Testing
         // A link that stays inside the tree is fine.
         try FileManager.default.createSymbolicLink(atPath: box.path("alias"), withDestinationPath: "real")
         try box.write("Imgmakefile", Self.fine + "i: alias/{name}.png <- photos/*.png\n    thumbnail width=8\n")
-        let inside = try box.imgmake()
+        let inside = try box.imgmake("i")
         #expect(inside.status == 0 && box.exists("real/a.png"), "\(inside)")
     }
 

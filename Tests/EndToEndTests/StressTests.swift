@@ -9,7 +9,7 @@ import Glibc
 /// killed at random moments (SIGINT and SIGKILL, both pools) leave no partial file, a state that loads, and
 /// a next run that completes to exactly the clean build.
 @Suite(.serialized) struct StressTests {
-    static let imageCount = 120
+    static let imageCount = 80
 
     static let recipe = """
         all: thumbs turned sheet
@@ -19,13 +19,13 @@ import Glibc
         turned: out/r/{name}.png <- src/*.png
             rotate 90
         sheet: out/sheet.jpg <- out/t/*.webp
-            arrayjoin across=12 shim=2
+            arrayjoin across=10 shim=2
         """
 
     /// `count` distinct 64×64 images in src/: one noise picture cut in tiles by imgmake itself.
     static func project(_ name: String, count: Int = imageCount) throws -> Sandbox {
         let box = try Sandbox(name)
-        let columns = 12, rows = (count + 11) / 12
+        let columns = 10, rows = (count + 9) / 10
         try box.image("t.png", width: columns * 64, height: rows * 64, seed: 17)
         let xs = (0..<columns).map { String($0 * 64) }.joined(separator: " ")
         let ys = (0..<rows).map { String($0 * 64) }.joined(separator: " ")

@@ -38,9 +38,11 @@ import Testing
         #expect(error.step == "load")
         #expect(error.input == empty)
         #expect(error.message == "\"\(empty)\" is an empty file")
+        // Without a pixel limit the header is read first all the same (for the colour profile), so the
+        // error is the same.
         let unlimited = try failure(job([empty], steps: [step("thumbnail", ("width", .int(32)))], maxPixels: 0))
-        #expect(unlimited.step == "thumbnail")
-        #expect(unlimited.message.contains("is not a known file format"))
+        #expect(unlimited.step == "load")
+        #expect(unlimited.message == "\"\(empty)\" is an empty file")
     }
 
     @Test func notAnImageFails() throws {
