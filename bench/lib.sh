@@ -88,7 +88,26 @@ hf() {
 # (hyperfine --runs 1 each time, the first round with --warmup W), and merges each tool's rounds into ID.json.
 #   tool_add ID NAME RUNS PREPARE COMMAND
 #   tools_run WARMUP
+#   QUIET_WAIT=10  before each run, wait up to this many seconds while other processes keep over QUIET_BUSY % of
+#   QUIET_BUSY=25  the CPU busy (sampled over 1 s from /proc/stat); what was seen is kept with the results.
 T_ID=(); T_NAME=(); T_RUNS=(); T_PREP=(); T_CMD=()
+# cpu_busy: per cent of all CPU time not idle over the next second (nothing of ours runs meanwhile).
+cpu_busy() {
+    local a b
+    a=($(head -1 /proc/stat)); sleep 1; b=($(head -1 /proc/stat))
+    local idle=$(( (b[4] + b[5]) - (a[4] + a[5]) )) total=0 i
+    for i in 1 2 3 4 5 6 7 8; do total=$(( total + b[i] - a[i] )); done
+    [ "$total" -gt 0 ] || { echo 0; return; }
+    echo $(( 100 * (total - idle) / total ))
+}
+wait_quiet() {
+    local waited=0 busy
+    busy=$(cpu_busy)
+    while [ "$busy" -gt "${QUIET_BUSY:-25}" ] && [ "$waited" -lt "${QUIET_WAIT:-10}" ]; do
+        sleep 4; waited=$(( waited + 5 )); busy=$(cpu_busy)
+    done
+    echo "$busy $waited"
+}
 tool_add() { T_ID+=("$1"); T_NAME+=("$2"); T_RUNS+=("$3"); T_PREP+=("$4"); T_CMD+=("$5"); }
 tools_run() {
     local warmup=$1 max=0 i r parts=$RESULTS_DIR/parts
@@ -102,7 +121,9 @@ tools_run() {
             local id=${T_ID[$i]}
             [ "$r" -le "${T_RUNS[$i]}" ] && [ ! -f "$RESULTS_DIR/$id.failed" ] || continue
             local w=0; [ "$r" = 1 ] && w=$warmup
-            log "$id: round $r/${T_RUNS[$i]}: ${T_NAME[$i]}"
+            local q; q=$(wait_quiet)
+            echo "$q" > "$parts/$id.$r.busy"
+            log "$id: round $r/${T_RUNS[$i]}: ${T_NAME[$i]} (others kept ${q%% *} % of the CPU busy; waited ${q##* } s)"
             if ! hyperfine --style basic --runs 1 --warmup "$w" --prepare "${T_PREP[$i]}" \
                     --export-json "$parts/$id.$r.json" --command-name "${T_NAME[$i]}" "${T_CMD[$i]}" \
                     > "$parts/$id.$r.log" 2>&1; then
@@ -120,14 +141,22 @@ tools_run() {
         "$PY" - "$RESULTS_DIR/$id.json" "$parts/$id".*.json <<'PYEOF'
 import json, statistics, sys
 out, parts = sys.argv[1], sys.argv[2:]
-rs = [json.load(open(p))["results"][0] for p in sorted(parts, key=lambda p: int(p.rsplit(".", 2)[1]))]
+parts = sorted(parts, key=lambda p: int(p.rsplit(".", 2)[1]))
+rs = [json.load(open(p))["results"][0] for p in parts]
+busy = []
+for p in parts:
+    try:
+        busy.append(int(open(p[:-len(".json")] + ".busy").read().split()[0]))
+    except (OSError, ValueError, IndexError):
+        pass
 times = [t for r in rs for t in r["times"]]
 m = dict(rs[0])
 m.update(times=times, mean=statistics.mean(times), stddev=statistics.stdev(times) if len(times) > 1 else 0.0,
          median=statistics.median(times), min=min(times), max=max(times),
          user=statistics.mean(r["user"] for r in rs), system=statistics.mean(r["system"] for r in rs),
          exit_codes=[c for r in rs for c in r.get("exit_codes", [])])
-json.dump({"results": [m], "interleaved_rounds": len(rs)}, open(out, "w"), indent=1)
+json.dump({"results": [m], "interleaved_rounds": len(rs), "others_busy_percent_before_runs": busy},
+          open(out, "w"), indent=1)
 PYEOF
     done
     rm -rf "$parts"

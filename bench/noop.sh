@@ -40,10 +40,10 @@ for n in "${sizes[@]}"; do
         lay "$n" || continue
         "$IMGMAKE" --version > "$d/.imgmake-version"
     else
-        # Reused: bring imgmake's state up to date (should build nothing); if it built anything, lay the tree anew
-        # so the state log holds exactly one build's records.
-        line=$("$IMGMAKE" -C "$d" -j"$JOBS" 2>&1 | summary || true)
-        if [[ ! "$line" =~ ^0\ built ]]; then
+        # Reused: ask imgmake (dry run) whether everything is up to date; if not (its version or state format
+        # changed), lay the tree anew, so the state log holds exactly one build's records.
+        line=$("$IMGMAKE" -C "$d" -n 2>&1 | grep -E '[0-9]+ to build' | tail -1 || true)
+        if [[ ! "$line" =~ ^0\ to\ build ]]; then
             log "noop $n: cached state was stale ($line): laying anew"
             lay "$n" || continue
         else

@@ -15,11 +15,15 @@ def load(rdir, rid):
     path = os.path.join(rdir, rid + ".json")
     if os.path.exists(path):
         with open(path) as f:
-            r = json.load(f)["results"][0]
+            doc = json.load(f)
+        r = doc["results"][0]
         times = r["times"]
+        busy = doc.get("others_busy_percent_before_runs") or []
         return {
             "name": r["command"], "median": statistics.median(times), "mean": r["mean"],
             "stddev": r.get("stddev") or 0.0, "min": r["min"], "max": r["max"], "runs": len(times),
+            "cpu": (r.get("user") or 0.0) + (r.get("system") or 0.0),
+            "busy": statistics.median(busy) if busy else None,
         }
     failed = os.path.join(rdir, rid + ".failed")
     if os.path.exists(failed):
@@ -131,7 +135,10 @@ def throughput(rdir):
                "+ `[Q=80,strip]`; ImageMagick `convert IN -thumbnail 320x320 -quality 80 -strip OUT.webp`. "
                "Ratios are imgmake's median ÷ the tool's median (below 1: imgmake is faster). The tools ran "
                "interleaved (round 1 of every tool, then round 2, ...; on 42 images one untimed warm-up run each "
-               "first), so a busy spell on the shared machine hits them alike.")
+               "first), so a busy spell on the shared machine hits them alike. *CPU per run* is the user + system "
+               "time of the tool and all its child processes (hyperfine), which contention inflates far less than "
+               "wall time. *Others' CPU use* is the median share of both cores that other processes kept busy in "
+               "the second before each run (/proc/stat; each run waited up to 10 s for it to fall under 25 %).")
     out.append("")
     for size in tp_sizes(rdir):
         ti = median_of(load(rdir, f"tp{size}-imgmake-thread"))
@@ -142,8 +149,9 @@ def throughput(rdir):
         mb = int(f.get(f"tp{size}.bytes", "0")) / 1e6
         out.append(f"### {n} images ({mb:.0f} MB)" + (" — the corpus" if size == 42 else " — the corpus repeated"))
         out.append("")
-        out.append("| tool | median | mean ± σ | runs | images/s | imgmake thread ÷ tool | imgmake process ÷ tool | outputs |")
-        out.append("|---|---:|---:|---:|---:|---:|---:|---:|")
+        out.append("| tool | median | mean ± σ | runs | images/s | CPU (user+sys) per run | others' CPU use before runs | "
+                   "imgmake thread ÷ tool | imgmake process ÷ tool | outputs |")
+        out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
         for rid, label in TP_TOOLS:
             r = load(rdir, f"tp{size}-{rid}")
             cells = row_cells(r)
@@ -152,7 +160,9 @@ def throughput(rdir):
             m = median_of(r)
             ips = f"{int(n) / m:.1f}" if m else "–"
             outputs = f.get(f"tp{size}-{rid}.outputs", "–")
-            out.append(f"| {label} | " + " | ".join(cells) + f" | {ips} | {fmt_ratio(ratio(ti, m))} | "
+            cpu = secs(r["cpu"]) if r and "cpu" in r else "–"
+            busy = f"{r['busy']:.0f} %" if r and r.get("busy") is not None else "–"
+            out.append(f"| {label} | " + " | ".join(cells) + f" | {ips} | {cpu} | {busy} | {fmt_ratio(ratio(ti, m))} | "
                        f"{fmt_ratio(ratio(tpr, m))} | {outputs} |")
         out.append("")
         floors = [(rid, label, load(rdir, f"tp{size}-{rid}")) for rid, label in TP_FLOORS]
@@ -238,14 +248,16 @@ def scaling(rdir):
     out.append(f"The 42-image corpus, the same recipe as the throughput workload, `-B` and an empty output folder "
                f"every run (hyperfine, 1 warm-up run, the three interleaved round by round).")
     out.append("")
-    out.append("| run | median | mean ± σ | runs | images/s |")
-    out.append("|---|---:|---:|---:|---:|")
+    out.append("| run | median | mean ± σ | runs | images/s | CPU (user+sys) per run | others' CPU use before runs |")
+    out.append("|---|---:|---:|---:|---:|---:|---:|")
     for r, label in ((j1, "imgmake -j1 --pool thread"), (j2, "imgmake -j2 --pool thread"), (jp, "imgmake -j2 --pool process")):
         cells = row_cells(r)
         if cells is None:
             continue
         m = median_of(r)
-        out.append(f"| {label} | " + " | ".join(cells) + f" | {(int(n) / m if m else 0):.1f} |")
+        cpu = secs(r["cpu"]) if "cpu" in r else "–"
+        busy = f"{r['busy']:.0f} %" if r.get("busy") is not None else "–"
+        out.append(f"| {label} | " + " | ".join(cells) + f" | {(int(n) / m if m else 0):.1f} | {cpu} | {busy} |")
     out.append("")
     sp = ratio(median_of(j1), median_of(j2))
     pt = ratio(median_of(jp), median_of(j2))

@@ -7,8 +7,8 @@
 #   BENCH_SOURCE=HEAD   build the committed HEAD (exported to .build-bench-src) instead of the working tree
 #   QUICK=1             fewer runs and no 500-image / 100,000-input sizes (a smoke test, not for RESULTS.md)
 #   and the knobs of each workload script (RUNS_*, BENCH_CACHE, ...: see their headers and bench/lib.sh)
-# Takes about 20-25 minutes on 2 cores (the first run longer: it builds the 100,000-input no-op state, kept in
-# BENCH_CACHE for the next runs).
+# Takes about 20-25 minutes on 2 quiet cores (the first run longer: it builds the 100,000-input no-op state, kept
+# in BENCH_CACHE for the next runs); on a busy machine up to twice that.
 set -euo pipefail
 BENCH_DIR=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$BENCH_DIR/.." && pwd)
@@ -85,10 +85,12 @@ fi
 [ -x "$IMGMAKE" ] || { echo "run-all: no imgmake at $IMGMAKE" >&2; exit 1; }
 
 # --- 3. The workloads -------------------------------------------------------------------------------------------
-export RESULTS_DIR=${RESULTS_DIR:-$BENCH_DIR/results}
-rm -rf "$RESULTS_DIR"; mkdir -p "$RESULTS_DIR"
+# The results are gathered in a scratch folder and replace bench/results/ only at the end: a run that is stopped
+# half-way leaves the previous results whole.
 export BENCH_WORK; BENCH_WORK=$(mktemp -d "${TMPDIR:-/tmp}/imgmake-bench.XXXXXX")
 trap 'rm -rf "$BENCH_WORK"' EXIT
+export RESULTS_DIR=$BENCH_WORK/results
+mkdir -p "$RESULTS_DIR"
 if [ -n "${QUICK:-}" ]; then
     export RUNS_IMGMAKE=${RUNS_IMGMAKE:-2} RUNS_PEER=${RUNS_PEER:-2} SKIP_500=${SKIP_500:-1} RUNS=${RUNS:-2}
     noop_sizes=(10000)
@@ -146,16 +148,21 @@ ver() { "$@" 2>&1 | head -1 || true; }
     echo "machine: other people's compilers), which makes absolute times noisy and slower than on a quiet machine."
     echo "imgmake and its peers ran interleaved in the same run, one after another, so the ratios are the figures to"
     echo "read; even they move by several per cent from run to run. The medians damp single slow runs, not a busy"
-    echo "period that spans all of one tool's runs."
+    echo "period that spans all of one tool's runs. The throughput and scaling tables also give each tool's CPU time"
+    echo "(user + system, children included), which contention inflates far less than wall time, and how busy the"
+    echo "other processes kept the CPU just before the runs."
     echo
     "$PY" "$BENCH_DIR/report.py" targets "$RESULTS_DIR"
     echo
-    if [ -f "$BENCH_DIR/throughput.png" ] && [ -f "$RESULTS_DIR/throughput.md" ]; then
+    if [ -f "$RESULTS_DIR/throughput.png" ]; then
         echo "![Throughput: imgmake against each peer](throughput.png)"
         echo
     fi
     for w in throughput noop scaling startup profile; do
         [ -f "$RESULTS_DIR/$w.md" ] && { cat "$RESULTS_DIR/$w.md"; echo; }
     done
-} > "$BENCH_DIR/RESULTS.md"
-log "wrote $BENCH_DIR/RESULTS.md ($(( (t_end - t_start) / 60 )) min)"
+} > "$RESULTS_DIR/RESULTS.md"
+mv "$RESULTS_DIR/RESULTS.md" "$BENCH_DIR/RESULTS.md"
+[ -f "$RESULTS_DIR/throughput.png" ] && mv "$RESULTS_DIR/throughput.png" "$BENCH_DIR/throughput.png"
+rm -rf "$BENCH_DIR/results"; cp -r "$RESULTS_DIR" "$BENCH_DIR/results"
+log "wrote $BENCH_DIR/RESULTS.md and throughput.png, raw data in bench/results/ ($(( (t_end - t_start) / 60 )) min)"

@@ -137,5 +137,5 @@ if [ -z "${SKIP_500:-}" ]; then
     run_size "$BIG"
 fi
 $PY "$BENCH_DIR/report.py" throughput "$RESULTS_DIR" > "$RESULTS_DIR/throughput.md"
-$PY "$BENCH_DIR/chart.py" "$RESULTS_DIR" "$BENCH_DIR/throughput.png" || log "chart: failed (is matplotlib installed?)"
-log "throughput: done -> $RESULTS_DIR/throughput.md, $BENCH_DIR/throughput.png"
+$PY "$BENCH_DIR/chart.py" "$RESULTS_DIR" "$RESULTS_DIR/throughput.png" || log "chart: failed (is matplotlib installed?)"
+log "throughput: done -> $RESULTS_DIR/throughput.md, $RESULTS_DIR/throughput.png"
