@@ -30,6 +30,7 @@ lay() {
     "$IMGMAKE" -C "$d" -q -j"$JOBS" || { log "noop $n: imgmake's first build failed"; return 1; }
     e=$(date +%s.%N)
     note "noop$n.prebuild" "built by imgmake -j$JOBS in $(printf '%.0f' "$(echo "$e - $s" | bc)") s in this run"
+    "$IMGMAKE" --version > "$d/.imgmake-version"
 }
 
 for n in "${sizes[@]}"; do
@@ -38,7 +39,6 @@ for n in "${sizes[@]}"; do
     if [ -n "${FRESH:-}" ] || [ ! -f "$d/.ninja_log" ] || [ ! -d "$d/.imgmake" ] \
             || [ "$(cat "$d/.imgmake-version" 2>/dev/null)" != "$("$IMGMAKE" --version)" ]; then
         lay "$n" || continue
-        "$IMGMAKE" --version > "$d/.imgmake-version"
     else
         # Reused: ask imgmake (dry run) whether everything is up to date; if not (its version or state format
         # changed), lay the tree anew, so the state log holds exactly one build's records.
