@@ -47,6 +47,8 @@ struct GraphBuilder {
         var expansions: [Expansion] = Array(repeating: [], count: rules.count)
         var outputSets: [Set<String>] = Array(repeating: [], count: rules.count)
         var clashes: [[RecipeError]] = Array(repeating: [], count: rules.count)
+        // The inputs each rule was last expanded with: a rule whose inputs did not change keeps its expansion.
+        var expandedWith: [[String]?] = Array(repeating: nil, count: rules.count)
         var settled = false
         for _ in 0...(rules.count + 1) {
             var changed = false
@@ -64,6 +66,8 @@ struct GraphBuilder {
                     }
                 }
                 inputs.sort()
+                if expandedWith[rule.index] == inputs { continue }
+                expandedWith[rule.index] = inputs
                 let (expansion, ruleClashes) = expand(rule, inputs: inputs)
                 clashes[rule.index] = ruleClashes
                 let outputs = Set(expansion.map(\.output))
@@ -91,8 +95,7 @@ struct GraphBuilder {
                 // Inputs outside the rule's directory: match the normalised relative form.
                 continue
             }
-            let parts = rel.split(separator: "/")
-            if parts.contains(where: { $0.hasPrefix(".") }) { continue }
+            if PathName.hasHiddenSegment(rel) { continue }
             if glob.glob.matches(rel) { return glob }
         }
         return nil
