@@ -30,6 +30,8 @@ public protocol DiskInterface: AnyObject {
     /// The path with every link resolved, or nil when it does not exist.
     func realPath(_ path: String) -> String?
     func isDirectory(_ path: String) -> Bool
+    /// Whether the path itself is a symbolic link (not following it).
+    func isSymbolicLink(_ path: String) -> Bool
     func read(_ path: String) throws -> [UInt8]
     /// Writes a whole file through a temporary name and a rename: readers see the old or the new file.
     func writeAtomically(_ path: String, _ bytes: [UInt8]) throws

@@ -109,11 +109,24 @@ public enum PathName {
         let bytes = path.utf8
         let baseBytes = base.utf8
         if base == "/" { return bytes.first == slash ? String(path[bytes.index(after: bytes.startIndex)...]) : nil }
-        guard bytes.count >= baseBytes.count, bytes.starts(with: baseBytes) else { return nil }
+        guard hasBytePrefix(path, base) else { return nil }
         let end = bytes.index(bytes.startIndex, offsetBy: baseBytes.count)
         if end == bytes.endIndex { return "" }
         guard bytes[end] == slash else { return nil }
         return String(path[bytes.index(after: end)...])
+    }
+
+    /// Whether the bytes of `string` begin with those of `prefix` (no Unicode equivalence: paths are bytes).
+    static func hasBytePrefix(_ string: String, _ prefix: String) -> Bool {
+        var string = string
+        var prefix = prefix
+        return string.withUTF8 { bytes in
+            prefix.withUTF8 { head in
+                guard bytes.count >= head.count else { return false }
+                for index in 0..<head.count where bytes[index] != head[index] { return false }
+                return true
+            }
+        }
     }
 
     /// Whether a relative path has a segment starting with a dot (a hidden file or folder, or `..`).

@@ -44,6 +44,11 @@ struct GraphBuilder {
             return files
         }
 
+        // Files that an earlier run recorded as outputs are inputs only while a rule still makes them (a
+        // leftover output of a removed rule must not feed another); they are few, so the rest is fixed.
+        let fromDisk = onDisk.map { files in files.filter { !previousOutputs.contains($0) } }
+        let leftovers = onDisk.map { files in files.filter { previousOutputs.contains($0) } }
+
         var expansions: [Expansion] = Array(repeating: [], count: rules.count)
         var outputSets: [Set<String>] = Array(repeating: [], count: rules.count)
         var clashes: [[RecipeError]] = Array(repeating: [], count: rules.count)
@@ -52,17 +57,16 @@ struct GraphBuilder {
         var settled = false
         for _ in 0...(rules.count + 1) {
             var changed = false
-            let generated = outputSets.reduce(into: Set<String>()) { $0.formUnion($1) }
+            let generated = leftovers.allSatisfy(\.isEmpty) ? []
+                : outputSets.reduce(into: Set<String>()) { $0.formUnion($1) }
             for rule in rules {
-                var inputs: [String] = []
-                var seen: Set<String> = []
-                for file in onDisk[rule.index] where !(previousOutputs.contains(file) && !generated.contains(file)) {
-                    if seen.insert(file).inserted { inputs.append(file) }
-                }
+                var inputs = fromDisk[rule.index]
+                var seen: Set<String>?
+                for file in leftovers[rule.index] where generated.contains(file) { inputs.append(file) }
                 for (other, outputs) in outputSets.enumerated() where other != rule.index {
-                    for output in outputs where !seen.contains(output) && matchingGlob(rule, output) != nil {
-                        seen.insert(output)
-                        inputs.append(output)
+                    for output in outputs where matchingGlob(rule, output) != nil {
+                        if seen == nil { seen = Set(inputs) }
+                        if seen!.insert(output).inserted { inputs.append(output) }
                     }
                 }
                 inputs.sort()
@@ -156,6 +160,7 @@ struct GraphBuilder {
         let realRoot = disk.realPath(root) ?? root
         edgesByRule = Array(repeating: [], count: recipe.rules.count)
         var reportedOutside: Set<Int> = []
+        var folderVerdicts: [String: String?] = [:]
         for rule in recipe.rules {
             for item in expansions[rule.index] {
                 if let existing = producer[item.output] {
@@ -166,7 +171,7 @@ struct GraphBuilder {
                     continue
                 }
                 if !options.allowOutside, !reportedOutside.contains(rule.index),
-                   let reason = outsideReason(item.output, realRoot: realRoot) {
+                   let reason = outsideReason(item.output, realRoot: realRoot, folderVerdicts: &folderVerdicts) {
                     reportedOutside.insert(rule.index)
                     errors.append(RecipeError("output \(item.output) is outside the recipe's directory tree (\(reason))",
                                               at: rule.syntax.outputPattern.location,
@@ -187,19 +192,35 @@ struct GraphBuilder {
         }
     }
 
-    /// Why an output would land outside the tree, or nil when it does not.
-    private func outsideReason(_ output: String, realRoot: String) -> String? {
+    /// Why an output would land outside the tree, or nil when it does not. Folders are resolved once each
+    /// (`folderVerdicts`); the output itself costs one `lstat`.
+    private func outsideReason(_ output: String, realRoot: String, folderVerdicts: inout [String: String?]) -> String? {
         guard PathName.relative(output, to: root) != nil else { return "not below \(root)" }
-        // The deepest folder that exists must resolve (through links) to a place inside the tree.
-        var directory = PathName.directory(of: output)
+        let folder = PathName.directory(of: output)
+        let verdict: String?
+        if let known = folderVerdicts[folder] {
+            verdict = known
+        } else {
+            verdict = folderReason(folder, realRoot: realRoot)
+            folderVerdicts[folder] = verdict
+        }
+        if let verdict { return verdict }
+        if disk.isSymbolicLink(output), let real = disk.realPath(output), real != realRoot,
+           PathName.relative(real, to: realRoot) == nil {
+            return "it is a link to \(real)"
+        }
+        return nil
+    }
+
+    /// Why a folder of outputs leads outside the tree: the deepest part of it that exists must resolve
+    /// (through links) to a place inside the tree.
+    private func folderReason(_ folder: String, realRoot: String) -> String? {
+        var directory = folder
         while !directory.isEmpty, directory != root, !disk.isDirectory(directory) {
             directory = PathName.directory(of: directory)
         }
         if let real = disk.realPath(directory), real != realRoot, PathName.relative(real, to: realRoot) == nil {
             return "\(display(directory)) leads to \(real)"
-        }
-        if let real = disk.realPath(output), real != output, PathName.relative(real, to: realRoot) == nil {
-            return "it is a link to \(real)"
         }
         return nil
     }

@@ -79,24 +79,30 @@ public final class StalenessChecker {
         var found: [StaleReason] = []
         if options.alwaysMake { found.append(.alwaysMake) }
         let record = state.records[key(edge.output)]
-        let recorded = Dictionary(record?.inputs.map { ($0.path, $0) } ?? [], uniquingKeysWith: { a, _ in a })
+        let recordedInputs = record?.inputs ?? []
+        // Most edges have one input: look it up in the record's list; many inputs get a table.
+        let recordedTable = recordedInputs.count > 8
+            ? Dictionary(recordedInputs.map { ($0.path, $0) }, uniquingKeysWith: { a, _ in a }) : nil
+        func recorded(_ key: String) -> InputRecord? {
+            if let recordedTable { return recordedTable[key] }
+            return recordedInputs.first { $0.path == key }
+        }
         for input in edge.inputs {
-            let name = graph.display(input)
             if let producer = graph.producer[input], isStale(producer) {
-                found.append(.inputRebuilt(name))
+                found.append(.inputRebuilt(graph.display(input)))
                 continue
             }
             guard let current = stamp(input) else {
-                found.append(.inputMissing(name))
+                found.append(.inputMissing(graph.display(input)))
                 continue
             }
-            let before = recorded[key(input)]
+            let before = recorded(key(input))
             if options.checkHash, let before, !before.digest.isEmpty {
-                if before.stamp != current && digest(input) != before.digest { found.append(.contentChanged(name)) }
+                if before.stamp != current && digest(input) != before.digest { found.append(.contentChanged(graph.display(input))) }
             } else if current.mtime > output.mtime {
-                found.append(.inputNewer(name))
+                found.append(.inputNewer(graph.display(input)))
             } else if let before, before.stamp != current {
-                found.append(.inputReplaced(name))
+                found.append(.inputReplaced(graph.display(input)))
             }
         }
         guard state.isAvailable else { return found }

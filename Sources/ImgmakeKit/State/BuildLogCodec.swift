@@ -31,19 +31,18 @@ enum BuildLogCodec {
     static func decode(_ line: ArraySlice<UInt8>) -> Entry? {
         guard let lastTab = line.lastIndex(of: UInt8(ascii: "\t")) else { return nil }
         let body = line[line.startIndex..<lastTab]
-        guard let sum = UInt64(String(decoding: line[(lastTab + 1)...], as: UTF8.self), radix: 16),
-              sum == FNV1a.hash(bytes: body) else { return nil }
+        guard let sum = hex(line[(lastTab + 1)...]), sum == FNV1a.hash(bytes: body) else { return nil }
         let fields = body.split(separator: UInt8(ascii: "\t"), omittingEmptySubsequences: false)
         func text(_ i: Int) -> String { String(decoding: fields[i], as: UTF8.self) }
-        func int(_ i: Int) -> Int64? { Int64(text(i)) }
-        guard fields.count >= 3, let builtAt = int(1) else { return nil }
+        func int(_ i: Int) -> Int64? { decimal(fields[i]) }
+        guard fields.count >= 3, fields[0].count == 1, let builtAt = int(1) else { return nil }
         let output = unescape(fields[2])
-        switch text(0) {
-        case "x":
+        switch fields[0].first {
+        case UInt8(ascii: "x"):
             return .removal(output: output, at: builtAt)
-        case "r":
+        case UInt8(ascii: "r"):
             guard fields.count >= 7, let mtime = int(3), let size = int(4),
-                  let fingerprint = UInt64(text(5), radix: 16), let count = Int(text(6)),
+                  let fingerprint = hex(fields[5]), let count = int(6).map(Int.init),
                   count >= 0, fields.count == 7 + 4 * count else { return nil }
             var inputs: [InputRecord] = []
             inputs.reserveCapacity(count)
@@ -58,6 +57,40 @@ enum BuildLogCodec {
         default:
             return nil
         }
+    }
+
+    /// A signed decimal number written by `String(Int64)`; nil for anything else (or on overflow).
+    static func decimal(_ bytes: ArraySlice<UInt8>) -> Int64? {
+        var digits = bytes[...]
+        let negative = digits.first == UInt8(ascii: "-")
+        if negative { digits = digits.dropFirst() }
+        guard !digits.isEmpty, digits.count <= 19 else { return nil }
+        var value: Int64 = 0
+        for byte in digits {
+            guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
+            let (times, overflowTimes) = value.multipliedReportingOverflow(by: 10)
+            let (sum, overflowSum) = times.addingReportingOverflow(Int64(byte - UInt8(ascii: "0")))
+            guard !overflowTimes, !overflowSum else { return nil }
+            value = sum
+        }
+        return negative ? -value : value
+    }
+
+    /// An unsigned hexadecimal number of at most 16 digits (lower or upper case); nil for anything else.
+    static func hex(_ bytes: ArraySlice<UInt8>) -> UInt64? {
+        guard !bytes.isEmpty, bytes.count <= 16 else { return nil }
+        var value: UInt64 = 0
+        for byte in bytes {
+            let digit: UInt8
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - UInt8(ascii: "a") + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = byte - UInt8(ascii: "A") + 10
+            default: return nil
+            }
+            value = value << 4 | UInt64(digit)
+        }
+        return value
     }
 
     private static func seal(_ fields: [String]) -> [UInt8] {
