@@ -35,108 +35,148 @@ public enum PathName {
     /// Whether `normalize` would return `path` unchanged: no empty, `.` or `..` segment and no trailing `/`
     /// (`/` itself and `.` are normal). One pass over the bytes, no allocation.
     static func isNormal(_ path: String) -> Bool {
-        var length = 0
-        var previousSlash = false
-        var segmentLength = 0
-        var segmentDots = 0
-        for byte in path.utf8 {
-            if byte == slash {
-                if length > 0 {
-                    if previousSlash { return false }
-                    if segmentLength == segmentDots, segmentDots <= 2 { return false }
+        withBytes(path) { bytes in
+            var previousSlash = false
+            var segmentLength = 0
+            var segmentDots = 0
+            for byte in bytes {
+                if byte == slash {
+                    if segmentLength > 0 || previousSlash {
+                        if previousSlash { return false }
+                        if segmentLength == segmentDots, segmentDots <= 2 { return false }
+                    }
+                    previousSlash = true
+                    segmentLength = 0
+                    segmentDots = 0
+                } else {
+                    previousSlash = false
+                    segmentLength += 1
+                    if byte == dot { segmentDots += 1 }
                 }
-                previousSlash = true
-                segmentLength = 0
-                segmentDots = 0
-            } else {
-                previousSlash = false
-                segmentLength += 1
-                if byte == dot { segmentDots += 1 }
             }
-            length += 1
+            if bytes.isEmpty { return false }
+            if previousSlash { return bytes.count == 1 }
+            if segmentLength == segmentDots, segmentDots <= 2 { return bytes.count == 1 }  // "." alone is normal
+            return true
         }
-        if length == 0 { return false }
-        if previousSlash { return length == 1 }
-        if segmentLength == segmentDots, segmentDots <= 2 { return length == 1 }  // "." alone is normal
-        return true
+    }
+
+    /// Runs `body` on the UTF-8 bytes of `string` (no copy for a native string).
+    @inline(__always)
+    static func withBytes<Result>(_ string: String, _ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
+        var string = string
+        return string.withUTF8(body)
+    }
+
+    /// The byte offset of the last `/`, if any.
+    private static func lastSlash(_ path: String) -> Int? {
+        withBytes(path) { bytes in
+            var index = bytes.count
+            while index > 0 {
+                index -= 1
+                if bytes[index] == slash { return index }
+            }
+            return nil
+        }
+    }
+
+    /// The `String.Index` of a byte offset (constant time for native strings).
+    @inline(__always)
+    private static func index(_ path: String, _ offset: Int) -> String.Index {
+        path.utf8.index(path.utf8.startIndex, offsetBy: offset)
     }
 
     /// The directory part (`a/b` of `a/b/c.jpg`), `/` for a top-level absolute path, "" for a bare name.
     public static func directory(of path: String) -> String {
-        guard let slashIndex = path.utf8.lastIndex(of: slash) else { return "" }
-        if slashIndex == path.startIndex { return "/" }
-        return String(path[..<slashIndex])
+        guard let offset = lastSlash(path) else { return "" }
+        if offset == 0 { return "/" }
+        return String(path[..<index(path, offset)])
     }
 
     /// The last segment (`c.jpg`).
     public static func fileName(_ path: String) -> String {
-        guard let slashIndex = path.utf8.lastIndex(of: slash) else { return path }
-        return String(path[path.utf8.index(after: slashIndex)...])
+        guard let offset = lastSlash(path) else { return path }
+        return String(path[index(path, offset + 1)...])
     }
 
     /// The extension without the dot (`jpg`), "" when none. A leading dot (hidden file) is not an extension.
     public static func fileExtension(_ path: String) -> String {
-        guard let dotIndex = extensionDot(path) else { return "" }
-        return String(path[path.utf8.index(after: dotIndex)...])
+        guard let offset = extensionDot(path) else { return "" }
+        return String(path[index(path, offset + 1)...])
     }
 
     /// The path without its extension.
     public static func removingExtension(_ path: String) -> String {
-        guard let dotIndex = extensionDot(path) else { return path }
-        return String(path[..<dotIndex])
+        guard let offset = extensionDot(path) else { return path }
+        return String(path[..<index(path, offset)])
     }
 
-    /// The index of the dot that starts the last segment's extension.
-    private static func extensionDot(_ path: String) -> String.Index? {
-        let bytes = path.utf8
-        var index = bytes.endIndex
-        while index > bytes.startIndex {
-            let previous = bytes.index(before: index)
-            switch bytes[previous] {
-            case slash: return nil
-            case dot:
-                // A dot that opens the name (hidden file) is not an extension.
-                if previous == bytes.startIndex || bytes[bytes.index(before: previous)] == slash { return nil }
-                return previous
-            default: index = previous
+    /// The byte offset of the dot that starts the last segment's extension.
+    private static func extensionDot(_ path: String) -> Int? {
+        withBytes(path) { bytes in
+            var index = bytes.count
+            while index > 0 {
+                index -= 1
+                switch bytes[index] {
+                case slash: return nil
+                case dot:
+                    // A dot that opens the name (hidden file) is not an extension.
+                    if index == 0 || bytes[index - 1] == slash { return nil }
+                    return index
+                default: continue
+                }
             }
+            return nil
         }
-        return nil
     }
 
     /// `path` relative to `base` when it lies below it (both normalised, absolute), else nil.
     public static func relative(_ path: String, to base: String) -> String? {
-        let bytes = path.utf8
-        let baseBytes = base.utf8
-        if base == "/" { return bytes.first == slash ? String(path[bytes.index(after: bytes.startIndex)...]) : nil }
-        guard hasBytePrefix(path, base) else { return nil }
-        let end = bytes.index(bytes.startIndex, offsetBy: baseBytes.count)
-        if end == bytes.endIndex { return "" }
-        guard bytes[end] == slash else { return nil }
-        return String(path[bytes.index(after: end)...])
+        if base == "/" { return path.utf8.first == slash ? String(path[index(path, 1)...]) : nil }
+        let baseCount = base.utf8.count
+        let verdict: Int? = withBytes(path) { bytes in
+            withBytes(base) { head in
+                guard bytes.count >= baseCount else { return nil }
+                for offset in 0..<baseCount where bytes[offset] != head[offset] { return nil }
+                if bytes.count == baseCount { return 0 }
+                return bytes[baseCount] == slash ? baseCount + 1 : nil
+            }
+        }
+        guard let start = verdict else { return nil }
+        return start == 0 ? "" : String(path[index(path, start)...])
     }
 
-    /// Whether the bytes of `string` begin with those of `prefix` (no Unicode equivalence: paths are bytes).
-    static func hasBytePrefix(_ string: String, _ prefix: String) -> Bool {
-        var string = string
-        var prefix = prefix
-        return string.withUTF8 { bytes in
-            prefix.withUTF8 { head in
-                guard bytes.count >= head.count else { return false }
-                for index in 0..<head.count where bytes[index] != head[index] { return false }
-                return true
+    /// Whether `a` sorts before `b` byte by byte (the order of `LC_ALL=C ls`, and of `<` for ASCII).
+    public static func precedes(_ a: String, _ b: String) -> Bool {
+        withBytes(a) { x in
+            withBytes(b) { y in
+                let count = min(x.count, y.count)
+                for offset in 0..<count where x[offset] != y[offset] { return x[offset] < y[offset] }
+                return x.count < y.count
             }
         }
     }
 
+    /// `paths` in byte order; a list already in order (the usual case) is returned after one pass.
+    public static func sorted(_ paths: [String]) -> [String] {
+        var inOrder = true
+        for offset in paths.indices.dropFirst() where precedes(paths[offset], paths[offset - 1]) {
+            inOrder = false
+            break
+        }
+        return inOrder ? paths : paths.sorted(by: precedes)
+    }
+
     /// Whether a relative path has a segment starting with a dot (a hidden file or folder, or `..`).
     static func hasHiddenSegment(_ relativePath: String) -> Bool {
-        var atSegmentStart = true
-        for byte in relativePath.utf8 {
-            if atSegmentStart, byte == dot { return true }
-            atSegmentStart = byte == slash
+        withBytes(relativePath) { bytes in
+            var atSegmentStart = true
+            for byte in bytes {
+                if atSegmentStart, byte == dot { return true }
+                atSegmentStart = byte == slash
+            }
+            return false
         }
-        return false
     }
 
     /// A path for people to read: relative to `base` when below it, else as it is.

@@ -46,7 +46,7 @@ struct GraphBuilder {
 
         // Files that an earlier run recorded as outputs are inputs only while a rule still makes them (a
         // leftover output of a removed rule must not feed another); they are few, so the rest is fixed.
-        let fromDisk = onDisk.map { files in files.filter { !previousOutputs.contains($0) } }
+        let fromDisk = onDisk.map { files in PathName.sorted(files.filter { !previousOutputs.contains($0) }) }
         let leftovers = onDisk.map { files in files.filter { previousOutputs.contains($0) } }
 
         var expansions: [Expansion] = Array(repeating: [], count: rules.count)
@@ -69,7 +69,7 @@ struct GraphBuilder {
                         if seen!.insert(output).inserted { inputs.append(output) }
                     }
                 }
-                inputs.sort()
+                if inputs.count != fromDisk[rule.index].count { inputs = PathName.sorted(inputs) }
                 if expandedWith[rule.index] == inputs { continue }
                 expandedWith[rule.index] = inputs
                 let (expansion, ruleClashes) = expand(rule, inputs: inputs)
@@ -118,8 +118,10 @@ struct GraphBuilder {
             return (result, errors)
         }
         var firstInput: [String: String] = [:]
+        // Every input matched one of the rule's globs: with a single glob, that one.
+        let onlyGlob = rule.globs.count == 1 ? rule.globs[0] : nil
         for input in inputs {
-            let base = matchingGlob(rule, input)?.baseDirectory ?? rule.syntax.directory
+            let base = (onlyGlob ?? matchingGlob(rule, input))?.baseDirectory ?? rule.syntax.directory
             let below = PathName.relative(input, to: base) ?? PathName.fileName(input)
             let fileName = PathName.fileName(below)
             var values: [String: String] = [

@@ -32,30 +32,53 @@ enum BuildLogCodec {
         guard let lastTab = line.lastIndex(of: UInt8(ascii: "\t")) else { return nil }
         let body = line[line.startIndex..<lastTab]
         guard let sum = hex(line[(lastTab + 1)...]), sum == FNV1a.hash(bytes: body) else { return nil }
-        let fields = body.split(separator: UInt8(ascii: "\t"), omittingEmptySubsequences: false)
-        func text(_ i: Int) -> String { String(decoding: fields[i], as: UTF8.self) }
-        func int(_ i: Int) -> Int64? { decimal(fields[i]) }
-        guard fields.count >= 3, fields[0].count == 1, let builtAt = int(1) else { return nil }
-        let output = unescape(fields[2])
-        switch fields[0].first {
+        var fields = Fields(body)
+        guard let kind = fields.next(), kind.count == 1, let builtAt = fields.next().flatMap(decimal),
+              let outputField = fields.next() else { return nil }
+        let output = unescape(outputField)
+        switch kind.first {
         case UInt8(ascii: "x"):
-            return .removal(output: output, at: builtAt)
+            return fields.atEnd ? .removal(output: output, at: builtAt) : nil
         case UInt8(ascii: "r"):
-            guard fields.count >= 7, let mtime = int(3), let size = int(4),
-                  let fingerprint = hex(fields[5]), let count = int(6).map(Int.init),
-                  count >= 0, fields.count == 7 + 4 * count else { return nil }
+            guard let mtime = fields.next().flatMap(decimal), let size = fields.next().flatMap(decimal),
+                  let fingerprint = fields.next().flatMap(hex), let count = fields.next().flatMap(decimal),
+                  count >= 0, count <= body.count else { return nil }
             var inputs: [InputRecord] = []
-            inputs.reserveCapacity(count)
-            for k in 0..<count {
-                let base = 7 + 4 * k
-                guard let inMtime = int(base + 1), let inSize = int(base + 2) else { return nil }
-                inputs.append(InputRecord(path: unescape(fields[base]), stamp: FileStamp(mtime: inMtime, size: inSize),
-                                          digest: text(base + 3)))
+            inputs.reserveCapacity(Int(count))
+            for _ in 0..<count {
+                guard let path = fields.next(), let inMtime = fields.next().flatMap(decimal),
+                      let inSize = fields.next().flatMap(decimal), let digest = fields.next() else { return nil }
+                inputs.append(InputRecord(path: unescape(path), stamp: FileStamp(mtime: inMtime, size: inSize),
+                                          digest: String(decoding: digest, as: UTF8.self)))
             }
+            guard fields.atEnd else { return nil }
             return .record(BuildRecord(output: output, outputStamp: FileStamp(mtime: mtime, size: size),
                                        recipeFingerprint: fingerprint, inputs: inputs, builtAt: builtAt))
         default:
             return nil
+        }
+    }
+
+    /// The tab-separated fields of a line, one at a time (no array of them is built).
+    struct Fields {
+        private let bytes: ArraySlice<UInt8>
+        private var position: Int
+        private var exhausted = false
+
+        init(_ bytes: ArraySlice<UInt8>) {
+            self.bytes = bytes
+            self.position = bytes.startIndex
+        }
+
+        var atEnd: Bool { exhausted }
+
+        mutating func next() -> ArraySlice<UInt8>? {
+            guard !exhausted else { return nil }
+            var end = position
+            while end < bytes.endIndex, bytes[end] != UInt8(ascii: "\t") { end += 1 }
+            let field = bytes[position..<end]
+            if end == bytes.endIndex { exhausted = true } else { position = end + 1 }
+            return field
         }
     }
 
