@@ -2,6 +2,7 @@
 #define IMGMAKE_CVIPS_SHIM_H
 // libvips for Swift: the C API plus inline helpers for the GObject macros Swift cannot import.
 #include <vips/vips.h>
+#include <vips/vector.h>
 
 static inline GType cvips_type_int(void) { return G_TYPE_INT; }
 static inline GType cvips_type_uint64(void) { return G_TYPE_UINT64; }

@@ -14,8 +14,16 @@ public enum VipsRuntime {
     private static var warningsVisible = false
 
     /// Starts libvips once (thread-safe, idempotent): `VIPS_INIT`, no operation cache (a changed file must be
-    /// read afresh, and builds never repeat an operation), and libvips' own warnings hidden (see
-    /// `setWarningsVisible`). A libvips that cannot start is a broken installation: the process stops.
+    /// read afresh, and builds never repeat an operation), no run-time compiled vector code, and libvips' own
+    /// warnings hidden (see `setWarningsVisible`). A libvips that cannot start is a broken installation: the
+    /// process stops.
+    ///
+    /// Vector code: libvips 8.14 compiles convolution and reduction loops with liborc when an operation is
+    /// built and frees them when it is destroyed; liborc 0.4.33 frees code memory without the lock that
+    /// guards allocating it, so two jobs of the thread pool building and freeing such operations at once can
+    /// crash (found by scripts/stress.sh: a SIGSEGV in `orc_code_free` under `g_object_unref`, about once in
+    /// 150 builds at -j16). The plain C loops are as fast on the benchmark workloads (bench/RESULTS.md), and
+    /// the same in both pools, so outputs stay byte-identical between them.
     public static func start() {
         lock.lock()
         defer { lock.unlock() }
@@ -24,12 +32,19 @@ public enum VipsRuntime {
             fatalError("libvips failed to start: \(lastError())")
         }
         vips_cache_set_max(0)
+        vips_vector_set_enabled(0)
         g_log_set_handler("VIPS", G_LOG_LEVEL_WARNING, { domain, level, message, _ in
             if VipsRuntime.areWarningsVisible {
                 g_log_default_handler(domain, level, message, nil)
             }
         }, nil)
         started = true
+    }
+
+    /// Whether libvips runs liborc-compiled vector code (never, once started: see `start()`).
+    public static var usesCompiledVectorCode: Bool {
+        start()
+        return vips_vector_isenabled() != 0
     }
 
     /// libvips prints warnings such as "error in tile 0 x 8" to stderr while a failing image is decoded; the

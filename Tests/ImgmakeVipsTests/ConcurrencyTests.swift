@@ -17,6 +17,12 @@ import Testing
         }
     }
 
+    /// liborc 0.4.33 frees compiled code without a lock, which crashed thread-pool builds that built and
+    /// destroyed convolutions at once; imgmake turns libvips' compiled vector code off (see `VipsRuntime.start`).
+    @Test func compiledVectorCodeIsOff() {
+        #expect(!VipsRuntime.usesCompiledVectorCode)
+    }
+
     @Test func catalogFromManyThreads() {
         let names = ["thumbnail", "sharpen", "rotate", "arrayjoin", "composite2", "webpsave", "gaussblur", "resize"]
         DispatchQueue.concurrentPerform(iterations: 32) { index in

@@ -146,25 +146,12 @@ public enum PathName {
         return start == 0 ? "" : String(path[index(path, start)...])
     }
 
-    /// Whether `a` sorts before `b` byte by byte (the order of `LC_ALL=C ls`, and of `<` for ASCII).
-    public static func precedes(_ a: String, _ b: String) -> Bool {
-        withBytes(a) { x in
-            withBytes(b) { y in
-                let count = min(x.count, y.count)
-                for offset in 0..<count where x[offset] != y[offset] { return x[offset] < y[offset] }
-                return x.count < y.count
-            }
-        }
-    }
-
-    /// `paths` in byte order; a list already in order (the usual case) is returned after one pass.
+    /// `paths` sorted; a list already in order (the usual case for a second look) is returned after one pass.
     public static func sorted(_ paths: [String]) -> [String] {
-        var inOrder = true
-        for offset in paths.indices.dropFirst() where precedes(paths[offset], paths[offset - 1]) {
-            inOrder = false
-            break
+        for offset in paths.indices.dropFirst() where paths[offset] < paths[offset - 1] {
+            return paths.sorted()
         }
-        return inOrder ? paths : paths.sorted(by: precedes)
+        return paths
     }
 
     /// Whether a relative path has a segment starting with a dot (a hidden file or folder, or `..`).
