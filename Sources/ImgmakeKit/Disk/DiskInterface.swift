@@ -13,10 +13,14 @@ public struct FileStamp: Hashable, Sendable, Codable {
 /// One name in a directory listing.
 public struct DirectoryEntry: Hashable, Sendable {
     public var name: String
+    /// A directory, or a link to one.
     public var isDirectory: Bool
-    public init(name: String, isDirectory: Bool) {
+    /// The entry itself is a symbolic link.
+    public var isSymbolicLink: Bool
+    public init(name: String, isDirectory: Bool, isSymbolicLink: Bool = false) {
         self.name = name
         self.isDirectory = isDirectory
+        self.isSymbolicLink = isSymbolicLink
     }
 }
 
@@ -30,8 +34,6 @@ public protocol DiskInterface: AnyObject {
     /// The path with every link resolved, or nil when it does not exist.
     func realPath(_ path: String) -> String?
     func isDirectory(_ path: String) -> Bool
-    /// Whether the path itself is a symbolic link (not following it).
-    func isSymbolicLink(_ path: String) -> Bool
     func read(_ path: String) throws -> [UInt8]
     /// Writes a whole file through a temporary name and a rename: readers see the old or the new file.
     func writeAtomically(_ path: String, _ bytes: [UInt8]) throws

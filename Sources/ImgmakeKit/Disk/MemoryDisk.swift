@@ -55,9 +55,6 @@ public final class MemoryDisk: DiskInterface, @unchecked Sendable {
 
     public func isDirectory(_ path: String) -> Bool { lock.withLock { directories.contains(path) } }
 
-    /// The memory disk has no links.
-    public func isSymbolicLink(_ path: String) -> Bool { false }
-
     public func read(_ path: String) throws -> [UInt8] {
         try lock.withLock {
             guard let file = files[path] else { throw DiskError(path, "No such file or directory") }

@@ -20,16 +20,16 @@ public final class RealDisk: DiskInterface {
                 $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
             }
             if name == "." || name == ".." { continue }
-            let type = entry.pointee.d_type
-            let isDirectory: Bool
-            if type == UInt8(DT_DIR) {
-                isDirectory = true
-            } else if type == UInt8(DT_LNK) || type == UInt8(DT_UNKNOWN) {
-                isDirectory = self.isDirectory(directory + "/" + name)
-            } else {
-                isDirectory = false
+            var type = entry.pointee.d_type
+            if type == UInt8(DT_UNKNOWN) {  // a file system without types in its listings: ask
+                var st = stat()
+                if lstat(directory + "/" + name, &st) == 0 {
+                    type = (st.st_mode & S_IFMT) == S_IFLNK ? UInt8(DT_LNK) : (st.st_mode & S_IFMT) == S_IFDIR ? UInt8(DT_DIR) : UInt8(DT_REG)
+                }
             }
-            entries.append(DirectoryEntry(name: name, isDirectory: isDirectory))
+            let isLink = type == UInt8(DT_LNK)
+            let isDirectory = type == UInt8(DT_DIR) || (isLink && self.isDirectory(directory + "/" + name))
+            entries.append(DirectoryEntry(name: name, isDirectory: isDirectory, isSymbolicLink: isLink))
         }
         return entries
     }
@@ -43,11 +43,6 @@ public final class RealDisk: DiskInterface {
     public func isDirectory(_ path: String) -> Bool {
         var st = stat()
         return stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR
-    }
-
-    public func isSymbolicLink(_ path: String) -> Bool {
-        var st = stat()
-        return lstat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFLNK
     }
 
     public func read(_ path: String) throws -> [UInt8] {

@@ -162,7 +162,7 @@ struct GraphBuilder {
         let realRoot = disk.realPath(root) ?? root
         edgesByRule = Array(repeating: [], count: recipe.rules.count)
         var reportedOutside: Set<Int> = []
-        var folderVerdicts: [String: String?] = [:]
+        var folders: [String: FolderVerdict] = [:]
         for rule in recipe.rules {
             for item in expansions[rule.index] {
                 if let existing = producer[item.output] {
@@ -173,7 +173,7 @@ struct GraphBuilder {
                     continue
                 }
                 if !options.allowOutside, !reportedOutside.contains(rule.index),
-                   let reason = outsideReason(item.output, realRoot: realRoot, folderVerdicts: &folderVerdicts) {
+                   let reason = outsideReason(item.output, realRoot: realRoot, folders: &folders) {
                     reportedOutside.insert(rule.index)
                     errors.append(RecipeError("output \(item.output) is outside the recipe's directory tree (\(reason))",
                                               at: rule.syntax.outputPattern.location,
@@ -194,37 +194,46 @@ struct GraphBuilder {
         }
     }
 
-    /// Why an output would land outside the tree, or nil when it does not. Folders are resolved once each
-    /// (`folderVerdicts`); the output itself costs one `lstat`.
-    private func outsideReason(_ output: String, realRoot: String, folderVerdicts: inout [String: String?]) -> String? {
+    /// What the outside-the-tree check knows of one folder of outputs.
+    private struct FolderVerdict {
+        /// Why the folder leads outside the tree, if it does.
+        var reason: String?
+        /// Names in the folder that are symbolic links (from one listing: no `lstat` per output).
+        var links: Set<String>
+    }
+
+    /// Why an output would land outside the tree, or nil when it does not. Each folder is resolved and
+    /// listed once (`folders`).
+    private func outsideReason(_ output: String, realRoot: String, folders: inout [String: FolderVerdict]) -> String? {
         guard PathName.relative(output, to: root) != nil else { return "not below \(root)" }
         let folder = PathName.directory(of: output)
-        let verdict: String?
-        if let known = folderVerdicts[folder] {
+        let verdict: FolderVerdict
+        if let known = folders[folder] {
             verdict = known
         } else {
-            verdict = folderReason(folder, realRoot: realRoot)
-            folderVerdicts[folder] = verdict
+            verdict = folderVerdict(folder, realRoot: realRoot)
+            folders[folder] = verdict
         }
-        if let verdict { return verdict }
-        if disk.isSymbolicLink(output), let real = disk.realPath(output), real != realRoot,
-           PathName.relative(real, to: realRoot) == nil {
+        if let reason = verdict.reason { return reason }
+        if !verdict.links.isEmpty, verdict.links.contains(PathName.fileName(output)),
+           let real = disk.realPath(output), real != realRoot, PathName.relative(real, to: realRoot) == nil {
             return "it is a link to \(real)"
         }
         return nil
     }
 
-    /// Why a folder of outputs leads outside the tree: the deepest part of it that exists must resolve
-    /// (through links) to a place inside the tree.
-    private func folderReason(_ folder: String, realRoot: String) -> String? {
+    /// Whether a folder of outputs leads outside the tree (the deepest part of it that exists must resolve,
+    /// through links, to a place inside the tree), and which of its entries are links.
+    private func folderVerdict(_ folder: String, realRoot: String) -> FolderVerdict {
         var directory = folder
         while !directory.isEmpty, directory != root, !disk.isDirectory(directory) {
             directory = PathName.directory(of: directory)
         }
         if let real = disk.realPath(directory), real != realRoot, PathName.relative(real, to: realRoot) == nil {
-            return "\(display(directory)) leads to \(real)"
+            return FolderVerdict(reason: "\(display(directory)) leads to \(real)", links: [])
         }
-        return nil
+        guard directory == folder, let entries = disk.list(folder) else { return FolderVerdict(reason: nil, links: []) }
+        return FolderVerdict(reason: nil, links: Set(entries.lazy.filter(\.isSymbolicLink).map(\.name)))
     }
 
     /// Fills each edge's dependencies, checks `@` files exist, and refuses cycles.
