@@ -4,8 +4,9 @@
 # 1. Repeated -j16 builds of STRESS_IMAGES (default 2000) generated 64-px images, STRESS_REPEATS times in each
 #    pool (default 2): every output file's SHA-256 and the set of state records (output, fingerprint, inputs)
 #    must be identical each time, and `imgmake list` must say the same thing.
-# 2. A kill loop over KILL_IMAGES (default 300) images: start a build (thread or process pool at random), kill
-#    it after a random delay with SIGINT or SIGKILL (at random), then check: SIGINT exits 130 and leaves no
+# 2. A kill loop over KILL_IMAGES (default 300) images, until KILLS signals have landed in a running build (a
+#    signal that comes after the build finished interrupts nothing and is not counted): start a build (thread or
+#    process pool at random), kill it after a random delay with SIGINT or SIGKILL (at random), then check: SIGINT exits 130 and leaves no
 #    temporary; no process is left; every output that exists is a complete image (decoded in full); the state
 #    loads (`imgmake -n` works). Every RESUME_EVERY kills (default 5), and at the end, a run is let finish: its
 #    outputs must be byte-identical to a clean reference build, no temporary may remain anywhere, and the run
@@ -147,11 +148,15 @@ if [ "$KILLS" -gt 0 ]; then
     finished_first=0 fresh=0
     completions=0 partial_outputs=0 stale_tmp_after_kill9=0 decoded=0
     marker="$WORK/marker"
-    for ((k = 1; k <= KILLS; k++)); do
+    landed_total=0
+    for ((k = 1; landed_total < KILLS && k <= 3 * KILLS; k++)); do
         pool=$([ $((RANDOM % 2)) = 0 ] && echo thread || echo process)
         sig=$([ $((RANDOM % 2)) = 0 ] && echo INT || echo KILL)
         jobs=$((RANDOM % 2 == 0 ? 16 : 4))
         delay_ms=$((RANDOM % (full_ms + 200) + 10))
+        # Temporaries already there were left by an earlier kill -9; a SIGINT that lands before this run's
+        # clean-up started may leave them to the next run, but must add none of its own.
+        tmps_before=$(temporaries "$D")
         touch "$marker"; sleep 0.01
         (cd "$D" && exec "$BIN" -q -j$jobs --pool $pool >"$WORK/run.out" 2>"$WORK/run.err") &
         pid=$!
@@ -162,15 +167,16 @@ if [ "$KILLS" -gt 0 ]; then
         killed[$key]=$(( ${killed[$key]:-0} + 1 ))
         # A signal that came after the build had finished interrupted nothing (still checked below); count the
         # ones that landed, and start the next round from scratch so that it has a whole build to interrupt.
-        if [ $status = 0 ]; then finished_first=$((finished_first + 1)); fresh=1; else landed[$key]=$(( ${landed[$key]:-0} + 1 )); fresh=0; fi
+        if [ $status = 0 ]; then finished_first=$((finished_first + 1)); fresh=1; else landed[$key]=$(( ${landed[$key]:-0} + 1 )); landed_total=$((landed_total + 1)); fresh=0; fi
         exits["$key exit $status"]=$(( ${exits["$key exit $status"]:-0} + 1 ))
         if [ $sig = INT ] && [ $status != 130 ] && [ $status != 0 ]; then fail "kill $k ($key after $delay_ms ms): exit $status, not 130: $(tail -3 "$WORK/run.err")"; fi
-        if [ $sig = KILL ] && [ $status != 137 ] && [ $status != 0 ]; then fail "kill $k ($key): exit $status"; fi
+        if [ $sig = KILL ] && [ $status != 137 ] && [ $status != 0 ]; then fail "kill $k ($key after $delay_ms ms): exit $status: $(tail -3 "$WORK/run.err")"; fi
         no_workers_left "$D" || fail "kill $k ($key): imgmake processes still running in $D after 10 s"
         tmps=$(temporaries "$D")
         if [ -n "$tmps" ]; then
-            if [ $sig = INT ]; then fail "kill $k ($key): temporaries left: $tmps"
-            else stale_tmp_after_kill9=$((stale_tmp_after_kill9 + $(printf '%s\n' "$tmps" | grep -c .))); fi
+            new_tmps=$(comm -13 <(printf '%s\n' "$tmps_before") <(printf '%s\n' "$tmps") | grep . || true)
+            if [ $sig = INT ] && [ -n "$new_tmps" ]; then fail "kill $k ($key after $delay_ms ms, exit $status): temporaries left: $new_tmps"
+            elif [ $sig = KILL ]; then stale_tmp_after_kill9=$((stale_tmp_after_kill9 + $(printf '%s\n' "$new_tmps" | grep -c .))); fi
         fi
         # Every output written in this run is a whole image.
         mapfile -t new < <(cd "$D" && find out -type f ! -name '.*' -newer "$marker" 2>/dev/null)
@@ -179,7 +185,7 @@ if [ "$KILLS" -gt 0 ]; then
         # The state loads.
         (cd "$D" && "$BIN" -n -q >/dev/null 2>"$WORK/dry.err") || fail "kill $k ($key): 'imgmake -n' failed: $(cat "$WORK/dry.err")"
         grep -qi "fatal\|crash" "$WORK/dry.err" && fail "kill $k: $(cat "$WORK/dry.err")"
-        if [ $((k % RESUME_EVERY)) = 0 ] || [ $k = "$KILLS" ]; then
+        if [ $((k % RESUME_EVERY)) = 0 ] || [ $landed_total -ge "$KILLS" ]; then
             pool=$([ $((RANDOM % 2)) = 0 ] && echo thread || echo process)
             (cd "$D" && "$BIN" -q -j4 --pool $pool >/dev/null 2>"$WORK/resume.err") || fail "completing run after kill $k exited $?: $(tail -3 "$WORK/resume.err")"
             [ "$(hashes "$D")" = "$ref_hash" ] || fail "after kill $k: outputs differ from the clean reference build: $(diff <(echo "$ref_hash") <(hashes "$D") | head -4)"
@@ -196,7 +202,7 @@ if [ "$KILLS" -gt 0 ]; then
             esac
         fi
         [ $fresh = 1 ] && rm -rf "$D/out" "$D/.imgmake"
-        if [ $((k % 20)) = 0 ]; then echo "    $k kills, $failures failures"; fi
+        if [ $((k % 20)) = 0 ]; then echo "    $k signals sent, $landed_total landed in a running build, $failures failures"; fi
     done
     echo "==> kills by pool and signal:"
     for key in $(printf '%s\n' "${!killed[@]}" | sort); do echo "    $key: ${killed[$key]}"; done
@@ -205,7 +211,7 @@ if [ "$KILLS" -gt 0 ]; then
     echo "    ($finished_first signals came after the build had finished)"
     echo "==> exit statuses:"
     for key in "${!exits[@]}"; do echo "    $key: ${exits[$key]}"; done | sort
-    echo "==> $KILLS kills, $completions completing runs all byte-identical to the reference; $decoded outputs written by killed runs decoded in full, $partial_outputs undecodable; $stale_tmp_after_kill9 temporaries left by kill -9 (removed by the next run)"
+    echo "==> $((k - 1)) signals sent, $landed_total landed in a running build; $completions completing runs all byte-identical to the reference; $decoded outputs written by killed runs decoded in full, $partial_outputs undecodable; $stale_tmp_after_kill9 temporaries left by kill -9 (removed by the next run)"
 fi
 echo "==> $failures failures in $(( $(date +%s) - start )) s"
 [ $failures = 0 ]

@@ -72,6 +72,9 @@ import Testing
         #expect(PathName.relative("/a", to: "/") == "a")
         #expect(PathName.relative("a", to: "/") == nil)
         #expect(PathName.relative("/t/é/ü.png", to: "/t/é") == "ü.png")
+        for (path, base) in [("/t/a/b.jpg", "/t"), ("/t", "/t"), ("/tx/a", "/t"), ("/t", "/t/a"), ("/a", "/"), ("a", "/")] {
+            #expect(PathName.isWithin(path, base) == (PathName.relative(path, to: base) != nil), "\(path) in \(base)")
+        }
         #expect(PathName.display("/t", from: "/t") == ".")
         #expect(PathName.display("/u/x", from: "/t") == "/u/x")
     }

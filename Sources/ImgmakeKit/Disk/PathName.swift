@@ -154,6 +154,18 @@ public enum PathName {
         return paths
     }
 
+    /// Whether `path` is `base` or lies below it (both normalised, absolute); allocates nothing.
+    public static func isWithin(_ path: String, _ base: String) -> Bool {
+        if base == "/" { return path.utf8.first == slash }
+        return withBytes(path) { bytes in
+            withBytes(base) { head in
+                guard bytes.count >= head.count else { return false }
+                for offset in 0..<head.count where bytes[offset] != head[offset] { return false }
+                return bytes.count == head.count || bytes[head.count] == slash
+            }
+        }
+    }
+
     /// Whether a relative path has a segment starting with a dot (a hidden file or folder, or `..`).
     static func hasHiddenSegment(_ relativePath: String) -> Bool {
         withBytes(relativePath) { bytes in

@@ -205,7 +205,7 @@ struct GraphBuilder {
     /// Why an output would land outside the tree, or nil when it does not. Each folder is resolved and
     /// listed once (`folders`).
     private func outsideReason(_ output: String, realRoot: String, folders: inout [String: FolderVerdict]) -> String? {
-        guard PathName.relative(output, to: root) != nil else { return "not below \(root)" }
+        guard PathName.isWithin(output, root) else { return "not below \(root)" }
         let folder = PathName.directory(of: output)
         let verdict: FolderVerdict
         if let known = folders[folder] {
