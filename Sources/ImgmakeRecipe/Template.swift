@@ -60,19 +60,20 @@ public struct Template: Sendable, Hashable, CustomStringConvertible {
 
     /// The text with every placeholder replaced by `value(name)`; throws for the first name it returns nil for.
     public func expand(_ value: (String) -> String?) throws(TemplateError) -> String {
-        var result = ""
+        var parts: [String] = []
+        parts.reserveCapacity(pieces.count)
         for piece in pieces {
             switch piece {
             case .literal(let literal):
-                result += literal
+                parts.append(literal)
             case .placeholder(let placeholder):
                 guard let replacement = value(placeholder.name) else {
                     throw .unknownPlaceholder(placeholder.name, offset: placeholder.offset)
                 }
-                result += replacement
+                parts.append(replacement)
             }
         }
-        return result
+        return parts.count == 1 ? parts[0] : String(concatenating: parts)
     }
 
     /// Where `placeholder` is in the recipe, given where the template text itself starts.

@@ -1,3 +1,5 @@
+import ImgmakeRecipe
+
 /// Pure string operations on `/`-separated paths. No file-system access.
 ///
 /// Paths are compared and cut as UTF-8 bytes (never as `Character`s: a path is bytes, and grapheme breaking
@@ -11,7 +13,7 @@ public enum PathName {
     public static func join(_ directory: String, _ path: String) -> String {
         if path.utf8.first == slash || directory.isEmpty { return path }
         if path.isEmpty { return directory }
-        return directory.utf8.last == slash ? directory + path : directory + "/" + path
+        return directory.utf8.last == slash ? String(concatenating: [directory, path]) : String(concatenating: [directory, "/", path])
     }
 
     /// Removes `.` and empty segments and folds `x/..`; keeps a leading `/` and leading `..` of relative paths.

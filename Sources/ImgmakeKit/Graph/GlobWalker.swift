@@ -24,13 +24,16 @@ final class GlobWalker {
     }
 
     private func walk(directory: String, relative: String, glob: Glob, into found: inout [String]) {
-        for entry in listing(directory) where !entry.name.hasPrefix(".") {
-            let rel = relative.isEmpty ? entry.name : relative + "/" + entry.name
-            let path = directory == "/" ? "/" + entry.name : directory + "/" + entry.name
+        let prefix = directory == "/" ? "/" : String(concatenating: [directory, "/"])
+        let relativePrefix = relative.isEmpty ? "" : String(concatenating: [relative, "/"])
+        for entry in listing(directory) where entry.name.utf8.first != UInt8(ascii: ".") {
+            let rel = relative.isEmpty ? entry.name : String(concatenating: [relativePrefix, entry.name])
             if entry.isDirectory {
-                if glob.mayMatchBelow(rel) { walk(directory: path, relative: rel, glob: glob, into: &found) }
+                if glob.mayMatchBelow(rel) {
+                    walk(directory: String(concatenating: [prefix, entry.name]), relative: rel, glob: glob, into: &found)
+                }
             } else if glob.matches(rel) {
-                found.append(path)
+                found.append(String(concatenating: [prefix, entry.name]))
             }
         }
     }
