@@ -17,6 +17,23 @@ import Testing
         return tree
     }
 
+    /// Above `StalenessChecker.prefetchThreshold` edges the stamps are read on all cores first; the verdicts
+    /// must be the same as one stat at a time.
+    @Test func manyEdgesPrefetchedGiveTheSameVerdicts() throws {
+        let photos = (0..<700).map { "photos/p\($0).jpg" }
+        let tree = TestTree(recipe: Self.recipe, files: photos)
+        #expect(try tree.build(["thumbs", "sheet"]).built.count == 701)
+        #expect(try tree.build(["thumbs", "sheet"]).built.isEmpty)
+        tree.disk.write("/t/photos/p7.jpg", "new pixels")
+        try tree.disk.remove("/t/build/thumbs/p300.webp")
+        let session = try tree.session()
+        let (order, checker) = session.staleness(of: session.graph.edges.indices.map { $0 })
+        #expect(order.count == 701)
+        let stale = order.filter { checker.isStale($0) }.map { session.graph.display(session.graph.edges[$0].output) }
+        #expect(stale.sorted() == ["build/sheet.jpg", "build/thumbs/p300.webp", "build/thumbs/p7.webp"])
+        #expect(try tree.build(["thumbs", "sheet"]).built == ["build/sheet.jpg", "build/thumbs/p300.webp", "build/thumbs/p7.webp"])
+    }
+
     @Test func secondRunBuildsNothing() throws {
         let tree = try builtTree()
         let again = try tree.build(["thumbs", "sheet"])

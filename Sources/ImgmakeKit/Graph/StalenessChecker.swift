@@ -1,3 +1,5 @@
+import Foundation
+
 /// Decides, for edges in dependency order, which outputs are stale and why (SPEC §2 rules 1–4; rule 5,
 /// content hashes, plugs in through `ContentCheck`). Every path is stat'ed at most once per run.
 public final class StalenessChecker {
@@ -63,9 +65,41 @@ public final class StalenessChecker {
 
     /// Evaluates `order` (dependencies first, as `BuildGraph.closure` gives it).
     public func evaluate(_ order: [Int]) {
+        if order.count >= Self.prefetchThreshold { prefetchStamps(order) }
         for edge in order where reasons[edge] == nil {
             reasons[edge] = evaluate(edge: edge)
         }
+    }
+
+    /// From this many edges on, `evaluate` stats their files on all cores first.
+    static let prefetchThreshold = 512
+
+    /// Stats every output and source file of `order` not read yet, split over the cores: a no-op build of
+    /// many inputs is mostly `stat` calls, which run in parallel in the kernel. The stamps go into the same
+    /// cache `stamp(_:)` fills, so each path is still read once.
+    func prefetchStamps(_ order: [Int]) {
+        var paths: [String] = []
+        paths.reserveCapacity(order.count * 2)
+        for index in order where reasons[index] == nil {
+            let edge = graph.edges[index]
+            if stamps[edge.output] == nil { paths.append(edge.output) }
+            // Files another edge makes are that edge's output, already listed.
+            for input in edge.inputs where graph.producer[input] == nil && stamps[input] == nil { paths.append(input) }
+        }
+        let lanes = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8, paths.count / 256))
+        var results = [FileStamp?](repeating: nil, count: paths.count)
+        results.withUnsafeMutableBufferPointer { buffer in
+            let slots = buffer
+            DispatchQueue.concurrentPerform(iterations: lanes) { lane in
+                var index = lane
+                while index < paths.count {
+                    slots[index] = disk.stamp(paths[index])
+                    index += lanes
+                }
+            }
+        }
+        stamps.reserveCapacity(stamps.count + paths.count)
+        for (path, stamp) in zip(paths, results) { stamps[path] = stamp }
     }
 
     public func isStale(_ edge: Int) -> Bool { !(reasons[edge]?.isEmpty ?? true) }
