@@ -68,12 +68,15 @@ hashes() { (cd "$1" && find out -type f ! -name '.*' -print0 | sort -z | xargs -
 # The state as a set: output, fingerprint, input paths (times differ from run to run, these must not).
 records() { (cd "$1" && awk -F'\t' '$1=="r"{s=$3" "$6; for(i=8;i<NF;i+=4) s=s" "$i; print s}' .imgmake/log* | sort -u); }
 temporaries() { find "$1" -name '.*.imgmake-*.tmp' | sort; }
-no_workers_left() {  # waits (up to 10 s) for every process of this binary working in DIR to be gone
-    local i
+no_workers_left() {  # waits (up to 10 s) for every live process of this binary working in DIR to be gone
+    # Workers are spawned as "imgmake __worker ..." (argv[0] is not the path), so processes are found by their
+    # executable; a zombie (exited, not yet reaped by init) is gone.
+    local i pid busy
     for ((i = 0; i < 100; i++)); do
-        pgrep -f "^$BIN" >/dev/null || return 0
-        local busy=0 pid
-        for pid in $(pgrep -f "^$BIN"); do
+        busy=0
+        for pid in $(pgrep -x imgmake; pgrep -f "^$BIN"); do
+            [ "$(readlink "/proc/$pid/exe" 2>/dev/null)" = "$BIN" ] || continue
+            [ "$(awk '/^State/{print $2}' "/proc/$pid/status" 2>/dev/null)" = Z ] && continue
             [ "$(readlink "/proc/$pid/cwd" 2>/dev/null)" = "$1" ] && busy=1
         done
         [ $busy = 0 ] && return 0
