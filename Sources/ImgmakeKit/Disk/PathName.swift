@@ -18,7 +18,11 @@ public enum PathName {
 
     /// Removes `.` and empty segments and folds `x/..`; keeps a leading `/` and leading `..` of relative paths.
     public static func normalize(_ path: String) -> String {
-        if isNormal(path) { return path }
+        isNormal(path) ? path : normalizeBySegments(path)
+    }
+
+    /// The definition of `normalize`, segment by segment (what `isNormal` short-cuts for paths already normal).
+    static func normalizeBySegments(_ path: String) -> String {
         let absolute = path.utf8.first == slash
         var parts: [Substring] = []
         for segment in path.split(separator: "/", omittingEmptySubsequences: true) {
@@ -134,18 +138,27 @@ public enum PathName {
 
     /// `path` relative to `base` when it lies below it (both normalised, absolute), else nil.
     public static func relative(_ path: String, to base: String) -> String? {
-        if base == "/" { return path.utf8.first == slash ? String(path[index(path, 1)...]) : nil }
-        let baseCount = base.utf8.count
-        let verdict: Int? = withBytes(path) { bytes in
+        guard let start = offsetBelow(path, base) else { return nil }
+        return start == path.utf8.count ? "" : String(path[index(path, start)...])
+    }
+
+    /// Whether `path` is `base` or lies below it (both normalised, absolute); allocates nothing.
+    public static func isWithin(_ path: String, _ base: String) -> Bool {
+        offsetBelow(path, base) != nil
+    }
+
+    /// Where the part of `path` below `base` starts (its byte count when the two are equal), or nil when
+    /// `path` is not `base` and not below it.
+    private static func offsetBelow(_ path: String, _ base: String) -> Int? {
+        if base == "/" { return path.utf8.first == slash ? 1 : nil }
+        return withBytes(path) { bytes in
             withBytes(base) { head in
-                guard bytes.count >= baseCount else { return nil }
-                for offset in 0..<baseCount where bytes[offset] != head[offset] { return nil }
-                if bytes.count == baseCount { return 0 }
-                return bytes[baseCount] == slash ? baseCount + 1 : nil
+                guard bytes.count >= head.count else { return nil }
+                for offset in 0..<head.count where bytes[offset] != head[offset] { return nil }
+                if bytes.count == head.count { return head.count }
+                return bytes[head.count] == slash ? head.count + 1 : nil
             }
         }
-        guard let start = verdict else { return nil }
-        return start == 0 ? "" : String(path[index(path, start)...])
     }
 
     /// `paths` sorted; a list already in order (the usual case for a second look) is returned after one pass.
@@ -154,18 +167,6 @@ public enum PathName {
             return paths.sorted()
         }
         return paths
-    }
-
-    /// Whether `path` is `base` or lies below it (both normalised, absolute); allocates nothing.
-    public static func isWithin(_ path: String, _ base: String) -> Bool {
-        if base == "/" { return path.utf8.first == slash }
-        return withBytes(path) { bytes in
-            withBytes(base) { head in
-                guard bytes.count >= head.count else { return false }
-                for offset in 0..<head.count where bytes[offset] != head[offset] { return false }
-                return bytes.count == head.count || bytes[head.count] == slash
-            }
-        }
     }
 
     /// Whether a relative path has a segment starting with a dot (a hidden file or folder, or `..`).
