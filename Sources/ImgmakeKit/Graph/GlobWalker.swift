@@ -38,7 +38,8 @@ final class GlobWalker {
         }
     }
 
-    private func listing(_ directory: String) -> [DirectoryEntry] {
+    /// The entries of a directory, read once per walker ([] when it cannot be read).
+    func listing(_ directory: String) -> [DirectoryEntry] {
         if let cached = listings[directory] { return cached }
         let entries = disk.list(directory) ?? []
         listings[directory] = entries

@@ -17,6 +17,8 @@ struct GraphBuilder {
     private(set) var edgesByRule: [[Int]] = []
 
     private var errors: [RecipeError] = []
+    /// Directory listings, read once for the globs and the outside-the-tree check alike.
+    private let walker: GlobWalker
 
     init(recipe: CheckedRecipe, disk: DiskInterface, catalog: OperationCatalog, options: BuildGraph.Options,
          previousOutputs: Set<String>) {
@@ -26,6 +28,7 @@ struct GraphBuilder {
         self.options = options
         self.previousOutputs = previousOutputs
         self.root = recipe.recipe.rootDirectory
+        self.walker = GlobWalker(disk: disk)
     }
 
     /// One rule's outputs in one round: output → (sources, placeholders).
@@ -33,21 +36,23 @@ struct GraphBuilder {
 
     mutating func build() throws {
         let rules = recipe.rules
-        let walker = GlobWalker(disk: disk)
-        // Files on disk per rule, found once.
-        let onDisk: [[String]] = rules.map { rule in
-            var seen: Set<String> = []
+        // Files on disk per rule, found once. Files that an earlier run recorded as outputs are inputs only
+        // while a rule still makes them (a leftover output of a removed rule must not feed another): they
+        // are set aside, and the rest is fixed for every round.
+        var fromDisk: [[String]] = []
+        var leftovers: [[String]] = []
+        for rule in rules {
+            var seen: Set<String> = []  // a file two globs of the rule match counts once
             var files: [String] = []
+            var left: [String] = []
             for glob in rule.globs {
-                for file in walker.files(matching: glob) where seen.insert(file).inserted { files.append(file) }
+                for file in walker.files(matching: glob) where rule.globs.count == 1 || seen.insert(file).inserted {
+                    if previousOutputs.contains(file) { left.append(file) } else { files.append(file) }
+                }
             }
-            return files
+            fromDisk.append(PathName.sorted(files))
+            leftovers.append(left)
         }
-
-        // Files that an earlier run recorded as outputs are inputs only while a rule still makes them (a
-        // leftover output of a removed rule must not feed another); they are few, so the rest is fixed.
-        let fromDisk = onDisk.map { files in PathName.sorted(files.filter { !previousOutputs.contains($0) }) }
-        let leftovers = onDisk.map { files in files.filter { previousOutputs.contains($0) } }
 
         var expansions: [Expansion] = Array(repeating: [], count: rules.count)
         var outputSets: [Set<String>] = Array(repeating: [], count: rules.count)
@@ -232,8 +237,8 @@ struct GraphBuilder {
         if let real = disk.realPath(directory), real != realRoot, PathName.relative(real, to: realRoot) == nil {
             return FolderVerdict(reason: "\(display(directory)) leads to \(real)", links: [])
         }
-        guard directory == folder, let entries = disk.list(folder) else { return FolderVerdict(reason: nil, links: []) }
-        return FolderVerdict(reason: nil, links: Set(entries.lazy.filter(\.isSymbolicLink).map(\.name)))
+        guard directory == folder else { return FolderVerdict(reason: nil, links: []) }
+        return FolderVerdict(reason: nil, links: Set(walker.listing(folder).lazy.filter(\.isSymbolicLink).map(\.name)))
     }
 
     /// Fills each edge's dependencies, checks `@` files exist, and refuses cycles.
