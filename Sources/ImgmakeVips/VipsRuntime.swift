@@ -21,8 +21,8 @@ public enum VipsRuntime {
     /// Vector code: libvips 8.14 compiles convolution and reduction loops with liborc when an operation is
     /// built and frees them when it is destroyed; liborc 0.4.33 frees code memory without the lock that
     /// guards allocating it, so two jobs of the thread pool building and freeing such operations at once can
-    /// crash (found by scripts/stress.sh: a SIGSEGV in `orc_code_free` under `g_object_unref`, about once in
-    /// 150 builds at -j16). The plain C loops are as fast on the benchmark workloads (bench/RESULTS.md), and
+    /// crash (found by scripts/stress.sh: a SIGSEGV in `orc_code_free` under `g_object_unref`, once in 36
+    /// repeated -j16 builds). The plain C loops are as fast on the benchmark workloads (bench/RESULTS.md), and
     /// the same in both pools, so outputs stay byte-identical between them.
     public static func start() {
         lock.lock()

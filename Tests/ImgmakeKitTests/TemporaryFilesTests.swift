@@ -20,6 +20,7 @@ import Testing
         #expect(TemporaryFiles.writer(ofTemporary: ".a.webp.imgmake-123-7.tmp")! == (pid: 123, start: nil))
         #expect(TemporaryFiles.writer(ofTemporary: ".a.webp.imgmake-123-456-7.tmp")! == (pid: 123, start: 456))
         #expect(TemporaryFiles.writer(ofTemporary: ".a.webp.tmp") == nil)
+        #expect(TemporaryFiles.writer(ofTemporary: ".a.webp.imgmake-123-456-7.txt") == nil)
         #expect(TemporaryFiles.writer(ofTemporary: ".a.webp.imgmake-x-7.tmp") == nil)
         #expect(TemporaryFiles.writer(ofTemporary: ".a.webp.imgmake-1-2-3-4.tmp") == nil)
     }

@@ -85,7 +85,7 @@ final class ProcessPoolWorker: @unchecked Sendable {
     private func end(_ request: JobRequest, start: UInt64, because message: String) -> JobOutcome {
         isAlive = false
         process.closeInput()
-        Self.removeTemporaries(of: request.output, writtenBy: process.pid)
+        TemporaryFiles.remove(of: request.output, writtenBy: process.pid)
         return Self.failed(request, message, seconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
     }
 
@@ -94,16 +94,6 @@ final class ProcessPoolWorker: @unchecked Sendable {
         let source = request.job.isAggregate ? nil : request.job.sources.first
         return JobOutcome(id: request.id, summary: nil, error: ImageJobError(step: "worker", input: source, message: message),
                           seconds: seconds)
-    }
-
-    /// Removes `.NAME.imgmake-PID-*.tmp` beside `output` (the names `TemporaryFiles` gives in process PID).
-    static func removeTemporaries(of output: String, writtenBy pid: pid_t) {
-        let directory = PathName.directory(of: output).isEmpty ? "." : PathName.directory(of: output)
-        let prefix = ".\(PathName.fileName(output)).imgmake-\(pid)-"
-        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return }
-        for name in names where name.hasPrefix(prefix) && name.hasSuffix(".tmp") {
-            unlink(PathName.join(directory, name))
-        }
     }
 
     /// `2` for 2.0, `1.5` for 1.5.

@@ -48,9 +48,19 @@ extension TemporaryFiles {
         return removed
     }
 
+    /// Removes the temporaries of `output` that process `pid` named (a worker that died mid-job).
+    static func remove(of output: String, writtenBy pid: pid_t) {
+        let directory = PathName.directory(of: output).isEmpty ? "." : PathName.directory(of: output)
+        let prefix = ".\(PathName.fileName(output)).imgmake-"
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return }
+        for name in names where name.hasPrefix(prefix) && writer(ofTemporary: name)?.pid == pid {
+            unlink(PathName.join(directory, name))
+        }
+    }
+
     /// The PID and start time (when the name has one) of the process that named a temporary file.
     static func writer(ofTemporary name: String) -> (pid: Int32, start: UInt64?)? {
-        guard let marker = name.range(of: ".imgmake-", options: .backwards) else { return nil }
+        guard name.hasSuffix(".tmp"), let marker = name.range(of: ".imgmake-", options: .backwards) else { return nil }
         let numbers = name[marker.upperBound...].dropLast(".tmp".count).split(separator: "-")
         guard numbers.count == 2 || numbers.count == 3, let pid = Int32(numbers[0]), pid > 0,
               numbers.allSatisfy({ UInt64($0) != nil }) else { return nil }
