@@ -42,6 +42,15 @@ static inline VipsOperationFlags cvips_operation_class_flags(GType t) {
 	g_type_class_unref(klass);
 	return flags;
 }
+/* The bands a saver type can write (VipsForeignSaveClass.saveable), or -1 when the type is not a saver. */
+static inline int cvips_foreign_save_saveable(GType t) {
+	if (!g_type_is_a(t, VIPS_TYPE_FOREIGN_SAVE))
+		return -1;
+	VipsForeignSaveClass *klass = g_type_class_ref(t);
+	int saveable = klass->saveable;
+	g_type_class_unref(klass);
+	return saveable;
+}
 static inline gboolean cvips_object_class_deprecated(GType t) {
 	VipsObjectClass *klass = g_type_class_ref(t);
 	gboolean deprecated = klass->deprecated;

@@ -9,9 +9,9 @@ public enum ImageLoader {
         var loader: String
     }
 
-    /// Opens an image file. `options` are loader arguments (`n=-1`, `access=sequential`); options the
-    /// picked loader does not have are skipped, so one `load n=-1` serves a rule whose inputs mix GIFs and
-    /// JPEGs. Only the header is read here. Throws a `VipsError` ("load" when no loader knows the file).
+    /// Opens an image file. `options` are loader arguments (`n=-1`, `access=sequential`); an option the
+    /// picked loader does not have is an error (see `supportedOptions`). Only the header is read here.
+    /// Throws a `VipsError` ("load" when no loader knows the file or lacks an option).
     public static func open(_ path: String, options: [ResolvedArgument] = []) throws -> VipsImageHandle {
         try load(path, options: options).image
     }
@@ -20,7 +20,7 @@ public enum ImageLoader {
         let loader = try VipsCatalog.shared.loaderNickname(forFile: path)
         var call = VipsOperationCall(loader)
         call.set("filename", .value(.string(path)))
-        for option in supportedOptions(options, loader: loader) {
+        for option in try supportedOptions(options, loader: loader) {
             call.set(option.name, .value(option.value))
         }
         guard let image = try call.run()["out"] else {
@@ -29,11 +29,18 @@ public enum ImageLoader {
         return Loaded(image: image, loader: loader)
     }
 
-    /// The loader options that `loader` has, with `fail-on=truncated` added when it has that argument
-    /// and the options do not set it.
-    static func supportedOptions(_ options: [ResolvedArgument], loader: String) -> [ResolvedArgument] {
+    /// The options for `loader`, with `fail-on=truncated` added when it has that argument and the options
+    /// do not set it. An option it does not have is an error: the loader is picked by the file's content,
+    /// so the inputs of one rule may be read by loaders with different options (`shrink` is JPEG's), and
+    /// skipping it would give outputs made in different ways.
+    static func supportedOptions(_ options: [ResolvedArgument], loader: String) throws -> [ResolvedArgument] {
         guard let info = VipsCatalog.shared.operation(named: loader) else { return [] }
-        var supported = options.filter { info.argument(named: $0.name)?.isInput == true }
+        if let missing = options.first(where: { info.argument(named: $0.name)?.isInput != true }) {
+            let format = loader.hasSuffix("load") ? String(loader.dropLast(4)) : loader
+            throw VipsError(operation: "load", message: "the \(format) loader (\(loader)) has no option '\(missing.name)'"
+                                + (missing.origin.map { " (from \($0))" } ?? ""))
+        }
+        var supported = options
         let setsFailOn = supported.contains { ArgumentInfo.canonicalName($0.name) == "fail-on" }
         if !setsFailOn, info.argument(named: "fail-on") != nil {
             supported.append(ResolvedArgument(name: "fail-on", value: .enumeration("truncated")))

@@ -25,16 +25,37 @@ public enum ImageRunner {
     /// Runs `job` and writes its output to `path` with `job.saver` (the extension of `path` does not
     /// matter; see `OperationCatalog.saveOptions(impliedByPath:)`). Returns the size and bands of the image
     /// given to the saver and the size of the file. Throws `ImageJobError`.
+    ///
+    /// A failed job's error is its own: libvips' error buffer is one for the whole process, so when other
+    /// jobs used libvips while this one ran (the thread pool), their lines may be mixed with its own. Such a
+    /// failure is not reported; the job runs again alone (`VipsErrorLog.exclusively`: the other jobs finish
+    /// their run and wait for it), so every line it then reads was written for it, and that second run's
+    /// outcome is the job's. A job that ran alone (one job at a time, a worker process) is not run again.
+    /// Both pools thus report the message the job gives on its own.
     public static func run(_ job: ImageJob, writingTo path: String) throws -> ImageSummary {
         VipsRuntime.start()
+        let (first, alone) = VipsErrorLog.sharing { try attempt(job, writingTo: path) }
+        if alone { return try first.get() }
+        guard case .failure = first else { return try first.get() }
+        return try VipsErrorLog.exclusively { try attempt(job, writingTo: path) }
+    }
+
+    /// One run of the job (see `run`).
+    private static func attempt(_ job: ImageJob, writingTo path: String) throws -> ImageSummary {
         let image = try pipeline(job)
         try failure(input: soleSource(job)) {
-            let files = self.files(of: job) + [path]
-            var save = VipsOperationCall(job.saver, files: files)
+            var save = VipsOperationCall(job.saver)
             let pixels = leaksOnFailedInput.contains(job.saver)
-                ? try image.copiedToMemory(for: job.saver, files: files) : image
+                ? try image.copiedToMemory(for: job.saver) : image
             save.set(try firstImageInput(of: job.saver).name, .image(pixels))
-            save.set("filename", .value(.string(path)))
+            let link = try SuffixedLink(to: path, for: job.saver)
+            defer { link?.remove() }
+            save.set("filename", .value(.string(link?.path ?? path)))
+            if job.flattensAlphaOnWhite, pixels.hasAlpha {
+                // White in the image's own scale, as `flatten` counts it (its max-alpha).
+                let white: Double = ["rgb16", "grey16"].contains(pixels.interpretation) ? 65535 : 255
+                save.set("background", .value(.arrayDouble([white])))
+            }
             for option in job.saveOptions { save.set(option.name, .value(option.value)) }
             _ = try save.run()
         }
@@ -50,6 +71,7 @@ public enum ImageRunner {
     /// #4107). Their image is computed into memory first, so that a failure happens outside them; they hold
     /// a whole frame in memory anyway, so this costs one more frame at most.
     private static let leaksOnFailedInput: Set<String> = ["webpsave"]
+
 
     /// The image the job's last step produces (the loaded source when there are no steps).
     private static func pipeline(_ job: ImageJob) throws -> VipsImageHandle {
@@ -95,7 +117,7 @@ public enum ImageRunner {
         // colour profile.
         let loaded = try failure(input: source) { try ImageLoader.load(source, options: job.loadOptions) }
         try checkPixels(loaded.image, path: source, job)
-        var loadOptions = ImageLoader.supportedOptions(job.loadOptions, loader: loaded.loader)
+        var loadOptions = try failure(input: source) { try ImageLoader.supportedOptions(job.loadOptions, loader: loaded.loader) }
         // A source with an ICC profile (Adobe RGB, Display P3, CMYK...) comes out in sRGB, as vipsthumbnail's
         // users expect, unless the step manages colour itself (`export-profile`/`import-profile`).
         let managesColour = step.arguments.contains {
@@ -106,7 +128,7 @@ public enum ImageRunner {
         let failOn = loadOptions.first { ArgumentInfo.canonicalName($0.name) == "fail-on" }?.value ?? .enumeration("truncated")
         loadOptions.removeAll { ArgumentInfo.canonicalName($0.name) == "fail-on" }
         return try failure(input: source) {
-            var call = VipsOperationCall(info.nickname, files: files(of: job))
+            var call = VipsOperationCall(info.nickname)
             call.set("filename", .value(.string(ImageLoader.pathWithOptions(source, loadOptions))))
             if info.argument(named: "fail-on") != nil { call.set("fail-on", .value(failOn)) }
             if toSRGB { call.set("export-profile", .value(.string("srgb"))) }
@@ -123,7 +145,7 @@ public enum ImageRunner {
             guard let target = info.firstImageInput else {
                 throw VipsError(operation: info.nickname, message: "has no image input to take the previous image")
             }
-            var call = VipsOperationCall(info.nickname, files: files(of: job))
+            var call = VipsOperationCall(info.nickname)
             try setArguments(step, on: &call, job)
             if target.type == .arrayImage {
                 let named = try step.arguments.filter { ArgumentInfo.canonicalName($0.name) == target.name }
@@ -200,17 +222,6 @@ public enum ImageRunner {
         return input
     }
 
-    /// The files a job reads: libvips' error lines that name other files belong to other jobs.
-    private static func files(of job: ImageJob) -> [String] {
-        job.sources + job.steps.flatMap(\.arguments).flatMap { argument -> [String] in
-            switch argument.value {
-            case let .imageFile(path): return [path]
-            case let .imageFiles(paths): return paths
-            default: return []
-            }
-        }
-    }
-
     /// The input to name in errors after loading: the source of a per-input job; none for an aggregate.
     private static func soleSource(_ job: ImageJob) -> String? {
         job.sources.count == 1 ? job.sources[0] : nil
@@ -224,6 +235,44 @@ public enum ImageRunner {
         } catch let error as VipsError {
             throw ImageJobError(step: error.operation, input: input, message: error.message)
         }
+    }
+}
+
+/// A name ending in the suffix a saver insists on, for a file whose own name does not (imgmake's
+/// temporaries end in `.tmp`): a symbolic link in a fresh private folder of the system's temporary
+/// directory, removed with the folder once the saver is done.
+///
+/// libvips 8.14's `vipssave` writes a `.v` file only to a name ending in `.v` or `.vips`: it takes any
+/// other name for a format to look up ("... is not a known file format"), and its `_target` variant needs a
+/// target with such a file name too. The saver opens the link, so it writes the temporary itself; the
+/// temporary keeps its name, so an interrupted job leaves nothing but what `TemporaryFiles` removes.
+private struct SuffixedLink {
+    /// Savers and the suffix they need.
+    static let suffixes = ["vipssave": ".v"]
+
+    let folder: String
+    let path: String
+
+    /// Nil when `saver` takes any name.
+    init?(to target: String, for saver: String) throws {
+        guard let suffix = Self.suffixes[saver] else { return nil }
+        var template = Array((NSTemporaryDirectory() + "imgmake-save-XXXXXX").utf8CString)
+        guard let made = mkdtemp(&template) else {
+            throw VipsError(operation: saver, message: "cannot make a folder in \(NSTemporaryDirectory()): \(String(cString: strerror(errno)))")
+        }
+        folder = String(cString: made)
+        path = folder + "/out" + suffix
+        let absolute = target.hasPrefix("/") ? target : FileManager.default.currentDirectoryPath + "/" + target
+        guard symlink(absolute, path) == 0 else {
+            let cause = String(cString: strerror(errno))
+            rmdir(folder)
+            throw VipsError(operation: saver, message: "cannot link \(path) to \(target): \(cause)")
+        }
+    }
+
+    func remove() {
+        unlink(path)
+        rmdir(folder)
     }
 }
 

@@ -15,10 +15,13 @@ public protocol OperationCatalog: AnyObject {
     /// `compression=av1` for `.avif` (`heifsave` otherwise writes HEVC), `format=pgm` for `.pgm`. Jobs
     /// add them to their save options (before the recipe's own, which win). Empty for most formats.
     func saveOptions(impliedByPath path: String) -> [ResolvedArgument]
+    /// Whether a saver writes an alpha channel (PNG, WebP, TIFF...) or has to flatten it away (JPEG, PPM).
+    func saverKeepsAlpha(_ nickname: String) -> Bool
 }
 
 extension OperationCatalog {
     public func saveOptions(impliedByPath path: String) -> [ResolvedArgument] { [] }
+    public func saverKeepsAlpha(_ nickname: String) -> Bool { true }
 }
 
 /// One operation's metadata.
@@ -163,9 +166,12 @@ public struct ResolvedStep: Sendable, Hashable, Codable {
 public struct ResolvedArgument: Sendable, Hashable, Codable {
     public var name: String
     public var value: OperationValue
-    public init(name: String, value: OperationValue) {
+    /// Where the recipe wrote it, for errors found at run time (`` `load shrink=2`, Imgmakefile:2:17 ``).
+    public var origin: String?
+    public init(name: String, value: OperationValue, origin: String? = nil) {
         self.name = name
         self.value = value
+        self.origin = origin
     }
 }
 
@@ -184,9 +190,14 @@ public struct ImageJob: Sendable, Hashable, Codable {
     public var saveOptions: [ResolvedArgument]
     /// Refuse sources over this many pixels (width × height × pages), from their header; 0 = no limit.
     public var maxPixels: Int
+    /// The saver cannot keep an alpha channel and the recipe did not say what goes under it (no `flatten`
+    /// step, no `save background=`): an image with alpha is flattened on white as it is saved, where
+    /// libvips would flatten it on black.
+    public var flattensAlphaOnWhite: Bool
 
     public init(sources: [String], isAggregate: Bool, loadOptions: [ResolvedArgument], steps: [ResolvedStep],
-                saver: String, saveOptions: [ResolvedArgument], maxPixels: Int) {
+                saver: String, saveOptions: [ResolvedArgument], maxPixels: Int, flattensAlphaOnWhite: Bool = false) {
+        self.flattensAlphaOnWhite = flattensAlphaOnWhite
         self.sources = sources
         self.isAggregate = isAggregate
         self.loadOptions = loadOptions

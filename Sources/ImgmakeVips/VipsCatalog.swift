@@ -75,10 +75,14 @@ public final class VipsCatalog: OperationCatalog, @unchecked Sendable {
         let fileExtension = URL(fileURLWithPath: path).pathExtension.lowercased()
         // An unknown extension is answered here: vips_foreign_find_save would write to the shared error buffer.
         guard !fileExtension.isEmpty, saverSuffixes.contains("." + fileExtension) else { return nil }
-        guard let className = vips_foreign_find_save(path) else {
-            VipsErrorLog.drain()
-            return nil
+        let found = VipsErrorLog.shared { () -> UnsafePointer<CChar>? in
+            guard let className = vips_foreign_find_save(path) else {
+                VipsErrorLog.drain()
+                return nil
+            }
+            return className
         }
+        guard let className = found else { return nil }
         return vips_nickname_find(g_type_from_name(className)).map { String(cString: $0) }
     }
 
@@ -95,10 +99,23 @@ public final class VipsCatalog: OperationCatalog, @unchecked Sendable {
         }
     }
 
+    /// See `OperationCatalog.saverKeepsAlpha`: from the saver class' `saveable` bands (RGBA, RGBA_ONLY and
+    /// ANY take a fourth band as alpha; MONO, RGB and RGB_CMYK flatten it).
+    public func saverKeepsAlpha(_ nickname: String) -> Bool {
+        VipsRuntime.start()
+        let saveable = cvips_foreign_save_saveable(vips_type_find("VipsOperation", nickname))
+        let keeping = [VIPS_SAVEABLE_RGBA, VIPS_SAVEABLE_RGBA_ONLY, VIPS_SAVEABLE_ANY].map { Int32($0.rawValue) }
+        return saveable < 0 || keeping.contains(saveable)
+    }
+
     /// The loader nickname libvips picks by sniffing a file's content (so a PNG named `.jpg` gives
     /// `pngload`); throws when the file is missing, empty, or no loader recognises it.
     public func loaderNickname(forFile path: String) throws -> String {
         VipsRuntime.start()
+        return try VipsErrorLog.shared { try sniffLoader(path) }
+    }
+
+    private func sniffLoader(_ path: String) throws -> String {
         // Missing and empty files are answered here: trying every loader on them is slow, and some of
         // libvips' format probes clear the process-wide error buffer, losing other threads' messages.
         var status = stat()
@@ -116,7 +133,7 @@ public final class VipsCatalog: OperationCatalog, @unchecked Sendable {
         }
         let mark = VipsErrorLog.mark()   // after the check above, which complains about a missing file too
         guard let className = vips_foreign_find_load(ImageLoader.sniffablePath(path)) else {
-            let error = VipsError.logged(operation: "load", since: mark, files: [path])
+            let error = VipsError.logged(operation: "load", since: mark)
             // libvips' own line can be lost to another thread's probe clearing the shared error buffer; the
             // failure means one thing, so say it.
             guard error.message.hasPrefix("failed (libvips gave no message)") else { throw error }

@@ -26,6 +26,8 @@ public final class VipsImageHandle {
     public var interpretation: String {
         GTypeInfo.enumNick(vips_interpretation_get_type(), value: vips_image_get_interpretation(pointer).rawValue)
     }
+    /// Whether the last band is an alpha channel (libvips' rule: 2 bands, or 4 that are not CMYK, ...).
+    public var hasAlpha: Bool { vips_image_hasalpha(pointer) != 0 }
     /// The height of one page (the whole height for single-page images).
     public var pageHeight: Int { Int(vips_image_get_page_height(pointer)) }
     /// The number of pages in the file (`n-pages` metadata, 1 when absent), loaded or not.
@@ -34,15 +36,16 @@ public final class VipsImageHandle {
     public var loader: String? { fieldText("vips-loader") }
 
     /// The image computed into memory (all its pixels, now): a failure to compute them (a damaged source)
-    /// happens here, as a `VipsError` named after `operation`, the operation the copy is for; `files` are
-    /// those of its job.
-    func copiedToMemory(for operation: String, files: [String]) throws -> VipsImageHandle {
-        let mark = VipsErrorLog.mark()
-        guard let copy = vips_image_copy_memory(pointer) else {
-            throw VipsError.logged(operation: operation, since: mark, files: files)
+    /// happens here, as a `VipsError` named after `operation`, the operation the copy is for.
+    func copiedToMemory(for operation: String) throws -> VipsImageHandle {
+        try VipsErrorLog.shared {
+            let mark = VipsErrorLog.mark()
+            guard let copy = vips_image_copy_memory(pointer) else {
+                throw VipsError.logged(operation: operation, since: mark)
+            }
+            VipsErrorLog.drain()
+            return VipsImageHandle(owning: copy)
         }
-        VipsErrorLog.drain()
-        return VipsImageHandle(owning: copy)
     }
 
     /// The names of every metadata field (`exif-ifd0-Orientation`, `icc-profile-data`, ...).
@@ -69,10 +72,14 @@ public final class VipsImageHandle {
             return "\(length) bytes"
         }
         var text: UnsafeMutablePointer<CChar>?
-        guard vips_image_get_as_string(pointer, name, &text) == 0, let text else {
-            VipsErrorLog.drain()
-            return nil
+        let found = VipsErrorLog.shared {
+            guard vips_image_get_as_string(pointer, name, &text) == 0 else {
+                VipsErrorLog.drain()
+                return false
+            }
+            return true
         }
+        guard found, let text else { return nil }
         defer { g_free(text) }
         return String(cString: text)
     }

@@ -5,13 +5,10 @@ import CVips
 /// outputs, then `vips_object_unref_outputs` and unref, so that the only references left are the caller's.
 struct VipsOperationCall {
     let nickname: String
-    /// The files of the job the call belongs to, which its error lines may name (see `VipsError.logged`).
-    let files: [String]
     private var inputs: [(name: String, input: VipsInput)] = []
 
-    init(_ nickname: String, files: [String] = []) {
+    init(_ nickname: String) {
         self.nickname = nickname
-        self.files = files
     }
 
     /// Sets an input argument (a later value for the same name replaces an earlier one).
@@ -26,6 +23,10 @@ struct VipsOperationCall {
     /// Throws a `VipsError` named after the operation.
     func run() throws -> [String: VipsImageHandle] {
         VipsRuntime.start()
+        return try VipsErrorLog.shared(runShared)
+    }
+
+    private func runShared() throws -> [String: VipsImageHandle] {
         let mark = VipsErrorLog.mark()
         guard let info = VipsCatalog.shared.operation(named: nickname),
               let operation = vips_operation_new(nickname) else {
@@ -50,7 +51,7 @@ struct VipsOperationCall {
             throw error
         }
         guard let built = vips_cache_operation_build(operation) else {
-            let failure = VipsError.logged(operation: nickname, since: mark, files: files + stringInputs)
+            let failure = VipsError.logged(operation: nickname, since: mark)
             vips_object_unref_outputs(cvips_object(operation))
             g_object_unref(operation)
             throw failure
@@ -69,15 +70,10 @@ struct VipsOperationCall {
         return results
     }
 
-    /// The strings this call was given (file names among them), to tell its error lines from others'.
-    private var stringInputs: [String] {
-        inputs.compactMap { if case let .value(.string(text)) = $0.input { return text } else { return nil } }
-    }
-
     /// An image that an operation may draw on: a fresh copy in memory, as libvips requires for MODIFY arguments.
     private func privateCopy(_ input: VipsInput) throws -> VipsInput {
         guard case let .image(image) = input else { return input }
-        return .image(try image.copiedToMemory(for: nickname, files: files))
+        return .image(try image.copiedToMemory(for: nickname))
     }
 
     private func setProperty(_ operation: UnsafeMutablePointer<VipsOperation>, _ name: String, _ input: VipsInput) throws {

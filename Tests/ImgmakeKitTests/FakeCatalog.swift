@@ -49,6 +49,7 @@ final class FakeCatalog: OperationCatalog {
         default: return nil
         }
     }
+    func saverKeepsAlpha(_ nickname: String) -> Bool { nickname != "jpegsave" }
     var libraryVersion: String { version }
     var version = "fake-1"
 }

@@ -96,14 +96,22 @@ import Testing
         #expect(rotated.width == 60)
     }
 
-    @Test func loadOptionsTheLoaderLacksAreSkipped() throws {
-        let source = try folder.image("photo.jpg", width: 100, height: 100)
-        let options = [ResolvedArgument(name: "n", value: .int(-1)), ResolvedArgument(name: "access", value: .enumeration("sequential"))]
-        let loaded = try ImageRunner.run(job([source], steps: [step("invert")], load: options), writingTo: folder.file("a.png"))
-        #expect(loaded.width == 100)
-        let thumb = try ImageRunner.run(job([source], steps: [step("thumbnail", ("width", .int(10)))], load: options),
-                                        writingTo: folder.file("b.png"))
-        #expect(thumb.width == 10)
+    @Test func aLoadOptionTheLoaderLacksIsAnError() throws {
+        let jpeg = try folder.image("photo.jpg", width: 100, height: 100)
+        let png = try folder.image("photo.png", width: 100, height: 100)
+        let options = [ResolvedArgument(name: "shrink", value: .int(2), origin: "`load shrink=2`, Imgmakefile:2:17"),
+                       ResolvedArgument(name: "access", value: .enumeration("sequential"))]
+        let shrunk = try ImageRunner.run(job([jpeg], steps: [step("invert")], load: options), writingTo: folder.file("a.png"))
+        #expect(shrunk.width == 50)
+        for steps in [[step("invert")], [step("thumbnail", ("width", .int(10)))]] {
+            #expect {
+                try ImageRunner.run(job([png], steps: steps, load: options), writingTo: folder.file("b.png"))
+            } throws: { error in
+                let failure = error as? ImageJobError
+                return failure?.input == png && failure?.step == "load"
+                    && failure?.message == "the png loader (pngload) has no option 'shrink' (from `load shrink=2`, Imgmakefile:2:17)"
+            }
+        }
     }
 
     @Test func multiPageLoadOption() throws {

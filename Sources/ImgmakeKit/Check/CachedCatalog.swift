@@ -10,6 +10,7 @@ final class CachedCatalog: OperationCatalog {
         var operations: [String: OperationInfo?] = [:]
         var savers: [String: String?] = [:]
         var implied: [String: [ResolvedArgument]] = [:]
+        var keepsAlpha: [String: Bool] = [:]
         var names: [String]?
     }
 
@@ -67,6 +68,14 @@ final class CachedCatalog: OperationCatalog {
         stored.implied[ext] = options
         dirty = true
         return options
+    }
+
+    func saverKeepsAlpha(_ nickname: String) -> Bool {
+        if let cached = stored.keepsAlpha[nickname] { return cached }
+        let keeps = real().saverKeepsAlpha(nickname)
+        stored.keepsAlpha[nickname] = keeps
+        dirty = true
+        return keeps
     }
 
     /// Writes the file when something new was learnt (best effort: a read-only tree just asks libvips again).

@@ -39,13 +39,23 @@ final class JobExpander {
             return ResolvedArgument(name: plan.argument.name, value: value)
         }
 
-        let loadOptions = try rule.loadArguments.map(resolve)
+        // Which loader reads a source is known only from its content, when the job runs: an option it lacks
+        // fails the job then, naming where the recipe gave it.
+        let loadOptions = try rule.loadArguments.map { plan in
+            var option = try resolve(plan)
+            option.origin = "`load \(plan.displayText)`, \(plan.location)"
+            return option
+        }
         let steps = try rule.steps.map { step in
             ResolvedStep(operation: step.operation.nickname, arguments: try step.arguments.map(resolve))
         }
         guard let saver = saver(for: output) else {
             throw RecipeError("no libvips saver writes '.\(PathName.fileExtension(output))' files (output \(output))",
                               at: rule.syntax.outputPattern.location)
+        }
+        if let refused = OutputSavers.error(saver: saver.nickname, ext: PathName.fileExtension(output), rule: rule.syntax.name.value,
+                                            at: rule.syntax.outputPattern.location) {
+            throw refused
         }
         let saveOptions = try rule.saveArguments.map { plan -> ResolvedArgument in
             guard let info = saver.info.argument(named: plan.argument.name), info.isInput, !info.isRequired else {
@@ -61,8 +71,12 @@ final class JobExpander {
         // Options the file name implies (AV1 for .avif: the saver writes to a temporary name), then the recipe's.
         let written = Set(saveOptions.map(\.name))
         let implied = catalog.saveOptions(impliedByPath: output).filter { !written.contains($0.name) }
+        // A saver that cannot keep alpha flattens it on white unless the recipe says what goes under it.
+        let saysBackground = steps.contains { $0.operation == "flatten" }
+            || saveOptions.contains { ArgumentInfo.canonicalName($0.name) == "background" }
         let job = ImageJob(sources: sources, isAggregate: rule.isAggregate, loadOptions: loadOptions, steps: steps,
-                           saver: saver.nickname, saveOptions: implied + saveOptions, maxPixels: maxPixels)
+                           saver: saver.nickname, saveOptions: implied + saveOptions, maxPixels: maxPixels,
+                           flattensAlphaOnWhite: !saysBackground && !catalog.saverKeepsAlpha(saver.nickname))
         return (job, imageInputs)
     }
 

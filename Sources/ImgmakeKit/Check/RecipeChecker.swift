@@ -89,7 +89,10 @@ public struct RecipeChecker {
             }
             if output.names.isEmpty || !PathName.fileExtension(output.text).contains("{") {
                 let ext = PathName.fileExtension(output.text)
-                if !ext.contains("{"), catalog.saverNickname(forPath: "x." + ext) == nil || ext.isEmpty {
+                if !ext.contains("{"), !ext.isEmpty, let saver = catalog.saverNickname(forPath: "x." + ext),
+                   let refused = OutputSavers.error(saver: saver, ext: ext, rule: syntax.name.value, at: syntax.outputPattern.location) {
+                    errors.append(refused)
+                } else if !ext.contains("{"), catalog.saverNickname(forPath: "x." + ext) == nil || ext.isEmpty {
                     errors.append(RecipeError(
                         ext.isEmpty ? "the output pattern has no file extension, so no saver can be chosen"
                             : "no libvips saver writes '.\(ext)' files",

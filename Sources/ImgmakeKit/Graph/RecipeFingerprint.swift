@@ -26,6 +26,8 @@ public enum RecipeFingerprint {
         }
         hash.combine("save " + job.saver)
         add(job.saveOptions)
+        // Alpha flattened on white rather than black: only outputs whose saver drops alpha change.
+        if job.flattensAlphaOnWhite { hash.combine("alpha on white") }
         return hash.value
     }
 
