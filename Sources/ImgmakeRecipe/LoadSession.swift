@@ -27,6 +27,8 @@ struct LoadSession {
     let displayDirectory: String?
 
     private(set) var variables: [String: String]
+    /// Every variable name the files assign or refer to (`$(NAME)`), overridden or not.
+    private(set) var variableNames: Set<String> = []
     private(set) var rules: [RuleSyntax] = []
     private(set) var groups: [GroupSyntax] = []
     private(set) var defaultTarget: String?
@@ -84,7 +86,11 @@ struct LoadSession {
         }
         bodyOwner = .nothing
         if let (name, value) = TopLevelLineParser.assignment(in: content) {
-            guard overrides[name] == nil else { return }
+            variableNames.insert(name)
+            guard overrides[name] == nil else {
+                variableNames.formUnion(VariableExpansion.referencedNames(in: value))
+                return
+            }
             variables[name] = String(expand(LineText(value), at: position).text.characters)
             return
         }
@@ -172,7 +178,8 @@ struct LoadSession {
     }
 
     private mutating func expand(_ text: LineText, at position: LinePosition) -> (text: LineText, isComplete: Bool) {
-        VariableExpansion.expand(text, variables: variables, at: position, errors: &errors)
+        variableNames.formUnion(VariableExpansion.referencedNames(in: text.characters))
+        return VariableExpansion.expand(text, variables: variables, at: position, errors: &errors)
     }
 }
 

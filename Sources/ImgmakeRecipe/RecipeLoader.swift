@@ -26,6 +26,6 @@ public struct RecipeLoader: Sendable {
         guard session.errors.isEmpty else { throw RecipeErrors(session.errors) }
         return Recipe(rootDirectory: RecipePath.directory(of: topFile), topFile: topFile, files: session.files,
                       rules: session.rules, groups: session.groups, defaultTarget: session.defaultTarget,
-                      variables: session.variables)
+                      variables: session.variables, variableNames: session.variableNames)
     }
 }

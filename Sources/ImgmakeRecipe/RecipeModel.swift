@@ -15,9 +15,12 @@ public struct Recipe: Sendable {
     public var defaultTarget: String?
     /// The final value of every variable (after command-line overrides).
     public var variables: [String: String]
+    /// Every variable name the recipe files assign or refer to with `$(NAME)`, whether or not an override
+    /// replaced it. An override naming none of these changes nothing (most likely a typo).
+    public var variableNames: Set<String>
 
     public init(rootDirectory: String, topFile: String, files: [String], rules: [RuleSyntax], groups: [GroupSyntax],
-                defaultTarget: String?, variables: [String: String]) {
+                defaultTarget: String?, variables: [String: String], variableNames: Set<String> = []) {
         self.rootDirectory = rootDirectory
         self.topFile = topFile
         self.files = files
@@ -25,6 +28,7 @@ public struct Recipe: Sendable {
         self.groups = groups
         self.defaultTarget = defaultTarget
         self.variables = variables
+        self.variableNames = variableNames
     }
 }
 

@@ -44,6 +44,30 @@ enum VariableExpansion {
         return (result, isComplete)
     }
 
+    /// The names of the `$(NAME)` references in `characters`, as written (`$$` is a literal `$`; nothing is
+    /// expanded and nothing is checked).
+    static func referencedNames<Characters: Collection>(in characters: Characters) -> [String]
+    where Characters.Element == Character {
+        var names: [String] = []
+        var index = characters.startIndex
+        while index != characters.endIndex {
+            let next = characters.index(after: index)
+            guard characters[index] == "$", next != characters.endIndex else {
+                index = next
+                continue
+            }
+            if characters[next] == "$" {
+                index = characters.index(after: next)
+            } else if characters[next] == "(", let close = characters[next...].firstIndex(of: ")") {
+                names.append(String(characters[characters.index(after: next)..<close]))
+                index = characters.index(after: close)
+            } else {
+                index = next
+            }
+        }
+        return names
+    }
+
     /// The value of `$(name)`, or nil after adding an error.
     private static func reference(_ name: String, variables: [String: String], at location: SourceLocation,
                                   errors: inout [RecipeError]) -> String? {

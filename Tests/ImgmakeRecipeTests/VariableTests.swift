@@ -68,4 +68,19 @@ import Testing
         #expect(argument.value.value == "Summer 2024")
         #expect(argument.quoted)
     }
+
+    @Test func variableNamesAreTheNamesTheFilesAssignOrUse() throws {
+        // Assigned (overridden or not), used in any line or include, used in an overridden assignment: known.
+        // Names that appear only in overrides, a comment, or as `$$(literal)` are not.
+        let recipe = try load("""
+            SIZE = 10
+            BIG = $(SIZE)0 $(FROM_VALUE)
+            include $(PARTS).imgmake
+            r: out/{name}.png <- $(IN)/*.png   # $(IN_COMMENT)
+                op x=$(Q) y=$$(LITERAL)
+            """, files: ["parts.imgmake": "PARTVAR = 1\n"],
+            overrides: ["BIG": "1", "IN": "in", "Q": "1", "PARTS": "parts", "FROM_VALUE": "x", "TYPO": "1"])
+        #expect(recipe.variableNames == ["SIZE", "BIG", "FROM_VALUE", "PARTS", "PARTVAR", "IN", "Q"])
+        #expect(recipe.variables["TYPO"] == "1")
+    }
 }

@@ -23,7 +23,7 @@ public enum BuildReport {
         let document: [String: Any] = [
             "imgmake": ImgmakeCommand.version,
             "summary": [
-                "built": summary.built, "failed": summary.failed, "up-to-date": summary.upToDate,
+                "built": summary.built, "would-build": summary.wouldBuild, "failed": summary.failed, "up-to-date": summary.upToDate,
                 "skipped": summary.skipped + summary.deferred, "interrupted": summary.interrupted,
                 "seconds": (summary.seconds * 1000).rounded() / 1000,
             ] as [String: Any],
@@ -39,7 +39,7 @@ public enum BuildReport {
         for rule in byRule.keys.sorted() {
             let cases = byRule[rule]!.sorted { graph.edges[$0.edge].output < graph.edges[$1.edge].output }
             let failures = cases.filter { $0.status == .failed }.count
-            let skipped = cases.filter { $0.status == .skipped }.count
+            let skipped = cases.filter { $0.status == .skipped || $0.status == .wouldBuild }.count
             let time = cases.reduce(0) { $0 + $1.seconds }
             xml += "  <testsuite name=\"\(escape(rule))\" tests=\"\(cases.count)\" failures=\"\(failures)\" skipped=\"\(skipped)\" time=\"\(time)\">\n"
             for result in cases {
@@ -51,6 +51,9 @@ public enum BuildReport {
                     xml += ">\n      <failure message=\"\(message)\">\(message)</failure>\n    </testcase>\n"
                 case .skipped:
                     xml += ">\n      <skipped message=\"\(escape(result.reason))\"/>\n    </testcase>\n"
+                case .wouldBuild:
+                    // A dry run: not a pass (nothing was built), not a failure; CI systems show skipped cases' messages.
+                    xml += ">\n      <skipped message=\"\(escape("would build: " + result.reason))\"/>\n    </testcase>\n"
                 case .built, .upToDate:
                     xml += "/>\n"
                 }
@@ -60,6 +63,12 @@ public enum BuildReport {
         return xml + "</testsuites>\n"
     }
 
+    /// `text` as XML 1.0 attribute or element content. Markup characters become entities; tab, newline and
+    /// carriage return become character references (an attribute value keeps them that way, where a raw one
+    /// would be read as a space). A character that XML 1.0 cannot hold at all, not even as a reference (the
+    /// other C0 controls, U+FFFE, U+FFFF: `&#1;` makes the file unreadable to a strict parser), is written as a
+    /// visible `\u{1B}`, so a file name with an escape sequence in it stays readable. The JSON report has the
+    /// exact name.
     private static func escape(_ text: String) -> String {
         var out = ""
         for scalar in text.unicodeScalars {
@@ -69,9 +78,13 @@ public enum BuildReport {
             case ">": out += "&gt;"
             case "\"": out += "&quot;"
             case "'": out += "&apos;"
-            case "\n": out += "&#10;"
+            case "\t", "\n", "\r": out += "&#\(scalar.value);"
             default:
-                if scalar.value < 0x20 && scalar != "\t" { out += "&#\(scalar.value);" } else { out.unicodeScalars.append(scalar) }
+                if scalar.value < 0x20 || scalar.value == 0xFFFE || scalar.value == 0xFFFF {
+                    out += "\\u{\(String(scalar.value, radix: 16, uppercase: true))}"
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
             }
         }
         return out

@@ -3,6 +3,8 @@ public struct BuildSummary: Sendable {
     public var built = 0
     public var failed = 0
     public var upToDate = 0
+    /// Stale outputs a dry run (`-n`) did not build (`built` stays 0).
+    public var wouldBuild = 0
     /// Outputs whose inputs failed.
     public var skipped = 0
     /// Aggregate outputs a sharded run leaves for the unsharded one.
@@ -16,7 +18,7 @@ public struct BuildSummary: Sendable {
     /// `340 built, 2 failed, 1200 up to date in 12.3 s (27.6 images/s)`.
     public var line: String {
         if dryRun {
-            return "\(built) to build, \(upToDate) up to date" + (deferred > 0 ? ", \(deferred) left for an unsharded run" : "")
+            return "\(wouldBuild) to build, \(upToDate) up to date" + (deferred > 0 ? ", \(deferred) left for an unsharded run" : "")
                 + " (dry run: nothing was built)"
         }
         var parts = ["\(built) built", "\(failed) failed"]

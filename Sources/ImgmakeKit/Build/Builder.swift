@@ -3,7 +3,8 @@ import ImgmakeVips
 
 /// The outcome of one output in a build, for the summary and the report.
 public struct OutputResult: Sendable {
-    public enum Status: String, Sendable { case built, failed, upToDate = "up-to-date", skipped }
+    /// `wouldBuild`: stale in a dry run (`-n`), so not built.
+    public enum Status: String, Sendable { case built, failed, upToDate = "up-to-date", skipped, wouldBuild = "would-build" }
     public var edge: Int
     public var status: Status
     public var reason: String
@@ -69,8 +70,13 @@ public final class Builder {
                 reporter.info("\(options.dryRun ? "would build" : "explain:") \(graph.display(graph.edges[edge].output)): \(text)")
             }
         }
+        if options.dryRun {
+            summary.wouldBuild = stale.count
+            for edge in stale {
+                results.append(OutputResult(edge: edge, status: .wouldBuild, reason: checker.reasons[edge]?.first?.description ?? ""))
+            }
+        }
         if options.dryRun || stale.isEmpty {
-            summary.built = options.dryRun ? stale.count : 0
             summary.seconds = Double(DispatchTime.now().uptimeNanoseconds - clock) / 1e9
             return summary
         }

@@ -22,8 +22,10 @@ struct BuildCommand: ParsableCommand {
             var sessionOptions = recipe.sessionOptions
             if let shard = ci.shard { sessionOptions.logName = shard.logName }
             let session = try Session(options: sessionOptions, overrides: overrides)
-            let summary = try BuildRun.run(session: session, targets: targets, options: build, shard: ci.shard,
-                                           reportPath: ci.report, junitPath: ci.junit)
+            let reporter = BuildRun.reporter(for: build)
+            session.warnAboutOverrides(reporter)
+            let summary = try BuildRun.run(session: session, targets: targets, options: build, reporter: reporter,
+                                           shard: ci.shard, reportPath: ci.report, junitPath: ci.junit)
             if summary.exitCode != 0 { throw ExitCode(summary.exitCode) }
         }
     }
@@ -36,7 +38,7 @@ public enum BuildRun {
                            reporter: ProgressReporter? = nil, shard: Shard? = nil, reportPath: String? = nil,
                            junitPath: String? = nil) throws -> BuildSummary {
         let edges = try session.edges(for: targets)
-        let reporter = reporter ?? ProgressReporter(verbosity: build.quiet ? .quiet : (build.verbose ? .verbose : .normal))
+        let reporter = reporter ?? Self.reporter(for: build)
         var options = Builder.Options()
         options.jobs = build.jobs
         options.keepGoing = build.keepGoing
@@ -59,6 +61,11 @@ public enum BuildRun {
                 .write(toFile: PathName.join(session.cwd, junitPath), atomically: true, encoding: .utf8)
         }
         return summary
+    }
+
+    /// The progress reporter of a build with these options (-q, -v).
+    public static func reporter(for build: BuildOptions) -> ProgressReporter {
+        ProgressReporter(verbosity: build.quiet ? .quiet : (build.verbose ? .verbose : .normal))
     }
 }
 

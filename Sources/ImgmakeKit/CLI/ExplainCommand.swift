@@ -15,6 +15,7 @@ struct ExplainCommand: ParsableCommand {
             let (targets, overrides) = splitOverrides(words)
             guard !targets.isEmpty else { throw UsageError("explain needs at least one output (or rule)") }
             let session = try Session(options: recipe.sessionOptions, overrides: overrides)
+            session.warnAboutOverrides(ProgressReporter(verbosity: .normal))
             print(try Explanation.text(session, targets: targets), terminator: "")
         }
     }

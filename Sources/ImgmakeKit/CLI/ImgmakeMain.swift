@@ -8,7 +8,7 @@ public enum ImgmakeMain {
     public static func run(_ arguments: [String] = Array(CommandLine.arguments.dropFirst())) -> Never {
         setvbuf(stdout, nil, _IOLBF, 0)
         do {
-            var command = try ImgmakeCommand.parseAsRoot(arguments)
+            var command = try ImgmakeCommand.parseAsRoot(ImgmakeCommand.subcommandFirst(arguments))
             try command.run()
             exit(0)
         } catch let error as RecipeErrors {

@@ -11,6 +11,7 @@ struct ListCommand: ParsableCommand {
     func run() throws {
         try withDirectory(recipe.directory) {
             let session = try Session(options: recipe.sessionOptions, overrides: splitOverrides(words).overrides)
+            session.warnAboutOverrides(ProgressReporter(verbosity: .normal))
             print(RecipeListing.text(session), terminator: "")
         }
     }

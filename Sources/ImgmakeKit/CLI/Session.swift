@@ -11,6 +11,9 @@ public final class Session {
     public let disk: DiskInterface
     public let catalog: OperationCatalog
     public let options: Options
+    /// For each `NAME=VALUE` override that names a variable the recipe files neither assign nor use: the
+    /// warning to print (it changes nothing, so it is most likely a typo).
+    public let unknownOverrides: [String: String]
 
     /// What a session is loaded from (plain values; `RecipeOptions` holds the command-line form).
     public struct Options {
@@ -39,6 +42,7 @@ public final class Session {
                                             notes: ["write an Imgmakefile, or name one with -f FILE"])])
         }
         let loaded = try RecipeLoader(reader: DiskRecipeReader(disk: disk)).load(file: path, overrides: overrides, displayRelativeTo: cwd)
+        self.unknownOverrides = Self.unknownOverrides(overrides, in: loaded, file: options.file)
         let cached = catalog == nil ? CachedCatalog(directory: PathName.join(loaded.rootDirectory, BuildState.directoryName), disk: disk) : nil
         let catalog = catalog ?? cached!
         self.catalog = catalog
@@ -50,6 +54,20 @@ public final class Session {
         let previous = Set(state.records.keys.map { PathName.normalize(PathName.join(loaded.rootDirectory, $0)) })
         self.graph = try BuildGraph(recipe: recipe, disk: disk, catalog: catalog, options: graphOptions, previousOutputs: previous)
         cached?.save()
+    }
+
+    private static func unknownOverrides(_ overrides: [String: String], in recipe: Recipe, file: String) -> [String: String] {
+        var warnings: [String: String] = [:]
+        for (name, value) in overrides where !recipe.variableNames.contains(name) {
+            let note = Suggestions.closest(to: name, in: recipe.variableNames).map { " (did you mean '\($0)'?)" } ?? ""
+            warnings[name] = "unknown variable '\(name)' in \(name)=\(value): \(file) neither defines nor uses it\(note)"
+        }
+        return warnings
+    }
+
+    /// Prints the `unknownOverrides` warnings (sorted by name) whose names `include` accepts.
+    public func warnAboutOverrides(_ reporter: ProgressReporter, where include: (String) -> Bool = { _ in true }) {
+        for name in unknownOverrides.keys.sorted() where include(name) { reporter.warning(unknownOverrides[name]!) }
     }
 
     /// Edges for targets given by the user (rules, groups, output paths), or the default target.

@@ -29,6 +29,11 @@ final class Shell {
     private(set) var lastGood: Session?
     private var lastGoodStamps: [String: FileStamp?] = [:]
     private var completionSession: (session: Session, time: DispatchTime)?
+    /// Overrides already warned about as unknown to the recipe: a `set` (or `imgmake shell NAME=VALUE`) one
+    /// until it is set again; a command's own `NAME=VALUE` words until the next command (a `watch` reloads
+    /// the recipe on every change without saying it again).
+    private var warnedSettings: Set<String> = []
+    private var warnedThisCommand: Set<String> = []
     private let disk = RealDisk()
     private let out: (String) -> Void
     private let err: (String) -> Void
@@ -78,6 +83,7 @@ final class Shell {
     func run(_ words: [String]) -> Outcome {
         guard let word = words.first else { return Outcome() }
         let args = Array(words.dropFirst())
+        warnedThisCommand = []
         guard let command = ShellCommandInfo.named(word) else {
             var message = "error: unknown command '\(word)'"
             if lastGood?.recipe.targetNames.contains(word) == true {
@@ -140,6 +146,10 @@ final class Shell {
         let merged = overrides.merging(extra) { $1 }
         do {
             let session = try Session(options: options.sessionOptions, overrides: merged, cwd: cwd)
+            let reporter = ProgressReporter(verbosity: .normal, isTerminal: false, output: out, errorOutput: err)
+            session.warnAboutOverrides(reporter) { name in
+                extra[name] != nil ? warnedThisCommand.insert(name).inserted : warnedSettings.insert(name).inserted
+            }
             if extra.isEmpty {
                 if interactive, lastGood != nil, stamps(of: session) != lastGoodStamps {
                     out("(\(PathName.fileName(options.file)) changed: reloaded)\n")
@@ -376,9 +386,9 @@ final class Shell {
                 out(value.map { "\(name) = \($0)\n" } ?? "\(name) is not set\n")
                 return Outcome()
             }
-            let known = lastGood?.recipe.recipe.variables[name] != nil
             overrides[name] = values.joined(separator: " ")
-            out("\(name) = \(overrides[name]!)" + (known ? "\n" : " (the recipe does not use \(name) yet)\n"))
+            out("\(name) = \(overrides[name]!)\n")
+            warnedSettings.remove(name)  // a name the recipe does not know is said again at each `set`
             if case .fresh = load() { return Outcome() }
             return Outcome(code: 2)
         }
