@@ -37,6 +37,7 @@ public enum BuildRun {
                            junitPath: String? = nil) throws -> BuildSummary {
         let edges = try session.edges(for: targets)
         let reporter = reporter ?? ProgressReporter(verbosity: build.quiet ? .quiet : (build.verbose ? .verbose : .normal))
+        for warning in session.graph.warnings { reporter.warning(warning) }
         var options = Builder.Options()
         options.jobs = build.jobs
         options.keepGoing = build.keepGoing

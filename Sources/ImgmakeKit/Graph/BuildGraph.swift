@@ -11,6 +11,9 @@ public final class BuildGraph {
     public private(set) var producer: [String: Int] = [:]
     /// Edge indices of each rule, in output order.
     public private(set) var edgesByRule: [[Int]] = []
+    /// What a build prints as warnings before it starts, once each (files the globs skipped, globs that
+    /// match nothing ...).
+    public private(set) var warnings: [String] = []
 
     /// Options that shape the graph.
     public struct Options {
