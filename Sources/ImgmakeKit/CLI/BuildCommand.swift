@@ -36,6 +36,7 @@ public enum BuildRun {
                            reporter: ProgressReporter? = nil, shard: Shard? = nil, reportPath: String? = nil,
                            junitPath: String? = nil) throws -> BuildSummary {
         let edges = try session.edges(for: targets)
+        if shard == nil { try session.graph.requireInputs(session.graph.closure(of: edges)) }
         let reporter = reporter ?? ProgressReporter(verbosity: build.quiet ? .quiet : (build.verbose ? .verbose : .normal))
         for warning in session.graph.warnings { reporter.warning(warning) }
         var options = Builder.Options()

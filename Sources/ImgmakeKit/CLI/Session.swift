@@ -47,8 +47,7 @@ public final class Session {
         var graphOptions = BuildGraph.Options()
         graphOptions.maxPixels = options.maxPixels
         graphOptions.allowOutside = options.allowOutside
-        let previous = Set(state.records.keys.map { PathName.normalize(PathName.join(loaded.rootDirectory, $0)) })
-        self.graph = try BuildGraph(recipe: recipe, disk: disk, catalog: catalog, options: graphOptions, previousOutputs: previous)
+        self.graph = try BuildGraph(recipe: recipe, disk: disk, catalog: catalog, options: graphOptions)
         cached?.save()
     }
 
