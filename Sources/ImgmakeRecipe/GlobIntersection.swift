@@ -148,38 +148,46 @@ struct GlobAutomaton {
     /// A shortest word both automata accept, found breadth first over pairs of states.
     static func commonWord(_ a: GlobAutomaton, _ b: GlobAutomaton) -> String? {
         struct Pair: Hashable { var a: Int, b: Int }
+        struct Item { var pair: Pair, from: Pair?, scalar: UInt32? }
         var parent: [Pair: (from: Pair, scalar: UInt32?)] = [:]
-        var queue = [Pair(a: 0, b: 0)]
-        var seen: Set<Pair> = [queue[0]]
-        var head = 0
-        while head < queue.count {
-            let pair = queue[head]
-            head += 1
-            if a.accepting.contains(pair.a) && b.accepting.contains(pair.b) {
-                var scalars: [UInt32] = []
-                var current = pair
-                while let link = parent[current] {
-                    if let scalar = link.scalar { scalars.append(scalar) }
-                    current = link.from
+        // Layer by layer (one layer per scalar consumed), moves that consume nothing staying in the layer,
+        // a pair settled when first taken out: the first accepting pair taken ends a shortest word.
+        var layer = [Item(pair: Pair(a: 0, b: 0), from: nil, scalar: nil)]
+        var settled: Set<Pair> = []
+        while !layer.isEmpty {
+            var next: [Item] = []
+            var head = 0
+            while head < layer.count {
+                let item = layer[head]
+                head += 1
+                let pair = item.pair
+                guard settled.insert(pair).inserted else { continue }
+                if let from = item.from { parent[pair] = (from, item.scalar) }
+                if a.accepting.contains(pair.a) && b.accepting.contains(pair.b) {
+                    var scalars: [UInt32] = []
+                    var current = pair
+                    while let link = parent[current] {
+                        if let scalar = link.scalar { scalars.append(scalar) }
+                        current = link.from
+                    }
+                    var text = String.UnicodeScalarView()
+                    for value in scalars.reversed() { text.append(Unicode.Scalar(value) ?? "?") }
+                    return String(text)
                 }
-                var text = String.UnicodeScalarView()
-                for value in scalars.reversed() { text.append(Unicode.Scalar(value) ?? "?") }
-                return String(text)
-            }
-            func visit(_ next: Pair, _ scalar: UInt32?) {
-                guard seen.insert(next).inserted else { return }
-                parent[next] = (pair, scalar)
-                queue.append(next)
-            }
-            for target in a.epsilons[pair.a] { visit(Pair(a: target, b: pair.b), nil) }
-            for target in b.epsilons[pair.b] { visit(Pair(a: pair.a, b: target), nil) }
-            for left in a.moves[pair.a] {
-                for right in b.moves[pair.b] {
-                    if let scalar = witness(intersect(left.label.ranges, right.label.ranges)) {
-                        visit(Pair(a: left.to, b: right.to), scalar)
+                for target in a.epsilons[pair.a] where !settled.contains(Pair(a: target, b: pair.b)) {
+                    layer.append(Item(pair: Pair(a: target, b: pair.b), from: pair, scalar: nil))
+                }
+                for target in b.epsilons[pair.b] where !settled.contains(Pair(a: pair.a, b: target)) {
+                    layer.append(Item(pair: Pair(a: pair.a, b: target), from: pair, scalar: nil))
+                }
+                for left in a.moves[pair.a] {
+                    for right in b.moves[pair.b] where !settled.contains(Pair(a: left.to, b: right.to)) {
+                        guard let scalar = witness(intersect(left.label.ranges, right.label.ranges)) else { continue }
+                        next.append(Item(pair: Pair(a: left.to, b: right.to), from: pair, scalar: scalar))
                     }
                 }
             }
+            layer = next
         }
         return nil
     }
