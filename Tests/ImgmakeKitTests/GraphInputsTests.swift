@@ -60,6 +60,13 @@ import Testing
                 + "(Imgmakefile:2:9) puts its outputs there, and none of its inputs makes it now "
                 + "(`imgmake clean --orphans` removes what imgmake built)",
         ])
+        // The user's own file in its place, or beside it, is an input.
+        tree.disk.write("/t/build/thumbs/b.webp", "my own")
+        tree.disk.write("/t/build/thumbs/mine.webp", "my own")
+        let own = try tree.session()
+        #expect(own.graph.edges[own.graph.producer["/t/build/sheet.jpg"]!].sources
+            == ["/t/build/thumbs/a.webp", "/t/build/thumbs/b.webp", "/t/build/thumbs/mine.webp"])
+        #expect(own.graph.warnings == [])
     }
 
     // MARK: aggregates with nothing to read

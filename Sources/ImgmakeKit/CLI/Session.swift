@@ -47,7 +47,10 @@ public final class Session {
         var graphOptions = BuildGraph.Options()
         graphOptions.maxPixels = options.maxPixels
         graphOptions.allowOutside = options.allowOutside
-        self.graph = try BuildGraph(recipe: recipe, disk: disk, catalog: catalog, options: graphOptions)
+        let state = self.state, root = loaded.rootDirectory
+        self.graph = try BuildGraph(recipe: recipe, disk: disk, catalog: catalog, options: graphOptions) { path in
+            PathName.relative(path, to: root).flatMap { state.records[$0]?.outputStamp }
+        }
         cached?.save()
     }
 

@@ -22,12 +22,15 @@ public final class BuildGraph {
         public init() {}
     }
 
-    /// Builds the graph from the recipe and the files on disk (the build state plays no part: a file a glob
-    /// matches is an input whoever wrote it, unless it lies where a current rule puts its outputs).
-    public init(recipe: CheckedRecipe, disk: DiskInterface, catalog: OperationCatalog, options: Options = Options()) throws {
+    /// Builds the graph from the recipe and the files on disk. A file a glob matches is an input whoever
+    /// wrote it, unless it is a current rule's left-over output: where that rule puts its outputs, not made
+    /// by it now, and still the file imgmake built (`recordedStamp`: the build log's stamp of an output,
+    /// by absolute path).
+    public init(recipe: CheckedRecipe, disk: DiskInterface, catalog: OperationCatalog, options: Options = Options(),
+                recordedStamp: @escaping (String) -> FileStamp? = { _ in nil }) throws {
         self.recipe = recipe
         self.root = recipe.recipe.rootDirectory
-        var builder = GraphBuilder(recipe: recipe, disk: disk, catalog: catalog, options: options)
+        var builder = GraphBuilder(recipe: recipe, disk: disk, catalog: catalog, options: options, recordedStamp: recordedStamp)
         try builder.build()
         edges = builder.edges
         producer = builder.producer

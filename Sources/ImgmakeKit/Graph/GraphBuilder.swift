@@ -7,13 +7,17 @@ import ImgmakeVips
 /// settle in as many rounds as they have links.
 ///
 /// A file on disk that a glob matches is an input, whoever wrote it (a file imgmake once built included), unless
-/// it lies where a current rule puts its outputs (`OutputCoverage`): then it is an input only while that rule
-/// makes it, so a deleted photo's old thumbnail does not feed the contact sheet (a warning names it).
+/// it is a left-over output of a current rule: it lies where that rule puts its outputs (`OutputCoverage`), it
+/// is still the very file imgmake built there (the build log's stamp for it is the file's stamp), and no
+/// input of the rule makes it now. So a deleted photo's old thumbnail does not feed the contact sheet (a
+/// warning names it), while a file of the user's in an output folder, or in place of an old output, does.
 struct GraphBuilder {
     let recipe: CheckedRecipe
     let disk: DiskInterface
     let catalog: OperationCatalog
     let options: BuildGraph.Options
+    /// The stamp the build log recorded for an output (absolute path) when imgmake built it, if it did.
+    let recordedStamp: (String) -> FileStamp?
     let root: String
 
     private(set) var edges: [Edge] = []
@@ -25,11 +29,13 @@ struct GraphBuilder {
     /// Directory listings, read once for the globs and the outside-the-tree check alike.
     private let walker: GlobWalker
 
-    init(recipe: CheckedRecipe, disk: DiskInterface, catalog: OperationCatalog, options: BuildGraph.Options) {
+    init(recipe: CheckedRecipe, disk: DiskInterface, catalog: OperationCatalog, options: BuildGraph.Options,
+         recordedStamp: @escaping (String) -> FileStamp?) {
         self.recipe = recipe
         self.disk = disk
         self.catalog = catalog
         self.options = options
+        self.recordedStamp = recordedStamp
         self.root = recipe.recipe.rootDirectory
         self.walker = GlobWalker(disk: disk, root: recipe.recipe.rootDirectory)
     }
@@ -43,8 +49,9 @@ struct GraphBuilder {
         // For each glob of each rule, the rules whose outputs it can match (pattern against pattern).
         let feeders = try checkFeeding(coverage)
 
-        // Files on disk per rule, found once and fixed for every round. A file where a rule that may feed
-        // this glob puts its outputs is set aside: it comes in through that rule's outputs, or not at all.
+        // Files on disk per rule, found once and fixed for every round. A file imgmake built where a rule
+        // that may feed this glob puts its outputs, and still as it left it, is set aside: it comes in
+        // through that rule's outputs, or not at all.
         var fromDisk: [[String]] = []
         var setAside: [[(glob: RuleGlob, file: String, rule: Int)]] = []
         var foundNothing: [[RuleGlob]] = []
@@ -57,7 +64,8 @@ struct GraphBuilder {
                 let matched = walker.files(matching: glob)
                 if matched.isEmpty { empty.append(glob) }
                 for file in matched where rule.globs.count == 1 || seen.insert(file).inserted {
-                    if let owner = feeders[rule.index][index].first(where: { coverage[$0]?.matches(file) ?? false }) {
+                    if let owner = feeders[rule.index][index].first(where: { coverage[$0]?.matches(file) ?? false }),
+                       let recorded = recordedStamp(file), recorded == disk.stamp(file) {
                         aside.append((glob, file, owner))
                     } else {
                         files.append(file)
