@@ -93,7 +93,8 @@ import Testing
 
     @Test func aGlobThatMatchesNothingIsWarnedAboutOnce() throws {
         let box = try PhotoProject.make("typo", built: false)
-        try box.write("Imgmakefile", PhotoProject.recipe.replacingOccurrences(of: "photos/**/*.png\n\nbig", with: "photoz/**/*.png\n\nbig"))
+        try box.write("Imgmakefile", PhotoProject.recipe.replacingOccurrences(
+            of: "photos/**/*.png\n    thumbnail width=$(SIZE)", with: "photoz/**/*.png\n    thumbnail width=$(SIZE)"))
         let result = try box.imgmake("thumbs")
         #expect(result.status == 0, "\(result)")
         let warning = "imgmake: warning: Imgmakefile:6:53: glob 'photoz/**/*.png' of rule 'thumbs' matches no file"
