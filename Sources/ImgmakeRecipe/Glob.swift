@@ -18,7 +18,7 @@ public struct Glob: Sendable, Hashable, CustomStringConvertible {
     public let base: String
     /// True when any alternative has `*`, `?`, a class or `**` (brace groups alone do not count).
     public let hasWildcards: Bool
-    private let compiled: [GlobAlternative]
+    let compiled: [GlobAlternative]
 
     public init(_ pattern: String) throws(GlobError) {
         let characters = Array(pattern)

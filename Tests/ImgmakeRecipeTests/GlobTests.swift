@@ -164,4 +164,28 @@ import Testing
         for path in paths { for glob in globs where glob.matches(path) { count += 1 } }
         #expect(count == 5_000)
     }
+
+    /// Two patterns that can match one path, decided without files; the example found matches both.
+    @Test func commonMatchOfTwoPatterns() throws {
+        let cases: [(String, String, String?)] = [
+            ("**/*.jpg", "out/**/?*.jpg", "out/x.jpg"),
+            ("photos/**/*.jpg", "out/**/?*.jpg", nil),
+            ("**/*.jpg", "out/**/?*.webp", nil),
+            ("out/*-big.jpg", "out/?*-{small,big}.jpg", "out/x-big.jpg"),
+            ("out/*-big.jpg", "out/?*-small.jpg", nil),
+            ("a/[0-9]*.png", "a/[!0-9]*.png", nil),
+            ("a/[0-9]*.png", "a/?*.png", "a/0.png"),
+            ("**/*.jpg", ".cache/?*.jpg", nil),  // wildcards never match a hidden folder
+            ("*.jpg", ".jpg", nil),
+            ("/t/b/**/*.webp", "/t/b/thumbs/**/?*.webp", "/t/b/thumbs/x.webp"),
+            ("caf\u{E9}/*.jpg", "?a?\u{E9}/x.jpg", "caf\u{E9}/x.jpg"),
+        ]
+        for (left, right, expected) in cases {
+            let found = try glob(left).commonMatch(with: try glob(right))
+            #expect(found == expected, "\(left) and \(right)")
+            if let found {
+                #expect(try glob(left).matches(found) && glob(right).matches(found), "\(found)")
+            }
+        }
+    }
 }

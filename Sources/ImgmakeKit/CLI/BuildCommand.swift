@@ -39,6 +39,8 @@ public enum BuildRun {
                            junitPath: String? = nil) throws -> BuildSummary {
         let edges = try session.edges(for: targets)
         let reporter = reporter ?? Self.reporter(for: build)
+        for warning in session.graph.warnings { reporter.warning(warning) }
+        if shard == nil { try session.graph.requireInputs(session.graph.closure(of: edges)) }
         var options = Builder.Options()
         options.jobs = build.jobs
         options.keepGoing = build.keepGoing

@@ -51,8 +51,10 @@ public final class Session {
         var graphOptions = BuildGraph.Options()
         graphOptions.maxPixels = options.maxPixels
         graphOptions.allowOutside = options.allowOutside
-        let previous = Set(state.records.keys.map { PathName.normalize(PathName.join(loaded.rootDirectory, $0)) })
-        self.graph = try BuildGraph(recipe: recipe, disk: disk, catalog: catalog, options: graphOptions, previousOutputs: previous)
+        let state = self.state, root = loaded.rootDirectory
+        self.graph = try BuildGraph(recipe: recipe, disk: disk, catalog: catalog, options: graphOptions) { path in
+            PathName.relative(path, to: root).flatMap { state.records[$0]?.outputStamp }
+        }
         cached?.save()
     }
 

@@ -12,15 +12,36 @@ public struct FileStamp: Hashable, Sendable, Codable {
 
 /// One name in a directory listing.
 public struct DirectoryEntry: Hashable, Sendable {
+    /// The name; when it is not valid UTF-8 (`hasInvalidName`), the name with each bad byte written `\xe9`,
+    /// for messages only (no file has that name).
     public var name: String
     /// A directory, or a link to one.
     public var isDirectory: Bool
     /// The entry itself is a symbolic link.
     public var isSymbolicLink: Bool
-    public init(name: String, isDirectory: Bool, isSymbolicLink: Bool = false) {
+    /// What the entry is when it is neither a regular file, a directory, nor a link to one of them
+    /// ("a FIFO", "a character device", "a socket", "a link to nothing" ...): such an entry is never an input.
+    public var special: String?
+    /// The name is not valid UTF-8, so no path string can name it (see `name`).
+    public var hasInvalidName: Bool
+    public init(name: String, isDirectory: Bool, isSymbolicLink: Bool = false, special: String? = nil,
+                hasInvalidName: Bool = false) {
         self.name = name
         self.isDirectory = isDirectory
         self.isSymbolicLink = isSymbolicLink
+        self.special = special
+        self.hasInvalidName = hasInvalidName
+    }
+}
+
+/// Which directory a path leads to, following links (`st_dev`, `st_ino`): two paths that reach the same
+/// directory have the same identity, which is how a walk notices a link back into a folder it is inside.
+public struct DirectoryIdentity: Hashable, Sendable {
+    public var device: UInt64
+    public var inode: UInt64
+    public init(device: UInt64, inode: UInt64) {
+        self.device = device
+        self.inode = inode
     }
 }
 
@@ -34,6 +55,8 @@ public protocol DiskInterface: AnyObject {
     /// The path with every link resolved, or nil when it does not exist.
     func realPath(_ path: String) -> String?
     func isDirectory(_ path: String) -> Bool
+    /// The identity of the directory `path` leads to (links followed), or nil when it is no directory.
+    func directoryIdentity(_ path: String) -> DirectoryIdentity?
     func read(_ path: String) throws -> [UInt8]
     /// Writes a whole file through a temporary name and a rename: readers see the old or the new file.
     func writeAtomically(_ path: String, _ bytes: [UInt8]) throws

@@ -186,4 +186,25 @@ public enum PathName {
         guard let rel = relative(path, to: base) else { return path }
         return rel.isEmpty ? "." : rel
     }
+
+    /// A file name's bytes as text for messages: valid UTF-8 as it is, each byte that is not part of a
+    /// valid sequence as `\xHH` (`caf\xe9.jpg` for Latin-1 `café.jpg`).
+    public static func escapingInvalidUTF8(_ bytes: [UInt8]) -> String {
+        var text = ""
+        var index = 0
+        while index < bytes.count {
+            let lead = bytes[index]
+            let length = lead < 0x80 ? 1 : lead & 0xE0 == 0xC0 ? 2 : lead & 0xF0 == 0xE0 ? 3 : lead & 0xF8 == 0xF0 ? 4 : 0
+            if length > 0, index + length <= bytes.count,
+               let scalar = String(validating: bytes[index..<(index + length)], as: UTF8.self) {
+                text += scalar
+                index += length
+            } else {
+                let hex = String(lead, radix: 16)
+                text += "\\x" + (hex.count == 1 ? "0" + hex : hex)
+                index += 1
+            }
+        }
+        return text
+    }
 }

@@ -16,22 +16,61 @@ public final class RealDisk: DiskInterface {
         defer { closedir(dir) }
         var entries: [DirectoryEntry] = []
         while let entry = readdir(dir) {
-            let name = withUnsafePointer(to: entry.pointee.d_name) {
-                $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
-            }
-            if name == "." || name == ".." { continue }
-            var type = entry.pointee.d_type
-            if type == UInt8(DT_UNKNOWN) {  // a file system without types in its listings: ask
-                var st = stat()
-                if lstat(directory + "/" + name, &st) == 0 {
-                    type = (st.st_mode & S_IFMT) == S_IFLNK ? UInt8(DT_LNK) : (st.st_mode & S_IFMT) == S_IFDIR ? UInt8(DT_DIR) : UInt8(DT_REG)
+            let bytes = withUnsafePointer(to: entry.pointee.d_name) {
+                $0.withMemoryRebound(to: CChar.self, capacity: 256) { name in
+                    Array(UnsafeRawBufferPointer(start: name, count: strlen(name)))
                 }
             }
-            let isLink = type == UInt8(DT_LNK)
-            let isDirectory = type == UInt8(DT_DIR) || (isLink && self.isDirectory(directory + "/" + name))
-            entries.append(DirectoryEntry(name: name, isDirectory: isDirectory, isSymbolicLink: isLink))
+            guard let name = String(validating: bytes, as: UTF8.self) else {
+                // No String can name this file (a Latin-1 name from an old camera or a zip): it is listed
+                // with its bad bytes escaped so that the walker can skip it with a warning naming it.
+                entries.append(DirectoryEntry(name: PathName.escapingInvalidUTF8(bytes),
+                                              isDirectory: entry.pointee.d_type == UInt8(DT_DIR), hasInvalidName: true))
+                continue
+            }
+            if name == "." || name == ".." { continue }
+            let path = String(concatenating: [directory, "/", name])
+            var mode = Self.mode(ofType: entry.pointee.d_type)
+            if mode == nil {  // a file system without types in its listings: ask
+                var st = stat()
+                if lstat(path, &st) == 0 { mode = st.st_mode & S_IFMT }
+            }
+            let isLink = mode == S_IFLNK
+            if isLink {  // what the link leads to
+                var st = stat()
+                mode = stat(path, &st) == 0 ? st.st_mode & S_IFMT : nil
+            }
+            let isDirectory = mode == S_IFDIR
+            let special = isDirectory || mode == S_IFREG ? nil : Self.describe(mode: mode)
+            entries.append(DirectoryEntry(name: name, isDirectory: isDirectory, isSymbolicLink: isLink, special: special))
         }
         return entries
+    }
+
+    /// The `S_IFMT` bits a listing's `d_type` stands for, nil when it does not say.
+    private static func mode(ofType type: UInt8) -> mode_t? {
+        switch Int32(type) {
+        case Int32(DT_REG): S_IFREG
+        case Int32(DT_DIR): S_IFDIR
+        case Int32(DT_LNK): S_IFLNK
+        case Int32(DT_FIFO): S_IFIFO
+        case Int32(DT_CHR): S_IFCHR
+        case Int32(DT_BLK): S_IFBLK
+        case Int32(DT_SOCK): S_IFSOCK
+        default: nil
+        }
+    }
+
+    /// What a file that is neither a regular file nor a directory is, for warnings (nil: a dangling link).
+    private static func describe(mode: mode_t?) -> String {
+        switch mode {
+        case S_IFIFO: "a FIFO"
+        case S_IFCHR: "a character device"
+        case S_IFBLK: "a block device"
+        case S_IFSOCK: "a socket"
+        case nil: "a link that leads nowhere"
+        default: "not a regular file"
+        }
     }
 
     public func realPath(_ path: String) -> String? {
@@ -43,6 +82,12 @@ public final class RealDisk: DiskInterface {
     public func isDirectory(_ path: String) -> Bool {
         var st = stat()
         return stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR
+    }
+
+    public func directoryIdentity(_ path: String) -> DirectoryIdentity? {
+        var st = stat()
+        guard stat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR else { return nil }
+        return DirectoryIdentity(device: UInt64(st.st_dev), inode: UInt64(st.st_ino))
     }
 
     public func read(_ path: String) throws -> [UInt8] {

@@ -11,6 +11,9 @@ public final class BuildGraph {
     public private(set) var producer: [String: Int] = [:]
     /// Edge indices of each rule, in output order.
     public private(set) var edgesByRule: [[Int]] = []
+    /// What a build prints as warnings before it starts, once each (files the globs skipped, globs that
+    /// match nothing ...).
+    public private(set) var warnings: [String] = []
 
     /// Options that shape the graph.
     public struct Options {
@@ -19,17 +22,36 @@ public final class BuildGraph {
         public init() {}
     }
 
-    /// Builds the graph. `previousOutputs` are outputs recorded in the state: those that no rule makes any
-    /// more are left out of glob matches, so a deleted photo's old thumbnail does not feed a contact sheet.
+    /// Builds the graph from the recipe and the files on disk. A file a glob matches is an input whoever
+    /// wrote it, unless it is a current rule's left-over output: where that rule puts its outputs, not made
+    /// by it now, and still the file imgmake built (`recordedStamp`: the build log's stamp of an output,
+    /// by absolute path).
     public init(recipe: CheckedRecipe, disk: DiskInterface, catalog: OperationCatalog, options: Options = Options(),
-                previousOutputs: Set<String> = []) throws {
+                recordedStamp: @escaping (String) -> FileStamp? = { _ in nil }) throws {
         self.recipe = recipe
         self.root = recipe.recipe.rootDirectory
-        var builder = GraphBuilder(recipe: recipe, disk: disk, catalog: catalog, options: options, previousOutputs: previousOutputs)
+        var builder = GraphBuilder(recipe: recipe, disk: disk, catalog: catalog, options: options, recordedStamp: recordedStamp)
         try builder.build()
         edges = builder.edges
         producer = builder.producer
         edgesByRule = builder.edgesByRule
+        warnings = builder.warnings
+    }
+
+    /// Refuses to build an aggregate that has no inputs (its globs match no file and no other rule's output):
+    /// a contact sheet of an empty folder cannot be made. Checked for what is about to be built (`order`,
+    /// dependencies included), before any job runs, so that such a rule does not block other targets.
+    public func requireInputs(_ order: [Int]) throws {
+        var errors: [RecipeError] = []
+        var reported: Set<Int> = []
+        for index in order where edges[index].rule.isAggregate && edges[index].sources.isEmpty {
+            let rule = edges[index].rule
+            guard reported.insert(rule.index).inserted else { continue }
+            errors.append(RecipeError("rule '\(rule.name)' has no inputs to make \(display(edges[index].output)) from",
+                                      at: rule.syntax.name.location,
+                                      notes: rule.globs.map { "\($0.location): '\($0.text)' matches no file and no output of another rule" }))
+        }
+        if !errors.isEmpty { throw RecipeErrors(errors) }
     }
 
     /// Edges of a target: a rule name, a group name, or an output path (absolute or relative to `cwd`).

@@ -1,34 +1,43 @@
 import ImgmakeRecipe
 import ImgmakeVips
 
-/// Works out the edges of a checked recipe (see `BuildGraph`). Rules are expanded again and again, each
-/// time against the files on disk plus the outputs of the other rules, until nothing changes: chains of any
-/// length settle in as many rounds; rules that keep feeding each other new names form a cycle.
+/// Works out the edges of a checked recipe (see `BuildGraph`). First, on the patterns alone, rules that read
+/// their own outputs or feed each other are refused. Then every rule is expanded again and again, each time
+/// against its files on disk plus the outputs of the other rules, until nothing changes: chains of any length
+/// settle in as many rounds as they have links.
+///
+/// A file on disk that a glob matches is an input, whoever wrote it (a file imgmake once built included), unless
+/// it is a left-over output of a current rule: it lies where that rule puts its outputs (`OutputCoverage`), it
+/// is still the very file imgmake built there (the build log's stamp for it is the file's stamp), and no
+/// input of the rule makes it now. So a deleted photo's old thumbnail does not feed the contact sheet (a
+/// warning names it), while a file of the user's in an output folder, or in place of an old output, does.
 struct GraphBuilder {
     let recipe: CheckedRecipe
     let disk: DiskInterface
     let catalog: OperationCatalog
     let options: BuildGraph.Options
-    let previousOutputs: Set<String>
+    /// The stamp the build log recorded for an output (absolute path) when imgmake built it, if it did.
+    let recordedStamp: (String) -> FileStamp?
     let root: String
 
     private(set) var edges: [Edge] = []
     private(set) var producer: [String: Int] = [:]
     private(set) var edgesByRule: [[Int]] = []
+    private(set) var warnings: [String] = []
 
     private var errors: [RecipeError] = []
     /// Directory listings, read once for the globs and the outside-the-tree check alike.
     private let walker: GlobWalker
 
     init(recipe: CheckedRecipe, disk: DiskInterface, catalog: OperationCatalog, options: BuildGraph.Options,
-         previousOutputs: Set<String>) {
+         recordedStamp: @escaping (String) -> FileStamp?) {
         self.recipe = recipe
         self.disk = disk
         self.catalog = catalog
         self.options = options
-        self.previousOutputs = previousOutputs
+        self.recordedStamp = recordedStamp
         self.root = recipe.recipe.rootDirectory
-        self.walker = GlobWalker(disk: disk)
+        self.walker = GlobWalker(disk: disk, root: recipe.recipe.rootDirectory)
     }
 
     /// One rule's outputs in one round: output → (sources, placeholders).
@@ -36,22 +45,36 @@ struct GraphBuilder {
 
     mutating func build() throws {
         let rules = recipe.rules
-        // Files on disk per rule, found once. Files that an earlier run recorded as outputs are inputs only
-        // while a rule still makes them (a leftover output of a removed rule must not feed another): they
-        // are set aside, and the rest is fixed for every round.
+        let coverage = rules.map(OutputCoverage.glob(of:))
+        // For each glob of each rule, the rules whose outputs it can match (pattern against pattern).
+        let feeders = try checkFeeding(coverage)
+
+        // Files on disk per rule, found once and fixed for every round. A file imgmake built where a rule
+        // that may feed this glob puts its outputs, and still as it left it, is set aside: it comes in
+        // through that rule's outputs, or not at all.
         var fromDisk: [[String]] = []
-        var leftovers: [[String]] = []
+        var setAside: [[(glob: RuleGlob, file: String, rule: Int)]] = []
+        var foundNothing: [[RuleGlob]] = []
         for rule in rules {
             var seen: Set<String> = []  // a file two globs of the rule match counts once
             var files: [String] = []
-            var left: [String] = []
-            for glob in rule.globs {
-                for file in walker.files(matching: glob) where rule.globs.count == 1 || seen.insert(file).inserted {
-                    if previousOutputs.contains(file) { left.append(file) } else { files.append(file) }
+            var aside: [(glob: RuleGlob, file: String, rule: Int)] = []
+            var empty: [RuleGlob] = []
+            for (index, glob) in rule.globs.enumerated() {
+                let matched = walker.files(matching: glob)
+                if matched.isEmpty { empty.append(glob) }
+                for file in matched where rule.globs.count == 1 || seen.insert(file).inserted {
+                    if let owner = feeders[rule.index][index].first(where: { coverage[$0]?.matches(file) ?? false }),
+                       let recorded = recordedStamp(file), recorded == disk.stamp(file) {
+                        aside.append((glob, file, owner))
+                    } else {
+                        files.append(file)
+                    }
                 }
             }
             fromDisk.append(PathName.sorted(files))
-            leftovers.append(left)
+            setAside.append(aside)
+            foundNothing.append(empty)
         }
 
         var expansions: [Expansion] = Array(repeating: [], count: rules.count)
@@ -62,12 +85,9 @@ struct GraphBuilder {
         var settled = false
         for _ in 0...(rules.count + 1) {
             var changed = false
-            let generated = leftovers.allSatisfy(\.isEmpty) ? []
-                : outputSets.reduce(into: Set<String>()) { $0.formUnion($1) }
             for rule in rules {
                 var inputs = fromDisk[rule.index]
                 var seen: Set<String>?
-                for file in leftovers[rule.index] where generated.contains(file) { inputs.append(file) }
                 for (other, outputs) in outputSets.enumerated() where other != rule.index {
                     for output in outputs where matchingGlob(rule, output) != nil {
                         if seen == nil { seen = Set(inputs) }
@@ -91,10 +111,98 @@ struct GraphBuilder {
             throw RecipeErrors([RecipeError("the rules feed each other without end (a cycle): \(names)",
                                             at: rules.first?.syntax.name.location)])
         }
+        warnings = walker.warnings.sorted()
+        warnAboutGlobs(foundNothing: foundNothing, setAside: setAside, outputSets: outputSets)
         errors += clashes.joined()
         try makeEdges(expansions)
         try linkDependencies()
         guard errors.isEmpty else { throw RecipeErrors(errors) }
+    }
+
+    /// Refuses, before any file is read, a rule whose glob can match its own outputs (`out/{path}.jpg <-
+    /// **/*.jpg` would read out/a.jpg on the next run, then out/out/a.jpg ...) and rules that feed each other
+    /// round a cycle. Returns, for each glob of each rule, the other rules whose outputs it can match.
+    private func checkFeeding(_ coverage: [Glob?]) throws -> [[[Int]]] {
+        let rules = recipe.rules
+        var feeders: [[[Int]]] = []
+        var examples: [[Int: (glob: RuleGlob, example: String)]] = Array(repeating: [:], count: rules.count)
+        var errors: [RecipeError] = []
+        for rule in rules {
+            var perGlob: [[Int]] = []
+            for glob in rule.globs {
+                let pattern = try? Glob(OutputCoverage.absolute(glob.glob.pattern, in: glob.directory))
+                var found: [Int] = []
+                for other in rules {
+                    guard let pattern, let outputs = coverage[other.index],
+                          let example = pattern.commonMatch(with: outputs) else { continue }
+                    if other.index == rule.index {
+                        if examples[rule.index][rule.index] == nil {
+                            errors.append(RecipeError(
+                                "rule '\(rule.name)' reads its own outputs: its output pattern '\(rule.output.text)' makes names such as \(display(example)) that its glob '\(glob.text)' (\(glob.location)) matches",
+                                at: rule.syntax.outputPattern.location,
+                                notes: ["give the glob a folder the outputs are not in (e.g. photos/**/*.jpg); `imgmake clean --orphans` then removes outputs made from outputs"]))
+                        }
+                    } else {
+                        found.append(other.index)
+                    }
+                    if examples[rule.index][other.index] == nil { examples[rule.index][other.index] = (glob, example) }
+                }
+                perGlob.append(found)
+            }
+            feeders.append(perGlob)
+        }
+        if errors.isEmpty {
+            var reported: Set<Set<Int>> = []
+            DepthFirst.postOrder(count: rules.count, roots: Array(rules.indices),
+                                 successors: { Array(examples[$0].keys).sorted() },
+                                 cycle: { cycle in
+                let members = Array(cycle.dropLast())
+                guard reported.insert(Set(members)).inserted else { return false }
+                let names = members.map { "'\(rules[$0].name)'" }
+                let list = names.count == 2 ? "\(names[0]) and \(names[1])" : names.dropLast().joined(separator: ", ") + " and " + names.last!
+                var notes: [String] = []
+                for (reader, maker) in zip(cycle, cycle.dropFirst()) {
+                    let link = examples[reader][maker]!
+                    notes.append("'\(rules[reader].name)' reads what '\(rules[maker].name)' makes: its glob '\(link.glob.text)' (\(link.glob.location)) matches \(display(link.example))")
+                }
+                let first = members.min()!
+                errors.append(RecipeError("rules \(list) feed each other (a cycle)", at: rules[first].syntax.name.location, notes: notes))
+                return false
+            })
+        }
+        guard errors.isEmpty else { throw RecipeErrors(errors) }
+        return feeders
+    }
+
+    /// Globs that match no file and no other rule's output (a typo, most likely), and files set aside as a
+    /// current rule's left-over outputs that no input of it makes now: warnings, once per glob.
+    private mutating func warnAboutGlobs(foundNothing: [[RuleGlob]], setAside: [[(glob: RuleGlob, file: String, rule: Int)]],
+                                         outputSets: [Set<String>]) {
+        for rule in recipe.rules {
+            for glob in foundNothing[rule.index] {
+                let fed = outputSets.enumerated().contains { other, outputs in
+                    other != rule.index && outputs.contains { output in
+                        PathName.relative(output, to: glob.directory).map { !PathName.hasHiddenSegment($0) && glob.glob.matches($0) } ?? false
+                    }
+                }
+                if !fed { warnings.append("\(glob.location): glob '\(glob.text)' of rule '\(rule.name)' matches no file") }
+            }
+            var leftovers: [(glob: RuleGlob, rule: Int, files: [String])] = []
+            for item in setAside[rule.index] where !outputSets[item.rule].contains(item.file) {
+                if let index = leftovers.firstIndex(where: { $0.glob.location == item.glob.location && $0.rule == item.rule }) {
+                    leftovers[index].files.append(item.file)
+                } else {
+                    leftovers.append((item.glob, item.rule, [item.file]))
+                }
+            }
+            for leftover in leftovers {
+                let owner = recipe.rules[leftover.rule]
+                let files = PathName.sorted(leftover.files)
+                let more = files.count == 1 ? "" : " and \(files.count - 1) more"
+                let pronoun = files.count == 1 ? "it" : "them"
+                warnings.append("\(leftover.glob.location): glob '\(leftover.glob.text)' of rule '\(rule.name)' skips \(display(files[0]))\(more): rule '\(owner.name)' (\(owner.syntax.outputPattern.location)) puts its outputs there, and none of its inputs makes \(pronoun) now (`imgmake clean --orphans` removes what imgmake built)")
+            }
+        }
     }
 
     /// The first glob of `rule` that matches `path`, if any.
