@@ -37,6 +37,9 @@ public enum BuildRun {
                            junitPath: String? = nil) throws -> BuildSummary {
         let edges = try session.edges(for: targets)
         let reporter = reporter ?? ProgressReporter(verbosity: build.quiet ? .quiet : (build.verbose ? .verbose : .normal))
+        // From before deciding what is stale to after the last record: a second build waits, then finds it done.
+        let lock = build.dryRun ? nil : try session.lockState(wait: !build.noWait, notice: reporter.notice)
+        defer { lock?.release() }
         var options = Builder.Options()
         options.jobs = build.jobs
         options.keepGoing = build.keepGoing

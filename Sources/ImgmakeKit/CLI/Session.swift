@@ -11,6 +11,9 @@ public final class Session {
     public let disk: DiskInterface
     public let catalog: OperationCatalog
     public let options: Options
+    /// The top recipe file relative to the root (`Imgmakefile`, `web.imgmake`): the owner of the records
+    /// this session writes.
+    public let recipeFile: String
 
     /// What a session is loaded from (plain values; `RecipeOptions` holds the command-line form).
     public struct Options {
@@ -39,6 +42,7 @@ public final class Session {
                                             notes: ["write an Imgmakefile, or name one with -f FILE"])])
         }
         let loaded = try RecipeLoader(reader: DiskRecipeReader(disk: disk)).load(file: path, overrides: overrides, displayRelativeTo: cwd)
+        self.recipeFile = PathName.relative(path, to: loaded.rootDirectory) ?? PathName.fileName(path)
         let cached = catalog == nil ? CachedCatalog(directory: PathName.join(loaded.rootDirectory, BuildState.directoryName), disk: disk) : nil
         let catalog = catalog ?? cached!
         self.catalog = catalog
@@ -69,6 +73,17 @@ public final class Session {
             result += edges
         }
         return result
+    }
+
+    /// Takes the lock on the build state (`.imgmake/lock`) before a build or a clean writes to it, waiting for
+    /// another imgmake that holds it (saying so once through `notice`) unless `wait` is false, and reads the
+    /// state again if that one changed it meanwhile. nil when the disk has no locks (`MemoryDisk`). Throws
+    /// `StateLock.Busy` (with `wait` false) or `StateLock.Interrupted` (Ctrl-C while waiting).
+    public func lockState(wait: Bool, notice: (String) -> Void) throws -> StateLock? {
+        guard let disk = disk as? LockingDisk else { return nil }
+        let lock = try disk.lockState(directory: state.directory, wait: wait, notice: notice)
+        state.reloadIfChanged()
+        return lock
     }
 
     /// A fresh staleness checker for this session's graph and state.
