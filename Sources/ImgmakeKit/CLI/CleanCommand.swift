@@ -60,9 +60,9 @@ struct Cleaner {
     }
 
     /// Files this recipe file's builds made (recorded in state) that no current rule makes, still on disk as
-    /// imgmake wrote them, and that no input glob of the recipe matches. Outputs of another recipe file that
-    /// shares `.imgmake/` are that one's; records of an older imgmake, which do not say their recipe file, are
-    /// no one's (they might be another recipe's: left alone); a file a glob matches is an input now.
+    /// imgmake wrote them, and not sources. Outputs of another recipe file that shares `.imgmake/` are that
+    /// one's; records of an older imgmake, which do not say their recipe file, are no one's (they might be
+    /// another recipe's: left alone).
     func orphans() -> [String] { candidates().filter { imgmakeWrote($0) } }
 
     /// Files recorded as this recipe's orphans that were changed since imgmake wrote them (the user put their
@@ -73,7 +73,7 @@ struct Cleaner {
         let root = session.graph.root
         return session.state.records.filter { $0.value.recipe == session.recipeFile }.keys.sorted()
             .map { PathName.normalize(PathName.join(root, $0)) }
-            .filter { session.graph.producer[$0] == nil && session.disk.stamp($0) != nil && !isInput($0) }
+            .filter { session.graph.producer[$0] == nil && session.disk.stamp($0) != nil && !isSource($0) }
             .filter { session.options.allowOutside || isInsideTree($0) }
     }
 
@@ -96,16 +96,14 @@ struct Cleaner {
         return realDirectory == realRoot || PathName.relative(realDirectory, to: realRoot) != nil
     }
 
-    /// A file an input glob of a current rule matches.
-    func isInput(_ path: String) -> Bool {
-        session.recipe.rules.contains { rule in
-            rule.globs.contains { glob in PathName.relative(path, to: glob.directory).map { glob.glob.matches($0) } ?? false }
-        }
-    }
-
     /// A source: a file a current rule's input glob matches that no current rule's output pattern covers.
     func isSource(_ path: String) -> Bool {
-        isInput(path) && !session.recipe.rules.contains { OutputCoverage.covers(rule: $0, path: path) }
+        let recipe = session.recipe
+        let matched = recipe.rules.contains { rule in
+            rule.globs.contains { glob in PathName.relative(path, to: glob.directory).map { glob.glob.matches($0) } ?? false }
+        }
+        guard matched else { return false }
+        return !recipe.rules.contains { OutputCoverage.covers(rule: $0, path: path) }
     }
 
     /// Removes the files and forgets their records; returns how many.
