@@ -16,6 +16,19 @@ import Testing
         #expect(BuildLogCodec.decode(line.dropLast()) == .record(original))
     }
 
+    @Test func recordsSayTheirRecipeFileAndOldLinesStillLoad() throws {
+        var original = record("out/a.webp", at: 42)
+        original.recipe = "web\t2.imgmake"
+        let line = BuildLogCodec.encode(original)
+        #expect(line.first == UInt8(ascii: "R"))
+        #expect(BuildLogCodec.decode(line.dropLast()) == .record(original))
+        // A line of the v1 log: no recipe-file field, so no recipe file.
+        original.recipe = nil
+        let old = BuildLogCodec.encode(original)
+        #expect(old.first == UInt8(ascii: "r"))
+        #expect(BuildLogCodec.decode(old.dropLast()) == .record(original))
+    }
+
     @Test func damagedLinesAreSkippedWithAWarning() throws {
         let disk = MemoryDisk()
         let state = BuildState(root: "/t", disk: disk)
