@@ -96,8 +96,7 @@ public final class Builder {
     }
 
     /// Records up-to-date outputs that the state does not know well enough; returns how many records it
-    /// adopted and refreshed.
-    /// Without a build state (`.imgmake/` lost), every output that is up to date by modification times is
+    /// adopted and refreshed. Without a build state (`.imgmake/` lost), every output that is up to date by modification times is
     /// adopted (its stamps and fingerprint recorded now), so the next run sees recipe changes again instead of
     /// warning forever. With `--check hash`, a record that lacks a digest, or holds an input's old stamp
     /// though the content compared equal, is written again with the current ones.
