@@ -54,6 +54,20 @@ import Testing
         #expect(try orphans(tree) == [])
     }
 
+    @Test func anOlderRecordOfAnOutputThisRecipeMakesBecomesItsOwn() throws {
+        let tree = TestTree(recipe: Self.thumbs, files: ["photos/a.jpg"])
+        try tree.build()
+        let state = BuildState(root: "/t", disk: tree.disk)
+        var old = try #require(state.records["build/thumbs/a.webp"])
+        old.recipe = nil  // as an imgmake before recipe files were recorded wrote it
+        try state.record(old)
+        #expect(BuildState(root: "/t", disk: tree.disk).records["build/thumbs/a.webp"]?.recipe == nil)
+        #expect(try tree.build().built == [])
+        #expect(BuildState(root: "/t", disk: tree.disk).records["build/thumbs/a.webp"]?.recipe == "Imgmakefile")
+        try tree.disk.remove("/t/photos/a.jpg")
+        #expect(try orphans(tree) == ["build/thumbs/a.webp"])
+    }
+
     @Test func anOrphanTheUserReplacedIsKeptAndItsRecordDropped() throws {
         let tree = TestTree(recipe: Self.thumbs, files: ["photos/a.jpg", "photos/b.jpg"])
         try tree.build()

@@ -99,7 +99,8 @@ public final class Builder {
     /// adopted and refreshed. Without a build state (`.imgmake/` lost), every output that is up to date by modification times is
     /// adopted (its stamps and fingerprint recorded now), so the next run sees recipe changes again instead of
     /// warning forever. With `--check hash`, a record that lacks a digest, or holds an input's old stamp
-    /// though the content compared equal, is written again with the current ones.
+    /// though the content compared equal, is written again with the current ones; a record that names no
+    /// recipe file gets this one's.
     private func recordUpToDate(_ order: [Int], _ checker: StalenessChecker) -> (adopted: Int, refreshed: Int) {
         var adopted = 0, refreshed = 0
         let adopting = !state.isAvailable
@@ -110,9 +111,13 @@ public final class Builder {
                 guard let stamp = checker.stamp(item.output) else { continue }
                 record = BuildRecord(output: checker.key(item.output), outputStamp: stamp, recipeFingerprint: fingerprint(item),
                                      inputs: item.inputs.map { checker.inputRecord($0, previous: nil) }, builtAt: session.disk.now())
-            } else if let inputs = checker.refreshedInputs(of: edge), let old = state.records[checker.key(item.output)] {
+            } else if let old = state.records[checker.key(item.output)] {
+                // A record of an older imgmake names no recipe file: an output this recipe makes with the
+                // recorded steps is this recipe's (else `clean --orphans` would never remove it).
+                let inputs = checker.refreshedInputs(of: edge)
+                guard inputs != nil || old.recipe == nil else { continue }
                 record = old
-                record.inputs = inputs
+                if let inputs { record.inputs = inputs }
             } else {
                 continue
             }
