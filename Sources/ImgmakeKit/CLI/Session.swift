@@ -77,13 +77,19 @@ public final class Session {
 
     /// Takes the lock on the build state (`.imgmake/lock`) before a build or a clean writes to it, waiting for
     /// another imgmake that holds it (saying so once through `notice`) unless `wait` is false, and reads the
-    /// state again if that one changed it meanwhile. nil when the disk has no locks (`MemoryDisk`). Throws
+    /// state again if that one changed it meanwhile. nil when the disk has no locks (`MemoryDisk`), or when
+    /// the lock cannot be had at all (a read-only tree: a warning, and the run goes on). Throws
     /// `StateLock.Busy` (with `wait` false) or `StateLock.Interrupted` (Ctrl-C while waiting).
     public func lockState(wait: Bool, notice: (String) -> Void) throws -> StateLock? {
         guard let disk = disk as? LockingDisk else { return nil }
-        let lock = try disk.lockState(directory: state.directory, wait: wait, notice: notice)
-        state.reloadIfChanged()
-        return lock
+        do {
+            let lock = try disk.lockState(directory: state.directory, wait: wait, notice: notice)
+            state.reloadIfChanged()
+            return lock
+        } catch let error as StateLock.Unavailable {
+            notice("warning: \(error): going on without it (another build of this tree at the same time is not kept out)")
+            return nil
+        }
     }
 
     /// A fresh staleness checker for this session's graph and state.

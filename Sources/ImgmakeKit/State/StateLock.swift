@@ -8,7 +8,7 @@ public protocol LockingDisk {
 
 extension RealDisk: LockingDisk {
     public func lockState(directory: String, wait: Bool, notice: (String) -> Void) throws -> StateLock {
-        try makeDirectories(directory)
+        do { try makeDirectories(directory) } catch let error as DiskError { throw StateLock.Unavailable(error: error) }
         return try StateLock(path: PathName.join(directory, StateLock.fileName), wait: wait, notice: notice)
     }
 }
@@ -33,6 +33,13 @@ public final class StateLock {
         }
     }
 
+    /// The lock file cannot be made or locked (a read-only tree, `.imgmake` not a folder, a file system
+    /// without locks): the caller goes on without it, as it goes on without a build state it cannot read.
+    public struct Unavailable: Error, CustomStringConvertible {
+        public var error: DiskError
+        public var description: String { "cannot lock \(error)" }
+    }
+
     /// Ctrl-C (or SIGTERM) while waiting for the lock.
     public struct Interrupted: Error, CustomStringConvertible {
         public var description: String { "interrupted while waiting for another build of this tree" }
@@ -42,7 +49,7 @@ public final class StateLock {
     /// and waits (Ctrl-C stops the wait); without, throws `Busy`.
     init(path: String, wait: Bool, notice: (String) -> Void) throws {
         descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else { throw DiskError.errno(path) }
+        guard descriptor >= 0 else { throw Unavailable(error: DiskError.errno(path)) }
         var waiting = false
         var polls = 0
         defer { if waiting { InterruptHandler.shared.disarm() } }
@@ -50,7 +57,7 @@ public final class StateLock {
             guard errno == EWOULDBLOCK || errno == EINTR else {
                 let error = DiskError.errno(path)
                 close(descriptor)
-                throw error
+                throw Unavailable(error: error)
             }
             guard wait else {
                 let holder = Self.holder(descriptor)
