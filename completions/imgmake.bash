@@ -186,7 +186,7 @@ _imgmake() {
 
 _imgmake_build() {
     repeating_flags=()
-    non_repeating_flags=(--allow-outside -n --dry-run -k --keep-going -B --always-make --explain -q --quiet -v --verbose --version -h --help)
+    non_repeating_flags=(--allow-outside -n --dry-run -k --keep-going -B --always-make --explain --no-wait -q --quiet -v --verbose --version -h --help)
     repeating_options=()
     non_repeating_options=(-f -C --max-pixels --check -j --pool --job-timeout --max-jobs-per-worker --shard --report --junit)
     __imgmake_offer_flags_options -1
@@ -337,7 +337,7 @@ _imgmake_explain() {
 
 _imgmake_clean() {
     repeating_flags=()
-    non_repeating_flags=(--allow-outside --orphans -n --dry-run --version -h --help)
+    non_repeating_flags=(--allow-outside --orphans -n --dry-run --no-wait --version -h --help)
     repeating_options=()
     non_repeating_options=(-f -C --max-pixels --check)
     __imgmake_offer_flags_options -1

@@ -66,7 +66,7 @@ RECIPE
 
 hashes() { (cd "$1" && find out -type f ! -name '.*' -print0 | sort -z | xargs -0 -r sha256sum); }
 # The state as a set: output, fingerprint, input paths (times differ from run to run, these must not).
-records() { (cd "$1" && awk -F'\t' '$1=="r"{s=$3" "$6; for(i=8;i<NF;i+=4) s=s" "$i; print s}' .imgmake/log* | sort -u); }
+records() { (cd "$1" && awk -F'\t' '$1=="r"{s=$3" "$6; for(i=8;i<NF;i+=4) s=s" "$i; print s} $1=="R"{s=$3" "$6; for(i=9;i<NF;i+=4) s=s" "$i; print s}' .imgmake/log* | sort -u); }
 temporaries() { find "$1" -name '.*.imgmake-*.tmp' | sort; }
 no_workers_left() {  # waits (up to 10 s) for every live process of this binary working in DIR to be gone
     # Workers are spawned as "imgmake __worker ..." (argv[0] is not the path), so processes are found by their

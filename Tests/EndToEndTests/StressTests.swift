@@ -51,10 +51,12 @@ import Glibc
         let directory = box.path(".imgmake")
         for name in try FileManager.default.contentsOfDirectory(atPath: directory) where name.hasPrefix("log") {
             let text = try String(contentsOfFile: directory + "/" + name, encoding: .utf8)
-            for line in text.split(separator: "\n") where line.hasPrefix("r\t") {
+            // `R` lines carry the recipe file after the fingerprint; `r` lines (log v1) do not.
+            for line in text.split(separator: "\n") where line.hasPrefix("r\t") || line.hasPrefix("R\t") {
                 let fields = line.split(separator: "\t", omittingEmptySubsequences: false)
-                guard fields.count >= 8 else { continue }
-                let inputs = stride(from: 7, to: fields.count - 1, by: 4).map { String(fields[$0]) }
+                let first = line.hasPrefix("R") ? 8 : 7
+                guard fields.count >= first + 1 else { continue }
+                let inputs = stride(from: first, to: fields.count - 1, by: 4).map { String(fields[$0]) }
                 result.insert(([String(fields[2]), String(fields[5])] + inputs).joined(separator: " "))
             }
         }

@@ -16,6 +16,19 @@ import Testing
         #expect(BuildLogCodec.decode(line.dropLast()) == .record(original))
     }
 
+    @Test func recordsSayTheirRecipeFileAndOldLinesStillLoad() throws {
+        var original = record("out/a.webp", at: 42)
+        original.recipe = "web\t2.imgmake"
+        let line = BuildLogCodec.encode(original)
+        #expect(line.first == UInt8(ascii: "R"))
+        #expect(BuildLogCodec.decode(line.dropLast()) == .record(original))
+        // A line of the v1 log: no recipe-file field, so no recipe file.
+        original.recipe = nil
+        let old = BuildLogCodec.encode(original)
+        #expect(old.first == UInt8(ascii: "r"))
+        #expect(BuildLogCodec.decode(old.dropLast()) == .record(original))
+    }
+
     @Test func damagedLinesAreSkippedWithAWarning() throws {
         let disk = MemoryDisk()
         let state = BuildState(root: "/t", disk: disk)
@@ -74,5 +87,54 @@ import Testing
         let lines = try disk.read("/t/.imgmake/log").split(separator: UInt8(ascii: "\n"))
         #expect(lines.count == 2)  // header and one record
         #expect(BuildState(root: "/t", disk: disk).records["a.webp"]?.builtAt == 3000)
+    }
+}
+
+/// Two builds of one tree that did not see each other (no lock: an older imgmake, or a copied log).
+@Suite struct BuildStateMergeTests {
+    func record(_ output: String, at time: Int64, fingerprint: UInt64 = 7, stamp: FileStamp = FileStamp(mtime: 1, size: 10)) -> BuildRecord {
+        BuildRecord(output: output, outputStamp: stamp, recipeFingerprint: fingerprint, inputs: [], builtAt: time)
+    }
+
+    @Test func compactionKeepsWhatAnotherBuildAppended() throws {
+        let disk = MemoryDisk()
+        try BuildState(root: "/t", disk: disk).record(record("a.webp", at: 1, fingerprint: 1))
+        let first = BuildState(root: "/t", disk: disk)
+        let second = BuildState(root: "/t", disk: disk)
+        try second.record(record("a.webp", at: 2, fingerprint: 2))
+        try second.record(record("b.webp", at: 3))
+        try first.record(record("c.webp", at: 4))
+        try first.compactIfNeeded(force: true)
+        let merged = BuildState(root: "/t", disk: disk)
+        #expect(Set(merged.records.keys) == ["a.webp", "b.webp", "c.webp"])
+        #expect(merged.records["a.webp"]?.recipeFingerprint == 2)  // not the one `first` had in memory
+    }
+
+    @Test func theRecordWhoseOutputIsOnDiskWins() throws {
+        // Build A started from the old photo, build B from the new one; B renamed its thumbnail first, then A
+        // renamed its own over it, but A appended its record first. The thumbnail on disk is A's, from the
+        // old photo: it is stale, whatever the order of the lines.
+        let tree = TestTree(recipe: StalenessTests.recipe, files: ["photos/a.jpg"])
+        try tree.build(["thumbs"])
+        let old = try #require(BuildState(root: "/t", disk: tree.disk).records["build/thumbs/a.webp"])
+        tree.disk.write("/t/photos/a.jpg", "new pixels")
+        let newPhoto = try #require(tree.disk.stamp("/t/photos/a.jpg"))
+        tree.disk.advance()
+        tree.disk.write("/t/build/thumbs/a.webp", "B's thumbnail")
+        let b = try #require(tree.disk.stamp("/t/build/thumbs/a.webp"))
+        tree.disk.advance()
+        tree.disk.write("/t/build/thumbs/a.webp", "A's thumbnail, from the old photo")
+        let a = try #require(tree.disk.stamp("/t/build/thumbs/a.webp"))
+        let state = BuildState(root: "/t", disk: tree.disk)
+        var recordA = old
+        recordA.outputStamp = a
+        recordA.builtAt = tree.disk.now()
+        try state.record(recordA)
+        var recordB = old
+        recordB.outputStamp = b
+        recordB.inputs = [InputRecord(path: "photos/a.jpg", stamp: newPhoto)]
+        recordB.builtAt = tree.disk.now() + 1
+        try state.record(recordB)
+        #expect(try tree.reasons("build/thumbs/a.webp") == [.inputReplaced("photos/a.jpg")])
     }
 }

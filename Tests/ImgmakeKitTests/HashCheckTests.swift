@@ -40,3 +40,33 @@ import Testing
         #expect(deferred == 3)
     }
 }
+
+/// `--check hash` on a tree built without it, and inputs touched but unchanged.
+@Suite struct HashRecordingTests {
+    func inputs(_ tree: TestTree, _ output: String) -> [InputRecord] {
+        BuildState(root: "/t", disk: tree.disk).records[output]?.inputs ?? []
+    }
+
+    @Test func aHashRunRecordsTheDigestsItLacks() throws {
+        let tree = TestTree(recipe: HashCheckTests.recipe, files: ["photos/a.jpg", "photos/b.jpg"])
+        try tree.build(["sheet"])  // a developer's build, without --check hash
+        #expect(inputs(tree, "build/thumbs/a.webp").map(\.digest) == [""])
+        tree.checkHash = true
+        #expect(try tree.build(["sheet"]).built == [])
+        #expect(inputs(tree, "build/thumbs/a.webp").map(\.digest) == [tree.disk.digest("/t/photos/a.jpg")!])
+        #expect(inputs(tree, "build/sheet.jpg").allSatisfy { !$0.digest.isEmpty })
+        // CI: a fresh clone (new mtimes, same contents) with the outputs and .imgmake/ restored.
+        for photo in ["a", "b"] { tree.disk.write("/t/photos/\(photo).jpg", "pixels of photos/\(photo).jpg") }
+        #expect(try tree.build(["sheet"]).built == [])
+    }
+
+    @Test func aTouchedInputIsHashedOnce() throws {
+        let tree = TestTree(recipe: HashCheckTests.recipe, files: ["photos/a.jpg"])
+        tree.checkHash = true
+        try tree.build(["thumbs"])
+        tree.disk.write("/t/photos/a.jpg", "pixels of photos/a.jpg")  // touched: a new mtime, the same content
+        #expect(try tree.build(["thumbs"]).built == [])
+        // The record now has the new stamp, so the next run compares stamps and does not read the file.
+        #expect(inputs(tree, "build/thumbs/a.webp").map(\.stamp) == [tree.disk.stamp("/t/photos/a.jpg")!])
+    }
+}

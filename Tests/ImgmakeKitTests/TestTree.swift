@@ -9,6 +9,10 @@ final class TestTree {
     let root = "/t"
     var checkHash = false
     var shard: Shard?
+    /// The recipe file the session reads (relative to the root).
+    var file = "Imgmakefile"
+    /// What the builds printed on stderr (warnings and errors), in order.
+    var stderr: [String] = []
 
     init(recipe: String, files: [String] = []) {
         disk.write("/t/Imgmakefile", recipe)
@@ -20,6 +24,7 @@ final class TestTree {
         var options = Session.Options()
         options.allowOutside = allowOutside
         options.checkHash = checkHash
+        options.file = file
         if let shard { options.logName = shard.logName }
         return try Session(options: options, overrides: overrides, disk: disk, catalog: catalog, cwd: root)
     }
@@ -48,7 +53,7 @@ final class TestTree {
         options.shard = shard
         let executor = FakeExecutor(disk: disk, failing: failing)
         let builder = Builder(session: session, reporter: ProgressReporter(verbosity: .quiet, isTerminal: false,
-                                                                           output: { _ in }, errorOutput: { _ in }),
+                                                                           output: { _ in }, errorOutput: { self.stderr.append($0) }),
                               options: options) { _ in executor }
         let summary = builder.build(try session.edges(for: targets))
         disk.advance()

@@ -56,7 +56,9 @@ public final class Builder {
                 results.append(OutputResult(edge: edge, status: .skipped, reason: "left for an unsharded run (--shard \(shard.index)/\(shard.count))"))
             }
         }
-        warnAboutMissingState(order, checker)
+        let hadState = state.isAvailable
+        let (adopted, refreshed) = options.dryRun ? (0, 0) : recordUpToDate(order, checker)
+        warnAboutMissingState(order, checker, hadState: hadState, adopted: adopted)
 
         let stale = order.filter { checker.isStale($0) }
         summary.upToDate = order.count - stale.count
@@ -75,24 +77,66 @@ public final class Builder {
             for edge in stale {
                 results.append(OutputResult(edge: edge, status: .wouldBuild, reason: checker.reasons[edge]?.first?.description ?? ""))
             }
-        }
-        if options.dryRun || stale.isEmpty {
             summary.seconds = Double(DispatchTime.now().uptimeNanoseconds - clock) / 1e9
             return summary
         }
-        let directories = Set(stale.map { PathName.directory(of: graph.edges[$0].output) })
+        // Every run, a no-op too: else a killed build's temporaries stay until a later one builds in their folder.
+        let directories = Set(graph.edges.lazy.map { PathName.directory(of: $0.output) })
         let leftovers = TemporaryFiles.removeStale(in: directories, disk: session.disk)
         if leftovers > 0 { reporter.detail("removed \(leftovers) temporary file(s) left by an imgmake that was killed") }
-        run(stale, checker: checker, summary: &summary)
-        do { try state.compactIfNeeded() } catch { reporter.warning("cannot compact the build log: \(error)") }
+        if !stale.isEmpty { run(stale, checker: checker, summary: &summary) }
+        if adopted + refreshed + summary.built > 0 {
+            do { try state.compactIfNeeded() } catch { reporter.warning("cannot compact the build log: \(error)") }
+        }
         summary.seconds = Double(DispatchTime.now().uptimeNanoseconds - clock) / 1e9
         return summary
     }
 
-    private func warnAboutMissingState(_ order: [Int], _ checker: StalenessChecker) {
+    private func warnAboutMissingState(_ order: [Int], _ checker: StalenessChecker, hadState: Bool, adopted: Int) {
         for warning in state.warnings { reporter.warning(warning) }
-        guard !state.isAvailable, order.contains(where: { checker.stamp(graph.edges[$0].output) != nil }) else { return }
-        reporter.warning("no build state in \(graph.display(state.directory))/: deciding by modification times only")
+        guard !hadState, order.contains(where: { checker.stamp(graph.edges[$0].output) != nil }) else { return }
+        let what = adopted > 0 ? "\(adopted) up-to-date output\(adopted == 1 ? "" : "s") adopted" : "deciding by modification times only"
+        reporter.warning("no build state in \(graph.display(state.directory))/: \(what)")
+    }
+
+    /// Records up-to-date outputs that the state does not know well enough; returns how many records it
+    /// adopted and refreshed. Without a build state (`.imgmake/` lost), every output that is up to date by modification times is
+    /// adopted (its stamps and fingerprint recorded now), so the next run sees recipe changes again instead of
+    /// warning forever. With `--check hash`, a record that lacks a digest, or holds an input's old stamp
+    /// though the content compared equal, is written again with the current ones; a record that names no
+    /// recipe file gets this one's.
+    private func recordUpToDate(_ order: [Int], _ checker: StalenessChecker) -> (adopted: Int, refreshed: Int) {
+        var adopted = 0, refreshed = 0
+        let adopting = !state.isAvailable
+        for edge in order where !checker.isStale(edge) {
+            let item = graph.edges[edge]
+            var record: BuildRecord
+            if adopting {
+                guard let stamp = checker.stamp(item.output) else { continue }
+                record = BuildRecord(output: checker.key(item.output), outputStamp: stamp, recipeFingerprint: fingerprint(item),
+                                     inputs: item.inputs.map { checker.inputRecord($0, previous: nil) }, builtAt: session.disk.now())
+            } else if let old = state.records[checker.key(item.output)] {
+                // A record of an older imgmake names no recipe file: an output this recipe makes with the
+                // recorded steps is this recipe's (else `clean --orphans` would never remove it).
+                let inputs = checker.refreshedInputs(of: edge)
+                guard inputs != nil || old.recipe == nil else { continue }
+                record = old
+                if let inputs { record.inputs = inputs }
+            } else {
+                continue
+            }
+            record.recipe = session.recipeFile
+            do { try state.record(record) } catch {
+                reporter.warning("cannot write the build log: \(error)")
+                break
+            }
+            if adopting { adopted += 1 } else { refreshed += 1 }
+        }
+        return (adopted, refreshed)
+    }
+
+    private func fingerprint(_ edge: Edge) -> UInt64 {
+        RecipeFingerprint.of(edge.job, root: graph.root, libraryVersion: session.catalog.libraryVersion)
     }
 
     private func run(_ stale: [Int], checker: StalenessChecker, summary: inout BuildSummary) {
@@ -126,7 +170,7 @@ public final class Builder {
             }
             while !stopping, inFlight.count < options.jobs, let edge = ready.popLast() {
                 let item = graph.edges[edge]
-                let previous = state.records[checker.key(item.output)]
+                let previous = state.record(of: checker.key(item.output), onDisk: checker.stamp(item.output))
                 inFlight[edge] = item.inputs.map { checker.inputRecord($0, previous: previous) }
                 executor.submit(JobRequest(id: edge, output: item.output, job: item.job))
             }
@@ -149,9 +193,8 @@ public final class Builder {
             }
             checker.invalidate(item.output)
             let stamp = checker.stamp(item.output) ?? FileStamp(mtime: 0, size: 0)
-            let record = BuildRecord(output: checker.key(item.output), outputStamp: stamp,
-                                     recipeFingerprint: RecipeFingerprint.of(item.job, root: graph.root, libraryVersion: session.catalog.libraryVersion),
-                                     inputs: inputs, builtAt: session.disk.now())
+            let record = BuildRecord(output: checker.key(item.output), outputStamp: stamp, recipeFingerprint: fingerprint(item),
+                                     inputs: inputs, builtAt: session.disk.now(), recipe: session.recipeFile)
             do { try state.record(record) } catch { reporter.warning("cannot write the build log: \(error)") }
             summary.built += 1
             results.append(OutputResult(edge: edge, status: .built, reason: reason, seconds: outcome.seconds,

@@ -46,6 +46,12 @@ public final class ProgressReporter {
         output(text + "\n")
     }
 
+    /// A line about the run itself, not a problem (`imgmake: waiting for another build ...`), on stderr.
+    public func notice(_ text: String) {
+        clearStatus()
+        errorOutput("imgmake: \(text)\n")
+    }
+
     public func warning(_ text: String) {
         clearStatus()
         errorOutput("imgmake: warning: \(text)\n")

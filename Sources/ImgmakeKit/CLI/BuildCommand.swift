@@ -41,6 +41,9 @@ public enum BuildRun {
         let reporter = reporter ?? Self.reporter(for: build)
         for warning in session.graph.warnings { reporter.warning(warning) }
         if shard == nil { try session.graph.requireInputs(session.graph.closure(of: edges)) }
+        // From before deciding what is stale to after the last record: a second build waits, then finds it done.
+        let lock = build.dryRun ? nil : try session.lockState(wait: !build.noWait, notice: reporter.notice)
+        defer { lock?.release() }
         var options = Builder.Options()
         options.jobs = build.jobs
         options.keepGoing = build.keepGoing

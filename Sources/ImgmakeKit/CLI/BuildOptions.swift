@@ -34,6 +34,9 @@ public struct BuildOptions: ParsableArguments {
     @Flag(name: .long, help: "Print why each output is stale.")
     public var explain = false
 
+    @Flag(name: .customLong("no-wait"), help: "When another build of this tree is running, fail at once (exit 75) instead of waiting for it.")
+    public var noWait = false
+
     @Flag(name: [.customShort("q"), .long], help: "Print only errors.")
     public var quiet = false
 

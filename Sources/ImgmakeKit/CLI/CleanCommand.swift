@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// `imgmake clean [TARGET...] [--orphans]`: remove outputs, never sources (SPEC §6).
 struct CleanCommand: ParsableCommand {
@@ -7,11 +8,14 @@ struct CleanCommand: ParsableCommand {
 
     @OptionGroup var recipe: RecipeOptions
 
-    @Flag(name: .long, help: "Remove files imgmake built that no current rule makes (never a source).")
+    @Flag(name: .long, help: "Remove files this recipe file's builds made that no rule of it makes now (never a source).")
     var orphans = false
 
     @Flag(name: [.customShort("n"), .customLong("dry-run")], help: "Show what would be removed; remove nothing.")
     var dryRun = false
+
+    @Flag(name: .customLong("no-wait"), help: "When another build of this tree is running, fail at once (exit 75) instead of waiting for it.")
+    var noWait = false
 
     @Argument(help: ArgumentHelp("Rules, groups or outputs whose outputs to remove, and NAME=VALUE overrides.", valueName: "TARGET"),
               completion: .custom(TargetCompletion.complete))
@@ -21,9 +25,9 @@ struct CleanCommand: ParsableCommand {
         try withDirectory(recipe.directory) {
             let (targets, overrides) = splitOverrides(words)
             let session = try Session(options: recipe.sessionOptions, overrides: overrides)
-            let cleaner = Cleaner(session: session)
-            let paths = orphans ? cleaner.orphans() : try cleaner.outputs(of: targets)
-            let removed = try cleaner.remove(paths, dryRun: dryRun) { print(($0 ? "would remove " : "removed ") + $1) }
+            let removed = try Cleaner(session: session).clean(targets, orphans: orphans, dryRun: dryRun, wait: !noWait,
+                                                              notice: { FileHandle.standardError.write("imgmake: \($0)\n".data(using: .utf8)!) },
+                                                              report: { print($0) })
             print("\(dryRun ? "would remove" : "removed") \(removed) file\(removed == 1 ? "" : "s")")
         }
     }
@@ -33,19 +37,53 @@ struct CleanCommand: ParsableCommand {
 struct Cleaner {
     let session: Session
 
+    /// The whole of `clean`, for the command line and the shell: takes the state's lock (unless `dryRun`),
+    /// removes the targets' outputs or the orphans, and returns how many files it removed (or would).
+    func clean(_ targets: [String], orphans: Bool, dryRun: Bool, wait: Bool, notice: (String) -> Void,
+               report: (String) -> Void) throws -> Int {
+        let lock = dryRun ? nil : try session.lockState(wait: wait, notice: notice)
+        defer { lock?.release() }
+        if orphans {
+            for path in disowned() {
+                report("\(dryRun ? "would keep" : "kept") \(session.graph.display(path)): changed since imgmake built it, "
+                       + "so it is not imgmake's any more\(dryRun ? "" : " (its record is dropped)")")
+                if !dryRun { try session.state.forget(key(path)) }
+            }
+        }
+        return try remove(orphans ? self.orphans() : outputs(of: targets), dryRun: dryRun) { report(($0 ? "would remove " : "removed ") + $1) }
+    }
+
     /// Existing outputs of the targets (all rules when none), dependencies not included.
     func outputs(of targets: [String]) throws -> [String] {
         let edges = targets.isEmpty ? Array(session.graph.edges.indices) : try session.edges(for: targets)
         return edges.map { session.graph.edges[$0].output }.filter { session.disk.stamp($0) != nil && !isSource($0) }
     }
 
-    /// Files imgmake built (recorded in state) that no current rule makes, still on disk, and not sources.
-    func orphans() -> [String] {
+    /// Files this recipe file's builds made (recorded in state) that no current rule makes, still on disk as
+    /// imgmake wrote them, and not sources. Outputs of another recipe file that shares `.imgmake/` are that
+    /// one's; records of an older imgmake, which do not say their recipe file, are no one's (they might be
+    /// another recipe's: left alone).
+    func orphans() -> [String] { candidates().filter { imgmakeWrote($0) } }
+
+    /// Files recorded as this recipe's orphans that were changed since imgmake wrote them (the user put their
+    /// own file there): not imgmake's any more, so they stay, and their records go.
+    func disowned() -> [String] { candidates().filter { !imgmakeWrote($0) } }
+
+    private func candidates() -> [String] {
         let root = session.graph.root
-        return session.state.records.keys.sorted().map { PathName.normalize(PathName.join(root, $0)) }
+        return session.state.records.filter { $0.value.recipe == session.recipeFile }.keys.sorted()
+            .map { PathName.normalize(PathName.join(root, $0)) }
             .filter { session.graph.producer[$0] == nil && session.disk.stamp($0) != nil && !isSource($0) }
             .filter { session.options.allowOutside || isInsideTree($0) }
     }
+
+    /// The file is the one a record of it describes (output stamp equal), not one put in its place.
+    private func imgmakeWrote(_ path: String) -> Bool {
+        let stamp = session.disk.stamp(path)
+        return session.state.record(of: key(path), onDisk: stamp)?.outputStamp == stamp
+    }
+
+    private func key(_ path: String) -> String { PathName.relative(path, to: session.graph.root) ?? path }
 
     /// The build log is only text: a record naming `../x`, an absolute path, or a path through a link that
     /// leads out of the tree (a log from another tree, a tampered cache) must not make `clean --orphans`
@@ -74,7 +112,7 @@ struct Cleaner {
             report(dryRun, session.graph.display(path))
             guard !dryRun else { continue }
             try session.disk.remove(path)
-            try session.state.forget(PathName.relative(path, to: session.graph.root) ?? path)
+            try session.state.forget(key(path))
         }
         if !dryRun { try session.state.compactIfNeeded() }
         return paths.count

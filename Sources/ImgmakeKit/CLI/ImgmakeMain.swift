@@ -20,6 +20,12 @@ public enum ImgmakeMain {
         } catch let error as UsageError {
             FileHandle.standardError.write("imgmake: error: \(error.description)\n".data(using: .utf8)!)
             exit(2)
+        } catch let error as StateLock.Busy {
+            FileHandle.standardError.write("imgmake: error: \(error.description)\n".data(using: .utf8)!)
+            exit(75)
+        } catch let error as StateLock.Interrupted {
+            FileHandle.standardError.write("imgmake: \(error.description)\n".data(using: .utf8)!)
+            exit(130)
         } catch let error as ExitCode {
             exit(error.rawValue)
         } catch {

@@ -14,6 +14,9 @@ public final class Session {
     /// For each `NAME=VALUE` override that names a variable the recipe files neither assign nor use: the
     /// warning to print (it changes nothing, so it is most likely a typo).
     public let unknownOverrides: [String: String]
+    /// The top recipe file relative to the root (`Imgmakefile`, `web.imgmake`): the owner of the records
+    /// this session writes.
+    public let recipeFile: String
 
     /// What a session is loaded from (plain values; `RecipeOptions` holds the command-line form).
     public struct Options {
@@ -43,6 +46,7 @@ public final class Session {
         }
         let loaded = try RecipeLoader(reader: DiskRecipeReader(disk: disk)).load(file: path, overrides: overrides, displayRelativeTo: cwd)
         self.unknownOverrides = Self.unknownOverrides(overrides, in: loaded, file: options.file)
+        self.recipeFile = PathName.relative(path, to: loaded.rootDirectory) ?? PathName.fileName(path)
         let cached = catalog == nil ? CachedCatalog(directory: PathName.join(loaded.rootDirectory, BuildState.directoryName), disk: disk) : nil
         let catalog = catalog ?? cached!
         self.catalog = catalog
@@ -89,6 +93,23 @@ public final class Session {
             result += edges
         }
         return result
+    }
+
+    /// Takes the lock on the build state (`.imgmake/lock`) before a build or a clean writes to it, waiting for
+    /// another imgmake that holds it (saying so once through `notice`) unless `wait` is false, and reads the
+    /// state again if that one changed it meanwhile. nil when the disk has no locks (`MemoryDisk`), or when
+    /// the lock cannot be had at all (a read-only tree: a warning, and the run goes on). Throws
+    /// `StateLock.Busy` (with `wait` false) or `StateLock.Interrupted` (Ctrl-C while waiting).
+    public func lockState(wait: Bool, notice: (String) -> Void) throws -> StateLock? {
+        guard let disk = disk as? LockingDisk else { return nil }
+        do {
+            let lock = try disk.lockState(directory: state.directory, wait: wait, notice: notice)
+            state.reloadIfChanged()
+            return lock
+        } catch let error as StateLock.Unavailable {
+            notice("warning: \(error): going on without it (another build of this tree at the same time is not kept out)")
+            return nil
+        }
     }
 
     /// A fresh staleness checker for this session's graph and state.

@@ -20,6 +20,9 @@ public final class StalenessChecker {
     private var digests: [String: String?] = [:]
     /// Reasons of every evaluated edge; an empty list means up to date.
     public private(set) var reasons: [Int: [StaleReason]] = [:]
+    /// With `--check hash`, edges whose record lacks an input's digest, or has an input's old stamp though
+    /// its content compared equal (see `refreshedInputs(of:)`).
+    private var outdatedRecords: Set<Int> = []
 
     public init(graph: BuildGraph, state: BuildState, disk: DiskInterface, options: Options) {
         self.graph = graph
@@ -61,6 +64,29 @@ public final class StalenessChecker {
             return InputRecord(path: key, stamp: current, digest: before.digest)
         }
         return InputRecord(path: key, stamp: current, digest: digest(path) ?? "")
+    }
+
+    /// With `--check hash`, the inputs to record now for an up-to-date output whose record is out of date, or
+    /// nil when it is not: an input recorded without a digest (built without `--check hash`) and unchanged
+    /// since gets its digest; an input whose stamp changed but whose content compared equal (a fresh clone, a
+    /// touch) gets its new stamp, so that it is not hashed again on every later run.
+    public func refreshedInputs(of index: Int) -> [InputRecord]? {
+        guard outdatedRecords.contains(index), reasons[index]?.isEmpty == true else { return nil }
+        let edge = graph.edges[index]
+        guard let record = state.records[key(edge.output)] else { return nil }
+        let recorded = Dictionary(record.inputs.map { ($0.path, $0) }, uniquingKeysWith: { a, _ in a })
+        var inputs: [InputRecord] = []
+        inputs.reserveCapacity(edge.inputs.count)
+        for input in edge.inputs {
+            guard let before = recorded[key(input)], let current = stamp(input) else { return nil }
+            if before.digest.isEmpty {
+                guard before.stamp == current, let digest = digest(input) else { return nil }
+                inputs.append(InputRecord(path: before.path, stamp: current, digest: digest))
+            } else {
+                inputs.append(InputRecord(path: before.path, stamp: current, digest: before.digest))  // equal content
+            }
+        }
+        return inputs
     }
 
     /// Evaluates `order` (dependencies first, as `BuildGraph.closure` gives it).
@@ -111,8 +137,9 @@ public final class StalenessChecker {
         let edge = graph.edges[index]
         guard let output = stamp(edge.output) else { return [.missing] }
         var found: [StaleReason] = []
+        var outdated = false
         if options.alwaysMake { found.append(.alwaysMake) }
-        let record = state.records[key(edge.output)]
+        let record = state.record(of: key(edge.output), onDisk: output)
         let recordedInputs = record?.inputs ?? []
         // Most edges have one input: look it up in the record's list; many inputs get a table.
         let recordedTable = recordedInputs.count > 8
@@ -132,13 +159,18 @@ public final class StalenessChecker {
             }
             let before = recorded(key(input))
             if options.checkHash, let before, !before.digest.isEmpty {
-                if before.stamp != current && digest(input) != before.digest { found.append(.contentChanged(graph.display(input))) }
+                if before.stamp != current {
+                    if digest(input) != before.digest { found.append(.contentChanged(graph.display(input))) } else { outdated = true }
+                }
             } else if current.mtime > output.mtime {
                 found.append(.inputNewer(graph.display(input)))
             } else if let before, before.stamp != current {
                 found.append(.inputReplaced(graph.display(input)))
+            } else if options.checkHash, before != nil {
+                outdated = true  // recorded without a digest, and unchanged since: its digest can be recorded now
             }
         }
+        if outdated { outdatedRecords.insert(index) }
         guard state.isAvailable else { return found }
         guard let record else { return found + [.noRecord] }
         if record.recipeFingerprint != RecipeFingerprint.of(edge.job, root: graph.root, libraryVersion: options.libraryVersion) {

@@ -124,6 +124,12 @@ final class Shell {
             err("error: \(error.message)\n")
         } catch let error as UsageError {
             err("error: \(error.description)\n")
+        } catch let error as StateLock.Busy {
+            err("error: \(error.description)\n")
+            return Outcome(code: 75)
+        } catch let error as StateLock.Interrupted {
+            err("\(error.description)\n")
+            return Outcome(code: 130)
         } catch {
             err("error: \(error)\n")
         }
@@ -434,9 +440,9 @@ final class Shell {
         let command = try parse(CleanCommand.self, args)
         let (targets, extra) = splitOverrides(command.words)
         guard let session = writableSession(extra: extra, verb: "cleaning") else { return Outcome(code: 2) }
-        let cleaner = Cleaner(session: session)
-        let paths = command.orphans ? cleaner.orphans() : try cleaner.outputs(of: targets)
-        let removed = try cleaner.remove(paths, dryRun: command.dryRun) { out(($0 ? "would remove " : "removed ") + $1 + "\n") }
+        defer { rearmInterrupts() }  // waiting for the lock takes Ctrl-C over
+        let removed = try Cleaner(session: session).clean(targets, orphans: command.orphans, dryRun: command.dryRun, wait: !command.noWait,
+                                                          notice: { err("imgmake: \($0)\n") }, report: { out($0 + "\n") })
         out("\(command.dryRun ? "would remove" : "removed") \(removed) file\(removed == 1 ? "" : "s")\n")
         return Outcome()
     }

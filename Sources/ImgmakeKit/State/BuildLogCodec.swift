@@ -1,12 +1,15 @@
 /// The text form of build-log lines. One record per line, tab-separated fields, ending in a checksum of
 /// the rest of the line, so that a line torn by a crash (or garbage) is recognised and skipped:
 ///
+///     R <builtAt> <output> <mtime> <size> <recipe-fp> <recipe-file> <n> [<input> <mtime> <size> <digest>]×n <checksum>
 ///     r <builtAt> <output> <mtime> <size> <recipe-fp> <n> [<input> <mtime> <size> <digest>]×n <checksum>
 ///     x <builtAt> <output> <checksum>            (the output was removed by `clean`)
 ///
+/// `r` lines (log v1, and records that say no recipe file) have no recipe-file field: they load with `recipe` nil.
+///
 /// Paths escape `\`, tab, newline and carriage return as `\\`, `\t`, `\n`, `\r`.
 enum BuildLogCodec {
-    static let header = "# imgmake build log v1\n"
+    static let header = "# imgmake build log v2\n"
 
     /// One parsed line.
     enum Entry: Equatable {
@@ -15,8 +18,10 @@ enum BuildLogCodec {
     }
 
     static func encode(_ record: BuildRecord) -> [UInt8] {
-        var fields = ["r", String(record.builtAt), escape(record.output), String(record.outputStamp.mtime),
-                      String(record.outputStamp.size), record.recipeFingerprint.hex16, String(record.inputs.count)]
+        var fields = [record.recipe == nil ? "r" : "R", String(record.builtAt), escape(record.output),
+                      String(record.outputStamp.mtime), String(record.outputStamp.size), record.recipeFingerprint.hex16]
+        if let recipe = record.recipe { fields.append(escape(recipe)) }
+        fields.append(String(record.inputs.count))
         for input in record.inputs {
             fields += [escape(input.path), String(input.stamp.mtime), String(input.stamp.size), input.digest]
         }
@@ -39,10 +44,15 @@ enum BuildLogCodec {
         switch kind.first {
         case UInt8(ascii: "x"):
             return fields.atEnd ? .removal(output: output, at: builtAt) : nil
-        case UInt8(ascii: "r"):
+        case UInt8(ascii: "r"), UInt8(ascii: "R"):
             guard let mtime = fields.next().flatMap(decimal), let size = fields.next().flatMap(decimal),
-                  let fingerprint = fields.next().flatMap(hex), let count = fields.next().flatMap(decimal),
-                  count >= 0, count <= body.count else { return nil }
+                  let fingerprint = fields.next().flatMap(hex) else { return nil }
+            var recipe: String?
+            if kind.first == UInt8(ascii: "R") {
+                guard let field = fields.next() else { return nil }
+                recipe = unescape(field)
+            }
+            guard let count = fields.next().flatMap(decimal), count >= 0, count <= body.count else { return nil }
             var inputs: [InputRecord] = []
             inputs.reserveCapacity(Int(count))
             for _ in 0..<count {
@@ -53,7 +63,7 @@ enum BuildLogCodec {
             }
             guard fields.atEnd else { return nil }
             return .record(BuildRecord(output: output, outputStamp: FileStamp(mtime: mtime, size: size),
-                                       recipeFingerprint: fingerprint, inputs: inputs, builtAt: builtAt))
+                                       recipeFingerprint: fingerprint, inputs: inputs, builtAt: builtAt, recipe: recipe))
         default:
             return nil
         }

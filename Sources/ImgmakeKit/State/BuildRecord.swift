@@ -8,15 +8,22 @@ public struct BuildRecord: Sendable, Equatable {
     public var recipeFingerprint: UInt64
     /// Every input (sources in path order, then `@` files) with its stamp when the job started.
     public var inputs: [InputRecord]
-    /// Wall-clock time of the build (ns): the newest record wins when several logs name one output.
+    /// Wall-clock time of the build (ns): when several records name one output, the newest of those whose
+    /// output stamp is the file on disk wins (else the newest).
     public var builtAt: Int64
+    /// The recipe file whose rule made the output, relative to the root (`Imgmakefile`, `web.imgmake`): recipe
+    /// files in one folder share `.imgmake/`, and `clean --orphans` of one must not touch another's outputs.
+    /// nil in records of an imgmake that did not write it: such an output may be any recipe's.
+    public var recipe: String?
 
-    public init(output: String, outputStamp: FileStamp, recipeFingerprint: UInt64, inputs: [InputRecord], builtAt: Int64) {
+    public init(output: String, outputStamp: FileStamp, recipeFingerprint: UInt64, inputs: [InputRecord], builtAt: Int64,
+                recipe: String? = nil) {
         self.output = output
         self.outputStamp = outputStamp
         self.recipeFingerprint = recipeFingerprint
         self.inputs = inputs
         self.builtAt = builtAt
+        self.recipe = recipe
     }
 }
 

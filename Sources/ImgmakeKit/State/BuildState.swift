@@ -1,16 +1,25 @@
-/// The build state in `.imgmake/` beside the top recipe file: every `log*` file there is read and merged
-/// (the newest record per output wins), and this run appends to its own log file. That is what lets CI copy
-/// the `.imgmake/` folders of several shards into one tree with no merge step: each shard wrote its own
-/// `log.shard-K-of-N`, and the next run reads them all.
+/// The build state in `.imgmake/` beside the top recipe file: every `log*` file there is read and merged,
+/// and this run appends to its own log file. That is what lets CI copy the `.imgmake/` folders of several
+/// shards into one tree with no merge step: each shard wrote its own `log.shard-K-of-N`, and the next run
+/// reads them all.
+///
+/// Which record wins when several name one output: the newest of those whose output stamp is the file on
+/// disk, else the newest. The order of the lines is the order of the appends, not of the renames: of two
+/// builds that ran at once (an imgmake without the lock, a copied log), the one that renamed last may have
+/// appended first, and its record, not the other's, says what the file was made from.
 ///
 /// Crash safety: a record is appended, in one `write`, only after its output was renamed into place; each
 /// line carries a checksum, so a torn last line (or garbage) is skipped with a warning and costs only the
-/// records it held. Compaction writes a new file and renames it over the old one.
+/// records it held. Compaction reads the logs again from disk (what another build appended meanwhile is
+/// kept), writes a new file and renames it over the old one.
+///
+/// Writers hold `StateLock` (`.imgmake/lock`); a build that waited for it calls `reloadIfChanged()`.
 public final class BuildState {
     public static let directoryName = ".imgmake"
 
     public let directory: String
-    /// The newest record of every output, keyed by its root-relative path.
+    /// The newest record of every output, keyed by its root-relative path (or, once `record(of:onDisk:)`
+    /// chose it, the record that describes the file on disk).
     public private(set) var records: [String: BuildRecord] = [:]
     /// True when a build log was found and read: records can be trusted to say "never built with this recipe".
     /// False when `.imgmake/` (or any log in it) is missing or unreadable: staleness goes by modification times.
@@ -19,6 +28,8 @@ public final class BuildState {
     public private(set) var warnings: [String] = []
 
     private let disk: DiskInterface
+    private let root: String
+    private let logName: String
     private let logPath: String
     private var linesInOwnLog = 0
     private var otherLogs: [String] = []
@@ -28,60 +39,43 @@ public final class BuildState {
     private let isMainLog: Bool
     /// When each output was last removed (`x` lines), so a later record or removal is stamped after it.
     private var removedAt: [String: Int64] = [:]
+    /// The other live records of outputs that several records name, until `record(of:onDisk:)` chooses.
+    private var others: [String: [BuildRecord]] = [:]
+    /// Outputs whose chosen record is not the newest: the newest one's time, which a new record must pass.
+    private var newestAt: [String: Int64] = [:]
+    /// The stamps of the log files when they were read (`reloadIfChanged` compares them).
+    private var loadedStamps: [String: FileStamp?] = [:]
 
     /// Loads the state of the tree rooted at `root`. `logName` is this run's own log file (`log`, or
     /// `log.shard-K-of-N` for a sharded run).
     public init(root: String, disk: DiskInterface, logName: String = "log") {
         self.disk = disk
+        self.root = root
         self.directory = PathName.join(root, Self.directoryName)
+        self.logName = logName
         self.logPath = PathName.join(directory, logName)
         self.isMainLog = logName == "log"
-        load(ownLog: logName)
+        load()
     }
 
-    private func load(ownLog: String) {
-        guard disk.isDirectory(directory) else { return }
-        guard let entries = disk.list(directory) else {
-            warnings.append("cannot read \(directory): deciding by modification times only")
-            return
-        }
-        let logs = entries.map(\.name).filter { $0 == "log" || $0.hasPrefix("log.") && !$0.contains(".tmp") }.sorted()
-        isAvailable = !logs.isEmpty
-        for name in logs {
-            let path = PathName.join(directory, name)
-            let bytes: [UInt8]
-            do { bytes = try disk.read(path) } catch {
-                warnings.append("cannot read \(path): \(error); its records are ignored")
-                continue
-            }
-            var damaged = 0
-            var lines = 0
-            for line in bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: true) {
-                if line.first == UInt8(ascii: "#") { continue }
-                lines += 1
-                switch BuildLogCodec.decode(line) {
-                case let .record(record)?:
-                    if let existing = records[record.output], existing.builtAt > record.builtAt { continue }
-                    records[record.output] = record
-                case let .removal(output, at)?:
-                    removedAt[output] = max(removedAt[output] ?? at, at)
-                case nil:
-                    damaged += 1
-                }
-            }
-            if name == ownLog {
-                linesInOwnLog = lines
-                ownLogIsTorn = bytes.last.map { $0 != UInt8(ascii: "\n") } ?? false
-            } else {
-                otherLogs.append(path)
-            }
-            if damaged > 0 {
-                warnings.append("\(path): skipped \(damaged) damaged record\(damaged == 1 ? "" : "s") (their outputs will be rebuilt)")
-            }
-        }
-        for (output, time) in removedAt where (records[output]?.builtAt ?? .min) <= time {
-            records[output] = nil
-        }
+    /// The record of `output` that describes the file on disk, given that file's stamp: when several records
+    /// name the output, the newest whose output stamp is `stamp`, else the newest. The choice is kept.
+    public func record(of output: String, onDisk stamp: FileStamp?) -> BuildRecord? {
+        guard let newest = records[output] else { return nil }
+        guard let older = others.removeValue(forKey: output) else { return newest }
+        guard let stamp, newest.outputStamp != stamp,
+              let match = older.filter({ $0.outputStamp == stamp }).max(by: { $0.builtAt < $1.builtAt }) else { return newest }
+        records[output] = match
+        newestAt[output] = newest.builtAt
+        return match
+    }
+
+    /// Reads the logs again when one of them changed since they were read (another build wrote to them while
+    /// this one waited for the lock).
+    public func reloadIfChanged() {
+        guard logStamps() != loadedStamps else { return }
+        reset()
+        load()
     }
 
     /// Remembers a finished output (appends one line to this run's log).
@@ -90,30 +84,42 @@ public final class BuildState {
         // clock went back (or the log came from a machine whose clock was ahead): else a reload would
         // bring the old record back.
         var record = record
-        let floor = max(records[record.output]?.builtAt ?? .min, removedAt[record.output] ?? .min)
+        let floor = max(records[record.output]?.builtAt ?? .min, removedAt[record.output] ?? .min, newestAt[record.output] ?? .min)
         if record.builtAt <= floor { record.builtAt = floor == .max ? .max : floor + 1 }  // a tie goes to the later line
         try ensureDirectory()
         try disk.append(logPath, BuildLogCodec.encode(record))
         records[record.output] = record
+        others[record.output] = nil  // its output stamp was read right after the rename: it is the file on disk
+        newestAt[record.output] = nil
         linesInOwnLog += 1
     }
 
-    /// Forgets an output that was removed.
+    /// Forgets an output that was removed (or that is no longer what imgmake wrote).
     public func forget(_ output: String) throws {
         guard let existing = records[output] else { return }
         try ensureDirectory()
-        let time = max(disk.now(), existing.builtAt == .max ? .max : existing.builtAt + 1)  // after the record it removes
+        let newest = max(existing.builtAt, newestAt[output] ?? .min)
+        let time = max(disk.now(), newest == .max ? .max : newest + 1)  // after every record it removes
         try disk.append(logPath, BuildLogCodec.encodeRemoval(output: output, at: time))
         removedAt[output] = time
         records[output] = nil
+        others[output] = nil
+        newestAt[output] = nil
         linesInOwnLog += 1
     }
 
     /// Rewrites this run's log with one line per live record when it has grown well past that, folding the
-    /// other logs in (they are deleted only after the new log is in place).
+    /// other logs in (they are deleted only after the new log is in place). The records written are the ones
+    /// on disk now, not this run's memory of them: what another build appended since this one loaded stays,
+    /// and an older record it replaced does not come back.
     public func compactIfNeeded(force: Bool = false) throws {
         guard isAvailable || linesInOwnLog > 0 else { return }
         guard force || linesInOwnLog + otherLogs.count * 1000 > 2 * records.count + 1000 else { return }
+        reset()
+        load()
+        for output in others.keys.sorted() {
+            _ = record(of: output, onDisk: disk.stamp(PathName.normalize(PathName.join(root, output))))
+        }
         var bytes = Array(BuildLogCodec.header.utf8)
         for output in records.keys.sorted() { bytes += BuildLogCodec.encode(records[output]!) }
         if !isMainLog {
@@ -130,6 +136,100 @@ public final class BuildState {
             otherLogs = []
         }
         linesInOwnLog = records.count
+        loadedStamps = logStamps()
+    }
+
+    // MARK: loading
+
+    private func reset() {
+        records = [:]
+        others = [:]
+        newestAt = [:]
+        removedAt = [:]
+        isAvailable = false
+        warnings = []
+        linesInOwnLog = 0
+        otherLogs = []
+        logReady = false
+        ownLogIsTorn = false
+        loadedStamps = [:]
+    }
+
+    /// The names of the log files in `.imgmake/`, sorted; nil when the folder cannot be read.
+    private func logNames() -> [String]? {
+        disk.list(directory).map { entries in
+            entries.map(\.name).filter { $0 == "log" || $0.hasPrefix("log.") && !$0.contains(".tmp") }.sorted()
+        }
+    }
+
+    private func logStamps() -> [String: FileStamp?] {
+        guard disk.isDirectory(directory), let names = logNames() else { return [:] }
+        return Dictionary(uniqueKeysWithValues: names.map { ($0, disk.stamp(PathName.join(directory, $0))) })
+    }
+
+    private func load() {
+        guard disk.isDirectory(directory) else { return }
+        guard let logs = logNames() else {
+            warnings.append("cannot read \(directory): deciding by modification times only")
+            return
+        }
+        isAvailable = !logs.isEmpty
+        for name in logs {
+            let path = PathName.join(directory, name)
+            loadedStamps[name] = disk.stamp(path)  // before the read: a write during it shows as a change
+            let bytes: [UInt8]
+            do { bytes = try disk.read(path) } catch {
+                warnings.append("cannot read \(path): \(error); its records are ignored")
+                continue
+            }
+            var damaged = 0
+            var lines = 0
+            for line in bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: true) {
+                if line.first == UInt8(ascii: "#") { continue }
+                lines += 1
+                switch BuildLogCodec.decode(line) {
+                case let .record(record)?:
+                    add(record)
+                case let .removal(output, at)?:
+                    removedAt[output] = max(removedAt[output] ?? at, at)
+                case nil:
+                    damaged += 1
+                }
+            }
+            if name == logName {
+                linesInOwnLog = lines
+                ownLogIsTorn = bytes.last.map { $0 != UInt8(ascii: "\n") } ?? false
+            } else {
+                otherLogs.append(path)
+            }
+            if damaged > 0 {
+                warnings.append("\(path): skipped \(damaged) damaged record\(damaged == 1 ? "" : "s") (their outputs will be rebuilt)")
+            }
+        }
+        for (output, time) in removedAt {
+            if let newest = records[output], newest.builtAt <= time {
+                records[output] = nil
+                others[output] = nil  // older still
+            } else if var older = others[output] {
+                older.removeAll { $0.builtAt <= time }
+                others[output] = older.isEmpty ? nil : older
+            }
+        }
+    }
+
+    /// One record read: the newest stays in `records`, the others wait in `others`.
+    private func add(_ record: BuildRecord) {
+        guard let existing = records[record.output] else {
+            records[record.output] = record
+            return
+        }
+        if existing == record { return }
+        if existing.builtAt > record.builtAt {
+            others[record.output, default: []].append(record)
+        } else {
+            others[record.output, default: []].append(existing)
+            records[record.output] = record
+        }
     }
 
     private func ensureDirectory() throws {
