@@ -37,6 +37,8 @@ import Testing
         #expect(far.stderr.contains("imgmake: warning: unknown variable 'ZOOMFACTOR' in ZOOMFACTOR=3: Imgmakefile neither defines nor uses it\n"), "\(far)")
         let explain = try box.imgmake("-C", "project", "explain", "build/a.webp", "QUALITY=80", "SIZ=3")
         #expect(explain.stderr.contains("did you mean 'SIZE'?"), "\(explain)")
+        let clean = try box.imgmake("-C", "project", "clean", "-n", "QUALITY=80", "SIZ=3")
+        #expect(clean.status == 0 && clean.stderr.contains("did you mean 'SIZE'?"), "\(clean)")
     }
 
     @Test func optionsMayComeBeforeTheSubcommand() throws {

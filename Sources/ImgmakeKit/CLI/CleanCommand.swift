@@ -25,6 +25,7 @@ struct CleanCommand: ParsableCommand {
         try withDirectory(recipe.directory) {
             let (targets, overrides) = splitOverrides(words)
             let session = try Session(options: recipe.sessionOptions, overrides: overrides)
+            session.warnAboutOverrides(ProgressReporter(verbosity: .normal))
             let removed = try Cleaner(session: session).clean(targets, orphans: orphans, dryRun: dryRun, wait: !noWait,
                                                               notice: { FileHandle.standardError.write("imgmake: \($0)\n".data(using: .utf8)!) },
                                                               report: { print($0) })
