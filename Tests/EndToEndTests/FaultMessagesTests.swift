@@ -73,4 +73,31 @@ struct FaultMessagesTests {
         #expect(result.status == 0, "\(result)")
         #expect(result.summary == Summary(built: 2), "\(result)")
     }
+
+    /// An input the user cannot read (as `nobody`: root reads anything) is named with the cause, not with a
+    /// loader that libvips' sniffing tried last (`radload`).
+    @Test(arguments: ["thread", "process"])
+    func anUnreadableInputSaysPermissionDenied(pool: String) throws {
+        let box = try Sandbox("unreadable")
+        try box.image("photos/a.webp", seed: 1)
+        try box.image("photos/b.jpg", seed: 2)
+        try box.write("Imgmakefile", """
+            thumbs: out/{name}.png <- photos/*
+                thumbnail 32
+            sharp: sharp/{name}.png <- photos/*
+                sharpen
+            """)
+        chmod(box.root, 0o777)
+        chmod(box.path("photos/a.webp"), 0)
+        for directory in [box.base, box.base + "/logs"] { chmod(directory, 0o777) }
+        let nobody = ["-u", "nobody", "--", Imgmake.binary, "-k", "-j2", "--pool", pool, "thumbs", "sharp"]
+        let result = try runProgram("runuser", nobody, in: box.root)
+        #expect(result.status == 1, "\(result)")
+        for output in ["out/a.png", "sharp/a.png"] {
+            #expect(result.stderr.contains("imgmake: error: \(output) (rule \(output.hasPrefix("out") ? "thumbs" : "sharp"), from photos/a.webp): load: \"\(box.path("photos/a.webp"))\": cannot open: Permission denied"),
+                    "\(result)")
+        }
+        #expect(!result.stderr.contains("radload"), "\(result)")
+        #expect(box.exists("out/b.png") && box.exists("sharp/b.png"), "\(result)")
+    }
 }
