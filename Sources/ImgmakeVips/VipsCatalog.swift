@@ -122,9 +122,21 @@ public final class VipsCatalog: OperationCatalog, @unchecked Sendable {
         guard stat(path, &status) == 0 else {
             throw VipsError(operation: "load", message: "\"\(path)\": \(String(cString: strerror(errno)))")
         }
-        guard status.st_size > 0 || status.st_mode & S_IFMT != S_IFREG else {
+        // Anything but a regular file (a socket, a FIFO, a device, a folder) is no image: libvips' probes
+        // would either block on it or name a loader whose guess failed ("radload").
+        guard status.st_mode & S_IFMT == S_IFREG else {
+            throw VipsError(operation: "load", message: "\"\(path)\" is not a regular file (\(Self.kind(of: status.st_mode)))")
+        }
+        guard status.st_size > 0 else {
             throw VipsError(operation: "load", message: "\"\(path)\" is an empty file")
         }
+        // A file that cannot be read (permissions) is said so: libvips' probes fail one after the other and
+        // the message names the last loader tried (radload), not the cause.
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            throw VipsError(operation: "load", message: "\"\(path)\": cannot open: \(String(cString: strerror(errno)))")
+        }
+        close(descriptor)
         // The loader the extension suggests, confirmed by its own content check (one small read), saves
         // trying every loader in turn, which costs ten times as much.
         let fileExtension = URL(fileURLWithPath: path).pathExtension.lowercased()
@@ -140,6 +152,18 @@ public final class VipsCatalog: OperationCatalog, @unchecked Sendable {
             throw VipsError(operation: "load", message: "\"\(path)\" is not a known file format")
         }
         return vips_nickname_find(g_type_from_name(className)).map { String(cString: $0) } ?? String(cString: className)
+    }
+
+    /// What a non-regular file is, for errors.
+    private static func kind(of mode: mode_t) -> String {
+        switch mode & S_IFMT {
+        case S_IFSOCK: return "a socket"
+        case S_IFIFO: return "a FIFO"
+        case S_IFDIR: return "a folder"
+        case S_IFCHR: return "a character device"
+        case S_IFBLK: return "a block device"
+        default: return "not a file"
+        }
     }
 
     /// Whether an operation reads its image inputs top to bottom (libvips' `sequential` flag), so that they

@@ -79,6 +79,23 @@ public enum VipsRuntime {
         "vips-\(vips_version(0)).\(vips_version(1)).\(vips_version(2))"
     }
 
+    /// The identity of the libvips library file this process loaded: its path, size and modification time
+    /// (`/usr/lib/x86_64-linux-gnu/libvips.so.42.16.1 1234567 1700000000.123`), so that a cache of libvips'
+    /// answers is not trusted across a libvips rebuilt or replaced in place. Does not start libvips (reads
+    /// which file is mapped, in `/proc/self/maps`); nil when that cannot be found out.
+    public static var libraryFile: String? {
+        // The mapped file whose name is libvips' (`/proc/self/maps`: address, perms, offset, dev, inode, path).
+        // (Read to the end: the file's size is 0, which `String(contentsOfFile:)` takes at its word.)
+        guard let handle = FileHandle(forReadingAtPath: "/proc/self/maps"),
+              let maps = String(data: handle.readDataToEndOfFile(), encoding: .utf8),
+              let line = maps.split(separator: "\n").first(where: { $0.contains("/libvips.so") }),
+              let slash = line.firstIndex(of: "/") else { return nil }
+        let path = String(line[slash...])
+        var status = stat()
+        guard stat(path, &status) == 0 else { return nil }
+        return "\(path) \(status.st_size) \(status.st_mtim.tv_sec).\(status.st_mtim.tv_nsec)"
+    }
+
     /// Takes libvips' (global, process-wide) error buffer: its text, trimmed, and the buffer is cleared.
     /// The calls of this module collect their own errors (see `VipsErrorLog`, which uses this); call it
     /// only after libvips calls made elsewhere.

@@ -48,6 +48,23 @@ struct ProcessPoolTests {
         #expect(rerun.stdout.contains("1 built, 0 failed, 7 up to date"), "\(rerun.stdout)")
     }
 
+    /// A worker that writes something that is not a message fails that job, named with the worker and what
+    /// it sent (not a raw DecodingError), is replaced, and the build goes on to the end.
+    @Test
+    func workerSendingGarbageFailsOnlyItsJob() throws {
+        let folder = try Support.Folder()
+        try folder.noiseImages(8)
+        try folder.thumbnailRecipe()
+        let noisy = try folder.run(["-k", "-j2", "--pool", "process"],
+                                   environment: ["IMGMAKE_WORKER_GARBAGE_ON": "p05"])
+        #expect(noisy.status == 1, "\(noisy.stderr)")
+        let pattern = #"build/p05\.webp \(rule thumbs, from photos/p05\.png\): worker: worker [12] \(pid \d+\) sent a line that is not a message: 'garbage from a test hook' \(expected a JSON job result\)"#
+        #expect(noisy.stderr.range(of: pattern, options: .regularExpression) != nil, "\(noisy.stderr)")
+        #expect(!noisy.stderr.contains("DecodingError") && !noisy.stderr.contains("dataCorrupted"), "\(noisy.stderr)")
+        #expect(noisy.stdout.contains("7 built, 1 failed"), "\(noisy.stdout)")
+        #expect(try folder.temporaries(in: "build").isEmpty)
+    }
+
     @Test
     func killedWorkerFailsOnlyItsJob() throws {
         let folder = try Support.Folder()

@@ -31,6 +31,30 @@ import Testing
         }
     }
 
+    /// A socket named like an image (globs skip it; an input replaced by one after the graph was made still
+    /// reaches the loader): "not a regular file", not a loader that sniffing guessed (`radload`).
+    @Test func socketIsNotARegularFile() throws {
+        let path = folder.file("x.jpg")
+        let socket = Glibc.socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        try #require(socket >= 0)
+        defer { close(socket) }
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &address.sun_path) { raw in
+            path.utf8CString.withUnsafeBytes { raw.copyMemory(from: $0) }
+        }
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socket, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        try #require(bound == 0, "bind: \(String(cString: strerror(errno)))")
+        for steps in [[step("thumbnail", ("width", .int(32)))], [step("rotate", ("angle", .int(90)))]] {
+            let error = try failure(job([path], steps: steps))
+            #expect(error.step == "load")
+            #expect(error.input == path)
+            #expect(error.message == "\"\(path)\" is not a regular file (a socket)")
+        }
+    }
+
     @Test func emptyFileFails() throws {
         let empty = folder.file("empty.jpg")
         #expect(FileManager.default.createFile(atPath: empty, contents: Data()))

@@ -80,7 +80,7 @@ public final class ProcessPool: JobExecutor, @unchecked Sendable {
         ignoreBrokenPipes()
         var worker: ProcessPoolWorker?
         while true {
-            if worker == nil && !queue.withLock({ queue.isStopping }) { worker = try? startWorker() }
+            if worker == nil && !queue.withLock({ queue.isStopping }) { worker = try? startWorker(slot) }
             guard let request = queue.take() else { break }
             let outcome = execute(request, slot: slot, worker: &worker)
             queue.deliver(outcome) { busy[slot] = nil }
@@ -97,7 +97,7 @@ public final class ProcessPool: JobExecutor, @unchecked Sendable {
     private func execute(_ request: JobRequest, slot: Int, worker: inout ProcessPoolWorker?) -> JobOutcome {
         for _ in 0..<2 {
             let running: ProcessPoolWorker
-            do { running = try worker ?? startWorker() } catch {
+            do { running = try worker ?? startWorker(slot) } catch {
                 return ProcessPoolWorker.failed(request, "cannot start a worker process: \(error)")
             }
             worker = running
@@ -109,8 +109,8 @@ public final class ProcessPool: JobExecutor, @unchecked Sendable {
         return ProcessPoolWorker.failed(request, "worker processes keep dying before taking a job")
     }
 
-    private func startWorker() throws -> ProcessPoolWorker {
-        try ProcessPoolWorker.start(executable: settings.executable, vipsThreads: vipsThreads)
+    private func startWorker(_ slot: Int) throws -> ProcessPoolWorker {
+        try ProcessPoolWorker.start(executable: settings.executable, vipsThreads: vipsThreads, number: slot + 1)
     }
 
     /// Writing to a worker that just died raises SIGPIPE, which would end imgmake: blocked in this thread

@@ -19,15 +19,20 @@ final class ProcessPoolWorker: @unchecked Sendable {
     /// Seconds to wait for a worker to exit after its stdin closed, or after SIGTERM, before SIGKILL.
     static let grace = 2.0
 
-    private init(process: ChildProcess) {
+    /// The worker's slot in its pool, from 1 (for messages: "worker 2 (pid 1234)").
+    let number: Int
+
+    private init(process: ChildProcess, number: Int) {
         self.process = process
+        self.number = number
         reader = LineReader(fd: process.output)
     }
 
-    /// Starts `executable __worker --vips-threads N`.
-    static func start(executable: String, vipsThreads: Int) throws -> ProcessPoolWorker {
+    /// Starts `executable __worker --vips-threads N`; `number` is its slot in the pool, from 1.
+    static func start(executable: String, vipsThreads: Int, number: Int = 1) throws -> ProcessPoolWorker {
         let arguments = ["__worker", "--vips-threads", String(vipsThreads)]
-        return ProcessPoolWorker(process: try ChildProcess.spawn(executable, name: "imgmake", arguments: arguments))
+        return ProcessPoolWorker(process: try ChildProcess.spawn(executable, name: "imgmake", arguments: arguments),
+                                 number: number)
     }
 
     /// Runs one job in the worker and waits for its outcome, at most `timeout` seconds. Nil when the job could
@@ -47,15 +52,13 @@ final class ProcessPoolWorker: @unchecked Sendable {
         let deadline = timeout.map { start + UInt64($0 * 1e9) }
         switch reader.next(deadline: deadline) {
         case let .line(bytes):
-            do {
-                guard let outcome = try WorkerMessage.decode(bytes).outcome, outcome.id == request.id else {
-                    throw WorkerProtocolError(message: "a reply that is not the outcome of job \(request.id)")
-                }
+            switch WorkerMessage.outcome(of: request.id, in: bytes) {
+            case let .success(outcome):
                 return outcome
-            } catch {
+            case let .failure(error):
                 process.send(SIGKILL)
                 process.wait(grace: Self.grace)
-                return end(request, start: start, because: "protocol error: \(error)")
+                return end(request, start: start, because: "worker \(number) (pid \(process.pid)) \(error.message)")
             }
         case .endOfFile:
             let status = WaitStatus.describe(process.wait(grace: Self.grace))

@@ -36,6 +36,46 @@ struct WorkerMessage: Codable {
     }
 }
 
+extension WorkerMessage {
+    /// The outcome of job `id` in a line a worker wrote, or what is wrong with the line, worded to follow
+    /// "worker 2 (pid 1234) ": "sent a line that is not a message: 'garbage…' (expected a JSON job result)".
+    static func outcome(of id: Int, in line: [UInt8]) -> Result<JobOutcome, WorkerProtocolError> {
+        let message: WorkerMessage
+        do {
+            message = try JSONDecoder().decode(WorkerMessage.self, from: Data(line))
+        } catch {
+            return .failure(WorkerProtocolError(message:
+                "sent a line that is not a message: \(quoted(line)) (expected a JSON job result)"))
+        }
+        guard message.v == version else {
+            return .failure(WorkerProtocolError(message:
+                "speaks protocol version \(message.v), this imgmake \(version) (a worker of another imgmake?)"))
+        }
+        guard let outcome = message.outcome else {
+            return .failure(WorkerProtocolError(message: "sent a message without a job result: \(quoted(line))"))
+        }
+        guard outcome.id == id else {
+            return .failure(WorkerProtocolError(message: "sent the result of job \(outcome.id), expected job \(id)"))
+        }
+        return .success(outcome)
+    }
+
+    /// A line for messages: in quotes, at most 60 characters (then `…`), control characters and bytes that
+    /// are not UTF-8 escaped.
+    static func quoted(_ line: [UInt8]) -> String {
+        let text = String(decoding: line, as: UTF8.self)
+        var shown = ""
+        for scalar in text.unicodeScalars.prefix(60) {
+            if scalar == "\u{FFFD}" || scalar.value < 0x20 || scalar.value == 0x7F {
+                shown += "\\u{\(String(scalar.value, radix: 16))}"
+            } else {
+                shown.unicodeScalars.append(scalar)
+            }
+        }
+        return "'" + shown + (text.unicodeScalars.count > 60 ? "…" : "") + "'"
+    }
+}
+
 /// A message that does not follow the protocol.
 struct WorkerProtocolError: Error, CustomStringConvertible {
     var message: String

@@ -52,7 +52,10 @@ public enum BuildRun {
         options.alwaysMake = build.alwaysMake
         options.shard = shard
         let builder = Builder(session: session, reporter: reporter, options: options) { workers in
-            ExecutorFactory.make(build.pool, workers: workers,
+            // Jobs are about to run, so libvips starts anyway: the cached answers the recipe was checked with
+            // are compared with libvips' now (a job whose saver is wrong fails in `JobRunner`).
+            verifyCatalogCache(session, reporter)
+            return ExecutorFactory.make(build.pool, workers: workers,
                                  settings: ProcessPool.Settings(jobTimeout: build.jobTimeout, maxJobsPerWorker: build.maxJobsPerWorker))
         }
         let summary = builder.build(edges)
@@ -66,6 +69,16 @@ public enum BuildRun {
                 .write(toFile: PathName.join(session.cwd, junitPath), atomically: true, encoding: .utf8)
         }
         return summary
+    }
+
+    /// Warns when `.imgmake/catalog.json` disagreed with libvips (it is then rewritten from libvips).
+    private static func verifyCatalogCache(_ session: Session, _ reporter: ProgressReporter) {
+        guard let cached = session.catalog as? CachedCatalog else { return }
+        let differences = cached.verifiedAgainstLibrary()
+        guard !differences.isEmpty else { return }
+        let file = PathName.relative(cached.file, to: session.cwd) ?? cached.file
+        reporter.warning("\(file) disagreed with libvips (\(differences.joined(separator: "; "))): rewritten from libvips; "
+                         + "jobs planned from it fail, the next build plans them again")
     }
 
     /// The progress reporter of a build with these options (-q, -v).

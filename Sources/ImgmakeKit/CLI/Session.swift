@@ -47,18 +47,33 @@ public final class Session {
         let loaded = try RecipeLoader(reader: DiskRecipeReader(disk: disk)).load(file: path, overrides: overrides, displayRelativeTo: cwd)
         self.unknownOverrides = Self.unknownOverrides(overrides, in: loaded, file: options.file)
         self.recipeFile = PathName.relative(path, to: loaded.rootDirectory) ?? PathName.fileName(path)
-        let cached = catalog == nil ? CachedCatalog(directory: PathName.join(loaded.rootDirectory, BuildState.directoryName), disk: disk) : nil
-        let catalog = catalog ?? cached!
-        self.catalog = catalog
-        self.recipe = try RecipeChecker(catalog: catalog).check(loaded)
-        self.state = BuildState(root: loaded.rootDirectory, disk: disk, logName: options.logName)
+        let stateDirectory = PathName.join(loaded.rootDirectory, BuildState.directoryName)
+        var cached = catalog == nil ? CachedCatalog(directory: stateDirectory, disk: disk) : nil
+        let state = BuildState(root: loaded.rootDirectory, disk: disk, logName: options.logName)
+        self.state = state
         var graphOptions = BuildGraph.Options()
         graphOptions.maxPixels = options.maxPixels
         graphOptions.allowOutside = options.allowOutside
-        let state = self.state, root = loaded.rootDirectory
-        self.graph = try BuildGraph(recipe: recipe, disk: disk, catalog: catalog, options: graphOptions) { path in
-            PathName.relative(path, to: root).flatMap { state.records[$0]?.outputStamp }
+        let root = loaded.rootDirectory
+        func check(_ catalog: OperationCatalog) throws -> (CheckedRecipe, BuildGraph) {
+            let recipe = try RecipeChecker(catalog: catalog).check(loaded)
+            let graph = try BuildGraph(recipe: recipe, disk: disk, catalog: catalog, options: graphOptions) { path in
+                PathName.relative(path, to: root).flatMap { state.records[$0]?.outputStamp }
+            }
+            return (recipe, graph)
         }
+        var checked: (CheckedRecipe, BuildGraph)
+        do {
+            checked = try check(catalog ?? cached!)
+        } catch let errors as RecipeErrors where cached?.answeredFromFile == true {
+            // An error that answers from `.imgmake/catalog.json` helped find may be the file's (stale or
+            // damaged): it stands only if libvips says the same (errors are rare; starting libvips is fine).
+            _ = errors
+            cached = CachedCatalog(directory: stateDirectory, disk: disk, trustingFile: false)
+            checked = try check(cached!)
+        }
+        self.catalog = catalog ?? cached!
+        (self.recipe, self.graph) = checked
         cached?.save()
     }
 

@@ -13,6 +13,8 @@ import ImgmakeVips
 /// - `IMGMAKE_WORKER_CRASH_ON=TEXT`: the worker aborts (SIGABRT, quietly) on a job whose source path contains TEXT.
 /// - `IMGMAKE_WORKER_SLEEP_ON=TEXT`: the worker says so on stderr (`imgmake __worker PID: sleeping ...`), then
 ///   sleeps 60 s before a job whose source path contains TEXT.
+/// - `IMGMAKE_WORKER_GARBAGE_ON=TEXT`: the worker writes a line that is not a message (`garbage from a test
+///   hook`) instead of the outcome of a job whose source path contains TEXT.
 struct WorkerCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "__worker", abstract: "Run jobs for a parent imgmake.",
                                                     shouldDisplay: false)
@@ -32,6 +34,7 @@ struct WorkerCommand: ParsableCommand {
         let environment = ProcessInfo.processInfo.environment
         let crashOn = environment["IMGMAKE_WORKER_CRASH_ON"].flatMap { $0.isEmpty ? nil : $0 }
         let sleepOn = environment["IMGMAKE_WORKER_SLEEP_ON"].flatMap { $0.isEmpty ? nil : $0 }
+        let garbageOn = environment["IMGMAKE_WORKER_GARBAGE_ON"].flatMap { $0.isEmpty ? nil : $0 }
         while true {
             let line = inbox.next()
             let message: WorkerMessage
@@ -47,6 +50,10 @@ struct WorkerCommand: ParsableCommand {
             if let crashOn, request.job.sources.contains(where: { $0.contains(crashOn) }) {
                 signal(SIGABRT, SIG_DFL)  // no backtrace from Swift's crash handler for a crash on purpose
                 abort()
+            }
+            if let garbageOn, request.job.sources.contains(where: { $0.contains(garbageOn) }) {
+                guard writeAll(channel, Array("garbage from a test hook\n".utf8)) else { _exit(0) }
+                continue
             }
             let outcome = JobRunner.run(request)
             guard writeAll(channel, try WorkerMessage(outcome: outcome).encodedLine()) else { _exit(0) }

@@ -72,12 +72,18 @@ final class JobExpander {
         let written = Set(saveOptions.map(\.name))
         let implied = catalog.saveOptions(impliedByPath: output).filter { !written.contains($0.name) }
         // A saver that cannot keep alpha flattens it on white unless the recipe says what goes under it.
-        let saysBackground = steps.contains { $0.operation == "flatten" }
-            || saveOptions.contains { ArgumentInfo.canonicalName($0.name) == "background" }
+        let saysBackground = Self.saysBackground(steps: steps, saveOptions: saveOptions)
         let job = ImageJob(sources: sources, isAggregate: rule.isAggregate, loadOptions: loadOptions, steps: steps,
                            saver: saver.nickname, saveOptions: implied + saveOptions, maxPixels: maxPixels,
                            flattensAlphaOnWhite: !saysBackground && !catalog.saverKeepsAlpha(saver.nickname))
         return (job, imageInputs)
+    }
+
+    /// Whether a job says what goes under an alpha channel its saver cannot keep (a `flatten` step, or
+    /// `save background=`).
+    static func saysBackground(steps: [ResolvedStep], saveOptions: [ResolvedArgument]) -> Bool {
+        steps.contains { $0.operation == "flatten" }
+            || saveOptions.contains { ArgumentInfo.canonicalName($0.name) == "background" }
     }
 
     private func saver(for output: String) -> (nickname: String, info: OperationInfo)? {
