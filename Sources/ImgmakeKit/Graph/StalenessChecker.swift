@@ -149,6 +149,11 @@ public final class StalenessChecker {
 
     private func evaluate(edge index: Int) -> [StaleReason] {
         let edge = graph.edges[index]
+        for input in edge.inputs where graph.producer[input] == nil {
+            if let current = stamp(input), current.mtime > now + Self.skewTolerance {
+                futureInputs[graph.display(input)] = current.mtime - now
+            }
+        }
         guard let output = stamp(edge.output) else { return [.missing] }
         var found: [StaleReason] = []
         var outdated = false
@@ -184,9 +189,6 @@ public final class StalenessChecker {
             guard let current = stamp(input) else {
                 found.append(.inputMissing(graph.display(input)))
                 continue
-            }
-            if current.mtime > now + Self.skewTolerance, graph.producer[input] == nil {
-                futureInputs[graph.display(input)] = current.mtime - now
             }
             let before = recorded(key(input))
             if options.checkHash, let before, !before.digest.isEmpty {
