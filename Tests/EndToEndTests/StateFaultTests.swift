@@ -37,8 +37,10 @@ import Glibc
         #expect(full.status == 74, "\(full)")
         #expect(Set(box.files(under: "build")) == PhotoProject.allOutputs, "\(full)")  // the outputs are fine
         let errors = full.stderr.split(separator: "\n").filter { $0.contains("build state") || $0.contains("build log") }
-        #expect(errors == ["imgmake: error: cannot save the build state: \(box.path(".imgmake/log")): No space left on device: "
-                           + "10 outputs are not recorded (the files are fine, but the next run builds them again)"], "\(full)")
+        #expect(errors.count == 1, "\(full)")
+        #expect(errors.first?.hasPrefix("imgmake: error: cannot save the build state: \(box.path(".imgmake/log")): No space left on device: "
+                                        + "10 outputs are not recorded (build/") == true, "\(full)")
+        #expect(errors.first?.hasSuffix(" and 7 more); the files are fine, but the next run builds them again") == true, "\(full)")
         #expect(full.stdout.contains("10 built, 0 failed, 0 up to date in "), "\(full)")
         #expect(full.stdout.contains("; 10 not recorded: the build state could not be saved"), "\(full)")
 

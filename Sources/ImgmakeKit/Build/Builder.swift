@@ -34,6 +34,8 @@ public final class Builder {
     private let options: Options
     private let makeExecutor: (Int) -> JobExecutor
     public private(set) var results: [OutputResult] = []
+    /// The first outputs whose records could not be saved, for the message.
+    private var unrecordedOutputs: [String] = []
 
     public init(session: Session, reporter: ProgressReporter, options: Options, makeExecutor: @escaping (Int) -> JobExecutor) {
         self.session = session
@@ -88,9 +90,11 @@ public final class Builder {
         if !stale.isEmpty { run(stale, checker: checker, summary: &summary) }
         if let error = summary.stateError {
             // Once, not per record: the outputs are fine, the next run's knowledge of them is not.
+            let others = summary.unrecorded - unrecordedOutputs.count
+            let names = unrecordedOutputs.joined(separator: ", ") + (others > 0 ? " and \(others) more" : "")
             let what = summary.unrecorded == 1 ? "1 output is" : "\(summary.unrecorded) outputs are"
-            reporter.error("cannot save the build state: \(error): \(what) not recorded (the files are fine, but the next run "
-                           + "builds \(summary.unrecorded == 1 ? "it" : "them") again)")
+            reporter.error("cannot save the build state: \(error): \(what) not recorded (\(names)); the files are fine, but the next "
+                           + "run builds \(summary.unrecorded == 1 ? "it" : "them") again")
         } else if adopted + refreshed + summary.built > 0 || state.needsRepair {
             // Damaged lines were skipped (and warned about) on load: rewrite the log once, so the next run is quiet.
             do { try state.compactIfNeeded(force: state.needsRepair) } catch { reporter.warning("cannot compact the build log: \(error)") }
@@ -115,11 +119,12 @@ public final class Builder {
         return value >= 10 ? String(Int(value.rounded())) : String((value * 10).rounded() / 10)
     }
 
-    /// Appends a record; a failure is counted (and its first error kept) for one message at the end.
-    private func save(_ record: BuildRecord, summary: inout BuildSummary) {
+    /// Appends a record; a failure is counted (with its first error and the first outputs) for one message at the end.
+    private func save(_ record: BuildRecord, of edge: Edge, summary: inout BuildSummary) {
         do { try state.record(record) } catch {
             summary.unrecorded += 1
             if summary.stateError == nil { summary.stateError = "\(error)" }
+            if unrecordedOutputs.count < 3 { unrecordedOutputs.append(graph.display(edge.output)) }
         }
     }
 
@@ -158,7 +163,7 @@ public final class Builder {
             }
             record.recipe = session.recipeFile
             let failures = summary.unrecorded
-            save(record, summary: &summary)
+            save(record, of: item, summary: &summary)
             if summary.unrecorded > failures { continue }
             if adopting { adopted += 1 } else { refreshed += 1 }
         }
@@ -232,7 +237,7 @@ public final class Builder {
             let record = BuildRecord(output: checker.key(item.output), outputStamp: stamp, recipeFingerprint: fingerprint(item),
                                      inputs: inputs, builtAt: session.disk.now(), recipe: session.recipeFile,
                                      outputDigest: outputDigest(item, checker))
-            save(record, summary: &summary)
+            save(record, of: item, summary: &summary)
             summary.built += 1
             results.append(OutputResult(edge: edge, status: .built, reason: reason, seconds: outcome.seconds,
                                         summary: outcome.summary, error: nil))
