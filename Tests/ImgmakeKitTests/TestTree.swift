@@ -13,6 +13,8 @@ final class TestTree {
     var file = "Imgmakefile"
     /// What the builds printed on stderr (warnings and errors), in order.
     var stderr: [String] = []
+    /// The disk sessions use: `disk`, or a wrapper of it that injects faults (`FaultyDisk`).
+    var sessionDisk: DiskInterface?
 
     init(recipe: String, files: [String] = []) {
         disk.write("/t/Imgmakefile", recipe)
@@ -26,7 +28,7 @@ final class TestTree {
         options.checkHash = checkHash
         options.file = file
         if let shard { options.logName = shard.logName }
-        return try Session(options: options, overrides: overrides, disk: disk, catalog: catalog, cwd: root)
+        return try Session(options: options, overrides: overrides, disk: sessionDisk ?? disk, catalog: catalog, cwd: root)
     }
 
     /// Loads the recipe and returns every recipe error text, or [] when it loads.

@@ -10,6 +10,10 @@ public struct BuildSummary: Sendable {
     /// Aggregate outputs a sharded run leaves for the unsharded one.
     public var deferred = 0
     public var interrupted = false
+    /// Outputs built (or adopted, or re-recorded) whose records could not be saved in `.imgmake/` (a full
+    /// disk, a read-only log), and the first error: the files are fine, the next run builds them again.
+    public var unrecorded = 0
+    public var stateError: String?
     public var dryRun = false
     public var seconds = 0.0
 
@@ -27,12 +31,20 @@ public struct BuildSummary: Sendable {
         if deferred > 0 { parts.append("\(deferred) left for an unsharded run") }
         var text = parts.joined(separator: ", ") + " in " + String(format1(seconds)) + " s"
         if built > 0 && seconds > 0 { text += " (\(format1(Double(built) / seconds)) images/s)" }
-        if interrupted { text += ": interrupted" } else if built == 0 && failed == 0 && skipped == 0 { text += ": everything is up to date" }
+        if interrupted { text += ": interrupted" } else if built == 0 && failed == 0 && skipped == 0 && unrecorded == 0 { text += ": everything is up to date" }
+        if unrecorded > 0 { text += "; \(unrecorded) not recorded: the build state could not be saved" }
         return text
     }
 
-    /// The process exit code (SPEC §3): 130 interrupted, 1 a job failed, else 0.
-    public var exitCode: Int32 { interrupted ? 130 : (failed > 0 || skipped > 0 ? 1 : 0) }
+    /// The process exit code: 130 interrupted, 1 a job failed, 74 (sysexits' EX_IOERR) every job succeeded but
+    /// records could not be saved (the outputs are fine; the next run rebuilds them), else 0.
+    public var exitCode: Int32 {
+        if interrupted { return 130 }
+        if failed > 0 || skipped > 0 { return 1 }
+        return unrecorded > 0 ? Self.stateNotSaved : 0
+    }
+
+    public static let stateNotSaved: Int32 = 74
 
     private func format1(_ value: Double) -> String {
         let rounded = (value * 10).rounded() / 10

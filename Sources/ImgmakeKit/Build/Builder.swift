@@ -34,6 +34,8 @@ public final class Builder {
     private let options: Options
     private let makeExecutor: (Int) -> JobExecutor
     public private(set) var results: [OutputResult] = []
+    /// The first outputs whose records could not be saved, for the message.
+    private var unrecordedOutputs: [String] = []
 
     public init(session: Session, reporter: ProgressReporter, options: Options, makeExecutor: @escaping (Int) -> JobExecutor) {
         self.session = session
@@ -57,8 +59,9 @@ public final class Builder {
             }
         }
         let hadState = state.isAvailable
-        let (adopted, refreshed) = options.dryRun ? (0, 0) : recordUpToDate(order, checker)
+        let (adopted, refreshed) = options.dryRun ? (0, 0) : recordUpToDate(order, checker, summary: &summary)
         warnAboutMissingState(order, checker, hadState: hadState, adopted: adopted)
+        warnAboutClockSkew(checker)
 
         let stale = order.filter { checker.isStale($0) }
         summary.upToDate = order.count - stale.count
@@ -85,11 +88,44 @@ public final class Builder {
         let leftovers = TemporaryFiles.removeStale(in: directories, disk: session.disk)
         if leftovers > 0 { reporter.detail("removed \(leftovers) temporary file(s) left by an imgmake that was killed") }
         if !stale.isEmpty { run(stale, checker: checker, summary: &summary) }
-        if adopted + refreshed + summary.built > 0 {
-            do { try state.compactIfNeeded() } catch { reporter.warning("cannot compact the build log: \(error)") }
+        if let error = summary.stateError {
+            // Once, not per record: the outputs are fine, the next run's knowledge of them is not.
+            let others = summary.unrecorded - unrecordedOutputs.count
+            let names = unrecordedOutputs.joined(separator: ", ") + (others > 0 ? " and \(others) more" : "")
+            let what = summary.unrecorded == 1 ? "1 output is" : "\(summary.unrecorded) outputs are"
+            reporter.error("cannot save the build state: \(error): \(what) not recorded (\(names)); the files are fine, but the next "
+                           + "run builds \(summary.unrecorded == 1 ? "it" : "them") again")
+        } else if adopted + refreshed + summary.built > 0 || state.needsRepair {
+            // Damaged lines were skipped (and warned about) on load: rewrite the log once, so the next run is quiet.
+            do { try state.compactIfNeeded(force: state.needsRepair) } catch { reporter.warning("cannot compact the build log: \(error)") }
         }
         summary.seconds = Double(DispatchTime.now().uptimeNanoseconds - clock) / 1e9
         return summary
+    }
+
+    /// make's "Clock skew detected": an input's mtime is in the future. Its outputs are built once and then
+    /// judged by the recorded stamps (not by "newer than", which would rebuild them on every run), but any
+    /// decision by time alone (no record) is unreliable while the clocks disagree.
+    private func warnAboutClockSkew(_ checker: StalenessChecker) {
+        guard let (first, ahead) = checker.futureInputs.min(by: { $0.key < $1.key }) else { return }
+        let others = checker.futureInputs.count - 1
+        let more = others > 0 ? " (and \(others) more input\(others == 1 ? "" : "s"))" : ""
+        reporter.warning("clock skew detected: \(first) has a modification time \(Self.seconds(ahead)) s in the future\(more); "
+                         + "its outputs are judged by the stamps recorded when they were built, not by time")
+    }
+
+    private static func seconds(_ nanoseconds: Int64) -> String {
+        let value = Double(nanoseconds) / 1e9
+        return value >= 10 ? String(Int(value.rounded())) : String((value * 10).rounded() / 10)
+    }
+
+    /// Appends a record; a failure is counted (with its first error and the first outputs) for one message at the end.
+    private func save(_ record: BuildRecord, of edge: Edge, summary: inout BuildSummary) {
+        do { try state.record(record) } catch {
+            summary.unrecorded += 1
+            if summary.stateError == nil { summary.stateError = "\(error)" }
+            if unrecordedOutputs.count < 3 { unrecordedOutputs.append(graph.display(edge.output)) }
+        }
     }
 
     private func warnAboutMissingState(_ order: [Int], _ checker: StalenessChecker, hadState: Bool, adopted: Int) {
@@ -105,7 +141,7 @@ public final class Builder {
     /// warning forever. With `--check hash`, a record that lacks a digest, or holds an input's old stamp
     /// though the content compared equal, is written again with the current ones; a record that names no
     /// recipe file gets this one's.
-    private func recordUpToDate(_ order: [Int], _ checker: StalenessChecker) -> (adopted: Int, refreshed: Int) {
+    private func recordUpToDate(_ order: [Int], _ checker: StalenessChecker, summary: inout BuildSummary) -> (adopted: Int, refreshed: Int) {
         var adopted = 0, refreshed = 0
         let adopting = !state.isAvailable
         for edge in order where !checker.isStale(edge) {
@@ -114,25 +150,30 @@ public final class Builder {
             if adopting {
                 guard let stamp = checker.stamp(item.output) else { continue }
                 record = BuildRecord(output: checker.key(item.output), outputStamp: stamp, recipeFingerprint: fingerprint(item),
-                                     inputs: item.inputs.map { checker.inputRecord($0, previous: nil) }, builtAt: session.disk.now())
+                                     inputs: item.inputs.map { checker.inputRecord($0, previous: nil) }, builtAt: session.disk.now(),
+                                     outputDigest: outputDigest(item, checker))
             } else if let old = state.records[checker.key(item.output)] {
                 // A record of an older imgmake names no recipe file: an output this recipe makes with the
                 // recorded steps is this recipe's (else `clean --orphans` would never remove it).
-                let inputs = checker.refreshedInputs(of: edge)
-                guard inputs != nil || old.recipe == nil else { continue }
-                record = old
-                if let inputs { record.inputs = inputs }
+                let refreshedRecord = checker.refreshedRecord(of: edge)
+                guard refreshedRecord != nil || old.recipe == nil else { continue }
+                record = refreshedRecord ?? old
             } else {
                 continue
             }
             record.recipe = session.recipeFile
-            do { try state.record(record) } catch {
-                reporter.warning("cannot write the build log: \(error)")
-                break
-            }
+            let failures = summary.unrecorded
+            save(record, of: item, summary: &summary)
+            if summary.unrecorded > failures { continue }
             if adopting { adopted += 1 } else { refreshed += 1 }
         }
         return (adopted, refreshed)
+    }
+
+    /// With `--check hash`, the output's content digest (recorded, so that an output restored from a cache
+    /// with a new mtime is known by its content); else empty.
+    private func outputDigest(_ edge: Edge, _ checker: StalenessChecker) -> String {
+        session.options.checkHash ? checker.digest(edge.output) ?? "" : ""
     }
 
     private func fingerprint(_ edge: Edge) -> UInt64 {
@@ -194,8 +235,9 @@ public final class Builder {
             checker.invalidate(item.output)
             let stamp = checker.stamp(item.output) ?? FileStamp(mtime: 0, size: 0)
             let record = BuildRecord(output: checker.key(item.output), outputStamp: stamp, recipeFingerprint: fingerprint(item),
-                                     inputs: inputs, builtAt: session.disk.now(), recipe: session.recipeFile)
-            do { try state.record(record) } catch { reporter.warning("cannot write the build log: \(error)") }
+                                     inputs: inputs, builtAt: session.disk.now(), recipe: session.recipeFile,
+                                     outputDigest: outputDigest(item, checker))
+            save(record, of: item, summary: &summary)
             summary.built += 1
             results.append(OutputResult(edge: edge, status: .built, reason: reason, seconds: outcome.seconds,
                                         summary: outcome.summary, error: nil))

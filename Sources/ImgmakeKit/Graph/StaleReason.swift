@@ -3,6 +3,9 @@
 public enum StaleReason: Equatable, Sendable, CustomStringConvertible {
     case alwaysMake
     case missing
+    /// The output's size or mtime differs from the ones recorded when imgmake wrote it (truncated, replaced,
+    /// written by something else), and with `--check hash` its content differs too (or was not recorded).
+    case outputChanged
     /// An input is made by another job of this build.
     case inputRebuilt(String)
     case inputNewer(String)
@@ -20,6 +23,7 @@ public enum StaleReason: Equatable, Sendable, CustomStringConvertible {
         switch self {
         case .alwaysMake: return "-B/--always-make"
         case .missing: return "the output is missing"
+        case .outputChanged: return "it changed since imgmake built it (size/mtime differ from the record)"
         case let .inputRebuilt(input): return "its input \(input) is rebuilt first"
         case let .inputNewer(input): return "its input \(input) is newer"
         case let .inputReplaced(input): return "its input \(input) changed since the last build (size or time differs)"

@@ -20,15 +20,22 @@ public final class StalenessChecker {
     private var digests: [String: String?] = [:]
     /// Reasons of every evaluated edge; an empty list means up to date.
     public private(set) var reasons: [Int: [StaleReason]] = [:]
-    /// With `--check hash`, edges whose record lacks an input's digest, or has an input's old stamp though
-    /// its content compared equal (see `refreshedInputs(of:)`).
+    /// With `--check hash`, edges whose record lacks an input's or the output's digest, or has an old stamp
+    /// of a file whose content compared equal (see `refreshedRecord(of:)`).
     private var outdatedRecords: Set<Int> = []
+    /// Inputs whose modification time is in the future (more than `skewTolerance` after the disk's clock when
+    /// the checker was made), with how far (ns): clock skew, for a warning.
+    public private(set) var futureInputs: [String: Int64] = [:]
+    private let now: Int64
+    /// A file system on another machine may be a little ahead: more than this is clock skew.
+    static let skewTolerance: Int64 = 1_000_000_000
 
     public init(graph: BuildGraph, state: BuildState, disk: DiskInterface, options: Options) {
         self.graph = graph
         self.state = state
         self.disk = disk
         self.options = options
+        self.now = disk.now()
     }
 
     /// The stamp of a path, read once.
@@ -66,14 +73,15 @@ public final class StalenessChecker {
         return InputRecord(path: key, stamp: current, digest: digest(path) ?? "")
     }
 
-    /// With `--check hash`, the inputs to record now for an up-to-date output whose record is out of date, or
+    /// With `--check hash`, the record to write now for an up-to-date output whose record is out of date, or
     /// nil when it is not: an input recorded without a digest (built without `--check hash`) and unchanged
     /// since gets its digest; an input whose stamp changed but whose content compared equal (a fresh clone, a
-    /// touch) gets its new stamp, so that it is not hashed again on every later run.
-    public func refreshedInputs(of index: Int) -> [InputRecord]? {
+    /// touch) gets its new stamp, so that it is not hashed again on every later run; and the same for the
+    /// output (its digest when the record has none, its new stamp when it came back from a cache unchanged).
+    public func refreshedRecord(of index: Int) -> BuildRecord? {
         guard outdatedRecords.contains(index), reasons[index]?.isEmpty == true else { return nil }
         let edge = graph.edges[index]
-        guard let record = state.records[key(edge.output)] else { return nil }
+        guard var record = state.records[key(edge.output)], let output = stamp(edge.output) else { return nil }
         let recorded = Dictionary(record.inputs.map { ($0.path, $0) }, uniquingKeysWith: { a, _ in a })
         var inputs: [InputRecord] = []
         inputs.reserveCapacity(edge.inputs.count)
@@ -86,7 +94,13 @@ public final class StalenessChecker {
                 inputs.append(InputRecord(path: before.path, stamp: current, digest: before.digest))  // equal content
             }
         }
-        return inputs
+        record.inputs = inputs
+        if record.outputDigest.isEmpty || record.outputStamp != output {
+            guard let digest = digest(edge.output) else { return nil }
+            record.outputStamp = output
+            record.outputDigest = digest
+        }
+        return record
     }
 
     /// Evaluates `order` (dependencies first, as `BuildGraph.closure` gives it).
@@ -135,11 +149,30 @@ public final class StalenessChecker {
 
     private func evaluate(edge index: Int) -> [StaleReason] {
         let edge = graph.edges[index]
+        for input in edge.inputs where graph.producer[input] == nil {
+            if let current = stamp(input), current.mtime > now + Self.skewTolerance {
+                futureInputs[graph.display(input)] = current.mtime - now
+            }
+        }
         guard let output = stamp(edge.output) else { return [.missing] }
         var found: [StaleReason] = []
         var outdated = false
         if options.alwaysMake { found.append(.alwaysMake) }
         let record = state.record(of: key(edge.output), onDisk: output)
+        if let record, state.isAvailable {
+            // A truncated or replaced output has no record of its own stamp (the record that wins is the one
+            // of the file on disk, else the newest): it is not what imgmake wrote. With `--check hash` an
+            // output restored from a cache (a new mtime) is up to date if its content is the recorded one.
+            if record.outputStamp != output {
+                if options.checkHash, !record.outputDigest.isEmpty, digest(edge.output) == record.outputDigest {
+                    outdated = true
+                } else {
+                    found.append(.outputChanged)
+                }
+            } else if options.checkHash, record.outputDigest.isEmpty {
+                outdated = true  // its digest can be recorded now
+            }
+        }
         let recordedInputs = record?.inputs ?? []
         // Most edges have one input: look it up in the record's list; many inputs get a table.
         let recordedTable = recordedInputs.count > 8
@@ -162,12 +195,17 @@ public final class StalenessChecker {
                 if before.stamp != current {
                     if digest(input) != before.digest { found.append(.contentChanged(graph.display(input))) } else { outdated = true }
                 }
+            } else if let before {
+                // The stamp recorded when the output was built decides, not "newer than": an input with an
+                // mtime in the future (clock skew) is newer than any output written now, and would make its
+                // outputs stale on every run.
+                if before.stamp != current {
+                    found.append(current.mtime > output.mtime ? .inputNewer(graph.display(input)) : .inputReplaced(graph.display(input)))
+                } else if options.checkHash {
+                    outdated = true  // recorded without a digest, and unchanged since: its digest can be recorded now
+                }
             } else if current.mtime > output.mtime {
                 found.append(.inputNewer(graph.display(input)))
-            } else if let before, before.stamp != current {
-                found.append(.inputReplaced(graph.display(input)))
-            } else if options.checkHash, before != nil {
-                outdated = true  // recorded without a digest, and unchanged since: its digest can be recorded now
             }
         }
         if outdated { outdatedRecords.insert(index) }

@@ -8,7 +8,8 @@ import ImgmakeVips
 final class Shell {
     /// The outcome of a command (or a line of them).
     struct Outcome {
-        /// 0, or the exit code of SPEC §3: 1 a job failed, 2 a recipe or usage error, 130 interrupted.
+        /// 0, or the exit code of a build: 1 a job failed, 2 a recipe or usage error, 74 the build state could not
+        /// be saved, 130 interrupted.
         var code: Int32 = 0
         var quit = false
         var interrupted: Bool { code == 130 }

@@ -6,6 +6,8 @@
 ///     x <builtAt> <output> <checksum>            (the output was removed by `clean`)
 ///
 /// `r` lines (log v1, and records that say no recipe file) have no recipe-file field: they load with `recipe` nil.
+/// `H` and `h` lines are `R` and `r` lines with the output's content digest (written by `--check hash` runs)
+/// after its size: `H <builtAt> <output> <mtime> <size> <output-digest> <recipe-fp> ...`.
 ///
 /// Paths escape `\`, tab, newline and carriage return as `\\`, `\t`, `\n`, `\r`.
 enum BuildLogCodec {
@@ -18,8 +20,12 @@ enum BuildLogCodec {
     }
 
     static func encode(_ record: BuildRecord) -> [UInt8] {
-        var fields = [record.recipe == nil ? "r" : "R", String(record.builtAt), escape(record.output),
-                      String(record.outputStamp.mtime), String(record.outputStamp.size), record.recipeFingerprint.hex16]
+        let digest = record.outputDigest
+        let kind = digest.isEmpty ? (record.recipe == nil ? "r" : "R") : (record.recipe == nil ? "h" : "H")
+        var fields = [kind, String(record.builtAt), escape(record.output),
+                      String(record.outputStamp.mtime), String(record.outputStamp.size)]
+        if !digest.isEmpty { fields.append(digest) }
+        fields.append(record.recipeFingerprint.hex16)
         if let recipe = record.recipe { fields.append(escape(recipe)) }
         fields.append(String(record.inputs.count))
         for input in record.inputs {
@@ -44,11 +50,16 @@ enum BuildLogCodec {
         switch kind.first {
         case UInt8(ascii: "x"):
             return fields.atEnd ? .removal(output: output, at: builtAt) : nil
-        case UInt8(ascii: "r"), UInt8(ascii: "R"):
-            guard let mtime = fields.next().flatMap(decimal), let size = fields.next().flatMap(decimal),
-                  let fingerprint = fields.next().flatMap(hex) else { return nil }
+        case UInt8(ascii: "r"), UInt8(ascii: "R"), UInt8(ascii: "h"), UInt8(ascii: "H"):
+            guard let mtime = fields.next().flatMap(decimal), let size = fields.next().flatMap(decimal) else { return nil }
+            var outputDigest = ""
+            if kind.first == UInt8(ascii: "h") || kind.first == UInt8(ascii: "H") {
+                guard let field = fields.next(), !field.isEmpty else { return nil }
+                outputDigest = String(decoding: field, as: UTF8.self)
+            }
+            guard let fingerprint = fields.next().flatMap(hex) else { return nil }
             var recipe: String?
-            if kind.first == UInt8(ascii: "R") {
+            if kind.first == UInt8(ascii: "R") || kind.first == UInt8(ascii: "H") {
                 guard let field = fields.next() else { return nil }
                 recipe = unescape(field)
             }
@@ -63,7 +74,8 @@ enum BuildLogCodec {
             }
             guard fields.atEnd else { return nil }
             return .record(BuildRecord(output: output, outputStamp: FileStamp(mtime: mtime, size: size),
-                                       recipeFingerprint: fingerprint, inputs: inputs, builtAt: builtAt, recipe: recipe))
+                                       recipeFingerprint: fingerprint, inputs: inputs, builtAt: builtAt, recipe: recipe,
+                                       outputDigest: outputDigest))
         default:
             return nil
         }

@@ -15,15 +15,19 @@ public struct BuildRecord: Sendable, Equatable {
     /// files in one folder share `.imgmake/`, and `clean --orphans` of one must not touch another's outputs.
     /// nil in records of an imgmake that did not write it: such an output may be any recipe's.
     public var recipe: String?
+    /// The output's content digest (hex SHA-256) when a `--check hash` run wrote or checked it, else empty: an
+    /// output restored from a cache with a new mtime is up to date when its content is still this.
+    public var outputDigest: String
 
     public init(output: String, outputStamp: FileStamp, recipeFingerprint: UInt64, inputs: [InputRecord], builtAt: Int64,
-                recipe: String? = nil) {
+                recipe: String? = nil, outputDigest: String = "") {
         self.output = output
         self.outputStamp = outputStamp
         self.recipeFingerprint = recipeFingerprint
         self.inputs = inputs
         self.builtAt = builtAt
         self.recipe = recipe
+        self.outputDigest = outputDigest
     }
 }
 

@@ -34,8 +34,12 @@ public final class BuildState {
     private var linesInOwnLog = 0
     private var otherLogs: [String] = []
     private var logReady = false
-    /// This run's log ends in a line torn by a crash (no final newline): the next append starts a new line.
+    /// This run's log may end in a torn line (a crash, or an append that failed part way: a full disk): the
+    /// next append starts a new line, so that it is not glued to the torn one.
     private var ownLogIsTorn = false
+    /// Damaged lines were skipped in a log that this run's compaction rewrites: `repairIfNeeded` compacts once,
+    /// so that the warning is not repeated on every run.
+    public private(set) var needsRepair = false
     private let isMainLog: Bool
     /// When each output was last removed (`x` lines), so a later record or removal is stamped after it.
     private var removedAt: [String: Int64] = [:]
@@ -87,7 +91,7 @@ public final class BuildState {
         let floor = max(records[record.output]?.builtAt ?? .min, removedAt[record.output] ?? .min, newestAt[record.output] ?? .min)
         if record.builtAt <= floor { record.builtAt = floor == .max ? .max : floor + 1 }  // a tie goes to the later line
         try ensureDirectory()
-        try disk.append(logPath, BuildLogCodec.encode(record))
+        try appendLine(BuildLogCodec.encode(record))
         records[record.output] = record
         others[record.output] = nil  // its output stamp was read right after the rename: it is the file on disk
         newestAt[record.output] = nil
@@ -100,7 +104,7 @@ public final class BuildState {
         try ensureDirectory()
         let newest = max(existing.builtAt, newestAt[output] ?? .min)
         let time = max(disk.now(), newest == .max ? .max : newest + 1)  // after every record it removes
-        try disk.append(logPath, BuildLogCodec.encodeRemoval(output: output, at: time))
+        try appendLine(BuildLogCodec.encodeRemoval(output: output, at: time))
         removedAt[output] = time
         records[output] = nil
         others[output] = nil
@@ -131,6 +135,8 @@ public final class BuildState {
         try ensureDirectory()
         try disk.writeAtomically(logPath, bytes)
         logReady = true
+        ownLogIsTorn = false
+        needsRepair = false
         if isMainLog {
             for path in otherLogs { try? disk.remove(path) }
             otherLogs = []
@@ -152,6 +158,7 @@ public final class BuildState {
         otherLogs = []
         logReady = false
         ownLogIsTorn = false
+        needsRepair = false
         loadedStamps = [:]
     }
 
@@ -203,6 +210,7 @@ public final class BuildState {
                 otherLogs.append(path)
             }
             if damaged > 0 {
+                if isMainLog || name == logName { needsRepair = true }
                 warnings.append("\(path): skipped \(damaged) damaged record\(damaged == 1 ? "" : "s") (their outputs will be rebuilt)")
             }
         }
@@ -238,13 +246,22 @@ public final class BuildState {
             isAvailable = true
         }
         if !logReady {
-            if disk.stamp(logPath) == nil {
-                try disk.append(logPath, Array(BuildLogCodec.header.utf8))
-            } else if ownLogIsTorn {
-                try disk.append(logPath, [UInt8(ascii: "\n")])  // else the next record would be glued to the torn line
-                ownLogIsTorn = false
-            }
+            if disk.stamp(logPath) == nil { try appendLine(Array(BuildLogCodec.header.utf8)) }
             logReady = true
         }
+    }
+
+    /// Appends one line (in one write) to this run's log. After a torn line the line starts with a newline,
+    /// else it would be glued to the torn one and both lost; after a failed append (a full disk, an I/O error)
+    /// the log may end part way through the line, so the next append does the same. (An empty line that
+    /// this makes when nothing was written is skipped on load.)
+    private func appendLine(_ line: [UInt8]) throws {
+        do {
+            try disk.append(logPath, ownLogIsTorn ? [UInt8(ascii: "\n")] + line : line)
+        } catch {
+            ownLogIsTorn = true
+            throw error
+        }
+        ownLogIsTorn = false
     }
 }
