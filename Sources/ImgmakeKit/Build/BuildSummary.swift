@@ -1,3 +1,5 @@
+import Foundation
+
 /// Counts and timing of one build, and the closing line the user reads.
 public struct BuildSummary: Sendable {
     public var built = 0
@@ -10,6 +12,12 @@ public struct BuildSummary: Sendable {
     /// Aggregate outputs a sharded run leaves for the unsharded one.
     public var deferred = 0
     public var interrupted = false
+    /// The signal that interrupted the build (SIGPIPE: stdout or stderr was a closed pipe).
+    public var interruptSignal: Int32 = SIGINT
+    /// Jobs that were running when the build was interrupted and were stopped (not failed).
+    public var stopped = 0
+    /// A `--report` or `--junit` file could not be written (the error was reported).
+    public var reportFailed = false
     public var dryRun = false
     public var seconds = 0.0
 
@@ -23,16 +31,27 @@ public struct BuildSummary: Sendable {
         }
         var parts = ["\(built) built", "\(failed) failed"]
         if skipped > 0 { parts.append("\(skipped) skipped") }
+        if stopped > 0 { parts.append("\(stopped) interrupted") }
         parts.append("\(upToDate) up to date")
         if deferred > 0 { parts.append("\(deferred) left for an unsharded run") }
         var text = parts.joined(separator: ", ") + " in " + String(format1(seconds)) + " s"
         if built > 0 && seconds > 0 { text += " (\(format1(Double(built) / seconds)) images/s)" }
-        if interrupted { text += ": interrupted" } else if built == 0 && failed == 0 && skipped == 0 { text += ": everything is up to date" }
+        if interrupted {
+            text += ": interrupted" + (interruptSignal == SIGINT ? "" : " (\(WaitStatus.name(of: interruptSignal)))")
+        } else if built == 0 && failed == 0 && skipped == 0 { text += ": everything is up to date" }
         return text
     }
 
-    /// The process exit code (SPEC §3): 130 interrupted, 1 a job failed, else 0.
-    public var exitCode: Int32 { interrupted ? 130 : (failed > 0 || skipped > 0 ? 1 : 0) }
+    /// The process exit code: 128 + the signal when interrupted (130 Ctrl-C, 143 SIGTERM, 129 SIGHUP, 141 a closed
+    /// pipe), 1 a job failed, 74 a report could not be written, else 0.
+    public var exitCode: Int32 {
+        if interrupted { return InterruptHandler.exitCode(for: interruptSignal) }
+        if failed > 0 || skipped > 0 { return 1 }
+        return reportFailed ? Self.reportFailedCode : 0
+    }
+
+    /// sysexits' EX_IOERR.
+    public static let reportFailedCode: Int32 = 74
 
     private func format1(_ value: Double) -> String {
         let rounded = (value * 10).rounded() / 10
