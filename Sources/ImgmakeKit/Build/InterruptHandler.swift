@@ -137,6 +137,12 @@ public final class InterruptHandler: @unchecked Sendable {
         signalPipeWriteEnd = fds[1]
         Glibc.signal(SIGPIPE, SIG_IGN)
         for sig in signals {
+            // A signal ignored when imgmake started stays ignored: `nohup imgmake` must survive the hangup, and a
+            // background job of a script, Ctrl-C (as make and the shells do).
+            var previous = sigaction()
+            sigaction(sig, nil, &previous)
+            let ignored = unsafeBitCast(previous.__sigaction_handler.sa_handler, to: Int.self) == unsafeBitCast(SIG_IGN, to: Int.self)
+            if ignored && (sig == SIGHUP || sig == SIGINT) { continue }
             var action = sigaction()
             action.__sigaction_handler.sa_handler = signalToPipe
             sigemptyset(&action.sa_mask)
