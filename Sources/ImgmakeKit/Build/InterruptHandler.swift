@@ -137,12 +137,12 @@ public final class InterruptHandler: @unchecked Sendable {
         signalPipeWriteEnd = fds[1]
         Glibc.signal(SIGPIPE, SIG_IGN)
         for sig in signals {
-            // A signal ignored when imgmake started stays ignored: `nohup imgmake` must survive the hangup, and a
-            // background job of a script, Ctrl-C (as make and the shells do).
+            // SIGHUP ignored when imgmake started stays ignored: `nohup imgmake` must survive the hangup. (SIGINT
+            // is caught even so, as it always was: test runners and some CI agents start programs with it ignored.)
             var previous = sigaction()
             sigaction(sig, nil, &previous)
             let ignored = unsafeBitCast(previous.__sigaction_handler.sa_handler, to: Int.self) == unsafeBitCast(SIG_IGN, to: Int.self)
-            if ignored && (sig == SIGHUP || sig == SIGINT) { continue }
+            if ignored && sig == SIGHUP { continue }
             var action = sigaction()
             action.__sigaction_handler.sa_handler = signalToPipe
             sigemptyset(&action.sa_mask)
@@ -173,6 +173,13 @@ private final class SignalReader: @unchecked Sendable {
     }
 
     func run() {
+        // This thread takes the signals even when imgmake was started with them blocked (some test runners and
+        // CI agents do, and every thread inherits the mask): a process-directed signal goes to a thread that
+        // does not block it.
+        var mask = sigset_t()
+        sigemptyset(&mask)
+        for sig in InterruptHandler.signals { sigaddset(&mask, sig) }
+        pthread_sigmask(SIG_UNBLOCK, &mask, nil)
         var byte: UInt8 = 0
         while true {
             let n = read(fd, &byte, 1)
