@@ -60,7 +60,7 @@ import Glibc
         }
         let interrupted = process.wait(timeout: 120)
         if stop == .sigterm {
-            #expect(interrupted.status == 130 || interrupted.status == 143, "\(interrupted)")
+            #expect(interrupted.signal == nil && interrupted.status == 143, "128 + SIGTERM: \(interrupted)")
         } else {
             #expect(interrupted.status == 130, "\(interrupted)")
         }

@@ -26,7 +26,7 @@ import Testing
         let builder = Builder(session: session, reporter: ProgressReporter(verbosity: .quiet, isTerminal: false,
                                                                            output: { _ in }, errorOutput: { _ in }),
                               options: options) { _ in executor }
-        let summary = builder.build(try session.edges(for: targets))
+        let summary = try builder.build(session.edges(for: targets))
         tree.disk.advance()
         let data = try BuildReport.json(results: builder.results, graph: session.graph, summary: summary)
         let json = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
@@ -114,7 +114,7 @@ import Testing
         let builder = Builder(session: session, reporter: ProgressReporter(verbosity: .quiet, isTerminal: false,
                                                                            output: { _ in }, errorOutput: { _ in }),
                               options: Builder.Options()) { _ in FakeExecutor(disk: tree.disk, failing: []) }
-        let summary = builder.build(try session.edges(for: ["thumbs"]))
+        let summary = try builder.build(session.edges(for: ["thumbs"]))
         let data = try BuildReport.json(results: builder.results, graph: session.graph, summary: summary)
         // RFC 8259: control characters only as escapes.
         #expect(!data.contains { $0 < 0x20 && $0 != 0x0A && $0 != 0x20 }, "raw control bytes in \(String(decoding: data, as: UTF8.self))")

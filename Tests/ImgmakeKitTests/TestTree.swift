@@ -57,7 +57,7 @@ final class TestTree {
         let builder = Builder(session: session, reporter: ProgressReporter(verbosity: .quiet, isTerminal: false,
                                                                            output: { _ in }, errorOutput: { self.stderr.append($0) }),
                               options: options) { _ in executor }
-        let summary = builder.build(try session.edges(for: targets))
+        let summary = try builder.build(session.edges(for: targets))
         disk.advance()
         return (summary, executor.written.map { String($0.dropFirst(root.count + 1)) }.sorted())
     }

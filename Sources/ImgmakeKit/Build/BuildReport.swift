@@ -25,6 +25,7 @@ public enum BuildReport {
             "summary": [
                 "built": summary.built, "would-build": summary.wouldBuild, "failed": summary.failed, "up-to-date": summary.upToDate,
                 "skipped": summary.skipped + summary.deferred, "interrupted": summary.interrupted,
+                "stopped": summary.stopped,
                 "seconds": (summary.seconds * 1000).rounded() / 1000,
             ] as [String: Any],
             "outputs": outputs,
@@ -39,7 +40,7 @@ public enum BuildReport {
         for rule in byRule.keys.sorted() {
             let cases = byRule[rule]!.sorted { graph.edges[$0.edge].output < graph.edges[$1.edge].output }
             let failures = cases.filter { $0.status == .failed }.count
-            let skipped = cases.filter { $0.status == .skipped || $0.status == .wouldBuild }.count
+            let skipped = cases.filter { [.skipped, .wouldBuild, .interrupted].contains($0.status) }.count
             let time = cases.reduce(0) { $0 + $1.seconds }
             xml += "  <testsuite name=\"\(escape(rule))\" tests=\"\(cases.count)\" failures=\"\(failures)\" skipped=\"\(skipped)\" time=\"\(time)\">\n"
             for result in cases {
@@ -51,6 +52,9 @@ public enum BuildReport {
                     xml += ">\n      <failure message=\"\(message)\">\(message)</failure>\n    </testcase>\n"
                 case .skipped:
                     xml += ">\n      <skipped message=\"\(escape(result.reason))\"/>\n    </testcase>\n"
+                case .interrupted:
+                    // Stopped with the build (a cancelled CI job): neither passed nor failed.
+                    xml += ">\n      <skipped message=\"\(escape(result.error ?? "interrupted"))\"/>\n    </testcase>\n"
                 case .wouldBuild:
                     // A dry run: not a pass (nothing was built), not a failure; CI systems show skipped cases' messages.
                     xml += ">\n      <skipped message=\"\(escape("would build: " + result.reason))\"/>\n    </testcase>\n"

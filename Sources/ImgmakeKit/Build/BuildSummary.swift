@@ -1,3 +1,5 @@
+import Foundation
+
 /// Counts and timing of one build, and the closing line the user reads.
 public struct BuildSummary: Sendable {
     public var built = 0
@@ -14,6 +16,12 @@ public struct BuildSummary: Sendable {
     /// disk, a read-only log), and the first error: the files are fine, the next run builds them again.
     public var unrecorded = 0
     public var stateError: String?
+    /// The signal that interrupted the build (SIGPIPE: stdout or stderr was a closed pipe).
+    public var interruptSignal: Int32 = SIGINT
+    /// Jobs that were running when the build was interrupted and were stopped (not failed).
+    public var stopped = 0
+    /// A `--report` or `--junit` file could not be written (the error was reported).
+    public var reportFailed = false
     public var dryRun = false
     public var seconds = 0.0
 
@@ -27,24 +35,29 @@ public struct BuildSummary: Sendable {
         }
         var parts = ["\(built) built", "\(failed) failed"]
         if skipped > 0 { parts.append("\(skipped) skipped") }
+        if stopped > 0 { parts.append("\(stopped) interrupted") }
         parts.append("\(upToDate) up to date")
         if deferred > 0 { parts.append("\(deferred) left for an unsharded run") }
         var text = parts.joined(separator: ", ") + " in " + String(format1(seconds)) + " s"
         if built > 0 && seconds > 0 { text += " (\(format1(Double(built) / seconds)) images/s)" }
-        if interrupted { text += ": interrupted" } else if built == 0 && failed == 0 && skipped == 0 && unrecorded == 0 { text += ": everything is up to date" }
+        if interrupted {
+            text += ": interrupted" + (interruptSignal == SIGINT ? "" : " (\(WaitStatus.name(of: interruptSignal)))")
+        } else if built == 0 && failed == 0 && skipped == 0 && unrecorded == 0 { text += ": everything is up to date" }
         if unrecorded > 0 { text += "; \(unrecorded) not recorded: the build state could not be saved" }
         return text
     }
 
-    /// The process exit code: 130 interrupted, 1 a job failed, 74 (sysexits' EX_IOERR) every job succeeded but
-    /// records could not be saved (the outputs are fine; the next run rebuilds them), else 0.
+    /// The process exit code: 128 + the signal when interrupted (130 Ctrl-C, 143 SIGTERM, 129 SIGHUP, 141 a closed
+    /// pipe), 1 a job failed, 74 (sysexits' EX_IOERR) every job succeeded but records could not be saved (the
+    /// outputs are fine; the next run rebuilds them) or a report could not be written, else 0.
     public var exitCode: Int32 {
-        if interrupted { return 130 }
+        if interrupted { return InterruptHandler.exitCode(for: interruptSignal) }
         if failed > 0 || skipped > 0 { return 1 }
-        return unrecorded > 0 ? Self.stateNotSaved : 0
+        return unrecorded > 0 || reportFailed ? Self.ioError : 0
     }
 
-    public static let stateNotSaved: Int32 = 74
+    /// sysexits' EX_IOERR: the state or a report could not be written.
+    public static let ioError: Int32 = 74
 
     private func format1(_ value: Double) -> String {
         let rounded = (value * 10).rounded() / 10

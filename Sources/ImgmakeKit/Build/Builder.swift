@@ -3,8 +3,11 @@ import ImgmakeVips
 
 /// The outcome of one output in a build, for the summary and the report.
 public struct OutputResult: Sendable {
-    /// `wouldBuild`: stale in a dry run (`-n`), so not built.
-    public enum Status: String, Sendable { case built, failed, upToDate = "up-to-date", skipped, wouldBuild = "would-build" }
+    /// `wouldBuild`: stale in a dry run (`-n`), so not built. `interrupted`: running when the build was
+    /// interrupted, and stopped (its worker ended by the same signal, or by imgmake winding down).
+    public enum Status: String, Sendable {
+        case built, failed, upToDate = "up-to-date", skipped, wouldBuild = "would-build", interrupted
+    }
     public var edge: Int
     public var status: Status
     public var reason: String
@@ -44,8 +47,9 @@ public final class Builder {
         self.makeExecutor = makeExecutor
     }
 
-    /// Builds the given edges and what they depend on.
-    public func build(_ targets: [Int]) -> BuildSummary {
+    /// Builds the given edges and what they depend on. Throws when the signal handling cannot start (a thread
+    /// limit), before any job runs.
+    public func build(_ targets: [Int]) throws -> BuildSummary {
         let clock = DispatchTime.now().uptimeNanoseconds
         var summary = BuildSummary()
         summary.dryRun = options.dryRun
@@ -87,7 +91,7 @@ public final class Builder {
         let directories = Set(graph.edges.lazy.map { PathName.directory(of: $0.output) })
         let leftovers = TemporaryFiles.removeStale(in: directories, disk: session.disk)
         if leftovers > 0 { reporter.detail("removed \(leftovers) temporary file(s) left by an imgmake that was killed") }
-        if !stale.isEmpty { run(stale, checker: checker, summary: &summary) }
+        if !stale.isEmpty { try run(stale, checker: checker, summary: &summary) }
         if let error = summary.stateError {
             // Once, not per record: the outputs are fine, the next run's knowledge of them is not.
             let others = summary.unrecorded - unrecordedOutputs.count
@@ -180,7 +184,7 @@ public final class Builder {
         RecipeFingerprint.of(edge.job, root: graph.root, libraryVersion: session.catalog.libraryVersion)
     }
 
-    private func run(_ stale: [Int], checker: StalenessChecker, summary: inout BuildSummary) {
+    private func run(_ stale: [Int], checker: StalenessChecker, summary: inout BuildSummary) throws {
         let staleSet = Set(stale)
         var waitingOn: [Int: Int] = [:]
         var dependents: [Int: [Int]] = [:]
@@ -191,9 +195,12 @@ public final class Builder {
         }
         var ready = stale.filter { waitingOn[$0] == 0 }
         ready.reverse()  // popLast takes them in dependency order
-        let executor = makeExecutor(min(options.jobs, stale.count))
-        InterruptHandler.shared.arm { executor.wake() }
+        // Armed before the pool starts, so that a signal while it starts is seen (the loop below checks).
+        let waker = ExecutorWaker()
+        try InterruptHandler.shared.arm { waker.wake() }
         defer { InterruptHandler.shared.disarm() }
+        let executor = makeExecutor(min(options.jobs, stale.count))
+        waker.set(executor)
 
         var inFlight: [Int: [InputRecord]] = [:]
         var stopping = false
@@ -201,9 +208,10 @@ public final class Builder {
         var finished = 0
         let total = stale.count
         while true {
-            if InterruptHandler.shared.isInterrupted && !stopping {
+            if InterruptHandler.shared.isInterrupted && !summary.interrupted {
                 stopping = true
                 summary.interrupted = true
+                summary.interruptSignal = InterruptHandler.shared.signal
                 if !inFlight.isEmpty {
                     let again = InterruptHandler.shared.exitsOnRepeat ? " (Ctrl-C again to stop now)" : ""
                     reporter.info("interrupted: waiting for \(inFlight.count) running job(s)\(again)")
@@ -222,6 +230,15 @@ public final class Builder {
             let inputs = inFlight.removeValue(forKey: edge) ?? []
             finished += 1
             let reason = checker.reasons[edge]?.first?.description ?? ""
+            if outcome.error != nil, let signal = outcome.stoppedBy, jobWasInterrupted(by: signal) {
+                // Stopped by the interrupt (a process-group or cgroup stop signals the workers too): not a
+                // failure, and its dependents are simply not started.
+                stopping = true
+                summary.stopped += 1
+                results.append(OutputResult(edge: edge, status: .interrupted, reason: reason, seconds: outcome.seconds,
+                                            summary: nil, error: "interrupted (\(WaitStatus.name(of: signal)))"))
+                continue
+            }
             if let error = outcome.error {
                 summary.failed += 1
                 results.append(OutputResult(edge: edge, status: .failed, reason: reason, seconds: outcome.seconds,
@@ -252,6 +269,14 @@ public final class Builder {
         if summary.interrupted { TemporaryFiles.shared.removeAll() }
     }
 
+    /// Whether a job whose worker ended by `signal` (SIGTERM, SIGINT, SIGHUP) was stopped by the interrupt of
+    /// this build rather than failed. A stop of the whole process group or cgroup signals every process at
+    /// about the same moment, and the worker's death may be seen before our own signal arrives: wait for it
+    /// a little.
+    private func jobWasInterrupted(by signal: Int32) -> Bool {
+        InterruptHandler.shared.isInterrupted || InterruptHandler.shared.waitForInterrupt(seconds: 2)
+    }
+
     /// Marks everything that depends on a failed output as skipped; returns how many.
     private func skipDependents(of edge: Int, dependents: [Int: [Int]], skipped: inout Set<Int>) -> Int {
         var count = 0
@@ -266,4 +291,14 @@ public final class Builder {
         }
         return count
     }
+}
+
+/// Lets the interrupt handler, armed before the pool exists, wake the pool once it does.
+private final class ExecutorWaker: @unchecked Sendable {
+    private let lock = NSLock()
+    private var executor: JobExecutor?
+
+    func set(_ executor: JobExecutor) { lock.withLock { self.executor = executor } }
+
+    func wake() { lock.withLock { executor }?.wake() }
 }

@@ -1,60 +1,224 @@
-import Dispatch
 import Foundation
 
-/// Ctrl-C (SIGINT, and SIGTERM): the first asks the build to stop starting jobs and wind down; a second one
-/// removes the temporaries being written and exits 130 at once.
+/// The signals that stop a build: Ctrl-C (SIGINT), SIGTERM (`kill`, a CI runner or cgroup stop), SIGHUP (the
+/// terminal or ssh session closed), and a broken pipe on stdout or stderr (`imgmake | head`: SIGPIPE is ignored,
+/// so the write fails with EPIPE and `StandardOutput` reports it here). The first asks the build to stop
+/// starting jobs and wind down; a second one removes the temporaries being written and exits at once. Either
+/// way the exit code is 128 + the first signal: 130, 143, 129, 141.
+///
+/// No libdispatch here: a dispatch signal source needs a dispatch thread, and under a thread or address-space
+/// limit libdispatch retries making it forever, with SIGINT already ignored (the build hung, Ctrl-C too). The
+/// handlers write the signal's number into a pipe; one thread of ours, started with `pthread_create` whose
+/// result is checked, reads it. When that thread cannot start, `arm` throws and no handler is installed, so the
+/// signals keep their default actions.
 public final class InterruptHandler: @unchecked Sendable {
     public static let shared = InterruptHandler()
-    private let lock = NSLock()
-    private var count = 0
-    private var sources: [DispatchSourceSignal] = []
-    private var onInterrupt: (() -> Void)?
-    private var repeatExits = true
+    /// The signals handled, besides SIGPIPE (ignored; its EPIPE is an interrupt).
+    public static let signals: [Int32] = [SIGINT, SIGTERM, SIGHUP]
 
-    /// True (the default): a second interrupt removes the temporaries and exits 130 at once. The interactive
+    private let condition = NSCondition()
+    private var count = 0
+    private var first: Int32 = SIGINT
+    private var installed = false
+    private var onInterrupt: ((Int32) -> Void)?
+    private var stopSignal: Int32?
+    private var repeatExits = true
+    private var pipeBroken = false
+
+    /// True (the default): a second interrupt removes the temporaries and exits at once. The interactive
     /// shell sets it false, so that every interrupt calls the armed action and the shell survives.
     public var exitsOnRepeat: Bool {
-        get { lock.withLock { repeatExits } }
-        set { lock.withLock { repeatExits = newValue } }
+        get { condition.withLock { repeatExits } }
+        set { condition.withLock { repeatExits = newValue } }
     }
 
-    public var isInterrupted: Bool { lock.withLock { count > 0 } }
+    public var isInterrupted: Bool { condition.withLock { count > 0 } }
 
-    /// Installs the handlers (once) and sets what the first interrupt does.
-    public func arm(_ action: @escaping () -> Void) {
-        lock.withLock {
+    /// The first signal since the handler was last armed (SIGINT when there was none).
+    public var signal: Int32 { condition.withLock { first } }
+
+    /// The first SIGTERM, SIGHUP or broken pipe this process received, armed or not, for the interactive
+    /// shell, which survives Ctrl-C but must end on these (after winding down a build).
+    public var termination: Int32? { condition.withLock { stopSignal } }
+
+    /// The exit code of a process stopped by `signal`: 128 + its number.
+    public static func exitCode(for signal: Int32) -> Int32 { 128 + signal }
+
+    /// Installs the handlers (once) and sets what the first interrupt does. Throws when the thread that
+    /// receives the signals cannot start; the signals then keep their default actions.
+    public func arm(_ action: @escaping () -> Void) throws {
+        try arm(signal: { _ in action() })
+    }
+
+    /// `arm`, with an action told which signal came.
+    public func arm(signal action: @escaping (Int32) -> Void) throws {
+        try condition.withLock {
+            try installLocked()
             count = 0
+            first = SIGINT
             onInterrupt = action
-            guard sources.isEmpty else { return }
-            for sig in [SIGINT, SIGTERM] {
-                signal(sig, SIG_IGN)
-                let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
-                source.setEventHandler { [weak self] in self?.fire() }
-                source.resume()
-                sources.append(source)
-            }
         }
+    }
+
+    /// Installs the handlers now, if not done yet (so that a later `arm` cannot fail).
+    public func prepare() throws {
+        try condition.withLock { try installLocked() }
+    }
+
+    private func installLocked() throws {
+        guard !installed else { return }
+        try Self.install { [weak self] in self?.fire($0) }
+        installed = true
     }
 
     /// Stops reacting (the shell re-arms for its next build).
     public func disarm() {
-        lock.withLock {
+        condition.withLock {
             onInterrupt = nil
             count = 0
         }
     }
 
-    private func fire() {
-        let (n, action, exits) = lock.withLock { () -> (Int, (() -> Void)?, Bool) in
-            count += 1
-            return (count, onInterrupt, repeatExits)
+    /// A write to stdout or stderr failed with EPIPE: the reader is gone. The first one is an interrupt
+    /// (SIGPIPE's), unless the build is already being interrupted; later ones are nothing.
+    public func brokenPipe() {
+        let fresh = condition.withLock { () -> Bool in
+            defer { pipeBroken = true }
+            return !pipeBroken && count == 0
         }
-        if n == 1 || !exits {
-            action?()
-        } else {
-            TemporaryFiles.shared.removeAll()
-            FileHandle.standardError.write("\nimgmake: interrupted again: stopped\n".data(using: .utf8)!)
-            _exit(130)
+        if fresh { fire(SIGPIPE) }
+    }
+
+    /// Waits at most `seconds` for an interrupt; true when there was one. For a worker that died of a
+    /// stopping signal: a cgroup or process-group stop signals every process at about the same time, and
+    /// ours may arrive just after the worker's death is seen.
+    public func waitForInterrupt(seconds: Double) -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        return condition.withLock {
+            while count == 0 {
+                if !condition.wait(until: deadline) { break }
+            }
+            return count > 0
         }
     }
+
+    private func fire(_ signal: Int32) {
+        let (n, action, exits, code) = condition.withLock { () -> (Int, ((Int32) -> Void)?, Bool, Int32) in
+            count += 1
+            if count == 1 { first = signal }
+            if signal != SIGINT && stopSignal == nil { stopSignal = signal }
+            condition.broadcast()
+            return (count, onInterrupt, repeatExits, Self.exitCode(for: first))
+        }
+        if n == 1 || !exits {
+            action?(signal)
+        } else {
+            TemporaryFiles.shared.removeAll()
+            StandardOutput.error("\nimgmake: interrupted again: stopped\n")
+            _exit(code)
+        }
+    }
+
+    // MARK: the signal pipe
+
+    /// Makes the pipe, starts the thread that reads it, then installs the handlers. Called once, under the lock.
+    private static func install(_ deliver: @escaping (Int32) -> Void) throws {
+        var fds: [Int32] = [-1, -1]
+        guard pipe(&fds) == 0 else { throw ThreadStartError(what: "a pipe for signals", code: errno) }
+        for fd in fds { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+        // A handler must never block: with the pipe full, a signal more is dropped (the first ones count).
+        _ = fcntl(fds[1], F_SETFL, fcntl(fds[1], F_GETFL) | O_NONBLOCK)
+        let reader = SignalReader(fd: fds[0], deliver: deliver)
+        do { try startThread(named: "imgmake-signals") { reader.run() } } catch {
+            close(fds[0])
+            close(fds[1])
+            throw error
+        }
+        signalPipeWriteEnd = fds[1]
+        Glibc.signal(SIGPIPE, SIG_IGN)
+        for sig in signals {
+            // SIGHUP ignored when imgmake started stays ignored: `nohup imgmake` must survive the hangup. (SIGINT
+            // is caught even so, as it always was: test runners and some CI agents start programs with it ignored.)
+            var previous = sigaction()
+            sigaction(sig, nil, &previous)
+            let ignored = unsafeBitCast(previous.__sigaction_handler.sa_handler, to: Int.self) == unsafeBitCast(SIG_IGN, to: Int.self)
+            if ignored && sig == SIGHUP { continue }
+            var action = sigaction()
+            action.__sigaction_handler.sa_handler = signalToPipe
+            sigemptyset(&action.sa_mask)
+            action.sa_flags = SA_RESTART
+            sigaction(sig, &action, nil)
+        }
+    }
+}
+
+/// The write end of the signal pipe, for the handler (a C function cannot capture it).
+nonisolated(unsafe) private var signalPipeWriteEnd: Int32 = -1
+
+/// The signal handler: async-signal-safe, it only writes the signal's number into the pipe (keeping errno).
+private let signalToPipe: @convention(c) (Int32) -> Void = { sig in
+    let saved = errno
+    var byte = UInt8(truncatingIfNeeded: sig)
+    _ = write(signalPipeWriteEnd, &byte, 1)
+    errno = saved
+}
+
+/// The thread that reads signal numbers from the pipe and hands them over, outside signal context.
+private final class SignalReader: @unchecked Sendable {
+    let fd: Int32
+    let deliver: (Int32) -> Void
+    init(fd: Int32, deliver: @escaping (Int32) -> Void) {
+        self.fd = fd
+        self.deliver = deliver
+    }
+
+    func run() {
+        // This thread takes the signals even when imgmake was started with them blocked (some test runners and
+        // CI agents do, and every thread inherits the mask): a process-directed signal goes to a thread that
+        // does not block it.
+        var mask = sigset_t()
+        sigemptyset(&mask)
+        for sig in InterruptHandler.signals { sigaddset(&mask, sig) }
+        pthread_sigmask(SIG_UNBLOCK, &mask, nil)
+        var byte: UInt8 = 0
+        while true {
+            let n = read(fd, &byte, 1)
+            if n == 1 { deliver(Int32(byte)) } else if n < 0 && errno == EINTR { continue } else { return }
+        }
+    }
+}
+
+/// A thread (or what it needs) that could not be made: `cannot start a thread for signals: Resource temporarily
+/// unavailable`.
+public struct ThreadStartError: Error, CustomStringConvertible {
+    public var what: String
+    public var code: Int32
+    public var description: String { "cannot start \(what): \(String(cString: strerror(code)))" }
+    /// The exit status (sysexits' EX_OSERR).
+    public static let exitCode: Int32 = 71
+}
+
+/// Starts a detached thread running `body` with `pthread_create`, checking its result (Foundation's `Thread`
+/// cannot say that it failed).
+func startThread(named name: String, stackSize: Int = 256 << 10, _ body: @escaping () -> Void) throws {
+    var attributes = pthread_attr_t()
+    pthread_attr_init(&attributes)
+    defer { pthread_attr_destroy(&attributes) }
+    pthread_attr_setdetachstate(&attributes, Int32(PTHREAD_CREATE_DETACHED))
+    pthread_attr_setstacksize(&attributes, stackSize)
+    let context = Unmanaged.passRetained(ThreadBody(body)).toOpaque()
+    var thread = pthread_t()
+    let result = pthread_create(&thread, &attributes, { context in
+        Unmanaged<ThreadBody>.fromOpaque(context!).takeRetainedValue().body()
+        return nil
+    }, context)
+    guard result == 0 else {
+        Unmanaged<ThreadBody>.fromOpaque(context).release()
+        throw ThreadStartError(what: "a thread for \(name.replacingOccurrences(of: "imgmake-", with: ""))", code: result)
+    }
+}
+
+private final class ThreadBody {
+    let body: () -> Void
+    init(_ body: @escaping () -> Void) { self.body = body }
 }

@@ -19,11 +19,16 @@ public struct JobOutcome: Sendable, Codable {
     public var summary: ImageSummary?
     public var error: ImageJobError?
     public var seconds: Double
-    public init(id: Int, summary: ImageSummary?, error: ImageJobError?, seconds: Double) {
+    /// The job did not fail by itself: its worker process was ended by this signal (SIGTERM, SIGINT, SIGHUP),
+    /// sent by imgmake winding down an interrupted build or by whoever stopped imgmake (a process-group or
+    /// cgroup stop signals the workers too). The builder reports it as interrupted when the build is.
+    public var stoppedBy: Int32?
+    public init(id: Int, summary: ImageSummary?, error: ImageJobError?, seconds: Double, stoppedBy: Int32? = nil) {
         self.id = id
         self.summary = summary
         self.error = error
         self.seconds = seconds
+        self.stoppedBy = stoppedBy
     }
 }
 

@@ -61,9 +61,14 @@ final class ProcessPoolWorker: @unchecked Sendable {
                 return end(request, start: start, because: "worker \(number) (pid \(process.pid)) \(error.message)")
             }
         case .endOfFile:
-            let status = WaitStatus.describe(process.wait(grace: Self.grace))
-            let cause = lock.withLock { interrupted } ? "interrupted: the job was stopped" : "worker process \(status)"
-            return end(request, start: start, because: cause)
+            let raw = process.wait(grace: Self.grace)
+            let status = WaitStatus.describe(raw)
+            let stoppedByUs = lock.withLock { interrupted }
+            let cause = stoppedByUs ? "interrupted: the job was stopped" : "worker process \(status)"
+            var outcome = end(request, start: start, because: cause)
+            let signal = raw & 0x7f
+            if stoppedByUs { outcome.stoppedBy = SIGTERM } else if [SIGTERM, SIGINT, SIGHUP].contains(signal) { outcome.stoppedBy = signal }
+            return outcome
         case .timedOut:
             process.send(SIGKILL)
             process.wait(grace: Self.grace)

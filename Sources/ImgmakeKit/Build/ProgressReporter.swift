@@ -1,7 +1,8 @@
 import Foundation
 
 /// What the user sees during a build: on a terminal one status line redrawn in place, elsewhere one line per
-/// finished job; errors always on stderr; the closing summary.
+/// finished job; errors always on stderr; the closing summary. Writes that fail (a full disk, `/dev/full`, a
+/// closed pipe) never stop the build: see `StandardOutput`.
 public final class ProgressReporter {
     public enum Verbosity { case quiet, normal, verbose }
 
@@ -12,8 +13,8 @@ public final class ProgressReporter {
     private let errorOutput: (String) -> Void
 
     public init(verbosity: Verbosity, isTerminal: Bool = isatty(STDOUT_FILENO) != 0,
-                output: @escaping (String) -> Void = { FileHandle.standardOutput.write($0.data(using: .utf8)!) },
-                errorOutput: @escaping (String) -> Void = { FileHandle.standardError.write($0.data(using: .utf8)!) }) {
+                output: @escaping (String) -> Void = StandardOutput.out,
+                errorOutput: @escaping (String) -> Void = StandardOutput.error) {
         self.verbosity = verbosity
         self.isTerminal = isTerminal
         self.output = output

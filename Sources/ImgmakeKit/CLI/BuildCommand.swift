@@ -58,15 +58,22 @@ public enum BuildRun {
             return ExecutorFactory.make(build.pool, workers: workers,
                                  settings: ProcessPool.Settings(jobTimeout: build.jobTimeout, maxJobsPerWorker: build.maxJobsPerWorker))
         }
-        let summary = builder.build(edges)
+        var summary = try builder.build(edges)
         reporter.summary(summary.line)
+        // Each report through a temporary beside it and a rename: a full disk leaves the old file (or none),
+        // never a partial one, and is an error that names the file (exit 74 when nothing else failed).
+        var reports: [(path: String, bytes: () throws -> [UInt8])] = []
         if let reportPath {
-            try BuildReport.json(results: builder.results, graph: session.graph, summary: summary)
-                .write(to: URL(fileURLWithPath: PathName.join(session.cwd, reportPath)))
+            reports.append((reportPath, { [UInt8](try BuildReport.json(results: builder.results, graph: session.graph, summary: summary)) }))
         }
         if let junitPath {
-            try BuildReport.junit(results: builder.results, graph: session.graph, summary: summary)
-                .write(toFile: PathName.join(session.cwd, junitPath), atomically: true, encoding: .utf8)
+            reports.append((junitPath, { Array(BuildReport.junit(results: builder.results, graph: session.graph, summary: summary).utf8) }))
+        }
+        for (path, bytes) in reports {
+            do { try session.disk.writeAtomically(PathName.join(session.cwd, path), try bytes()) } catch {
+                reporter.error("cannot write report \(path): \((error as? DiskError)?.message ?? "\(error)")")
+                summary.reportFailed = true
+            }
         }
         return summary
     }

@@ -27,7 +27,7 @@ struct CleanCommand: ParsableCommand {
             let session = try Session(options: recipe.sessionOptions, overrides: overrides)
             session.warnAboutOverrides(ProgressReporter(verbosity: .normal))
             let removed = try Cleaner(session: session).clean(targets, orphans: orphans, dryRun: dryRun, wait: !noWait,
-                                                              notice: { FileHandle.standardError.write("imgmake: \($0)\n".data(using: .utf8)!) },
+                                                              notice: { StandardOutput.error("imgmake: \($0)\n") },
                                                               report: { print($0) })
             print("\(dryRun ? "would remove" : "removed") \(removed) file\(removed == 1 ? "" : "s")")
         }

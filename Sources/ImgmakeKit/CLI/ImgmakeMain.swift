@@ -3,29 +3,35 @@ import Foundation
 import ImgmakeRecipe
 
 /// Entry point of the `imgmake` executable: parses the command line, runs the command, and maps every
-/// failure to the exit codes of SPEC §3 (2 for recipe and usage errors, 1 for failed jobs, 130 interrupted).
+/// failure to the exit codes of the README (2 for recipe and usage errors, 1 for failed jobs, 128 + the signal
+/// when interrupted, 71 when the system refuses a thread).
 public enum ImgmakeMain {
     public static func run(_ arguments: [String] = Array(CommandLine.arguments.dropFirst())) -> Never {
         setvbuf(stdout, nil, _IOLBF, 0)
+        // A closed pipe on stdout or stderr is an EPIPE from write, not a silent death (StandardOutput).
+        signal(SIGPIPE, SIG_IGN)
         do {
             var command = try ImgmakeCommand.parseAsRoot(ImgmakeCommand.subcommandFirst(arguments))
             try command.run()
             exit(0)
         } catch let error as RecipeErrors {
-            FileHandle.standardError.write((error.description + "\n").data(using: .utf8)!)
+            StandardOutput.error(error.description + "\n")
             exit(2)
         } catch let error as RecipeError {
-            FileHandle.standardError.write((error.description + "\n").data(using: .utf8)!)
+            StandardOutput.error(error.description + "\n")
             exit(2)
         } catch let error as UsageError {
-            FileHandle.standardError.write("imgmake: error: \(error.description)\n".data(using: .utf8)!)
+            StandardOutput.error("imgmake: error: \(error.description)\n")
             exit(2)
         } catch let error as StateLock.Busy {
-            FileHandle.standardError.write("imgmake: error: \(error.description)\n".data(using: .utf8)!)
+            StandardOutput.error("imgmake: error: \(error.description)\n")
             exit(75)
         } catch let error as StateLock.Interrupted {
-            FileHandle.standardError.write("imgmake: \(error.description)\n".data(using: .utf8)!)
-            exit(130)
+            StandardOutput.error("imgmake: \(error.description)\n")
+            exit(InterruptHandler.exitCode(for: InterruptHandler.shared.signal))
+        } catch let error as ThreadStartError {
+            StandardOutput.error("imgmake: error: \(error.description)\n")
+            exit(ThreadStartError.exitCode)
         } catch let error as ExitCode {
             exit(error.rawValue)
         } catch {
@@ -34,7 +40,7 @@ public enum ImgmakeMain {
                 ImgmakeCommand.exit(withError: error)
             }
             let message = ImgmakeCommand.fullMessage(for: error)
-            FileHandle.standardError.write((message + "\n").data(using: .utf8)!)
+            StandardOutput.error(message + "\n")
             exit(code == .validationFailure ? 2 : code.rawValue)
         }
     }

@@ -44,7 +44,7 @@ struct WorkerCommand: ParsableCommand {
             guard let request = message.request else { throw UsageError("__worker: a message without a request") }
             if let sleepOn, request.job.sources.contains(where: { $0.contains(sleepOn) }) {
                 let note = "imgmake __worker \(getpid()): sleeping (IMGMAKE_WORKER_SLEEP_ON)\n"
-                FileHandle.standardError.write(note.data(using: .utf8)!)
+                StandardOutput.error(note)
                 sleep(60)
             }
             if let crashOn, request.job.sources.contains(where: { $0.contains(crashOn) }) {

@@ -60,6 +60,13 @@ final class LineEditor {
                 break
             }
             if fds[1].revents != 0 && interrupts.drain() {
+                if InterruptHandler.shared.termination != nil {
+                    // SIGTERM, SIGHUP: leave readline's terminal settings as they were, then end.
+                    rl_callback_handler_remove()
+                    fputs("\n", stdout)
+                    fflush(stdout)
+                    return .endOfInput
+                }
                 abandonLine()
                 continue
             }

@@ -12,7 +12,8 @@ final class Shell {
         /// be saved, 130 interrupted.
         var code: Int32 = 0
         var quit = false
-        var interrupted: Bool { code == 130 }
+        /// 128 + a signal: 130 Ctrl-C, 143 SIGTERM, 129 SIGHUP, 141 a closed pipe.
+        var interrupted: Bool { code > 128 }
     }
 
     let options: RecipeOptions
@@ -41,8 +42,8 @@ final class Shell {
 
     init(options: RecipeOptions, overrides: [String: String], interactive: Bool, interrupts: ShellInterrupts,
          cwd: String = FileManager.default.currentDirectoryPath,
-         out: @escaping (String) -> Void = { print($0, terminator: ""); fflush(stdout) },
-         err: @escaping (String) -> Void = { FileHandle.standardError.write($0.data(using: .utf8)!) }) {
+         out: @escaping (String) -> Void = StandardOutput.out,
+         err: @escaping (String) -> Void = StandardOutput.error) {
         self.options = options
         self.cwd = cwd
         self.overrides = overrides
@@ -130,7 +131,7 @@ final class Shell {
             return Outcome(code: 75)
         } catch let error as StateLock.Interrupted {
             err("\(error.description)\n")
-            return Outcome(code: 130)
+            return Outcome(code: InterruptHandler.exitCode(for: InterruptHandler.shared.signal))
         } catch {
             err("error: \(error)\n")
         }

@@ -1,9 +1,10 @@
 import Foundation
 
-/// Ctrl-C in the shell. Every SIGINT goes through `InterruptHandler` (its dispatch source): while a build runs
+/// Ctrl-C in the shell. Every SIGINT goes through `InterruptHandler` (its signal thread): while a build runs
 /// the Builder arms it to wind the build down; between builds the shell arms it to write a byte into a pipe,
 /// which the prompt loop and `watch` wait on next to their input. So Ctrl-C at the prompt clears the line, in
-/// `watch` it stops watching, and it never kills the interactive shell.
+/// `watch` it stops watching, and it never kills the interactive shell. SIGTERM and SIGHUP do the same, then
+/// the shell ends (`InterruptHandler.termination`), with 128 + the signal.
 final class ShellInterrupts: @unchecked Sendable {
     private let readEnd: Int32
     private let writeEnd: Int32
@@ -32,22 +33,24 @@ final class ShellInterrupts: @unchecked Sendable {
         InterruptHandler.shared.exitsOnRepeat = false
     }
 
-    /// From now until the next build, Ctrl-C writes to the pipe.
+    /// From now until the next build, Ctrl-C (and SIGTERM, SIGHUP: see `InterruptHandler.termination`)
+    /// writes to the pipe. (`ShellMain` installed the handlers first: arming cannot fail after that.)
     func armForPipe() {
         let fd = writeEnd
-        InterruptHandler.shared.arm {
+        try? InterruptHandler.shared.arm {
             var byte: UInt8 = 3
             _ = write(fd, &byte, 1)
         }
     }
 
-    /// Scripts: Ctrl-C between builds ends the script with 130 (during a build the Builder winds down first).
+    /// Scripts: Ctrl-C (SIGTERM, SIGHUP) between builds ends the script with 128 + the signal (during a build
+    /// the Builder winds down first).
     func armForExit() {
-        InterruptHandler.shared.arm {
+        try? InterruptHandler.shared.arm(signal: { signal in
             TemporaryFiles.shared.removeAll()
-            FileHandle.standardError.write("\nimgmake: interrupted\n".data(using: .utf8)!)
-            _exit(130)
-        }
+            StandardOutput.error("\nimgmake: interrupted\(signal == SIGINT ? "" : " (\(WaitStatus.name(of: signal)))")\n")
+            _exit(InterruptHandler.exitCode(for: signal))
+        })
     }
 
     /// Empties the pipe; true when there was a Ctrl-C in it.

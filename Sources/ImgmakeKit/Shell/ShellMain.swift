@@ -7,6 +7,10 @@ enum ShellMain {
 
     /// Runs the shell in the current directory; returns the exit status.
     static func run(options: RecipeOptions, overrides: [String: String], commands: String?) -> Int32 {
+        do { try InterruptHandler.shared.prepare() } catch {
+            StandardOutput.error("imgmake: error: \(error)\n")
+            return ThreadStartError.exitCode
+        }
         let interrupts = ShellInterrupts()
         if let commands {
             var unread: String? = commands
@@ -41,12 +45,18 @@ enum ShellMain {
         }
         while true {
             interrupts.armForPipe()
-            switch editor.read() {
+            let input = editor.read()
+            // SIGTERM, SIGHUP (or stdout a closed pipe): a build was wound down, the history is saved (every
+            // line is appended as it is read); end with 128 + the signal.
+            if let signal = InterruptHandler.shared.termination { return InterruptHandler.exitCode(for: signal) }
+            switch input {
             case .endOfInput:
                 return 0
             case let .line(text):
                 editor.remember(text)
-                if shell.run(line: text).quit { return 0 }
+                let outcome = shell.run(line: text)
+                if let signal = InterruptHandler.shared.termination { return InterruptHandler.exitCode(for: signal) }
+                if outcome.quit { return 0 }
             }
         }
     }

@@ -68,6 +68,7 @@ final class ShellWatch {
         print("\nstopped watching")
         fflush(stdout)
         shell.rearmInterrupts()
+        if let signal = InterruptHandler.shared.termination { return Shell.Outcome(code: InterruptHandler.exitCode(for: signal)) }
         return Shell.Outcome(code: shell.interactive ? 0 : 130)
     }
 

@@ -67,7 +67,10 @@ public final class StateLock {
             if !waiting {
                 // Polling, not a blocking flock: the shell ignores SIGINT (it reads Ctrl-C from a dispatch
                 // source), so only this loop can notice that the user gave up.
-                InterruptHandler.shared.arm {}
+                do { try InterruptHandler.shared.arm {} } catch {
+                    close(descriptor)
+                    throw error
+                }
                 waiting = true
             }
             // The holder writes its PID right after it took the lock: give it a moment before saying "pid ?".

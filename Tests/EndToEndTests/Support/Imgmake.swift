@@ -108,8 +108,10 @@ final class Spawned {
     let stderrPath: String
     let started = Date()
 
+    /// `ownProcessGroup`: the process leads a process group of its own (its pid), as a job of a shell does,
+    /// so that a test can signal the group (`kill(-pid, ...)`) as a terminal or a CI runner does.
     init(executable: String, arguments: [String], directory: String, stdoutPath: String, stderrPath: String,
-         environment: [String: String] = [:]) throws {
+         environment: [String: String] = [:], ownProcessGroup: Bool = false) throws {
         self.arguments = arguments
         self.stdoutPath = stdoutPath
         self.stderrPath = stderrPath
@@ -129,8 +131,26 @@ final class Spawned {
             argv.forEach { free($0) }
             envp.forEach { free($0) }
         }
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        // As a shell starts a program: no signal blocked, the stopping signals at their default actions (the
+        // test runner's threads block or ignore some, and a child would inherit that).
+        var flags = POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF
+        if ownProcessGroup {
+            flags |= POSIX_SPAWN_SETPGROUP
+            posix_spawnattr_setpgroup(&attributes, 0)
+        }
+        posix_spawnattr_setflags(&attributes, Int16(flags))
+        var mask = sigset_t()
+        sigemptyset(&mask)
+        posix_spawnattr_setsigmask(&attributes, &mask)
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        for sig in [SIGINT, SIGTERM, SIGHUP, SIGPIPE, SIGQUIT] { sigaddset(&defaults, sig) }
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
         var pid: pid_t = 0
-        let status = posix_spawn(&pid, executable, &actions, nil, argv, envp)
+        let status = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
         guard status == 0 else {
             throw NSError(domain: "spawn", code: Int(status),
                           userInfo: [NSLocalizedDescriptionKey: "cannot start \(executable): \(String(cString: strerror(status)))"])
@@ -139,7 +159,15 @@ final class Spawned {
     }
 
     /// What the process has written to stdout so far.
-    var stdoutSoFar: String { (try? String(contentsOfFile: stdoutPath, encoding: .utf8)) ?? "" }
+    var stdoutSoFar: String { Self.contents(stdoutPath) }
+
+    /// A log file's text; "" for anything that is not a regular file (`/dev/full` reads zeros forever, a FIFO
+    /// blocks).
+    private static func contents(_ path: String) -> String {
+        var info = stat()
+        guard stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return "" }
+        return (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+    }
 
     func send(_ signal: Int32) { kill(pid, signal) }
 
@@ -160,7 +188,7 @@ final class Spawned {
         }
         let signal = status & 0x7f
         let code: Int32 = signal == 0 ? (status >> 8) & 0xff : 128 + signal
-        var stderr = (try? String(contentsOfFile: stderrPath, encoding: .utf8)) ?? ""
+        var stderr = Self.contents(stderrPath)
         if killed { stderr += "\n[test harness: killed after \(timeout) s]\n" }
         return RunResult(arguments: arguments, status: code, signal: signal == 0 ? nil : signal, stdout: stdoutSoFar,
                          stderr: stderr, seconds: Date().timeIntervalSince(started))

@@ -172,11 +172,14 @@ final class Sandbox {
         try start(arguments: arguments, in: directory).wait(timeout: timeout)
     }
 
-    /// Starts imgmake and returns at once.
-    func start(arguments: [String], in directory: String? = nil) throws -> Spawned {
+    /// Starts imgmake and returns at once. `stdout`/`stderr`: where they go instead of log files
+    /// (`/dev/full`, a FIFO); `ownProcessGroup`: see `Spawned`.
+    func start(arguments: [String], in directory: String? = nil, stdout: String? = nil, stderr: String? = nil,
+               ownProcessGroup: Bool = false) throws -> Spawned {
         let logs = base + "/logs/" + UUID().uuidString.prefix(8)
         return try Spawned(executable: Imgmake.binary, arguments: arguments, directory: directory.map(path) ?? root,
-                           stdoutPath: logs + ".out", stderrPath: logs + ".err")
+                           stdoutPath: stdout ?? logs + ".out", stderrPath: stderr ?? logs + ".err",
+                           ownProcessGroup: ownProcessGroup)
     }
 }
 

@@ -1,0 +1,35 @@
+import Foundation
+
+/// Writes to stdout and stderr that never stop a build: with write(2), not `FileHandle` (whose `write` traps
+/// on an error: a full disk or `/dev/full` killed the build with SIGILL, temporaries left). A write that fails
+/// (ENOSPC, EIO) is dropped. EPIPE (the reader is gone: `imgmake | head`; SIGPIPE is ignored) is reported to
+/// `InterruptHandler`, and the first one stops the build as SIGTERM does (exit 141).
+public enum StandardOutput {
+    public static func out(_ text: String) { write(text, to: STDOUT_FILENO) }
+
+    public static func error(_ text: String) { write(text, to: STDERR_FILENO) }
+
+    /// Writes all of `text` to `fd`, or as much as the descriptor takes; true when all of it was written.
+    @discardableResult
+    public static func write(_ text: String, to fd: Int32) -> Bool {
+        if fd == STDOUT_FILENO { fflush(stdout) }  // what `print` buffered goes first
+        let bytes = Array(text.utf8)
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, $0.count - offset) }
+            if n > 0 {
+                offset += n
+                continue
+            }
+            if n < 0 && errno == EINTR { continue }
+            if n < 0 && errno == EAGAIN {
+                // A non-blocking terminal (another program left it so): wait for room, a little.
+                var ready = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
+                if poll(&ready, 1, 1000) > 0 { continue }
+            }
+            if n < 0 && errno == EPIPE { InterruptHandler.shared.brokenPipe() }
+            return false
+        }
+        return true
+    }
+}
