@@ -24,15 +24,16 @@ final class ProcessPoolWorker: @unchecked Sendable {
         reader = LineReader(fd: process.output)
     }
 
-    /// Starts `executable __worker --vips-threads N`.
+    /// Starts `executable __worker --vips-threads N --parent PID` (it exits when this process is gone).
     static func start(executable: String, vipsThreads: Int) throws -> ProcessPoolWorker {
-        let arguments = ["__worker", "--vips-threads", String(vipsThreads)]
+        let arguments = ["__worker", "--vips-threads", String(vipsThreads), "--parent", String(getpid())]
         return ProcessPoolWorker(process: try ChildProcess.spawn(executable, name: "imgmake", arguments: arguments))
     }
 
-    /// Runs one job in the worker and waits for its outcome, at most `timeout` seconds. Nil when the job could
-    /// not be handed over because the worker had already died (while idle): the job did not run.
-    func run(_ request: JobRequest, timeout: Double?) -> JobOutcome? {
+    /// Runs one job in the worker and waits for its outcome, at most `timeout` seconds, and at most `stall`
+    /// seconds without progress (`Watchdog`). Nil when the job could not be handed over because the worker had
+    /// already died (while idle): the job did not run.
+    func run(_ request: JobRequest, timeout: Double?, stall: Double? = nil) -> JobOutcome? {
         let start = DispatchTime.now().uptimeNanoseconds
         jobsRun += 1
         let line: [UInt8]
@@ -45,7 +46,22 @@ final class ProcessPoolWorker: @unchecked Sendable {
             return nil
         }
         let deadline = timeout.map { start + UInt64($0 * 1e9) }
-        switch reader.next(deadline: deadline) {
+        var watchdog = stall.map { Watchdog(limit: $0) }
+        var result = LineReader.Result.timedOut
+        while true {
+            // With a watchdog, the worker is looked at every second (up to the job's deadline).
+            let now = DispatchTime.now().uptimeNanoseconds
+            let wake = watchdog == nil ? deadline : min(deadline ?? .max, now + 1_000_000_000)
+            result = reader.next(deadline: wake)
+            guard case .timedOut = result, deadline.map({ DispatchTime.now().uptimeNanoseconds < $0 }) ?? true,
+                  watchdog != nil else { break }
+            if let stalled = watchdog?.check(process.pid) {
+                process.send(SIGKILL)
+                process.wait(grace: Self.grace)
+                return end(request, start: start, because: Watchdog.message(stalled, seconds: stall ?? 0, output: request.output))
+            }
+        }
+        switch result {
         case let .line(bytes):
             do {
                 guard let outcome = try WorkerMessage.decode(bytes).outcome, outcome.id == request.id else {
@@ -58,8 +74,15 @@ final class ProcessPoolWorker: @unchecked Sendable {
                 return end(request, start: start, because: "protocol error: \(error)")
             }
         case .endOfFile:
-            let status = WaitStatus.describe(process.wait(grace: Self.grace))
-            let cause = lock.withLock { interrupted } ? "interrupted: the job was stopped" : "worker process \(status)"
+            let status = process.wait(grace: Self.grace)
+            var cause = "worker process \(WaitStatus.describe(status))"
+            if lock.withLock({ interrupted }) {
+                cause = "interrupted: the job was stopped"
+            } else if WaitStatus.exited(status) && (status >> 8) & 0xff == WorkerExit.noThread {
+                cause = "the worker process cannot start a thread (\(cause))"
+            } else if MemoryLimit.diedOfIt(status), let limit = MemoryLimit.current {
+                cause = "out of memory (\(limit)): \(cause)"
+            }
             return end(request, start: start, because: cause)
         case .timedOut:
             process.send(SIGKILL)

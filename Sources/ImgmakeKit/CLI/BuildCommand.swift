@@ -53,7 +53,8 @@ public enum BuildRun {
         options.shard = shard
         let builder = Builder(session: session, reporter: reporter, options: options) { workers in
             ExecutorFactory.make(build.pool, workers: workers,
-                                 settings: ProcessPool.Settings(jobTimeout: build.jobTimeout, maxJobsPerWorker: build.maxJobsPerWorker))
+                                 settings: ProcessPool.Settings(jobTimeout: build.jobTimeout, maxJobsPerWorker: build.maxJobsPerWorker,
+                                                                stallTimeout: build.stallTimeout > 0 ? build.stallTimeout : nil))
         }
         let summary = builder.build(edges)
         reporter.summary(summary.line)
