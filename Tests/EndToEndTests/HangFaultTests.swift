@@ -50,6 +50,13 @@ struct HangFaultTests {
                 "\(result)")
         #expect(result.summary?.failed == 4, "\(result)")
         #expect(!result.stderr.contains("[test harness: killed"), "\(result)")
+        // No worker is left behind, waiting for a request its reader thread will never read.
+        let uid = uid_t(user)!
+        let deadline = Date().addingTimeInterval(10)
+        while !Processes.owned(by: uid).isEmpty && Date() < deadline { usleep(20_000) }
+        let left = Processes.owned(by: uid)
+        for pid in left { kill(pid, SIGKILL) }
+        #expect(left.isEmpty, "processes left: \(left)")
     }
 
     /// Under an address-space limit the thread pool died (SIGABRT or SIGSEGV: GLib on a failed allocation) on a
@@ -106,6 +113,15 @@ enum Processes {
     static func children(of pid: pid_t) -> [pid_t] {
         let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
         return entries.compactMap(pid_t.init).filter { stat(of: $0)?.parent == pid }
+    }
+
+    /// The live processes of user `uid`.
+    static func owned(by uid: uid_t) -> [pid_t] {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return entries.compactMap(pid_t.init).filter { pid in
+            let owner = (try? FileManager.default.attributesOfItem(atPath: "/proc/\(pid)"))?[.ownerAccountID] as? NSNumber
+            return owner?.uint32Value == uid && isAlive(pid)
+        }
     }
 
     /// Whether `pid` runs (a zombie does not).
