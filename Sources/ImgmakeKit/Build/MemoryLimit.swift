@@ -33,21 +33,31 @@ public struct MemoryLimit: Sendable, Equatable, CustomStringConvertible {
         return nil
     }
 
-    /// The smallest `memory.max` of this process' cgroup (v2) and its ancestors, nil when none is set.
+    /// The smallest memory limit of this process' cgroup and its ancestors: `memory.max` (v2) or
+    /// `memory.limit_in_bytes` (v1, whose "no limit" is a huge number), nil when none is set. In a container the
+    /// own cgroup is often mounted as the root, so the root's file counts too.
     static func cgroupMax() -> UInt64? {
-        guard let text = try? String(contentsOfFile: "/proc/self/cgroup", encoding: .utf8),
-              let line = text.split(separator: "\n").first(where: { $0.hasPrefix("0::") }) else { return nil }
-        var path = String(line.dropFirst(3))
+        guard let text = try? String(contentsOfFile: "/proc/self/cgroup", encoding: .utf8) else { return nil }
         var smallest: UInt64?
-        while true {
-            let file = "/sys/fs/cgroup" + (path == "/" ? "" : path) + "/memory.max"
-            if let value = try? String(contentsOfFile: file, encoding: .utf8),
-               let bytes = UInt64(value.trimmingCharacters(in: .whitespacesAndNewlines)) {
-                smallest = min(smallest ?? .max, bytes)
+        let lines = text.split(separator: "\n")
+        let places: [(line: Substring.SubSequence?, root: String, file: String)] = [
+            (lines.first { $0.hasPrefix("0::") }?.dropFirst(3), "/sys/fs/cgroup", "memory.max"),
+            (lines.first { $0.split(separator: ":").dropFirst().first?.split(separator: ",").contains("memory") == true }
+                .map { $0.split(separator: ":", maxSplits: 2).last ?? "/" }, "/sys/fs/cgroup/memory", "memory.limit_in_bytes"),
+        ]
+        for place in places {
+            guard let line = place.line else { continue }
+            var path = String(line)
+            while true {
+                let file = place.root + (path == "/" ? "" : path) + "/" + place.file
+                if let value = try? String(contentsOfFile: file, encoding: .utf8),
+                   let bytes = UInt64(value.trimmingCharacters(in: .whitespacesAndNewlines)) {
+                    smallest = min(smallest ?? .max, bytes)
+                }
+                guard path != "/", !path.isEmpty else { break }
+                path = PathName.directory(of: path)
+                if path.isEmpty { path = "/" }
             }
-            guard path != "/", !path.isEmpty else { break }
-            path = PathName.directory(of: path)
-            if path.isEmpty { path = "/" }
         }
         return smallest
     }
