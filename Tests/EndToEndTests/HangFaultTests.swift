@@ -31,6 +31,24 @@ struct HangFaultTests {
         #expect(box.temporaries().isEmpty, "\(box.temporaries())")
     }
 
+    /// The thread pool's `.jp2` jobs run in a worker process: on a disk with room they build, byte for byte as
+    /// the process pool builds them, and are recorded (the next run is a no-op).
+    @Test
+    func theThreadPoolsJPEG2000JobsBuild() throws {
+        let box = try Sandbox("jp2-thread")
+        try box.image("photos/a.jpg", width: 96, height: 64, seed: 8)
+        try box.image("photos/b.jpg", width: 64, height: 96, seed: 9)
+        try box.write("Imgmakefile", "j2: out/{name}.jp2 <- photos/*.jpg\n    thumbnail width=48\n")
+        let threads = try box.imgmake("-j2", "--pool", "thread")
+        #expect(threads.status == 0 && threads.summary == Summary(built: 2), "\(threads)")
+        let bytes = try [box.data("out/a.jp2"), box.data("out/b.jp2")]
+        let again = try box.imgmake("-j2", "--pool", "thread")
+        #expect(again.stdout.contains("everything is up to date"), "\(again)")
+        let processes = try box.imgmake("-B", "-j2", "--pool", "process")
+        #expect(processes.status == 0, "\(processes)")
+        #expect(try [box.data("out/a.jp2"), box.data("out/b.jp2")] == bytes)
+    }
+
     /// Under a limit on threads (RLIMIT_NPROC, for a user of its own) the pools' threads could not start and
     /// the build waited for them forever. Now each job fails with the cause. (The limits are such that
     /// imgmake's other threads start: libdispatch, which the interrupt handler uses, retries forever below.)
