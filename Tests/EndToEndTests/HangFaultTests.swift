@@ -103,7 +103,7 @@ struct HangFaultTests {
     }
 
     /// `kill -9` of imgmake during a process-pool build: its workers end too (their stdin closes, and the
-    /// kernel sends them SIGKILL with their parent gone), within a deadline.
+    /// kernel sends them the parent-death signal), within a deadline.
     @Test
     func workersDieWithTheirParent() throws {
         let box = try Sandbox("orphans")

@@ -9,7 +9,8 @@ import ImgmakeVips
 /// to stdout, one line each; nothing else goes to stdout (stray prints are sent to stderr). Ignores SIGINT:
 /// the parent decides what Ctrl-C does. When stdin closes it exits at once; if a job is running then (the
 /// parent died or gave up on it), its temporary file is removed first. It also dies with its parent
-/// (`PR_SET_PDEATHSIG`: SIGKILL when the thread that started it ends), and exits at once if the parent named by
+/// (`PR_SET_PDEATHSIG`: SIGUSR2 when the thread that started it ends, then SIGALRM 2 s later if stdin has not
+/// closed, e.g. held open by another process), and exits at once if the parent named by
 /// `--parent` is already gone when it starts (the parent died before the death signal was set). A thread that
 /// cannot be started is an error (exit 71, `WorkerExit.noThread`), never a worker that waits forever.
 ///
@@ -28,7 +29,11 @@ struct WorkerCommand: ParsableCommand {
     var parent: Int32?
 
     func run() throws {
-        _ = cvips_set_parent_death_signal(SIGKILL)
+        // The parent's death: its end of stdin closes too, and the reader thread removes this worker's
+        // temporaries and exits; the signal only makes sure (SIGALRM's default action, 2 s later).
+        signal(SIGALRM, SIG_DFL)
+        signal(SIGUSR2) { _ in alarm(2) }
+        _ = cvips_set_parent_death_signal(SIGUSR2)
         if let parent, getppid() != parent { _exit(0) }  // the parent died before the line above
         signal(SIGINT, SIG_IGN)
         try? "imgmake".write(toFile: "/proc/self/comm", atomically: false, encoding: .utf8)  // not "exe" in ps
