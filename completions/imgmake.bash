@@ -188,7 +188,7 @@ _imgmake_build() {
     repeating_flags=()
     non_repeating_flags=(--allow-outside -n --dry-run -k --keep-going -B --always-make --explain --no-wait -q --quiet -v --verbose --version -h --help)
     repeating_options=()
-    non_repeating_options=(-f -C --max-pixels --check -j --pool --job-timeout --max-jobs-per-worker --shard --report --junit)
+    non_repeating_options=(-f -C --max-pixels --check -j --pool --job-timeout --max-jobs-per-worker --stall-timeout --shard --report --junit)
     __imgmake_offer_flags_options -1
 
     # Offer option value completions
@@ -219,6 +219,9 @@ _imgmake_build() {
         return
         ;;
     '--max-jobs-per-worker')
+        return
+        ;;
+    '--stall-timeout')
         return
         ;;
     '--shard')

@@ -3,6 +3,7 @@
 // libvips for Swift: the C API plus inline helpers for the GObject macros Swift cannot import.
 #include <vips/vips.h>
 #include <vips/vector.h>
+#include <sys/prctl.h>
 
 static inline GType cvips_type_int(void) { return G_TYPE_INT; }
 static inline GType cvips_type_uint64(void) { return G_TYPE_UINT64; }
@@ -20,6 +21,9 @@ static inline GType cvips_type_interpolate(void) { return VIPS_TYPE_INTERPOLATE;
 static inline GType cvips_type_operation(void) { return VIPS_TYPE_OPERATION; }
 
 static inline int cvips_init(const char *argv0) { return VIPS_INIT(argv0); }
+// Not libvips, but C that Swift cannot call (prctl is variadic): the signal a process-pool worker gets when
+// the thread that started it ends (the parent died).
+static inline int cvips_set_parent_death_signal(int sig) { return prctl(PR_SET_PDEATHSIG, (unsigned long)sig, 0, 0, 0); }
 static inline VipsImage *cvips_image(gpointer p) { return VIPS_IMAGE(p); }
 static inline VipsObject *cvips_object(gpointer p) { return VIPS_OBJECT(p); }
 static inline GObject *cvips_gobject(gpointer p) { return G_OBJECT(p); }

@@ -129,7 +129,7 @@ public final class InterruptHandler: @unchecked Sendable {
         // A handler must never block: with the pipe full, a signal more is dropped (the first ones count).
         _ = fcntl(fds[1], F_SETFL, fcntl(fds[1], F_GETFL) | O_NONBLOCK)
         let reader = SignalReader(fd: fds[0], deliver: deliver)
-        do { try startThread(named: "imgmake-signals") { reader.run() } } catch {
+        do { try CheckedThread.start(name: "imgmake-signals", stackSize: 256 << 10, what: "a thread for signals") { reader.run() } } catch {
             close(fds[0])
             close(fds[1])
             throw error
@@ -186,39 +186,4 @@ private final class SignalReader: @unchecked Sendable {
             if n == 1 { deliver(Int32(byte)) } else if n < 0 && errno == EINTR { continue } else { return }
         }
     }
-}
-
-/// A thread (or what it needs) that could not be made: `cannot start a thread for signals: Resource temporarily
-/// unavailable`.
-public struct ThreadStartError: Error, CustomStringConvertible {
-    public var what: String
-    public var code: Int32
-    public var description: String { "cannot start \(what): \(String(cString: strerror(code)))" }
-    /// The exit status (sysexits' EX_OSERR).
-    public static let exitCode: Int32 = 71
-}
-
-/// Starts a detached thread running `body` with `pthread_create`, checking its result (Foundation's `Thread`
-/// cannot say that it failed).
-func startThread(named name: String, stackSize: Int = 256 << 10, _ body: @escaping () -> Void) throws {
-    var attributes = pthread_attr_t()
-    pthread_attr_init(&attributes)
-    defer { pthread_attr_destroy(&attributes) }
-    pthread_attr_setdetachstate(&attributes, Int32(PTHREAD_CREATE_DETACHED))
-    pthread_attr_setstacksize(&attributes, stackSize)
-    let context = Unmanaged.passRetained(ThreadBody(body)).toOpaque()
-    var thread = pthread_t()
-    let result = pthread_create(&thread, &attributes, { context in
-        Unmanaged<ThreadBody>.fromOpaque(context!).takeRetainedValue().body()
-        return nil
-    }, context)
-    guard result == 0 else {
-        Unmanaged<ThreadBody>.fromOpaque(context).release()
-        throw ThreadStartError(what: "a thread for \(name.replacingOccurrences(of: "imgmake-", with: ""))", code: result)
-    }
-}
-
-private final class ThreadBody {
-    let body: () -> Void
-    init(_ body: @escaping () -> Void) { self.body = body }
 }

@@ -14,13 +14,19 @@ public final class ProcessPool: JobExecutor, @unchecked Sendable {
         public var jobTimeout: Double?
         /// A worker is replaced after this many jobs; nil: never.
         public var maxJobsPerWorker: Int?
+        /// A job that makes no progress for this long (no CPU time, no bytes read or written, or only failing
+        /// writes: `Watchdog`) is killed and fails; nil: no watchdog.
+        public var stallTimeout: Double? = Settings.defaultStallTimeout
+        public static let defaultStallTimeout = 60.0
         /// The program started as a worker: this very executable (even if its file was replaced meanwhile).
         public var executable = FileManager.default.isExecutableFile(atPath: "/proc/self/exe")
             ? "/proc/self/exe" : (Bundle.main.executablePath ?? CommandLine.arguments[0])
         public var cores = ProcessInfo.processInfo.activeProcessorCount
-        public init(jobTimeout: Double? = nil, maxJobsPerWorker: Int? = nil) {
+        public init(jobTimeout: Double? = nil, maxJobsPerWorker: Int? = nil,
+                    stallTimeout: Double? = Settings.defaultStallTimeout) {
             self.jobTimeout = jobTimeout
             self.maxJobsPerWorker = maxJobsPerWorker
+            self.stallTimeout = stallTimeout
         }
     }
 
@@ -33,6 +39,9 @@ public final class ProcessPool: JobExecutor, @unchecked Sendable {
     /// The workers running a job now, by driver.
     private var busy: [Int: ProcessPoolWorker] = [:]
     private let finished = DispatchGroup()
+    /// Set when a driver thread could not be started: every job fails with it (a pool short of drivers would
+    /// leave jobs in the queue with no one to take them).
+    private var startError: ThreadStartError?
 
     /// Starts `workers` worker processes; each runs libvips with cores / workers threads.
     public init(workers: Int, settings: Settings = Settings()) {
@@ -41,16 +50,24 @@ public final class ProcessPool: JobExecutor, @unchecked Sendable {
         vipsThreads = max(1, settings.cores / count)
         for n in 0..<count {
             finished.enter()
-            let thread = Thread { [self] in
-                drive(n)
+            do {
+                try CheckedThread.start(name: "imgmake-worker-\(n)") { [self] in
+                    drive(n)
+                    finished.leave()
+                }
+            } catch {
                 finished.leave()
+                startError = error as? ThreadStartError
+                queue.stop {}
+                break
             }
-            thread.name = "imgmake-worker-\(n)"
-            thread.start()
         }
     }
 
-    public func submit(_ request: JobRequest) { queue.submit(request) }
+    public func submit(_ request: JobRequest) {
+        if let startError { return queue.deliver(ProcessPoolWorker.failed(request, startError.description)) }
+        queue.submit(request)
+    }
 
     public func nextOutcome() -> JobOutcome? { queue.nextOutcome() }
 
@@ -77,7 +94,7 @@ public final class ProcessPool: JobExecutor, @unchecked Sendable {
     /// One driver: keeps a live worker (started ahead of its first job, replaced when it dies or has run its
     /// share), and runs the queue's jobs on it until the pool stops.
     private func drive(_ slot: Int) {
-        ignoreBrokenPipes()
+        Self.ignoreBrokenPipes()
         var worker: ProcessPoolWorker?
         while true {
             if worker == nil && !queue.withLock({ queue.isStopping }) { worker = try? startWorker(slot) }
@@ -102,7 +119,7 @@ public final class ProcessPool: JobExecutor, @unchecked Sendable {
             }
             worker = running
             queue.withLock { busy[slot] = running }
-            let outcome = running.run(request, timeout: settings.jobTimeout)
+            let outcome = running.run(request, timeout: settings.jobTimeout, stall: settings.stallTimeout)
             if !running.isAlive { worker = nil }
             if let outcome { return outcome }
         }
@@ -114,8 +131,9 @@ public final class ProcessPool: JobExecutor, @unchecked Sendable {
     }
 
     /// Writing to a worker that just died raises SIGPIPE, which would end imgmake: blocked in this thread
-    /// (the write then fails with EPIPE, and the worker is replaced).
-    private func ignoreBrokenPipes() {
+    /// (the write then fails with EPIPE, and the worker is replaced). Also used by the thread pool's threads
+    /// that run a job in a worker.
+    static func ignoreBrokenPipes() {
         var mask = sigset_t()
         sigemptyset(&mask)
         sigaddset(&mask, SIGPIPE)

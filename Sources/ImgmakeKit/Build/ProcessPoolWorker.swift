@@ -28,16 +28,18 @@ final class ProcessPoolWorker: @unchecked Sendable {
         reader = LineReader(fd: process.output)
     }
 
-    /// Starts `executable __worker --vips-threads N`; `number` is its slot in the pool, from 1.
+    /// Starts `executable __worker --vips-threads N --parent PID` (it exits when this process is gone);
+    /// `number` is its slot in the pool, from 1.
     static func start(executable: String, vipsThreads: Int, number: Int = 1) throws -> ProcessPoolWorker {
-        let arguments = ["__worker", "--vips-threads", String(vipsThreads)]
+        let arguments = ["__worker", "--vips-threads", String(vipsThreads), "--parent", String(getpid())]
         return ProcessPoolWorker(process: try ChildProcess.spawn(executable, name: "imgmake", arguments: arguments),
                                  number: number)
     }
 
-    /// Runs one job in the worker and waits for its outcome, at most `timeout` seconds. Nil when the job could
-    /// not be handed over because the worker had already died (while idle): the job did not run.
-    func run(_ request: JobRequest, timeout: Double?) -> JobOutcome? {
+    /// Runs one job in the worker and waits for its outcome, at most `timeout` seconds, and at most `stall`
+    /// seconds without progress (`Watchdog`). Nil when the job could not be handed over because the worker had
+    /// already died (while idle): the job did not run.
+    func run(_ request: JobRequest, timeout: Double?, stall: Double? = nil) -> JobOutcome? {
         let start = DispatchTime.now().uptimeNanoseconds
         jobsRun += 1
         let line: [UInt8]
@@ -50,7 +52,22 @@ final class ProcessPoolWorker: @unchecked Sendable {
             return nil
         }
         let deadline = timeout.map { start + UInt64($0 * 1e9) }
-        switch reader.next(deadline: deadline) {
+        var watchdog = stall.map { Watchdog(limit: $0) }
+        var result = LineReader.Result.timedOut
+        while true {
+            // With a watchdog, the worker is looked at every second (up to the job's deadline).
+            let now = DispatchTime.now().uptimeNanoseconds
+            let wake = watchdog == nil ? deadline : min(deadline ?? .max, now + 1_000_000_000)
+            result = reader.next(deadline: wake)
+            guard case .timedOut = result, deadline.map({ DispatchTime.now().uptimeNanoseconds < $0 }) ?? true,
+                  watchdog != nil else { break }
+            if let stalled = watchdog?.check(process.pid) {
+                process.send(SIGKILL)
+                process.wait(grace: Self.grace)
+                return end(request, start: start, because: Watchdog.message(stalled, seconds: stall ?? 0, output: request.output))
+            }
+        }
+        switch result {
         case let .line(bytes):
             switch WorkerMessage.outcome(of: request.id, in: bytes) {
             case let .success(outcome):
@@ -62,9 +79,15 @@ final class ProcessPoolWorker: @unchecked Sendable {
             }
         case .endOfFile:
             let raw = process.wait(grace: Self.grace)
-            let status = WaitStatus.describe(raw)
             let stoppedByUs = lock.withLock { interrupted }
-            let cause = stoppedByUs ? "interrupted: the job was stopped" : "worker process \(status)"
+            var cause = "worker process \(WaitStatus.describe(raw))"
+            if stoppedByUs {
+                cause = "interrupted: the job was stopped"
+            } else if WaitStatus.exited(raw) && (raw >> 8) & 0xff == WorkerExit.noThread {
+                cause = "the worker process cannot start a thread (\(cause))"
+            } else if MemoryLimit.diedOfIt(raw), let limit = MemoryLimit.current {
+                cause = "out of memory (\(limit)): \(cause)"
+            }
             var outcome = end(request, start: start, because: cause)
             let signal = raw & 0x7f
             if stoppedByUs { outcome.stoppedBy = SIGTERM } else if [SIGTERM, SIGINT, SIGHUP].contains(signal) { outcome.stoppedBy = signal }

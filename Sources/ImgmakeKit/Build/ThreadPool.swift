@@ -2,28 +2,52 @@ import Foundation
 import ImgmakeVips
 
 /// The thread pool (SPEC §4): N threads in this process take jobs from a queue and run them through libvips.
+///
+/// A thread cannot be stopped, so a job that never ends would hang the build. Jobs whose saver is known to
+/// retry a failed write forever (libvips' JPEG 2000 saver on a full disk) are therefore run by the same thread
+/// in a one-job worker process (`imgmake __worker`), under the process pool's watchdog, which kills it when it
+/// makes no progress; every other job runs in the thread.
 public final class ThreadPool: JobExecutor, @unchecked Sendable {
     private let queue = JobQueue()
     private let finished = DispatchGroup()
+    private let settings: ProcessPool.Settings
+    private let vipsThreads: Int
+    /// Set when a thread could not be started: every job fails with it.
+    private var startError: ThreadStartError?
+
+    /// Savers that may loop forever on a write error, so that their jobs run in a worker process.
+    static let saversRunInAWorker: Set<String> = ["jp2ksave"]
 
     /// Starts `workers` threads; libvips' own thread count is set so that jobs × its threads fit the cores.
-    public init(workers: Int, cores: Int = ProcessInfo.processInfo.activeProcessorCount) {
+    /// `settings` give the worker program and the watchdog for the jobs run in a worker process.
+    public init(workers: Int, cores: Int = ProcessInfo.processInfo.activeProcessorCount,
+                settings: ProcessPool.Settings = ProcessPool.Settings()) {
+        self.settings = settings
+        vipsThreads = max(1, cores / max(1, workers))
         VipsRuntime.start()
-        VipsRuntime.setConcurrency(max(1, cores / max(1, workers)))
+        VipsRuntime.setConcurrency(vipsThreads)
         for n in 0..<max(1, workers) {
             finished.enter()
-            let thread = Thread { [self] in
-                while let request = queue.take() { queue.deliver(JobRunner.run(request)) }
-                VipsRuntime.threadShutdown()
+            do {
+                try CheckedThread.start(name: "imgmake-worker-\(n)", stackSize: 8 << 20) { [self] in
+                    ProcessPool.ignoreBrokenPipes()  // for the jobs run in a worker process
+                    while let request = queue.take() { queue.deliver(run(request)) }
+                    VipsRuntime.threadShutdown()
+                    finished.leave()
+                }
+            } catch {
                 finished.leave()
+                startError = error as? ThreadStartError
+                queue.stop {}
+                break
             }
-            thread.name = "imgmake-worker-\(n)"
-            thread.stackSize = 8 << 20
-            thread.start()
         }
     }
 
-    public func submit(_ request: JobRequest) { queue.submit(request) }
+    public func submit(_ request: JobRequest) {
+        if let startError { return queue.deliver(ProcessPoolWorker.failed(request, startError.description)) }
+        queue.submit(request)
+    }
 
     public func nextOutcome() -> JobOutcome? { queue.nextOutcome() }
 
@@ -32,5 +56,17 @@ public final class ThreadPool: JobExecutor, @unchecked Sendable {
     public func shutdown() {
         queue.stop {}
         finished.wait()
+    }
+
+    /// Runs a job in this thread, or in a worker process when its saver may never end.
+    private func run(_ request: JobRequest) -> JobOutcome {
+        guard Self.saversRunInAWorker.contains(request.job.saver) else { return JobRunner.run(request) }
+        let worker: ProcessPoolWorker
+        do { worker = try ProcessPoolWorker.start(executable: settings.executable, vipsThreads: vipsThreads) } catch {
+            return ProcessPoolWorker.failed(request, "cannot start a worker process: \(error)")
+        }
+        defer { if worker.isAlive { worker.stop() } }
+        return worker.run(request, timeout: settings.jobTimeout, stall: settings.stallTimeout)
+            ?? ProcessPoolWorker.failed(request, "the worker process died before taking the job")
     }
 }

@@ -56,7 +56,8 @@ public enum BuildRun {
             // are compared with libvips' now (a job whose saver is wrong fails in `JobRunner`).
             verifyCatalogCache(session, reporter)
             return ExecutorFactory.make(build.pool, workers: workers,
-                                 settings: ProcessPool.Settings(jobTimeout: build.jobTimeout, maxJobsPerWorker: build.maxJobsPerWorker))
+                                        settings: ProcessPool.Settings(jobTimeout: build.jobTimeout, maxJobsPerWorker: build.maxJobsPerWorker,
+                                                                       stallTimeout: build.stallTimeout > 0 ? build.stallTimeout : nil))
         }
         var summary = try builder.build(edges)
         reporter.summary(summary.line)

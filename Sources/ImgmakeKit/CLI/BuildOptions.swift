@@ -4,6 +4,10 @@ import Foundation
 /// The pool that runs jobs.
 public enum PoolKind: String, ExpressibleByArgument, CaseIterable, Sendable {
     case thread, process
+
+    /// The thread pool, or the process pool under a memory limit (`MemoryLimit`): there a failed allocation
+    /// would end the whole imgmake, where a worker process that dies of it fails only its job.
+    public static var `default`: PoolKind { MemoryLimit.current == nil ? .thread : .process }
 }
 
 
@@ -12,8 +16,8 @@ public struct BuildOptions: ParsableArguments {
     @Option(name: .customShort("j", allowingJoined: true), help: ArgumentHelp("Run N jobs at once (the default is the number of cores).", valueName: "N"))
     public var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
 
-    @Option(name: .long, help: "The pool that runs jobs: thread or process.")
-    public var pool: PoolKind = .thread
+    @Option(name: .long, help: "The pool that runs jobs: thread or process (process under a memory limit).")
+    public var pool: PoolKind = .default
 
     @Option(name: .long, help: ArgumentHelp("With --pool process: kill a job that runs longer than SECONDS, and fail it.",
                                             valueName: "SECONDS"))
@@ -21,6 +25,10 @@ public struct BuildOptions: ParsableArguments {
 
     @Option(name: .long, help: ArgumentHelp("With --pool process: replace each worker process after N jobs.", valueName: "N"))
     public var maxJobsPerWorker: Int?
+
+    @Option(name: .long, help: ArgumentHelp("Stop and fail a job that makes no progress for SECONDS (no CPU, no bytes read or written, or only failing writes); 0: never.",
+                                            valueName: "SECONDS"))
+    public var stallTimeout: Double = ProcessPool.Settings.defaultStallTimeout
 
     @Flag(name: [.customShort("n"), .customLong("dry-run")], help: "Show what would be built; build nothing.")
     public var dryRun = false
@@ -49,6 +57,9 @@ public struct BuildOptions: ParsableArguments {
         guard jobs >= 1 else { throw ValidationError("-j needs a number of jobs of at least 1") }
         if let jobTimeout, !(jobTimeout > 0 && jobTimeout.isFinite) {
             throw ValidationError("--job-timeout needs a number of seconds above 0")
+        }
+        if !(stallTimeout >= 0 && stallTimeout.isFinite) {
+            throw ValidationError("--stall-timeout needs a number of seconds, 0 or more")
         }
         if let maxJobsPerWorker, maxJobsPerWorker < 1 { throw ValidationError("--max-jobs-per-worker needs a number of at least 1") }
         if pool == .thread && (jobTimeout != nil || maxJobsPerWorker != nil) {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CVips
 import Foundation
 import ImgmakeVips
 
@@ -7,7 +8,11 @@ import ImgmakeVips
 /// Reads `WorkerMessage` requests from stdin, one per line, runs each with `JobRunner` and writes its outcome
 /// to stdout, one line each; nothing else goes to stdout (stray prints are sent to stderr). Ignores SIGINT:
 /// the parent decides what Ctrl-C does. When stdin closes it exits at once; if a job is running then (the
-/// parent died or gave up on it), its temporary file is removed first.
+/// parent died or gave up on it), its temporary file is removed first. It also dies with its parent
+/// (`PR_SET_PDEATHSIG`: SIGUSR2 when the thread that started it ends, then SIGALRM 2 s later if stdin has not
+/// closed, e.g. held open by another process), and exits at once if the parent named by
+/// `--parent` is already gone when it starts (the parent died before the death signal was set). A thread that
+/// cannot be started is an error (exit 71, `WorkerExit.noThread`), never a worker that waits forever.
 ///
 /// Hooks for tests, read from the environment (not part of the recipe language):
 /// - `IMGMAKE_WORKER_CRASH_ON=TEXT`: the worker aborts (SIGABRT, quietly) on a job whose source path contains TEXT.
@@ -22,13 +27,23 @@ struct WorkerCommand: ParsableCommand {
     @Option(help: "Threads libvips uses per job.")
     var vipsThreads = 1
 
+    @Option(help: "The parent's process ID: the worker exits when it is gone.")
+    var parent: Int32?
+
     func run() throws {
+        // The parent's death: its end of stdin closes too, and the reader thread removes this worker's
+        // temporaries and exits; the signal only makes sure (SIGALRM's default action, 2 s later).
+        signal(SIGALRM, SIG_DFL)
+        signal(SIGUSR2) { _ in alarm(2) }
+        _ = cvips_set_parent_death_signal(SIGUSR2)
+        if let parent, getppid() != parent { _exit(0) }  // the parent died before the line above
         signal(SIGINT, SIG_IGN)
         try? "imgmake".write(toFile: "/proc/self/comm", atomically: false, encoding: .utf8)  // not "exe" in ps
         let channel = fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 3)
         dup2(STDERR_FILENO, STDOUT_FILENO)
         let inbox = WorkerInbox()
-        inbox.startReading(STDIN_FILENO)
+        // The parent names the cause from the status (`WorkerExit.noThread`).
+        do { try inbox.startReading(STDIN_FILENO) } catch { _exit(WorkerExit.noThread) }
         VipsRuntime.start()
         VipsRuntime.setConcurrency(vipsThreads)
         let environment = ProcessInfo.processInfo.environment
@@ -67,8 +82,8 @@ private final class WorkerInbox: @unchecked Sendable {
     private var lines: [[UInt8]] = []
 
     /// Reads lines until end of file, then removes this process' temporaries and exits.
-    func startReading(_ fd: Int32) {
-        let thread = Thread { [self] in
+    func startReading(_ fd: Int32) throws {
+        try CheckedThread.start(name: "imgmake-worker-stdin") { [self] in
             var reader = LineReader(fd: fd)
             while case let .line(line) = reader.next() {
                 condition.withLock {
@@ -79,8 +94,6 @@ private final class WorkerInbox: @unchecked Sendable {
             TemporaryFiles.shared.removeAll()
             _exit(0)
         }
-        thread.name = "imgmake-worker-stdin"
-        thread.start()
     }
 
     /// The next request line (blocks).

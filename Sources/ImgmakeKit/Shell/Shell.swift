@@ -21,7 +21,7 @@ final class Shell {
     let cwd: String
     var overrides: [String: String]
     var jobs = ProcessInfo.processInfo.activeProcessorCount
-    var pool = PoolKind.thread
+    var pool = PoolKind.default
     let interactive: Bool
     let interrupts: ShellInterrupts
     /// The history, for `history` (the editor's when interactive, else the file's).

@@ -1,0 +1,197 @@
+import Foundation
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Faults that used to hang a build or crash it: a full disk under the JPEG 2000 saver, a limit on threads,
+/// an address-space limit, the parent killed under its workers. Root only (tmpfs mounts, another user).
+@Suite(.enabled(if: getuid() == 0, "needs root: tmpfs mounts, setpriv, prlimit"))
+struct HangFaultTests {
+    /// libvips' JPEG 2000 saver retries a failed `write()` forever: on a 1 MiB tmpfs the build used to spin
+    /// until killed. Now the job fails after `--stall-timeout` s, naming the disk error, in both pools.
+    @Test(arguments: ["thread", "process"])
+    func aFullDiskEndsAJPEG2000Job(pool: String) throws {
+        let box = try Sandbox("fulldisk-\(pool)")
+        try box.image("photos/a.jpg", width: 1200, height: 1200, seed: 4)
+        try box.write("Imgmakefile", """
+            j2: out/{name}.jp2 <- photos/*.jpg
+                thumbnail width=1200
+                save lossless=true
+
+            """)
+        try box.mountTmpfs("out", size: "1m")
+        defer { box.unmount("out") }
+        let result = try box.imgmake("-k", "-j2", "--pool", pool, "--stall-timeout", "2", timeout: 120)
+        #expect(result.status == 1, "\(result)")
+        #expect(result.stderr.contains("imgmake: error: out/a.jp2 (rule j2, from photos/a.jpg): worker: no progress for 2 s (writing "),
+                "\(result)")
+        #expect(result.stderr.contains("/out/a.jp2: No space left on device)"), "\(result)")
+        #expect(result.summary == Summary(failed: 1), "\(result)")
+        #expect(box.temporaries().isEmpty, "\(box.temporaries())")
+    }
+
+    /// The thread pool's `.jp2` jobs run in a worker process: on a disk with room they build, byte for byte as
+    /// the process pool builds them, and are recorded (the next run is a no-op).
+    @Test
+    func theThreadPoolsJPEG2000JobsBuild() throws {
+        let box = try Sandbox("jp2-thread")
+        try box.image("photos/a.jpg", width: 96, height: 64, seed: 8)
+        try box.image("photos/b.jpg", width: 64, height: 96, seed: 9)
+        try box.write("Imgmakefile", "j2: out/{name}.jp2 <- photos/*.jpg\n    thumbnail width=48\n")
+        let threads = try box.imgmake("-j2", "--pool", "thread")
+        #expect(threads.status == 0 && threads.summary == Summary(built: 2), "\(threads)")
+        let bytes = try [box.data("out/a.jp2"), box.data("out/b.jp2")]
+        let again = try box.imgmake("-j2", "--pool", "thread")
+        #expect(again.stdout.contains("everything is up to date"), "\(again)")
+        let processes = try box.imgmake("-B", "-j2", "--pool", "process")
+        #expect(processes.status == 0, "\(processes)")
+        #expect(try [box.data("out/a.jp2"), box.data("out/b.jp2")] == bytes)
+    }
+
+    /// Under a limit on threads (RLIMIT_NPROC, for a user of its own) the pools' threads could not start and
+    /// the build waited for them forever. Now each job fails with the cause. (The limits are such that
+    /// imgmake's other threads start: libdispatch, which the interrupt handler uses, retries forever below.)
+    @Test(arguments: [("thread", 6), ("thread", 8), ("process", 8)])
+    func aThreadLimitFailsTheJobs(pool: String, threads: Int) throws {
+        let box = try Sandbox("nproc-\(pool)-\(threads)")
+        for n in 1...4 { try box.image("photos/p\(n).png", seed: n) }
+        try box.write("Imgmakefile", "web: out/{name}.png <- photos/*.png\n    resize 0.5\n")
+        try box.openToEveryone()
+        let user = String(61_000 + threads + (pool == "thread" ? 0 : 100))  // no other process counts against it
+        let result = try box.imgmake(wrappedIn: ["setpriv", "--reuid=\(user)", "--regid=\(user)", "--clear-groups",
+                                                 "prlimit", "--nproc=\(threads)"],
+                                     arguments: ["-j4", "--pool", pool], timeout: 60)
+        #expect(result.status == 1, "\(result)")
+        // Which start fails depends on the limit: a pool's thread, a worker process, a worker's thread, libvips'.
+        #expect(result.stderr.contains("cannot start a thread") || result.stderr.contains("Resource temporarily unavailable"),
+                "\(result)")
+        #expect(result.summary?.failed == 4, "\(result)")
+        #expect(!result.stderr.contains("[test harness: killed"), "\(result)")
+        // No worker is left behind, waiting for a request its reader thread will never read.
+        let uid = uid_t(user)!
+        let deadline = Date().addingTimeInterval(10)
+        while !Processes.owned(by: uid).isEmpty && Date() < deadline { usleep(20_000) }
+        let left = Processes.owned(by: uid)
+        for pid in left { kill(pid, SIGKILL) }
+        #expect(left.isEmpty, "processes left: \(left)")
+    }
+
+    /// Under an address-space limit the thread pool died (SIGABRT or SIGSEGV: GLib on a failed allocation) on a
+    /// 6000×4000 photo. The default pool is now the process pool there, each worker under the limit on its
+    /// own: at 400 MiB the small photo builds (the big one builds or fails alone, as out of memory); at 250 MiB
+    /// (less than a worker needs) each job fails as out of memory, and the build still ends with its summary.
+    @Test
+    func anAddressSpaceLimitFailsOnlyTheJobsThatNeedMore() throws {
+        let box = try Sandbox("rlimit-as")
+        try box.image("photos/big.jpg", width: 6000, height: 4000, seed: 6)
+        try box.image("photos/small.jpg", width: 64, height: 64, seed: 7)
+        try box.write("Imgmakefile", "web: out/{name}.png <- photos/*.jpg\n    resize 0.9\n    gaussblur sigma=2\n")
+        let roomy = try box.imgmake(wrappedIn: ["prlimit", "--as=\(400 << 20)"], arguments: ["-k", "-j2"], timeout: 120)
+        // The small photo builds; the big one builds too, or fails alone as out of memory (as much as it needs
+        // depends on libvips' threads and the machine).
+        #expect(roomy.status == 0 || roomy.status == 1, "\(roomy)")
+        #expect(box.exists("out/small.png"), "\(roomy)")
+        #expect(roomy.summary?.built == 2 || (roomy.summary == Summary(built: 1, failed: 1)
+                && roomy.stderr.contains("out/big.png (rule web, from photos/big.jpg): worker: out of memory")), "\(roomy)")
+        let tight = try box.imgmake(wrappedIn: ["prlimit", "--as=\(250 << 20)"], arguments: ["-k", "-j2", "-B"], timeout: 120)
+        #expect(tight.status == 1, "\(tight)")
+        #expect(tight.stderr.contains("imgmake: error: out/big.png (rule web, from photos/big.jpg): worker: out of memory (the address space is limited to 250 MiB): worker process killed by signal"),
+                "\(tight)")
+        #expect(tight.summary == Summary(failed: 2), "\(tight)")
+        #expect(box.temporaries().isEmpty, "\(box.temporaries())")
+    }
+
+    /// `kill -9` of imgmake during a process-pool build: its workers end too (their stdin closes, and the
+    /// kernel sends them the parent-death signal), within a deadline.
+    @Test
+    func workersDieWithTheirParent() throws {
+        let box = try Sandbox("orphans")
+        for n in 1...2 { try box.image("photos/p\(n).png", seed: n) }
+        try box.write("Imgmakefile", "web: out/{name}.png <- photos/*.png\n    resize 0.5\n")
+        let build = try box.start(arguments: ["-j2", "--pool", "process"], environment: ["IMGMAKE_WORKER_SLEEP_ON": "p"])
+        let deadline = Date().addingTimeInterval(60)
+        var workers: [pid_t] = []
+        while workers.count < 2 && Date() < deadline {
+            let sleeping = ((try? String(contentsOfFile: build.stderrPath, encoding: .utf8)) ?? "").components(separatedBy: "sleeping").count - 1
+            if sleeping == 2 { workers = Processes.children(of: build.pid) } else { usleep(20_000) }
+        }
+        try #require(workers.count == 2, "\((try? String(contentsOfFile: build.stderrPath, encoding: .utf8)) ?? "")")
+        build.send(SIGKILL)
+        _ = build.wait(timeout: 10)
+        let gone = Date().addingTimeInterval(10)
+        while workers.contains(where: Processes.isAlive) && Date() < gone { usleep(20_000) }
+        #expect(!workers.contains(where: Processes.isAlive), "workers left: \(workers)")
+    }
+}
+
+/// Processes seen through /proc.
+enum Processes {
+    /// The PIDs whose parent is `pid`.
+    static func children(of pid: pid_t) -> [pid_t] {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return entries.compactMap(pid_t.init).filter { stat(of: $0)?.parent == pid }
+    }
+
+    /// The live processes of user `uid`.
+    static func owned(by uid: uid_t) -> [pid_t] {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return entries.compactMap(pid_t.init).filter { pid in
+            let owner = (try? FileManager.default.attributesOfItem(atPath: "/proc/\(pid)"))?[.ownerAccountID] as? NSNumber
+            return owner?.uint32Value == uid && isAlive(pid)
+        }
+    }
+
+    /// Whether `pid` runs (a zombie does not).
+    static func isAlive(_ pid: pid_t) -> Bool {
+        guard let info = stat(of: pid) else { return false }
+        return info.state != "Z" && info.state != "X"
+    }
+
+    private static func stat(of pid: pid_t) -> (state: Character, parent: pid_t)? {
+        guard let text = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = text.lastIndex(of: ")") else { return nil }
+        let fields = text[text.index(after: close)...].split(separator: " ")
+        guard fields.count > 1, let state = fields[0].first, let parent = pid_t(fields[1]) else { return nil }
+        return (state, parent)
+    }
+}
+
+extension Sandbox {
+    /// Mounts a tmpfs of `size` (`1m`) at `relative`; undo with `unmount`, in a `defer`.
+    func mountTmpfs(_ relative: String, size: String) throws {
+        try FileManager.default.createDirectory(atPath: path(relative), withIntermediateDirectories: true)
+        let result = try runProgram("mount", ["-t", "tmpfs", "-o", "size=\(size)", "tmpfs", path(relative)], in: root)
+        try #require(result.status == 0, "\(result)")
+    }
+
+    func unmount(_ relative: String) {
+        _ = try? runProgram("umount", ["-l", path(relative)], in: root)
+    }
+
+    /// Makes the sandbox readable and writable by any user (for runs as another user).
+    func openToEveryone() throws {
+        _ = chmod(base, 0o777)
+        for file in [""] + files(under: "") {
+            _ = chmod(path(file), 0o777)
+        }
+        for directory in (FileManager.default.enumerator(atPath: root)?.allObjects as? [String]) ?? [] {
+            _ = chmod(path(directory), 0o777)
+        }
+        _ = chmod(root, 0o777)
+    }
+
+    /// Runs imgmake under other programs (`prlimit --as=N`, `setpriv ...`), as `WRAPPER... imgmake ARGUMENTS`.
+    func imgmake(wrappedIn wrapper: [String], arguments: [String], timeout: Double = 300) throws -> RunResult {
+        let logs = base + "/logs/" + UUID().uuidString.prefix(8)
+        return try Spawned(executable: findOnPath(wrapper[0]), arguments: Array(wrapper.dropFirst()) + [Imgmake.binary] + arguments,
+                           directory: root, stdoutPath: logs + ".out", stderrPath: logs + ".err").wait(timeout: timeout)
+    }
+
+    /// Starts imgmake with more environment variables, and returns at once.
+    func start(arguments: [String], environment: [String: String]) throws -> Spawned {
+        let logs = base + "/logs/" + UUID().uuidString.prefix(8)
+        return try Spawned(executable: Imgmake.binary, arguments: arguments, directory: root,
+                           stdoutPath: logs + ".out", stderrPath: logs + ".err", environment: environment)
+    }
+}
