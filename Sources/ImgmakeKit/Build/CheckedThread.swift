@@ -42,7 +42,12 @@ enum CheckedThread {
 public struct ThreadStartError: Error, CustomStringConvertible {
     public var what: String
     public var code: Int32
-    public var description: String { "cannot start \(what): \(String(cString: strerror(code)))" }
+    /// Under a memory limit the limit is named: a thread's stack is address space too, so there a thread that
+    /// cannot start is the same shortage as a failed allocation.
+    public var description: String {
+        let limit = code == EAGAIN || code == ENOMEM ? MemoryLimit.current.map { " (\($0))" } ?? "" : ""
+        return "cannot start \(what): \(String(cString: strerror(code)))\(limit)"
+    }
     /// The exit status when imgmake itself cannot go on (sysexits' EX_OSERR).
     public static let exitCode: Int32 = 71
 }
