@@ -9,7 +9,8 @@ import Glibc
 @Suite struct InterruptTests {
     static let count = 300
 
-    static func project(_ name: String) throws -> Sandbox {
+    /// `count` photos (copies of 4 generated ones), their thumbnails and a contact sheet.
+    static func project(_ name: String, count: Int = InterruptTests.count) throws -> Sandbox {
         let box = try Sandbox(name)
         // Copies of a few images: making 300 with the CLI would take longer than the test.
         let seeds = 4

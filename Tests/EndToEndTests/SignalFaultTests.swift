@@ -13,22 +13,7 @@ import Glibc
 
     /// A project of `count` photos (copies of a few), thumbnails and a sheet.
     static func project(_ name: String, count: Int = 120) throws -> Sandbox {
-        let box = try Sandbox(name)
-        for seed in 1...4 { try box.image("seeds/seed\(seed).jpg", width: 192, height: 160, seed: seed) }
-        for i in 0..<count {
-            try box.copy(box.path("seeds/seed\(i % 4 + 1).jpg"), to: "photos/img\(String(format: "%03d", i)).jpg")
-        }
-        try FileManager.default.removeItem(atPath: box.path("seeds"))
-        try box.write("Imgmakefile", """
-            all: thumbs sheet
-            thumbs: build/thumbs/{name}.webp <- photos/*.jpg
-                thumbnail width=128 height=128 crop=attention
-                gaussblur sigma=1.5
-                save Q=80
-            sheet: build/sheet.jpg <- build/thumbs/*.webp
-                arrayjoin across=20
-            """)
-        return box
+        try InterruptTests.project(name, count: count)
     }
 
     /// Waits until the build's stdout has `lines` progress lines; false after two minutes.

@@ -27,6 +27,26 @@ enum CheckedThread {
         }
     }
 
+    /// Starts `count` threads named `NAME-N` running `body(N)`, each counted in `finished` until its body
+    /// returns. At the first thread that cannot start it starts no more and returns that error; the threads
+    /// already running go on (the caller stops its queue, so they end and `finished` is reached).
+    static func startAll(_ count: Int, name: String, stackSize: Int? = nil, finished: DispatchGroup,
+                         _ body: @escaping @Sendable (Int) -> Void) -> ThreadStartError? {
+        for n in 0..<count {
+            finished.enter()
+            do {
+                try start(name: "\(name)-\(n)", stackSize: stackSize) {
+                    body(n)
+                    finished.leave()
+                }
+            } catch {
+                finished.leave()
+                return error as? ThreadStartError ?? ThreadStartError(what: "a thread", code: EAGAIN)
+            }
+        }
+        return nil
+    }
+
     private final class Body {
         let name: String
         let run: @Sendable () -> Void

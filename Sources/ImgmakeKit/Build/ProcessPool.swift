@@ -48,20 +48,8 @@ public final class ProcessPool: JobExecutor, @unchecked Sendable {
         self.settings = settings
         let count = max(1, workers)
         vipsThreads = max(1, settings.cores / count)
-        for n in 0..<count {
-            finished.enter()
-            do {
-                try CheckedThread.start(name: "imgmake-worker-\(n)") { [self] in
-                    drive(n)
-                    finished.leave()
-                }
-            } catch {
-                finished.leave()
-                startError = error as? ThreadStartError
-                queue.stop {}
-                break
-            }
-        }
+        startError = CheckedThread.startAll(count, name: "imgmake-worker", finished: finished) { [self] n in drive(n) }
+        if startError != nil { queue.stop {} }
     }
 
     public func submit(_ request: JobRequest) {

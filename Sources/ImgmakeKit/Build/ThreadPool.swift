@@ -26,22 +26,13 @@ public final class ThreadPool: JobExecutor, @unchecked Sendable {
         vipsThreads = max(1, cores / max(1, workers))
         VipsRuntime.start()
         VipsRuntime.setConcurrency(vipsThreads)
-        for n in 0..<max(1, workers) {
-            finished.enter()
-            do {
-                try CheckedThread.start(name: "imgmake-worker-\(n)", stackSize: 8 << 20) { [self] in
-                    ProcessPool.ignoreBrokenPipes()  // for the jobs run in a worker process
-                    while let request = queue.take() { queue.deliver(run(request)) }
-                    VipsRuntime.threadShutdown()
-                    finished.leave()
-                }
-            } catch {
-                finished.leave()
-                startError = error as? ThreadStartError
-                queue.stop {}
-                break
-            }
+        startError = CheckedThread.startAll(max(1, workers), name: "imgmake-worker", stackSize: 8 << 20,
+                                            finished: finished) { [self] _ in
+            ProcessPool.ignoreBrokenPipes()  // for the jobs run in a worker process
+            while let request = queue.take() { queue.deliver(run(request)) }
+            VipsRuntime.threadShutdown()
         }
+        if startError != nil { queue.stop {} }
     }
 
     public func submit(_ request: JobRequest) {
