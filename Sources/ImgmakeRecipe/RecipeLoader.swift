@@ -1,6 +1,6 @@
 import Foundation
 
-/// Loads a recipe file (SPEC §1) and the files it includes into a `Recipe`: variables substituted,
+/// Loads a recipe file (README's *The recipe language*) and the files it includes into a `Recipe`: variables substituted,
 /// lines parsed, globs and placeholder syntax checked. Nothing is checked against libvips or the disk.
 public struct RecipeLoader: Sendable {
     public let reader: any RecipeFileReader

@@ -19,7 +19,7 @@ public struct Template: Sendable, Hashable, CustomStringConvertible {
         case placeholder(Placeholder)
     }
 
-    /// Placeholders every rule provides, derived from each input path (SPEC §1).
+    /// Placeholders every rule provides, derived from each input path (README's *The recipe language*).
     public static let builtinNames: Set<String> = ["path", "name", "dir", "ext"]
 
     /// The text as written.

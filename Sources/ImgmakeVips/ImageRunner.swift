@@ -1,7 +1,7 @@
 import CVips
 import Foundation
 
-/// Runs one `ImageJob`: load, steps, save (SPEC §1 "Steps", §6). Safe to call from many threads at once;
+/// Runs one `ImageJob`: load, steps, save (README's *The recipe language* (steps) and *Bad input*). Safe to call from many threads at once;
 /// every image a job creates is released when `run` returns.
 ///
 /// - The first step receives the source. When its operation has a required string input named `filename`

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-/// Issue 7, "Bad images" (SPEC §6): a corpus of damaged, odd and hostile images, generated here, built in
+/// Issue 7, "Bad images" (README's *Bad input* and *clean*): a corpus of damaged, odd and hostile images, generated here, built in
 /// both pools. Damaged files fail only their own outputs (named, with libvips' message; exit 1 with -k);
 /// odd but valid files (mislabelled, EXIF-rotated, CMYK, Adobe RGB, 16-bit, animated) give proper images;
 /// a header claiming 60000×60000 pixels is refused before decoding. Both pools agree byte for byte.

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-/// Issue 2, "Done when" 4, and SPEC §6: bad images fail only their own outputs; outputs stay inside the tree;
+/// Issue 2, "Done when" 4, and README's *Bad input*: bad images fail only their own outputs; outputs stay inside the tree;
 /// file names are never mangled.
 @Suite struct BadInputTests {
     @Test func brokenPhotosFailAloneWithKeepGoingAndAreRebuiltOnceFixed() throws {

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-/// SPEC §3: the subcommands and options a user types.
+/// README's *The command line*: the subcommands and options a user types.
 @Suite struct CommandLineTests {
     @Test func version() throws {
         let box = try Sandbox("version")

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-/// Issue 2, "Done when" 2 and 3, and SPEC §2: the first build makes everything, and from then on only what
+/// Issue 2, "Done when" 2 and 3, and README's *How staleness works*: the first build makes everything, and from then on only what
 /// is stale is built again.
 @Suite struct IncrementalTests {
     @Test func firstBuildMakesEverythingAndTheSecondNothing() throws {

@@ -4,7 +4,7 @@ import Testing
 import Glibc
 #endif
 
-/// Issue 2, "Done when" 5, and SPEC §4: Ctrl-C in the middle of a build of a few hundred images exits 130,
+/// Issue 2, "Done when" 5, and README's *Bad input* (Ctrl-C): Ctrl-C in the middle of a build of a few hundred images exits 130,
 /// leaves no partial or temporary file, and the next run builds only the rest.
 @Suite struct InterruptTests {
     static let count = 300

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-/// Issue 2, "Done when" 6, and SPEC §1 "Checked at load time": a mistake in the recipe is reported as
+/// Issue 2, "Done when" 6, and README's *The recipe language*, "Checked before anything runs": a mistake in the recipe is reported as
 /// `FILE:LINE:COLUMN` with a suggestion, exit 2, and nothing is built.
 @Suite struct RecipeErrorTests {
     struct Mistake: CustomTestStringConvertible, Sendable {

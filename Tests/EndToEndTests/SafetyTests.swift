@@ -2,7 +2,7 @@ import Foundation
 import ImgmakeKit
 import Testing
 
-/// Issue 7, "Safety" (SPEC §6): outputs never land outside the recipe's tree unless --allow-outside (refused
+/// Issue 7, "Safety" (README's *Bad input* and *clean*): outputs never land outside the recipe's tree unless --allow-outside (refused
 /// at load time: exit 2, nothing built, the rule named); `clean` and `clean --orphans` never remove a source
 /// or a file imgmake did not build.
 @Suite struct SafetyTests {

@@ -4,7 +4,7 @@ import Testing
 import Glibc
 #endif
 
-/// Issue 7, "Stress" (SPEC §2, §4), the light version that runs in CI (scripts/stress.sh is the long one):
+/// Issue 7, "Stress" (README's *How staleness works* and *Pools*), the light version that runs in CI (scripts/stress.sh is the long one):
 /// -j16 builds of a few hundred small images in both pools give the same bytes and the same state; builds
 /// killed at random moments (SIGINT and SIGKILL, both pools) leave no partial file, a state that loads, and
 /// a next run that completes to exactly the clean build.

@@ -1,7 +1,7 @@
 import ImgmakeKit
 import Testing
 
-/// `--check hash` (SPEC §2 rule 5) and `--shard` (SPEC §3), on the in-memory disk.
+/// `--check hash` (README's *How staleness works*, rule 5) and `--shard` (README's *The command line*), on the in-memory disk.
 @Suite struct HashCheckTests {
     static let recipe = """
         thumbs: build/thumbs/{name}.webp <- photos/*.jpg

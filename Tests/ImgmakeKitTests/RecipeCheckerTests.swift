@@ -1,7 +1,7 @@
 import ImgmakeKit
 import Testing
 
-/// Load-time checks of SPEC §1: each error names FILE:LINE:COLUMN, with a suggestion where one fits.
+/// Load-time checks of README's *The recipe language*: each error names FILE:LINE:COLUMN, with a suggestion where one fits.
 @Suite struct RecipeCheckerTests {
     func errors(_ recipe: String, files: [String] = ["photos/a.jpg"]) -> [String] {
         TestTree(recipe: recipe, files: files).errors()

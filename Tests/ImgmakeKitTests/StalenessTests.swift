@@ -1,7 +1,7 @@
 import ImgmakeKit
 import Testing
 
-/// SPEC §2 rules 1–4, with an in-memory disk and a hand-driven clock: no sleeps.
+/// README's *How staleness works* rules 1–4, with an in-memory disk and a hand-driven clock: no sleeps.
 @Suite struct StalenessTests {
     static let recipe = """
         thumbs: build/thumbs/{name}.webp <- photos/*.jpg

@@ -1,7 +1,7 @@
 import ImgmakeRecipe
 import Testing
 
-/// The example recipe of SPEC §1.
+/// The example recipe of README's *The recipe language*.
 let specExample = """
 # Variables: NAME = value, referenced as $(NAME). `imgmake NAME=value` on the command line overrides.
 SIZE    = 320

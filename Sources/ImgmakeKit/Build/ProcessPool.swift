@@ -1,7 +1,7 @@
 import Foundation
 import ImgmakeVips
 
-/// The process pool (SPEC §4): N worker processes of imgmake itself (`imgmake __worker`), one job at a time
+/// The process pool (README's *Pools*): N worker processes of imgmake itself (`imgmake __worker`), one job at a time
 /// each, fed over pipes (`WorkerMessage`). A worker that crashes, is killed or overruns `--job-timeout` fails
 /// its job alone and is replaced; `--max-jobs-per-worker` recycles workers.
 ///

@@ -1,7 +1,7 @@
 import Foundation
 import ImgmakeVips
 
-/// The thread pool (SPEC §4): N threads in this process take jobs from a queue and run them through libvips.
+/// The thread pool (README's *Pools*): N threads in this process take jobs from a queue and run them through libvips.
 ///
 /// A thread cannot be stopped, so a job that never ends would hang the build. Jobs whose saver is known to
 /// retry a failed write forever (libvips' JPEG 2000 saver on a full disk) are therefore run by the same thread

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 
-/// `imgmake clean [TARGET...] [--orphans]`: remove outputs, never sources (SPEC §6).
+/// `imgmake clean [TARGET...] [--orphans]`: remove outputs, never sources (README's *Bad input* and *clean*).
 struct CleanCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "clean", abstract: "Remove outputs of targets (default: all); --orphans removes outputs no rule makes any more.")
@@ -88,7 +88,7 @@ struct Cleaner {
 
     /// The build log is only text: a record naming `../x`, an absolute path, or a path through a link that
     /// leads out of the tree (a log from another tree, a tampered cache) must not make `clean --orphans`
-    /// delete files outside it. Like writing there, removing there needs --allow-outside (SPEC §6).
+    /// delete files outside it. Like writing there, removing there needs --allow-outside (README's *Bad input* and *clean*).
     func isInsideTree(_ path: String) -> Bool {
         let root = session.graph.root
         guard PathName.relative(path, to: root) != nil else { return false }

@@ -32,7 +32,7 @@ public struct RecipeOptions: ParsableArguments {
     }
 }
 
-/// The staleness check for inputs (SPEC §2 rule 5).
+/// The staleness check for inputs (README's *How staleness works*, rule 5).
 public enum CheckMode: String, ExpressibleByArgument, CaseIterable, Sendable {
     case mtime, hash
 }

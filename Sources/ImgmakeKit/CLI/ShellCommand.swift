@@ -1,6 +1,6 @@
 import ArgumentParser
 
-/// `imgmake shell`: the interactive shell (SPEC §5). With `-c COMMANDS`, or when standard input is not a
+/// `imgmake shell`: the interactive shell (README's *The interactive shell*). With `-c COMMANDS`, or when standard input is not a
 /// terminal, it runs commands as a script: no prompt, exit status non-zero when a command failed.
 struct ShellCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

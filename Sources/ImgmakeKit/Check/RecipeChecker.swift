@@ -1,7 +1,7 @@
 import ImgmakeRecipe
 import ImgmakeVips
 
-/// Checks a loaded recipe against the operation catalog (SPEC §1 "Checked at load time"), collecting every
+/// Checks a loaded recipe against the operation catalog (README's *The recipe language*, "Checked before anything runs"), collecting every
 /// error with its `FILE:LINE:COLUMN`.
 public struct RecipeChecker {
     /// Placeholders that come from each input file.

@@ -1,4 +1,4 @@
-/// Why an output must be built (SPEC §2). The first reason of an output is the one printed in a line;
+/// Why an output must be built (README's *How staleness works*). The first reason of an output is the one printed in a line;
 /// `--explain` prints them all.
 public enum StaleReason: Equatable, Sendable, CustomStringConvertible {
     case alwaysMake

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Decides, for edges in dependency order, which outputs are stale and why (SPEC §2 rules 1–4; rule 5,
+/// Decides, for edges in dependency order, which outputs are stale and why (README's *How staleness works*, rules 1–4; rule 5,
 /// content hashes, plugs in through `ContentCheck`). Every path is stat'ed at most once per run.
 public final class StalenessChecker {
     public struct Options {

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-/// A small photo tree and a recipe in the spirit of SPEC §1 (per-input rules, a `with` matrix, a chain into
+/// A small photo tree and a recipe in the spirit of README's *The recipe language* (per-input rules, a `with` matrix, a chain into
 /// an aggregate, a default group), the project most end-to-end tests work on.
 ///
 ///     photos/a.jpg  photos/b.png  photos/sub/c.jpg
