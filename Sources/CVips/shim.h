@@ -1,9 +1,5 @@
 #ifndef IMGMAKE_CVIPS_SHIM_H
 #define IMGMAKE_CVIPS_SHIM_H
-#ifndef _GNU_SOURCE
-#define _GNU_SOURCE  // dladdr and Dl_info (dlfcn.h)
-#endif
-#include <dlfcn.h>
 // libvips for Swift: the C API plus inline helpers for the GObject macros Swift cannot import.
 #include <vips/vips.h>
 #include <vips/vector.h>
@@ -25,13 +21,6 @@ static inline GType cvips_type_interpolate(void) { return VIPS_TYPE_INTERPOLATE;
 static inline GType cvips_type_operation(void) { return VIPS_TYPE_OPERATION; }
 
 static inline int cvips_init(const char *argv0) { return VIPS_INIT(argv0); }
-// The path of the shared object libvips was loaded from, as the dynamic loader opened it (no file is read).
-static inline const char *cvips_library_path(void) {
-    Dl_info info;
-    if (dladdr((void *)vips_version, &info) != 0 && info.dli_fname != NULL) return info.dli_fname;
-    return NULL;
-}
-
 // Not libvips, but C that Swift cannot call (prctl is variadic): the signal a process-pool worker gets when
 // the thread that started it ends (the parent died).
 static inline int cvips_set_parent_death_signal(int sig) { return prctl(PR_SET_PDEATHSIG, (unsigned long)sig, 0, 0, 0); }
