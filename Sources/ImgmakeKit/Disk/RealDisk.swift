@@ -16,35 +16,42 @@ public final class RealDisk: DiskInterface {
         defer { closedir(dir) }
         var entries: [DirectoryEntry] = []
         while let entry = readdir(dir) {
-            let bytes = withUnsafePointer(to: entry.pointee.d_name) {
-                $0.withMemoryRebound(to: CChar.self, capacity: 256) { name in
-                    Array(UnsafeRawBufferPointer(start: name, count: strlen(name)))
+            // The name is validated in place; bytes are copied only for a name that is not UTF-8.
+            let name: String? = withUnsafePointer(to: entry.pointee.d_name) {
+                $0.withMemoryRebound(to: UInt8.self, capacity: 256) { start in
+                    String(validating: UnsafeBufferPointer(start: start, count: strlen(start)), as: UTF8.self)
                 }
             }
-            guard let name = String(validating: bytes, as: UTF8.self) else {
+            guard let name else {
                 // No String can name this file (a Latin-1 name from an old camera or a zip): it is listed
                 // with its bad bytes escaped so that the walker can skip it with a warning naming it.
+                let bytes = withUnsafePointer(to: entry.pointee.d_name) {
+                    $0.withMemoryRebound(to: CChar.self, capacity: 256) { Array(UnsafeRawBufferPointer(start: $0, count: strlen($0))) }
+                }
                 entries.append(DirectoryEntry(name: PathName.escapingInvalidUTF8(bytes),
                                               isDirectory: entry.pointee.d_type == UInt8(DT_DIR), hasInvalidName: true))
                 continue
             }
             if name == "." || name == ".." { continue }
-            let path = String(concatenating: [directory, "/", name])
             var mode = Self.mode(ofType: entry.pointee.d_type)
-            if mode == nil {  // a file system without types in its listings: ask
+            if mode == nil || mode == S_IFLNK {  // no type in the listing, or a link: the path is needed
+                let path = String(concatenating: [directory, "/", name])
                 var st = stat()
-                if lstat(path, &st) == 0 { mode = st.st_mode & S_IFMT }
+                if mode == nil, lstat(path, &st) == 0 { mode = st.st_mode & S_IFMT }
+                if mode == S_IFLNK {  // what the link leads to
+                    entries.append(Self.entry(name: name, mode: stat(path, &st) == 0 ? st.st_mode & S_IFMT : nil, isLink: true))
+                    continue
+                }
             }
-            let isLink = mode == S_IFLNK
-            if isLink {  // what the link leads to
-                var st = stat()
-                mode = stat(path, &st) == 0 ? st.st_mode & S_IFMT : nil
-            }
-            let isDirectory = mode == S_IFDIR
-            let special = isDirectory || mode == S_IFREG ? nil : Self.describe(mode: mode)
-            entries.append(DirectoryEntry(name: name, isDirectory: isDirectory, isSymbolicLink: isLink, special: special))
+            entries.append(Self.entry(name: name, mode: mode, isLink: false))
         }
         return entries
+    }
+
+    private static func entry(name: String, mode: mode_t?, isLink: Bool) -> DirectoryEntry {
+        let isDirectory = mode == S_IFDIR
+        let special = isDirectory || mode == S_IFREG ? nil : describe(mode: mode)
+        return DirectoryEntry(name: name, isDirectory: isDirectory, isSymbolicLink: isLink, special: special)
     }
 
     /// The `S_IFMT` bits a listing's `d_type` stands for, nil when it does not say.
