@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds and runs the test suite under ThreadSanitizer and/or AddressSanitizer (issue 7).
 #   scripts/sanitizers.sh [thread|address|both] [SWIFT TEST ARGUMENTS...]
-#   e.g. scripts/sanitizers.sh thread --filter 'ImgmakeKitTests|ProcessPoolTests|IncrementalTests'   (CI)
+#   e.g. scripts/sanitizers.sh thread --filter 'ImgmakeCoreTests|ProcessPoolTests|IncrementalTests'   (CI)
 # Scratch folders: .build-tsan, .build-asan. The imgmake executable the end-to-end tests spawn is
 # instrumented too. Every process writes its sanitizer reports to .build-tsan/sanitizer-reports/ or .build-asan/... (log_path), not to
 # stderr, so that tests reading imgmake's stderr and exit status are not disturbed (exitcode=0); the script

@@ -1,3 +1,4 @@
+import ImgmakeJob
 import CVips
 
 /// Questions about GTypes, answered through the C shim (Swift cannot see GObject's type macros).

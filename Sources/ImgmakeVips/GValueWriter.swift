@@ -1,3 +1,4 @@
+import ImgmakeJob
 import CVips
 
 /// Puts a `VipsInput` into a GValue already initialised to the argument's type, converting where it is

@@ -1,3 +1,4 @@
+import ImgmakeJob
 import CVips
 
 /// Reads image files with the loader libvips picks by sniffing their content, safely for a build tool:

@@ -1,3 +1,4 @@
+import ImgmakeJob
 import Foundation
 
 /// Text for the command line and the shell: `imgmake ops [FILTER]`, `imgmake ops OPERATION`, `info IMAGE`.

@@ -1,3 +1,4 @@
+import ImgmakeJob
 import Foundation
 
 /// A libvips call that failed: the operation (or lookup) and libvips' message.

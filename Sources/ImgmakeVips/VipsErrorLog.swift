@@ -1,3 +1,4 @@
+import ImgmakeJob
 import Foundation
 
 /// Gives each failing libvips call the error lines written while it ran.

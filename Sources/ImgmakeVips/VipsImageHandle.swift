@@ -1,3 +1,4 @@
+import ImgmakeJob
 import CVips
 
 /// Owns one reference to a libvips image (released on deinit). Images are immutable and their pixels are

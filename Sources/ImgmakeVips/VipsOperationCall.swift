@@ -1,3 +1,4 @@
+import ImgmakeJob
 import CVips
 
 /// One call of a libvips operation by nickname, the way libvips' `doc/binding.md`, pyvips' `voperation.py`

@@ -1,3 +1,4 @@
+import ImgmakeJob
 import CVips
 import Foundation
 

@@ -1,3 +1,3 @@
-import ImgmakeKit
+import ImgmakeCLI
 
 ImgmakeMain.run()

@@ -1,4 +1,5 @@
 import Testing
+import ImgmakeJob
 @testable import ImgmakeVips
 
 @Suite struct CatalogTests {

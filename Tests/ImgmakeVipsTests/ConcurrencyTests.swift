@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import ImgmakeJob
 @testable import ImgmakeVips
 
 @Suite struct ConcurrencyTests {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import ImgmakeJob
 @testable import ImgmakeVips
 
 /// Jobs that fail, one at a time: their messages come from libvips' process-wide error buffer (other

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import ImgmakeJob
 @testable import ImgmakeVips
 
 /// Jobs that succeed. (Failing jobs are in `FailureTests`, which must not run beside other failures.)

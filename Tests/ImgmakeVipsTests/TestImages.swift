@@ -1,4 +1,5 @@
 import Foundation
+import ImgmakeJob
 @testable import ImgmakeVips
 
 /// Test images made with the binding itself, in a fresh temporary folder per test.

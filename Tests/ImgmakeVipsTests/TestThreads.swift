@@ -1,4 +1,5 @@
 import Foundation
+import ImgmakeJob
 @testable import ImgmakeVips
 
 /// Runs jobs on `threads` threads that libvips did not create, as the thread pool does, and returns each

@@ -1,0 +1,112 @@
+import ImgmakeCore
+import ArgumentParser
+import Foundation
+
+/// The pool that runs jobs.
+public enum PoolKind: String, ExpressibleByArgument, CaseIterable, Sendable {
+    case thread, process
+
+    /// The thread pool, or the process pool under a memory limit (`MemoryLimit`): there a failed allocation
+    /// would end the whole imgmake, where a worker process that dies of it fails only its job.
+    public static var `default`: PoolKind { MemoryLimit.current == nil ? .thread : .process }
+}
+
+
+/// Options of a build, shared by the command line and the shell's `build`.
+public struct BuildOptions: ParsableArguments {
+    @Option(name: .customShort("j", allowingJoined: true), help: ArgumentHelp("Run N jobs at once (the default is the number of cores).", valueName: "N"))
+    public var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    @Option(name: .long, help: "The pool that runs jobs: thread or process (process under a memory limit).")
+    public var pool: PoolKind = .default
+
+    @Option(name: .long, help: ArgumentHelp("With --pool process: kill a job that runs longer than SECONDS, and fail it.",
+                                            valueName: "SECONDS"))
+    public var jobTimeout: Double?
+
+    @Option(name: .long, help: ArgumentHelp("With --pool process: replace each worker process after N jobs.", valueName: "N"))
+    public var maxJobsPerWorker: Int?
+
+    @Option(name: .long, help: ArgumentHelp("Stop and fail a job that makes no progress for SECONDS (no CPU, no bytes read or written, or only failing writes); 0: never.",
+                                            valueName: "SECONDS"))
+    public var stallTimeout: Double = ProcessPool.Settings.defaultStallTimeout
+
+    @Flag(name: [.customShort("n"), .customLong("dry-run")], help: "Show what would be built; build nothing.")
+    public var dryRun = false
+
+    @Flag(name: [.customShort("k"), .customLong("keep-going")], help: "Go on past failed jobs.")
+    public var keepGoing = false
+
+    @Flag(name: [.customShort("B"), .customLong("always-make")], help: "Build every output, stale or not.")
+    public var alwaysMake = false
+
+    @Flag(name: .long, help: "Print why each output is stale.")
+    public var explain = false
+
+    @Flag(name: .customLong("no-wait"), help: "When another build of this tree is running, fail at once (exit 75) instead of waiting for it.")
+    public var noWait = false
+
+    @Flag(name: [.customShort("q"), .long], help: "Print only errors.")
+    public var quiet = false
+
+    @Flag(name: [.customShort("v"), .long], help: "Print more about each job.")
+    public var verbose = false
+
+    public init() {}
+
+    public func validate() throws {
+        guard jobs >= 1 else { throw ValidationError("-j needs a number of jobs of at least 1") }
+        if let jobTimeout, !(jobTimeout > 0 && jobTimeout.isFinite) {
+            throw ValidationError("--job-timeout needs a number of seconds above 0")
+        }
+        if !(stallTimeout >= 0 && stallTimeout.isFinite) {
+            throw ValidationError("--stall-timeout needs a number of seconds, 0 or more")
+        }
+        if let maxJobsPerWorker, maxJobsPerWorker < 1 { throw ValidationError("--max-jobs-per-worker needs a number of at least 1") }
+        if pool == .thread && (jobTimeout != nil || maxJobsPerWorker != nil) {
+            throw ValidationError("--job-timeout and --max-jobs-per-worker need --pool process (a thread cannot be stopped)")
+        }
+    }
+}
+
+extension BuildOptions {
+    /// The scheduler's options from these (the shard, which is a CI option, is added by the caller).
+    var builderOptions: Builder.Options {
+        var options = Builder.Options()
+        options.jobs = jobs
+        options.keepGoing = keepGoing
+        options.dryRun = dryRun
+        options.explain = explain
+        options.alwaysMake = alwaysMake
+        return options
+    }
+
+    /// The pool these options ask for, with `workers` workers.
+    func makeExecutor(workers: Int) -> JobExecutor {
+        ExecutorFactory.make(pool, workers: workers,
+                             settings: ProcessPool.Settings(jobTimeout: jobTimeout, maxJobsPerWorker: maxJobsPerWorker,
+                                                            stallTimeout: stallTimeout > 0 ? stallTimeout : nil))
+    }
+
+    /// The progress reporter of a build with these options (-q, -v).
+    var reporter: ProgressReporter {
+        ProgressReporter(verbosity: quiet ? .quiet : (verbose ? .verbose : .normal))
+    }
+}
+
+extension BuildRun {
+    /// A build with command-line options, as `imgmake build` and the shell's `build` run it.
+    @discardableResult
+    static func run(session: Session, targets: [String], options build: BuildOptions, reporter: ProgressReporter? = nil,
+                    shard: Shard? = nil, reportPath: String? = nil, junitPath: String? = nil) throws -> BuildSummary {
+        var request = Request()
+        request.targets = targets
+        request.builder = build.builderOptions
+        request.builder.shard = shard
+        request.noWait = build.noWait
+        request.reportPath = reportPath
+        request.junitPath = junitPath
+        return try run(session: session, request: request, reporter: reporter ?? build.reporter,
+                       makeExecutor: build.makeExecutor(workers:))
+    }
+}

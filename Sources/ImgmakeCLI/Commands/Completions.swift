@@ -1,0 +1,29 @@
+import ImgmakeCore
+import Foundation
+import ImgmakeRecipe
+import ImgmakeJob
+import ImgmakeVips
+
+/// Dynamic completion of targets: rule and group names of the recipe in the current directory (or the one
+/// named by -f/-C on the line being completed). Parsing only: no libvips, so it answers at once.
+enum TargetCompletion {
+    static func complete(_ words: [String], _ index: Int, _ prefix: String) -> [String] {
+        var file = "Imgmakefile"
+        var directory: String?
+        for (i, word) in words.enumerated() where i + 1 < words.count {
+            if word == "-f" { file = words[i + 1] }
+            if word == "-C" { directory = words[i + 1] }
+        }
+        let base = directory.map { PathName.join(FileManager.default.currentDirectoryPath, $0) } ?? FileManager.default.currentDirectoryPath
+        guard let recipe = try? RecipeLoader().load(file: PathName.join(base, file)) else { return [] }
+        let names = recipe.rules.map(\.name.value) + recipe.groups.map(\.name.value)
+        return names.filter { $0.hasPrefix(prefix) }
+    }
+}
+
+/// Dynamic completion of libvips operation names.
+enum OperationCompletion {
+    static func complete(_ words: [String], _ index: Int, _ prefix: String) -> [String] {
+        VipsCatalog.shared.operationNames.filter { $0.hasPrefix(prefix) }
+    }
+}

@@ -1,0 +1,23 @@
+import ImgmakeCore
+import ArgumentParser
+
+/// `imgmake explain OUTPUT...`: why each output is (or is not) stale.
+struct ExplainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "explain", abstract: "Say why each output is stale, or that it is up to date.")
+
+    @OptionGroup var recipe: RecipeOptions
+    @Argument(help: ArgumentHelp("Outputs (or rules and groups) to explain, and NAME=VALUE overrides.", valueName: "OUTPUT"),
+              completion: .custom(TargetCompletion.complete))
+    var words: [String] = []
+
+    func run() throws {
+        try withDirectory(recipe.directory) {
+            let (targets, overrides) = splitOverrides(words)
+            guard !targets.isEmpty else { throw UsageError("explain needs at least one output (or rule)") }
+            let session = try Session(options: recipe.sessionOptions, overrides: overrides, library: .vips)
+            session.warnAboutOverrides(ProgressReporter(verbosity: .normal))
+            print(try Explanation.text(session, targets: targets), terminator: "")
+        }
+    }
+}

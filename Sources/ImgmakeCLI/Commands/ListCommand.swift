@@ -1,0 +1,19 @@
+import ImgmakeCore
+import ArgumentParser
+
+/// `imgmake list`: rules, groups, counts of outputs, stale counts.
+struct ListCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "list", abstract: "List rules and groups, with their outputs and how many are stale.")
+
+    @OptionGroup var recipe: RecipeOptions
+    @Argument(help: ArgumentHelp("NAME=VALUE variable overrides.", valueName: "NAME=VALUE")) var words: [String] = []
+
+    func run() throws {
+        try withDirectory(recipe.directory) {
+            let session = try Session(options: recipe.sessionOptions, overrides: splitOverrides(words).overrides, library: .vips)
+            session.warnAboutOverrides(ProgressReporter(verbosity: .normal))
+            print(RecipeListing.text(session), terminator: "")
+        }
+    }
+}

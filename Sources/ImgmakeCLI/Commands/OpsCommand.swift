@@ -1,0 +1,24 @@
+import ImgmakeCore
+import ArgumentParser
+import ImgmakeJob
+import ImgmakeVips
+
+/// `imgmake ops [FILTER]` lists libvips operations; `imgmake ops OPERATION` shows one operation's arguments.
+struct OpsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ops", abstract: "List libvips operations, or show one operation's arguments.")
+
+    @Argument(help: ArgumentHelp("An operation name, or text to filter the list by.", valueName: "FILTER|OPERATION"),
+              completion: .custom(OperationCompletion.complete))
+    var filter: String?
+
+    func run() throws {
+        if let filter, let text = OperationDocs.describe(filter) {
+            print(text, terminator: text.hasSuffix("\n") ? "" : "\n")
+        } else {
+            let text = OperationDocs.list(filter: filter)
+            guard !text.isEmpty else { throw UsageError("no operation matches '\(filter ?? "")'") }
+            print(text, terminator: text.hasSuffix("\n") ? "" : "\n")
+        }
+    }
+}

@@ -1,0 +1,37 @@
+import ImgmakeCore
+import ArgumentParser
+
+/// `imgmake shell`: the interactive shell (README's *The interactive shell*). With `-c COMMANDS`, or when standard input is not a
+/// terminal, it runs commands as a script: no prompt, exit status non-zero when a command failed.
+struct ShellCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "shell",
+        abstract: "Open the interactive shell over the recipe (or run shell commands with -c, or from standard input).",
+        discussion: """
+            Commands: build, status, explain, list, show, ops, help, info, set, unset, reload, clean, history, \
+            watch, quit. Type `help` in the shell for more.
+            """)
+
+    @OptionGroup var recipe: RecipeOptions
+
+    @Option(name: .customShort("c"), help: ArgumentHelp("Run COMMANDS (separated by ; or newlines) and exit, as a script.",
+                                                         valueName: "COMMANDS"))
+    var commands: String?
+
+    @Argument(help: ArgumentHelp("Variable overrides for the session (`set NAME VALUE` in the shell).", valueName: "NAME=VALUE"))
+    var words: [String] = []
+
+    func validate() throws {
+        let (targets, _) = splitOverrides(words)
+        if let word = targets.first {
+            throw ValidationError("'\(word)' is not NAME=VALUE: the shell takes variable overrides, not targets")
+        }
+    }
+
+    func run() throws {
+        try withDirectory(recipe.directory) {
+            let status = ShellMain.run(options: recipe, overrides: splitOverrides(words).overrides, commands: commands)
+            if status != 0 { throw ExitCode(status) }
+        }
+    }
+}

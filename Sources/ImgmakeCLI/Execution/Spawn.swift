@@ -1,0 +1,136 @@
+import ImgmakeCore
+import Foundation
+
+/// A child process started with `posix_spawn` (never a bare fork: libvips may already run threads here), with
+/// a pipe to its stdin and one from its stdout. Its stderr is inherited.
+final class ChildProcess: @unchecked Sendable {
+    let pid: pid_t
+    /// Our end of the child's stdin (write), or -1 once closed.
+    private(set) var input: Int32
+    /// Our end of the child's stdout (read).
+    let output: Int32
+    private let lock = NSLock()
+    /// Guarded by `lock`: once reaped, the pid may belong to another process and must not be signalled.
+    private var status: Int32?
+
+    private init(pid: pid_t, input: Int32, output: Int32) {
+        self.pid = pid
+        self.input = input
+        self.output = output
+    }
+
+    deinit {
+        closeInput()
+        close(output)
+    }
+
+    /// Starts `executable` with `arguments` (argv[1...], after `name` as argv[0]) and this process' environment.
+    ///
+    /// Every pipe end is close-on-exec, so no child inherits another's pipes (a worker sees EOF on stdin as
+    /// soon as we close our end, or exit). The child gets its own process group, so the terminal's Ctrl-C
+    /// (sent to the foreground group) reaches only us; an empty signal mask; and SIGTERM and SIGPIPE at their
+    /// default actions (our interrupt handler ignores SIGTERM, and ignored signals survive exec).
+    static func spawn(_ executable: String, name: String, arguments: [String]) throws -> ChildProcess {
+        try spawnLock.withLock { try spawnLocked(executable, argv: [name] + arguments) }
+    }
+
+    /// Held from making a child's pipes to its start: the pipes are close-on-exec only after `fcntl`
+    /// (Swift does not see `pipe2`), and no other child may be started in between and inherit them.
+    private static let spawnLock = NSLock()
+
+    private static func spawnLocked(_ executable: String, argv words: [String]) throws -> ChildProcess {
+        let toChild = try makePipe()
+        let fromChild: (read: Int32, write: Int32)
+        do { fromChild = try makePipe() } catch {
+            close(toChild.read); close(toChild.write)
+            throw error
+        }
+        defer {
+            close(toChild.read)
+            close(fromChild.write)
+        }
+
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_adddup2(&actions, toChild.read, 0)
+        posix_spawn_file_actions_adddup2(&actions, fromChild.write, 1)
+
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        let flags = POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF
+        posix_spawnattr_setflags(&attributes, Int16(flags))
+        posix_spawnattr_setpgroup(&attributes, 0)
+        var mask = sigset_t()
+        sigemptyset(&mask)
+        posix_spawnattr_setsigmask(&attributes, &mask)
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        sigaddset(&defaults, SIGTERM)
+        sigaddset(&defaults, SIGPIPE)
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+
+        let argv: [UnsafeMutablePointer<CChar>?] = words.map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        var pid: pid_t = 0
+        let result = posix_spawn(&pid, executable, &actions, &attributes, argv, environ)
+        guard result == 0 else {
+            close(toChild.write)
+            close(fromChild.read)
+            throw SpawnError(message: "cannot start \(executable): \(String(cString: strerror(result)))")
+        }
+        return ChildProcess(pid: pid, input: toChild.write, output: fromChild.read)
+    }
+
+    /// Closes the child's stdin (a worker then exits).
+    func closeInput() {
+        guard input >= 0 else { return }
+        close(input)
+        input = -1
+    }
+
+    /// Sends `signal` unless the child has already been reaped.
+    func send(_ signal: Int32) {
+        lock.withLock {
+            if status == nil { _ = kill(pid, signal) }
+        }
+    }
+
+    /// Waits for the child to end, for at most `grace` seconds before SIGKILL; returns its wait status.
+    @discardableResult
+    func wait(grace: Double) -> Int32 {
+        let deadline = DispatchTime.now().uptimeNanoseconds + UInt64(grace * 1e9)
+        var killed = false
+        while true {
+            let done: Int32? = lock.withLock {
+                if let status { return status }
+                var raw: Int32 = 0
+                let result = waitpid(pid, &raw, WNOHANG)
+                if result == pid || (result < 0 && errno == ECHILD) { status = raw }
+                return status
+            }
+            if let done { return done }
+            if !killed && DispatchTime.now().uptimeNanoseconds >= deadline {
+                send(SIGKILL)
+                killed = true
+            }
+            usleep(2_000)
+        }
+    }
+
+    private static func makePipe() throws -> (read: Int32, write: Int32) {
+        var fds: [Int32] = [0, 0]
+        guard pipe(&fds) == 0 else {
+            throw SpawnError(message: "cannot make a pipe: \(String(cString: strerror(errno)))")
+        }
+        for fd in fds { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+        return (fds[0], fds[1])
+    }
+}
+
+/// A child process that could not be started.
+struct SpawnError: Error, CustomStringConvertible {
+    var message: String
+    var description: String { message }
+}

@@ -1,0 +1,34 @@
+import ImgmakeCore
+import Foundation
+import ImgmakeJob
+import ImgmakeVips
+
+/// Completion data from a session (the recipe as the files are now) and libvips' catalog.
+struct ShellCompletionData: ShellCompletionSource {
+    let session: Session?
+
+    var targetNames: [String] { session?.recipe.targetNames ?? [] }
+
+    var outputPaths: [String] {
+        guard let session else { return [] }
+        return session.graph.edges.map { PathName.display($0.output, from: session.cwd) }.sorted()
+    }
+
+    var variableNames: [String] { session.map { Array($0.recipe.recipe.variables.keys) } ?? [] }
+
+    var operationNames: [String] { VipsCatalog.shared.operationNames }
+
+    func argumentNames(of operation: String) -> [String]? {
+        VipsCatalog.shared.operation(named: operation)?.arguments.filter { $0.isInput && !$0.isDeprecated }.map(\.name)
+    }
+
+    func directoryEntries(_ directory: String) -> [(name: String, isDirectory: Bool)]? {
+        let path = directory.isEmpty ? "." : directory
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: path) else { return nil }
+        return names.map { name in
+            var isDirectory: ObjCBool = false
+            _ = FileManager.default.fileExists(atPath: PathName.join(path, name), isDirectory: &isDirectory)
+            return (name, isDirectory.boolValue)
+        }
+    }
+}

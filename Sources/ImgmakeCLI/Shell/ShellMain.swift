@@ -1,0 +1,91 @@
+import ImgmakeCore
+import Foundation
+
+/// `imgmake shell`: the interactive loop at a terminal, or script mode (`-c`, or standard input that is not
+/// a terminal): no prompt, one command per line or `;`, exit status non-zero when a command failed.
+enum ShellMain {
+    static let prompt = "imgmake> "
+
+    /// Runs the shell in the current directory; returns the exit status.
+    static func run(options: RecipeOptions, overrides: [String: String], commands: String?) -> Int32 {
+        do { try InterruptHandler.shared.prepare() } catch {
+            StandardOutput.error("imgmake: error: \(error)\n")
+            return ThreadStartError.exitCode
+        }
+        let interrupts = ShellInterrupts()
+        if let commands {
+            var unread: String? = commands
+            return script(options: options, overrides: overrides, interrupts: interrupts) {
+                defer { unread = nil }
+                return unread
+            }
+        }
+        if isatty(STDIN_FILENO) == 0 {
+            return script(options: options, overrides: overrides, interrupts: interrupts) { Swift.readLine(strippingNewline: false) }
+        }
+        return interactive(options: options, overrides: overrides, interrupts: interrupts)
+    }
+
+    private static func interactive(options: RecipeOptions, overrides: [String: String], interrupts: ShellInterrupts) -> Int32 {
+        let shell = Shell(options: options, overrides: overrides, interactive: true, interrupts: interrupts)
+        interrupts.becomeInteractive()
+        interrupts.armForPipe()
+        let historyFile = PathName.join(PathName.join(shell.rootDirectory, BuildState.directoryName), "history")
+        let editor = LineEditor(prompt: prompt, interrupts: interrupts, historyFile: historyFile)
+        shell.historyEntries = { LineEditor.entries }
+        LineEditor.completer = { [unowned shell] line in
+            var completer = ShellCompleter(source: ShellCompletionData(session: shell.sessionForCompletion()))
+            completer.overriddenVariables = Array(shell.overrides.keys)
+            return completer.candidates(line)
+        }
+
+        print("imgmake \(ImgmakeCommand.version) shell: `help` lists the commands, Tab completes, Ctrl-D leaves.")
+        if case let .fresh(session) = shell.load() {
+            let rules = session.recipe.rules.count, outputs = session.graph.edges.count
+            print("\(options.file): \(rules) rule\(rules == 1 ? "" : "s"), \(outputs) output\(outputs == 1 ? "" : "s")")
+        }
+        while true {
+            interrupts.armForPipe()
+            let input = editor.read()
+            // SIGTERM, SIGHUP (or stdout a closed pipe): a build was wound down, the history is saved (every
+            // line is appended as it is read); end with 128 + the signal.
+            if let signal = InterruptHandler.shared.termination { return InterruptHandler.exitCode(for: signal) }
+            switch input {
+            case .endOfInput:
+                return 0
+            case let .line(text):
+                editor.remember(text)
+                let outcome = shell.run(line: text)
+                if let signal = InterruptHandler.shared.termination { return InterruptHandler.exitCode(for: signal) }
+                if outcome.quit { return 0 }
+            }
+        }
+    }
+
+    /// Script mode: `next` gives the text to run, a line (or the whole `-c` argument) at a time.
+    private static func script(options: RecipeOptions, overrides: [String: String], interrupts: ShellInterrupts,
+                               next: () -> String?) -> Int32 {
+        let shell = Shell(options: options, overrides: overrides, interactive: false, interrupts: interrupts)
+        interrupts.armForExit()
+        let historyFile = PathName.join(PathName.join(shell.rootDirectory, BuildState.directoryName), "history")
+        shell.historyEntries = {
+            ((try? String(contentsOfFile: historyFile, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
+        }
+        var status: Int32 = 0
+        var pending = ""
+        while let text = next() {
+            pending += text
+            // A quote left open continues on the next line.
+            if (try? ShellLexer.commands(pending)) == nil, pending.hasSuffix("\n") { continue }
+            let outcome = shell.run(line: pending)
+            pending = ""
+            if outcome.code != 0 && status == 0 || outcome.interrupted { status = outcome.code }
+            if outcome.quit || outcome.interrupted { return status }
+        }
+        if !pending.isEmpty {
+            let outcome = shell.run(line: pending)
+            if outcome.code != 0 && status == 0 { status = outcome.code }
+        }
+        return status
+    }
+}

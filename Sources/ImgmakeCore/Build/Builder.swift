@@ -1,0 +1,304 @@
+import Foundation
+import ImgmakeJob
+
+/// The outcome of one output in a build, for the summary and the report.
+public struct OutputResult: Sendable {
+    /// `wouldBuild`: stale in a dry run (`-n`), so not built. `interrupted`: running when the build was
+    /// interrupted, and stopped (its worker ended by the same signal, or by imgmake winding down).
+    public enum Status: String, Sendable {
+        case built, failed, upToDate = "up-to-date", skipped, wouldBuild = "would-build", interrupted
+    }
+    public var edge: Int
+    public var status: Status
+    public var reason: String
+    public var seconds: Double = 0
+    public var summary: ImageSummary?
+    public var error: String?
+}
+
+/// Runs a build: decides what is stale, hands ready jobs to a pool in dependency order, records every
+/// finished output in the state, and reports. The one place that schedules and writes state, whichever pool runs.
+public final class Builder {
+    public struct Options {
+        public var jobs = ProcessInfo.processInfo.activeProcessorCount
+        public var keepGoing = false
+        public var dryRun = false
+        public var explain = false
+        public var alwaysMake = false
+        /// `--shard K/N`: only per-input outputs whose source falls in the shard; aggregates are deferred.
+        public var shard: Shard?
+        public init() {}
+    }
+
+    private let session: Session
+    private var graph: BuildGraph { session.graph }
+    private var state: BuildState { session.state }
+    private let reporter: ProgressReporter
+    private let options: Options
+    private let makeExecutor: (Int) -> JobExecutor
+    public private(set) var results: [OutputResult] = []
+    /// The first outputs whose records could not be saved, for the message.
+    private var unrecordedOutputs: [String] = []
+
+    public init(session: Session, reporter: ProgressReporter, options: Options, makeExecutor: @escaping (Int) -> JobExecutor) {
+        self.session = session
+        self.reporter = reporter
+        self.options = options
+        self.makeExecutor = makeExecutor
+    }
+
+    /// Builds the given edges and what they depend on. Throws when the signal handling cannot start (a thread
+    /// limit), before any job runs.
+    public func build(_ targets: [Int]) throws -> BuildSummary {
+        let clock = DispatchTime.now().uptimeNanoseconds
+        var summary = BuildSummary()
+        summary.dryRun = options.dryRun
+        var (order, checker) = session.staleness(of: targets, alwaysMake: options.alwaysMake)
+        if let shard = options.shard {
+            let (deferred, otherShards) = ShardPlan(graph: graph, shard: shard).split(order)
+            order.removeAll { deferred.contains($0) || otherShards.contains($0) }
+            summary.deferred = deferred.count
+            for edge in deferred.sorted() {
+                results.append(OutputResult(edge: edge, status: .skipped, reason: "left for an unsharded run (--shard \(shard.index)/\(shard.count))"))
+            }
+        }
+        let hadState = state.isAvailable
+        let (adopted, refreshed) = options.dryRun ? (0, 0) : recordUpToDate(order, checker, summary: &summary)
+        warnAboutMissingState(order, checker, hadState: hadState, adopted: adopted)
+        warnAboutClockSkew(checker)
+
+        let stale = order.filter { checker.isStale($0) }
+        summary.upToDate = order.count - stale.count
+        for edge in order where !checker.isStale(edge) {
+            results.append(OutputResult(edge: edge, status: .upToDate, reason: ""))
+        }
+        if options.explain || options.dryRun {
+            for edge in stale {
+                let reasons = checker.reasons[edge]!
+                let text = options.explain ? reasons.map(\.description).joined(separator: "; ") : reasons[0].description
+                reporter.info("\(options.dryRun ? "would build" : "explain:") \(graph.display(graph.edges[edge].output)): \(text)")
+            }
+        }
+        if options.dryRun {
+            summary.wouldBuild = stale.count
+            for edge in stale {
+                results.append(OutputResult(edge: edge, status: .wouldBuild, reason: checker.reasons[edge]?.first?.description ?? ""))
+            }
+            summary.seconds = Double(DispatchTime.now().uptimeNanoseconds - clock) / 1e9
+            return summary
+        }
+        // Every run, a no-op too: else a killed build's temporaries stay until a later one builds in their folder.
+        let directories = Set(graph.edges.lazy.map { PathName.directory(of: $0.output) })
+        let leftovers = TemporaryFiles.removeStale(in: directories, disk: session.disk)
+        if leftovers > 0 { reporter.detail("removed \(leftovers) temporary file(s) left by an imgmake that was killed") }
+        if !stale.isEmpty { try run(stale, checker: checker, summary: &summary) }
+        if let error = summary.stateError {
+            // Once, not per record: the outputs are fine, the next run's knowledge of them is not.
+            let others = summary.unrecorded - unrecordedOutputs.count
+            let names = unrecordedOutputs.joined(separator: ", ") + (others > 0 ? " and \(others) more" : "")
+            let what = summary.unrecorded == 1 ? "1 output is" : "\(summary.unrecorded) outputs are"
+            reporter.error("cannot save the build state: \(error): \(what) not recorded (\(names)); the files are fine, but the next "
+                           + "run builds \(summary.unrecorded == 1 ? "it" : "them") again")
+        } else if adopted + refreshed + summary.built > 0 || state.needsRepair {
+            // Damaged lines were skipped (and warned about) on load: rewrite the log once, so the next run is quiet.
+            do { try state.compactIfNeeded(force: state.needsRepair) } catch { reporter.warning("cannot compact the build log: \(error)") }
+        }
+        summary.seconds = Double(DispatchTime.now().uptimeNanoseconds - clock) / 1e9
+        return summary
+    }
+
+    /// make's "Clock skew detected": an input's mtime is in the future. Its outputs are built once and then
+    /// judged by the recorded stamps (not by "newer than", which would rebuild them on every run), but any
+    /// decision by time alone (no record) is unreliable while the clocks disagree.
+    private func warnAboutClockSkew(_ checker: StalenessChecker) {
+        guard let (first, ahead) = checker.futureInputs.min(by: { $0.key < $1.key }) else { return }
+        let others = checker.futureInputs.count - 1
+        let more = others > 0 ? " (and \(others) more input\(others == 1 ? "" : "s"))" : ""
+        reporter.warning("clock skew detected: \(first) has a modification time \(Self.seconds(ahead)) s in the future\(more); "
+                         + "its outputs are judged by the stamps recorded when they were built, not by time")
+    }
+
+    private static func seconds(_ nanoseconds: Int64) -> String {
+        let value = Double(nanoseconds) / 1e9
+        return value >= 10 ? String(Int(value.rounded())) : String((value * 10).rounded() / 10)
+    }
+
+    /// Appends a record; a failure is counted (with its first error and the first outputs) for one message at the end.
+    private func save(_ record: BuildRecord, of edge: Edge, summary: inout BuildSummary) {
+        do { try state.record(record) } catch {
+            summary.unrecorded += 1
+            if summary.stateError == nil { summary.stateError = "\(error)" }
+            if unrecordedOutputs.count < 3 { unrecordedOutputs.append(graph.display(edge.output)) }
+        }
+    }
+
+    private func warnAboutMissingState(_ order: [Int], _ checker: StalenessChecker, hadState: Bool, adopted: Int) {
+        for warning in state.warnings { reporter.warning(warning) }
+        guard !hadState, order.contains(where: { checker.stamp(graph.edges[$0].output) != nil }) else { return }
+        let what = adopted > 0 ? "\(adopted) up-to-date output\(adopted == 1 ? "" : "s") adopted" : "deciding by modification times only"
+        reporter.warning("no build state in \(graph.display(state.directory))/: \(what)")
+    }
+
+    /// Records up-to-date outputs that the state does not know well enough; returns how many records it
+    /// adopted and refreshed. Without a build state (`.imgmake/` lost), every output that is up to date by modification times is
+    /// adopted (its stamps and fingerprint recorded now), so the next run sees recipe changes again instead of
+    /// warning forever. With `--check hash`, a record that lacks a digest, or holds an input's old stamp
+    /// though the content compared equal, is written again with the current ones; a record that names no
+    /// recipe file gets this one's.
+    private func recordUpToDate(_ order: [Int], _ checker: StalenessChecker, summary: inout BuildSummary) -> (adopted: Int, refreshed: Int) {
+        var adopted = 0, refreshed = 0
+        let adopting = !state.isAvailable
+        for edge in order where !checker.isStale(edge) {
+            let item = graph.edges[edge]
+            var record: BuildRecord
+            if adopting {
+                guard let stamp = checker.stamp(item.output) else { continue }
+                record = BuildRecord(output: checker.key(item.output), outputStamp: stamp, recipeFingerprint: fingerprint(item),
+                                     inputs: item.inputs.map { checker.inputRecord($0, previous: nil) }, builtAt: session.disk.now(),
+                                     outputDigest: outputDigest(item, checker))
+            } else if let old = state.records[checker.key(item.output)] {
+                // A record of an older imgmake names no recipe file: an output this recipe makes with the
+                // recorded steps is this recipe's (else `clean --orphans` would never remove it).
+                let refreshedRecord = checker.refreshedRecord(of: edge)
+                guard refreshedRecord != nil || old.recipe == nil else { continue }
+                record = refreshedRecord ?? old
+            } else {
+                continue
+            }
+            record.recipe = session.recipeFile
+            let failures = summary.unrecorded
+            save(record, of: item, summary: &summary)
+            if summary.unrecorded > failures { continue }
+            if adopting { adopted += 1 } else { refreshed += 1 }
+        }
+        return (adopted, refreshed)
+    }
+
+    /// With `--check hash`, the output's content digest (recorded, so that an output restored from a cache
+    /// with a new mtime is known by its content); else empty.
+    private func outputDigest(_ edge: Edge, _ checker: StalenessChecker) -> String {
+        session.options.checkHash ? checker.digest(edge.output) ?? "" : ""
+    }
+
+    private func fingerprint(_ edge: Edge) -> UInt64 {
+        RecipeFingerprint.of(edge.job, root: graph.root, libraryVersion: session.catalog.libraryVersion)
+    }
+
+    private func run(_ stale: [Int], checker: StalenessChecker, summary: inout BuildSummary) throws {
+        let staleSet = Set(stale)
+        var waitingOn: [Int: Int] = [:]
+        var dependents: [Int: [Int]] = [:]
+        for edge in stale {
+            let pending = Set(graph.edges[edge].dependencies.filter { staleSet.contains($0) })
+            waitingOn[edge] = pending.count
+            for dependency in pending { dependents[dependency, default: []].append(edge) }
+        }
+        var ready = stale.filter { waitingOn[$0] == 0 }
+        ready.reverse()  // popLast takes them in dependency order
+        // Armed before the pool starts, so that a signal while it starts is seen (the loop below checks).
+        let waker = ExecutorWaker()
+        try InterruptHandler.shared.arm { waker.wake() }
+        defer { InterruptHandler.shared.disarm() }
+        let executor = makeExecutor(min(options.jobs, stale.count))
+        waker.set(executor)
+
+        var inFlight: [Int: [InputRecord]] = [:]
+        var stopping = false
+        var skipped: Set<Int> = []
+        var finished = 0
+        let total = stale.count
+        while true {
+            if InterruptHandler.shared.isInterrupted && !summary.interrupted {
+                stopping = true
+                summary.interrupted = true
+                summary.interruptSignal = InterruptHandler.shared.signal
+                if !inFlight.isEmpty {
+                    let again = InterruptHandler.shared.exitsOnRepeat ? " (Ctrl-C again to stop now)" : ""
+                    reporter.info("interrupted: waiting for \(inFlight.count) running job(s)\(again)")
+                }
+            }
+            while !stopping, inFlight.count < options.jobs, let edge = ready.popLast() {
+                let item = graph.edges[edge]
+                let previous = state.record(of: checker.key(item.output), onDisk: checker.stamp(item.output))
+                inFlight[edge] = item.inputs.map { checker.inputRecord($0, previous: previous) }
+                executor.submit(JobRequest(id: edge, output: item.output, job: item.job))
+            }
+            if inFlight.isEmpty { break }
+            guard let outcome = executor.nextOutcome() else { continue }
+            let edge = outcome.id
+            let item = graph.edges[edge]
+            let inputs = inFlight.removeValue(forKey: edge) ?? []
+            finished += 1
+            let reason = checker.reasons[edge]?.first?.description ?? ""
+            if outcome.error != nil, let signal = outcome.stoppedBy, jobWasInterrupted(by: signal) {
+                // Stopped by the interrupt (a process-group or cgroup stop signals the workers too): not a
+                // failure, and its dependents are simply not started.
+                stopping = true
+                summary.stopped += 1
+                results.append(OutputResult(edge: edge, status: .interrupted, reason: reason, seconds: outcome.seconds,
+                                            summary: nil, error: "interrupted (\(WaitStatus.name(of: signal)))"))
+                continue
+            }
+            if let error = outcome.error {
+                summary.failed += 1
+                results.append(OutputResult(edge: edge, status: .failed, reason: reason, seconds: outcome.seconds,
+                                            summary: nil, error: error.description))
+                let input = error.input.map { graph.display($0) } ?? item.sources.map { graph.display($0) }.joined(separator: ", ")
+                reporter.error("\(graph.display(item.output)) (rule \(item.rule.name), from \(input)): \(error.step): \(error.message)")
+                if !options.keepGoing { stopping = true }
+                summary.skipped += skipDependents(of: edge, dependents: dependents, skipped: &skipped)
+                continue
+            }
+            checker.invalidate(item.output)
+            let stamp = checker.stamp(item.output) ?? FileStamp(mtime: 0, size: 0)
+            let record = BuildRecord(output: checker.key(item.output), outputStamp: stamp, recipeFingerprint: fingerprint(item),
+                                     inputs: inputs, builtAt: session.disk.now(), recipe: session.recipeFile,
+                                     outputDigest: outputDigest(item, checker))
+            save(record, of: item, summary: &summary)
+            summary.built += 1
+            results.append(OutputResult(edge: edge, status: .built, reason: reason, seconds: outcome.seconds,
+                                        summary: outcome.summary, error: nil))
+            reporter.progress(done: finished, total: total, rule: item.rule.name, output: graph.display(item.output),
+                              seconds: outcome.seconds)
+            for dependent in dependents[edge] ?? [] {
+                waitingOn[dependent]! -= 1
+                if waitingOn[dependent] == 0 && !skipped.contains(dependent) { ready.insert(dependent, at: 0) }
+            }
+        }
+        executor.shutdown()
+        if summary.interrupted { TemporaryFiles.shared.removeAll() }
+    }
+
+    /// Whether a job whose worker ended by `signal` (SIGTERM, SIGINT, SIGHUP) was stopped by the interrupt of
+    /// this build rather than failed. A stop of the whole process group or cgroup signals every process at
+    /// about the same moment, and the worker's death may be seen before our own signal arrives: wait for it
+    /// a little.
+    private func jobWasInterrupted(by signal: Int32) -> Bool {
+        InterruptHandler.shared.isInterrupted || InterruptHandler.shared.waitForInterrupt(seconds: 2)
+    }
+
+    /// Marks everything that depends on a failed output as skipped; returns how many.
+    private func skipDependents(of edge: Int, dependents: [Int: [Int]], skipped: inout Set<Int>) -> Int {
+        var count = 0
+        var stack = dependents[edge] ?? []
+        while let next = stack.popLast() {
+            guard skipped.insert(next).inserted else { continue }
+            count += 1
+            let failedInput = graph.display(graph.edges[edge].output)
+            results.append(OutputResult(edge: next, status: .skipped, reason: "its input \(failedInput) failed"))
+            reporter.error("\(graph.display(graph.edges[next].output)): skipped, its input \(failedInput) failed")
+            stack += dependents[next] ?? []
+        }
+        return count
+    }
+}
+
+/// Lets the interrupt handler, armed before the pool exists, wake the pool once it does.
+private final class ExecutorWaker: @unchecked Sendable {
+    private let lock = NSLock()
+    private var executor: JobExecutor?
+
+    func set(_ executor: JobExecutor) { lock.withLock { self.executor = executor } }
+
+    func wake() { lock.withLock { executor }?.wake() }
+}

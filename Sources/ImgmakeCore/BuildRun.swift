@@ -1,0 +1,64 @@
+import Foundation
+import ImgmakeJob
+
+/// One build over a loaded session, as the command line and the shell's `build` both run it: the targets'
+/// edges, the inputs check, the state's lock, the scheduler on the pool `makeExecutor` makes, the reports.
+public enum BuildRun {
+    /// What one build is asked to do, in plain values (`BuildOptions` holds the command-line form).
+    public struct Request {
+        public var targets: [String] = []
+        public var builder = Builder.Options()
+        /// `--no-wait`: fail at once (exit 75) when another build holds the state's lock.
+        public var noWait = false
+        public var reportPath: String?
+        public var junitPath: String?
+        public init() {}
+    }
+
+    /// `makeExecutor` is called with the number of workers once jobs are about to run (never for a no-op or a
+    /// dry run), after the catalog cache was compared with the image library.
+    @discardableResult
+    public static func run(session: Session, request: Request, reporter: ProgressReporter,
+                           makeExecutor: @escaping (Int) -> JobExecutor) throws -> BuildSummary {
+        let edges = try session.edges(for: request.targets)
+        for warning in session.graph.warnings { reporter.warning(warning) }
+        if request.builder.shard == nil { try session.graph.requireInputs(session.graph.closure(of: edges)) }
+        // From before deciding what is stale to after the last record: a second build waits, then finds it done.
+        let lock = request.builder.dryRun ? nil : try session.lockState(wait: !request.noWait, notice: reporter.notice)
+        defer { lock?.release() }
+        let builder = Builder(session: session, reporter: reporter, options: request.builder) { workers in
+            // Jobs are about to run, so libvips starts anyway: the cached answers the recipe was checked with
+            // are compared with libvips' now (a job whose saver is wrong fails in `JobRunner`).
+            verifyCatalogCache(session, reporter)
+            return makeExecutor(workers)
+        }
+        var summary = try builder.build(edges)
+        reporter.summary(summary.line)
+        // Each report through a temporary beside it and a rename: a full disk leaves the old file (or none),
+        // never a partial one, and is an error that names the file (exit 74 when nothing else failed).
+        var reports: [(path: String, bytes: () throws -> [UInt8])] = []
+        if let reportPath = request.reportPath {
+            reports.append((reportPath, { [UInt8](try BuildReport.json(results: builder.results, graph: session.graph, summary: summary)) }))
+        }
+        if let junitPath = request.junitPath {
+            reports.append((junitPath, { Array(BuildReport.junit(results: builder.results, graph: session.graph, summary: summary).utf8) }))
+        }
+        for (path, bytes) in reports {
+            do { try session.disk.writeAtomically(PathName.join(session.cwd, path), try bytes()) } catch {
+                reporter.error("cannot write report \(path): \((error as? DiskError)?.message ?? "\(error)")")
+                summary.reportFailed = true
+            }
+        }
+        return summary
+    }
+
+    /// Warns when `.imgmake/catalog.json` disagreed with libvips (it is then rewritten from libvips).
+    private static func verifyCatalogCache(_ session: Session, _ reporter: ProgressReporter) {
+        guard let cached = session.catalog as? CachedCatalog else { return }
+        let differences = cached.verifiedAgainstLibrary()
+        guard !differences.isEmpty else { return }
+        let file = PathName.relative(cached.file, to: session.cwd) ?? cached.file
+        reporter.warning("\(file) disagreed with libvips (\(differences.joined(separator: "; "))): rewritten from libvips; "
+                         + "jobs planned from it fail, the next build plans them again")
+    }
+}

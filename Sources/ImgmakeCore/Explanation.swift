@@ -1,0 +1,18 @@
+/// The text of `explain` (shared with the shell).
+public enum Explanation {
+    public static func text(_ session: Session, targets: [String]) throws -> String {
+        let edges = try session.edges(for: targets)
+        let (_, checker) = session.staleness(of: edges)
+        var text = ""
+        for edge in edges {
+            let name = session.graph.display(session.graph.edges[edge].output)
+            let reasons = checker.reasons[edge] ?? []
+            if reasons.isEmpty {
+                text += "\(name): up to date\n"
+            } else {
+                text += "\(name): stale: " + reasons.map(\.description).joined(separator: "; ") + "\n"
+            }
+        }
+        return text
+    }
+}

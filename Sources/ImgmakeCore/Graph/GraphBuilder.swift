@@ -1,0 +1,387 @@
+import ImgmakeRecipe
+import ImgmakeJob
+
+/// Works out the edges of a checked recipe (see `BuildGraph`). First, on the patterns alone, rules that read
+/// their own outputs or feed each other are refused. Then every rule is expanded again and again, each time
+/// against its files on disk plus the outputs of the other rules, until nothing changes: chains of any length
+/// settle in as many rounds as they have links.
+///
+/// A file on disk that a glob matches is an input, whoever wrote it (a file imgmake once built included), unless
+/// it is a left-over output of a current rule: it lies where that rule puts its outputs (`OutputCoverage`), it
+/// is still the very file imgmake built there (the build log's stamp for it is the file's stamp), and no
+/// input of the rule makes it now. So a deleted photo's old thumbnail does not feed the contact sheet (a
+/// warning names it), while a file of the user's in an output folder, or in place of an old output, does.
+struct GraphBuilder {
+    let recipe: CheckedRecipe
+    let disk: DiskInterface
+    let catalog: OperationCatalog
+    let options: BuildGraph.Options
+    /// The stamp the build log recorded for an output (absolute path) when imgmake built it, if it did.
+    let recordedStamp: (String) -> FileStamp?
+    let root: String
+
+    private(set) var edges: [Edge] = []
+    private(set) var producer: [String: Int] = [:]
+    private(set) var edgesByRule: [[Int]] = []
+    private(set) var warnings: [String] = []
+
+    private var errors: [RecipeError] = []
+    /// Directory listings, read once for the globs and the outside-the-tree check alike.
+    private let walker: GlobWalker
+
+    init(recipe: CheckedRecipe, disk: DiskInterface, catalog: OperationCatalog, options: BuildGraph.Options,
+         recordedStamp: @escaping (String) -> FileStamp?) {
+        self.recipe = recipe
+        self.disk = disk
+        self.catalog = catalog
+        self.options = options
+        self.recordedStamp = recordedStamp
+        self.root = recipe.recipe.rootDirectory
+        self.walker = GlobWalker(disk: disk, root: recipe.recipe.rootDirectory)
+    }
+
+    /// One rule's outputs in one round: output → (sources, placeholders).
+    private typealias Expansion = [(output: String, sources: [String], placeholders: [String: String])]
+
+    mutating func build() throws {
+        let rules = recipe.rules
+        let coverage = rules.map(OutputCoverage.glob(of:))
+        // For each glob of each rule, the rules whose outputs it can match (pattern against pattern).
+        let feeders = try checkFeeding(coverage)
+
+        // Files on disk per rule, found once and fixed for every round. A file imgmake built where a rule
+        // that may feed this glob puts its outputs, and still as it left it, is set aside: it comes in
+        // through that rule's outputs, or not at all.
+        var fromDisk: [[String]] = []
+        var setAside: [[(glob: RuleGlob, file: String, rule: Int)]] = []
+        var foundNothing: [[RuleGlob]] = []
+        for rule in rules {
+            var seen: Set<String> = []  // a file two globs of the rule match counts once
+            var files: [String] = []
+            var aside: [(glob: RuleGlob, file: String, rule: Int)] = []
+            var empty: [RuleGlob] = []
+            for (index, glob) in rule.globs.enumerated() {
+                let matched = walker.files(matching: glob)
+                if matched.isEmpty { empty.append(glob) }
+                for file in matched where rule.globs.count == 1 || seen.insert(file).inserted {
+                    if let owner = feeders[rule.index][index].first(where: { coverage[$0]?.matches(file) ?? false }),
+                       let recorded = recordedStamp(file), recorded == disk.stamp(file) {
+                        aside.append((glob, file, owner))
+                    } else {
+                        files.append(file)
+                    }
+                }
+            }
+            fromDisk.append(PathName.sorted(files))
+            setAside.append(aside)
+            foundNothing.append(empty)
+        }
+
+        var expansions: [Expansion] = Array(repeating: [], count: rules.count)
+        var outputSets: [Set<String>] = Array(repeating: [], count: rules.count)
+        var clashes: [[RecipeError]] = Array(repeating: [], count: rules.count)
+        // The inputs each rule was last expanded with: a rule whose inputs did not change keeps its expansion.
+        var expandedWith: [[String]?] = Array(repeating: nil, count: rules.count)
+        var settled = false
+        for _ in 0...(rules.count + 1) {
+            var changed = false
+            for rule in rules {
+                var inputs = fromDisk[rule.index]
+                var seen: Set<String>?
+                for (other, outputs) in outputSets.enumerated() where other != rule.index {
+                    for output in outputs where matchingGlob(rule, output) != nil {
+                        if seen == nil { seen = Set(inputs) }
+                        if seen!.insert(output).inserted { inputs.append(output) }
+                    }
+                }
+                if inputs.count != fromDisk[rule.index].count { inputs = PathName.sorted(inputs) }
+                if expandedWith[rule.index] == inputs { continue }
+                expandedWith[rule.index] = inputs
+                let (expansion, ruleClashes) = expand(rule, inputs: inputs)
+                clashes[rule.index] = ruleClashes
+                let outputs = Set(expansion.map(\.output))
+                if outputs != outputSets[rule.index] { changed = true }
+                outputSets[rule.index] = outputs
+                expansions[rule.index] = expansion
+            }
+            if !changed { settled = true; break }
+        }
+        guard settled else {
+            let names = rules.map { "'\($0.name)' (\($0.syntax.name.location))" }.joined(separator: ", ")
+            throw RecipeErrors([RecipeError("the rules feed each other without end (a cycle): \(names)",
+                                            at: rules.first?.syntax.name.location)])
+        }
+        warnings = walker.warnings.sorted()
+        warnAboutGlobs(foundNothing: foundNothing, setAside: setAside, outputSets: outputSets)
+        errors += clashes.joined()
+        try makeEdges(expansions)
+        try linkDependencies()
+        guard errors.isEmpty else { throw RecipeErrors(errors) }
+    }
+
+    /// Refuses, before any file is read, a rule whose glob can match its own outputs (`out/{path}.jpg <-
+    /// **/*.jpg` would read out/a.jpg on the next run, then out/out/a.jpg ...) and rules that feed each other
+    /// round a cycle. Returns, for each glob of each rule, the other rules whose outputs it can match.
+    private func checkFeeding(_ coverage: [Glob?]) throws -> [[[Int]]] {
+        let rules = recipe.rules
+        var feeders: [[[Int]]] = []
+        var examples: [[Int: (glob: RuleGlob, example: String)]] = Array(repeating: [:], count: rules.count)
+        var errors: [RecipeError] = []
+        for rule in rules {
+            var perGlob: [[Int]] = []
+            for glob in rule.globs {
+                let pattern = try? Glob(OutputCoverage.absolute(glob.glob.pattern, in: glob.directory))
+                var found: [Int] = []
+                for other in rules {
+                    guard let pattern, let outputs = coverage[other.index],
+                          let example = pattern.commonMatch(with: outputs) else { continue }
+                    if other.index == rule.index {
+                        if examples[rule.index][rule.index] == nil {
+                            errors.append(RecipeError(
+                                "rule '\(rule.name)' reads its own outputs: its output pattern '\(rule.output.text)' makes names such as \(display(example)) that its glob '\(glob.text)' (\(glob.location)) matches",
+                                at: rule.syntax.outputPattern.location,
+                                notes: ["give the glob a folder the outputs are not in (e.g. photos/**/*.jpg); `imgmake clean --orphans` then removes outputs made from outputs"]))
+                        }
+                    } else {
+                        found.append(other.index)
+                    }
+                    if examples[rule.index][other.index] == nil { examples[rule.index][other.index] = (glob, example) }
+                }
+                perGlob.append(found)
+            }
+            feeders.append(perGlob)
+        }
+        if errors.isEmpty {
+            var reported: Set<Set<Int>> = []
+            DepthFirst.postOrder(count: rules.count, roots: Array(rules.indices),
+                                 successors: { Array(examples[$0].keys).sorted() },
+                                 cycle: { cycle in
+                let members = Array(cycle.dropLast())
+                guard reported.insert(Set(members)).inserted else { return false }
+                let names = members.map { "'\(rules[$0].name)'" }
+                let list = names.count == 2 ? "\(names[0]) and \(names[1])" : names.dropLast().joined(separator: ", ") + " and " + names.last!
+                var notes: [String] = []
+                for (reader, maker) in zip(cycle, cycle.dropFirst()) {
+                    let link = examples[reader][maker]!
+                    notes.append("'\(rules[reader].name)' reads what '\(rules[maker].name)' makes: its glob '\(link.glob.text)' (\(link.glob.location)) matches \(display(link.example))")
+                }
+                let first = members.min()!
+                errors.append(RecipeError("rules \(list) feed each other (a cycle)", at: rules[first].syntax.name.location, notes: notes))
+                return false
+            })
+        }
+        guard errors.isEmpty else { throw RecipeErrors(errors) }
+        return feeders
+    }
+
+    /// Globs that match no file and no other rule's output (a typo, most likely), and files set aside as a
+    /// current rule's left-over outputs that no input of it makes now: warnings, once per glob.
+    private mutating func warnAboutGlobs(foundNothing: [[RuleGlob]], setAside: [[(glob: RuleGlob, file: String, rule: Int)]],
+                                         outputSets: [Set<String>]) {
+        for rule in recipe.rules {
+            for glob in foundNothing[rule.index] {
+                let fed = outputSets.enumerated().contains { other, outputs in
+                    other != rule.index && outputs.contains { output in
+                        PathName.relative(output, to: glob.directory).map { !PathName.hasHiddenSegment($0) && glob.glob.matches($0) } ?? false
+                    }
+                }
+                if !fed { warnings.append("\(glob.location): glob '\(glob.text)' of rule '\(rule.name)' matches no file") }
+            }
+            var leftovers: [(glob: RuleGlob, rule: Int, files: [String])] = []
+            for item in setAside[rule.index] where !outputSets[item.rule].contains(item.file) {
+                if let index = leftovers.firstIndex(where: { $0.glob.location == item.glob.location && $0.rule == item.rule }) {
+                    leftovers[index].files.append(item.file)
+                } else {
+                    leftovers.append((item.glob, item.rule, [item.file]))
+                }
+            }
+            for leftover in leftovers {
+                let owner = recipe.rules[leftover.rule]
+                let files = PathName.sorted(leftover.files)
+                let more = files.count == 1 ? "" : " and \(files.count - 1) more"
+                let pronoun = files.count == 1 ? "it" : "them"
+                warnings.append("\(leftover.glob.location): glob '\(leftover.glob.text)' of rule '\(rule.name)' skips \(display(files[0]))\(more): rule '\(owner.name)' (\(owner.syntax.outputPattern.location)) puts its outputs there, and none of its inputs makes \(pronoun) now (`imgmake clean --orphans` removes what imgmake built)")
+            }
+        }
+    }
+
+    /// The first glob of `rule` that matches `path`, if any.
+    private func matchingGlob(_ rule: CheckedRule, _ path: String) -> RuleGlob? {
+        for glob in rule.globs {
+            guard let rel = PathName.relative(path, to: glob.directory) else {
+                // Inputs outside the rule's directory: match the normalised relative form.
+                continue
+            }
+            if PathName.hasHiddenSegment(rel) { continue }
+            if glob.glob.matches(rel) { return glob }
+        }
+        return nil
+    }
+
+    /// Outputs of one rule for the given inputs (sorted). Records clashes between inputs as errors.
+    private func expand(_ rule: CheckedRule, inputs: [String]) -> (Expansion, [RecipeError]) {
+        var result: Expansion = []
+        var errors: [RecipeError] = []
+        let combinations = matrixCombinations(rule.matrix)
+        if rule.isAggregate {
+            for combination in combinations {
+                guard let text = rule.output.expanded(combination) else { continue }
+                result.append((PathName.normalize(PathName.join(rule.syntax.directory, text)), inputs, combination))
+            }
+            return (result, errors)
+        }
+        var firstInput: [String: String] = [:]
+        // Every input matched one of the rule's globs: with a single glob, that one.
+        let onlyGlob = rule.globs.count == 1 ? rule.globs[0] : nil
+        for input in inputs {
+            let base = (onlyGlob ?? matchingGlob(rule, input))?.baseDirectory ?? rule.syntax.directory
+            let below = PathName.relative(input, to: base) ?? PathName.fileName(input)
+            let fileName = PathName.fileName(below)
+            var values: [String: String] = [
+                "path": PathName.removingExtension(below),
+                "name": PathName.removingExtension(fileName),
+                "dir": PathName.directory(of: below),
+                "ext": PathName.fileExtension(fileName),
+            ]
+            for combination in combinations {
+                values.merge(combination) { _, new in new }
+                guard let text = rule.output.expanded(values) else { continue }
+                let output = PathName.normalize(PathName.join(rule.syntax.directory, text))
+                if output == input { continue }
+                if let other = firstInput[output] {
+                    errors.append(RecipeError(
+                        "two inputs of rule '\(rule.name)' make the same output \(display(output)): \(display(other)) and \(display(input))",
+                        at: rule.syntax.outputPattern.location,
+                        notes: ["use {ext} or {path} in the output pattern to tell them apart"]))
+                    continue
+                }
+                firstInput[output] = input
+                result.append((output, [input], values))
+            }
+        }
+        return (result, errors)
+    }
+
+    private func matrixCombinations(_ matrix: [(name: String, values: [String])]) -> [[String: String]] {
+        var combinations: [[String: String]] = [[:]]
+        for axis in matrix {
+            combinations = combinations.flatMap { partial in axis.values.map { partial.merging([axis.name: $0]) { _, b in b } } }
+        }
+        return combinations
+    }
+
+    private mutating func makeEdges(_ expansions: [Expansion]) throws {
+        let expander = JobExpander(catalog: catalog, maxPixels: options.maxPixels)
+        let realRoot = disk.realPath(root) ?? root
+        edgesByRule = Array(repeating: [], count: recipe.rules.count)
+        var reportedOutside: Set<Int> = []
+        var folders: [String: FolderVerdict] = [:]
+        for rule in recipe.rules {
+            for item in expansions[rule.index] {
+                if let existing = producer[item.output] {
+                    let other = edges[existing].rule
+                    errors.append(RecipeError("rules '\(other.name)' and '\(rule.name)' both make \(display(item.output))",
+                                              at: rule.syntax.outputPattern.location,
+                                              notes: ["'\(other.name)' is at \(other.syntax.outputPattern.location)"]))
+                    continue
+                }
+                if !options.allowOutside, !reportedOutside.contains(rule.index),
+                   let reason = outsideReason(item.output, realRoot: realRoot, folders: &folders) {
+                    reportedOutside.insert(rule.index)
+                    errors.append(RecipeError("output \(item.output) is outside the recipe's directory tree (\(reason))",
+                                              at: rule.syntax.outputPattern.location,
+                                              notes: ["outputs must stay below \(root); --allow-outside permits it"]))
+                    continue
+                }
+                do {
+                    let (job, images) = try expander.job(for: rule, output: item.output, sources: item.sources,
+                                                         placeholders: item.placeholders)
+                    producer[item.output] = edges.count
+                    edgesByRule[rule.index].append(edges.count)
+                    edges.append(Edge(rule: rule, output: item.output, sources: item.sources, placeholders: item.placeholders,
+                                      job: job, imageInputs: images))
+                } catch let error as RecipeError {
+                    if !errors.contains(error) { errors.append(error) }
+                }
+            }
+        }
+    }
+
+    /// What the outside-the-tree check knows of one folder of outputs.
+    private struct FolderVerdict {
+        /// Why the folder leads outside the tree, if it does.
+        var reason: String?
+        /// Names in the folder that are symbolic links (from one listing: no `lstat` per output).
+        var links: Set<String>
+    }
+
+    /// Why an output would land outside the tree, or nil when it does not. Each folder is resolved and
+    /// listed once (`folders`).
+    private func outsideReason(_ output: String, realRoot: String, folders: inout [String: FolderVerdict]) -> String? {
+        guard PathName.isWithin(output, root) else { return "not below \(root)" }
+        let folder = PathName.directory(of: output)
+        let verdict: FolderVerdict
+        if let known = folders[folder] {
+            verdict = known
+        } else {
+            verdict = folderVerdict(folder, realRoot: realRoot)
+            folders[folder] = verdict
+        }
+        if let reason = verdict.reason { return reason }
+        if !verdict.links.isEmpty, verdict.links.contains(PathName.fileName(output)),
+           let real = disk.realPath(output), real != realRoot, PathName.relative(real, to: realRoot) == nil {
+            return "it is a link to \(real)"
+        }
+        return nil
+    }
+
+    /// Whether a folder of outputs leads outside the tree (the deepest part of it that exists must resolve,
+    /// through links, to a place inside the tree), and which of its entries are links.
+    private func folderVerdict(_ folder: String, realRoot: String) -> FolderVerdict {
+        var directory = folder
+        while !directory.isEmpty, directory != root, !disk.isDirectory(directory) {
+            directory = PathName.directory(of: directory)
+        }
+        if let real = disk.realPath(directory), real != realRoot, PathName.relative(real, to: realRoot) == nil {
+            return FolderVerdict(reason: "\(display(directory)) leads to \(real)", links: [])
+        }
+        guard directory == folder else { return FolderVerdict(reason: nil, links: []) }
+        return FolderVerdict(reason: nil, links: Set(walker.listing(folder).lazy.filter(\.isSymbolicLink).map(\.name)))
+    }
+
+    /// Fills each edge's dependencies, checks `@` files exist, and refuses cycles.
+    private mutating func linkDependencies() throws {
+        var missingReported: Set<String> = []
+        for index in edges.indices {
+            var dependencies: [Int] = []
+            for input in edges[index].inputs {
+                if let edge = producer[input] {
+                    dependencies.append(edge)
+                } else if edges[index].imageInputs.contains(input), disk.stamp(input) == nil,
+                          missingReported.insert(input).inserted {
+                    let rule = edges[index].rule
+                    let location = rule.steps.flatMap(\.arguments).first { $0.template.text.contains(PathName.fileName(input)) }?.location
+                    errors.append(RecipeError("image file \(display(input)) does not exist and no rule makes it",
+                                              at: location ?? rule.syntax.name.location))
+                }
+            }
+            edges[index].dependencies = dependencies
+        }
+        if let cycle = findCycle() {
+            let path = cycle.map { display(edges[$0].output) }.joined(separator: " -> ")
+            let rules = Array(Set(cycle.map { edges[$0].rule.name })).sorted()
+            let first = edges[cycle[0]].rule
+            errors.append(RecipeError("a cycle between rules \(rules.map { "'\($0)'" }.joined(separator: " and ")): \(path)",
+                                      at: first.syntax.name.location))
+        }
+    }
+
+    private func findCycle() -> [Int]? {
+        var found: [Int]?
+        DepthFirst.postOrder(count: edges.count, roots: Array(edges.indices), successors: { edges[$0].dependencies },
+                             cycle: { found = $0; return true })
+        return found
+    }
+
+    private func display(_ path: String) -> String { PathName.display(path, from: root) }
+}

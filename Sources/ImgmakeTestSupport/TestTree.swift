@@ -1,0 +1,101 @@
+import ImgmakeCore
+import ImgmakeRecipe
+import ImgmakeJob
+
+/// A recipe tree in a `MemoryDisk` at /t, with helpers to load a session and run builds with a fake pool.
+public final class TestTree {
+    public let disk = MemoryDisk()
+    public let catalog = FakeCatalog()
+    public let root = "/t"
+    public var checkHash = false
+    public var shard: Shard?
+    /// The recipe file the session reads (relative to the root).
+    public var file = "Imgmakefile"
+    /// What the builds printed on stderr (warnings and errors), in order.
+    public var stderr: [String] = []
+    /// The disk sessions use: `disk`, or a wrapper of it that injects faults (`FaultyDisk`).
+    public var sessionDisk: DiskInterface?
+
+    public init(recipe: String, files: [String] = []) {
+        disk.write("/t/Imgmakefile", recipe)
+        for file in files { disk.write("/t/" + file, "pixels of \(file)") }
+        disk.advance()
+    }
+
+    public func session(overrides: [String: String] = [:], allowOutside: Bool = false) throws -> Session {
+        var options = Session.Options()
+        options.allowOutside = allowOutside
+        options.checkHash = checkHash
+        options.file = file
+        if let shard { options.logName = shard.logName }
+        return try Session(options: options, overrides: overrides, disk: sessionDisk ?? disk, catalog: catalog, cwd: root)
+    }
+
+    /// Loads the recipe and returns every recipe error text, or [] when it loads.
+    public func errors() -> [String] {
+        do {
+            _ = try session()
+            return []
+        } catch let error as RecipeErrors {
+            return error.errors.map(\.description)
+        } catch {
+            return ["\(error)"]
+        }
+    }
+
+    /// Builds targets with a fake pool that "writes" each output into the MemoryDisk.
+    @discardableResult
+    public func build(_ targets: [String] = [], alwaysMake: Bool = false, failing: Set<String> = [],
+               keepGoing: Bool = false) throws -> (summary: BuildSummary, built: [String]) {
+        let session = try self.session()
+        var options = Builder.Options()
+        options.jobs = 2
+        options.alwaysMake = alwaysMake
+        options.keepGoing = keepGoing
+        options.shard = shard
+        let executor = FakeExecutor(disk: disk, failing: failing)
+        let builder = Builder(session: session, reporter: ProgressReporter(verbosity: .quiet, isTerminal: false,
+                                                                           output: { _ in }, errorOutput: { self.stderr.append($0) }),
+                              options: options) { _ in executor }
+        let summary = try builder.build(session.edges(for: targets))
+        disk.advance()
+        return (summary, executor.written.map { String($0.dropFirst(root.count + 1)) }.sorted())
+    }
+
+    /// Staleness reasons of one output (root-relative).
+    public func reasons(_ output: String) throws -> [StaleReason] {
+        let session = try self.session()
+        let (_, checker) = session.staleness(of: Array(session.graph.edges.indices))
+        guard let edge = session.graph.producer[root + "/" + output] else { return [.missing] }
+        return checker.reasons[edge] ?? []
+    }
+}
+
+/// Runs jobs at once by writing their outputs into a MemoryDisk.
+public final class FakeExecutor: JobExecutor {
+    public let disk: MemoryDisk
+    public let failing: Set<String>
+    public var pending: [JobOutcome] = []
+    public var written: [String] = []
+
+    public init(disk: MemoryDisk, failing: Set<String>) {
+        self.disk = disk
+        self.failing = failing
+    }
+
+    public func submit(_ request: JobRequest) {
+        if request.job.sources.contains(where: { failing.contains(PathName.fileName($0)) }) {
+            pending.append(JobOutcome(id: request.id, summary: nil,
+                                      error: ImageJobError(step: "jpegload", input: request.job.sources.first, message: "not a JPEG"),
+                                      seconds: 0))
+            return
+        }
+        disk.write(request.output, "image from \(request.job.sources.joined(separator: ","))")
+        written.append(request.output)
+        pending.append(JobOutcome(id: request.id, summary: ImageSummary(width: 1, height: 1, bands: 3, bytes: 10), error: nil, seconds: 0))
+    }
+
+    public func nextOutcome() -> JobOutcome? { pending.isEmpty ? nil : pending.removeFirst() }
+    public func wake() {}
+    public func shutdown() {}
+}

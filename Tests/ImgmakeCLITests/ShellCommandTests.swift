@@ -1,0 +1,161 @@
+import Foundation
+@testable import ImgmakeCLI
+import ImgmakeCore
+import ImgmakeJob
+import ImgmakeRecipe
+import ImgmakeTestSupport
+import Testing
+
+/// Shell commands on a real folder (empty "photos": nothing is built), with output captured.
+@Suite struct ShellCommandTests {
+    final class Folder {
+        let path = NSTemporaryDirectory() + "imgmake-shell-unit-" + UUID().uuidString
+        var out = ""
+        var err = ""
+        private(set) var shell: Shell!
+
+        init(recipe: String, files: [String] = ["photos/a.jpg", "photos/b.jpg"]) throws {
+            try FileManager.default.createDirectory(atPath: path + "/photos", withIntermediateDirectories: true)
+            try write("Imgmakefile", recipe)
+            for file in files { try write(file, "") }
+            shell = Shell(options: try RecipeOptions.parse([]), overrides: [:], interactive: false, interrupts: ShellInterrupts(),
+                          cwd: path, out: { [unowned self] in self.out += $0 }, err: { [unowned self] in self.err += $0 })
+        }
+
+        deinit { try? FileManager.default.removeItem(atPath: path) }
+
+        func write(_ name: String, _ text: String) throws {
+            try text.write(toFile: path + "/" + name, atomically: false, encoding: .utf8)
+        }
+
+        /// Runs a line; returns its outcome with the output since the last call.
+        func run(_ line: String) -> (code: Int32, quit: Bool, out: String, err: String) {
+            out = ""
+            err = ""
+            let outcome = shell.run(line: line)
+            return (outcome.code, outcome.quit, out, err)
+        }
+    }
+
+    static let recipe = """
+        SIZE = 64
+        thumbs: build/{name}.webp <- photos/*.jpg
+            thumbnail $(SIZE)
+            save Q=80
+        sheet: build/sheet.jpg <- build/*.webp
+            arrayjoin across=2
+        all: thumbs sheet
+
+        """
+
+    @Test func unknownCommandSuggestsOne() throws {
+        let folder = try Folder(recipe: Self.recipe)
+        let result = folder.run("biuld thumbs")
+        #expect(result.code == 2)
+        #expect(result.err.contains("unknown command 'biuld' (did you mean 'build'?)"))
+        _ = folder.run("list")
+        #expect(folder.run("thumbs").err.contains("to build it: build thumbs"))
+    }
+
+    @Test func buildWordsAreParsedByTheCommandLineDefinition() throws {
+        let folder = try Folder(recipe: Self.recipe)
+        #expect(folder.run("build -j 0").err.contains("-j needs a number of jobs of at least 1"))
+        #expect(folder.run("build --pool fast").err.contains("'fast' is invalid for '--pool <pool>'"))
+        #expect(folder.run("build --frobnicate").err.contains("Unknown option '--frobnicate'"))
+        #expect(folder.run("build -f other.imgmake").err.contains("-f is an option of `imgmake shell`"))
+        #expect(folder.run("build --shard 1/2").err.contains("--shard is for CI runs"))
+        #expect(folder.run("build nosuch").err.contains("no rule, group or output called 'nosuch'"))
+        let dry = folder.run("build -n all")
+        #expect(dry.code == 0, "\(dry)")
+        #expect(dry.out.contains("would build build/a.webp"))
+        #expect(dry.out.contains("3 to build"))
+    }
+
+    @Test func shellDefaultsComeBeforeTheLinesOptions() throws {
+        // `set jobs 3` puts -j 3 first; -j on the line comes later and wins, as on the command line.
+        let command = try BuildCommand.parse(["-j", "3", "--pool", "thread", "thumbs", "-j", "5"])
+        #expect(command.build.jobs == 5)
+        #expect(command.words == ["thumbs"])
+    }
+
+    @Test func settings() throws {
+        let folder = try Folder(recipe: Self.recipe)
+        #expect(folder.run("set jobs 3; set pool process").code == 0)
+        #expect(folder.shell.jobs == 3 && folder.shell.pool == .process)
+        #expect(folder.run("set jobs none").code == 2)
+        #expect(folder.run("set pool fast").code == 2)
+        #expect(folder.shell.jobs == 3 && folder.shell.pool == .process)
+        #expect(folder.run("set SIZE 128").code == 0)
+        #expect(folder.run("show thumbs").out.contains("thumbnail width=128"))
+        let listing = folder.run("set")
+        #expect(listing.out.contains("jobs = 3") && listing.out.contains("SIZE = 128   (set here)"))
+        #expect(folder.run("unset SIZE").code == 0)
+        #expect(folder.run("show thumbs").out.contains("thumbnail width=64"))
+        #expect(folder.run("unset SIZE").code == 2)
+        #expect(folder.run("set 9LIVES 1").code == 2)
+    }
+
+    @Test func statusShowAndExplain() throws {
+        let folder = try Folder(recipe: Self.recipe)
+        let status = folder.run("status")
+        #expect(status.code == 0)
+        #expect(status.out.contains("thumbs: 2 of 2 outputs stale"))
+        #expect(status.out.contains("build/a.webp: the output is missing"))
+        #expect(status.out.contains("3 of 3 outputs stale"))
+        let show = folder.run("show thumbs")
+        #expect(show.out.contains("rule thumbs  (Imgmakefile:2:1)"))
+        #expect(show.out.contains("build/{name}.webp <- photos/*.jpg"))
+        #expect(show.out.contains("    thumbnail width=64\n    save Q=80\n"))
+        #expect(show.out.contains("    build/a.webp  <- photos/a.jpg   stale: the output is missing\n"))
+        #expect(folder.run("show all").out.contains("group all"))
+        let output = folder.run("show build/sheet.jpg")
+        #expect(output.out.contains("output build/sheet.jpg") && output.out.contains("build/a.webp\n    build/b.webp"))
+        #expect(folder.run("show thumbz").err.contains("did you mean 'thumbs'"))
+        #expect(folder.run("explain build/b.webp").out == "build/b.webp: stale: the output is missing\n")
+        #expect(folder.run("explain").code == 2)
+    }
+
+    @Test func aBrokenRecipeIsReportedAndTheLastGoodOneKept() throws {
+        let folder = try Folder(recipe: Self.recipe)
+        #expect(folder.run("list").code == 0)
+        try folder.write("Imgmakefile", Self.recipe.replacingOccurrences(of: "thumbnail $(SIZE)", with: "thumbnial $(SIZE)"))
+        let list = folder.run("list")
+        #expect(list.code == 2)
+        #expect(list.err.contains("Imgmakefile:3:5: error: unknown operation 'thumbnial'"))
+        #expect(list.err.contains("keeps the last good one"))
+        #expect(list.out.contains("thumbs"))  // the last good recipe still answers
+        let build = folder.run("build")
+        #expect(build.code == 2 && build.err.contains("not building: the recipe has errors"))
+        try folder.write("Imgmakefile", Self.recipe)
+        #expect(folder.run("list").code == 0)
+    }
+
+    @Test func aRecipeBrokenFromTheStartStillLeavesAShell() throws {
+        let folder = try Folder(recipe: "thumbs: build/{name}.webp <- photos/*.jpg\n    rotate\n")
+        let result = folder.run("status; help")
+        #expect(result.code == 2)
+        #expect(result.err.contains("Imgmakefile:2:5"))
+        #expect(result.out.contains("commands:"))
+    }
+
+    @Test func quitStopsTheLine() throws {
+        let folder = try Folder(recipe: Self.recipe)
+        let result = folder.run("quit; set jobs 7")
+        #expect(result.quit)
+        #expect(folder.shell.jobs != 7)
+        #expect(folder.run("exit").quit)
+    }
+
+    @Test func helpOnCommandsOperationsAndArguments() throws {
+        let folder = try Folder(recipe: Self.recipe)
+        #expect(folder.run("help").out.contains("watch"))
+        #expect(folder.run("help build").out.contains("--keep-going"))
+        #expect(folder.run("build --help").out.contains("usage: build"))
+        #expect(folder.run("help thumbnail").out.contains("thumbnail - "))
+        let argument = folder.run("help thumbnail crop")
+        #expect(argument.out.hasPrefix("thumbnail crop:\n   crop") && argument.out.contains("attention"))
+        #expect(folder.run("help thumbnail cropp").err.contains("did you mean 'crop'"))
+        #expect(folder.run("help thumbnail no_rotate").out.contains("no-rotate    - "))
+        #expect(folder.run("help thumbnial").err.contains("did you mean 'thumbnail'"))
+    }
+}
