@@ -1,5 +1,6 @@
 import ImgmakeCore
 import Foundation
+import ImgmakeRecipe
 
 /// `imgmake shell`: the interactive loop at a terminal, or script mode (`-c`, or standard input that is not
 /// a terminal): no prompt, one command per line or `;`, exit status non-zero when a command failed.

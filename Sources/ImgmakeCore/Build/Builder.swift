@@ -1,5 +1,6 @@
 import Foundation
 import ImgmakeJob
+import ImgmakeRecipe
 
 /// The outcome of one output in a build, for the summary and the report.
 public struct OutputResult: Sendable {
