@@ -5,7 +5,7 @@ import ImgmakeJob
 /// error with its `FILE:LINE:COLUMN`.
 public struct RecipeChecker {
     /// Placeholders that come from each input file.
-    public static let inputPlaceholders: Set<String> = ["path", "name", "dir", "ext"]
+    public static let inputPlaceholders: Set<String> = InputPlaceholder.names
 
     let catalog: OperationCatalog
 
