@@ -22,7 +22,7 @@ final class Shell {
     /// The working directory: the recipe file, output paths and `info` paths are relative to it.
     let cwd: String
     var overrides: [String: String]
-    var jobs = ProcessInfo.processInfo.activeProcessorCount
+    var jobs = OptionDefaults.jobs
     var pool = PoolKind.default
     let interactive: Bool
     let interrupts: ShellInterrupts
