@@ -3,27 +3,14 @@ import Testing
 
 /// The interactive shell through a pseudo-terminal (tmux): the prompt, Tab completion, Ctrl-C at the prompt
 /// and during a build, Ctrl-D, history across restarts, a recipe edited between commands.
-@Suite(.enabled(if: ShellHarness.Tmux.available, "tmux is not installed"), .serialized)
+@Suite(.enabled(if: Tmux.available, "tmux is not installed"), .serialized)
 struct ShellTerminalTests {
-    static let recipe = """
-        SIZE = 32
-        thumbs: build/{name}.webp <- photos/*.ppm
-            thumbnail $(SIZE)
-            save Q=80
-        sheet: build/sheet.jpg <- build/*.webp
-            arrayjoin across=2
+    static let recipe = ShellProject.recipe
 
-        """
+    func folder() throws -> Sandbox { try ShellProject.make("shellterminal", photos: ["apple", "banana", "cherry"]) }
 
-    func folder() throws -> ShellHarness.Folder {
-        let folder = try ShellHarness.Folder()
-        try folder.write("Imgmakefile", Self.recipe)
-        for (i, name) in ["apple", "banana", "cherry"].enumerated() { try folder.image("photos/\(name).ppm", seed: UInt64(i + 1)) }
-        return folder
-    }
-
-    func shell(in folder: ShellHarness.Folder) throws -> ShellHarness.Tmux {
-        let tmux = try ShellHarness.Tmux([ShellHarness.binary, "shell"], in: folder.path)
+    func shell(in folder: Sandbox) throws -> Tmux {
+        let tmux = try Tmux([Imgmake.binary, "shell"], in: folder.root)
         let screen = try tmux.waitForPrompt()
         try #require(screen.hasSuffix("imgmake>"), "no prompt:\n\(screen)")
         return tmux
@@ -31,7 +18,7 @@ struct ShellTerminalTests {
 
     /// Types `text`, presses Tab, then types `X` (tmux drops trailing blanks, so this shows the space that
     /// completion appends), and returns the prompt line. Ctrl-C clears the line for the next one.
-    func complete(_ tmux: ShellHarness.Tmux, _ text: String, expecting expected: String) throws -> String {
+    func complete(_ tmux: Tmux, _ text: String, expecting expected: String) throws -> String {
         try tmux.type(text)
         try tmux.press("Tab")
         try tmux.wait(timeout: 10) { $0.split(separator: "\n").last.map(String.init) == expected.trimmingCharacters(in: .whitespaces) }
@@ -106,14 +93,14 @@ struct ShellTerminalTests {
     }
 
     @Test func ctrlCDuringABuildCancelsItAndReturnsToThePrompt() throws {
-        let folder = try ShellHarness.Folder()
+        let folder = try Sandbox("shellctrlc")
         try folder.write("Imgmakefile", """
             slow: out/{name}.png <- src/*.ppm
                 resize 3
                 gaussblur 6
 
             """)
-        for i in 0..<60 { try folder.image("src/img\(i).ppm", width: 480, height: 360, seed: UInt64(i + 1)) }
+        for i in 0..<60 { try folder.image("src/img\(i).ppm", width: 480, height: 360, seed: i % 4 + 1) }
         let tmux = try shell(in: folder)
         try tmux.type("build -j2")
         try tmux.press("Enter")
@@ -123,11 +110,11 @@ struct ShellTerminalTests {
         let screen = try tmux.waitForPrompt(timeout: 120)
         #expect(screen.contains("interrupted"), "\(screen)")
         #expect(screen.hasSuffix("imgmake>") || screen.hasSuffix("imgmake> "), "back at the prompt: \(screen)")
-        #expect(folder.temporaries.isEmpty, "temporaries left: \(folder.temporaries)")
+        #expect(folder.temporaries().isEmpty, "temporaries left: \(folder.temporaries())")
         let outputs = folder.files(under: "out")
         #expect(outputs.count < 60, "the build was not cancelled")
         for output in outputs {
-            let data = try Data(contentsOf: URL(fileURLWithPath: folder.path + "/out/" + output))
+            let data = try folder.data(output)
             #expect(data.suffix(8).starts(with: Array("IEND".utf8)), "\(output) is not a whole PNG")
         }
         // The shell is still alive and knows what is left.
@@ -151,7 +138,7 @@ struct ShellTerminalTests {
             try tmux.press("Enter")
             try tmux.wait { $0.contains("EXITED") }
         }
-        let history = try String(contentsOfFile: folder.path + "/.imgmake/history", encoding: .utf8)
+        let history = try folder.read(".imgmake/history")
         #expect(history.contains("show sheet\nlist\nquit"), "\(history)")
 
         let tmux = try shell(in: folder)
@@ -215,14 +202,13 @@ struct ShellTerminalTests {
         #expect(screen.contains("3 built, 0 failed"), "\(screen)")
 
         // A photo changes: only its thumbnail is built again.
-        usleep(300_000)
-        try folder.image("photos/banana.ppm", seed: 99)
+        try folder.image("photos/banana.ppm", width: 96, height: 64, seed: 99)
         screen = try tmux.wait { $0.contains("1 built, 0 failed, 2 up to date") }
         #expect(screen.contains("change seen: building"), "\(screen)")
         #expect(screen.contains("1 built, 0 failed, 2 up to date"), "\(screen)")
 
         // A new photo appears.
-        try folder.image("photos/date.ppm", seed: 4)
+        try folder.image("photos/date.ppm", width: 96, height: 64, seed: 4)
         screen = try tmux.wait { $0.contains("1 built, 0 failed, 3 up to date") }
         #expect(screen.contains("1 built, 0 failed, 3 up to date"), "\(screen)")
         #expect(folder.exists("build/date.webp"))
