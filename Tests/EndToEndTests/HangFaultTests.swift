@@ -35,10 +35,8 @@ struct HangFaultTests {
     /// the process pool builds them, and are recorded (the next run is a no-op).
     @Test
     func theThreadPoolsJPEG2000JobsBuild() throws {
-        let box = try Sandbox("jp2-thread")
-        try box.image("photos/a.jpg", width: 96, height: 64, seed: 8)
-        try box.image("photos/b.jpg", width: 64, height: 96, seed: 9)
-        try box.write("Imgmakefile", "j2: out/{name}.jp2 <- photos/*.jpg\n    thumbnail width=48\n")
+        let box = try Sandbox("jp2-thread", recipe: "j2: out/{name}.jp2 <- photos/*.jpg\n    thumbnail width=48\n",
+                              images: [("photos/a.jpg", 96, 64, 8), ("photos/b.jpg", 64, 96, 9)])
         let threads = try box.imgmake("-j2", "--pool", "thread")
         #expect(threads.status == 0 && threads.summary == Summary(built: 2), "\(threads)")
         let bytes = try [box.data("out/a.jp2"), box.data("out/b.jp2")]
@@ -82,10 +80,8 @@ struct HangFaultTests {
     /// (less than a worker needs) each job fails as out of memory, and the build still ends with its summary.
     @Test
     func anAddressSpaceLimitFailsOnlyTheJobsThatNeedMore() throws {
-        let box = try Sandbox("rlimit-as")
-        try box.image("photos/big.jpg", width: 6000, height: 4000, seed: 6)
-        try box.image("photos/small.jpg", width: 64, height: 64, seed: 7)
-        try box.write("Imgmakefile", "web: out/{name}.png <- photos/*.jpg\n    resize 0.9\n    gaussblur sigma=2\n")
+        let box = try Sandbox("rlimit-as", recipe: "web: out/{name}.png <- photos/*.jpg\n    resize 0.9\n    gaussblur sigma=2\n",
+                              images: [("photos/big.jpg", 6000, 4000, 6), ("photos/small.jpg", 64, 64, 7)])
         let roomy = try box.imgmake(wrappedIn: ["prlimit", "--as=\(400 << 20)"], arguments: ["-k", "-j2"], timeout: 120)
         // The small photo builds; the big one builds too, or fails alone as out of memory (as much as it needs
         // depends on libvips' threads and the machine).

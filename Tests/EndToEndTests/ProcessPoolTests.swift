@@ -32,9 +32,7 @@ struct ProcessPoolTests {
 
     @Test
     func crashedWorkerFailsOnlyItsJob() throws {
-        let folder = try Support.folder()
-        try folder.noiseImages(8)
-        try folder.thumbnailRecipe()
+        let folder = try Support.thumbnails(ofNoiseImages: 8)
         let crashed = try folder.run(["-k", "-j2", "--pool", "process"],
                                      environment: ["IMGMAKE_WORKER_CRASH_ON": "p05"])
         #expect(crashed.status == 1)
@@ -52,9 +50,7 @@ struct ProcessPoolTests {
     /// it sent (not a raw DecodingError), is replaced, and the build goes on to the end.
     @Test
     func workerSendingGarbageFailsOnlyItsJob() throws {
-        let folder = try Support.folder()
-        try folder.noiseImages(8)
-        try folder.thumbnailRecipe()
+        let folder = try Support.thumbnails(ofNoiseImages: 8)
         let noisy = try folder.run(["-k", "-j2", "--pool", "process"],
                                    environment: ["IMGMAKE_WORKER_GARBAGE_ON": "p05"])
         #expect(noisy.status == 1, "\(noisy.stderr)")
@@ -87,9 +83,7 @@ struct ProcessPoolTests {
 
     @Test
     func recycledWorkersBuildEverything() throws {
-        let folder = try Support.folder()
-        try folder.noiseImages(9)
-        try folder.thumbnailRecipe()
+        let folder = try Support.thumbnails(ofNoiseImages: 9)
         let recycled = try folder.run(["-j2", "--pool", "process", "--max-jobs-per-worker", "2"])
         #expect(recycled.status == 0, "\(recycled.stderr)")
         #expect(recycled.stdout.contains("9 built, 0 failed"), "\(recycled.stdout)")
@@ -101,9 +95,7 @@ struct ProcessPoolTests {
 
     @Test
     func jobTimeoutKillsTheJob() throws {
-        let folder = try Support.folder()
-        try folder.noiseImages(4)
-        try folder.thumbnailRecipe()
+        let folder = try Support.thumbnails(ofNoiseImages: 4)
         let start = Date()
         let late = try folder.run(["-k", "-j2", "--pool", "process", "--job-timeout", "1"],
                                   environment: ["IMGMAKE_WORKER_SLEEP_ON": "p03"])
@@ -117,9 +109,7 @@ struct ProcessPoolTests {
 
     @Test
     func secondInterruptStopsTheWorkers() throws {
-        let folder = try Support.folder()
-        try folder.noiseImages(2)
-        try folder.thumbnailRecipe()
+        let folder = try Support.thumbnails(ofNoiseImages: 2)
         let build = try folder.start(["-j2", "--pool", "process"], environment: ["IMGMAKE_WORKER_SLEEP_ON": "p01"])
         let worker = try #require(try build.sleepingWorkers(1).first)
         build.send(SIGINT)
@@ -141,6 +131,14 @@ private enum ProcessPoolTestSupport {
     static func name(_ n: Int, _ ext: String) -> String { String(format: "p%02d.", n) + ext }
 
     static func folder() throws -> Sandbox { try Sandbox("pool") }
+
+    /// A sandbox with `count` noise photos and the thumbnail recipe.
+    static func thumbnails(ofNoiseImages count: Int) throws -> Sandbox {
+        let folder = try folder()
+        try folder.noiseImages(count)
+        try folder.thumbnailRecipe()
+        return folder
+    }
 }
 
 private extension Sandbox {

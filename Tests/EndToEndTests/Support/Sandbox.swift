@@ -23,6 +23,14 @@ final class Sandbox {
         try FileManager.default.createDirectory(atPath: base + "/logs", withIntermediateDirectories: true)
     }
 
+    /// A sandbox with `recipe` as its Imgmakefile and a noise image (`image(_:width:height:seed:)`) at each path of
+    /// `images`.
+    convenience init(_ name: String, recipe: String, images: [(path: String, width: Int, height: Int, seed: Int)]) throws {
+        try self.init(name)
+        for image in images { try self.image(image.path, width: image.width, height: image.height, seed: image.seed) }
+        try write("Imgmakefile", recipe)
+    }
+
     deinit {
         if ProcessInfo.processInfo.environment["IMGMAKE_KEEP_SANDBOX"] == nil {
             try? FileManager.default.removeItem(atPath: base)

@@ -28,6 +28,12 @@ final class Tmux {
     /// Types text literally.
     func type(_ text: String) throws { try tmuxCommand(["send-keys", "-l", text]) }
 
+    /// Types a line and presses Enter.
+    func enter(_ line: String) throws {
+        try type(line)
+        try press("Enter")
+    }
+
     /// Sends keys by name: `Tab`, `Enter`, `C-c`, `C-d`, `Up`.
     func press(_ keys: String...) throws { try tmuxCommand(["send-keys"] + keys) }
 
