@@ -97,11 +97,13 @@ struct ProcessPoolTests {
     func jobTimeoutKillsTheJob() throws {
         let folder = try Support.thumbnails(ofNoiseImages: 4)
         let start = Date()
-        let late = try folder.run(["-k", "-j2", "--pool", "process", "--job-timeout", "1"],
+        // 5 s: far above what the other jobs take on a loaded machine (a debug build's first job in a worker can
+        // take over 1 s there), far below the sleeping job's sleep.
+        let late = try folder.run(["-k", "-j2", "--pool", "process", "--job-timeout", "5"],
                                   environment: ["IMGMAKE_WORKER_SLEEP_ON": "p03"])
         #expect(Date().timeIntervalSince(start) < 30)
         #expect(late.status == 1)
-        let report = "build/p03.webp (rule thumbs, from photos/p03.png): worker: timed out after 1 s"
+        let report = "build/p03.webp (rule thumbs, from photos/p03.png): worker: timed out after 5 s"
         #expect(late.stderr.contains(report), "\(late.stderr)")
         #expect(late.stdout.contains("3 built, 1 failed"), "\(late.stdout)")
         #expect(folder.temporaries().isEmpty)
