@@ -1,5 +1,6 @@
 import Foundation
 import ImgmakeJob
+import ImgmakeRecipe
 
 /// One build over a loaded session, as the command line and the shell's `build` both run it: the targets'
 /// edges, the inputs check, the state's lock, the scheduler on the pool `makeExecutor` makes, the reports.

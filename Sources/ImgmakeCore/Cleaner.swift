@@ -1,4 +1,5 @@
 import Foundation
+import ImgmakeRecipe
 
 /// Works out what `clean` may remove, and removes it.
 public struct Cleaner {

@@ -21,8 +21,8 @@ public final class Session {
     /// What a session is loaded from (plain values; `RecipeOptions` holds the command-line form).
     public struct Options {
         /// The recipe file, relative to `cwd` or absolute.
-        public var file = "Imgmakefile"
-        public var maxPixels = 100_000_000
+        public var file = OptionDefaults.recipeFile
+        public var maxPixels = OptionDefaults.maxPixels
         public var allowOutside = false
         /// `--check hash`.
         public var checkHash = false
@@ -42,7 +42,7 @@ public final class Session {
         let path = PathName.normalize(PathName.join(cwd, options.file))
         guard disk.stamp(path) != nil else {
             throw RecipeErrors([RecipeError("no recipe file \(options.file) in \(cwd)", at: nil,
-                                            notes: ["write an Imgmakefile, or name one with -f FILE"])])
+                                            notes: ["write an \(OptionDefaults.recipeFile), or name one with -f FILE"])])
         }
         let loaded = try RecipeLoader(reader: DiskRecipeReader(disk: disk)).load(file: path, overrides: overrides, displayRelativeTo: cwd)
         self.unknownOverrides = Self.unknownOverrides(overrides, in: loaded, file: options.file)

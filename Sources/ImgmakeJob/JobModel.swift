@@ -112,7 +112,7 @@ public enum ArgumentType: Sendable, Hashable, Codable, CustomStringConvertible {
         case .arrayInt: return "array of integers"
         case .image: return "image"
         case .arrayImage: return "array of images"
-        case .interpolate: return "interpolator (nearest, bilinear, bicubic, lbb, nohalo, vsqbs)"
+        case .interpolate: return ValueWords.interpolatorDescription
         case let .unsupported(name): return "\(name) (not settable from a recipe)"
         }
     }

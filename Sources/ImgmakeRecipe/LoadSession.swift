@@ -52,7 +52,7 @@ struct LoadSession {
     /// Reads `path` (absolute, normalised) and everything it includes. `includeLocation` is where an
     /// include names it (nil for the top file).
     mutating func read(file path: String, includedAt includeLocation: SourceLocation?) {
-        let file = File(path: path, directory: RecipePath.directory(of: path), shown: shown(path),
+        let file = File(path: path, directory: PathName.directory(of: path), shown: shown(path),
                         isTop: includeStack.isEmpty)
         var text: String
         do {
@@ -74,7 +74,7 @@ struct LoadSession {
     }
 
     private func shown(_ path: String) -> String {
-        displayDirectory.map { RecipePath.display(path, relativeTo: $0) } ?? path
+        displayDirectory.map { PathName.displayClimbing(path, from: $0) } ?? path
     }
 
     private mutating func readLine(_ line: [Character], in file: File, at position: LinePosition) {
@@ -151,7 +151,7 @@ struct LoadSession {
     private static let maximumIncludeDepth = 50
 
     private mutating func include(_ path: Located<String>, from file: File) {
-        let target = RecipePath.absolute(path.value, from: file.directory)
+        let target = PathName.absolute(path.value, from: file.directory)
         guard includeStack.count < Self.maximumIncludeDepth else {
             errors.append(RecipeError("includes are nested more than \(Self.maximumIncludeDepth) deep", at: path.location))
             return

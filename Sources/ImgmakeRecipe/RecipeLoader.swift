@@ -19,12 +19,12 @@ public struct RecipeLoader: Sendable {
     public func load(file: String, overrides: [String: String] = [:],
                      displayRelativeTo: String? = nil) throws(RecipeErrors) -> Recipe {
         let currentDirectory = FileManager.default.currentDirectoryPath
-        let topFile = RecipePath.absolute(file, from: currentDirectory)
+        let topFile = PathName.absolute(file, from: currentDirectory)
         var session = LoadSession(reader: reader, overrides: overrides,
-                                  displayDirectory: displayRelativeTo.map { RecipePath.absolute($0, from: currentDirectory) })
+                                  displayDirectory: displayRelativeTo.map { PathName.absolute($0, from: currentDirectory) })
         session.read(file: topFile, includedAt: nil)
         guard session.errors.isEmpty else { throw RecipeErrors(session.errors) }
-        return Recipe(rootDirectory: RecipePath.directory(of: topFile), topFile: topFile, files: session.files,
+        return Recipe(rootDirectory: PathName.directory(of: topFile), topFile: topFile, files: session.files,
                       rules: session.rules, groups: session.groups, defaultTarget: session.defaultTarget,
                       variables: session.variables, variableNames: session.variableNames)
     }

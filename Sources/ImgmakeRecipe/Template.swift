@@ -20,7 +20,7 @@ public struct Template: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Placeholders every rule provides, derived from each input path (README's *The recipe language*).
-    public static let builtinNames: Set<String> = ["path", "name", "dir", "ext"]
+    public static let builtinNames: Set<String> = InputPlaceholder.names
 
     /// The text as written.
     public let text: String

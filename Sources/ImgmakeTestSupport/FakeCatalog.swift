@@ -1,5 +1,6 @@
 import ImgmakeCore
 import ImgmakeJob
+import ImgmakeRecipe
 
 /// A few operations shaped like libvips' own, so checker and graph tests run without libvips.
 public final class FakeCatalog: OperationCatalog {

@@ -1,5 +1,6 @@
 import Foundation
 import ImgmakeCore
+import ImgmakeRecipe
 
 /// An in-memory file system with a hand-driven clock, for tests of the graph, staleness and state.
 /// Every write stamps the file with the current clock; `advance(by:)` moves the clock. Symbolic links

@@ -10,14 +10,14 @@ public final class TestTree {
     public var checkHash = false
     public var shard: Shard?
     /// The recipe file the session reads (relative to the root).
-    public var file = "Imgmakefile"
+    public var file = OptionDefaults.recipeFile
     /// What the builds printed on stderr (warnings and errors), in order.
     public var stderr: [String] = []
     /// The disk sessions use: `disk`, or a wrapper of it that injects faults (`FaultyDisk`).
     public var sessionDisk: DiskInterface?
 
     public init(recipe: String, files: [String] = []) {
-        disk.write("/t/Imgmakefile", recipe)
+        disk.write("/t/" + OptionDefaults.recipeFile, recipe)
         for file in files { disk.write("/t/" + file, "pixels of \(file)") }
         disk.advance()
     }

@@ -73,7 +73,7 @@ enum GValueWriter {
         } else if GTypeInfo.isInterpolate(type) {
             guard let nick = text(value), vips_type_find("VipsInterpolate", nick) != 0,
                   let interpolate = vips_interpolate_new(nick) else {
-                throw Mismatch(message: "'\(value.canonicalText)' is not an interpolator (nearest, bilinear, bicubic, lbb, nohalo, vsqbs)")
+                throw Mismatch(message: "'\(value.canonicalText)' is not an \(ValueWords.interpolatorDescription)")
             }
             g_value_set_object(&gvalue, interpolate)
             g_object_unref(interpolate)
@@ -117,12 +117,7 @@ enum GValueWriter {
         switch value {
         case let .bool(v): return v
         case let .int(v) where v == 0 || v == 1: return v == 1
-        case let .string(v), let .enumeration(v):
-            switch v.lowercased() {
-            case "true", "yes", "on", "1": return true
-            case "false", "no", "off", "0": return false
-            default: return nil
-            }
+        case let .string(v), let .enumeration(v): return ValueWords.boolean(v)
         default: return nil
         }
     }

@@ -106,7 +106,7 @@ public enum OperationDocs {
         case let .flags(name, _): return "flags \(name)"
         case .image: return "image (@file)"
         case .arrayImage: return "array of images (@file,@file)"
-        case .interpolate: return "interpolator (nearest, bilinear, bicubic, lbb, nohalo, vsqbs)"
+        case .interpolate: return ValueWords.interpolatorDescription
         default: return type.description
         }
     }

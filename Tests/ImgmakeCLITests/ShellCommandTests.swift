@@ -19,7 +19,7 @@ import Testing
             try write("Imgmakefile", recipe)
             for file in files { try write(file, "") }
             shell = Shell(options: try RecipeOptions.parse([]), overrides: [:], interactive: false, interrupts: ShellInterrupts(),
-                          cwd: path, out: { [unowned self] in self.out += $0 }, err: { [unowned self] in self.err += $0 })
+                          disk: RealDisk(), catalog: .library(.vips), cwd: path, out: { [unowned self] in self.out += $0 }, err: { [unowned self] in self.err += $0 })
         }
 
         deinit { try? FileManager.default.removeItem(atPath: path) }

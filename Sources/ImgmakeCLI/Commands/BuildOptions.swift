@@ -15,7 +15,7 @@ public enum PoolKind: String, ExpressibleByArgument, CaseIterable, Sendable {
 /// Options of a build, shared by the command line and the shell's `build`.
 public struct BuildOptions: ParsableArguments {
     @Option(name: .customShort("j", allowingJoined: true), help: ArgumentHelp("Run N jobs at once (the default is the number of cores).", valueName: "N"))
-    public var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+    public var jobs: Int = OptionDefaults.jobs
 
     @Option(name: .long, help: "The pool that runs jobs: thread or process (process under a memory limit).")
     public var pool: PoolKind = .default
@@ -29,7 +29,7 @@ public struct BuildOptions: ParsableArguments {
 
     @Option(name: .long, help: ArgumentHelp("Stop and fail a job that makes no progress for SECONDS (no CPU, no bytes read or written, or only failing writes); 0: never.",
                                             valueName: "SECONDS"))
-    public var stallTimeout: Double = ProcessPool.Settings.defaultStallTimeout
+    public var stallTimeout: Double = OptionDefaults.stallTimeout
 
     @Flag(name: [.customShort("n"), .customLong("dry-run")], help: "Show what would be built; build nothing.")
     public var dryRun = false

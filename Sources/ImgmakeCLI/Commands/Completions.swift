@@ -8,7 +8,7 @@ import ImgmakeVips
 /// named by -f/-C on the line being completed). Parsing only: no libvips, so it answers at once.
 enum TargetCompletion {
     static func complete(_ words: [String], _ index: Int, _ prefix: String) -> [String] {
-        var file = "Imgmakefile"
+        var file = OptionDefaults.recipeFile
         var directory: String?
         for (i, word) in words.enumerated() where i + 1 < words.count {
             if word == "-f" { file = words[i + 1] }

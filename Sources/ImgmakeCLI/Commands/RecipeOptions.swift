@@ -5,14 +5,14 @@ import ArgumentParser
 public struct RecipeOptions: ParsableArguments {
     @Option(name: .customShort("f", allowingJoined: true), help: ArgumentHelp("Read FILE as the recipe.", valueName: "FILE"),
             completion: .file())
-    public var file: String = "Imgmakefile"
+    public var file: String = OptionDefaults.recipeFile
 
     @Option(name: .customShort("C", allowingJoined: true), help: ArgumentHelp("Change to DIR before doing anything.", valueName: "DIR"),
             completion: .directory)
     public var directory: String?
 
     @Option(name: .long, help: ArgumentHelp("Refuse images over N pixels, from their header (0: no limit).", valueName: "N"))
-    public var maxPixels: Int = 100_000_000
+    public var maxPixels: Int = OptionDefaults.maxPixels
 
     @Flag(name: .long, help: "Allow outputs outside the recipe's directory tree.")
     public var allowOutside = false

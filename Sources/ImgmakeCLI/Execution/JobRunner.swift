@@ -2,6 +2,7 @@ import ImgmakeCore
 import Foundation
 import ImgmakeJob
 import ImgmakeVips
+import ImgmakeRecipe
 
 /// Runs one job in the calling thread or process: writes to a temporary file in the output's directory and
 /// renames it into place, so an output is either the old file, the complete new one, or absent.

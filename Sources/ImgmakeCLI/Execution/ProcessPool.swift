@@ -18,14 +18,13 @@ public final class ProcessPool: JobExecutor, @unchecked Sendable {
         public var maxJobsPerWorker: Int?
         /// A job that makes no progress for this long (no CPU time, no bytes read or written, or only failing
         /// writes: `Watchdog`) is killed and fails; nil: no watchdog.
-        public var stallTimeout: Double? = Settings.defaultStallTimeout
-        public static let defaultStallTimeout = 60.0
+        public var stallTimeout: Double? = OptionDefaults.stallTimeout
         /// The program started as a worker: this very executable (even if its file was replaced meanwhile).
         public var executable = FileManager.default.isExecutableFile(atPath: "/proc/self/exe")
             ? "/proc/self/exe" : (Bundle.main.executablePath ?? CommandLine.arguments[0])
         public var cores = ProcessInfo.processInfo.activeProcessorCount
         public init(jobTimeout: Double? = nil, maxJobsPerWorker: Int? = nil,
-                    stallTimeout: Double? = Settings.defaultStallTimeout) {
+                    stallTimeout: Double? = OptionDefaults.stallTimeout) {
             self.jobTimeout = jobTimeout
             self.maxJobsPerWorker = maxJobsPerWorker
             self.stallTimeout = stallTimeout

@@ -1,5 +1,6 @@
 import ImgmakeCore
 import Foundation
+import ImgmakeRecipe
 
 /// Tells whether a worker process running a job is getting anywhere, from what the kernel counts for it:
 /// CPU time (`/proc/PID/stat`) and I/O (`/proc/PID/io`: bytes read and written, write calls).

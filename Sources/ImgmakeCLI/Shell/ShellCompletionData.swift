@@ -2,6 +2,7 @@ import ImgmakeCore
 import Foundation
 import ImgmakeJob
 import ImgmakeVips
+import ImgmakeRecipe
 
 /// Completion data from a session (the recipe as the files are now) and libvips' catalog.
 struct ShellCompletionData: ShellCompletionSource {

@@ -1,10 +1,14 @@
 import ImgmakeCore
 import Foundation
+import ImgmakeRecipe
 
 /// `imgmake shell`: the interactive loop at a terminal, or script mode (`-c`, or standard input that is not
 /// a terminal): no prompt, one command per line or `;`, exit status non-zero when a command failed.
 enum ShellMain {
     static let prompt = "imgmake> "
+    /// What the real shell reads the tree with and checks recipes against (tests give `Shell` others).
+    static var disk: DiskInterface { RealDisk() }
+    static var catalog: ShellCatalog { .library(.vips) }
 
     /// Runs the shell in the current directory; returns the exit status.
     static func run(options: RecipeOptions, overrides: [String: String], commands: String?) -> Int32 {
@@ -27,7 +31,8 @@ enum ShellMain {
     }
 
     private static func interactive(options: RecipeOptions, overrides: [String: String], interrupts: ShellInterrupts) -> Int32 {
-        let shell = Shell(options: options, overrides: overrides, interactive: true, interrupts: interrupts)
+        let shell = Shell(options: options, overrides: overrides, interactive: true, interrupts: interrupts,
+                          disk: disk, catalog: catalog)
         interrupts.becomeInteractive()
         interrupts.armForPipe()
         let historyFile = PathName.join(PathName.join(shell.rootDirectory, BuildState.directoryName), "history")
@@ -65,7 +70,8 @@ enum ShellMain {
     /// Script mode: `next` gives the text to run, a line (or the whole `-c` argument) at a time.
     private static func script(options: RecipeOptions, overrides: [String: String], interrupts: ShellInterrupts,
                                next: () -> String?) -> Int32 {
-        let shell = Shell(options: options, overrides: overrides, interactive: false, interrupts: interrupts)
+        let shell = Shell(options: options, overrides: overrides, interactive: false, interrupts: interrupts,
+                          disk: disk, catalog: catalog)
         interrupts.armForExit()
         let historyFile = PathName.join(PathName.join(shell.rootDirectory, BuildState.directoryName), "history")
         shell.historyEntries = {

@@ -1,5 +1,6 @@
 import ImgmakeCore
 import Foundation
+import ImgmakeRecipe
 
 /// `watch [TARGET...]`: build, then wait (inotify) for a change to an input folder or a recipe file, and build
 /// again whatever that made stale — until Ctrl-C. Changes that make nothing stale (the build's own outputs,

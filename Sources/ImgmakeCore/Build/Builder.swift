@@ -1,5 +1,6 @@
 import Foundation
 import ImgmakeJob
+import ImgmakeRecipe
 
 /// The outcome of one output in a build, for the summary and the report.
 public struct OutputResult: Sendable {
@@ -20,7 +21,7 @@ public struct OutputResult: Sendable {
 /// finished output in the state, and reports. The one place that schedules and writes state, whichever pool runs.
 public final class Builder {
     public struct Options {
-        public var jobs = ProcessInfo.processInfo.activeProcessorCount
+        public var jobs = OptionDefaults.jobs
         public var keepGoing = false
         public var dryRun = false
         public var explain = false

@@ -1,4 +1,5 @@
 import Foundation
+import ImgmakeRecipe
 
 /// The memory limit this process runs under, if any: an address-space limit (`ulimit -v`, `prlimit --as`) or
 /// a cgroup v2 `memory.max` below the machine's memory.

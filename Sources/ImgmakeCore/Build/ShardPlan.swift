@@ -1,3 +1,5 @@
+import ImgmakeRecipe
+
 /// Which edges a sharded run leaves out (README's *Using imgmake in CI*, `--shard K/N`): aggregate outputs and everything after them
 /// (built by the final unsharded run), and per-input outputs whose root source falls in another shard.
 /// The key is the source at the start of an output's chain of per-input rules, so a whole chain

@@ -1,4 +1,5 @@
 import Foundation
+import ImgmakeRecipe
 
 /// The temporary files being written right now, so that an interrupted build can remove them.
 public final class TemporaryFiles: @unchecked Sendable {

@@ -1,5 +1,6 @@
 import Foundation
 import ImgmakeJob
+import ImgmakeRecipe
 
 /// The catalog answers a recipe needed last time, kept in `.imgmake/catalog.json`, so that a run with nothing
 /// to build does not pay for libvips' start-up. A question the file cannot answer goes to the real catalog

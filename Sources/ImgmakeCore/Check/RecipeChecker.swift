@@ -5,7 +5,7 @@ import ImgmakeJob
 /// error with its `FILE:LINE:COLUMN`.
 public struct RecipeChecker {
     /// Placeholders that come from each input file.
-    public static let inputPlaceholders: Set<String> = ["path", "name", "dir", "ext"]
+    public static let inputPlaceholders: Set<String> = InputPlaceholder.names
 
     let catalog: OperationCatalog
 
@@ -250,7 +250,7 @@ public struct RecipeChecker {
     /// Compiles one argument: its template, and its typed value right away when it has no placeholder.
     func plan(_ argument: ArgumentSyntax, for target: ArgumentInfo, directory: String, known: Set<String>) throws -> ArgumentPlan {
         let template = try compileTemplate(argument.value)
-        let unknown = unknownPlaceholders(template, at: argument.value.location, known: known, isAggregate: !known.contains("path"))
+        let unknown = unknownPlaceholders(template, at: argument.value.location, known: known, isAggregate: !known.contains(InputPlaceholder.path.rawValue))
         if let first = unknown.first { throw first }
         var constant: OperationValue?
         if template.names.isEmpty {
@@ -298,7 +298,7 @@ public struct RecipeChecker {
                 continue
             }
             let template = try compileTemplate(argument.value)
-            errors += unknownPlaceholders(template, at: argument.value.location, known: known, isAggregate: !known.contains("path"))
+            errors += unknownPlaceholders(template, at: argument.value.location, known: known, isAggregate: !known.contains(InputPlaceholder.path.rawValue))
             let placeholder = ArgumentInfo(name: ArgumentInfo.canonicalName(name.value), description: "", type: .string,
                                            isRequired: false, isInput: true, isOutput: false)
             plans.append(ArgumentPlan(argument: placeholder, template: template, quoted: argument.quoted,

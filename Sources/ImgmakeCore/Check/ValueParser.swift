@@ -19,11 +19,8 @@ enum ValueParser {
             guard value >= min, value <= max else { throw ValueError(message: "\(text) is out of range (\(min) to \(max))", suggestion: nil) }
             return .double(value)
         case .bool:
-            switch text.lowercased() {
-            case "true", "yes", "on", "1": return .bool(true)
-            case "false", "no", "off", "0": return .bool(false)
-            default: throw fail("true or false")
-            }
+            guard let value = ValueWords.boolean(text) else { throw fail("true or false") }
+            return .bool(value)
         case .string:
             return .string(text)
         case let .enumeration(_, nicks):
@@ -57,7 +54,7 @@ enum ValueParser {
             }
             return .imageFiles(parts.map { PathName.normalize(PathName.join(directory, String($0.dropFirst()))) })
         case .interpolate:
-            let kinds = ["nearest", "bilinear", "bicubic", "lbb", "nohalo", "vsqbs"]
+            let kinds = ValueWords.interpolators
             guard kinds.contains(text) else {
                 throw ValueError(message: "'\(text)' is not an interpolator (\(kinds.joined(separator: ", ")))",
                                  suggestion: Suggestions.closest(to: text, in: kinds))

@@ -1,4 +1,5 @@
 import Foundation
+import ImgmakeRecipe
 
 /// The real file system, through POSIX calls (no Foundation file APIs in the hot paths).
 public final class RealDisk: DiskInterface {

@@ -17,7 +17,7 @@ public final class BuildGraph {
 
     /// Options that shape the graph.
     public struct Options {
-        public var maxPixels = 100_000_000
+        public var maxPixels = OptionDefaults.maxPixels
         public var allowOutside = false
         public init() {}
     }

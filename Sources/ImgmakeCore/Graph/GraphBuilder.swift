@@ -44,18 +44,35 @@ struct GraphBuilder {
     private typealias Expansion = [(output: String, sources: [String], placeholders: [String: String])]
 
     mutating func build() throws {
-        let rules = recipe.rules
-        let coverage = rules.map(OutputCoverage.glob(of:))
+        let coverage = recipe.rules.map(OutputCoverage.glob(of:))
         // For each glob of each rule, the rules whose outputs it can match (pattern against pattern).
         let feeders = try checkFeeding(coverage)
+        let onDisk = readDisk(feeders: feeders, coverage: coverage)
+        let settled = try settle(fromDisk: onDisk.files)
+        warnings = walker.warnings.sorted()
+        warnAboutGlobs(foundNothing: onDisk.foundNothing, setAside: onDisk.setAside, outputSets: settled.outputSets)
+        errors += settled.clashes.joined()
+        try makeEdges(settled.expansions)
+        try linkDependencies()
+        guard errors.isEmpty else { throw RecipeErrors(errors) }
+    }
 
-        // Files on disk per rule, found once and fixed for every round. A file imgmake built where a rule
-        // that may feed this glob puts its outputs, and still as it left it, is set aside: it comes in
-        // through that rule's outputs, or not at all.
-        var fromDisk: [[String]] = []
+    /// What the rules' globs found on disk, per rule.
+    private struct DiskInputs {
+        /// The inputs found on disk, sorted.
+        var files: [[String]] = []
+        /// Files left out as another rule's left-over outputs (that rule's index).
         var setAside: [[(glob: RuleGlob, file: String, rule: Int)]] = []
+        /// Globs that matched no file.
         var foundNothing: [[RuleGlob]] = []
-        for rule in rules {
+    }
+
+    /// Files on disk per rule, found once and fixed for every round. A file imgmake built where a rule that
+    /// may feed this glob puts its outputs, and still as it left it, is set aside: it comes in through that
+    /// rule's outputs, or not at all.
+    private func readDisk(feeders: [[[Int]]], coverage: [Glob?]) -> DiskInputs {
+        var found = DiskInputs()
+        for rule in recipe.rules {
             var seen: Set<String> = []  // a file two globs of the rule match counts once
             var files: [String] = []
             var aside: [(glob: RuleGlob, file: String, rule: Int)] = []
@@ -72,17 +89,31 @@ struct GraphBuilder {
                     }
                 }
             }
-            fromDisk.append(PathName.sorted(files))
-            setAside.append(aside)
-            foundNothing.append(empty)
+            found.files.append(PathName.sorted(files))
+            found.setAside.append(aside)
+            found.foundNothing.append(empty)
         }
+        return found
+    }
 
+    /// The rules' expansions once their output sets settle.
+    private struct Settled {
+        var expansions: [Expansion]
+        var outputSets: [Set<String>]
+        /// Inputs of one rule that make the same output, per rule.
+        var clashes: [[RecipeError]]
+    }
+
+    /// Expands every rule against its files on disk plus the other rules' outputs, again and again until no
+    /// rule's outputs change (chains settle in as many rounds as they have links); rules that never settle
+    /// feed each other without end.
+    private func settle(fromDisk: [[String]]) throws -> Settled {
+        let rules = recipe.rules
         var expansions: [Expansion] = Array(repeating: [], count: rules.count)
         var outputSets: [Set<String>] = Array(repeating: [], count: rules.count)
         var clashes: [[RecipeError]] = Array(repeating: [], count: rules.count)
         // The inputs each rule was last expanded with: a rule whose inputs did not change keeps its expansion.
         var expandedWith: [[String]?] = Array(repeating: nil, count: rules.count)
-        var settled = false
         for _ in 0...(rules.count + 1) {
             var changed = false
             for rule in rules {
@@ -104,19 +135,11 @@ struct GraphBuilder {
                 outputSets[rule.index] = outputs
                 expansions[rule.index] = expansion
             }
-            if !changed { settled = true; break }
+            if !changed { return Settled(expansions: expansions, outputSets: outputSets, clashes: clashes) }
         }
-        guard settled else {
-            let names = rules.map { "'\($0.name)' (\($0.syntax.name.location))" }.joined(separator: ", ")
-            throw RecipeErrors([RecipeError("the rules feed each other without end (a cycle): \(names)",
-                                            at: rules.first?.syntax.name.location)])
-        }
-        warnings = walker.warnings.sorted()
-        warnAboutGlobs(foundNothing: foundNothing, setAside: setAside, outputSets: outputSets)
-        errors += clashes.joined()
-        try makeEdges(expansions)
-        try linkDependencies()
-        guard errors.isEmpty else { throw RecipeErrors(errors) }
+        let names = rules.map { "'\($0.name)' (\($0.syntax.name.location))" }.joined(separator: ", ")
+        throw RecipeErrors([RecipeError("the rules feed each other without end (a cycle): \(names)",
+                                        at: rules.first?.syntax.name.location)])
     }
 
     /// Refuses, before any file is read, a rule whose glob can match its own outputs (`out/{path}.jpg <-
@@ -236,13 +259,7 @@ struct GraphBuilder {
         for input in inputs {
             let base = (onlyGlob ?? matchingGlob(rule, input))?.baseDirectory ?? rule.syntax.directory
             let below = PathName.relative(input, to: base) ?? PathName.fileName(input)
-            let fileName = PathName.fileName(below)
-            var values: [String: String] = [
-                "path": PathName.removingExtension(below),
-                "name": PathName.removingExtension(fileName),
-                "dir": PathName.directory(of: below),
-                "ext": PathName.fileExtension(fileName),
-            ]
+            var values = InputPlaceholder.values(below: below)
             for combination in combinations {
                 values.merge(combination) { _, new in new }
                 guard let text = rule.output.expanded(values) else { continue }
@@ -272,10 +289,9 @@ struct GraphBuilder {
 
     private mutating func makeEdges(_ expansions: [Expansion]) throws {
         let expander = JobExpander(catalog: catalog, maxPixels: options.maxPixels)
-        let realRoot = disk.realPath(root) ?? root
+        var outside = OutsideTreeCheck(root: root, disk: disk, walker: walker)
         edgesByRule = Array(repeating: [], count: recipe.rules.count)
         var reportedOutside: Set<Int> = []
-        var folders: [String: FolderVerdict] = [:]
         for rule in recipe.rules {
             for item in expansions[rule.index] {
                 if let existing = producer[item.output] {
@@ -286,7 +302,7 @@ struct GraphBuilder {
                     continue
                 }
                 if !options.allowOutside, !reportedOutside.contains(rule.index),
-                   let reason = outsideReason(item.output, realRoot: realRoot, folders: &folders) {
+                   let reason = outside.reason(for: item.output) {
                     reportedOutside.insert(rule.index)
                     errors.append(RecipeError("output \(item.output) is outside the recipe's directory tree (\(reason))",
                                               at: rule.syntax.outputPattern.location,
@@ -305,48 +321,6 @@ struct GraphBuilder {
                 }
             }
         }
-    }
-
-    /// What the outside-the-tree check knows of one folder of outputs.
-    private struct FolderVerdict {
-        /// Why the folder leads outside the tree, if it does.
-        var reason: String?
-        /// Names in the folder that are symbolic links (from one listing: no `lstat` per output).
-        var links: Set<String>
-    }
-
-    /// Why an output would land outside the tree, or nil when it does not. Each folder is resolved and
-    /// listed once (`folders`).
-    private func outsideReason(_ output: String, realRoot: String, folders: inout [String: FolderVerdict]) -> String? {
-        guard PathName.isWithin(output, root) else { return "not below \(root)" }
-        let folder = PathName.directory(of: output)
-        let verdict: FolderVerdict
-        if let known = folders[folder] {
-            verdict = known
-        } else {
-            verdict = folderVerdict(folder, realRoot: realRoot)
-            folders[folder] = verdict
-        }
-        if let reason = verdict.reason { return reason }
-        if !verdict.links.isEmpty, verdict.links.contains(PathName.fileName(output)),
-           let real = disk.realPath(output), real != realRoot, PathName.relative(real, to: realRoot) == nil {
-            return "it is a link to \(real)"
-        }
-        return nil
-    }
-
-    /// Whether a folder of outputs leads outside the tree (the deepest part of it that exists must resolve,
-    /// through links, to a place inside the tree), and which of its entries are links.
-    private func folderVerdict(_ folder: String, realRoot: String) -> FolderVerdict {
-        var directory = folder
-        while !directory.isEmpty, directory != root, !disk.isDirectory(directory) {
-            directory = PathName.directory(of: directory)
-        }
-        if let real = disk.realPath(directory), real != realRoot, PathName.relative(real, to: realRoot) == nil {
-            return FolderVerdict(reason: "\(display(directory)) leads to \(real)", links: [])
-        }
-        guard directory == folder else { return FolderVerdict(reason: nil, links: []) }
-        return FolderVerdict(reason: nil, links: Set(walker.listing(folder).lazy.filter(\.isSymbolicLink).map(\.name)))
     }
 
     /// Fills each edge's dependencies, checks `@` files exist, and refuses cycles.

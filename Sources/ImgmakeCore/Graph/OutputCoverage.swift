@@ -17,11 +17,11 @@ enum OutputCoverage {
             switch piece {
             case let .literal(text): pattern += Glob.escaping(text)
             case let .placeholder(placeholder):
-                switch placeholder.name {
-                case "path": pattern += "**/?*"
-                case "dir": pattern += "**"
-                case "name", "ext": pattern += "?*"
-                default:
+                switch InputPlaceholder(rawValue: placeholder.name) {
+                case .path: pattern += "**/?*"
+                case .dir: pattern += "**"
+                case .name, .ext: pattern += "?*"
+                case nil:
                     let values = rule.matrix.first { $0.name == placeholder.name }?.values ?? []
                     pattern += values.count == 1 ? Glob.escaping(values[0])
                         : values.isEmpty ? "?*" : "{" + values.map(Glob.escaping).joined(separator: ",") + "}"

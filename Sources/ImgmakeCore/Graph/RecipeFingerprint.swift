@@ -1,4 +1,5 @@
 import ImgmakeJob
+import ImgmakeRecipe
 
 /// The fingerprint of what makes an output's pixels: the expanded steps, the loader and saver options,
 /// the saver, and the versions of imgmake's pipeline and of libvips. Paths of `@` images are taken relative

@@ -1,4 +1,5 @@
 import Foundation
+import ImgmakeRecipe
 
 /// Decides, for edges in dependency order, which outputs are stale and why (README's *How staleness works*, rules 1–4; rule 5,
 /// content hashes, plugs in through `ContentCheck`). Every path is stat'ed at most once per run.

@@ -1,3 +1,5 @@
+import ImgmakeRecipe
+
 /// The build state in `.imgmake/` beside the top recipe file: every `log*` file there is read and merged,
 /// and this run appends to its own log file. That is what lets CI copy the `.imgmake/` folders of several
 /// shards into one tree with no merge step: each shard wrote its own `log.shard-K-of-N`, and the next run

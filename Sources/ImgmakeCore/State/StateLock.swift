@@ -1,4 +1,5 @@
 import Foundation
+import ImgmakeRecipe
 
 /// A disk whose files can be locked between processes. `RealDisk` is one; `MemoryDisk` is not (one test
 /// process, nothing to exclude), and a session on it builds without a lock.

@@ -1,7 +1,4 @@
-@testable import ImgmakeCore
-import ImgmakeJob
-import ImgmakeRecipe
-import ImgmakeTestSupport
+@testable import ImgmakeRecipe
 import Testing
 
 /// `PathName` works on UTF-8 bytes with a fast path for paths that are already normal; these tests hold it

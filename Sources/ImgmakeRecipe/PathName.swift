@@ -1,6 +1,5 @@
-import ImgmakeRecipe
-
-/// Pure string operations on `/`-separated paths. No file-system access.
+/// Pure string operations on `/`-separated paths, for the recipe language and everything above it: no
+/// file-system access, symbolic links not resolved.
 ///
 /// Paths are compared and cut as UTF-8 bytes (never as `Character`s: a path is bytes, and grapheme breaking
 /// cost a no-op build of 10,000 inputs a third of its instructions). Every separator is the ASCII `/`, so
@@ -14,6 +13,11 @@ public enum PathName {
         if path.utf8.first == slash || directory.isEmpty { return path }
         if path.isEmpty { return directory }
         return directory.utf8.last == slash ? String(concatenating: [directory, path]) : String(concatenating: [directory, "/", path])
+    }
+
+    /// `path` made absolute against `directory` (an absolute path) when relative, then normalised.
+    public static func absolute(_ path: String, from directory: String) -> String {
+        normalize(join(directory, path))
     }
 
     /// Removes `.` and empty segments and folds `x/..`; keeps a leading `/` and leading `..` of relative paths.
@@ -170,7 +174,7 @@ public enum PathName {
     }
 
     /// Whether a relative path has a segment starting with a dot (a hidden file or folder, or `..`).
-    static func hasHiddenSegment(_ relativePath: String) -> Bool {
+    package static func hasHiddenSegment(_ relativePath: String) -> Bool {
         withBytes(relativePath) { bytes in
             var atSegmentStart = true
             for byte in bytes {
@@ -185,6 +189,16 @@ public enum PathName {
     public static func display(_ path: String, from base: String) -> String {
         guard let rel = relative(path, to: base) else { return path }
         return rel.isEmpty ? "." : rel
+    }
+
+    /// A path for people to read that may climb: relative to `directory` (with `..` where needed) when the two
+    /// share more than `/`, else `path` itself (error locations of recipe files). Both absolute and normalised.
+    public static func displayClimbing(_ path: String, from directory: String) -> String {
+        let pathParts = path.split(separator: "/"), directoryParts = directory.split(separator: "/")
+        let shared = zip(pathParts, directoryParts).prefix { $0 == $1 }.count
+        guard shared > 0 else { return path }
+        let parts = Array(repeating: "..", count: directoryParts.count - shared) + pathParts[shared...].map(String.init)
+        return parts.isEmpty ? "." : parts.joined(separator: "/")
     }
 
     /// A file name's bytes as text for messages: valid UTF-8 as it is, each byte that is not part of a

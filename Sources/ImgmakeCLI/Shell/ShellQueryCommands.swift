@@ -1,0 +1,127 @@
+import ImgmakeCore
+import ArgumentParser
+import Foundation
+import ImgmakeRecipe
+import ImgmakeJob
+import ImgmakeVips
+
+/// The shell's commands that read the recipe, the tree or libvips and change nothing: `status`, `explain`,
+/// `list`, `show`, `reload`, `ops`, `help`, `info`, `history`.
+extension Shell {
+    func status(_ args: [String]) throws -> Outcome {
+        let (targets, extra) = splitOverrides(args)
+        guard let (session, fresh) = readableSession(extra: extra) else { return Outcome(code: 2) }
+        let edges = targets.isEmpty ? Array(session.graph.edges.indices) : try session.edges(for: targets)
+        out(ShellReports.status(session, edges: edges))
+        return Outcome(code: fresh ? 0 : 2)
+    }
+
+    func explain(_ args: [String]) throws -> Outcome {
+        let command = try parse(ExplainCommand.self, args)
+        let (targets, extra) = splitOverrides(command.words)
+        guard !targets.isEmpty else { throw ShellUsage("explain needs at least one output (or rule): explain OUTPUT...") }
+        guard let (session, fresh) = readableSession(extra: extra) else { return Outcome(code: 2) }
+        out(try Explanation.text(session, targets: targets))
+        return Outcome(code: fresh ? 0 : 2)
+    }
+
+    func list(_ args: [String]) throws -> Outcome {
+        let command = try parse(ListCommand.self, args)
+        guard let (session, fresh) = readableSession(extra: splitOverrides(command.words).overrides) else { return Outcome(code: 2) }
+        out(RecipeListing.text(session))
+        return Outcome(code: fresh ? 0 : 2)
+    }
+
+    func show(_ args: [String]) throws -> Outcome {
+        let (targets, extra) = splitOverrides(args)
+        guard targets.count == 1, let target = targets.first else { throw ShellUsage("usage: show RULE|GROUP|OUTPUT") }
+        guard let (session, fresh) = readableSession(extra: extra) else { return Outcome(code: 2) }
+        out(try ShellReports.show(session, target: target))
+        return Outcome(code: fresh ? 0 : 2)
+    }
+
+    func reload(_ args: [String]) -> Outcome {
+        guard args.isEmpty else {
+            err("error: usage: reload\n")
+            return Outcome(code: 2)
+        }
+        guard case let .fresh(session) = load() else { return Outcome(code: 2) }
+        let (order, checker) = session.staleness(of: Array(session.graph.edges.indices))
+        let stale = order.filter { checker.isStale($0) }.count
+        let rules = session.recipe.rules.count, groups = session.recipe.groups.count, outputs = session.graph.edges.count
+        out("loaded \(options.file): \(rules) rule\(rules == 1 ? "" : "s"), \(groups) group\(groups == 1 ? "" : "s"), "
+            + "\(outputs) output\(outputs == 1 ? "" : "s") (\(stale) stale)\n")
+        return Outcome()
+    }
+
+    func ops(_ args: [String]) throws -> Outcome {
+        let command = try parse(OpsCommand.self, args)
+        try command.run()
+        return Outcome()
+    }
+
+    func help(_ args: [String]) throws -> Outcome {
+        guard let topic = args.first else {
+            out(ShellCommandInfo.overview)
+            return Outcome()
+        }
+        if args.count == 1, let command = ShellCommandInfo.named(topic) {
+            out(command.helpText)
+            return Outcome()
+        }
+        guard args.count <= 2 else { throw ShellUsage("usage: help [COMMAND|OPERATION [ARGUMENT]]") }
+        let catalog = sessions.catalog.operations
+        guard let operation = catalog.operation(named: topic), let text = OperationDocs.describe(topic) else {
+            let guess = Suggestions.closest(to: topic, in: ShellCommandInfo.allWords + catalog.operationNames)
+            throw ShellUsage("no command or libvips operation called '\(topic)'" + (guess.map { " (did you mean '\($0)'?)" } ?? "")
+                + "; `help` lists the commands, `ops` the operations")
+        }
+        if args.count == 2 {
+            let name = ArgumentInfo.canonicalName(args[1])  // no_rotate is no-rotate
+            guard let entry = ShellReports.argumentEntry(text, name: name, operation: operation) else {
+                let names = operation.arguments.filter { $0.isInput && !$0.isDeprecated }.map(\.name)
+                let guess = Suggestions.closest(to: name, in: names)
+                throw ShellUsage("\(topic) has no argument '\(name)'" + (guess.map { " (did you mean '\($0)'?)" } ?? ""))
+            }
+            out(entry)
+            return Outcome()
+        }
+        out(text.hasSuffix("\n") ? text : text + "\n")
+        return Outcome()
+    }
+
+    func info(_ args: [String]) -> Outcome {
+        guard !args.isEmpty else {
+            err("error: usage: info IMAGE...\n")
+            return Outcome(code: 2)
+        }
+        var outcome = Outcome()
+        let here = cwd == FileManager.default.currentDirectoryPath
+        for (i, path) in args.enumerated() {
+            if i > 0 { out("\n") }
+            let resolved = here ? path : PathName.join(cwd, path)
+            guard FileManager.default.fileExists(atPath: resolved) else {
+                err("error: info: no file \(path)\n")
+                outcome.code = 1
+                continue
+            }
+            do {
+                out(try OperationDocs.imageInfo(path: resolved))
+            } catch {
+                err("error: info: \(path): \(error)\n")
+                outcome.code = 1
+            }
+        }
+        return outcome
+    }
+
+    func history(_ args: [String]) -> Outcome {
+        let entries = historyEntries()
+        let width = String(entries.count).count
+        for (i, entry) in entries.enumerated() {
+            let number = String(i + 1)
+            out(String(repeating: " ", count: width - number.count + 2) + number + "  " + entry + "\n")
+        }
+        return Outcome()
+    }
+}

@@ -1,0 +1,62 @@
+import ImgmakeRecipe
+
+/// Whether an output would land outside the recipe's directory tree (refused unless `--allow-outside`):
+/// not below the root by its path, or led out of it by a symbolic link, a link to a folder on the way
+/// or the output's own name a link. Each folder of outputs is resolved and listed once (the listing shared
+/// with the globs through `GlobWalker`), so a tree of many outputs pays no `lstat` per output.
+struct OutsideTreeCheck {
+    let root: String
+    let disk: DiskInterface
+    private let walker: GlobWalker
+    /// The root with its links resolved.
+    private let realRoot: String
+    private var folders: [String: FolderVerdict] = [:]
+
+    init(root: String, disk: DiskInterface, walker: GlobWalker) {
+        self.root = root
+        self.disk = disk
+        self.walker = walker
+        self.realRoot = disk.realPath(root) ?? root
+    }
+
+    /// What the check knows of one folder of outputs.
+    private struct FolderVerdict {
+        /// Why the folder leads outside the tree, if it does.
+        var reason: String?
+        /// Names in the folder that are symbolic links (from one listing: no `lstat` per output).
+        var links: Set<String>
+    }
+
+    /// Why an output would land outside the tree, or nil when it does not.
+    mutating func reason(for output: String) -> String? {
+        guard PathName.isWithin(output, root) else { return "not below \(root)" }
+        let folder = PathName.directory(of: output)
+        let verdict: FolderVerdict
+        if let known = folders[folder] {
+            verdict = known
+        } else {
+            verdict = folderVerdict(folder)
+            folders[folder] = verdict
+        }
+        if let reason = verdict.reason { return reason }
+        if !verdict.links.isEmpty, verdict.links.contains(PathName.fileName(output)),
+           let real = disk.realPath(output), real != realRoot, PathName.relative(real, to: realRoot) == nil {
+            return "it is a link to \(real)"
+        }
+        return nil
+    }
+
+    /// Whether a folder of outputs leads outside the tree (the deepest part of it that exists must resolve,
+    /// through links, to a place inside the tree), and which of its entries are links.
+    private func folderVerdict(_ folder: String) -> FolderVerdict {
+        var directory = folder
+        while !directory.isEmpty, directory != root, !disk.isDirectory(directory) {
+            directory = PathName.directory(of: directory)
+        }
+        if let real = disk.realPath(directory), real != realRoot, PathName.relative(real, to: realRoot) == nil {
+            return FolderVerdict(reason: "\(PathName.display(directory, from: root)) leads to \(real)", links: [])
+        }
+        guard directory == folder else { return FolderVerdict(reason: nil, links: []) }
+        return FolderVerdict(reason: nil, links: Set(walker.listing(folder).lazy.filter(\.isSymbolicLink).map(\.name)))
+    }
+}
