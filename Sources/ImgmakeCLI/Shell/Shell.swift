@@ -10,12 +10,17 @@ import ImgmakeVips
 final class Shell {
     /// The outcome of a command (or a line of them).
     struct Outcome {
-        /// 0, or the exit code of a build: 1 a job failed, 2 a recipe or usage error, 74 the build state could not
-        /// be saved, 130 interrupted.
-        var code: Int32 = 0
+        /// Success, or how the command failed: a job failed, a recipe or usage error, the build state could not be
+        /// saved, interrupted.
+        var status: ExitStatus
         var quit = false
-        /// 128 + a signal: 130 Ctrl-C, 143 SIGTERM, 129 SIGHUP, 141 a closed pipe.
-        var interrupted: Bool { code > 128 }
+        init(_ status: ExitStatus = .success, quit: Bool = false) {
+            self.status = status
+            self.quit = quit
+        }
+        var code: Int32 { status.code }
+        /// Ctrl-C, SIGTERM, SIGHUP, a closed pipe.
+        var interrupted: Bool { status.isInterrupted }
     }
 
     let options: RecipeOptions
@@ -68,13 +73,12 @@ final class Shell {
         do {
             commands = try ShellLexer.commands(line)
         } catch {
-            err("error: \(error)\n")
-            return Outcome(code: 2)
+            return report(error)
         }
         var outcome = Outcome()
         for words in commands {
             let result = run(words)
-            if result.code != 0 && outcome.code == 0 || result.interrupted { outcome.code = result.code }
+            if result.status != .success && outcome.status == .success || result.interrupted { outcome.status = result.status }
             if result.quit || result.interrupted {
                 outcome.quit = result.quit
                 break
@@ -89,14 +93,13 @@ final class Shell {
         let args = Array(words.dropFirst())
         warnedThisCommand = []
         guard let command = ShellCommandInfo.named(word) else {
-            var message = "error: unknown command '\(word)'"
+            var message = "unknown command '\(word)'"
             if lastGood?.recipe.targetNames.contains(word) == true {
                 message += " (to build it: build \(word))"
             } else if let guess = Suggestions.closest(to: word, in: ShellCommandInfo.allWords) {
                 message += " (did you mean '\(guess)'?)"
             }
-            err(message + "; `help` lists the commands\n")
-            return Outcome(code: 2)
+            return report(UsageError(message + "; `help` lists the commands"))
         }
         if args.contains("--help") || (args.contains("-h") && command.name != .help) {
             out(command.helpText)
@@ -120,24 +123,19 @@ final class Shell {
             case .history: return history(args)
             case .quit: return Outcome(quit: true)
             }
-        } catch let error as RecipeErrors {
-            err(error.description + "\n")
-        } catch let error as RecipeError {
-            err(error.description + "\n")
-        } catch let error as ShellUsage {
-            err("error: \(error.message)\n")
-        } catch let error as UsageError {
-            err("error: \(error.description)\n")
-        } catch let error as StateLock.Busy {
-            err("error: \(error.description)\n")
-            return Outcome(code: 75)
-        } catch let error as StateLock.Interrupted {
-            err("\(error.description)\n")
-            return Outcome(code: InterruptHandler.exitCode(for: InterruptHandler.shared.signal))
         } catch {
-            err("error: \(error)\n")
+            return report(error)
         }
-        return Outcome(code: 2)
+    }
+
+    /// Prints what ends a command, as `ErrorMessage` renders it (as the command line does); its outcome.
+    @discardableResult
+    func report(_ error: any Error) -> Outcome { report(ErrorMessage(error)) }
+
+    @discardableResult
+    func report(_ message: ErrorMessage) -> Outcome {
+        err(message.text + "\n")
+        return Outcome(message.status)
     }
 
     // MARK: sessions
@@ -169,12 +167,7 @@ final class Shell {
             }
             return .fresh(session)
         } catch {
-            switch error {
-            case let error as RecipeErrors: err(error.description + "\n")
-            case let error as RecipeError: err(error.description + "\n")
-            case let error as UsageError: err("error: \(error.description)\n")
-            default: err("error: \(error)\n")
-            }
+            report(error)
             if let lastGood {
                 err("(the recipe has errors: the shell keeps the last good one; fix the file and go on)\n")
                 return .lastGood(lastGood)
@@ -197,7 +190,7 @@ final class Shell {
         switch load(extra: extra) {
         case let .fresh(session): return session
         case .lastGood, .none:
-            err("error: not \(verb): the recipe has errors\n")
+            report(UsageError("not \(verb): the recipe has errors"))
             return nil
         }
     }
@@ -249,7 +242,7 @@ final class Shell {
     private func build(_ args: [String]) throws -> Outcome {
         let command = try buildCommand(args)
         let (targets, extra) = splitOverrides(command.words)
-        guard let session = writableSession(extra: extra, verb: "building") else { return Outcome(code: 2) }
+        guard let session = writableSession(extra: extra, verb: "building") else { return Outcome(.usage) }
         return try runBuild(session: session, targets: targets, options: command.build,
                             reportPath: command.ci.report, junitPath: command.ci.junit)
     }
@@ -266,7 +259,7 @@ final class Shell {
             TemporaryFiles.shared.removeAll()
             if interactive { out("build cancelled: finished outputs are kept, nothing half-written is left\n") }
         }
-        return Outcome(code: summary.exitCode)
+        return Outcome(summary.status)
     }
 
     private func watch(_ args: [String]) throws -> Outcome {
@@ -277,34 +270,34 @@ final class Shell {
 
     private func status(_ args: [String]) throws -> Outcome {
         let (targets, extra) = splitOverrides(args)
-        guard let (session, fresh) = readableSession(extra: extra) else { return Outcome(code: 2) }
+        guard let (session, fresh) = readableSession(extra: extra) else { return Outcome(.usage) }
         let edges = targets.isEmpty ? Array(session.graph.edges.indices) : try session.edges(for: targets)
         out(ShellReports.status(session, edges: edges))
-        return Outcome(code: fresh ? 0 : 2)
+        return Outcome(fresh ? .success : .usage)
     }
 
     private func explain(_ args: [String]) throws -> Outcome {
         let command = try parse(ExplainCommand.self, args)
         let (targets, extra) = splitOverrides(command.words)
         guard !targets.isEmpty else { throw ShellUsage("explain needs at least one output (or rule): explain OUTPUT...") }
-        guard let (session, fresh) = readableSession(extra: extra) else { return Outcome(code: 2) }
+        guard let (session, fresh) = readableSession(extra: extra) else { return Outcome(.usage) }
         out(try Explanation.text(session, targets: targets))
-        return Outcome(code: fresh ? 0 : 2)
+        return Outcome(fresh ? .success : .usage)
     }
 
     private func list(_ args: [String]) throws -> Outcome {
         let command = try parse(ListCommand.self, args)
-        guard let (session, fresh) = readableSession(extra: splitOverrides(command.words).overrides) else { return Outcome(code: 2) }
+        guard let (session, fresh) = readableSession(extra: splitOverrides(command.words).overrides) else { return Outcome(.usage) }
         out(RecipeListing.text(session))
-        return Outcome(code: fresh ? 0 : 2)
+        return Outcome(fresh ? .success : .usage)
     }
 
     private func show(_ args: [String]) throws -> Outcome {
         let (targets, extra) = splitOverrides(args)
         guard targets.count == 1, let target = targets.first else { throw ShellUsage("usage: show RULE|GROUP|OUTPUT") }
-        guard let (session, fresh) = readableSession(extra: extra) else { return Outcome(code: 2) }
+        guard let (session, fresh) = readableSession(extra: extra) else { return Outcome(.usage) }
         out(try ShellReports.show(session, target: target))
-        return Outcome(code: fresh ? 0 : 2)
+        return Outcome(fresh ? .success : .usage)
     }
 
     private func ops(_ args: [String]) throws -> Outcome {
@@ -344,25 +337,20 @@ final class Shell {
     }
 
     private func info(_ args: [String]) -> Outcome {
-        guard !args.isEmpty else {
-            err("error: usage: info IMAGE...\n")
-            return Outcome(code: 2)
-        }
+        guard !args.isEmpty else { return report(UsageError("usage: info IMAGE...")) }
         var outcome = Outcome()
         let here = cwd == FileManager.default.currentDirectoryPath
         for (i, path) in args.enumerated() {
             if i > 0 { out("\n") }
             let resolved = here ? path : PathName.join(cwd, path)
             guard FileManager.default.fileExists(atPath: resolved) else {
-                err("error: info: no file \(path)\n")
-                outcome.code = 1
+                outcome.status = report(ErrorMessage(saying: "info: no file \(path)", status: .failure)).status
                 continue
             }
             do {
                 out(try OperationDocs.imageInfo(path: resolved))
             } catch {
-                err("error: info: \(path): \(error)\n")
-                outcome.code = 1
+                outcome.status = report(ErrorMessage(saying: "info: \(path): \(error)", status: .failure)).status
             }
         }
         return outcome
@@ -400,7 +388,7 @@ final class Shell {
             out("\(name) = \(overrides[name]!)\n")
             warnedSettings.remove(name)  // a name the recipe does not know is said again at each `set`
             if case .fresh = load() { return Outcome() }
-            return Outcome(code: 2)
+            return Outcome(.usage)
         }
     }
 
@@ -427,11 +415,8 @@ final class Shell {
     }
 
     private func reload(_ args: [String]) -> Outcome {
-        guard args.isEmpty else {
-            err("error: usage: reload\n")
-            return Outcome(code: 2)
-        }
-        guard case let .fresh(session) = load() else { return Outcome(code: 2) }
+        guard args.isEmpty else { return report(UsageError("usage: reload")) }
+        guard case let .fresh(session) = load() else { return Outcome(.usage) }
         let (order, checker) = session.staleness(of: Array(session.graph.edges.indices))
         let stale = order.filter { checker.isStale($0) }.count
         let rules = session.recipe.rules.count, groups = session.recipe.groups.count, outputs = session.graph.edges.count
@@ -443,7 +428,7 @@ final class Shell {
     private func clean(_ args: [String]) throws -> Outcome {
         let command = try parse(CleanCommand.self, args)
         let (targets, extra) = splitOverrides(command.words)
-        guard let session = writableSession(extra: extra, verb: "cleaning") else { return Outcome(code: 2) }
+        guard let session = writableSession(extra: extra, verb: "cleaning") else { return Outcome(.usage) }
         defer { rearmInterrupts() }  // waiting for the lock takes Ctrl-C over
         let removed = try Cleaner(session: session).clean(targets, orphans: command.orphans, dryRun: command.dryRun, wait: !command.noWait,
                                                           notice: { err("imgmake: \($0)\n") }, report: { out($0 + "\n") })
@@ -463,8 +448,9 @@ final class Shell {
 }
 
 /// A mistake in a shell command (exit status 2 in scripts).
-struct ShellUsage: Error, CustomStringConvertible {
+struct ShellUsage: StatusError {
     var message: String
     init(_ message: String) { self.message = message }
     var description: String { message }
+    var status: ExitStatus { .usage }
 }

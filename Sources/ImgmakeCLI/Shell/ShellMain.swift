@@ -7,10 +7,11 @@ enum ShellMain {
     static let prompt = "imgmake> "
 
     /// Runs the shell in the current directory; returns the exit status.
-    static func run(options: RecipeOptions, overrides: [String: String], commands: String?) -> Int32 {
+    static func run(options: RecipeOptions, overrides: [String: String], commands: String?) -> ExitStatus {
         do { try InterruptHandler.shared.prepare() } catch {
-            StandardOutput.error("imgmake: error: \(error)\n")
-            return ThreadStartError.exitCode
+            let message = ErrorMessage(error)
+            StandardOutput.error(message.text + "\n")
+            return message.status
         }
         let interrupts = ShellInterrupts()
         if let commands {
@@ -26,7 +27,7 @@ enum ShellMain {
         return interactive(options: options, overrides: overrides, interrupts: interrupts)
     }
 
-    private static func interactive(options: RecipeOptions, overrides: [String: String], interrupts: ShellInterrupts) -> Int32 {
+    private static func interactive(options: RecipeOptions, overrides: [String: String], interrupts: ShellInterrupts) -> ExitStatus {
         let shell = Shell(options: options, overrides: overrides, interactive: true, interrupts: interrupts)
         interrupts.becomeInteractive()
         interrupts.armForPipe()
@@ -49,29 +50,29 @@ enum ShellMain {
             let input = editor.read()
             // SIGTERM, SIGHUP (or stdout a closed pipe): a build was wound down, the history is saved (every
             // line is appended as it is read); end with 128 + the signal.
-            if let signal = InterruptHandler.shared.termination { return InterruptHandler.exitCode(for: signal) }
+            if let signal = InterruptHandler.shared.termination { return .interrupted(signal: signal) }
             switch input {
             case .endOfInput:
-                return 0
+                return .success
             case let .line(text):
                 editor.remember(text)
                 let outcome = shell.run(line: text)
-                if let signal = InterruptHandler.shared.termination { return InterruptHandler.exitCode(for: signal) }
-                if outcome.quit { return 0 }
+                if let signal = InterruptHandler.shared.termination { return .interrupted(signal: signal) }
+                if outcome.quit { return .success }
             }
         }
     }
 
     /// Script mode: `next` gives the text to run, a line (or the whole `-c` argument) at a time.
     private static func script(options: RecipeOptions, overrides: [String: String], interrupts: ShellInterrupts,
-                               next: () -> String?) -> Int32 {
+                               next: () -> String?) -> ExitStatus {
         let shell = Shell(options: options, overrides: overrides, interactive: false, interrupts: interrupts)
         interrupts.armForExit()
         let historyFile = PathName.join(PathName.join(shell.rootDirectory, BuildState.directoryName), "history")
         shell.historyEntries = {
             ((try? String(contentsOfFile: historyFile, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
         }
-        var status: Int32 = 0
+        var status = ExitStatus.success
         var pending = ""
         while let text = next() {
             pending += text
@@ -79,12 +80,12 @@ enum ShellMain {
             if (try? ShellLexer.commands(pending)) == nil, pending.hasSuffix("\n") { continue }
             let outcome = shell.run(line: pending)
             pending = ""
-            if outcome.code != 0 && status == 0 || outcome.interrupted { status = outcome.code }
+            if outcome.status != .success && status == .success || outcome.interrupted { status = outcome.status }
             if outcome.quit || outcome.interrupted { return status }
         }
         if !pending.isEmpty {
             let outcome = shell.run(line: pending)
-            if outcome.code != 0 && status == 0 { status = outcome.code }
+            if outcome.status != .success && status == .success { status = outcome.status }
         }
         return status
     }
