@@ -22,13 +22,18 @@ public enum ImgmakeMain {
         } catch let error as ExitCode {
             // A command's own status (a build's summary), already reported.
             exit(error.rawValue)
-        } catch let error where error is ValidationError || error is CleanExit {
-            exitParsing(error)
+        } catch let error where isArgumentParsers(error) {
+            exitParsing(error)  // `imgmake help`, `--help` (a help command) and the commands' validation errors
         } catch {
             let message = ErrorMessage(error)
             StandardOutput.error(message.text + "\n")
             exit(message.status.code)
         }
+    }
+
+    /// Whether swift-argument-parser made the error (its help command throws one it keeps internal).
+    private static func isArgumentParsers(_ error: any Error) -> Bool {
+        error is ValidationError || error is CleanExit || String(reflecting: type(of: error)).hasPrefix("ArgumentParser.")
     }
 
     /// swift-argument-parser's errors: `--help` and `--version` print and exit 0; a usage mistake is said with
