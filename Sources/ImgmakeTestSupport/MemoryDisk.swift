@@ -29,6 +29,11 @@ public final class MemoryDisk: DiskInterface, @unchecked Sendable {
         lock.withLock { put(path, Array(text.utf8)) }
     }
 
+    /// Writes a file of any bytes at the current clock, creating its directories.
+    public func write(_ path: String, bytes: [UInt8]) {
+        lock.withLock { put(path, bytes) }
+    }
+
     /// Sets a file's mtime without changing its content (like `touch -d`).
     public func setMtime(_ path: String, _ mtime: Int64) {
         lock.withLock { if let file = files[path] { files[path] = (file.bytes, mtime) } }

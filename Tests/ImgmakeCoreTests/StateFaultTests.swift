@@ -4,40 +4,6 @@ import ImgmakeRecipe
 import ImgmakeTestSupport
 import Testing
 
-/// A `MemoryDisk` whose appends can run out of space: `appendBudget` bytes are written in all, then an append
-/// writes what still fits and fails as a full disk does (a short write, then ENOSPC).
-final class FaultyDisk: DiskInterface {
-    let base: MemoryDisk
-    /// Bytes that appends may still write; nil: no limit.
-    var appendBudget: Int?
-    private(set) var failedAppends = 0
-
-    init(_ base: MemoryDisk) { self.base = base }
-
-    func append(_ path: String, _ bytes: [UInt8]) throws {
-        guard let budget = appendBudget, budget < bytes.count else {
-            appendBudget = appendBudget.map { $0 - bytes.count }
-            return try base.append(path, bytes)
-        }
-        if budget > 0 { try base.append(path, Array(bytes.prefix(budget))) }
-        appendBudget = 0
-        failedAppends += 1
-        throw DiskError(path, "No space left on device")
-    }
-
-    func stamp(_ path: String) -> FileStamp? { base.stamp(path) }
-    func list(_ directory: String) -> [DirectoryEntry]? { base.list(directory) }
-    func realPath(_ path: String) -> String? { base.realPath(path) }
-    func isDirectory(_ path: String) -> Bool { base.isDirectory(path) }
-    func directoryIdentity(_ path: String) -> DirectoryIdentity? { base.directoryIdentity(path) }
-    func read(_ path: String) throws -> [UInt8] { try base.read(path) }
-    func writeAtomically(_ path: String, _ bytes: [UInt8]) throws { try base.writeAtomically(path, bytes) }
-    func makeDirectories(_ path: String) throws { try base.makeDirectories(path) }
-    func remove(_ path: String) throws { try base.remove(path) }
-    func digest(_ path: String) -> String? { base.digest(path) }
-    func now() -> Int64 { base.now() }
-}
-
 /// Faults of the machine around the state: damaged outputs, a state that cannot be written, damaged records,
 /// clock skew.
 @Suite struct StateFaultTests {
