@@ -46,7 +46,7 @@ public enum BuildRun {
         }
         for (path, bytes) in reports {
             do { try session.disk.writeAtomically(PathName.join(session.cwd, path), try bytes()) } catch {
-                reporter.error("cannot write report \(path): \((error as? DiskError)?.message ?? "\(error)")")
+                reporter.error("cannot write report \(path): \((error as? DiskError)?.message ?? ErrorMessage.describe(error))")
                 summary.reportFailed = true
             }
         }

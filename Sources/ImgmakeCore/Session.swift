@@ -151,7 +151,8 @@ public final class Session {
 }
 
 /// A mistake in how imgmake was called (exit 2).
-public struct UsageError: Error, CustomStringConvertible {
+public struct UsageError: StatusError {
     public var description: String
     public init(_ description: String) { self.description = description }
+    public var status: ExitStatus { .usage }
 }

@@ -5,30 +5,56 @@ enum GlobSyntax {
     static func validate(_ pattern: ArraySlice<Character>) throws(GlobError) {
         guard !pattern.isEmpty else { throw .empty }
         var openBraces: [Int] = []
-        var index = pattern.startIndex
-        while index < pattern.endIndex {
-            switch pattern[index] {
-            case "\\":
-                if index + 1 == pattern.endIndex { throw .trailingBackslash(offset: index - pattern.startIndex) }
-                index += 2
-                continue
-            case "[":
-                guard let close = classEnd(pattern, open: index) else {
-                    throw .unclosedClass(offset: index - pattern.startIndex)
+        for element in Scan(pattern, from: pattern.startIndex) {
+            switch element {
+            case let .characterClass(open, close):
+                _ = try characterSet(pattern, open: open, close: close)
+            case let .character(index):
+                switch pattern[index] {
+                case "\\": throw .trailingBackslash(offset: index - pattern.startIndex)
+                case "[": throw .unclosedClass(offset: index - pattern.startIndex)
+                case "{": openBraces.append(index)
+                case "}": _ = openBraces.popLast()
+                default: break
                 }
-                _ = try characterSet(pattern, open: index, close: close)
-                index = close + 1
-                continue
-            case "{":
-                openBraces.append(index)
-            case "}":
-                _ = openBraces.popLast()
-            default:
-                break
             }
-            index += 1
         }
         if let open = openBraces.first { throw .unclosedBrace(offset: open - pattern.startIndex) }
+    }
+
+    /// The one walk over glob syntax that checking and brace expansion share: from `start`, each character that
+    /// is neither escaped (`\x` is stepped over whole) nor inside a closed class (`[...]` comes as one element,
+    /// with its bounds). A trailing backslash and a `[` that is never closed come as characters.
+    struct Scan: Sequence, IteratorProtocol {
+        enum Element {
+            case character(Int)
+            case characterClass(open: Int, close: Int)
+        }
+
+        let pattern: ArraySlice<Character>
+        private var index: Int
+
+        init(_ pattern: ArraySlice<Character>, from start: Int) {
+            self.pattern = pattern
+            index = start
+        }
+
+        mutating func next() -> Element? {
+            while index < pattern.endIndex {
+                let at = index
+                if pattern[at] == "\\", at + 1 < pattern.endIndex {
+                    index += 2
+                    continue
+                }
+                if pattern[at] == "[", let close = GlobSyntax.classEnd(pattern, open: at) {
+                    index = close + 1
+                    return .characterClass(open: at, close: close)
+                }
+                index += 1
+                return .character(at)
+            }
+            return nil
+        }
     }
 
     /// Index of the `]` that closes the class opened at `open`, or nil when there is none before the end
@@ -104,23 +130,8 @@ enum GlobSyntax {
 
     /// The first brace group that has a top-level comma (escapes and classes skipped).
     private static func firstBraceGroup(_ pattern: ArraySlice<Character>) -> BraceGroup? {
-        var index = pattern.startIndex
-        while index < pattern.endIndex {
-            switch pattern[index] {
-            case "\\":
-                index += 2
-                continue
-            case "[":
-                if let close = classEnd(pattern, open: index) {
-                    index = close + 1
-                    continue
-                }
-            case "{":
-                if let group = braceGroup(pattern, open: index), !group.commas.isEmpty { return group }
-            default:
-                break
-            }
-            index += 1
+        for case let .character(index) in Scan(pattern, from: pattern.startIndex) where pattern[index] == "{" {
+            if let group = braceGroup(pattern, open: index), !group.commas.isEmpty { return group }
         }
         return nil
     }
@@ -129,17 +140,8 @@ enum GlobSyntax {
     private static func braceGroup(_ pattern: ArraySlice<Character>, open: Int) -> BraceGroup? {
         var depth = 0
         var commas: [Int] = []
-        var index = open + 1
-        while index < pattern.endIndex {
+        for case let .character(index) in Scan(pattern, from: open + 1) {
             switch pattern[index] {
-            case "\\":
-                index += 2
-                continue
-            case "[":
-                if let close = classEnd(pattern, open: index) {
-                    index = close + 1
-                    continue
-                }
             case "{":
                 depth += 1
             case "}":
@@ -150,7 +152,6 @@ enum GlobSyntax {
             default:
                 break
             }
-            index += 1
         }
         return nil
     }

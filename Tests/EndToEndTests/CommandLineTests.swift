@@ -12,6 +12,20 @@ import Testing
         #expect(box.files().isEmpty && !box.exists(".imgmake"))
     }
 
+    /// Every error that is not a located recipe diagnostic has the one prefix `imgmake: error: `: the command
+    /// line's own usage mistakes (swift-argument-parser's, with the usage after them) too.
+    @Test func errorsHaveOnePrefix() throws {
+        let box = try Sandbox("one-prefix")
+        let unknown = try box.imgmake("--frobnicate")
+        #expect(unknown.status == 2, "\(unknown)")
+        #expect(unknown.stderr.hasPrefix("imgmake: error: Unknown option '--frobnicate'\nUsage: imgmake build"), "\(unknown)")
+        let noRecipe = try box.imgmake("list")
+        #expect(noRecipe.status == 2, "\(noRecipe)")
+        #expect(noRecipe.stderr.hasPrefix("imgmake: error: no recipe file Imgmakefile in "), "\(noRecipe)")
+        let noDirectory = try box.imgmake("-C", "nowhere", "list")
+        #expect(noDirectory.stderr == "imgmake: error: cannot change to directory nowhere\n", "\(noDirectory)")
+    }
+
     @Test func help() throws {
         let box = try Sandbox("help")
         let result = try box.imgmake("--help")

@@ -39,6 +39,21 @@ import Testing
         try box.expectBuild(rebuilds: PhotoProject.outputs(of: "b").union(["build/sheet.jpg"]))
     }
 
+    /// A report that cannot be written (here its folder does not exist) is one line naming the file and the
+    /// system's cause, from the command line and from the shell alike, and exit 74.
+    @Test func aReportThatCannotBeWrittenIsOneLineNamingTheFileAndTheCause() throws {
+        let box = try PhotoProject.make("unwritable-report")
+        let build = try box.imgmake("-B", "--report", "missing/report.json", "--junit", "missing/junit.xml")
+        #expect(build.status == 74, "\(build)")
+        let shell = try box.imgmake("shell", "-c", "build -B --report missing/report.json --junit missing/junit.xml")
+        #expect(shell.status == 74, "\(shell)")
+        for result in [build, shell] {
+            let errors = result.stderr.split(separator: "\n").filter { $0.contains("error") }
+            #expect(errors == ["imgmake: error: cannot write report missing/report.json: No such file or directory",
+                               "imgmake: error: cannot write report missing/junit.xml: No such file or directory"], "\(result)")
+        }
+    }
+
     @Test func junitParsesForFileNamesWithControlCharacters() throws {
         let box = try Sandbox("junit-names")
         let names = ["ctl\u{01}a", "esc\u{1B}[1mbold", "tab\there", "quote\"s'", "x<&>y", "été-日本"]

@@ -48,6 +48,23 @@ import Testing
         #expect(folder.run("thumbs").err.contains("to build it: build thumbs"))
     }
 
+    /// The shell says its errors as the command line does (`ErrorMessage`): one `imgmake: error: ` prefix for
+    /// everything but a located recipe diagnostic, which is printed as it is.
+    @Test func errorsHaveTheCommandLinesOnePrefix() throws {
+        let folder = try Folder(recipe: Self.recipe)
+        for line in ["biuld", "build -j 0", "build --frobnicate", "build -f other.imgmake", "build nosuch", "explain",
+                     "show", "help nothing-like-it", "unset NOPE", "info", "info photos/missing.jpg", "reload now", "ops zzzz",
+                     "list 'unterminated"] {
+            let result = folder.run(line)
+            #expect(result.code != 0, "\(line): \(result)")
+            let lines = result.err.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
+            #expect(!lines.isEmpty && lines.allSatisfy { $0.hasPrefix("imgmake: error: ") && !$0.dropFirst(16).contains("error:") },
+                    "\(line): \(result.err)")
+        }
+        try folder.write("Imgmakefile", "thumbs: build/{name}.webp <- photos/*.jpg\n    thumbnial 64\n")
+        #expect(folder.run("list").err.hasPrefix("Imgmakefile:2:5: error: unknown operation 'thumbnial'"))
+    }
+
     @Test func buildWordsAreParsedByTheCommandLineDefinition() throws {
         let folder = try Folder(recipe: Self.recipe)
         #expect(folder.run("build -j 0").err.contains("-j needs a number of jobs of at least 1"))

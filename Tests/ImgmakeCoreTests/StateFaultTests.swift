@@ -85,7 +85,7 @@ import Testing
         #expect(first.built.count == 3)
         #expect(first.summary.built == 3)
         #expect(first.summary.unrecorded == 3)
-        #expect(first.summary.exitCode == BuildSummary.ioError)
+        #expect(first.summary.exitCode == ImgmakeCore.ExitStatus.notWritten.code)
         #expect(first.summary.line.contains("3 not recorded"))
         let errors = tree.stderr.filter { $0.contains("build state") || $0.contains("build log") }
         #expect(errors.count == 1)

@@ -27,7 +27,7 @@ struct BuildCommand: ParsableCommand {
             session.warnAboutOverrides(reporter)
             let summary = try BuildRun.run(session: session, targets: targets, options: build, reporter: reporter,
                                            shard: ci.shard, reportPath: ci.report, junitPath: ci.junit)
-            if summary.exitCode != 0 { throw ExitCode(summary.exitCode) }
+            if summary.status != .success { throw ExitCode(summary.status.code) }
         }
     }
 }

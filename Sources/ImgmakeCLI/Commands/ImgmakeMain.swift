@@ -1,48 +1,52 @@
 import ImgmakeCore
 import ArgumentParser
 import Foundation
-import ImgmakeRecipe
 
-/// Entry point of the `imgmake` executable: parses the command line, runs the command, and maps every
-/// failure to the exit codes of the README (2 for recipe and usage errors, 1 for failed jobs, 128 + the signal
-/// when interrupted, 71 when the system refuses a thread).
+/// Entry point of the `imgmake` executable: parses the command line, runs the command, and ends with the
+/// README's exit codes. swift-argument-parser's own errors (usage mistakes, `--help`, `--version`) are rendered
+/// here; every other error by `ErrorMessage`, as the shell renders them.
 public enum ImgmakeMain {
     public static func run(_ arguments: [String] = Array(CommandLine.arguments.dropFirst())) -> Never {
         setvbuf(stdout, nil, _IOLBF, 0)
         // A closed pipe on stdout or stderr is an EPIPE from write, not a silent death (StandardOutput).
         signal(SIGPIPE, SIG_IGN)
+        var command: any ParsableCommand
         do {
-            var command = try ImgmakeCommand.parseAsRoot(ImgmakeCommand.subcommandFirst(arguments))
-            try command.run()
-            exit(0)
-        } catch let error as RecipeErrors {
-            StandardOutput.error(error.description + "\n")
-            exit(2)
-        } catch let error as RecipeError {
-            StandardOutput.error(error.description + "\n")
-            exit(2)
-        } catch let error as UsageError {
-            StandardOutput.error("imgmake: error: \(error.description)\n")
-            exit(2)
-        } catch let error as StateLock.Busy {
-            StandardOutput.error("imgmake: error: \(error.description)\n")
-            exit(75)
-        } catch let error as StateLock.Interrupted {
-            StandardOutput.error("imgmake: \(error.description)\n")
-            exit(InterruptHandler.exitCode(for: InterruptHandler.shared.signal))
-        } catch let error as ThreadStartError {
-            StandardOutput.error("imgmake: error: \(error.description)\n")
-            exit(ThreadStartError.exitCode)
-        } catch let error as ExitCode {
-            exit(error.rawValue)
+            command = try ImgmakeCommand.parseAsRoot(ImgmakeCommand.subcommandFirst(arguments))
         } catch {
-            let code = ImgmakeCommand.exitCode(for: error)
-            if code == .success {
-                ImgmakeCommand.exit(withError: error)
-            }
-            let message = ImgmakeCommand.fullMessage(for: error)
-            StandardOutput.error(message + "\n")
-            exit(code == .validationFailure ? 2 : code.rawValue)
+            exitParsing(error)
         }
+        do {
+            try command.run()
+            exit(ExitStatus.success.code)
+        } catch let error as ExitCode {
+            // A command's own status (a build's summary), already reported.
+            exit(error.rawValue)
+        } catch let error where isArgumentParsers(error) {
+            exitParsing(error)  // `imgmake help`, `--help` (a help command) and the commands' validation errors
+        } catch {
+            let message = ErrorMessage(error)
+            StandardOutput.error(message.text + "\n")
+            exit(message.status.code)
+        }
+    }
+
+    /// Whether swift-argument-parser made the error (its help command throws one it keeps internal).
+    private static func isArgumentParsers(_ error: any Error) -> Bool {
+        error is ValidationError || error is CleanExit || String(reflecting: type(of: error)).hasPrefix("ArgumentParser.")
+    }
+
+    /// swift-argument-parser's errors: `--help` and `--version` print and exit 0; a usage mistake is said with
+    /// the usage, prefixed like every other error, and exits 2.
+    private static func exitParsing(_ error: any Error) -> Never {
+        let code = ImgmakeCommand.exitCode(for: error)
+        if code == .success {
+            ImgmakeCommand.exit(withError: error)
+        }
+        var message = ImgmakeCommand.fullMessage(for: error)
+        let label = "Error: "
+        if message.hasPrefix(label) { message = ErrorMessage.prefix + message.dropFirst(label.count) }
+        StandardOutput.error(message + "\n")
+        exit(code == .validationFailure ? ExitStatus.usage.code : code.rawValue)
     }
 }

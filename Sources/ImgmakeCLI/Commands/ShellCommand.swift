@@ -31,7 +31,7 @@ struct ShellCommand: ParsableCommand {
     func run() throws {
         try withDirectory(recipe.directory) {
             let status = ShellMain.run(options: recipe, overrides: splitOverrides(words).overrides, commands: commands)
-            if status != 0 { throw ExitCode(status) }
+            if status != .success { throw ExitCode(status.code) }
         }
     }
 }

@@ -14,7 +14,7 @@ import ImgmakeVips
 /// (`PR_SET_PDEATHSIG`: SIGUSR2 when the thread that started it ends, then SIGALRM 2 s later if stdin has not
 /// closed, e.g. held open by another process), and exits at once if the parent named by
 /// `--parent` is already gone when it starts (the parent died before the death signal was set). A thread that
-/// cannot be started is an error (exit 71, `WorkerExit.noThread`), never a worker that waits forever.
+/// cannot be started is an error (exit 71, `ExitStatus.noThread`), never a worker that waits forever.
 ///
 /// Hooks for tests, read from the environment (not part of the recipe language):
 /// - `IMGMAKE_WORKER_CRASH_ON=TEXT`: the worker aborts (SIGABRT, quietly) on a job whose source path contains TEXT.
@@ -38,14 +38,14 @@ struct WorkerCommand: ParsableCommand {
         signal(SIGALRM, SIG_DFL)
         signal(SIGUSR2) { _ in alarm(2) }
         _ = cvips_set_parent_death_signal(SIGUSR2)
-        if let parent, getppid() != parent { _exit(0) }  // the parent died before the line above
+        if let parent, getppid() != parent { _exit(ExitStatus.success.code) }  // the parent died before the line above
         signal(SIGINT, SIG_IGN)
         try? "imgmake".write(toFile: "/proc/self/comm", atomically: false, encoding: .utf8)  // not "exe" in ps
         let channel = fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 3)
         dup2(STDERR_FILENO, STDOUT_FILENO)
         let inbox = WorkerInbox()
-        // The parent names the cause from the status (`WorkerExit.noThread`).
-        do { try inbox.startReading(STDIN_FILENO) } catch { _exit(WorkerExit.noThread) }
+        // The parent names the cause from the status (`ExitStatus.noThread`).
+        do { try inbox.startReading(STDIN_FILENO) } catch { _exit(ExitStatus.noThread.code) }
         VipsRuntime.start()
         VipsRuntime.setConcurrency(vipsThreads)
         let environment = ProcessInfo.processInfo.environment
@@ -69,11 +69,11 @@ struct WorkerCommand: ParsableCommand {
                 abort()
             }
             if let garbageOn, request.job.sources.contains(where: { $0.contains(garbageOn) }) {
-                guard writeAll(channel, Array("garbage from a test hook\n".utf8)) else { _exit(0) }
+                guard writeAll(channel, Array("garbage from a test hook\n".utf8)) else { _exit(ExitStatus.success.code) }
                 continue
             }
             let outcome = JobRunner.run(request)
-            guard writeAll(channel, try WorkerMessage(outcome: outcome).encodedLine()) else { _exit(0) }
+            guard writeAll(channel, try WorkerMessage(outcome: outcome).encodedLine()) else { _exit(ExitStatus.success.code) }
         }
     }
 }
@@ -94,7 +94,7 @@ private final class WorkerInbox: @unchecked Sendable {
                 }
             }
             TemporaryFiles.shared.removeAll()
-            _exit(0)
+            _exit(ExitStatus.success.code)
         }
     }
 

@@ -85,7 +85,7 @@ final class ProcessPoolWorker: @unchecked Sendable {
             var cause = "worker process \(WaitStatus.describe(raw))"
             if stoppedByUs {
                 cause = "interrupted: the job was stopped"
-            } else if WaitStatus.exited(raw) && (raw >> 8) & 0xff == WorkerExit.noThread {
+            } else if WaitStatus.exited(raw) && (raw >> 8) & 0xff == ExitStatus.noThread.code {
                 cause = "the worker process cannot start a thread (\(cause))"
             } else if MemoryLimit.diedOfIt(raw), let limit = MemoryLimit.current {
                 cause = "out of memory (\(limit)): \(cause)"

@@ -10,12 +10,17 @@ import ImgmakeJob
 final class Shell {
     /// The outcome of a command (or a line of them).
     struct Outcome {
-        /// 0, or the exit code of a build: 1 a job failed, 2 a recipe or usage error, 74 the build state could not
-        /// be saved, 130 interrupted.
-        var code: Int32 = 0
+        /// Success, or how the command failed: a job failed, a recipe or usage error, the build state could not be
+        /// saved, interrupted.
+        var status: ExitStatus
         var quit = false
-        /// 128 + a signal: 130 Ctrl-C, 143 SIGTERM, 129 SIGHUP, 141 a closed pipe.
-        var interrupted: Bool { code > 128 }
+        init(_ status: ExitStatus = .success, quit: Bool = false) {
+            self.status = status
+            self.quit = quit
+        }
+        var code: Int32 { status.code }
+        /// Ctrl-C, SIGTERM, SIGHUP, a closed pipe.
+        var interrupted: Bool { status.isInterrupted }
     }
 
     let options: RecipeOptions
@@ -68,13 +73,12 @@ final class Shell {
         do {
             commands = try ShellLexer.commands(line)
         } catch {
-            err("error: \(error)\n")
-            return Outcome(code: 2)
+            return report(error)
         }
         var outcome = Outcome()
         for words in commands {
             let result = run(words)
-            if result.code != 0 && outcome.code == 0 || result.interrupted { outcome.code = result.code }
+            if result.status != .success && outcome.status == .success || result.interrupted { outcome.status = result.status }
             if result.quit || result.interrupted {
                 outcome.quit = result.quit
                 break
@@ -89,14 +93,13 @@ final class Shell {
         let args = Array(words.dropFirst())
         sessions.startCommand()
         guard let command = ShellCommandInfo.named(word) else {
-            var message = "error: unknown command '\(word)'"
+            var message = "unknown command '\(word)'"
             if lastGood?.recipe.targetNames.contains(word) == true {
                 message += " (to build it: build \(word))"
             } else if let guess = Suggestions.closest(to: word, in: ShellCommandInfo.allWords) {
                 message += " (did you mean '\(guess)'?)"
             }
-            err(message + "; `help` lists the commands\n")
-            return Outcome(code: 2)
+            return report(UsageError(message + "; `help` lists the commands"))
         }
         if args.contains("--help") || (args.contains("-h") && command.name != .help) {
             out(command.helpText)
@@ -120,24 +123,19 @@ final class Shell {
             case .history: return history(args)
             case .quit: return Outcome(quit: true)
             }
-        } catch let error as RecipeErrors {
-            err(error.description + "\n")
-        } catch let error as RecipeError {
-            err(error.description + "\n")
-        } catch let error as ShellUsage {
-            err("error: \(error.message)\n")
-        } catch let error as UsageError {
-            err("error: \(error.description)\n")
-        } catch let error as StateLock.Busy {
-            err("error: \(error.description)\n")
-            return Outcome(code: 75)
-        } catch let error as StateLock.Interrupted {
-            err("\(error.description)\n")
-            return Outcome(code: InterruptHandler.exitCode(for: InterruptHandler.shared.signal))
         } catch {
-            err("error: \(error)\n")
+            return report(error)
         }
-        return Outcome(code: 2)
+    }
+
+    /// Prints what ends a command, as `ErrorMessage` renders it (as the command line does); its outcome.
+    @discardableResult
+    func report(_ error: any Error) -> Outcome { report(ErrorMessage(error)) }
+
+    @discardableResult
+    func report(_ message: ErrorMessage) -> Outcome {
+        err(message.text + "\n")
+        return Outcome(message.status)
     }
 
     // MARK: sessions (ShellSessions.swift)
@@ -187,8 +185,9 @@ final class Shell {
 }
 
 /// A mistake in a shell command (exit status 2 in scripts).
-struct ShellUsage: Error, CustomStringConvertible {
+struct ShellUsage: StatusError {
     var message: String
     init(_ message: String) { self.message = message }
     var description: String { message }
+    var status: ExitStatus { .usage }
 }

@@ -15,7 +15,7 @@ extension Shell {
     func build(_ args: [String]) throws -> Outcome {
         let command = try buildCommand(args)
         let (targets, extra) = splitOverrides(command.words)
-        guard let session = writableSession(extra: extra, verb: "building") else { return Outcome(code: 2) }
+        guard let session = writableSession(extra: extra, verb: "building") else { return Outcome(.usage) }
         return try runBuild(session: session, targets: targets, options: command.build,
                             reportPath: command.ci.report, junitPath: command.ci.junit)
     }
@@ -32,7 +32,7 @@ extension Shell {
             TemporaryFiles.shared.removeAll()
             if interactive { out("build cancelled: finished outputs are kept, nothing half-written is left\n") }
         }
-        return Outcome(code: summary.exitCode)
+        return Outcome(summary.status)
     }
 
     func watch(_ args: [String]) throws -> Outcome {
@@ -44,7 +44,7 @@ extension Shell {
     func clean(_ args: [String]) throws -> Outcome {
         let command = try parse(CleanCommand.self, args)
         let (targets, extra) = splitOverrides(command.words)
-        guard let session = writableSession(extra: extra, verb: "cleaning") else { return Outcome(code: 2) }
+        guard let session = writableSession(extra: extra, verb: "cleaning") else { return Outcome(.usage) }
         defer { rearmInterrupts() }  // waiting for the lock takes Ctrl-C over
         let removed = try Cleaner(session: session).clean(targets, orphans: command.orphans, dryRun: command.dryRun, wait: !command.noWait,
                                                           notice: { err("imgmake: \($0)\n") }, report: { out($0 + "\n") })

@@ -50,7 +50,7 @@ final class ShellInterrupts: @unchecked Sendable {
         try? InterruptHandler.shared.arm(signal: { signal in
             TemporaryFiles.shared.removeAll()
             StandardOutput.error("\nimgmake: interrupted\(signal == SIGINT ? "" : " (\(WaitStatus.name(of: signal)))")\n")
-            _exit(InterruptHandler.exitCode(for: signal))
+            _exit(ExitStatus.interrupted(signal: signal).code)
         })
     }
 

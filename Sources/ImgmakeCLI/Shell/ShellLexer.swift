@@ -5,8 +5,9 @@ import ImgmakeCore
 /// a backslash outside quotes escapes the next character; `;` and newlines outside quotes end a command;
 /// `#` at the start of a word starts a comment that runs to the end of the line.
 enum ShellLexer {
-    struct SyntaxError: Error, CustomStringConvertible {
+    struct SyntaxError: StatusError {
         var description: String
+        var status: ExitStatus { .usage }
     }
 
     /// The commands of `text`, each a list of words (quotes removed). Empty commands are left out.

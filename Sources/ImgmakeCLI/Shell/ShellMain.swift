@@ -11,10 +11,11 @@ enum ShellMain {
     static var catalog: ShellCatalog { .library(.vips) }
 
     /// Runs the shell in the current directory; returns the exit status.
-    static func run(options: RecipeOptions, overrides: [String: String], commands: String?) -> Int32 {
+    static func run(options: RecipeOptions, overrides: [String: String], commands: String?) -> ExitStatus {
         do { try InterruptHandler.shared.prepare() } catch {
-            StandardOutput.error("imgmake: error: \(error)\n")
-            return ThreadStartError.exitCode
+            let message = ErrorMessage(error)
+            StandardOutput.error(message.text + "\n")
+            return message.status
         }
         let interrupts = ShellInterrupts()
         if let commands {
@@ -30,7 +31,7 @@ enum ShellMain {
         return interactive(options: options, overrides: overrides, interrupts: interrupts)
     }
 
-    private static func interactive(options: RecipeOptions, overrides: [String: String], interrupts: ShellInterrupts) -> Int32 {
+    private static func interactive(options: RecipeOptions, overrides: [String: String], interrupts: ShellInterrupts) -> ExitStatus {
         let shell = Shell(options: options, overrides: overrides, interactive: true, interrupts: interrupts,
                           disk: disk, catalog: catalog)
         interrupts.becomeInteractive()
@@ -54,22 +55,22 @@ enum ShellMain {
             let input = editor.read()
             // SIGTERM, SIGHUP (or stdout a closed pipe): a build was wound down, the history is saved (every
             // line is appended as it is read); end with 128 + the signal.
-            if let signal = InterruptHandler.shared.termination { return InterruptHandler.exitCode(for: signal) }
+            if let signal = InterruptHandler.shared.termination { return .interrupted(signal: signal) }
             switch input {
             case .endOfInput:
-                return 0
+                return .success
             case let .line(text):
                 editor.remember(text)
                 let outcome = shell.run(line: text)
-                if let signal = InterruptHandler.shared.termination { return InterruptHandler.exitCode(for: signal) }
-                if outcome.quit { return 0 }
+                if let signal = InterruptHandler.shared.termination { return .interrupted(signal: signal) }
+                if outcome.quit { return .success }
             }
         }
     }
 
     /// Script mode: `next` gives the text to run, a line (or the whole `-c` argument) at a time.
     private static func script(options: RecipeOptions, overrides: [String: String], interrupts: ShellInterrupts,
-                               next: () -> String?) -> Int32 {
+                               next: () -> String?) -> ExitStatus {
         let shell = Shell(options: options, overrides: overrides, interactive: false, interrupts: interrupts,
                           disk: disk, catalog: catalog)
         interrupts.armForExit()
@@ -77,7 +78,7 @@ enum ShellMain {
         shell.historyEntries = {
             ((try? String(contentsOfFile: historyFile, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
         }
-        var status: Int32 = 0
+        var status = ExitStatus.success
         var pending = ""
         while let text = next() {
             pending += text
@@ -85,12 +86,12 @@ enum ShellMain {
             if (try? ShellLexer.commands(pending)) == nil, pending.hasSuffix("\n") { continue }
             let outcome = shell.run(line: pending)
             pending = ""
-            if outcome.code != 0 && status == 0 || outcome.interrupted { status = outcome.code }
+            if outcome.status != .success && status == .success || outcome.interrupted { status = outcome.status }
             if outcome.quit || outcome.interrupted { return status }
         }
         if !pending.isEmpty {
             let outcome = shell.run(line: pending)
-            if outcome.code != 0 && status == 0 { status = outcome.code }
+            if outcome.status != .success && status == .success { status = outcome.status }
         }
         return status
     }

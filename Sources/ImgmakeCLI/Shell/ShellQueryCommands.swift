@@ -10,42 +10,39 @@ import ImgmakeVips
 extension Shell {
     func status(_ args: [String]) throws -> Outcome {
         let (targets, extra) = splitOverrides(args)
-        guard let (session, fresh) = readableSession(extra: extra) else { return Outcome(code: 2) }
+        guard let (session, fresh) = readableSession(extra: extra) else { return Outcome(.usage) }
         let edges = targets.isEmpty ? Array(session.graph.edges.indices) : try session.edges(for: targets)
         out(ShellReports.status(session, edges: edges))
-        return Outcome(code: fresh ? 0 : 2)
+        return Outcome(fresh ? .success : .usage)
     }
 
     func explain(_ args: [String]) throws -> Outcome {
         let command = try parse(ExplainCommand.self, args)
         let (targets, extra) = splitOverrides(command.words)
         guard !targets.isEmpty else { throw ShellUsage("explain needs at least one output (or rule): explain OUTPUT...") }
-        guard let (session, fresh) = readableSession(extra: extra) else { return Outcome(code: 2) }
+        guard let (session, fresh) = readableSession(extra: extra) else { return Outcome(.usage) }
         out(try Explanation.text(session, targets: targets))
-        return Outcome(code: fresh ? 0 : 2)
+        return Outcome(fresh ? .success : .usage)
     }
 
     func list(_ args: [String]) throws -> Outcome {
         let command = try parse(ListCommand.self, args)
-        guard let (session, fresh) = readableSession(extra: splitOverrides(command.words).overrides) else { return Outcome(code: 2) }
+        guard let (session, fresh) = readableSession(extra: splitOverrides(command.words).overrides) else { return Outcome(.usage) }
         out(RecipeListing.text(session))
-        return Outcome(code: fresh ? 0 : 2)
+        return Outcome(fresh ? .success : .usage)
     }
 
     func show(_ args: [String]) throws -> Outcome {
         let (targets, extra) = splitOverrides(args)
         guard targets.count == 1, let target = targets.first else { throw ShellUsage("usage: show RULE|GROUP|OUTPUT") }
-        guard let (session, fresh) = readableSession(extra: extra) else { return Outcome(code: 2) }
+        guard let (session, fresh) = readableSession(extra: extra) else { return Outcome(.usage) }
         out(try ShellReports.show(session, target: target))
-        return Outcome(code: fresh ? 0 : 2)
+        return Outcome(fresh ? .success : .usage)
     }
 
     func reload(_ args: [String]) -> Outcome {
-        guard args.isEmpty else {
-            err("error: usage: reload\n")
-            return Outcome(code: 2)
-        }
-        guard case let .fresh(session) = load() else { return Outcome(code: 2) }
+        guard args.isEmpty else { return report(UsageError("usage: reload")) }
+        guard case let .fresh(session) = load() else { return Outcome(.usage) }
         let (order, checker) = session.staleness(of: Array(session.graph.edges.indices))
         let stale = order.filter { checker.isStale($0) }.count
         let rules = session.recipe.rules.count, groups = session.recipe.groups.count, outputs = session.graph.edges.count
@@ -91,25 +88,20 @@ extension Shell {
     }
 
     func info(_ args: [String]) -> Outcome {
-        guard !args.isEmpty else {
-            err("error: usage: info IMAGE...\n")
-            return Outcome(code: 2)
-        }
+        guard !args.isEmpty else { return report(UsageError("usage: info IMAGE...")) }
         var outcome = Outcome()
         let here = cwd == FileManager.default.currentDirectoryPath
         for (i, path) in args.enumerated() {
             if i > 0 { out("\n") }
             let resolved = here ? path : PathName.join(cwd, path)
             guard FileManager.default.fileExists(atPath: resolved) else {
-                err("error: info: no file \(path)\n")
-                outcome.code = 1
+                outcome.status = report(ErrorMessage(saying: "info: no file \(path)", status: .failure)).status
                 continue
             }
             do {
                 out(try OperationDocs.imageInfo(path: resolved))
             } catch {
-                err("error: info: \(path): \(error)\n")
-                outcome.code = 1
+                outcome.status = report(ErrorMessage(saying: "info: \(path): \(error)", status: .failure)).status
             }
         }
         return outcome

@@ -93,12 +93,7 @@ final class ShellSessions {
             }
             return .fresh(session)
         } catch {
-            switch error {
-            case let error as RecipeErrors: err(error.description + "\n")
-            case let error as RecipeError: err(error.description + "\n")
-            case let error as UsageError: err("error: \(error.description)\n")
-            default: err("error: \(error)\n")
-            }
+            report(error)
             if let lastGood {
                 err("(the recipe has errors: the shell keeps the last good one; fix the file and go on)\n")
                 return .lastGood(lastGood)
@@ -121,10 +116,13 @@ final class ShellSessions {
         switch load(overrides: overrides, extra: extra) {
         case let .fresh(session): return session
         case .lastGood, .none:
-            err("error: not \(verb): the recipe has errors\n")
+            report(UsageError("not \(verb): the recipe has errors"))
             return nil
         }
     }
+
+    /// Prints an error as `ErrorMessage` renders it (as the command line and the shell's commands do).
+    private func report(_ error: any Error) { err(ErrorMessage(error).text + "\n") }
 
     /// For completion: a recent session, so that pressing Tab does not load the recipe every time.
     func sessionForCompletion(overrides: [String: String]) -> Session? {

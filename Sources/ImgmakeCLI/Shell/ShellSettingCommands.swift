@@ -39,7 +39,7 @@ extension Shell {
             out("\(name) = \(overrides[name]!)\n")
             sessions.forgetWarning(about: name)  // a name the recipe does not know is said again at each `set`
             if case .fresh = load() { return Outcome() }
-            return Outcome(code: 2)
+            return Outcome(.usage)
         }
     }
 

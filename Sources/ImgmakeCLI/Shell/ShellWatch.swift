@@ -70,8 +70,8 @@ final class ShellWatch {
         print("\nstopped watching")
         fflush(stdout)
         shell.rearmInterrupts()
-        if let signal = InterruptHandler.shared.termination { return Shell.Outcome(code: InterruptHandler.exitCode(for: signal)) }
-        return Shell.Outcome(code: shell.interactive ? 0 : 130)
+        if let signal = InterruptHandler.shared.termination { return Shell.Outcome(.interrupted(signal: signal)) }
+        return Shell.Outcome(shell.interactive ? .success : .interrupted(signal: SIGINT))
     }
 
     /// Waits for file events, then for them to settle (an editor or a copy writes in bursts). False on Ctrl-C.

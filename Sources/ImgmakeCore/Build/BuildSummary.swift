@@ -47,17 +47,16 @@ public struct BuildSummary: Sendable {
         return text
     }
 
-    /// The process exit code: 128 + the signal when interrupted (130 Ctrl-C, 143 SIGTERM, 129 SIGHUP, 141 a closed
-    /// pipe), 1 a job failed, 74 (sysexits' EX_IOERR) every job succeeded but records could not be saved (the
-    /// outputs are fine; the next run rebuilds them) or a report could not be written, else 0.
-    public var exitCode: Int32 {
-        if interrupted { return InterruptHandler.exitCode(for: interruptSignal) }
-        if failed > 0 || skipped > 0 { return 1 }
-        return unrecorded > 0 || reportFailed ? Self.ioError : 0
+    /// How the build ends: interrupted (128 + the signal), a job failed, every job succeeded but records could
+    /// not be saved (the outputs are fine; the next run rebuilds them) or a report could not be written, or success.
+    public var status: ExitStatus {
+        if interrupted { return .interrupted(signal: interruptSignal) }
+        if failed > 0 || skipped > 0 { return .failure }
+        return unrecorded > 0 || reportFailed ? .notWritten : .success
     }
 
-    /// sysexits' EX_IOERR: the state or a report could not be written.
-    public static let ioError: Int32 = 74
+    /// The process exit code (`status`'s).
+    public var exitCode: Int32 { status.code }
 
     private func format1(_ value: Double) -> String {
         let rounded = (value * 10).rounded() / 10

@@ -59,7 +59,7 @@ public enum CheckedThread {
 
 /// A thread (or what it needs) that could not be made, with the cause: `cannot start a thread: Resource
 /// temporarily unavailable`, `cannot start a thread for signals: ...`.
-public struct ThreadStartError: Error, CustomStringConvertible {
+public struct ThreadStartError: StatusError {
     public var what: String
     public var code: Int32
     /// Under a memory limit the limit is named: a thread's stack is address space too, so there a thread that
@@ -68,6 +68,6 @@ public struct ThreadStartError: Error, CustomStringConvertible {
         let limit = code == EAGAIN || code == ENOMEM ? MemoryLimit.current.map { " (\($0))" } ?? "" : ""
         return "cannot start \(what): \(String(cString: strerror(code)))\(limit)"
     }
-    /// The exit status when imgmake itself cannot go on (sysexits' EX_OSERR).
-    public static let exitCode: Int32 = 71
+    /// imgmake itself cannot go on.
+    public var status: ExitStatus { .noThread }
 }

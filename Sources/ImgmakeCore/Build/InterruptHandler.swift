@@ -41,9 +41,6 @@ public final class InterruptHandler: @unchecked Sendable {
     /// shell, which survives Ctrl-C but must end on these (after winding down a build).
     public var termination: Int32? { condition.withLock { stopSignal } }
 
-    /// The exit code of a process stopped by `signal`: 128 + its number.
-    public static func exitCode(for signal: Int32) -> Int32 { 128 + signal }
-
     /// Installs the handlers (once) and sets what the first interrupt does. Throws when the thread that
     /// receives the signals cannot start; the signals then keep their default actions.
     public func arm(_ action: @escaping () -> Void) throws {
@@ -108,7 +105,7 @@ public final class InterruptHandler: @unchecked Sendable {
             if count == 1 { first = signal }
             if signal != SIGINT && stopSignal == nil { stopSignal = signal }
             condition.broadcast()
-            return (count, onInterrupt, repeatExits, Self.exitCode(for: first))
+            return (count, onInterrupt, repeatExits, ExitStatus.interrupted(signal: first).code)
         }
         if n == 1 || !exits {
             action?(signal)

@@ -71,9 +71,3 @@ public struct MemoryLimit: Sendable, Equatable, CustomStringConvertible {
         return [SIGSEGV, SIGBUS, SIGABRT, SIGTRAP, SIGILL, SIGKILL].contains(status & 0x7f)
     }
 }
-
-/// Exit statuses of `imgmake __worker` that the parent turns into words.
-public enum WorkerExit {
-    /// The worker could not start its stdin reader thread.
-    public static let noThread: Int32 = ThreadStartError.exitCode
-}

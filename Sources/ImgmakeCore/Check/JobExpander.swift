@@ -24,9 +24,9 @@ public final class JobExpander {
                 value = constant
             } else {
                 let text = plan.template.expanded(placeholders) ?? plan.template.text
-                do {
+                do throws(ValueError) {
                     value = try ValueParser.parse(text, quoted: plan.quoted, as: plan.argument.type, directory: plan.directory)
-                } catch let error as ValueError {
+                } catch {
                     throw RecipeError("bad value for '\(plan.argument.name)': \(error.message) (after placeholders)",
                                       at: plan.location, notes: error.suggestion.map { ["did you mean '\($0)'?"] } ?? [])
                 }

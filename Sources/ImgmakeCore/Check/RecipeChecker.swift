@@ -11,13 +11,11 @@ public struct RecipeChecker {
 
     public init(catalog: OperationCatalog) { self.catalog = catalog }
 
-    public func check(_ recipe: Recipe) throws -> CheckedRecipe {
+    public func check(_ recipe: Recipe) throws(RecipeErrors) -> CheckedRecipe {
         var errors: [RecipeError] = []
         var rules: [CheckedRule] = []
         for (index, syntax) in recipe.rules.enumerated() {
-            do { rules.append(try checkRule(syntax, index: index)) } catch let error as RecipeErrors {
-                errors += error.errors
-            } catch let error as RecipeError { errors.append(error) }
+            do throws(RecipeErrors) { rules.append(try checkRule(syntax, index: index)) } catch { errors += error.errors }
         }
         errors += checkGroups(recipe, ruleNames: Set(recipe.rules.map(\.name.value)))
         guard errors.isEmpty else { throw RecipeErrors(errors) }
@@ -55,10 +53,21 @@ public struct RecipeChecker {
 
     // MARK: Rules
 
-    private func checkRule(_ syntax: RuleSyntax, index: Int) throws -> CheckedRule {
+    /// A rule, part by part (matrix, output pattern, input globs, steps), so that every error in it is reported.
+    private func checkRule(_ syntax: RuleSyntax, index: Int) throws(RecipeErrors) -> CheckedRule {
         var errors: [RecipeError] = []
+        let matrix = checkMatrix(syntax, errors: &errors)
+        let output = checkOutput(syntax, matrixNames: Set(matrix.map(\.name)), errors: &errors)
+        let globs = checkGlobs(syntax, errors: &errors)
+        let steps = checkSteps(syntax, output: output, errors: &errors)
+        guard errors.isEmpty, let pattern = output.pattern else { throw RecipeErrors(errors) }
+        return CheckedRule(index: index, syntax: syntax, output: pattern, globs: globs, isAggregate: output.isAggregate,
+                           matrix: matrix, loadArguments: steps.load, steps: steps.steps, saveArguments: steps.save,
+                           saveLocation: steps.saveLocation)
+    }
 
-        // Matrix axes.
+    /// The `with` axes: names that are not built-in placeholders, each defined once, with values.
+    private func checkMatrix(_ syntax: RuleSyntax, errors: inout [RecipeError]) -> [(name: String, values: [String])] {
         var matrix: [(name: String, values: [String])] = []
         for axis in syntax.matrix {
             if Self.inputPlaceholders.contains(axis.name.value) {
@@ -70,43 +79,61 @@ public struct RecipeChecker {
             }
             matrix.append((axis.name.value, axis.values.map(\.value)))
         }
-        let matrixNames = Set(matrix.map(\.name))
+        return matrix
+    }
 
-        // Output pattern.
-        var output: Template?
-        do { output = try compileTemplate(syntax.outputPattern) } catch let error as RecipeError { errors.append(error) }
-        let outputNames = Set(output?.names ?? [])
+    /// What a rule's output pattern decides: whether the rule is an aggregate, and the placeholders its steps
+    /// may use.
+    private struct RuleOutput {
+        /// nil when the pattern itself is wrong (its error is reported).
+        var pattern: Template?
+        var isAggregate: Bool
+        var known: Set<String>
+    }
+
+    /// The output pattern: known placeholders, every matrix name used (else outputs would overwrite each
+    /// other), and a saver for its extension.
+    private func checkOutput(_ syntax: RuleSyntax, matrixNames: Set<String>, errors: inout [RecipeError]) -> RuleOutput {
+        var pattern: Template?
+        do throws(RecipeError) { pattern = try compileTemplate(syntax.outputPattern) } catch { errors.append(error) }
+        let outputNames = Set(pattern?.names ?? [])
         let isAggregate = outputNames.isDisjoint(with: Self.inputPlaceholders)
         var known = matrixNames
         if !isAggregate { known.formUnion(Self.inputPlaceholders) }
-        if let output {
-            errors += unknownPlaceholders(output, at: syntax.outputPattern.location, known: known, isAggregate: isAggregate,
+        if let pattern {
+            errors += unknownPlaceholders(pattern, at: syntax.outputPattern.location, known: known, isAggregate: isAggregate,
                                           candidates: Self.inputPlaceholders.union(matrixNames))
             for name in matrixNames where !outputNames.contains(name) {
                 let axis = syntax.matrix.first { $0.name.value == name }!
                 errors.append(RecipeError("matrix '\(name)' is not used in the output pattern, so its outputs would overwrite each other",
                                           at: axis.name.location, notes: ["add {\(name)} to \(syntax.outputPattern.value)"]))
             }
-            if output.names.isEmpty || !PathName.fileExtension(output.text).contains("{") {
-                let ext = PathName.fileExtension(output.text)
-                if !ext.contains("{"), !ext.isEmpty, let saver = catalog.saverNickname(forPath: "x." + ext),
-                   let refused = OutputSavers.error(saver: saver, ext: ext, rule: syntax.name.value, at: syntax.outputPattern.location) {
-                    errors.append(refused)
-                } else if !ext.contains("{"), catalog.saverNickname(forPath: "x." + ext) == nil || ext.isEmpty {
-                    errors.append(RecipeError(
-                        ext.isEmpty ? "the output pattern has no file extension, so no saver can be chosen"
-                            : "no libvips saver writes '.\(ext)' files",
-                        at: syntax.outputPattern.location,
-                        notes: ["savers handle .jpg .jpeg .png .webp .avif .heic .tif .tiff .gif .jxl .jp2 and more"]))
-                }
-            }
+            errors += saverErrors(pattern, of: syntax)
         }
+        return RuleOutput(pattern: pattern, isAggregate: isAggregate, known: known)
+    }
 
-        // Input globs.
+    /// A saver for the output's extension, when the pattern fixes it (a placeholder in it is checked per output).
+    private func saverErrors(_ pattern: Template, of syntax: RuleSyntax) -> [RecipeError] {
+        let ext = PathName.fileExtension(pattern.text)
+        guard !ext.contains("{") else { return [] }
+        if !ext.isEmpty, let saver = catalog.saverNickname(forPath: "x." + ext),
+           let refused = OutputSavers.error(saver: saver, ext: ext, rule: syntax.name.value, at: syntax.outputPattern.location) {
+            return [refused]
+        }
+        guard catalog.saverNickname(forPath: "x." + ext) == nil || ext.isEmpty else { return [] }
+        return [RecipeError(ext.isEmpty ? "the output pattern has no file extension, so no saver can be chosen"
+                                : "no libvips saver writes '.\(ext)' files",
+                            at: syntax.outputPattern.location,
+                            notes: ["savers handle .jpg .jpeg .png .webp .avif .heic .tif .tiff .gif .jxl .jp2 and more"])]
+    }
+
+    /// The input globs, braces expanded, each with the directory its placeholders are taken below.
+    private func checkGlobs(_ syntax: RuleSyntax, errors: inout [RecipeError]) -> [RuleGlob] {
         var globs: [RuleGlob] = []
         for located in syntax.inputGlobs {
             for text in Glob.expandBraces(located.value) {
-                do {
+                do throws(GlobError) {
                     let glob = try Glob(text)
                     let base = PathName.normalize(PathName.join(syntax.directory, glob.base))
                     globs.append(RuleGlob(text: text, glob: glob, directory: syntax.directory, baseDirectory: base,
@@ -116,147 +143,170 @@ public struct RecipeChecker {
                 }
             }
         }
+        return globs
+    }
 
-        // Steps.
-        var loadArguments: [ArgumentPlan] = []
-        var saveArguments: [ArgumentPlan] = []
-        var saveLocation = syntax.name.location
+    /// A rule's steps as planned: `load` options, the operations, `save` options.
+    private struct RuleSteps {
+        var load: [ArgumentPlan] = []
         var steps: [StepPlan] = []
+        var save: [ArgumentPlan] = []
+        var saveLocation: SourceLocation
+    }
+
+    /// The steps: `load` first, `save` last, no `system`, every other one bound to its operation; an aggregate
+    /// needs a step that combines its inputs.
+    private func checkSteps(_ syntax: RuleSyntax, output: RuleOutput, errors: inout [RecipeError]) -> RuleSteps {
+        var planned = RuleSteps(saveLocation: syntax.name.location)
         for (position, step) in syntax.steps.enumerated() {
             let op = step.operation.value
-            if op == "load" {
+            switch op {
+            case "load":
                 if position != 0 {
                     errors.append(RecipeError("'load' must be the first step", at: step.operation.location))
                 }
-                loadArguments = collect(&errors) { try checkLoaderArguments(step, directory: syntax.directory, known: known) }
-                continue
-            }
-            if op == "save" {
+                planned.load = loaderOptions(step, directory: syntax.directory, known: output.known, errors: &errors)
+            case "save":
                 if position != syntax.steps.count - 1 {
                     errors.append(RecipeError("'save' must be the last step", at: step.operation.location))
                 }
-                saveLocation = step.operation.location
-                saveArguments = collect(&errors) { try namedOnly(step, known: known, directory: syntax.directory) }
-                continue
-            }
-            if op == "system" {
+                planned.saveLocation = step.operation.location
+                planned.save = saverOptions(step, directory: syntax.directory, known: output.known, errors: &errors)
+            case "system":
                 errors.append(RecipeError("the 'system' operation runs shell commands and is not allowed in recipes",
                                           at: step.operation.location))
-                continue
+            default:
+                guard let info = catalog.operation(named: op) else {
+                    errors.append(RecipeError("unknown operation '\(op)'", at: step.operation.location,
+                                              notes: suggestion(op, in: catalog.operationNames + ["load", "save"])
+                                                + ["`imgmake ops` lists the operations"]))
+                    continue
+                }
+                do throws(RecipeErrors) {
+                    planned.steps.append(try bind(step, to: info, isFirst: planned.steps.isEmpty, isAggregate: output.isAggregate,
+                                                  directory: syntax.directory, known: output.known))
+                } catch { errors += error.errors }
             }
-            guard let info = catalog.operation(named: op) else {
-                errors.append(RecipeError("unknown operation '\(op)'", at: step.operation.location,
-                                          notes: suggestion(op, in: catalog.operationNames + ["load", "save"])
-                                            + ["`imgmake ops` lists the operations"]))
-                continue
-            }
-            let isFirst = steps.isEmpty
-            do {
-                steps.append(try bind(step, to: info, isFirst: isFirst, isAggregate: isAggregate, directory: syntax.directory,
-                                      known: known))
-            } catch let error as RecipeErrors { errors += error.errors } catch let error as RecipeError { errors.append(error) }
         }
-        if isAggregate && steps.isEmpty && output != nil {
+        if output.isAggregate && planned.steps.isEmpty && output.pattern != nil {
             errors.append(RecipeError("rule '\(syntax.name.value)' has no placeholder in its output, so all its inputs make one image, but it has no step that combines them",
                                       at: syntax.outputPattern.location,
                                       notes: ["add a step such as `arrayjoin across=6`, or a placeholder such as {path} for one output per input"]))
         }
-        guard errors.isEmpty, let output else { throw RecipeErrors(errors) }
-        return CheckedRule(index: index, syntax: syntax, output: output, globs: globs, isAggregate: isAggregate, matrix: matrix,
-                           loadArguments: loadArguments, steps: steps, saveArguments: saveArguments, saveLocation: saveLocation)
+        return planned
     }
 
-    /// Binds a step's arguments to its operation's: names, bare values in order, required ones present, types.
+    // MARK: Steps
+
+    /// Binds a step's arguments to its operation's: the image it is given, names, bare values in order,
+    /// required ones present, types.
     private func bind(_ step: StepSyntax, to info: OperationInfo, isFirst: Bool, isAggregate: Bool, directory: String,
-                      known: Set<String>) throws -> StepPlan {
-        let op = info.nickname
+                      known: Set<String>) throws(RecipeErrors) -> StepPlan {
         let inputs = info.arguments.filter { $0.isInput && !$0.isDeprecated }
-        let chained: ArgumentInfo?
-        if isFirst && isAggregate {
-            chained = inputs.first { $0.isRequired && $0.type == .arrayImage }
-            guard chained != nil else {
-                throw RecipeError("'\(op)' takes no image input, so it cannot combine the inputs of an aggregate rule",
-                                  at: step.operation.location, notes: ["start with an operation that takes an array of images, such as arrayjoin"])
-            }
-        } else if isFirst, let filename = inputs.first(where: { $0.isRequired && $0.name == "filename" && $0.type == .string }) {
-            chained = filename
-        } else {
-            chained = inputs.first { $0.isRequired && $0.type == .image }
-            guard chained != nil else {
-                throw RecipeError("'\(op)' takes no image input, so it cannot work on \(isFirst ? "the source" : "the previous step's image")",
-                                  at: step.operation.location)
-            }
-        }
-        guard info.arguments.contains(where: { $0.isOutput && $0.isRequired && $0.type == .image }) else {
-            throw RecipeError("'\(op)' does not produce an image", at: step.operation.location)
-        }
+        let chained: ArgumentInfo
+        do throws(RecipeError) {
+            chained = try chainedArgument(of: step, info, inputs: inputs, isFirst: isFirst, isAggregate: isAggregate)
+        } catch { throw RecipeErrors([error]) }
 
         var errors: [RecipeError] = []
         var given: [String: ArgumentPlan] = [:]
         var failed: Set<String> = []
         var order: [String] = []
-        var bare = inputs.filter { $0.isRequired && $0.name != chained!.name && $0.type != .image && $0.type != .arrayImage }
+        var bare = inputs.filter { $0.isRequired && $0.name != chained.name && $0.type != .image && $0.type != .arrayImage }
         for argument in step.arguments {
             let target: ArgumentInfo
-            let location = argument.name?.location ?? argument.value.location
-            if let name = argument.name {
-                guard let found = info.argument(named: name.value), found.isInput, !found.isDeprecated || true else {
-                    errors.append(RecipeError("'\(op)' has no argument '\(name.value)'", at: name.location,
-                                              notes: suggestion(name.value, in: inputs.filter { $0.name != chained!.name }.map(\.name))
-                                                + ["`imgmake ops \(op)` lists its arguments"]))
-                    continue
-                }
-                if found.name == chained!.name {
-                    errors.append(RecipeError("'\(found.name)' of '\(op)' is given by \(isFirst ? "the source" : "the previous step")",
-                                              at: name.location))
-                    continue
-                }
-                target = found
-                bare.removeAll { $0.name == found.name }
-            } else {
-                guard !bare.isEmpty else {
-                    errors.append(RecipeError("too many values for '\(op)': '\(argument.value.value)' has no argument to fill",
-                                              at: argument.value.location,
-                                              notes: ["bare values fill the required arguments in order; write name=value for the others"]))
-                    continue
-                }
-                target = bare.removeFirst()
-            }
-            if given[target.name] != nil {
-                errors.append(RecipeError("argument '\(target.name)' of '\(op)' is given twice", at: location))
+            do throws(RecipeError) {
+                target = try self.target(of: argument, in: info, inputs: inputs, chained: chained, isFirst: isFirst, bare: &bare)
+            } catch {
+                errors.append(error)
                 continue
             }
-            do {
+            if given[target.name] != nil {
+                errors.append(RecipeError("argument '\(target.name)' of '\(info.nickname)' is given twice",
+                                          at: argument.name?.location ?? argument.value.location))
+                continue
+            }
+            do throws(RecipeError) {
                 given[target.name] = try plan(argument, for: target, directory: directory, known: known)
                 order.append(target.name)
-            } catch let error as RecipeError {
+            } catch {
                 errors.append(error)
-                failed.insert(target.name)
-            } catch let error as RecipeErrors {
-                errors += error.errors
                 failed.insert(target.name)
             }
         }
-        for required in inputs where required.isRequired && required.name != chained!.name && given[required.name] == nil
+        for required in inputs where required.isRequired && required.name != chained.name && given[required.name] == nil
             && !failed.contains(required.name) {
-            errors.append(RecipeError("'\(op)' needs its argument '\(required.name)' (\(required.type))", at: step.operation.location,
-                                      notes: ["`imgmake ops \(op)` lists its arguments"]))
+            errors.append(RecipeError("'\(info.nickname)' needs its argument '\(required.name)' (\(required.type))",
+                                      at: step.operation.location, notes: ["`imgmake ops \(info.nickname)` lists its arguments"]))
         }
         guard errors.isEmpty else { throw RecipeErrors(errors) }
         return StepPlan(operation: info, location: step.operation.location, arguments: order.map { given[$0]! },
-                        chainedArgument: chained!)
+                        chainedArgument: chained)
+    }
+
+    /// The argument that receives the step's image: the aggregate's array of inputs for its first step, the
+    /// source's file name for a first step that loads it itself (`thumbnail`), else the image before it. The
+    /// step must produce an image too.
+    private func chainedArgument(of step: StepSyntax, _ info: OperationInfo, inputs: [ArgumentInfo], isFirst: Bool,
+                                 isAggregate: Bool) throws(RecipeError) -> ArgumentInfo {
+        let op = info.nickname
+        let chained: ArgumentInfo
+        if isFirst && isAggregate {
+            guard let array = inputs.first(where: { $0.isRequired && $0.type == .arrayImage }) else {
+                throw RecipeError("'\(op)' takes no image input, so it cannot combine the inputs of an aggregate rule",
+                                  at: step.operation.location, notes: ["start with an operation that takes an array of images, such as arrayjoin"])
+            }
+            chained = array
+        } else if isFirst, let filename = inputs.first(where: { $0.isRequired && $0.name == "filename" && $0.type == .string }) {
+            chained = filename
+        } else {
+            guard let image = inputs.first(where: { $0.isRequired && $0.type == .image }) else {
+                throw RecipeError("'\(op)' takes no image input, so it cannot work on \(isFirst ? "the source" : "the previous step's image")",
+                                  at: step.operation.location)
+            }
+            chained = image
+        }
+        guard info.arguments.contains(where: { $0.isOutput && $0.isRequired && $0.type == .image }) else {
+            throw RecipeError("'\(op)' does not produce an image", at: step.operation.location)
+        }
+        return chained
+    }
+
+    /// The operation's argument that a step's argument fills: the one it names (deprecated ones too, so that
+    /// older recipes keep working), or for a bare value the next required one left in `bare`.
+    private func target(of argument: ArgumentSyntax, in info: OperationInfo, inputs: [ArgumentInfo], chained: ArgumentInfo,
+                        isFirst: Bool, bare: inout [ArgumentInfo]) throws(RecipeError) -> ArgumentInfo {
+        let op = info.nickname
+        guard let name = argument.name else {
+            guard !bare.isEmpty else {
+                throw RecipeError("too many values for '\(op)': '\(argument.value.value)' has no argument to fill",
+                                  at: argument.value.location,
+                                  notes: ["bare values fill the required arguments in order; write name=value for the others"])
+            }
+            return bare.removeFirst()
+        }
+        guard let found = info.argument(named: name.value), found.isInput else {
+            throw RecipeError("'\(op)' has no argument '\(name.value)'", at: name.location,
+                              notes: suggestion(name.value, in: inputs.filter { $0.name != chained.name }.map(\.name))
+                                + ["`imgmake ops \(op)` lists its arguments"])
+        }
+        guard found.name != chained.name else {
+            throw RecipeError("'\(found.name)' of '\(op)' is given by \(isFirst ? "the source" : "the previous step")", at: name.location)
+        }
+        bare.removeAll { $0.name == found.name }
+        return found
     }
 
     /// Compiles one argument: its template, and its typed value right away when it has no placeholder.
-    func plan(_ argument: ArgumentSyntax, for target: ArgumentInfo, directory: String, known: Set<String>) throws -> ArgumentPlan {
+    func plan(_ argument: ArgumentSyntax, for target: ArgumentInfo, directory: String, known: Set<String>) throws(RecipeError) -> ArgumentPlan {
         let template = try compileTemplate(argument.value)
         let unknown = unknownPlaceholders(template, at: argument.value.location, known: known, isAggregate: !known.contains(InputPlaceholder.path.rawValue))
         if let first = unknown.first { throw first }
         var constant: OperationValue?
         if template.names.isEmpty {
-            do {
+            do throws(ValueError) {
                 constant = try ValueParser.parse(template.text, quoted: argument.quoted, as: target.type, directory: directory)
-            } catch let error as ValueError {
+            } catch {
                 throw RecipeError("bad value for '\(target.name)': \(error.message)", at: argument.value.location,
                                   notes: error.suggestion.map { ["did you mean '\($0)'?"] } ?? [])
             }
@@ -265,47 +315,54 @@ public struct RecipeChecker {
                             constant: constant, directory: directory)
     }
 
-    /// `load` options: named, checked against the arguments any loader has.
-    private func checkLoaderArguments(_ step: StepSyntax, directory: String, known: Set<String>) throws -> [ArgumentPlan] {
-        let loaderArguments = LoaderArguments.shared(catalog)
+    /// `load` and `save` options: `name=value` only, each planned by `plan` (nil when it reported an error).
+    private func options(_ step: StepSyntax, errors: inout [RecipeError],
+                         _ plan: (ArgumentSyntax, _ name: Located<String>, _ errors: inout [RecipeError]) -> ArgumentPlan?) -> [ArgumentPlan] {
         var plans: [ArgumentPlan] = []
-        var errors: [RecipeError] = []
         for argument in step.arguments {
             guard let name = argument.name else {
-                errors.append(RecipeError("'load' takes name=value options only", at: argument.value.location))
+                errors.append(RecipeError("'\(step.operation.value)' takes name=value options only", at: argument.value.location))
                 continue
             }
-            guard let info = loaderArguments[ArgumentInfo.canonicalName(name.value)] else {
-                errors.append(RecipeError("no loader has an option '\(name.value)'", at: name.location,
-                                          notes: suggestion(name.value, in: Array(loaderArguments.keys))))
-                continue
-            }
-            do { plans.append(try plan(argument, for: info, directory: directory, known: known)) } catch let error as RecipeError {
-                errors.append(error)
-            }
+            if let planned = plan(argument, name, &errors) { plans.append(planned) }
         }
-        guard errors.isEmpty else { throw RecipeErrors(errors) }
         return plans
     }
 
-    /// `save` options: named; bound to the saver's arguments when the output's extension is known.
-    private func namedOnly(_ step: StepSyntax, known: Set<String>, directory: String) throws -> [ArgumentPlan] {
-        var plans: [ArgumentPlan] = []
-        var errors: [RecipeError] = []
-        for argument in step.arguments {
-            guard let name = argument.name else {
-                errors.append(RecipeError("'save' takes name=value options only", at: argument.value.location))
-                continue
+    /// `load` options: checked against the arguments any loader has (which loader reads a source is known only
+    /// when its job runs).
+    private func loaderOptions(_ step: StepSyntax, directory: String, known: Set<String>, errors: inout [RecipeError]) -> [ArgumentPlan] {
+        let loaderArguments = LoaderArguments.shared(catalog)
+        return options(step, errors: &errors) { argument, name, errors in
+            guard let info = loaderArguments[ArgumentInfo.canonicalName(name.value)] else {
+                errors.append(RecipeError("no loader has an option '\(name.value)'", at: name.location,
+                                          notes: suggestion(name.value, in: Array(loaderArguments.keys))))
+                return nil
             }
-            let template = try compileTemplate(argument.value)
+            do throws(RecipeError) {
+                return try plan(argument, for: info, directory: directory, known: known)
+            } catch {
+                errors.append(error)
+                return nil
+            }
+        }
+    }
+
+    /// `save` options: their placeholders checked; bound to the saver's arguments when the output's extension is
+    /// known.
+    private func saverOptions(_ step: StepSyntax, directory: String, known: Set<String>, errors: inout [RecipeError]) -> [ArgumentPlan] {
+        options(step, errors: &errors) { argument, name, errors in
+            let template: Template
+            do throws(RecipeError) { template = try compileTemplate(argument.value) } catch {
+                errors.append(error)
+                return nil
+            }
             errors += unknownPlaceholders(template, at: argument.value.location, known: known, isAggregate: !known.contains(InputPlaceholder.path.rawValue))
             let placeholder = ArgumentInfo(name: ArgumentInfo.canonicalName(name.value), description: "", type: .string,
                                            isRequired: false, isInput: true, isOutput: false)
-            plans.append(ArgumentPlan(argument: placeholder, template: template, quoted: argument.quoted,
-                                      location: name.location, constant: nil, directory: directory))
+            return ArgumentPlan(argument: placeholder, template: template, quoted: argument.quoted,
+                                location: name.location, constant: nil, directory: directory)
         }
-        guard errors.isEmpty else { throw RecipeErrors(errors) }
-        return plans
     }
 
     // MARK: Helpers
@@ -322,13 +379,6 @@ public struct RecipeChecker {
             return RecipeError("unknown placeholder {\(name)}", at: template.location(ofName: name, in: location), notes: notes)
         }
     }
-
-    private func collect<T>(_ errors: inout [RecipeError], _ body: () throws -> [T]) -> [T] {
-        do { return try body() } catch let error as RecipeErrors { errors += error.errors } catch let error as RecipeError {
-            errors.append(error)
-        } catch { errors.append(RecipeError("\(error)", at: nil)) }
-        return []
-    }
 }
 
 /// "did you mean" as a note, when something is close enough.
@@ -337,6 +387,6 @@ func suggestion(_ word: String, in candidates: [String]) -> [String] {
 }
 
 /// Compiles a template, turning its syntax error into a located recipe error.
-func compileTemplate(_ text: Located<String>) throws -> Template {
-    do { return try Template(text.value) } catch { throw RecipeError("\(error)", at: text.location) }
+func compileTemplate(_ text: Located<String>) throws(RecipeError) -> Template {
+    do throws(TemplateError) { return try Template(text.value) } catch { throw RecipeError("\(error)", at: text.location) }
 }

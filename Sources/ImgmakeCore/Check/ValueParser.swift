@@ -4,7 +4,7 @@ import ImgmakeJob
 /// Turns the text of a recipe value into the typed value an operation argument wants, or says why not.
 enum ValueParser {
     /// `directory` resolves `@path` image values; `root` is where they must stay inside (checked elsewhere).
-    static func parse(_ text: String, quoted: Bool, as type: ArgumentType, directory: String) throws -> OperationValue {
+    static func parse(_ text: String, quoted: Bool, as type: ArgumentType, directory: String) throws(ValueError) -> OperationValue {
         func fail(_ what: String) -> ValueError { ValueError(message: "'\(text)' is not \(what)", suggestion: nil) }
         if quoted, type != .string, !isTextual(type) {
             throw ValueError(message: "a quoted value is a string, but this argument takes \(type)", suggestion: nil)

@@ -70,8 +70,9 @@ public protocol DiskInterface: AnyObject {
     func now() -> Int64
 }
 
-/// A file-system error with the path and the system's message.
-public struct DiskError: Error, CustomStringConvertible, Sendable {
+/// A file-system error with the path and the system's message (exit 1 when it ends a command: a file
+/// `clean` cannot remove).
+public struct DiskError: StatusError, Sendable {
     public var path: String
     public var message: String
     public init(_ path: String, _ message: String) {
@@ -82,4 +83,5 @@ public struct DiskError: Error, CustomStringConvertible, Sendable {
         DiskError(path, String(cString: strerror(Foundation.errno)))
     }
     public var description: String { "\(path): \(message)" }
+    public var status: ExitStatus { .failure }
 }

@@ -27,8 +27,9 @@ public final class StateLock {
     private var descriptor: Int32
 
     /// Another imgmake holds the lock, and the caller asked not to wait (`--no-wait`).
-    public struct Busy: Error, CustomStringConvertible {
+    public struct Busy: StatusError {
         public var holder: Int32?
+        public var status: ExitStatus { .busy }
         public var description: String {
             "another build of this tree\(holder.map { " (pid \($0))" } ?? "") is running: not waiting for it (--no-wait)"
         }
@@ -42,7 +43,10 @@ public final class StateLock {
     }
 
     /// Ctrl-C (or SIGTERM) while waiting for the lock.
-    public struct Interrupted: Error, CustomStringConvertible {
+    public struct Interrupted: StatusError {
+        /// The signal that stopped the wait.
+        public var signal: Int32
+        public var status: ExitStatus { .interrupted(signal: signal) }
         public var description: String { "interrupted while waiting for another build of this tree" }
     }
 
@@ -86,7 +90,7 @@ public final class StateLock {
             polls += 1
             if InterruptHandler.shared.isInterrupted {
                 close(descriptor)
-                throw Interrupted()
+                throw Interrupted(signal: InterruptHandler.shared.signal)
             }
             usleep(polls < 20 ? 10_000 : 50_000)
         }
