@@ -257,8 +257,8 @@ private enum ProcessPoolTestSupport {
         private func launch(_ program: String, _ arguments: [String], environment: [String: String] = [:]) throws -> Running {
             runs += 1
             let stdout = path + "/.stdout-\(runs)", stderr = path + "/.stderr-\(runs)"
-            FileManager.default.createFile(atPath: stdout, contents: nil)
-            FileManager.default.createFile(atPath: stderr, contents: nil)
+            try #require(FileManager.default.createFile(atPath: stdout, contents: nil), "cannot create \(stdout)")
+            try #require(FileManager.default.createFile(atPath: stderr, contents: nil), "cannot create \(stderr)")
             let process = Process()
             process.executableURL = URL(fileURLWithPath: program)
             process.arguments = arguments

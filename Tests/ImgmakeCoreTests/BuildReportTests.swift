@@ -28,7 +28,7 @@ import Testing
         let executor = FakeExecutor(disk: tree.disk, failing: [])
         let builder = Builder(session: session, reporter: ProgressReporter(verbosity: .quiet, isTerminal: false,
                                                                            output: { _ in }, errorOutput: { _ in }),
-                              options: options) { _ in executor }
+                              options: options, interrupts: FakeInterrupts()) { _ in executor }
         let summary = try builder.build(session.edges(for: targets))
         tree.disk.advance()
         let data = try BuildReport.json(results: builder.results, graph: session.graph, summary: summary)
@@ -116,7 +116,7 @@ import Testing
         let session = try tree.session()
         let builder = Builder(session: session, reporter: ProgressReporter(verbosity: .quiet, isTerminal: false,
                                                                            output: { _ in }, errorOutput: { _ in }),
-                              options: Builder.Options()) { _ in FakeExecutor(disk: tree.disk, failing: []) }
+                              options: Builder.Options(), interrupts: FakeInterrupts()) { _ in FakeExecutor(disk: tree.disk, failing: []) }
         let summary = try builder.build(session.edges(for: ["thumbs"]))
         let data = try BuildReport.json(results: builder.results, graph: session.graph, summary: summary)
         // RFC 8259: control characters only as escapes.

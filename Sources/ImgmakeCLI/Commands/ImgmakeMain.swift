@@ -1,5 +1,6 @@
 import ImgmakeCore
 import ArgumentParser
+import CReadline
 import Foundation
 import ImgmakeRecipe
 
@@ -8,7 +9,7 @@ import ImgmakeRecipe
 /// when interrupted, 71 when the system refuses a thread).
 public enum ImgmakeMain {
     public static func run(_ arguments: [String] = Array(CommandLine.arguments.dropFirst())) -> Never {
-        setvbuf(stdout, nil, _IOLBF, 0)
+        setvbuf(imgmake_stdout(), nil, _IOLBF, 0)
         // A closed pipe on stdout or stderr is an EPIPE from write, not a silent death (StandardOutput).
         signal(SIGPIPE, SIG_IGN)
         do {
