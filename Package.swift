@@ -15,8 +15,12 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "imgmake", targets: ["imgmake"]),
-        // For the fuzz package: the core and its test fakes, without libvips.
+        // For the fuzz package (fuzz/Package.swift): the recipe language, the job model, the core and its test
+        // fakes without libvips; the binding for FuzzRecipe's real-catalog mode.
+        .library(name: "ImgmakeRecipe", targets: ["ImgmakeRecipe"]),
+        .library(name: "ImgmakeJob", targets: ["ImgmakeJob"]),
         .library(name: "ImgmakeCore", targets: ["ImgmakeCore"]),
+        .library(name: "ImgmakeVips", targets: ["ImgmakeVips"]),
         .library(name: "ImgmakeTestSupport", targets: ["ImgmakeTestSupport"]),
     ],
     dependencies: [
@@ -54,6 +58,6 @@ let package = Package(
         .testTarget(name: "ImgmakeVipsTests", dependencies: ["ImgmakeVips", "ImgmakeJob"]),
         .testTarget(name: "ImgmakeCoreTests", dependencies: ["ImgmakeCore", "ImgmakeTestSupport"]),
         .testTarget(name: "ImgmakeCLITests", dependencies: ["ImgmakeCLI", "ImgmakeTestSupport"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["ImgmakeCore", "ImgmakeCLI", "imgmake"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["ImgmakeCore", "ImgmakeCLI", "ImgmakeTestSupport", "imgmake"]),
     ]
 )

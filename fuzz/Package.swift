@@ -3,18 +3,19 @@
 // Built by scripts/fuzz.sh:
 //   swift build -c debug --package-path fuzz --scratch-path fuzz/.build --product FuzzRecipe \
 //       -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library
+// The fakes (MemoryDisk, FakeCatalog) are the unit tests' own, from ImgmakeTestSupport. FuzzStateLog links no
+// libvips; FuzzRecipe links the binding for its default mode (libvips' real catalog).
 import PackageDescription
 
-let v5: [SwiftSetting] = [.swiftLanguageMode(.v5)]
+func imgmake(_ product: String) -> Target.Dependency { .product(name: product, package: "imgmake") }
 
 let package = Package(
     name: "imgmake-fuzz",
     platforms: [.macOS(.v13)],
     dependencies: [.package(name: "imgmake", path: "..")],
     targets: [
-        .executableTarget(name: "FuzzRecipe", dependencies: [.product(name: "ImgmakeKit", package: "imgmake")],
-                          swiftSettings: v5),
-        .executableTarget(name: "FuzzStateLog", dependencies: [.product(name: "ImgmakeKit", package: "imgmake")],
-                          swiftSettings: v5),
+        .executableTarget(name: "FuzzRecipe", dependencies: [imgmake("ImgmakeCore"), imgmake("ImgmakeRecipe"), imgmake("ImgmakeJob"),
+                                                             imgmake("ImgmakeVips"), imgmake("ImgmakeTestSupport")]),
+        .executableTarget(name: "FuzzStateLog", dependencies: [imgmake("ImgmakeCore"), imgmake("ImgmakeTestSupport")]),
     ]
 )

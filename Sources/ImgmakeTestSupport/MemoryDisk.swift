@@ -33,6 +33,11 @@ public final class MemoryDisk: DiskInterface, Sendable {
         storage.withLock { s in s.put(path, Array(text.utf8)) }
     }
 
+    /// Writes a file of any bytes at the current clock, creating its directories.
+    public func write(_ path: String, bytes: [UInt8]) {
+        storage.withLock { s in s.put(path, bytes) }
+    }
+
     /// Sets a file's mtime without changing its content (like `touch -d`).
     public func setMtime(_ path: String, _ mtime: Int64) {
         storage.withLock { s in if let file = s.files[path] { s.files[path] = (file.bytes, mtime) } }

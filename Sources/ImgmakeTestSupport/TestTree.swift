@@ -48,19 +48,28 @@ public final class TestTree {
     @discardableResult
     public func build(_ targets: [String] = [], alwaysMake: Bool = false, failing: Set<String> = [],
                keepGoing: Bool = false) throws -> (summary: BuildSummary, built: [String]) {
-        let session = try self.session()
-        var options = Builder.Options()
-        options.jobs = 2
-        options.alwaysMake = alwaysMake
-        options.keepGoing = keepGoing
-        options.shard = shard
-        let executor = FakeExecutor(disk: disk, failing: failing)
-        let builder = Builder(session: session, reporter: ProgressReporter(verbosity: .quiet, isTerminal: false,
-                                                                           output: { _ in }, errorOutput: { self.stderr.append($0) }),
-                              options: options, interrupts: FakeInterrupts()) { _ in executor }
+        let (session, builder, executor) = try makeBuilder(failing: failing) { options in
+            options.alwaysMake = alwaysMake
+            options.keepGoing = keepGoing
+        }
         let summary = try builder.build(session.edges(for: targets))
         disk.advance()
         return (summary, executor.written.map { String($0.dropFirst(root.count + 1)) }.sorted())
+    }
+
+    /// A session of the tree and a builder on it with the fake pool (2 jobs, the tree's shard, then `configure`),
+    /// its warnings and errors going to `stderr`.
+    public func makeBuilder(failing: Set<String> = [], _ configure: (inout Builder.Options) -> Void = { _ in }) throws
+        -> (session: Session, builder: Builder, executor: FakeExecutor) {
+        let session = try self.session()
+        var options = Builder.Options()
+        options.jobs = 2
+        options.shard = shard
+        configure(&options)
+        let executor = FakeExecutor(disk: disk, failing: failing)
+        let builder = Builder(session: session, reporter: .quiet(errors: { self.stderr.append($0) }), options: options,
+                              interrupts: FakeInterrupts()) { _ in executor }
+        return (session, builder, executor)
     }
 
     /// Staleness reasons of one output (root-relative).
@@ -104,4 +113,11 @@ public final class FakeExecutor: JobExecutor {
     public func nextOutcome() -> JobOutcome? { state.withLock { $0.pending.isEmpty ? nil : $0.pending.removeFirst() } }
     public func wake() {}
     public func shutdown() {}
+}
+
+extension ProgressReporter {
+    /// A reporter that prints nothing (`-q`, no terminal); what it would print on stderr goes to `errors`.
+    public static func quiet(errors: @escaping (String) -> Void = { _ in }) -> ProgressReporter {
+        ProgressReporter(verbosity: .quiet, isTerminal: false, output: { _ in }, errorOutput: errors)
+    }
 }

@@ -136,17 +136,15 @@ import Testing
             let animated = try Header(box.path("out/anim/three-frames.webp") + "[n=-1]")
             #expect(animated.pages == 3 && animated.height == 24 && animated.pageHeight == 8, "[\(pool)] three frames kept: \(animated)")
             // Colour: CMYK and Adobe RGB come out in sRGB. Adobe RGB (40, 200, 60) is sRGB (0, 202, 36) or so.
-            let green = try pixel(box.path("out/t/colour/adobe-rgb.jpg.webp"), in: box.root)
+            let green = try box.pixel("out/t/colour/adobe-rgb.jpg.webp")
             #expect(green[0] < 16 && green[1] > 190 && green[2] < 50, "[\(pool)] Adobe RGB green converted to sRGB: \(green)")
             #expect(try iccDescription(box.path("out/t/colour/adobe-rgb.jpg.webp"), in: box.root).contains("sRGB"), "[\(pool)]")
-            let cmyk = try pixel(box.path("out/t/colour/cmyk.jpg.webp"), in: box.root)
+            let cmyk = try box.pixel("out/t/colour/cmyk.jpg.webp")
             // (Through CMYK, sRGB (40, 200, 60) comes back as about (120, 174, 58): CMYK's gamut is smaller.)
             #expect(cmyk.count == 3 && cmyk[1] > 150 && cmyk[1] > cmyk[0] + 30 && cmyk[1] > cmyk[2] + 80,
                     "[\(pool)] CMYK green back in sRGB: \(cmyk)")
 
-            var files: [String: Data] = [:]
-            for file in box.files(under: "out") { files[file] = try box.data(file) }
-            hashes[pool] = files
+            hashes[pool] = try box.contents(under: "out")
         }
         #expect(hashes["thread"] == hashes["process"], "both pools write the same bytes")
     }
@@ -176,20 +174,6 @@ import Testing
     }
 
     // MARK: helpers
-
-    private static func vips(_ arguments: [String], in directory: String, parent: String? = nil) throws {
-        if let parent { try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true) }
-        let result = try runProgram("vips", arguments, in: directory)
-        guard result.status == 0 else {
-            throw NSError(domain: "vips", code: Int(result.status),
-                          userInfo: [NSLocalizedDescriptionKey: "vips \(arguments.joined(separator: " ")): \(result.stderr)"])
-        }
-    }
-
-    private func pixel(_ path: String, in directory: String) throws -> [Double] {
-        let result = try runProgram("vips", ["getpoint", path, "4", "4"], in: directory)
-        return result.stdout.split(whereSeparator: { $0 == " " || $0 == "\n" }).compactMap { Double($0) }
-    }
 
     /// The text of the ICC profile embedded in an image (its description names the colour space).
     private func iccDescription(_ path: String, in directory: String) throws -> String {

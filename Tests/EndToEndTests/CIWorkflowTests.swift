@@ -4,8 +4,7 @@ import Testing
 /// Incremental rebuilds in CI (issue 5): content hashes across a fresh clone, orphans, shards gathered by plain
 /// copies, reports, a killed build; and the commands of the example CI workflows run locally in order.
 @Suite struct CIWorkflowTests {
-    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().path
+    static let repository = Imgmake.repository
 
     /// Copies `from` to `to` (below the sandbox base) like a fresh clone or a cache restore: `cp -R` without
     /// `-p`, so every file gets a new modification time.
@@ -158,11 +157,10 @@ import Testing
         for i in 0..<200 { try box.image("photos/p\(i).png", width: 96, height: 96, seed: i % 7) }
         try box.write("Imgmakefile", "thumbs: build/{name}.webp <- photos/*.png\n    thumbnail 48\n    sharpen sigma=1\n")
         let running = try box.start(arguments: ["-j2"])
-        let deadline = Date().addingTimeInterval(60)
-        while running.stdoutSoFar.split(separator: "\n").count < 20 && Date() < deadline { usleep(20_000) }
+        try running.waitForOutput("20 lines", timeout: 60) { $0.split(separator: "\n").count >= 20 }
         running.send(SIGKILL)
-        _ = running.wait()
-        let builtBefore = Set(box.files(under: "build").filter { !$0.contains(".imgmake-") })
+        _ = try running.wait()
+        let builtBefore = Set(box.files(under: "build").filter { !Sandbox.isTemporary($0) })
         #expect(builtBefore.count >= 20)
         let rerun = try box.imgmake("-j2")
         #expect(rerun.status == 0, "\(rerun)")

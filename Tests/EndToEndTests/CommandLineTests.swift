@@ -36,7 +36,7 @@ import Testing
         #expect(!box.exists("build"))
 
         #expect(try box.imgmake("-j2").status == 0)
-        box.touch("photos/b.png")
+        try box.touch("photos/b.png")
         let later = try box.imgmake("list")
         #expect(line(later.stdout, with: "thumbs")?.contains("3 outputs, 1 stale") == true, "\(later)")
         #expect(line(later.stdout, with: "big")?.contains("6 outputs, 2 stale") == true, "\(later)")
@@ -50,7 +50,7 @@ import Testing
         #expect(upToDate.stdout.contains("build/thumbs/a.webp: up to date"), "\(upToDate)")
         #expect(upToDate.stdout.contains("build/sheet.jpg: up to date"), "\(upToDate)")
 
-        box.touch("photos/a.jpg")
+        try box.touch("photos/a.jpg")
         try box.remove("build/big/b-40.png")
         try box.write("Imgmakefile", PhotoProject.recipe.replacingOccurrences(of: "save Q=85", with: "save Q=84"))
         let stale = try box.imgmake("explain", "build/thumbs/a.webp", "build/big/b-40.png", "build/sheet.jpg", "build/thumbs/b.webp")
@@ -197,7 +197,7 @@ import Testing
         #expect(try box.imageSize("build/marked/a.png")?.width == 36)
         #expect(try box.imageSize("build/thumbs/a.png")?.width == 36)
         // The @ file is an input of every output of its rule.
-        box.touch("parts/logo.png")
+        try box.touch("parts/logo.png")
         try box.expectBuild([], rebuilds: ["build/marked/a.png"])
     }
 

@@ -5,10 +5,7 @@ import Testing
 /// of the folder, exit 0, every output the recipe names is there, and a second run builds nothing.
 @Suite struct ExampleRecipesTests {
     /// The repository's `recipes/` folder, found from this file's path.
-    static let recipesFolder: String = {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("recipes").path
-    }()
+    static let recipesFolder = Imgmake.repository + "/recipes"
 
     /// The folders of `recipes/` that hold an `Imgmakefile`.
     static let recipes: [String] = {

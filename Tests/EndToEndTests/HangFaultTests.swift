@@ -35,10 +35,8 @@ struct HangFaultTests {
     /// the process pool builds them, and are recorded (the next run is a no-op).
     @Test
     func theThreadPoolsJPEG2000JobsBuild() throws {
-        let box = try Sandbox("jp2-thread")
-        try box.image("photos/a.jpg", width: 96, height: 64, seed: 8)
-        try box.image("photos/b.jpg", width: 64, height: 96, seed: 9)
-        try box.write("Imgmakefile", "j2: out/{name}.jp2 <- photos/*.jpg\n    thumbnail width=48\n")
+        let box = try Sandbox("jp2-thread", recipe: "j2: out/{name}.jp2 <- photos/*.jpg\n    thumbnail width=48\n",
+                              images: [("photos/a.jpg", 96, 64, 8), ("photos/b.jpg", 64, 96, 9)])
         let threads = try box.imgmake("-j2", "--pool", "thread")
         #expect(threads.status == 0 && threads.summary == Summary(built: 2), "\(threads)")
         let bytes = try [box.data("out/a.jp2"), box.data("out/b.jp2")]
@@ -70,8 +68,7 @@ struct HangFaultTests {
         #expect(!result.stderr.contains("[test harness: killed"), "\(result)")
         // No worker is left behind, waiting for a request its reader thread will never read.
         let uid = uid_t(user)!
-        let deadline = Date().addingTimeInterval(10)
-        while !Processes.owned(by: uid).isEmpty && Date() < deadline { usleep(20_000) }
+        _ = eventually { Processes.owned(by: uid).isEmpty }
         let left = Processes.owned(by: uid)
         for pid in left { kill(pid, SIGKILL) }
         #expect(left.isEmpty, "processes left: \(left)")
@@ -83,10 +80,8 @@ struct HangFaultTests {
     /// (less than a worker needs) each job fails as out of memory, and the build still ends with its summary.
     @Test
     func anAddressSpaceLimitFailsOnlyTheJobsThatNeedMore() throws {
-        let box = try Sandbox("rlimit-as")
-        try box.image("photos/big.jpg", width: 6000, height: 4000, seed: 6)
-        try box.image("photos/small.jpg", width: 64, height: 64, seed: 7)
-        try box.write("Imgmakefile", "web: out/{name}.png <- photos/*.jpg\n    resize 0.9\n    gaussblur sigma=2\n")
+        let box = try Sandbox("rlimit-as", recipe: "web: out/{name}.png <- photos/*.jpg\n    resize 0.9\n    gaussblur sigma=2\n",
+                              images: [("photos/big.jpg", 6000, 4000, 6), ("photos/small.jpg", 64, 64, 7)])
         let roomy = try box.imgmake(wrappedIn: ["prlimit", "--as=\(400 << 20)"], arguments: ["-k", "-j2"], timeout: 120)
         // The small photo builds; the big one builds too, or fails alone as out of memory (as much as it needs
         // depends on libvips' threads and the machine).
@@ -119,50 +114,13 @@ struct HangFaultTests {
         for n in 1...2 { try box.image("photos/p\(n).png", seed: n) }
         try box.write("Imgmakefile", "web: out/{name}.png <- photos/*.png\n    resize 0.5\n")
         let build = try box.start(arguments: ["-j2", "--pool", "process"], environment: ["IMGMAKE_WORKER_SLEEP_ON": "p"])
-        let deadline = Date().addingTimeInterval(60)
-        var workers: [pid_t] = []
-        while workers.count < 2 && Date() < deadline {
-            let sleeping = ((try? String(contentsOfFile: build.stderrPath, encoding: .utf8)) ?? "").components(separatedBy: "sleeping").count - 1
-            if sleeping == 2 { workers = Processes.children(of: build.pid) } else { usleep(20_000) }
-        }
-        try #require(workers.count == 2, "\((try? String(contentsOfFile: build.stderrPath, encoding: .utf8)) ?? "")")
+        _ = try build.sleepingWorkers(2)
+        let workers = Processes.children(of: build.pid)
+        try #require(workers.count == 2, "\(build.stderrSoFar)")
         build.send(SIGKILL)
-        _ = build.wait(timeout: 10)
-        let gone = Date().addingTimeInterval(10)
-        while workers.contains(where: Processes.isAlive) && Date() < gone { usleep(20_000) }
+        _ = try build.wait(timeout: 10)
+        _ = eventually { !workers.contains(where: Processes.isAlive) }
         #expect(!workers.contains(where: Processes.isAlive), "workers left: \(workers)")
-    }
-}
-
-/// Processes seen through /proc.
-enum Processes {
-    /// The PIDs whose parent is `pid`.
-    static func children(of pid: pid_t) -> [pid_t] {
-        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
-        return entries.compactMap(pid_t.init).filter { stat(of: $0)?.parent == pid }
-    }
-
-    /// The live processes of user `uid`.
-    static func owned(by uid: uid_t) -> [pid_t] {
-        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
-        return entries.compactMap(pid_t.init).filter { pid in
-            let owner = (try? FileManager.default.attributesOfItem(atPath: "/proc/\(pid)"))?[.ownerAccountID] as? NSNumber
-            return owner?.uint32Value == uid && isAlive(pid)
-        }
-    }
-
-    /// Whether `pid` runs (a zombie does not).
-    static func isAlive(_ pid: pid_t) -> Bool {
-        guard let info = stat(of: pid) else { return false }
-        return info.state != "Z" && info.state != "X"
-    }
-
-    private static func stat(of pid: pid_t) -> (state: Character, parent: pid_t)? {
-        guard let text = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-              let close = text.lastIndex(of: ")") else { return nil }
-        let fields = text[text.index(after: close)...].split(separator: " ")
-        guard fields.count > 1, let state = fields[0].first, let parent = pid_t(fields[1]) else { return nil }
-        return (state, parent)
     }
 }
 
@@ -188,19 +146,5 @@ extension Sandbox {
             _ = chmod(path(directory), 0o777)
         }
         _ = chmod(root, 0o777)
-    }
-
-    /// Runs imgmake under other programs (`prlimit --as=N`, `setpriv ...`), as `WRAPPER... imgmake ARGUMENTS`.
-    func imgmake(wrappedIn wrapper: [String], arguments: [String], timeout: Double = 300) throws -> RunResult {
-        let logs = base + "/logs/" + UUID().uuidString.prefix(8)
-        return try Spawned(executable: findOnPath(wrapper[0]), arguments: Array(wrapper.dropFirst()) + [Imgmake.binary] + arguments,
-                           directory: root, stdoutPath: logs + ".out", stderrPath: logs + ".err").wait(timeout: timeout)
-    }
-
-    /// Starts imgmake with more environment variables, and returns at once.
-    func start(arguments: [String], environment: [String: String]) throws -> Spawned {
-        let logs = base + "/logs/" + UUID().uuidString.prefix(8)
-        return try Spawned(executable: Imgmake.binary, arguments: arguments, directory: root,
-                           stdoutPath: logs + ".out", stderrPath: logs + ".err", environment: environment)
     }
 }

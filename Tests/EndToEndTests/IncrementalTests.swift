@@ -20,9 +20,9 @@ import Testing
 
     @Test func touchingOnePhotoRebuildsItsOutputsAndTheSheet() throws {
         let box = try PhotoProject.make("touch")
-        box.touch("photos/a.jpg")
+        try box.touch("photos/a.jpg")
         try box.expectBuild(rebuilds: PhotoProject.outputs(of: "a").union(["build/sheet.jpg"]))
-        box.touch("photos/sub/c.jpg")
+        try box.touch("photos/sub/c.jpg")
         try box.expectBuild(rebuilds: PhotoProject.outputs(of: "sub/c").union(["build/sheet.jpg"]))
         try box.expectUpToDate()
     }
@@ -100,7 +100,7 @@ import Testing
         #expect(nothing.stdout.contains("build/thumbs/sub/c.webp"), "\(nothing)")
 
         let box = try PhotoProject.make("dry")
-        box.touch("photos/b.png")
+        try box.touch("photos/b.png")
         let before = box.stamps()
         let dry = try box.imgmake("--dry-run")
         #expect(dry.status == 0, "\(dry)")
@@ -115,7 +115,7 @@ import Testing
 
     @Test func explainAndAlwaysMake() throws {
         let box = try PhotoProject.make("explain")
-        box.touch("photos/a.jpg")
+        try box.touch("photos/a.jpg")
         let explained = try box.imgmake("--explain", "-n")
         #expect(explained.status == 0, "\(explained)")
         #expect(explained.stdout.contains("build/thumbs/a.webp"), "\(explained)")

@@ -9,7 +9,7 @@ struct ProcessPoolTests {
 
     @Test(arguments: [1, 2, 8])
     func sameBytesAsTheThreadPool(jobs: Int) throws {
-        let folder = try Support.Folder()
+        let folder = try Support.folder()
         try folder.noiseImages(12)
         try folder.write("Imgmakefile", """
             all: thumbs sheet
@@ -32,9 +32,7 @@ struct ProcessPoolTests {
 
     @Test
     func crashedWorkerFailsOnlyItsJob() throws {
-        let folder = try Support.Folder()
-        try folder.noiseImages(8)
-        try folder.thumbnailRecipe()
+        let folder = try Support.thumbnails(ofNoiseImages: 8)
         let crashed = try folder.run(["-k", "-j2", "--pool", "process"],
                                      environment: ["IMGMAKE_WORKER_CRASH_ON": "p05"])
         #expect(crashed.status == 1)
@@ -42,7 +40,7 @@ struct ProcessPoolTests {
         #expect(crashed.stderr.contains("worker process killed by signal 6 (SIGABRT)"), "\(crashed.stderr)")
         let others = (1...8).filter { $0 != 5 }.map { Support.name($0, "webp") }
         #expect(try folder.contents(of: "build").keys.sorted() == others)
-        #expect(try folder.temporaries(in: "build").isEmpty)
+        #expect(folder.temporaries().isEmpty)
         let rerun = try folder.run(["-j2", "--pool", "process"])
         #expect(rerun.status == 0, "\(rerun.stderr)")
         #expect(rerun.stdout.contains("1 built, 0 failed, 7 up to date"), "\(rerun.stdout)")
@@ -52,9 +50,7 @@ struct ProcessPoolTests {
     /// it sent (not a raw DecodingError), is replaced, and the build goes on to the end.
     @Test
     func workerSendingGarbageFailsOnlyItsJob() throws {
-        let folder = try Support.Folder()
-        try folder.noiseImages(8)
-        try folder.thumbnailRecipe()
+        let folder = try Support.thumbnails(ofNoiseImages: 8)
         let noisy = try folder.run(["-k", "-j2", "--pool", "process"],
                                    environment: ["IMGMAKE_WORKER_GARBAGE_ON": "p05"])
         #expect(noisy.status == 1, "\(noisy.stderr)")
@@ -62,34 +58,32 @@ struct ProcessPoolTests {
         #expect(noisy.stderr.range(of: pattern, options: .regularExpression) != nil, "\(noisy.stderr)")
         #expect(!noisy.stderr.contains("DecodingError") && !noisy.stderr.contains("dataCorrupted"), "\(noisy.stderr)")
         #expect(noisy.stdout.contains("7 built, 1 failed"), "\(noisy.stdout)")
-        #expect(try folder.temporaries(in: "build").isEmpty)
+        #expect(folder.temporaries().isEmpty)
     }
 
     @Test
     func killedWorkerFailsOnlyItsJob() throws {
-        let folder = try Support.Folder()
+        let folder = try Support.folder()
         try folder.copies(300)
         try folder.thumbnailRecipe()
         let build = try folder.start(["-k", "-j2", "--pool", "process"],
                                      environment: ["IMGMAKE_WORKER_SLEEP_ON": "p100"])
-        let worker = try build.sleepingWorker()
-        #expect(Support.children(of: build.process.processIdentifier).contains(worker))
+        let worker = try #require(try build.sleepingWorkers(1).first)
+        #expect(Processes.children(of: build.pid).contains(worker))
         kill(worker, SIGKILL)
-        let killed = try build.finish()
+        let killed = try build.wait()
         #expect(killed.status == 1, "\(killed.stderr)")
         let report = "build/p100.webp (rule thumbs, from photos/p100.png): worker: worker process killed by signal 9 (SIGKILL)"
         #expect(killed.stderr.contains(report), "\(killed.stderr)")
         #expect(killed.stdout.contains("299 built, 1 failed"), "\(killed.stdout)")
-        #expect(try folder.temporaries(in: "build").isEmpty)
+        #expect(folder.temporaries().isEmpty)
         let rerun = try folder.run(["-j2", "--pool", "process"])
         #expect(rerun.stdout.contains("1 built, 0 failed, 299 up to date"), "\(rerun.stdout)")
     }
 
     @Test
     func recycledWorkersBuildEverything() throws {
-        let folder = try Support.Folder()
-        try folder.noiseImages(9)
-        try folder.thumbnailRecipe()
+        let folder = try Support.thumbnails(ofNoiseImages: 9)
         let recycled = try folder.run(["-j2", "--pool", "process", "--max-jobs-per-worker", "2"])
         #expect(recycled.status == 0, "\(recycled.stderr)")
         #expect(recycled.stdout.contains("9 built, 0 failed"), "\(recycled.stdout)")
@@ -101,207 +95,89 @@ struct ProcessPoolTests {
 
     @Test
     func jobTimeoutKillsTheJob() throws {
-        let folder = try Support.Folder()
-        try folder.noiseImages(4)
-        try folder.thumbnailRecipe()
+        let folder = try Support.thumbnails(ofNoiseImages: 4)
         let start = Date()
-        let late = try folder.run(["-k", "-j2", "--pool", "process", "--job-timeout", "1"],
+        // 5 s: far above what the other jobs take on a loaded machine (a debug build's first job in a worker can
+        // take over 1 s there), far below the sleeping job's sleep.
+        let late = try folder.run(["-k", "-j2", "--pool", "process", "--job-timeout", "5"],
                                   environment: ["IMGMAKE_WORKER_SLEEP_ON": "p03"])
         #expect(Date().timeIntervalSince(start) < 30)
         #expect(late.status == 1)
-        let report = "build/p03.webp (rule thumbs, from photos/p03.png): worker: timed out after 1 s"
+        let report = "build/p03.webp (rule thumbs, from photos/p03.png): worker: timed out after 5 s"
         #expect(late.stderr.contains(report), "\(late.stderr)")
         #expect(late.stdout.contains("3 built, 1 failed"), "\(late.stdout)")
-        #expect(try folder.temporaries(in: "build").isEmpty)
+        #expect(folder.temporaries().isEmpty)
     }
 
     @Test
     func secondInterruptStopsTheWorkers() throws {
-        let folder = try Support.Folder()
-        try folder.noiseImages(2)
-        try folder.thumbnailRecipe()
+        let folder = try Support.thumbnails(ofNoiseImages: 2)
         let build = try folder.start(["-j2", "--pool", "process"], environment: ["IMGMAKE_WORKER_SLEEP_ON": "p01"])
-        let worker = try build.sleepingWorker()
-        kill(build.process.processIdentifier, SIGINT)
-        Thread.sleep(forTimeInterval: 0.3)
-        #expect(Support.isRunning(worker), "a Ctrl-C reaches the parent only; the job in flight goes on")
-        kill(build.process.processIdentifier, SIGINT)
-        let stopped = try build.finish()
+        let worker = try #require(try build.sleepingWorkers(1).first)
+        build.send(SIGINT)
+        // The parent has seen the Ctrl-C when it says it waits for the running jobs.
+        try build.waitForOutput("the first Ctrl-C seen") { $0.contains("interrupted: waiting for") }
+        #expect(Processes.isAlive(worker), "a Ctrl-C reaches the parent only; the job in flight goes on")
+        build.send(SIGINT)
+        let stopped = try build.wait()
         #expect(stopped.status == 130)
-        let deadline = Date().addingTimeInterval(5)
-        while Support.isRunning(worker) && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
-        #expect(!Support.isRunning(worker), "the worker exits when the parent is gone")
-        #expect(try folder.temporaries(in: "build").isEmpty)
+        _ = eventually(timeout: 5) { !Processes.isAlive(worker) }
+        #expect(!Processes.isAlive(worker), "the worker exits when the parent is gone")
+        #expect(folder.temporaries().isEmpty)
     }
 }
 
-/// Runs the built `imgmake` in throw-away folders (private to these tests; the shared E2E harness is separate).
+/// The pool tests' photos and recipe, in a `Sandbox`.
 private enum ProcessPoolTestSupport {
-    /// `IMGMAKE_BIN`, else the `imgmake` beside the test bundle (or in a folder above it).
-    static let binary: String = {
-        if let path = ProcessInfo.processInfo.environment["IMGMAKE_BIN"], !path.isEmpty { return path }
-        var directory = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
-        for _ in 0..<4 {
-            let candidate = directory.appendingPathComponent("imgmake").path
-            var isDirectory: ObjCBool = false
-            if FileManager.default.fileExists(atPath: candidate, isDirectory: &isDirectory), !isDirectory.boolValue,
-               FileManager.default.isExecutableFile(atPath: candidate) {
-                return candidate
-            }
-            directory.deleteLastPathComponent()
-        }
-        return "imgmake"
-    }()
-
     /// `p07.png`
     static func name(_ n: Int, _ ext: String) -> String { String(format: "p%02d.", n) + ext }
 
-    struct Result {
-        var status: Int32
-        var stdout: String
-        var stderr: String
+    static func folder() throws -> Sandbox { try Sandbox("pool") }
+
+    /// A sandbox with `count` noise photos and the thumbnail recipe.
+    static func thumbnails(ofNoiseImages count: Int) throws -> Sandbox {
+        let folder = try folder()
+        try folder.noiseImages(count)
+        try folder.thumbnailRecipe()
+        return folder
     }
+}
 
-    /// A build started in the background, its output going to files.
-    struct Running {
-        let process: Process
-        let stdout: String
-        let stderr: String
-
-        /// Waits (at most 60 s) for a worker to announce that it sleeps on a job (`IMGMAKE_WORKER_SLEEP_ON`);
-        /// its pid.
-        func sleepingWorker() throws -> pid_t {
-            let deadline = Date().addingTimeInterval(60)
-            while Date() < deadline {
-                let text = (try? String(contentsOfFile: stderr, encoding: .utf8)) ?? ""
-                if let line = text.split(separator: "\n").first(where: { $0.contains("sleeping") }),
-                   let pid = line.split(separator: " ").dropFirst(2).first.flatMap({ pid_t($0.dropLast()) }) {
-                    return pid
-                }
-                guard process.isRunning else { break }
-                Thread.sleep(forTimeInterval: 0.02)
-            }
-            throw SupportError(message: "no worker slept: \((try? String(contentsOfFile: stderr, encoding: .utf8)) ?? "")")
-        }
-
-        func finish() throws -> Result {
-            process.waitUntilExit()
-            return Result(status: process.terminationStatus, stdout: try String(contentsOfFile: stdout, encoding: .utf8),
-                          stderr: try String(contentsOfFile: stderr, encoding: .utf8))
+private extension Sandbox {
+    /// `photos/p01.png`...: noise of varied sizes, each different.
+    func noiseImages(_ count: Int) throws {
+        for n in 1...count {
+            try image("photos/" + ProcessPoolTestSupport.name(n, "png"), width: 40 + 7 * n, height: 64 - 2 * n, seed: n)
         }
     }
 
-    struct SupportError: Error, CustomStringConvertible {
-        var message: String
-        var description: String { message }
+    /// `photos/p001.png`...: `count` copies of one small image.
+    func copies(_ count: Int) throws {
+        for n in 1...count { try image(String(format: "photos/p%03d.png", n), width: 24, height: 24, seed: 1) }
     }
 
-    /// A fresh folder under the temporary directory, removed when the test ends.
-    final class Folder {
-        let path: String
-        private var runs = 0
-
-        init() throws {
-            path = NSTemporaryDirectory() + "imgmake-pool-tests-" + UUID().uuidString
-            try FileManager.default.createDirectory(atPath: path + "/photos", withIntermediateDirectories: true)
-        }
-
-        deinit { try? FileManager.default.removeItem(atPath: path) }
-
-        func write(_ name: String, _ text: String) throws {
-            try text.write(toFile: path + "/" + name, atomically: true, encoding: .utf8)
-        }
-
-        /// `photos/p01.png`...: noise of varied sizes, each different.
-        func noiseImages(_ count: Int) throws {
-            for n in 1...count {
-                let file = "photos/" + ProcessPoolTestSupport.name(n, "png")
-                try vips(["gaussnoise", file, String(40 + 7 * n), String(64 - 2 * n), "--seed", String(n)])
-            }
-        }
-
-        /// `photos/p001.png`...: `count` copies of one small image.
-        func copies(_ count: Int) throws {
-            try vips(["gaussnoise", "seed.png", "24", "24"])
-            for n in 1...count {
-                let copy = path + String(format: "/photos/p%03d.png", n)
-                try FileManager.default.copyItem(atPath: path + "/seed.png", toPath: copy)
-            }
-        }
-
-        /// `thumbs: build/{name}.webp <- photos/*.png`, a thumbnail, sharpened, saved at Q 80.
-        func thumbnailRecipe() throws {
-            try write("Imgmakefile", """
-                thumbs: build/{name}.webp <- photos/*.png
-                    thumbnail 32
-                    sharpen sigma=0.5
-                    save Q=80
-                """)
-        }
-
-        private func vips(_ arguments: [String]) throws {
-            let result = try launch("/usr/bin/env", ["vips"] + arguments).finish()
-            guard result.status == 0 else { throw SupportError(message: "vips \(arguments): \(result.stderr)") }
-        }
-
-        /// Runs imgmake here and waits for it.
-        func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Result {
-            try launch(ProcessPoolTestSupport.binary, arguments, environment: environment).finish()
-        }
-
-        /// Starts imgmake here without waiting.
-        func start(_ arguments: [String], environment: [String: String] = [:]) throws -> Running {
-            try launch(ProcessPoolTestSupport.binary, arguments, environment: environment)
-        }
-
-        private func launch(_ program: String, _ arguments: [String], environment: [String: String] = [:]) throws -> Running {
-            runs += 1
-            let stdout = path + "/.stdout-\(runs)", stderr = path + "/.stderr-\(runs)"
-            try #require(FileManager.default.createFile(atPath: stdout, contents: nil), "cannot create \(stdout)")
-            try #require(FileManager.default.createFile(atPath: stderr, contents: nil), "cannot create \(stderr)")
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: program)
-            process.arguments = arguments
-            process.currentDirectoryURL = URL(fileURLWithPath: path)
-            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-            process.standardOutput = FileHandle(forWritingAtPath: stdout)
-            process.standardError = FileHandle(forWritingAtPath: stderr)
-            try process.run()
-            return Running(process: process, stdout: stdout, stderr: stderr)
-        }
-
-        /// The files below `directory` (relative paths) and their bytes; hidden files included.
-        func contents(of directory: String) throws -> [String: Data] {
-            let base = path + "/" + directory
-            var files: [String: Data] = [:]
-            for relative in FileManager.default.subpaths(atPath: base) ?? [] {
-                var isDirectory: ObjCBool = false
-                if FileManager.default.fileExists(atPath: base + "/" + relative, isDirectory: &isDirectory), !isDirectory.boolValue {
-                    files[relative] = try Data(contentsOf: URL(fileURLWithPath: base + "/" + relative))
-                }
-            }
-            return files
-        }
-
-        /// Leftover temporary files (`.NAME.imgmake-PID-N.tmp`) below `directory`.
-        func temporaries(in directory: String) throws -> [String] {
-            try contents(of: directory).keys.filter { $0.hasSuffix(".tmp") }
-        }
+    /// `thumbs: build/{name}.webp <- photos/*.png`, a thumbnail, sharpened, saved at Q 80.
+    func thumbnailRecipe() throws {
+        try write("Imgmakefile", """
+            thumbs: build/{name}.webp <- photos/*.png
+                thumbnail 32
+                sharpen sigma=0.5
+                save Q=80
+            """)
     }
 
-    /// The children of a process, from `/proc/PID/task/*/children`.
-    static func children(of pid: pid_t) -> [pid_t] {
-        let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? []
-        return tasks.flatMap { task -> [pid_t] in
-            let text = (try? String(contentsOfFile: "/proc/\(pid)/task/\(task)/children", encoding: .utf8)) ?? ""
-            return text.split(separator: " ").compactMap { pid_t($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
-        }
+    /// Runs imgmake here and waits for it.
+    func run(_ arguments: [String], environment: [String: String] = [:]) throws -> RunResult {
+        try imgmake(arguments: arguments, environment: environment)
     }
 
-    /// Whether `pid` is a live process (not gone, not a zombie).
-    static func isRunning(_ pid: pid_t) -> Bool {
-        guard let status = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-              let close = status.lastIndex(of: ")") else { return false }
-        return !status[status.index(after: close)...].trimmingCharacters(in: .whitespaces).hasPrefix("Z")
+    /// Starts imgmake here without waiting.
+    func start(_ arguments: [String], environment: [String: String] = [:]) throws -> Spawned {
+        try start(arguments: arguments, environment: environment)
+    }
+
+    /// The files below `directory` (paths relative to it) and their bytes; hidden files included.
+    func contents(of directory: String) throws -> [String: Data] {
+        Dictionary(uniqueKeysWithValues: try contents(under: directory).map { (String($0.key.dropFirst(directory.count + 1)), $0.value) })
     }
 }

@@ -49,7 +49,7 @@ import Testing
 
     @Test func aMistakeInABuiltProjectBuildsNothingMore() throws {
         let box = try PhotoProject.make("mistake-later")
-        box.touch("photos/a.jpg")
+        try box.touch("photos/a.jpg")
         try box.write("Imgmakefile", PhotoProject.recipe.replacingOccurrences(of: "sharpen", with: "sharpn"))
         let before = box.stamps()
         let result = try box.imgmake()

@@ -8,7 +8,7 @@ import Testing
 @Suite struct ReportTests {
     @Test func dryRunReportsSayWhatWouldBeBuilt() throws {
         let box = try PhotoProject.make("dry-report")
-        box.touch("photos/b.png")
+        try box.touch("photos/b.png")
         let before = box.stamps()
         let dry = try box.imgmake("-n", "--report", "report.json", "--junit", "junit.xml")
         #expect(dry.status == 0, "\(dry)")

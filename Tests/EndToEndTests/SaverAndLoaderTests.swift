@@ -4,11 +4,6 @@ import Testing
 /// Outputs in every format a saver can make from one temporary file, loader options every loader of a rule
 /// takes, and alpha under savers that cannot keep it.
 @Suite struct SaverAndLoaderTests {
-    private static func vips(_ arguments: [String], in directory: String) throws {
-        let result = try runProgram("vips", arguments, in: directory)
-        try #require(result.status == 0, "vips \(arguments.joined(separator: " ")): \(result.stderr)")
-    }
-
     /// `.v`/`.vips` outputs used to fail ("... .tmp is not a known file format"): vipssave takes its format
     /// from the file name, and it was given the temporary's.
     @Test func vipsFormatOutputsAreSavedInBothPools() throws {
@@ -31,9 +26,7 @@ import Testing
             #expect(try box.imageSize("out/a.v")?.width == 20, "[\(pool)]")
             #expect(try box.imageSize("out/b.vips")?.width == 24, "[\(pool)]")
             #expect(box.temporaries().isEmpty, "[\(pool)] \(box.temporaries())")
-            var files: [String: Data] = [:]
-            for file in box.files(under: "out") { files[file] = try box.data(file) }
-            bytes[pool] = files
+            bytes[pool] = try box.contents(under: "out")
             try box.expectUpToDate(["-j2", "--pool", pool, "v", "vips"])
         }
         #expect(bytes["thread"] == bytes["process"], "both pools write the same bytes")
@@ -113,11 +106,6 @@ import Testing
         try vips(["bandjoin", "\(tools)/red.v \(tools)/alpha.v", box.path(relative)], in: tools)
     }
 
-    private func pixel(_ relative: String, x: Int, y: Int, in box: Sandbox) throws -> [Double] {
-        let result = try runProgram("vips", ["getpoint", box.path(relative), "\(x)", "\(y)"], in: box.root)
-        return result.stdout.split(whereSeparator: \.isWhitespace).compactMap { Double($0) }
-    }
-
     /// A transparent PNG saved as JPEG used to come out black where it was transparent.
     @Test func alphaIsFlattenedOnWhiteWhenTheSaverCannotKeepIt() throws {
         let box = try Sandbox("alpha")
@@ -134,14 +122,14 @@ import Testing
             try? box.remove(".imgmake")
             let result = try box.imgmake("-B", "--pool", pool, "jpeg", "blue", "webp")
             #expect(result.status == 0, "[\(pool)] \(result)")
-            let white = try pixel("out/clear.jpg", x: 3, y: 3, in: box)
+            let white = try box.pixel("out/clear.jpg", x: 3, y: 3)
             #expect(white.count == 3 && white.allSatisfy { $0 > 245 }, "[\(pool)] white where transparent: \(white)")
-            let red = try pixel("out/clear.jpg", x: 33, y: 3, in: box)
+            let red = try box.pixel("out/clear.jpg", x: 33, y: 3)
             #expect(red.count == 3 && red[0] > 180 && red[1] < 60, "[\(pool)] red stays red: \(red)")
-            let blue = try pixel("blue/clear.jpg", x: 3, y: 3, in: box)
+            let blue = try box.pixel("blue/clear.jpg", x: 3, y: 3)
             #expect(blue.count == 3 && blue[0] < 10 && blue[1] < 10 && blue[2] > 245, "[\(pool)] the recipe's background: \(blue)")
             // A saver that keeps alpha keeps it.
-            let kept = try pixel("webp/clear.webp", x: 3, y: 3, in: box)
+            let kept = try box.pixel("webp/clear.webp", x: 3, y: 3)
             #expect(kept.count == 4 && kept[3] == 0, "[\(pool)] alpha kept: \(kept)")
         }
     }

@@ -7,12 +7,12 @@ import Testing
     static let scripts = [("bash", "imgmake.bash"), ("zsh", "_imgmake"), ("fish", "imgmake.fish")]
 
     static func committed(_ file: String) -> String {
-        ShellHarness.repository + "/completions/" + file
+        Imgmake.repository + "/completions/" + file
     }
 
     @Test(arguments: scripts)
     func committedScriptIsUpToDate(shell: String, file: String) throws {
-        let fresh = try ShellHarness.run(ShellHarness.binary, ["--generate-completion-script", shell], in: NSTemporaryDirectory())
+        let fresh = try runProgram(Imgmake.binary, ["--generate-completion-script", shell], in: NSTemporaryDirectory())
         #expect(fresh.status == 0, "\(fresh)")
         let saved = try String(contentsOfFile: Self.committed(file), encoding: .utf8)
         #expect(saved == fresh.stdout, "completions/\(file) is out of date: run scripts/generate-completions.sh")
@@ -20,7 +20,7 @@ import Testing
 
     /// Sets COMP_WORDS/COMP_CWORD/COMP_LINE/COMP_POINT as bash does on Tab, calls the completion function,
     /// and returns COMPREPLY.
-    func bashComplete(_ words: [String], in folder: ShellHarness.Folder) throws -> [String] {
+    func bashComplete(_ words: [String], in folder: Sandbox) throws -> [String] {
         let quoted = words.map { "'" + $0 + "'" }.joined(separator: " ")
         let line = words.joined(separator: " ")
         let script = """
@@ -30,16 +30,16 @@ import Testing
             _imgmake imgmake "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD-1]}"
             printf '%s\\n' "${COMPREPLY[@]}"
             """
-        let directory = (ShellHarness.binary as NSString).deletingLastPathComponent
+        let directory = (Imgmake.binary as NSString).deletingLastPathComponent
         let path = directory + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")
-        let result = try ShellHarness.run("/bin/bash", ["--norc", "-c", script, "bash", Self.committed("imgmake.bash")],
-                                          in: folder.path, environment: ["PATH": path])
+        let result = try runProgram("/bin/bash", ["--norc", "-c", script, "bash", Self.committed("imgmake.bash")],
+                                          in: folder.root, environment: ["PATH": path])
         #expect(result.status == 0, "\(result)")
         return result.stdout.split(separator: "\n").map(String.init)
     }
 
     @Test func bashCompletesTargetsOfTheCurrentRecipe() throws {
-        let folder = try ShellHarness.Folder()
+        let folder = try Sandbox("completion")
         try folder.write("Imgmakefile", """
             thumbs: build/{name}.webp <- photos/*.jpg
                 thumbnail 100
@@ -59,21 +59,21 @@ import Testing
         #expect(try bashComplete(["imgmake", "sh"], in: folder) == ["shell"])
     }
 
-    @Test(.enabled(if: ShellHarness.which("zsh") != nil, "zsh is not installed"))
+    @Test(.enabled(if: which("zsh") != nil, "zsh is not installed"))
     func zshLoadsItsScript() throws {
-        let folder = try ShellHarness.Folder()
-        let result = try ShellHarness.run("zsh", ["-f", "-c", "autoload -Uz compinit && compinit -u -D && source \"$1\" && whence -w _imgmake",
-                                                 "zsh", Self.committed("_imgmake")], in: folder.path)
+        let folder = try Sandbox("completion")
+        let result = try runProgram("zsh", ["-f", "-c", "autoload -Uz compinit && compinit -u -D && source \"$1\" && whence -w _imgmake",
+                                                 "zsh", Self.committed("_imgmake")], in: folder.root)
         #expect(result.status == 0, "\(result)")
         #expect(result.stderr.isEmpty, "\(result)")
         #expect(result.stdout.contains("_imgmake: function"), "\(result)")
     }
 
-    @Test(.enabled(if: ShellHarness.which("fish") != nil, "fish is not installed"))
+    @Test(.enabled(if: which("fish") != nil, "fish is not installed"))
     func fishLoadsItsScript() throws {
-        let folder = try ShellHarness.Folder()
-        let result = try ShellHarness.run("fish", ["--no-config", "-c", "source $argv[1]; and complete -c imgmake | count",
-                                                  Self.committed("imgmake.fish")], in: folder.path)
+        let folder = try Sandbox("completion")
+        let result = try runProgram("fish", ["--no-config", "-c", "source $argv[1]; and complete -c imgmake | count",
+                                                  Self.committed("imgmake.fish")], in: folder.root)
         #expect(result.status == 0, "\(result)")
         #expect(result.stderr.isEmpty, "\(result)")
         #expect((Int(result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0) > 10, "\(result)")

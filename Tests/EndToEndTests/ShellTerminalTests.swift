@@ -3,27 +3,14 @@ import Testing
 
 /// The interactive shell through a pseudo-terminal (tmux): the prompt, Tab completion, Ctrl-C at the prompt
 /// and during a build, Ctrl-D, history across restarts, a recipe edited between commands.
-@Suite(.enabled(if: ShellHarness.Tmux.available, "tmux is not installed"), .serialized)
+@Suite(.enabled(if: Tmux.available, "tmux is not installed"), .serialized)
 struct ShellTerminalTests {
-    static let recipe = """
-        SIZE = 32
-        thumbs: build/{name}.webp <- photos/*.ppm
-            thumbnail $(SIZE)
-            save Q=80
-        sheet: build/sheet.jpg <- build/*.webp
-            arrayjoin across=2
+    static let recipe = ShellProject.recipe
 
-        """
+    func folder() throws -> Sandbox { try ShellProject.make("shellterminal", photos: ["apple", "banana", "cherry"]) }
 
-    func folder() throws -> ShellHarness.Folder {
-        let folder = try ShellHarness.Folder()
-        try folder.write("Imgmakefile", Self.recipe)
-        for (i, name) in ["apple", "banana", "cherry"].enumerated() { try folder.image("photos/\(name).ppm", seed: UInt64(i + 1)) }
-        return folder
-    }
-
-    func shell(in folder: ShellHarness.Folder) throws -> ShellHarness.Tmux {
-        let tmux = try ShellHarness.Tmux([ShellHarness.binary, "shell"], in: folder.path)
+    func shell(in folder: Sandbox) throws -> Tmux {
+        let tmux = try Tmux([Imgmake.binary, "shell"], in: folder.root)
         let screen = try tmux.waitForPrompt()
         try #require(screen.hasSuffix("imgmake>"), "no prompt:\n\(screen)")
         return tmux
@@ -31,7 +18,7 @@ struct ShellTerminalTests {
 
     /// Types `text`, presses Tab, then types `X` (tmux drops trailing blanks, so this shows the space that
     /// completion appends), and returns the prompt line. Ctrl-C clears the line for the next one.
-    func complete(_ tmux: ShellHarness.Tmux, _ text: String, expecting expected: String) throws -> String {
+    func complete(_ tmux: Tmux, _ text: String, expecting expected: String) throws -> String {
         try tmux.type(text)
         try tmux.press("Tab")
         try tmux.wait(timeout: 10) { $0.split(separator: "\n").last.map(String.init) == expected.trimmingCharacters(in: .whitespaces) }
@@ -70,13 +57,11 @@ struct ShellTerminalTests {
     @Test func commandsAnswerAtThePrompt() throws {
         let folder = try folder()
         let tmux = try shell(in: folder)
-        try tmux.type("build thumbs -j2")
-        try tmux.press("Enter")
+        try tmux.enter("build thumbs -j2")
         var screen = try tmux.wait { $0.contains("3 built, 0 failed") }
         #expect(screen.contains("3 built, 0 failed"), "\(screen)")
         try tmux.waitForPrompt()
-        try tmux.type("status; info photos/apple.ppm")
-        try tmux.press("Enter")
+        try tmux.enter("status; info photos/apple.ppm")
         screen = try tmux.wait { $0.contains("loader:") }
         #expect(screen.contains("thumbs: up to date (3 outputs)"), "\(screen)")
         #expect(screen.contains("width:          96"), "\(screen)")
@@ -93,46 +78,42 @@ struct ShellTerminalTests {
         try tmux.press("C-c")
         let screen = try tmux.waitForPrompt()
         #expect(screen.contains("imgmake> build thumbs^C"), "\(screen)")
-        try tmux.type("list")
-        try tmux.press("Enter")
+        try tmux.enter("list")
         let after = try tmux.wait { $0.contains("default target") }
         #expect(after.contains("thumbs    3 outputs, 3 stale"), "the line was cleared, nothing was built: \(after)")
         #expect(!folder.exists("build"))
         try tmux.waitForPrompt()
-        try tmux.type("quit")
-        try tmux.press("Enter")
+        try tmux.enter("quit")
         let end = try tmux.wait { $0.contains("EXITED") }
         #expect(end.contains("EXITED 0"), "\(end)")
     }
 
     @Test func ctrlCDuringABuildCancelsItAndReturnsToThePrompt() throws {
-        let folder = try ShellHarness.Folder()
+        let folder = try Sandbox("shellctrlc")
         try folder.write("Imgmakefile", """
             slow: out/{name}.png <- src/*.ppm
                 resize 3
                 gaussblur 6
 
             """)
-        for i in 0..<60 { try folder.image("src/img\(i).ppm", width: 480, height: 360, seed: UInt64(i + 1)) }
+        for i in 0..<60 { try folder.image("src/img\(i).ppm", width: 480, height: 360, seed: i % 4 + 1) }
         let tmux = try shell(in: folder)
-        try tmux.type("build -j2")
-        try tmux.press("Enter")
+        try tmux.enter("build -j2")
         let started = try tmux.wait(timeout: 60) { $0.contains("[1/60]") || $0.contains("[2/60]") }
         try #require(started.contains("/60]"), "the build did not start: \(started)")
         try tmux.press("C-c")
         let screen = try tmux.waitForPrompt(timeout: 120)
         #expect(screen.contains("interrupted"), "\(screen)")
         #expect(screen.hasSuffix("imgmake>") || screen.hasSuffix("imgmake> "), "back at the prompt: \(screen)")
-        #expect(folder.temporaries.isEmpty, "temporaries left: \(folder.temporaries)")
+        #expect(folder.temporaries().isEmpty, "temporaries left: \(folder.temporaries())")
         let outputs = folder.files(under: "out")
         #expect(outputs.count < 60, "the build was not cancelled")
         for output in outputs {
-            let data = try Data(contentsOf: URL(fileURLWithPath: folder.path + "/out/" + output))
+            let data = try folder.data(output)
             #expect(data.suffix(8).starts(with: Array("IEND".utf8)), "\(output) is not a whole PNG")
         }
         // The shell is still alive and knows what is left.
-        try tmux.type("status")
-        try tmux.press("Enter")
+        try tmux.enter("status")
         let status = try tmux.wait { $0.contains("outputs stale") }
         #expect(status.contains("slow: \(60 - outputs.count) of 60 outputs stale"), "\(status)")
     }
@@ -141,17 +122,14 @@ struct ShellTerminalTests {
         let folder = try folder()
         do {
             let tmux = try shell(in: folder)
-            try tmux.type("show sheet")
-            try tmux.press("Enter")
+            try tmux.enter("show sheet")
             try tmux.waitForPrompt()
-            try tmux.type("list")
-            try tmux.press("Enter")
+            try tmux.enter("list")
             try tmux.waitForPrompt()
-            try tmux.type("quit")
-            try tmux.press("Enter")
+            try tmux.enter("quit")
             try tmux.wait { $0.contains("EXITED") }
         }
-        let history = try String(contentsOfFile: folder.path + "/.imgmake/history", encoding: .utf8)
+        let history = try folder.read(".imgmake/history")
         #expect(history.contains("show sheet\nlist\nquit"), "\(history)")
 
         let tmux = try shell(in: folder)
@@ -161,8 +139,7 @@ struct ShellTerminalTests {
         #expect(try tmux.wait(timeout: 10) { $0.hasSuffix("imgmake> show sheet") }.hasSuffix("imgmake> show sheet"))
         try tmux.press("C-c")
         try tmux.waitForPrompt()
-        try tmux.type("history")
-        try tmux.press("Enter")
+        try tmux.enter("history")
         let listed = try tmux.wait { $0.contains("history\n") && $0.contains("3  quit") }
         #expect(listed.contains("1  show sheet") && listed.contains("2  list") && listed.contains("4  history"), "\(listed)")
     }
@@ -170,23 +147,20 @@ struct ShellTerminalTests {
     @Test func anEditedRecipeIsSeenByTheNextCommand() throws {
         let folder = try folder()
         let tmux = try shell(in: folder)
-        try tmux.type("build -j2")
-        try tmux.press("Enter")
+        try tmux.enter("build -j2")
         try tmux.wait { $0.contains("3 built") }
         try tmux.waitForPrompt()
 
         // As in another pane: change a step of `thumbs`.
         try folder.write("Imgmakefile", Self.recipe.replacingOccurrences(of: "save Q=80", with: "save Q=70"))
         try tmux.press("C-l")
-        try tmux.type("status")
-        try tmux.press("Enter")
+        try tmux.enter("status")
         var screen = try tmux.wait { $0.contains("outputs stale") }
         #expect(screen.contains("Imgmakefile changed: reloaded"), "\(screen)")
         #expect(screen.contains("thumbs: 3 of 3 outputs stale"), "\(screen)")
         #expect(screen.contains("build/apple.webp: its recipe changed"), "\(screen)")
         try tmux.waitForPrompt()
-        try tmux.type("build -j2 thumbs")
-        try tmux.press("Enter")
+        try tmux.enter("build -j2 thumbs")
         screen = try tmux.wait { $0.contains("3 built, 0 failed, 0 up to date") }
         #expect(screen.contains("3 built, 0 failed, 0 up to date"), "only the changed rule's outputs: \(screen)")
         try tmux.waitForPrompt()
@@ -194,35 +168,31 @@ struct ShellTerminalTests {
         // Break it: a clear error, and the shell stays up with the last good recipe.
         try folder.write("Imgmakefile", Self.recipe.replacingOccurrences(of: "thumbnail $(SIZE)", with: "thumbnial $(SIZE)"))
         try tmux.press("C-l")
-        try tmux.type("list")
-        try tmux.press("Enter")
+        try tmux.enter("list")
         screen = try tmux.wait { $0.contains("default target") }
         #expect(screen.contains("Imgmakefile:3:5: error: unknown operation 'thumbnial'"), "\(screen)")
         #expect(screen.contains("did you mean 'thumbnail'?"), "\(screen)")
         #expect(screen.contains("thumbs    3 outputs"), "the last good recipe: \(screen)")
         try tmux.waitForPrompt()
-        try tmux.type("help")
-        try tmux.press("Enter")
+        try tmux.enter("help")
         #expect(try tmux.wait { $0.contains("commands:") }.contains("commands:"), "still up")
     }
     @Test func watchRebuildsWhatAChangeMadeStaleUntilCtrlC() throws {
         let folder = try folder()
         let tmux = try shell(in: folder)
-        try tmux.type("watch thumbs -j2")
-        try tmux.press("Enter")
+        try tmux.enter("watch thumbs -j2")
         var screen = try tmux.wait { $0.contains("3 built") }
         #expect(screen.contains("watching thumbs"), "\(screen)")
         #expect(screen.contains("3 built, 0 failed"), "\(screen)")
 
         // A photo changes: only its thumbnail is built again.
-        usleep(300_000)
-        try folder.image("photos/banana.ppm", seed: 99)
+        try folder.image("photos/banana.ppm", width: 96, height: 64, seed: 99)
         screen = try tmux.wait { $0.contains("1 built, 0 failed, 2 up to date") }
         #expect(screen.contains("change seen: building"), "\(screen)")
         #expect(screen.contains("1 built, 0 failed, 2 up to date"), "\(screen)")
 
         // A new photo appears.
-        try folder.image("photos/date.ppm", seed: 4)
+        try folder.image("photos/date.ppm", width: 96, height: 64, seed: 4)
         screen = try tmux.wait { $0.contains("1 built, 0 failed, 3 up to date") }
         #expect(screen.contains("1 built, 0 failed, 3 up to date"), "\(screen)")
         #expect(folder.exists("build/date.webp"))
@@ -230,8 +200,7 @@ struct ShellTerminalTests {
         try tmux.press("C-c")
         screen = try tmux.waitForPrompt()
         #expect(screen.contains("stopped watching"), "\(screen)")
-        try tmux.type("status thumbs")
-        try tmux.press("Enter")
+        try tmux.enter("status thumbs")
         #expect(try tmux.wait { $0.contains("up to date (4 outputs)") }.contains("thumbs: up to date (4 outputs)"))
     }
 }

@@ -16,25 +16,6 @@ import Glibc
         try InterruptTests.project(name, count: count)
     }
 
-    /// Waits until the build's stdout has `lines` progress lines; false after two minutes.
-    static func waitForProgress(_ process: Spawned, lines: Int = 1) -> Bool {
-        let deadline = Date().addingTimeInterval(120)
-        while Date() < deadline {
-            if process.stdoutSoFar.components(separatedBy: "\n").filter({ $0.hasPrefix("[") }).count >= lines { return true }
-            usleep(2_000)
-        }
-        return false
-    }
-
-    /// The children of a process (its workers), from /proc.
-    static func children(of pid: pid_t) -> [pid_t] {
-        let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? []
-        return tasks.flatMap { task -> [pid_t] in
-            let text = (try? String(contentsOfFile: "/proc/\(pid)/task/\(task)/children", encoding: .utf8)) ?? ""
-            return text.split(separator: " ").compactMap { pid_t($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
-        }
-    }
-
     // MARK: item 7: a thread limit
 
     /// Under a thread limit the thread that receives signals cannot start: a clear error and exit 71 at once,
@@ -65,7 +46,7 @@ import Glibc
         try box.write("photos/broken.jpg", "not a jpeg")
         let process = try box.start(arguments: ["-k", "-j2", "--pool", pool],
                                     stdout: full == .stderr ? nil : "/dev/full", stderr: full == .stdout ? nil : "/dev/full")
-        let result = process.wait(timeout: 120)
+        let result = try process.wait(timeout: 120)
         #expect(result.signal == nil && result.status == 1, "one job failed, nothing else: \(result)")
         #expect(Set(box.files(under: "build/thumbs")).count == 12, "\(result)")
         #expect(box.exists("build/sheet.jpg") == false, "the sheet's input failed: \(result)")
@@ -89,15 +70,15 @@ import Glibc
         let process = try box.start(arguments: ["-j2", "--pool", pool], stdout: fifo)
         // Read up to the end of the first progress line, as `head -1` does, then close the pipe.
         var seen: [UInt8] = []
-        let deadline = Date().addingTimeInterval(120)
-        while !seen.contains(UInt8(ascii: "\n")) && Date() < deadline {
+        try waitUntil("a line on the pipe", seen: { String(decoding: seen, as: UTF8.self) }) {
             var buffer = [UInt8](repeating: 0, count: 256)
             let n = read(reader, &buffer, buffer.count)
-            if n > 0 { seen += buffer[0..<n] } else { usleep(2_000) }
+            if n > 0 { seen += buffer[0..<n] }
+            return seen.contains(UInt8(ascii: "\n"))
         }
         close(reader)
         #expect(String(decoding: seen, as: UTF8.self).hasPrefix("[1/"), "\(String(decoding: seen, as: UTF8.self))")
-        let result = process.wait(timeout: 120)
+        let result = try process.wait(timeout: 120)
         #expect(result.signal == nil && result.status == 141, "\(result)")
         #expect(!result.stderr.contains("error"), "\(result)")
         #expect(box.temporaries().isEmpty, "\(box.temporaries())")
@@ -115,9 +96,9 @@ import Glibc
     func sighupToTheProcessGroupStopsTheBuildCleanly(_ pool: String) throws {
         let box = try Self.project("hup\(pool)")
         let process = try box.start(arguments: ["-j2", "--pool", pool], ownProcessGroup: true)
-        #expect(Self.waitForProgress(process))
+        try process.waitForProgress()
         kill(-process.pid, SIGHUP)
-        let result = process.wait(timeout: 120)
+        let result = try process.wait(timeout: 120)
         #expect(result.signal == nil && result.status == 129, "\(result)")
         #expect(result.stdout.contains("interrupted (SIGHUP)"), "\(result)")
         #expect(!result.stderr.contains("error"), "\(result)")
@@ -137,12 +118,12 @@ import Glibc
         let box = try Self.project("term\(pool)")
         let process = try box.start(arguments: ["-j2", "--pool", pool, "--report", "report.json", "--junit", "junit.xml"],
                                     ownProcessGroup: true)
-        #expect(Self.waitForProgress(process))
-        let workers = Self.children(of: process.pid)
+        try process.waitForProgress()
+        let workers = Processes.children(of: process.pid)
         if pool == "process" { #expect(workers.count == 2, "\(workers)") }
         kill(-process.pid, SIGTERM)
         for worker in workers { kill(worker, SIGTERM) }
-        let result = process.wait(timeout: 120)
+        let result = try process.wait(timeout: 120)
         #expect(result.signal == nil && result.status == 143, "\(result)")
         #expect(!result.stderr.contains("failed") && !result.stderr.contains("killed by signal") && !result.stderr.contains("skipped"),
                 "\(result)")
@@ -193,19 +174,19 @@ import Glibc
     @Test func theShellScriptEndsOnSIGTERMWith143() throws {
         let box = try Self.project("shellterm")
         let process = try box.start(arguments: ["shell", "-c", "build -j2"])
-        #expect(Self.waitForProgress(process))
+        try process.waitForProgress()
         process.send(SIGTERM)
-        let result = process.wait(timeout: 120)
+        let result = try process.wait(timeout: 120)
         #expect(result.signal == nil && result.status == 143, "\(result)")
         #expect(box.temporaries().isEmpty, "\(box.temporaries())")
     }
 
     /// The interactive shell ended never on SIGTERM (it took it for Ctrl-C); now it ends with 143, at the
     /// prompt, and with its terminal settings restored (the pane's shell prints the status).
-    @Test(.enabled(if: ShellHarness.Tmux.available))
+    @Test(.enabled(if: Tmux.available))
     func theInteractiveShellEndsOnSIGTERM() throws {
         let box = try Self.project("shelltermtty", count: 4)
-        let tmux = try ShellHarness.Tmux([Imgmake.binary, "shell"], in: box.root)
+        let tmux = try Tmux([Imgmake.binary, "shell"], in: box.root)
         let screen = try tmux.waitForPrompt()
         #expect(screen.contains("imgmake>"), "\(screen)")
         // The imgmake shell process: its cwd is the sandbox and its argv is [binary, "shell"].

@@ -57,7 +57,7 @@ import Glibc
         try #require(first.status == 0, "\(first)")
         try #require(chmod(box.path(".imgmake/log"), 0o444) == 0)
         for pool in Self.pools {
-            box.touch("photos/a.jpg")
+            try box.touch("photos/a.jpg")
             let run = try box.imgmakeAsNobody(["-j2", "--pool", pool])
             #expect(run.status == 74, "\(run)")
             #expect(Set(run.builtOutputs) == PhotoProject.outputs(of: "a").union(["build/sheet.jpg"]), "\(run)")
@@ -103,9 +103,7 @@ import Glibc
 extension Sandbox {
     /// Runs imgmake as `nobody` (setpriv: no capabilities, so permission bits count), in `root`.
     func imgmakeAsNobody(_ arguments: [String], timeout: Double = 300) throws -> RunResult {
-        let logs = base + "/logs/" + UUID().uuidString.prefix(8)
-        return try Spawned(executable: "/usr/bin/setpriv",
-                           arguments: ["--reuid=nobody", "--regid=nogroup", "--clear-groups", "--", Imgmake.binary] + arguments,
-                           directory: root, stdoutPath: logs + ".out", stderrPath: logs + ".err").wait(timeout: timeout)
+        try imgmake(wrappedIn: ["/usr/bin/setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", "--"],
+                    arguments: arguments, timeout: timeout)
     }
 }

@@ -11,8 +11,7 @@ import Glibc
 
     static func project(_ name: String) throws -> Sandbox {
         let box = try Sandbox(name)
-        for seed in 1...2 { try box.image("seeds/s\(seed).jpg", width: 160, height: 128, seed: seed) }
-        for i in 0..<count { try box.copy(box.path("seeds/s\(i % 2 + 1).jpg"), to: "photos/p\(String(format: "%02d", i)).jpg") }
+        for i in 0..<count { try box.image("photos/p\(String(format: "%02d", i)).jpg", width: 160, height: 128, seed: i % 2 + 1) }
         try box.write("Imgmakefile", """
             thumbs: build/{name}.webp <- photos/*.jpg
                 thumbnail width=96 height=96 crop=attention
@@ -24,21 +23,18 @@ import Glibc
     /// Starts a build and stops it (SIGSTOP) once it has finished a job: it holds the lock from then on.
     static func stoppedBuild(_ box: Sandbox) throws -> Spawned {
         let first = try box.start(arguments: ["-j1"])
-        let deadline = Date().addingTimeInterval(120)
-        while !first.stdoutSoFar.contains("[1/") && Date() < deadline { usleep(2_000) }
+        try first.waitForProgress()
         first.send(SIGSTOP)
         try #require(first.stdoutSoFar.contains("[1/"), "the first build never finished a job")
         return first
     }
 
-    static func stderrSoFar(_ process: Spawned) -> String { (try? String(contentsOfFile: process.stderrPath, encoding: .utf8)) ?? "" }
+    static func stderrSoFar(_ process: Spawned) -> String { process.stderrSoFar }
 
     /// Waits until `process` says it waits for `holder`; false if it never does (or ends first).
     static func waits(_ process: Spawned, for holder: pid_t) -> Bool {
         let line = "imgmake: waiting for another build of this tree (pid \(holder)) to finish"
-        let deadline = Date().addingTimeInterval(60)
-        while !stderrSoFar(process).contains(line) && Date() < deadline { usleep(5_000) }
-        return stderrSoFar(process).contains(line)
+        return (try? process.waitForOutput("the wait for pid \(holder)", stderr: true, timeout: 60) { $0.contains(line) }) != nil
     }
 
     @Test func aSecondBuildWaitsForTheFirstThenFindsItsWorkDone() throws {
@@ -60,10 +56,10 @@ import Glibc
         #expect(try box.imgmake("list").status == 0)
 
         first.send(SIGCONT)
-        let firstResult = first.wait(timeout: 300)
+        let firstResult = try first.wait(timeout: 300)
         #expect(firstResult.status == 0, "\(firstResult)")
         #expect(firstResult.summary?.built == Self.count, "\(firstResult)")
-        let secondResult = second.wait(timeout: 300)
+        let secondResult = try second.wait(timeout: 300)
         #expect(secondResult.status == 0, "\(secondResult)")
         #expect(secondResult.summary == Summary(built: 0, upToDate: Self.count), "the second build did the work again: \(secondResult)")
         #expect(secondResult.stderr.components(separatedBy: "waiting for another build").count == 2, "said once: \(secondResult)")
@@ -76,8 +72,8 @@ import Glibc
         let second = try box.start(arguments: ["-j2"])
         #expect(Self.waits(second, for: first.pid), "\(Self.stderrSoFar(second))")
         first.send(SIGKILL)
-        _ = first.wait(timeout: 60)
-        let secondResult = second.wait(timeout: 300)
+        _ = try first.wait(timeout: 60)
+        let secondResult = try second.wait(timeout: 300)
         #expect(secondResult.status == 0, "\(secondResult)")
         let built = secondResult.summary?.built ?? 0
         #expect(built > 0 && built < Self.count, "the second build builds what the first did not: \(secondResult)")

@@ -39,11 +39,7 @@ import Glibc
     }
 
     /// Every output's bytes.
-    static func outputs(_ box: Sandbox) throws -> [String: Data] {
-        var result: [String: Data] = [:]
-        for file in box.files(under: "out") { result[file] = try box.data(file) }
-        return result
-    }
+    static func outputs(_ box: Sandbox) throws -> [String: Data] { try box.contents(under: "out") }
 
     /// The state as a set: each record's output, fingerprint and input paths (times differ between runs).
     static func records(_ box: Sandbox) throws -> Set<String> {
@@ -104,7 +100,7 @@ import Glibc
             let process = try box.start(arguments: ["-q", "-j16", "--pool", pool])
             usleep(UInt32(Double.random(in: 0.05...(fullTime * 0.9), using: &generator) * 1_000_000))
             process.send(signal)
-            let result = process.wait(timeout: 60)
+            let result = try process.wait(timeout: 60)
             kills += 1
             let what = "[\(pool) \(signal == SIGINT ? "SIGINT" : "SIGKILL") after \(String(format: "%.2f", Date().timeIntervalSince(started))) s]"
             if signal == SIGINT {
@@ -112,13 +108,12 @@ import Glibc
                 #expect(box.temporaries().isEmpty, "\(what) Ctrl-C removes temporaries: \(box.temporaries())")
             } else {
                 #expect(result.status == 137 || result.status == 0, "\(what) \(result)")
-                waitForWorkers(of: box)
+                try waitForWorkers(of: box)
             }
             // Every output there is whole, and the same as in the clean build. (A SIGKILL leaves the hidden
             // temporaries of the jobs it cut short: not outputs; the next run removes them, checked at the end.)
             let files = try Self.outputs(box)
-            for (file, data) in files where !((file as NSString).lastPathComponent.hasPrefix(".")
-                                               && file.contains(".imgmake-") && file.hasSuffix(".tmp")) {
+            for (file, data) in files where !Sandbox.isTemporary(file) {
                 #expect(data == reference[file], "\(what) \(file) differs from the clean build (partial?)")
             }
             // The state loads; everything it records is there.
@@ -136,15 +131,9 @@ import Glibc
     }
 
     /// After SIGKILL, the worker processes see their pipe close and exit; wait for them to be gone.
-    private func waitForWorkers(of box: Sandbox) {
-        for _ in 0..<200 {
-            let busy = (try? FileManager.default.contentsOfDirectory(atPath: "/proc"))?.contains { pid in
-                guard Int32(pid) != nil,
-                      let cwd = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/cwd") else { return false }
-                return cwd == box.root
-            } ?? false
-            if !busy { return }
-            usleep(50_000)
+    private func waitForWorkers(of box: Sandbox) throws {
+        try waitUntil("the killed build's workers to exit", timeout: 10, seen: { "\(Processes.working(in: box.root))" }) {
+            Processes.working(in: box.root).isEmpty
         }
     }
 }

@@ -25,7 +25,7 @@ import Testing
             "ZOOMFACTOR": "unknown variable 'ZOOMFACTOR' in ZOOMFACTOR=2: Imgmakefile neither defines nor uses it",
         ])
         var lines: [String] = []
-        session.warnAboutOverrides(ProgressReporter(verbosity: .quiet, isTerminal: false, output: { _ in }, errorOutput: { lines.append($0) }))
+        session.warnAboutOverrides(.quiet(errors: { lines.append($0) }))
         #expect(lines == [
             "imgmake: warning: unknown variable 'SIZ' in SIZ=5: Imgmakefile neither defines nor uses it (did you mean 'SIZE'?)\n",
             "imgmake: warning: unknown variable 'ZOOMFACTOR' in ZOOMFACTOR=2: Imgmakefile neither defines nor uses it\n",

@@ -37,16 +37,7 @@ import Testing
         }
     }
 
-    static let recipe = """
-        SIZE = 64
-        thumbs: build/{name}.webp <- photos/*.jpg
-            thumbnail $(SIZE)
-            save Q=80
-        sheet: build/sheet.jpg <- build/*.webp
-            arrayjoin across=2
-        all: thumbs sheet
-
-        """
+    static let recipe = ShellTestRecipe.text(size: 64, photos: "jpg")
 
     @Test func unknownCommandSuggestsOne() throws {
         let folder = try Folder(recipe: Self.recipe)

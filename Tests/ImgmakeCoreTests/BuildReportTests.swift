@@ -21,14 +21,7 @@ import Testing
     /// A build of `targets` with the fake pool; its summary, the builder's results and the two reports.
     func build(_ tree: TestTree, _ targets: [String] = ["thumbs", "sheet"], dryRun: Bool = false)
         throws -> (summary: BuildSummary, json: [String: Any], junit: String, written: [String]) {
-        let session = try tree.session()
-        var options = Builder.Options()
-        options.jobs = 2
-        options.dryRun = dryRun
-        let executor = FakeExecutor(disk: tree.disk, failing: [])
-        let builder = Builder(session: session, reporter: ProgressReporter(verbosity: .quiet, isTerminal: false,
-                                                                           output: { _ in }, errorOutput: { _ in }),
-                              options: options, interrupts: FakeInterrupts()) { _ in executor }
+        let (session, builder, executor) = try tree.makeBuilder { $0.dryRun = dryRun }
         let summary = try builder.build(session.edges(for: targets))
         tree.disk.advance()
         let data = try BuildReport.json(results: builder.results, graph: session.graph, summary: summary)
@@ -113,10 +106,7 @@ import Testing
 
     @Test func jsonEscapesControlCharacters() throws {
         let tree = TestTree(recipe: Self.recipe, files: Self.awkwardNames.map { "photos/\($0).jpg" })
-        let session = try tree.session()
-        let builder = Builder(session: session, reporter: ProgressReporter(verbosity: .quiet, isTerminal: false,
-                                                                           output: { _ in }, errorOutput: { _ in }),
-                              options: Builder.Options(), interrupts: FakeInterrupts()) { _ in FakeExecutor(disk: tree.disk, failing: []) }
+        let (session, builder, _) = try tree.makeBuilder { $0 = Builder.Options() }
         let summary = try builder.build(session.edges(for: ["thumbs"]))
         let data = try BuildReport.json(results: builder.results, graph: session.graph, summary: summary)
         // RFC 8259: control characters only as escapes.

@@ -9,7 +9,7 @@ import Testing
 /// different from other files, rules that read their own outputs, aggregates with nothing to read, links,
 /// FIFOs, names that are not UTF-8, globs that match nothing.
 @Suite struct GraphInputsTests {
-    static var quiet: ProgressReporter { ProgressReporter(verbosity: .quiet, isTerminal: false, output: { _ in }, errorOutput: { _ in }) }
+    static var quiet: ProgressReporter { ProgressReporter.quiet() }
 
     private func outputs(_ session: Session) -> [String] {
         session.graph.edges.map { session.graph.display($0.output) }.sorted()

@@ -2,50 +2,7 @@
 import ImgmakeJob
 import ImgmakeRecipe
 import ImgmakeTestSupport
-import Synchronization
 import Testing
-
-/// A `MemoryDisk` whose appends can run out of space: `appendBudget` bytes are written in all, then an append
-/// writes what still fits and fails as a full disk does (a short write, then ENOSPC).
-final class FaultyDisk: DiskInterface {
-    let base: MemoryDisk
-    private let faults = Mutex((appendBudget: Int?.none, failedAppends: 0))
-    /// Bytes that appends may still write; nil: no limit.
-    var appendBudget: Int? {
-        get { faults.withLock { $0.appendBudget } }
-        set { faults.withLock { $0.appendBudget = newValue } }
-    }
-    var failedAppends: Int { faults.withLock { $0.failedAppends } }
-
-    init(_ base: MemoryDisk) { self.base = base }
-
-    func append(_ path: String, _ bytes: [UInt8]) throws {
-        let budget = faults.withLock { faults -> Int? in
-            guard let budget = faults.appendBudget, budget < bytes.count else {
-                faults.appendBudget = faults.appendBudget.map { $0 - bytes.count }
-                return nil
-            }
-            faults.appendBudget = 0
-            faults.failedAppends += 1
-            return budget
-        }
-        guard let budget else { return try base.append(path, bytes) }
-        if budget > 0 { try base.append(path, Array(bytes.prefix(budget))) }
-        throw DiskError(path, "No space left on device")
-    }
-
-    func stamp(_ path: String) -> FileStamp? { base.stamp(path) }
-    func list(_ directory: String) -> [DirectoryEntry]? { base.list(directory) }
-    func realPath(_ path: String) -> String? { base.realPath(path) }
-    func isDirectory(_ path: String) -> Bool { base.isDirectory(path) }
-    func directoryIdentity(_ path: String) -> DirectoryIdentity? { base.directoryIdentity(path) }
-    func read(_ path: String) throws -> [UInt8] { try base.read(path) }
-    func writeAtomically(_ path: String, _ bytes: [UInt8]) throws { try base.writeAtomically(path, bytes) }
-    func makeDirectories(_ path: String) throws { try base.makeDirectories(path) }
-    func remove(_ path: String) throws { try base.remove(path) }
-    func digest(_ path: String) -> String? { base.digest(path) }
-    func now() -> Int64 { base.now() }
-}
 
 /// Faults of the machine around the state: damaged outputs, a state that cannot be written, damaged records,
 /// clock skew.

@@ -1,13 +1,16 @@
 import Foundation
+import Synchronization
+@testable import ImgmakeCore
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
 
-/// A fresh temporary folder for one test: `work/` is where the recipe lives and imgmake runs; the folder
-/// above it receives what must stay outside the tree (`--allow-outside`) and the captured output.
-/// Removed when the test ends.
+/// A fresh temporary folder for one test, the one the end-to-end tests use (builds, the shell, tmux, the process
+/// pool): `work/` is where the recipe lives and imgmake runs; the folder above it receives what must stay
+/// outside the tree (`--allow-outside`), tools' scratch files and the captured output (`logs/`).
+/// Removed when the test ends (kept with IMGMAKE_KEEP_SANDBOX=1).
 final class Sandbox {
     /// The temporary folder; `root` is `base/work`.
     let base: String
@@ -19,6 +22,14 @@ final class Sandbox {
         root = base + "/work"
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
         try FileManager.default.createDirectory(atPath: base + "/logs", withIntermediateDirectories: true)
+    }
+
+    /// A sandbox with `recipe` as its Imgmakefile and a noise image (`image(_:width:height:seed:)`) at each path of
+    /// `images`.
+    convenience init(_ name: String, recipe: String, images: [(path: String, width: Int, height: Int, seed: Int)]) throws {
+        try self.init(name)
+        for image in images { try self.image(image.path, width: image.width, height: image.height, seed: image.seed) }
+        try write("Imgmakefile", recipe)
     }
 
     deinit {
@@ -64,11 +75,14 @@ final class Sandbox {
         try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)
     }
 
-    /// Sets the modification time of `relative` to now, a little after anything written so far (file system
-    /// clocks tick in milliseconds, not nanoseconds).
-    func touch(_ relative: String) {
-        usleep(30_000)
-        utimensat(AT_FDCWD, path(relative), nil, 0)
+    /// Sets the modification time of `relative` to now, and to a time that differs from the one it had: the
+    /// file system's clock ticks coarsely (milliseconds), so the touch is repeated until the stamp has changed.
+    func touch(_ relative: String) throws {
+        let before = stamp(relative)
+        try waitUntil("a new modification time of \(relative)", timeout: 10) {
+            utimensat(AT_FDCWD, path(relative), nil, 0)
+            return stamp(relative) != before
+        }
     }
 
     /// Sets the modification time of `relative` to `seconds` since 1970.
@@ -96,15 +110,29 @@ final class Sandbox {
         return result.sorted()
     }
 
-    /// imgmake's temporary files (`.NAME.imgmake-PID-N.tmp`) anywhere in the sandbox, in or out of the tree.
+    /// imgmake's temporary files (`.NAME.imgmake-PID-START-N.tmp`) anywhere in the sandbox, in or out of the
+    /// tree, as paths relative to `base`.
     func temporaries() -> [String] {
         guard let walker = FileManager.default.enumerator(atPath: base) else { return [] }
         var result: [String] = []
         while let item = walker.nextObject() as? String {
-            let name = (item as NSString).lastPathComponent
-            if name.hasPrefix("."), name.contains(".imgmake-"), name.hasSuffix(".tmp") { result.append(item) }
+            if Sandbox.isTemporary(item) { result.append(item) }
         }
         return result.sorted()
+    }
+
+    /// Whether the last segment of `path` is a name imgmake gives its temporary files: hidden, and one that the
+    /// product's own parser (`TemporaryFiles.writer(ofTemporary:)`, which removes stale ones) reads a writer from.
+    static func isTemporary(_ path: String) -> Bool {
+        let name = (path as NSString).lastPathComponent
+        return name.hasPrefix(".") && TemporaryFiles.writer(ofTemporary: name) != nil
+    }
+
+    /// The bytes of every file below `relative` (as `files(under:)` lists them).
+    func contents(under relative: String = "") throws -> [String: Data] {
+        var result: [String: Data] = [:]
+        for file in files(under: relative) { result[file] = try data(file) }
+        return result
     }
 
     /// A file's identity and modification time: changes when imgmake writes it again (temp file + rename).
@@ -149,6 +177,12 @@ final class Sandbox {
         try writeData(relative, whole.prefix(Int(Double(whole.count) * fraction)))
     }
 
+    /// The values of the pixel at (`x`, `y`) of an image, as `vips getpoint` reads them.
+    func pixel(_ relative: String, x: Int = 4, y: Int = 4) throws -> [Double] {
+        let result = try runProgram("vips", ["getpoint", path(relative), "\(x)", "\(y)"], in: root)
+        return result.stdout.split(whereSeparator: \.isWhitespace).compactMap { Double($0) }
+    }
+
     /// The width and height of an image, as `vipsheader` reads it.
     func imageSize(_ relative: String) throws -> (width: Int, height: Int)? {
         let result = try runProgram("vipsheader", ["-f", "width", path(relative)], in: root)
@@ -167,26 +201,44 @@ final class Sandbox {
         try imgmake(arguments: arguments, in: directory, timeout: timeout)
     }
 
+    /// Runs imgmake with `arguments`, `input` as its standard input and more environment variables, and waits.
     @discardableResult
-    func imgmake(arguments: [String], in directory: String? = nil, timeout: Double = 300) throws -> RunResult {
-        try start(arguments: arguments, in: directory).wait(timeout: timeout)
+    func imgmake(arguments: [String], in directory: String? = nil, input: String? = nil, environment: [String: String] = [:],
+                 timeout: Double = 300) throws -> RunResult {
+        try start(arguments: arguments, in: directory, input: input, environment: environment).wait(timeout: timeout)
     }
 
     /// Starts imgmake and returns at once. `stdout`/`stderr`: where they go instead of log files
     /// (`/dev/full`, a FIFO); `ownProcessGroup`: see `Spawned`.
-    func start(arguments: [String], in directory: String? = nil, stdout: String? = nil, stderr: String? = nil,
+    func start(arguments: [String], in directory: String? = nil, input: String? = nil, stdout: String? = nil,
+               stderr: String? = nil, environment: [String: String] = [:], ownProcessGroup: Bool = false) throws -> Spawned {
+        try spawn(Imgmake.binary, arguments, in: directory, input: input, stdout: stdout, stderr: stderr,
+                  environment: environment, ownProcessGroup: ownProcessGroup)
+    }
+
+    /// Runs imgmake under other programs (`prlimit --as=N`, `setpriv ...`), as `WRAPPER... imgmake ARGUMENTS`.
+    func imgmake(wrappedIn wrapper: [String], arguments: [String], timeout: Double = 300) throws -> RunResult {
+        try spawn(wrapper[0], Array(wrapper.dropFirst()) + [Imgmake.binary] + arguments).wait(timeout: timeout)
+    }
+
+    /// Starts a program (a path, or a name on PATH) in `root` (or `directory`), its output logged in `logs/`.
+    func spawn(_ program: String, _ arguments: [String], in directory: String? = nil, input: String? = nil,
+               stdout: String? = nil, stderr: String? = nil, environment: [String: String] = [:],
                ownProcessGroup: Bool = false) throws -> Spawned {
         let logs = base + "/logs/" + UUID().uuidString.prefix(8)
-        return try Spawned(executable: Imgmake.binary, arguments: arguments, directory: directory.map(path) ?? root,
+        if let input { try Data(input.utf8).write(to: URL(fileURLWithPath: logs + ".in")) }
+        return try Spawned(executable: program.contains("/") ? program : findOnPath(program), arguments: arguments,
+                           directory: directory.map(path) ?? root, stdinPath: input == nil ? "/dev/null" : logs + ".in",
                            stdoutPath: stdout ?? logs + ".out", stderrPath: stderr ?? logs + ".err",
-                           ownProcessGroup: ownProcessGroup)
+                           environment: environment, ownProcessGroup: ownProcessGroup)
     }
 }
 
-/// Small test images made once per test run with the `vips` CLI, then copied where tests want them.
+/// Small test images made once per test run with the `vips` CLI, then copied where tests want them: the one
+/// image generator of the end-to-end tests (any format libvips saves: `jpg`, `png`, `webp`, `ppm`, ...).
 enum TestImages {
-    private static let lock = NSLock()
-    private nonisolated(unsafe) static var made: [String: String] = [:]
+    /// The images made so far, by key (held while one is made, so each is made once).
+    private static let made = Mutex<[String: String]>([:])
     private static let folder: String = {
         let path = NSTemporaryDirectory() + "imgmake-e2e-images-\(getpid())"
         try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
@@ -196,25 +248,26 @@ enum TestImages {
 
     /// The path of a 3-band 8-bit noise image of that size and seed, in `format` (a file extension).
     static func make(width: Int, height: Int, seed: Int, format: String) throws -> String {
-        try lock.withLock {
+        try made.withLock { made in
             let key = "\(width)x\(height)-\(seed).\(format)"
             if let path = made[key] { return path }
             let noise = folder + "/noise-\(key).v"
             let grey = folder + "/grey-\(key).v"
             let target = folder + "/" + key
-            for arguments in [["gaussnoise", noise, "\(width)", "\(height)", "--seed", "\(seed)", "--sigma", "50"],
-                              ["cast", noise, grey, "uchar"],
-                              ["bandjoin", "\(grey) \(grey) \(grey)", target]] {
-                let result = try runProgram("vips", arguments, in: folder)
-                guard result.status == 0 else {
-                    throw NSError(domain: "vips", code: Int(result.status),
-                                  userInfo: [NSLocalizedDescriptionKey: "vips \(arguments.joined(separator: " ")) failed: \(result.stderr)"])
-                }
-            }
+            try vips(["gaussnoise", noise, "\(width)", "\(height)", "--seed", "\(seed)", "--sigma", "50"], in: folder)
+            try vips(["cast", noise, grey, "uchar"], in: folder)
+            try vips(["bandjoin", "\(grey) \(grey) \(grey)", target], in: folder)
             unlink(noise)
             unlink(grey)
             made[key] = target
             return target
         }
     }
+}
+
+/// Runs the `vips` CLI in `directory` (making `parent` first, when given); throws with its stderr when it fails.
+func vips(_ arguments: [String], in directory: String, parent: String? = nil) throws {
+    if let parent { try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true) }
+    let result = try runProgram("vips", arguments, in: directory)
+    guard result.status == 0 else { throw HarnessError("vips \(arguments.joined(separator: " ")) failed: \(result.stderr)") }
 }

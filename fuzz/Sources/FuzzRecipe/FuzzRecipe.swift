@@ -3,8 +3,10 @@
 // against libvips' own catalog, GraphBuilder/BuildGraph over a few files, BuildState, staleness.
 // Nothing may crash; a RecipeErrors/UsageError is a fine answer.
 import Foundation
-import ImgmakeKit
+@testable import ImgmakeCore
+import ImgmakeJob
 import ImgmakeRecipe
+import ImgmakeTestSupport
 import ImgmakeVips
 
 /// Files every input sees: sources for the globs, include files, an `@` image, and an old state log.
@@ -16,24 +18,23 @@ private let fixedFiles: [(String, String)] = [
     ("/t/loop.imgmake", "include loop.imgmake\n"),
 ]
 
-private let catalog: OperationCatalog = {
-    // The real catalog: libvips' introspection (the fuzzer links libvips through ImgmakeKit).
-    // IMGMAKE_FUZZ_FAKE_CATALOG=1 uses a small fake instead (faster, no libvips).
-    if ProcessInfo.processInfo.environment["IMGMAKE_FUZZ_FAKE_CATALOG"] != nil { return FuzzFakeCatalog() }
-    return VipsCatalog.shared
-}()
+/// The real catalog: libvips' introspection (through the ImgmakeVips binding). IMGMAKE_FUZZ_FAKE_CATALOG=1 uses
+/// the unit tests' `FakeCatalog` instead (faster, libvips never called).
+/// (`nonisolated(unsafe)`: libFuzzer calls `fuzz` on one thread, one input at a time; the catalog is only read.)
+nonisolated(unsafe) private let catalog: OperationCatalog =
+    ProcessInfo.processInfo.environment["IMGMAKE_FUZZ_FAKE_CATALOG"] != nil ? FakeCatalog() : VipsCatalog.shared
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let bytes = Array(UnsafeBufferPointer(start: data, count: size))
     let disk = MemoryDisk()
     for (path, text) in fixedFiles { disk.write(path, text) }
-    disk.writeBytes("/t/Imgmakefile", bytes)
+    disk.write("/t/Imgmakefile", bytes: bytes)
     disk.advance()
 
-    // 1. The loader alone, through the public reader protocol (as the shell and tests use it).
-    _ = try? RecipeLoader(reader: MemoryRecipeReader(disk: disk)).load(file: "/t/Imgmakefile", overrides: ["SIZE": "64"],
-                                                                        displayRelativeTo: "/t")
+    // 1. The loader alone, through the reader a session uses (on the MemoryDisk).
+    _ = try? RecipeLoader(reader: DiskRecipeReader(disk: disk)).load(file: "/t/Imgmakefile", overrides: ["SIZE": "64"],
+                                                                      displayRelativeTo: "/t")
     // 2. The whole session: load, check, graph, state, staleness; with and without --allow-outside.
     for allowOutside in [false, true] {
         var options = Session.Options()
@@ -51,19 +52,4 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         }
     }
     return 0
-}
-
-/// Serves recipe files from the MemoryDisk (like ImgmakeKit's DiskRecipeReader, which is internal).
-private struct MemoryRecipeReader: RecipeFileReader, @unchecked Sendable {
-    let disk: MemoryDisk
-    func read(_ absolutePath: String) throws -> String {
-        if disk.isDirectory(absolutePath) { throw RecipeFileReadError.isDirectory }
-        guard let bytes = try? disk.read(absolutePath) else { throw RecipeFileReadError.notFound }
-        guard let text = String(validating: bytes, as: UTF8.self) else { throw RecipeFileReadError.notUTF8 }
-        return text
-    }
-}
-
-extension MemoryDisk {
-    func writeBytes(_ path: String, _ bytes: [UInt8]) { try? writeAtomically(path, bytes) }
 }

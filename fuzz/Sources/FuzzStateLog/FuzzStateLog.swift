@@ -3,7 +3,8 @@
 // every record it returns must re-encode and decode to an equal record; records, forgets and compaction
 // must survive a reload exactly.
 import Foundation
-@testable import ImgmakeKit
+@testable import ImgmakeCore
+import ImgmakeTestSupport
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
@@ -11,10 +12,10 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let disk = MemoryDisk()
     disk.write("/t/Imgmakefile", "")
     if let split = bytes.firstIndex(of: 0xFF) {
-        try? disk.writeAtomically("/t/.imgmake/log", Array(bytes[..<split]))
-        try? disk.writeAtomically("/t/.imgmake/log.shard-1-of-2", Array(bytes[(split + 1)...]))
+        disk.write("/t/.imgmake/log", bytes: Array(bytes[..<split]))
+        disk.write("/t/.imgmake/log.shard-1-of-2", bytes: Array(bytes[(split + 1)...]))
     } else {
-        try? disk.writeAtomically("/t/.imgmake/log", bytes)
+        disk.write("/t/.imgmake/log", bytes: bytes)
     }
     disk.advance()
 
