@@ -8,9 +8,10 @@ public struct Cleaner {
 
     /// The whole of `clean`, for the command line and the shell: takes the state's lock (unless `dryRun`),
     /// removes the targets' outputs or the orphans, and returns how many files it removed (or would).
-    public func clean(_ targets: [String], orphans: Bool, dryRun: Bool, wait: Bool, notice: (String) -> Void,
-               report: (String) -> Void) throws -> Int {
-        let lock = dryRun ? nil : try session.lockState(wait: wait, notice: notice)
+    /// `interrupts` stop the wait for the lock.
+    public func clean(_ targets: [String], orphans: Bool, dryRun: Bool, wait: Bool, interrupts: InterruptSource,
+                      notice: (String) -> Void, report: (String) -> Void) throws -> Int {
+        let lock = dryRun ? nil : try session.lockState(wait: wait, interrupts: interrupts, notice: notice)
         defer { lock?.release() }
         if orphans {
             for path in disowned() {

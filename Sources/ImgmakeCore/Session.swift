@@ -120,10 +120,10 @@ public final class Session {
     /// state again if that one changed it meanwhile. nil when the disk has no locks (`MemoryDisk`), or when
     /// the lock cannot be had at all (a read-only tree: a warning, and the run goes on). Throws
     /// `StateLock.Busy` (with `wait` false) or `StateLock.Interrupted` (Ctrl-C while waiting).
-    public func lockState(wait: Bool, notice: (String) -> Void) throws -> StateLock? {
+    public func lockState(wait: Bool, interrupts: InterruptSource, notice: (String) -> Void) throws -> StateLock? {
         guard let disk = disk as? LockingDisk else { return nil }
         do {
-            let lock = try disk.lockState(directory: state.directory, wait: wait, notice: notice)
+            let lock = try disk.lockState(directory: state.directory, wait: wait, interrupts: interrupts, notice: notice)
             state.reloadIfChanged()
             return lock
         } catch let error as StateLock.Unavailable {

@@ -1,23 +1,32 @@
 import ImgmakeCore
+import Synchronization
 
 /// A `MemoryDisk` whose appends can run out of space: `appendBudget` bytes are written in all, then an append
 /// writes what still fits and fails as a full disk does (a short write, then ENOSPC).
 public final class FaultyDisk: DiskInterface {
     public let base: MemoryDisk
+    private let faults = Mutex((appendBudget: Int?.none, failedAppends: 0))
     /// Bytes that appends may still write; nil: no limit.
-    public var appendBudget: Int?
-    public private(set) var failedAppends = 0
+    public var appendBudget: Int? {
+        get { faults.withLock { $0.appendBudget } }
+        set { faults.withLock { $0.appendBudget = newValue } }
+    }
+    public var failedAppends: Int { faults.withLock { $0.failedAppends } }
 
     public init(_ base: MemoryDisk) { self.base = base }
 
     public func append(_ path: String, _ bytes: [UInt8]) throws {
-        guard let budget = appendBudget, budget < bytes.count else {
-            appendBudget = appendBudget.map { $0 - bytes.count }
-            return try base.append(path, bytes)
+        let budget = faults.withLock { faults -> Int? in
+            guard let budget = faults.appendBudget, budget < bytes.count else {
+                faults.appendBudget = faults.appendBudget.map { $0 - bytes.count }
+                return nil
+            }
+            faults.appendBudget = 0
+            faults.failedAppends += 1
+            return budget
         }
+        guard let budget else { return try base.append(path, bytes) }
         if budget > 0 { try base.append(path, Array(bytes.prefix(budget))) }
-        appendBudget = 0
-        failedAppends += 1
         throw DiskError(path, "No space left on device")
     }
 

@@ -1,6 +1,7 @@
 import ImgmakeCore
 import ImgmakeRecipe
 import ImgmakeJob
+import Synchronization
 
 /// A recipe tree in a `MemoryDisk` at /t, with helpers to load a session and run builds with a fake pool.
 public final class TestTree {
@@ -66,7 +67,8 @@ public final class TestTree {
         options.shard = shard
         configure(&options)
         let executor = FakeExecutor(disk: disk, failing: failing)
-        let builder = Builder(session: session, reporter: .quiet(errors: { self.stderr.append($0) }), options: options) { _ in executor }
+        let builder = Builder(session: session, reporter: .quiet(errors: { self.stderr.append($0) }), options: options,
+                              interrupts: FakeInterrupts()) { _ in executor }
         return (session, builder, executor)
     }
 
@@ -83,8 +85,10 @@ public final class TestTree {
 public final class FakeExecutor: JobExecutor {
     public let disk: MemoryDisk
     public let failing: Set<String>
-    public var pending: [JobOutcome] = []
-    public var written: [String] = []
+    /// Outcomes not taken yet, and the outputs written so far.
+    private let state = Mutex((pending: [JobOutcome](), written: [String]()))
+    public var pending: [JobOutcome] { state.withLock { $0.pending } }
+    public var written: [String] { state.withLock { $0.written } }
 
     public init(disk: MemoryDisk, failing: Set<String>) {
         self.disk = disk
@@ -93,17 +97,20 @@ public final class FakeExecutor: JobExecutor {
 
     public func submit(_ request: JobRequest) {
         if request.job.sources.contains(where: { failing.contains(PathName.fileName($0)) }) {
-            pending.append(JobOutcome(id: request.id, summary: nil,
-                                      error: ImageJobError(step: "jpegload", input: request.job.sources.first, message: "not a JPEG"),
-                                      seconds: 0))
-            return
+            let outcome = JobOutcome(id: request.id, summary: nil,
+                                     error: ImageJobError(step: "jpegload", input: request.job.sources.first, message: "not a JPEG"),
+                                     seconds: 0)
+            return state.withLock { $0.pending.append(outcome) }
         }
         disk.write(request.output, "image from \(request.job.sources.joined(separator: ","))")
-        written.append(request.output)
-        pending.append(JobOutcome(id: request.id, summary: ImageSummary(width: 1, height: 1, bands: 3, bytes: 10), error: nil, seconds: 0))
+        let outcome = JobOutcome(id: request.id, summary: ImageSummary(width: 1, height: 1, bands: 3, bytes: 10), error: nil, seconds: 0)
+        state.withLock {
+            $0.written.append(request.output)
+            $0.pending.append(outcome)
+        }
     }
 
-    public func nextOutcome() -> JobOutcome? { pending.isEmpty ? nil : pending.removeFirst() }
+    public func nextOutcome() -> JobOutcome? { state.withLock { $0.pending.isEmpty ? nil : $0.pending.removeFirst() } }
     public func wake() {}
     public func shutdown() {}
 }

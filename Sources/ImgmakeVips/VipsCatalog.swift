@@ -1,27 +1,35 @@
 import ImgmakeJob
 import CVips
 import Foundation
+import Synchronization
 
 /// The `OperationCatalog` answered by libvips' own introspection. Thread-safe; each operation's
 /// `OperationInfo` is built once (from a throw-away instance) and cached. Every query starts libvips.
-public final class VipsCatalog: OperationCatalog, @unchecked Sendable {
+public final class VipsCatalog: OperationCatalog, Sendable {
     public static let shared = VipsCatalog()
 
-    private let lock = NSLock()
-    /// Guarded by `lock`.
-    private var cachedNames: [String]?
-    /// Guarded by `lock`; keyed by the name asked for; nil entries remember unknown names.
-    private var cachedInfos: [String: OperationInfo?] = [:]
-    /// Guarded by `lock`.
-    private var cachedSuffixes: Set<String>?
+    /// libvips' answers so far.
+    private struct Cache {
+        var names: [String]?
+        /// Keyed by the name asked for; nil entries remember unknown names.
+        var infos: [String: OperationInfo?] = [:]
+        var suffixes: Set<String>?
+    }
+    private let cache = Mutex(Cache())
 
     private init() {}
 
     /// Every file suffix some saver handles (`.jpg`, `.webp`...), lower case; computed once.
     private var saverSuffixes: Set<String> {
-        lock.lock()
-        defer { lock.unlock() }
-        if let cachedSuffixes { return cachedSuffixes }
+        cache.withLock { cache in
+            if let suffixes = cache.suffixes { return suffixes }
+            let suffixes = Self.saverSuffixesFromLibrary()
+            cache.suffixes = suffixes
+            return suffixes
+        }
+    }
+
+    private static func saverSuffixesFromLibrary() -> Set<String> {
         VipsRuntime.start()
         var result: Set<String> = []
         if let suffixes = vips_foreign_get_suffixes() {
@@ -32,7 +40,6 @@ public final class VipsCatalog: OperationCatalog, @unchecked Sendable {
             }
             g_strfreev(suffixes)
         }
-        cachedSuffixes = result
         return result
     }
 
@@ -40,33 +47,30 @@ public final class VipsCatalog: OperationCatalog, @unchecked Sendable {
 
     /// Every non-abstract, non-deprecated operation nickname, sorted.
     public var operationNames: [String] {
-        lock.lock()
-        defer { lock.unlock() }
-        if let cachedNames { return cachedNames }
+        cache.withLock { cache in
+            if let names = cache.names { return names }
+            let names = Self.operationNamesFromLibrary()
+            cache.names = names
+            return names
+        }
+    }
+
+    private static func operationNamesFromLibrary() -> [String] {
         VipsRuntime.start()
-        let names = Set(Self.operationTypes().compactMap { type -> String? in
+        return Set(Self.operationTypes().compactMap { type -> String? in
             guard cvips_type_is_abstract(type) == 0,
                   cvips_object_class_deprecated(type) == 0,
                   cvips_operation_class_flags(type).rawValue & VIPS_OPERATION_DEPRECATED.rawValue == 0,
                   let nickname = vips_nickname_find(type) else { return nil }
             return String(cString: nickname)
         }).sorted()
-        cachedNames = names
-        return names
     }
 
     /// One operation's metadata, or nil when libvips has no (concrete) operation by that nickname.
     public func operation(named nickname: String) -> OperationInfo? {
-        lock.lock()
-        if let cached = cachedInfos[nickname] {
-            lock.unlock()
-            return cached
-        }
-        lock.unlock()
+        if let cached = cache.withLock({ $0.infos[nickname] }) { return cached }
         let info = Self.introspect(nickname)
-        lock.lock()
-        cachedInfos[nickname] = .some(info)
-        lock.unlock()
+        cache.withLock { $0.infos[nickname] = .some(info) }
         return info
     }
 

@@ -1,5 +1,7 @@
 import ImgmakeJob
+import ImgmakeSync
 import Foundation
+import Synchronization
 
 /// Gives each failing libvips call the error lines written while it ran.
 ///
@@ -13,50 +15,50 @@ import Foundation
 /// not say whose they are, so no filter can tell them apart; `sharing` and `exclusively` make it exact
 /// instead (see `sharing`).
 enum VipsErrorLog {
-    private static let lock = NSLock()
-    /// Lines drained so far, oldest first, with their sequence numbers; guarded by `lock`.
-    private static var recent: [(sequence: Int, line: String)] = []
-    /// The sequence number the next drained line gets; guarded by `lock`.
-    private static var nextSequence = 0
+    /// Lines drained so far, oldest first, with their sequence numbers, and the sequence number the next
+    /// drained line gets.
+    private struct Drained {
+        var recent: [(sequence: Int, line: String)] = []
+        var nextSequence = 0
+    }
+    private static let drained = Mutex(Drained())
     /// How many lines are kept for calls still running.
     private static let capacity = 512
 
     /// A mark to pass to `lines(since:)`, taken when a call starts: what libvips wrote before is drained,
     /// so it falls before the mark.
     static func mark() -> Int {
-        lock.lock()
-        defer { lock.unlock() }
-        drainLocked()
-        return nextSequence
+        drained.withLock { log in
+            drainLocked(&log)
+            return log.nextSequence
+        }
     }
 
     /// Moves what libvips' buffer holds into the log.
     static func drain() {
-        lock.lock()
-        defer { lock.unlock() }
-        drainLocked()
+        drained.withLock { drainLocked(&$0) }
     }
 
     /// The distinct lines drained since `mark` (the buffer is drained first), in order.
     static func lines(since mark: Int) -> [String] {
-        lock.lock()
-        defer { lock.unlock() }
-        drainLocked()
-        var seen = Set<String>()
-        return recent.filter { $0.sequence >= mark && seen.insert($0.line).inserted }.map(\.line)
+        drained.withLock { log in
+            drainLocked(&log)
+            var seen = Set<String>()
+            return log.recent.filter { $0.sequence >= mark && seen.insert($0.line).inserted }.map(\.line)
+        }
     }
 
-    private static func drainLocked() {
+    private static func drainLocked(_ log: inout Drained) {
         let text = VipsRuntime.lastError()
         guard !text.isEmpty else { return }
         for line in text.split(whereSeparator: \.isNewline) {
             let trimmed = line.trimmingCharacters(in: .whitespaces)
             guard !trimmed.isEmpty else { continue }
-            recent.append((nextSequence, trimmed))
-            nextSequence += 1
+            log.recent.append((log.nextSequence, trimmed))
+            log.nextSequence += 1
         }
-        if recent.count > capacity {
-            recent.removeFirst(recent.count - capacity)
+        if log.recent.count > capacity {
+            log.recent.removeFirst(log.recent.count - capacity)
         }
     }
 
@@ -109,13 +111,15 @@ enum VipsErrorLog {
     /// The users of libvips: a readers–writer lock that prefers the writer (an exclusive run waits only for
     /// the users already inside), and counts entries so that a user can tell whether another came in.
     private enum Users {
-        private static let condition = NSCondition()
-        /// Guarded by `condition`.
-        nonisolated(unsafe) private static var inside = 0
-        nonisolated(unsafe) private static var exclusiveRunning = false
-        nonisolated(unsafe) private static var exclusiveWaiting = 0
-        /// Entries into `sharing` so far (guarded by `condition`).
-        nonisolated(unsafe) private static var entries = 0
+        /// A `ConditionLock`: users wait for an exclusive run to end, an exclusive run for the users inside.
+        private struct Counts {
+            var inside = 0
+            var exclusiveRunning = false
+            var exclusiveWaiting = 0
+            /// Entries into `sharing` so far.
+            var entries = 0
+        }
+        private static let counts = ConditionLock(Counts())
 
         /// An entry: whether others were inside when it came in, and the entry count then.
         struct Ticket {
@@ -124,38 +128,32 @@ enum VipsErrorLog {
         }
 
         static func enterShared() -> Ticket {
-            condition.lock()
-            defer { condition.unlock() }
-            while exclusiveRunning || exclusiveWaiting > 0 { condition.wait() }
-            let ticket = Ticket(othersInside: inside > 0, entry: entries)
-            inside += 1
-            entries += 1
-            return ticket
+            counts.withLock(waitingUntil: { !$0.exclusiveRunning && $0.exclusiveWaiting == 0 }) { counts in
+                let ticket = Ticket(othersInside: counts.inside > 0, entry: counts.entries)
+                counts.inside += 1
+                counts.entries += 1
+                return ticket
+            }
         }
 
         /// Leaves; true when nobody else was inside at any time since the ticket's entry.
         static func leaveShared(_ ticket: Ticket) -> Bool {
-            condition.lock()
-            defer { condition.unlock() }
-            inside -= 1
-            if inside == 0 { condition.broadcast() }
-            return !ticket.othersInside && entries == ticket.entry + 1
+            counts.withLock { counts in
+                counts.inside -= 1
+                return !ticket.othersInside && counts.entries == ticket.entry + 1
+            }
         }
 
         static func enterExclusive() {
-            condition.lock()
-            defer { condition.unlock() }
-            exclusiveWaiting += 1
-            while exclusiveRunning || inside > 0 { condition.wait() }
-            exclusiveWaiting -= 1
-            exclusiveRunning = true
+            counts.withLock { $0.exclusiveWaiting += 1 }
+            counts.withLock(waitingUntil: { !$0.exclusiveRunning && $0.inside == 0 }) { counts in
+                counts.exclusiveWaiting -= 1
+                counts.exclusiveRunning = true
+            }
         }
 
         static func leaveExclusive() {
-            condition.lock()
-            defer { condition.unlock() }
-            exclusiveRunning = false
-            condition.broadcast()
+            counts.withLock { $0.exclusiveRunning = false }
         }
 
         /// How deep this thread is inside `sharing`/`exclusively` (0: outside).

@@ -1,6 +1,7 @@
 import ImgmakeJob
 import CVips
 import Foundation
+import Synchronization
 
 /// Process-wide libvips state: lazy start-up, thread knobs, the version, and the global error buffer.
 ///
@@ -8,11 +9,8 @@ import Foundation
 /// `imgmake --version` and a no-op build never pay for it. Every entry point of this module that touches
 /// libvips calls `start()` itself; calling it again is cheap.
 public enum VipsRuntime {
-    private static let lock = NSLock()
-    /// Guarded by `lock`.
-    private static var started = false
-    /// Guarded by `lock`; read by the GLib log handler.
-    private static var warningsVisible = false
+    /// Whether libvips started, and whether its warnings show (read by the GLib log handler).
+    private static let state = Mutex((started: false, warningsVisible: false))
 
     /// Starts libvips once (thread-safe, idempotent): `VIPS_INIT`, no operation cache (a changed file must be
     /// read afresh, and builds never repeat an operation), no run-time compiled vector code, and libvips' own
@@ -26,9 +24,15 @@ public enum VipsRuntime {
     /// repeated -j16 builds). The plain C loops are as fast on the benchmark workloads (bench/RESULTS.md), and
     /// the same in both pools, so outputs stay byte-identical between them.
     public static func start() {
-        lock.lock()
-        defer { lock.unlock() }
-        if started { return }
+        state.withLock { state in
+            if state.started { return }
+            startLocked()
+            state.started = true
+        }
+    }
+
+    /// `start()`'s work, done once, with `state` locked.
+    private static func startLocked() {
         if cvips_init("imgmake") != 0 {
             fatalError("libvips failed to start: \(lastError())")
         }
@@ -39,7 +43,6 @@ public enum VipsRuntime {
                 g_log_default_handler(domain, level, message, nil)
             }
         }, nil)
-        started = true
     }
 
     /// Whether libvips runs liborc-compiled vector code (never, once started: see `start()`).
@@ -51,15 +54,11 @@ public enum VipsRuntime {
     /// libvips prints warnings such as "error in tile 0 x 8" to stderr while a failing image is decoded; the
     /// failure itself is reported through the job's error, so they are hidden unless made visible (`-v`).
     public static func setWarningsVisible(_ visible: Bool) {
-        lock.lock()
-        warningsVisible = visible
-        lock.unlock()
+        state.withLock { $0.warningsVisible = visible }
     }
 
     private static var areWarningsVisible: Bool {
-        lock.lock()
-        defer { lock.unlock() }
-        return warningsVisible
+        state.withLock { $0.warningsVisible }
     }
 
     /// Sets the number of threads libvips uses inside one pipeline (`vips_concurrency_set`); starts libvips.

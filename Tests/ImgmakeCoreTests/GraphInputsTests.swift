@@ -9,7 +9,7 @@ import Testing
 /// different from other files, rules that read their own outputs, aggregates with nothing to read, links,
 /// FIFOs, names that are not UTF-8, globs that match nothing.
 @Suite struct GraphInputsTests {
-    static let quiet = ProgressReporter.quiet()
+    static var quiet: ProgressReporter { ProgressReporter.quiet() }
 
     private func outputs(_ session: Session) -> [String] {
         session.graph.edges.map { session.graph.display($0.output) }.sorted()
@@ -88,7 +88,7 @@ import Testing
             var request = BuildRun.Request()
             request.targets = targets
             request.builder.dryRun = true
-            return try BuildRun.run(session: session, request: request, reporter: Self.quiet) { _ in
+            return try BuildRun.run(session: session, request: request, reporter: Self.quiet, interrupts: FakeInterrupts()) { _ in
                 FakeExecutor(disk: tree.disk, failing: [])
             }
         }

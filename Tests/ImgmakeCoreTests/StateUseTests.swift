@@ -79,7 +79,7 @@ import Testing
         tree.disk.write("/t/build/thumbs/b.webp", "the user's own picture")
         var lines: [String] = []
         let removed = try Cleaner(session: try tree.session()).clean([], orphans: true, dryRun: false, wait: true,
-                                                                      notice: { _ in }, report: { lines.append($0) })
+                                                                      interrupts: FakeInterrupts(), notice: { _ in }, report: { lines.append($0) })
         #expect(removed == 1)
         #expect(lines == ["kept build/thumbs/b.webp: changed since imgmake built it, so it is not imgmake's any more (its record is dropped)",
                           "removed build/thumbs/a.webp"])

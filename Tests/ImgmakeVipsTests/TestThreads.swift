@@ -1,5 +1,6 @@
 import Foundation
 import ImgmakeJob
+import Synchronization
 @testable import ImgmakeVips
 
 /// Runs jobs on `threads` threads that libvips did not create, as the thread pool does, and returns each
@@ -22,31 +23,26 @@ func runOnThreads(_ threads: Int, _ jobs: [(job: ImageJob, output: String)]) -> 
 }
 
 /// Hands out job indexes to threads and collects their results.
-private final class WorkList: @unchecked Sendable {
-    private let lock = NSLock()
+private final class WorkList: Sendable {
     private let count: Int
-    private var next = 0
-    private var collected: [Int: Result<ImageSummary, Error>] = [:]
+    /// The next index to hand out, and the results so far.
+    private let state = Mutex((next: 0, collected: [Int: Result<ImageSummary, Error>]()))
 
     init(count: Int) { self.count = count }
 
     func take() -> Int? {
-        lock.lock()
-        defer { lock.unlock() }
-        guard next < count else { return nil }
-        next += 1
-        return next - 1
+        state.withLock { state in
+            guard state.next < count else { return nil }
+            state.next += 1
+            return state.next - 1
+        }
     }
 
     func record(_ index: Int, _ result: Result<ImageSummary, Error>) {
-        lock.lock()
-        collected[index] = result
-        lock.unlock()
+        state.withLock { $0.collected[index] = result }
     }
 
     var results: [Result<ImageSummary, Error>] {
-        lock.lock()
-        defer { lock.unlock() }
-        return (0..<count).map { collected[$0]! }
+        state.withLock { state in (0..<count).map { state.collected[$0]! } }
     }
 }

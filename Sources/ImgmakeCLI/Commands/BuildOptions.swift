@@ -107,6 +107,6 @@ extension BuildRun {
         request.reportPath = reportPath
         request.junitPath = junitPath
         return try run(session: session, request: request, reporter: reporter ?? build.reporter,
-                       makeExecutor: build.makeExecutor(workers:))
+                       interrupts: InterruptHandler.shared, makeExecutor: build.makeExecutor(workers:))
     }
 }

@@ -28,6 +28,7 @@ struct CleanCommand: ParsableCommand {
             let session = try Session(options: recipe.sessionOptions, overrides: overrides, library: .vips)
             session.warnAboutOverrides(ProgressReporter(verbosity: .normal))
             let removed = try Cleaner(session: session).clean(targets, orphans: orphans, dryRun: dryRun, wait: !noWait,
+                                                              interrupts: InterruptHandler.shared,
                                                               notice: { StandardOutput.error("imgmake: \($0)\n") },
                                                               report: { print($0) })
             print("\(dryRun ? "would remove" : "removed") \(removed) file\(removed == 1 ? "" : "s")")

@@ -1,5 +1,6 @@
 import ImgmakeCore
 import ArgumentParser
+import CReadline
 import Foundation
 
 /// Entry point of the `imgmake` executable: parses the command line, runs the command, and ends with the
@@ -7,7 +8,7 @@ import Foundation
 /// here; every other error by `ErrorMessage`, as the shell renders them.
 public enum ImgmakeMain {
     public static func run(_ arguments: [String] = Array(CommandLine.arguments.dropFirst())) -> Never {
-        setvbuf(stdout, nil, _IOLBF, 0)
+        setvbuf(imgmake_stdout(), nil, _IOLBF, 0)
         // A closed pipe on stdout or stderr is an EPIPE from write, not a silent death (StandardOutput).
         signal(SIGPIPE, SIG_IGN)
         var command: any ParsableCommand

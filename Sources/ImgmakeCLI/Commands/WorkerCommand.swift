@@ -3,6 +3,7 @@ import ArgumentParser
 import CVips
 import Foundation
 import ImgmakeJob
+import ImgmakeSync
 import ImgmakeVips
 
 /// `imgmake __worker`: a process-pool worker (hidden; started by `ProcessPool` with posix_spawn).
@@ -79,19 +80,16 @@ struct WorkerCommand: ParsableCommand {
 }
 
 /// The worker's stdin, read by a thread of its own so that its closing is noticed even while a job runs.
-private final class WorkerInbox: @unchecked Sendable {
-    private let condition = NSCondition()
-    private var lines: [[UInt8]] = []
+private final class WorkerInbox: Sendable {
+    /// A `ConditionLock`: the job loop waits for the reading thread's next line.
+    private let lines = ConditionLock<[[UInt8]]>([])
 
     /// Reads lines until end of file, then removes this process' temporaries and exits.
     func startReading(_ fd: Int32) throws {
-        try CheckedThread.start(name: "imgmake-worker-stdin") { [self] in
+        try CheckedThread.start(name: "imgmake-worker-stdin") { [lines] in
             var reader = LineReader(fd: fd)
             while case let .line(line) = reader.next() {
-                condition.withLock {
-                    lines.append(line)
-                    condition.signal()
-                }
+                lines.withLock { $0.append(line) }
             }
             TemporaryFiles.shared.removeAll()
             _exit(ExitStatus.success.code)
@@ -100,9 +98,6 @@ private final class WorkerInbox: @unchecked Sendable {
 
     /// The next request line (blocks).
     func next() -> [UInt8] {
-        condition.withLock {
-            while lines.isEmpty { condition.wait() }
-            return lines.removeFirst()
-        }
+        lines.withLock(waitingUntil: { !$0.isEmpty }) { $0.removeFirst() }
     }
 }

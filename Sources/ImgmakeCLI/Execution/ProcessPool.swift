@@ -9,7 +9,7 @@ import ImgmakeVips
 ///
 /// Each worker has a driver thread here that takes jobs from the queue, talks to its process and puts the
 /// outcomes in a queue, as `ThreadPool`'s threads do with jobs they run themselves.
-public final class ProcessPool: JobExecutor, @unchecked Sendable {
+public final class ProcessPool: JobExecutor {
     /// What the command line sets.
     public struct Settings: Sendable {
         /// A job running longer is killed and fails; nil: no limit.
@@ -33,24 +33,31 @@ public final class ProcessPool: JobExecutor, @unchecked Sendable {
 
     private let settings: Settings
     private let vipsThreads: Int
-    private let queue = JobQueue()
-    /// Calls of `wake()` (Ctrl-C). From the second on, and in `shutdown()` after the first, the jobs in flight
-    /// are stopped: the interactive shell calls `wake()` on every Ctrl-C, the command line exits on the second.
-    private var wakes = 0
-    /// The workers running a job now, by driver.
-    private var busy: [Int: ProcessPoolWorker] = [:]
+    /// The pool's state that changes with the queues.
+    private struct Drivers: Sendable {
+        /// Calls of `wake()` (Ctrl-C). From the second on, and in `shutdown()` after the first, the jobs in
+        /// flight are stopped: the interactive shell calls `wake()` on every Ctrl-C, the command line exits on
+        /// the second.
+        var wakes = 0
+        /// The workers running a job now, by driver.
+        var busy: [Int: ProcessPoolWorker] = [:]
+    }
+    private let queue = JobQueue(pool: Drivers())
     private let finished = DispatchGroup()
     /// Set when a driver thread could not be started: every job fails with it (a pool short of drivers would
     /// leave jobs in the queue with no one to take them).
-    private var startError: ThreadStartError?
+    private let startError: ThreadStartError?
 
     /// Starts `workers` worker processes; each runs libvips with cores / workers threads.
     public init(workers: Int, settings: Settings = Settings()) {
         self.settings = settings
         let count = max(1, workers)
         vipsThreads = max(1, settings.cores / count)
-        startError = CheckedThread.startAll(count, name: "imgmake-worker", finished: finished) { [self] n in drive(n) }
-        if startError != nil { queue.stop {} }
+        let (queue, settings, vipsThreads) = (queue, settings, vipsThreads)
+        startError = CheckedThread.startAll(count, name: "imgmake-worker", finished: finished) { n in
+            Self.drive(n, queue: queue, settings: settings, vipsThreads: vipsThreads)
+        }
+        if startError != nil { queue.stop { _ in } }
     }
 
     public func submit(_ request: JobRequest) {
@@ -61,9 +68,9 @@ public final class ProcessPool: JobExecutor, @unchecked Sendable {
     public func nextOutcome() -> JobOutcome? { queue.nextOutcome() }
 
     public func wake() {
-        let victims = queue.wake { () -> [ProcessPoolWorker] in
-            wakes += 1
-            return wakes > 1 ? Array(busy.values) : []
+        let victims = queue.wake { drivers -> [ProcessPoolWorker] in
+            drivers.wakes += 1
+            return drivers.wakes > 1 ? Array(drivers.busy.values) : []
         }
         for victim in victims { victim.interrupt() }
     }
@@ -71,7 +78,7 @@ public final class ProcessPool: JobExecutor, @unchecked Sendable {
     /// Ends the workers: idle ones see their stdin close and exit. After an interrupt, workers still running a
     /// job get SIGTERM, then SIGKILL after a grace period; their temporary files are removed.
     public func shutdown() {
-        let victims = queue.stop { () -> [ProcessPoolWorker] in wakes > 0 ? Array(busy.values) : [] }
+        let victims = queue.stop { drivers -> [ProcessPoolWorker] in drivers.wakes > 0 ? Array(drivers.busy.values) : [] }
         for victim in victims { victim.interrupt() }
         guard !victims.isEmpty else { return finished.wait() }
         if finished.wait(timeout: .now() + ProcessPoolWorker.grace) == .timedOut {
@@ -82,14 +89,16 @@ public final class ProcessPool: JobExecutor, @unchecked Sendable {
 
     /// One driver: keeps a live worker (started ahead of its first job, replaced when it dies or has run its
     /// share), and runs the queue's jobs on it until the pool stops.
-    private func drive(_ slot: Int) {
-        Self.ignoreBrokenPipes()
+    /// (Static: the driver threads start in `init`, and share only the queue and the settings.)
+    private static func drive(_ slot: Int, queue: JobQueue<Drivers>, settings: Settings, vipsThreads: Int) {
+        ignoreBrokenPipes()
+        let startWorker = { try ProcessPoolWorker.start(executable: settings.executable, vipsThreads: vipsThreads, number: slot + 1) }
         var worker: ProcessPoolWorker?
         while true {
-            if worker == nil && !queue.withLock({ queue.isStopping }) { worker = try? startWorker(slot) }
+            if worker == nil && !queue.isStopping { worker = try? startWorker() }
             guard let request = queue.take() else { break }
-            let outcome = execute(request, slot: slot, worker: &worker)
-            queue.deliver(outcome) { busy[slot] = nil }
+            let outcome = execute(request, slot: slot, worker: &worker, queue: queue, settings: settings, startWorker: startWorker)
+            queue.deliver(outcome) { $0.busy[slot] = nil }
             if let done = worker, let limit = settings.maxJobsPerWorker, done.jobsRun >= limit {
                 done.stop()
                 worker = nil
@@ -100,23 +109,20 @@ public final class ProcessPool: JobExecutor, @unchecked Sendable {
 
     /// Runs a job on the slot's worker, starting one if there is none. A worker found dead when the job is
     /// handed over (it died while idle) held no job: it is replaced and the job sent again, once.
-    private func execute(_ request: JobRequest, slot: Int, worker: inout ProcessPoolWorker?) -> JobOutcome {
+    private static func execute(_ request: JobRequest, slot: Int, worker: inout ProcessPoolWorker?, queue: JobQueue<Drivers>,
+                                settings: Settings, startWorker: () throws -> ProcessPoolWorker) -> JobOutcome {
         for _ in 0..<2 {
             let running: ProcessPoolWorker
-            do { running = try worker ?? startWorker(slot) } catch {
+            do { running = try worker ?? startWorker() } catch {
                 return ProcessPoolWorker.failed(request, "cannot start a worker process: \(error)")
             }
             worker = running
-            queue.withLock { busy[slot] = running }
+            queue.withPool { $0.busy[slot] = running }
             let outcome = running.run(request, timeout: settings.jobTimeout, stall: settings.stallTimeout)
             if !running.isAlive { worker = nil }
             if let outcome { return outcome }
         }
         return ProcessPoolWorker.failed(request, "worker processes keep dying before taking a job")
-    }
-
-    private func startWorker(_ slot: Int) throws -> ProcessPoolWorker {
-        try ProcessPoolWorker.start(executable: settings.executable, vipsThreads: vipsThreads, number: slot + 1)
     }
 
     /// Writing to a worker that just died raises SIGPIPE, which would end imgmake: blocked in this thread

@@ -1,5 +1,6 @@
 import ImgmakeCore
 import Foundation
+import Synchronization
 import ImgmakeJob
 import ImgmakeVips
 
@@ -8,15 +9,16 @@ import ImgmakeVips
 /// (`isAlive` false, reaped, its temporary file removed) and the pool replaces it.
 ///
 /// Used by its pool's driver thread, except `interrupt()`, which any thread may call.
+// Unchecked Sendable: `reader`, `jobsRun` and `isAlive` belong to the driver thread (the only caller of `run`, `stop`
+// and `end`); what other threads touch is `process` (Sendable) and `interrupted` (behind its Mutex).
 final class ProcessPoolWorker: @unchecked Sendable {
     let process: ChildProcess
     private var reader: LineReader
     /// Jobs sent to this worker so far (for `--max-jobs-per-worker`).
     private(set) var jobsRun = 0
     private(set) var isAlive = true
-    private let lock = NSLock()
-    /// Guarded by `lock`: `interrupt()` was called, so the worker's death is Ctrl-C's doing.
-    private var interrupted = false
+    /// `interrupt()` was called, so the worker's death is Ctrl-C's doing.
+    private let interrupted = Mutex(false)
 
     /// Seconds to wait for a worker to exit after its stdin closed, or after SIGTERM, before SIGKILL.
     static let grace = 2.0
@@ -81,7 +83,7 @@ final class ProcessPoolWorker: @unchecked Sendable {
             }
         case .endOfFile:
             let raw = process.wait(grace: Self.grace)
-            let stoppedByUs = lock.withLock { interrupted }
+            let stoppedByUs = interrupted.withLock { $0 }
             var cause = "worker process \(WaitStatus.describe(raw))"
             if stoppedByUs {
                 cause = "interrupted: the job was stopped"
@@ -103,7 +105,7 @@ final class ProcessPoolWorker: @unchecked Sendable {
 
     /// Stops the job in flight (Ctrl-C): SIGTERM; `run` then reports the job as interrupted.
     func interrupt() {
-        lock.withLock { interrupted = true }
+        interrupted.withLock { $0 = true }
         process.send(SIGTERM)
     }
 

@@ -1,23 +1,25 @@
 import ImgmakeCore
 import Foundation
+import Synchronization
 
 /// A child process started with `posix_spawn` (never a bare fork: libvips may already run threads here), with
 /// a pipe to its stdin and one from its stdout. Its stderr is inherited.
-final class ChildProcess: @unchecked Sendable {
+final class ChildProcess: Sendable {
     let pid: pid_t
-    /// Our end of the child's stdin (write), or -1 once closed.
-    private(set) var input: Int32
     /// Our end of the child's stdout (read).
     let output: Int32
-    private let lock = NSLock()
-    /// Guarded by `lock`: once reaped, the pid may belong to another process and must not be signalled.
-    private var status: Int32?
+    /// Our end of the child's stdin (write), or -1 once closed; and the wait status once reaped (the pid
+    /// may then belong to another process and must not be signalled).
+    private let state: Mutex<(input: Int32, status: Int32?)>
 
     private init(pid: pid_t, input: Int32, output: Int32) {
         self.pid = pid
-        self.input = input
         self.output = output
+        state = Mutex((input, nil))
     }
+
+    /// Our end of the child's stdin (write), or -1 once closed.
+    var input: Int32 { state.withLock { $0.input } }
 
     deinit {
         closeInput()
@@ -31,12 +33,12 @@ final class ChildProcess: @unchecked Sendable {
     /// (sent to the foreground group) reaches only us; an empty signal mask; and SIGTERM and SIGPIPE at their
     /// default actions (our interrupt handler ignores SIGTERM, and ignored signals survive exec).
     static func spawn(_ executable: String, name: String, arguments: [String]) throws -> ChildProcess {
-        try spawnLock.withLock { try spawnLocked(executable, argv: [name] + arguments) }
+        try spawnLock.withLock { _ in try spawnLocked(executable, argv: [name] + arguments) }
     }
 
     /// Held from making a child's pipes to its start: the pipes are close-on-exec only after `fcntl`
     /// (Swift does not see `pipe2`), and no other child may be started in between and inherit them.
-    private static let spawnLock = NSLock()
+    private static let spawnLock = Mutex(())
 
     private static func spawnLocked(_ executable: String, argv words: [String]) throws -> ChildProcess {
         let toChild = try makePipe()
@@ -85,15 +87,17 @@ final class ChildProcess: @unchecked Sendable {
 
     /// Closes the child's stdin (a worker then exits).
     func closeInput() {
-        guard input >= 0 else { return }
-        close(input)
-        input = -1
+        state.withLock { state in
+            guard state.input >= 0 else { return }
+            close(state.input)
+            state.input = -1
+        }
     }
 
     /// Sends `signal` unless the child has already been reaped.
     func send(_ signal: Int32) {
-        lock.withLock {
-            if status == nil { _ = kill(pid, signal) }
+        state.withLock { state in
+            if state.status == nil { _ = kill(pid, signal) }
         }
     }
 
@@ -103,12 +107,12 @@ final class ChildProcess: @unchecked Sendable {
         let deadline = DispatchTime.now().uptimeNanoseconds + UInt64(grace * 1e9)
         var killed = false
         while true {
-            let done: Int32? = lock.withLock {
-                if let status { return status }
+            let done: Int32? = state.withLock { state in
+                if let status = state.status { return status }
                 var raw: Int32 = 0
                 let result = waitpid(pid, &raw, WNOHANG)
-                if result == pid || (result < 0 && errno == ECHILD) { status = raw }
-                return status
+                if result == pid || (result < 0 && errno == ECHILD) { state.status = raw }
+                return state.status
             }
             if let done { return done }
             if !killed && DispatchTime.now().uptimeNanoseconds >= deadline {

@@ -9,13 +9,13 @@ import ImgmakeVips
 /// retry a failed write forever (libvips' JPEG 2000 saver on a full disk) are therefore run by the same thread
 /// in a one-job worker process (`imgmake __worker`), under the process pool's watchdog, which kills it when it
 /// makes no progress; every other job runs in the thread.
-public final class ThreadPool: JobExecutor, @unchecked Sendable {
+public final class ThreadPool: JobExecutor {
     private let queue = JobQueue()
     private let finished = DispatchGroup()
     private let settings: ProcessPool.Settings
     private let vipsThreads: Int
     /// Set when a thread could not be started: every job fails with it.
-    private var startError: ThreadStartError?
+    private let startError: ThreadStartError?
 
     /// Savers that may loop forever on a write error, so that their jobs run in a worker process.
     static let saversRunInAWorker: Set<String> = ["jp2ksave"]
@@ -25,16 +25,18 @@ public final class ThreadPool: JobExecutor, @unchecked Sendable {
     public init(workers: Int, cores: Int = ProcessInfo.processInfo.activeProcessorCount,
                 settings: ProcessPool.Settings = ProcessPool.Settings()) {
         self.settings = settings
-        vipsThreads = max(1, cores / max(1, workers))
+        let vipsThreads = max(1, cores / max(1, workers))
+        self.vipsThreads = vipsThreads
         VipsRuntime.start()
         VipsRuntime.setConcurrency(vipsThreads)
+        let queue = queue
         startError = CheckedThread.startAll(max(1, workers), name: "imgmake-worker", stackSize: 8 << 20,
-                                            finished: finished) { [self] _ in
+                                            finished: finished) { _ in
             ProcessPool.ignoreBrokenPipes()  // for the jobs run in a worker process
-            while let request = queue.take() { queue.deliver(run(request)) }
+            while let request = queue.take() { queue.deliver(Self.run(request, settings: settings, vipsThreads: vipsThreads)) }
             VipsRuntime.threadShutdown()
         }
-        if startError != nil { queue.stop {} }
+        if startError != nil { queue.stop() }
     }
 
     public func submit(_ request: JobRequest) {
@@ -44,15 +46,15 @@ public final class ThreadPool: JobExecutor, @unchecked Sendable {
 
     public func nextOutcome() -> JobOutcome? { queue.nextOutcome() }
 
-    public func wake() { queue.wake {} }
+    public func wake() { queue.wake() }
 
     public func shutdown() {
-        queue.stop {}
+        queue.stop()
         finished.wait()
     }
 
     /// Runs a job in this thread, or in a worker process when its saver may never end.
-    private func run(_ request: JobRequest) -> JobOutcome {
+    private static func run(_ request: JobRequest, settings: ProcessPool.Settings, vipsThreads: Int) -> JobOutcome {
         guard Self.saversRunInAWorker.contains(request.job.saver) else { return JobRunner.run(request) }
         let worker: ProcessPoolWorker
         do { worker = try ProcessPoolWorker.start(executable: settings.executable, vipsThreads: vipsThreads) } catch {

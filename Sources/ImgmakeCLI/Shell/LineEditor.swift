@@ -1,6 +1,9 @@
+// readline's interface is C global variables (rl_line_buffer, history_length ...), which Swift 6 takes for
+// shared mutable state: they are used only on the thread that runs the prompt loop, as readline requires.
 @preconcurrency import CReadline
 import ImgmakeCore
 import Foundation
+import Synchronization
 
 /// The GNU readline binding: a prompt read through readline's callback interface, so that the loop can wait
 /// on the terminal and on the Ctrl-C pipe at once (readline installs no signal handlers of its own);
@@ -12,11 +15,34 @@ final class LineEditor {
     }
 
     /// Given the line up to the cursor, the candidates for the word at the cursor (see `ShellCompleter`).
-    /// Readline's callbacks are C functions without context, hence one process-wide editor.
-    nonisolated(unsafe) static var completer: ((String) -> [String])?
-    nonisolated(unsafe) private static var matches: [String] = []
-    nonisolated(unsafe) private static var matchIndex = 0
-    nonisolated(unsafe) private static var finishedLine: Input?
+    // Unchecked Sendable: the shell's completer uses the `Shell`, which is not Sendable; it is set and called on the
+    // thread that runs the prompt loop (readline calls back only from `rl_callback_read_char` there).
+    struct Completer: @unchecked Sendable {
+        let candidates: (String) -> [String]
+    }
+
+    /// What readline's callbacks share with the editor. They are C functions without context, hence
+    /// process-wide state: all of it here, behind this one lock (they run on the prompt's thread, so the lock
+    /// is never contended; it makes the sharing explicit).
+    private struct Callbacks {
+        var completer: Completer?
+        /// The candidates of the completion in progress, and the next one to hand to readline.
+        var matches: [String] = []
+        var matchIndex = 0
+        /// The line readline finished (or the end of input), for `read()`.
+        var finishedLine: Input?
+    }
+    private static let callbacks = Mutex(Callbacks())
+
+    /// Sets what Tab completes with (see `Completer`).
+    static func setCompleter(_ candidates: @escaping (String) -> [String]) {
+        callbacks.withLock { $0.completer = Completer(candidates: candidates) }
+    }
+
+    private static var finishedLine: Input? {
+        get { callbacks.withLock { $0.finishedLine } }
+        set { callbacks.withLock { $0.finishedLine = newValue } }
+    }
 
     private let prompt: String
     private let interrupts: ShellInterrupts
@@ -64,8 +90,8 @@ final class LineEditor {
                 if InterruptHandler.shared.termination != nil {
                     // SIGTERM, SIGHUP: leave readline's terminal settings as they were, then end.
                     rl_callback_handler_remove()
-                    fputs("\n", stdout)
-                    fflush(stdout)
+                    fputs("\n", imgmake_stdout())
+                    fflush(imgmake_stdout())
                     return .endOfInput
                 }
                 abandonLine()
@@ -86,8 +112,8 @@ final class LineEditor {
         rl_callback_sigcleanup()
         rl_echo_signal_char(SIGINT)
         rl_callback_handler_remove()
-        fputs("\n", stdout)
-        fflush(stdout)
+        fputs("\n", imgmake_stdout())
+        fflush(imgmake_stdout())
         using_history()
         rl_callback_handler_install(prompt, LineEditor.lineHandler)
     }
@@ -127,7 +153,7 @@ final class LineEditor {
             finishedLine = .line(String(cString: line))
             free(line)
         } else {
-            fputs("\n", stdout)
+            fputs("\n", imgmake_stdout())
             finishedLine = .endOfInput
         }
         rl_callback_handler_remove()
@@ -149,8 +175,12 @@ final class LineEditor {
         guard let buffer = rl_line_buffer, let text else { return nil }
         let bytes = UnsafeRawBufferPointer(start: buffer, count: Int(max(0, end)))
         let prefix = String(decoding: bytes, as: UTF8.self)
-        matches = completer?(prefix) ?? []
-        matchIndex = 0
+        let completer = callbacks.withLock { $0.completer }
+        let matches = completer?.candidates(prefix) ?? []
+        callbacks.withLock { state in
+            state.matches = matches
+            state.matchIndex = 0
+        }
         guard !matches.isEmpty else { return nil }
         // Paths: readline quotes names with blanks, and lists only the last part of each path.
         rl_filename_completion_desired = 1
@@ -159,9 +189,12 @@ final class LineEditor {
     }
 
     private static let generator: @convention(c) (UnsafePointer<CChar>?, Int32) -> UnsafeMutablePointer<CChar>? = { _, state in
-        if state == 0 { matchIndex = 0 }
-        guard matchIndex < matches.count else { return nil }
-        defer { matchIndex += 1 }
-        return strdup(matches[matchIndex])
+        let match = callbacks.withLock { callbacks -> String? in
+            if state == 0 { callbacks.matchIndex = 0 }
+            guard callbacks.matchIndex < callbacks.matches.count else { return nil }
+            defer { callbacks.matchIndex += 1 }
+            return callbacks.matches[callbacks.matchIndex]
+        }
+        return match.map { strdup($0) }
     }
 }

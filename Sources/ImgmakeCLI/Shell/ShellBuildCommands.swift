@@ -47,6 +47,7 @@ extension Shell {
         guard let session = writableSession(extra: extra, verb: "cleaning") else { return Outcome(.usage) }
         defer { rearmInterrupts() }  // waiting for the lock takes Ctrl-C over
         let removed = try Cleaner(session: session).clean(targets, orphans: command.orphans, dryRun: command.dryRun, wait: !command.noWait,
+                                                          interrupts: InterruptHandler.shared,
                                                           notice: { err("imgmake: \($0)\n") }, report: { out($0 + "\n") })
         out("\(command.dryRun ? "would remove" : "removed") \(removed) file\(removed == 1 ? "" : "s")\n")
         return Outcome()

@@ -6,7 +6,7 @@ import Foundation
 /// which the prompt loop and `watch` wait on next to their input. So Ctrl-C at the prompt clears the line, in
 /// `watch` it stops watching, and it never kills the interactive shell. SIGTERM and SIGHUP do the same, then
 /// the shell ends (`InterruptHandler.termination`), with 128 + the signal.
-final class ShellInterrupts: @unchecked Sendable {
+final class ShellInterrupts: Sendable {
     private let readEnd: Int32
     private let writeEnd: Int32
 

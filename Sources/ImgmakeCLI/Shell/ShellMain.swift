@@ -39,7 +39,7 @@ enum ShellMain {
         let historyFile = PathName.join(PathName.join(shell.rootDirectory, BuildState.directoryName), "history")
         let editor = LineEditor(prompt: prompt, interrupts: interrupts, historyFile: historyFile)
         shell.historyEntries = { LineEditor.entries }
-        LineEditor.completer = { [unowned shell] line in
+        LineEditor.setCompleter { [unowned shell] line in
             var completer = ShellCompleter(source: ShellCompletionData(session: shell.sessionForCompletion()))
             completer.overriddenVariables = Array(shell.overrides.keys)
             return completer.candidates(line)

@@ -1,4 +1,5 @@
 import ImgmakeCore
+import CReadline
 import Foundation
 import ImgmakeRecipe
 
@@ -33,7 +34,7 @@ final class ShellWatch {
     func run() throws -> Shell.Outcome {
         inotify = inotify_init1(Int32(IN_NONBLOCK | IN_CLOEXEC))
         guard inotify >= 0 else { throw ShellUsage("cannot watch files: inotify: \(String(cString: strerror(errno)))") }
-        let say: (String) -> Void = { print($0); fflush(stdout) }
+        let say: (String) -> Void = { print($0); fflush(imgmake_stdout()) }
 
         guard case let .fresh(first) = shell.load(extra: extra) else {
             throw ShellUsage("not watching: the recipe has errors")
@@ -68,7 +69,7 @@ final class ShellWatch {
 
     private func stopped() -> Shell.Outcome {
         print("\nstopped watching")
-        fflush(stdout)
+        fflush(imgmake_stdout())
         shell.rearmInterrupts()
         if let signal = InterruptHandler.shared.termination { return Shell.Outcome(.interrupted(signal: signal)) }
         return Shell.Outcome(shell.interactive ? .success : .interrupted(signal: SIGINT))

@@ -1,6 +1,7 @@
 import Foundation
 import ImgmakeJob
 import ImgmakeRecipe
+import Synchronization
 
 /// The outcome of one output in a build, for the summary and the report.
 public struct OutputResult: Sendable {
@@ -36,15 +37,19 @@ public final class Builder {
     private var state: BuildState { session.state }
     private let reporter: ProgressReporter
     private let options: Options
+    /// Ctrl-C and the other stopping signals: the process' `InterruptHandler` (command line, shell), a fake in tests.
+    private let interrupts: InterruptSource
     private let makeExecutor: (Int) -> JobExecutor
     public private(set) var results: [OutputResult] = []
     /// The first outputs whose records could not be saved, for the message.
     private var unrecordedOutputs: [String] = []
 
-    public init(session: Session, reporter: ProgressReporter, options: Options, makeExecutor: @escaping (Int) -> JobExecutor) {
+    public init(session: Session, reporter: ProgressReporter, options: Options, interrupts: InterruptSource,
+                makeExecutor: @escaping (Int) -> JobExecutor) {
         self.session = session
         self.reporter = reporter
         self.options = options
+        self.interrupts = interrupts
         self.makeExecutor = makeExecutor
     }
 
@@ -198,8 +203,8 @@ public final class Builder {
         ready.reverse()  // popLast takes them in dependency order
         // Armed before the pool starts, so that a signal while it starts is seen (the loop below checks).
         let waker = ExecutorWaker()
-        try InterruptHandler.shared.arm { waker.wake() }
-        defer { InterruptHandler.shared.disarm() }
+        try interrupts.arm { waker.wake() }
+        defer { interrupts.disarm() }
         let executor = makeExecutor(min(options.jobs, stale.count))
         waker.set(executor)
 
@@ -209,12 +214,12 @@ public final class Builder {
         var finished = 0
         let total = stale.count
         while true {
-            if InterruptHandler.shared.isInterrupted && !summary.interrupted {
+            if interrupts.isInterrupted && !summary.interrupted {
                 stopping = true
                 summary.interrupted = true
-                summary.interruptSignal = InterruptHandler.shared.signal
+                summary.interruptSignal = interrupts.signal
                 if !inFlight.isEmpty {
-                    let again = InterruptHandler.shared.exitsOnRepeat ? " (Ctrl-C again to stop now)" : ""
+                    let again = interrupts.exitsOnRepeat ? " (Ctrl-C again to stop now)" : ""
                     reporter.info("interrupted: waiting for \(inFlight.count) running job(s)\(again)")
                 }
             }
@@ -275,7 +280,7 @@ public final class Builder {
     /// about the same moment, and the worker's death may be seen before our own signal arrives: wait for it
     /// a little.
     private func jobWasInterrupted(by signal: Int32) -> Bool {
-        InterruptHandler.shared.isInterrupted || InterruptHandler.shared.waitForInterrupt(seconds: 2)
+        interrupts.isInterrupted || interrupts.waitForInterrupt(seconds: 2)
     }
 
     /// Marks everything that depends on a failed output as skipped; returns how many.
@@ -295,11 +300,10 @@ public final class Builder {
 }
 
 /// Lets the interrupt handler, armed before the pool exists, wake the pool once it does.
-private final class ExecutorWaker: @unchecked Sendable {
-    private let lock = NSLock()
-    private var executor: JobExecutor?
+private final class ExecutorWaker: Sendable {
+    private let executor = Mutex<JobExecutor?>(nil)
 
-    func set(_ executor: JobExecutor) { lock.withLock { self.executor = executor } }
+    func set(_ executor: JobExecutor) { self.executor.withLock { $0 = executor } }
 
-    func wake() { lock.withLock { executor }?.wake() }
+    func wake() { executor.withLock { $0 }?.wake() }
 }

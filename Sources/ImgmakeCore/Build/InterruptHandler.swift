@@ -1,4 +1,26 @@
 import Foundation
+import ImgmakeSync
+import Synchronization
+
+/// What the scheduler (and a wait for the state's lock) needs of interrupts: injected, so that the builder's
+/// unit tests pass a fake (`FakeInterrupts`) and leave the test process's signal handling alone. The command
+/// line and the shell pass the process' `InterruptHandler.shared`.
+public protocol InterruptSource: Sendable {
+    /// Sets what the first interrupt from now on does (clearing earlier ones); throws when interrupts cannot
+    /// be received (`InterruptHandler`: its thread cannot start).
+    func arm(_ action: @escaping @Sendable () -> Void) throws
+    /// Stops reacting.
+    func disarm()
+    /// Whether there was an interrupt since the last `arm`.
+    var isInterrupted: Bool { get }
+    /// The first signal since the last `arm` (SIGINT when there was none).
+    var signal: Int32 { get }
+    /// Whether a second interrupt ends the process at once (the command line) or is one more call of the
+    /// action (the interactive shell).
+    var exitsOnRepeat: Bool { get }
+    /// Waits at most `seconds` for an interrupt; true when there was one.
+    func waitForInterrupt(seconds: Double) -> Bool
+}
 
 /// The signals that stop a build: Ctrl-C (SIGINT), SIGTERM (`kill`, a CI runner or cgroup stop), SIGHUP (the
 /// terminal or ssh session closed), and a broken pipe on stdout or stderr (`imgmake | head`: SIGPIPE is ignored,
@@ -11,77 +33,80 @@ import Foundation
 /// handlers write the signal's number into a pipe; one thread of ours, started with `pthread_create` whose
 /// result is checked, reads it. When that thread cannot start, `arm` throws and no handler is installed, so the
 /// signals keep their default actions.
-public final class InterruptHandler: @unchecked Sendable {
+public final class InterruptHandler: InterruptSource {
     public static let shared = InterruptHandler()
     /// The signals handled, besides SIGPIPE (ignored; its EPIPE is an interrupt).
     public static let signals: [Int32] = [SIGINT, SIGTERM, SIGHUP]
 
-    private let condition = NSCondition()
-    private var count = 0
-    private var first: Int32 = SIGINT
-    private var installed = false
-    private var onInterrupt: ((Int32) -> Void)?
-    private var stopSignal: Int32?
-    private var repeatExits = true
-    private var pipeBroken = false
+    private struct State: Sendable {
+        var count = 0
+        var first: Int32 = SIGINT
+        var installed = false
+        var onInterrupt: (@Sendable (Int32) -> Void)?
+        var stopSignal: Int32?
+        var repeatExits = true
+        var pipeBroken = false
+    }
+    /// A `ConditionLock`: `waitForInterrupt` waits for the signal thread.
+    private let state = ConditionLock(State())
 
     /// True (the default): a second interrupt removes the temporaries and exits at once. The interactive
     /// shell sets it false, so that every interrupt calls the armed action and the shell survives.
     public var exitsOnRepeat: Bool {
-        get { condition.withLock { repeatExits } }
-        set { condition.withLock { repeatExits = newValue } }
+        get { state.withLock { $0.repeatExits } }
+        set { state.withLock { $0.repeatExits = newValue } }
     }
 
-    public var isInterrupted: Bool { condition.withLock { count > 0 } }
+    public var isInterrupted: Bool { state.withLock { $0.count > 0 } }
 
     /// The first signal since the handler was last armed (SIGINT when there was none).
-    public var signal: Int32 { condition.withLock { first } }
+    public var signal: Int32 { state.withLock { $0.first } }
 
     /// The first SIGTERM, SIGHUP or broken pipe this process received, armed or not, for the interactive
     /// shell, which survives Ctrl-C but must end on these (after winding down a build).
-    public var termination: Int32? { condition.withLock { stopSignal } }
+    public var termination: Int32? { state.withLock { $0.stopSignal } }
 
     /// Installs the handlers (once) and sets what the first interrupt does. Throws when the thread that
     /// receives the signals cannot start; the signals then keep their default actions.
-    public func arm(_ action: @escaping () -> Void) throws {
+    public func arm(_ action: @escaping @Sendable () -> Void) throws {
         try arm(signal: { _ in action() })
     }
 
     /// `arm`, with an action told which signal came.
-    public func arm(signal action: @escaping (Int32) -> Void) throws {
-        try condition.withLock {
-            try installLocked()
-            count = 0
-            first = SIGINT
-            onInterrupt = action
+    public func arm(signal action: @escaping @Sendable (Int32) -> Void) throws {
+        try state.withLock { state in
+            try installLocked(&state)
+            state.count = 0
+            state.first = SIGINT
+            state.onInterrupt = action
         }
     }
 
     /// Installs the handlers now, if not done yet (so that a later `arm` cannot fail).
     public func prepare() throws {
-        try condition.withLock { try installLocked() }
+        try state.withLock { try installLocked(&$0) }
     }
 
-    private func installLocked() throws {
-        guard !installed else { return }
+    private func installLocked(_ state: inout State) throws {
+        guard !state.installed else { return }
         try Self.install { [weak self] in self?.fire($0) }
-        installed = true
+        state.installed = true
     }
 
     /// Stops reacting (the shell re-arms for its next build).
     public func disarm() {
-        condition.withLock {
-            onInterrupt = nil
-            count = 0
+        state.withLock { state in
+            state.onInterrupt = nil
+            state.count = 0
         }
     }
 
     /// A write to stdout or stderr failed with EPIPE: the reader is gone. The first one is an interrupt
     /// (SIGPIPE's), unless the build is already being interrupted; later ones are nothing.
     public func brokenPipe() {
-        let fresh = condition.withLock { () -> Bool in
-            defer { pipeBroken = true }
-            return !pipeBroken && count == 0
+        let fresh = state.withLock { state -> Bool in
+            defer { state.pipeBroken = true }
+            return !state.pipeBroken && state.count == 0
         }
         if fresh { fire(SIGPIPE) }
     }
@@ -91,21 +116,15 @@ public final class InterruptHandler: @unchecked Sendable {
     /// ours may arrive just after the worker's death is seen.
     public func waitForInterrupt(seconds: Double) -> Bool {
         let deadline = Date().addingTimeInterval(seconds)
-        return condition.withLock {
-            while count == 0 {
-                if !condition.wait(until: deadline) { break }
-            }
-            return count > 0
-        }
+        return state.withLock(waitingUntil: { $0.count > 0 }, deadline: deadline) { $0.count > 0 }
     }
 
     private func fire(_ signal: Int32) {
-        let (n, action, exits, code) = condition.withLock { () -> (Int, ((Int32) -> Void)?, Bool, Int32) in
-            count += 1
-            if count == 1 { first = signal }
-            if signal != SIGINT && stopSignal == nil { stopSignal = signal }
-            condition.broadcast()
-            return (count, onInterrupt, repeatExits, ExitStatus.interrupted(signal: first).code)
+        let (n, action, exits, code) = state.withLock { state -> (Int, (@Sendable (Int32) -> Void)?, Bool, Int32) in
+            state.count += 1
+            if state.count == 1 { state.first = signal }
+            if signal != SIGINT && state.stopSignal == nil { state.stopSignal = signal }
+            return (state.count, state.onInterrupt, state.repeatExits, ExitStatus.interrupted(signal: state.first).code)
         }
         if n == 1 || !exits {
             action?(signal)
@@ -119,7 +138,7 @@ public final class InterruptHandler: @unchecked Sendable {
     // MARK: the signal pipe
 
     /// Makes the pipe, starts the thread that reads it, then installs the handlers. Called once, under the lock.
-    private static func install(_ deliver: @escaping (Int32) -> Void) throws {
+    private static func install(_ deliver: @escaping @Sendable (Int32) -> Void) throws {
         var fds: [Int32] = [-1, -1]
         guard pipe(&fds) == 0 else { throw ThreadStartError(what: "a pipe for signals", code: errno) }
         for fd in fds { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
@@ -131,7 +150,7 @@ public final class InterruptHandler: @unchecked Sendable {
             close(fds[1])
             throw error
         }
-        signalPipeWriteEnd = fds[1]
+        signalPipeWriteEnd.store(fds[1], ordering: .releasing)
         Glibc.signal(SIGPIPE, SIG_IGN)
         for sig in signals {
             // SIGHUP ignored when imgmake started stays ignored: `nohup imgmake` must survive the hangup. (SIGINT
@@ -149,22 +168,23 @@ public final class InterruptHandler: @unchecked Sendable {
     }
 }
 
-/// The write end of the signal pipe, for the handler (a C function cannot capture it).
-nonisolated(unsafe) private var signalPipeWriteEnd: Int32 = -1
+/// The write end of the signal pipe, for the handler (a C function cannot capture it). Set once, by `install`
+/// (under the handler's lock); an atomic, since a signal handler may take no lock.
+private let signalPipeWriteEnd = Atomic<Int32>(-1)
 
 /// The signal handler: async-signal-safe, it only writes the signal's number into the pipe (keeping errno).
 private let signalToPipe: @convention(c) (Int32) -> Void = { sig in
     let saved = errno
     var byte = UInt8(truncatingIfNeeded: sig)
-    _ = write(signalPipeWriteEnd, &byte, 1)
+    _ = write(signalPipeWriteEnd.load(ordering: .acquiring), &byte, 1)
     errno = saved
 }
 
 /// The thread that reads signal numbers from the pipe and hands them over, outside signal context.
-private final class SignalReader: @unchecked Sendable {
+private final class SignalReader: Sendable {
     let fd: Int32
-    let deliver: (Int32) -> Void
-    init(fd: Int32, deliver: @escaping (Int32) -> Void) {
+    let deliver: @Sendable (Int32) -> Void
+    init(fd: Int32, deliver: @escaping @Sendable (Int32) -> Void) {
         self.fd = fd
         self.deliver = deliver
     }

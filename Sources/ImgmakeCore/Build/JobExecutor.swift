@@ -33,8 +33,9 @@ public struct JobOutcome: Sendable, Codable {
 }
 
 /// A pool that runs jobs: the thread pool here, the process pool later. The builder alone decides what
-/// runs when, and alone writes state; a pool only runs what it is given and hands back outcomes.
-public protocol JobExecutor: AnyObject {
+/// runs when, and alone writes state; a pool only runs what it is given and hands back outcomes. Sendable:
+/// `wake()` comes from the interrupt's thread while the builder waits in `nextOutcome()`.
+public protocol JobExecutor: AnyObject, Sendable {
     /// Starts a job; at most as many run at once as the pool has workers (the builder never submits more).
     func submit(_ request: JobRequest)
     /// Blocks until an outcome is ready, or until `wake()` is called (then nil).

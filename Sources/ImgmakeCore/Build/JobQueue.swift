@@ -1,71 +1,82 @@
 import Foundation
+import ImgmakeSync
 
 /// The two queues between the builder and a pool's workers, under one lock: jobs waiting for a worker, and
-/// outcomes waiting for the builder. Both pools (threads, processes) are built on it.
-public final class JobQueue: @unchecked Sendable {
-    private let condition = NSCondition()
-    private var requests: [JobRequest] = []
-    private var outcomes: [JobOutcome] = []
-    private var woken = false
+/// outcomes waiting for the builder. Both pools (threads, processes) are built on it. `Pool` is the pool's
+/// own state that must change with the queues (the process pool's busy workers), kept under the same lock.
+public final class JobQueue<Pool: Sendable>: Sendable {
+    private struct State: Sendable {
+        var requests: [JobRequest] = []
+        var outcomes: [JobOutcome] = []
+        var woken = false
+        /// Set by `stop()`: workers take no more jobs.
+        var isStopping = false
+        var pool: Pool
+    }
+
+    /// A `ConditionLock`: the builder waits for outcomes, the workers for jobs.
+    private let state: ConditionLock<State>
+
+    public init(pool: Pool) { state = ConditionLock(State(pool: pool)) }
+
     /// Set by `stop()`: workers take no more jobs.
-    public private(set) var isStopping = false
+    public var isStopping: Bool { state.withLock { $0.isStopping } }
 
-    public init() {}
-
-    /// Runs `body` under the queue's lock (for a pool's own state that must change with the queues).
-    public func withLock<T>(_ body: () throws -> T) rethrows -> T { try condition.withLock(body) }
+    /// Runs `body` on the pool's state under the queue's lock.
+    public func withPool<T>(_ body: (inout Pool) throws -> T) rethrows -> T { try state.withLock { try body(&$0.pool) } }
 
     public func submit(_ request: JobRequest) {
-        condition.withLock {
-            requests.append(request)
-            condition.broadcast()
-        }
+        state.withLock { $0.requests.append(request) }
     }
 
     /// For the builder: blocks until an outcome is ready (or `wake()` was called: nil).
     public func nextOutcome() -> JobOutcome? {
-        condition.withLock {
-            while outcomes.isEmpty && !woken { condition.wait() }
-            if woken && outcomes.isEmpty {
-                woken = false
+        state.withLock(waitingUntil: { !$0.outcomes.isEmpty || $0.woken }) { state in
+            if state.woken && state.outcomes.isEmpty {
+                state.woken = false
                 return nil
             }
-            return outcomes.removeFirst()
+            return state.outcomes.removeFirst()
         }
     }
 
     /// Makes a waiting `nextOutcome()` return; `also` runs under the lock.
-    public func wake<T>(also: () -> T) -> T {
-        condition.withLock {
-            woken = true
-            condition.broadcast()
-            return also()
+    public func wake<T>(also: (inout Pool) -> T) -> T {
+        state.withLock { state in
+            state.woken = true
+            return also(&state.pool)
         }
     }
 
     /// Workers take no more jobs once the queue is empty; `also` runs under the lock.
-    public func stop<T>(also: () -> T) -> T {
-        condition.withLock {
-            isStopping = true
-            condition.broadcast()
-            return also()
+    public func stop<T>(also: (inout Pool) -> T) -> T {
+        state.withLock { state in
+            state.isStopping = true
+            return also(&state.pool)
         }
     }
 
     /// For a worker: blocks until there is a job, or returns nil once the pool stops.
     public func take() -> JobRequest? {
-        condition.withLock {
-            while requests.isEmpty && !isStopping { condition.wait() }
-            return requests.isEmpty ? nil : requests.removeFirst()
+        state.withLock(waitingUntil: { !$0.requests.isEmpty || $0.isStopping }) { state in
+            state.requests.isEmpty ? nil : state.requests.removeFirst()
         }
     }
 
     /// For a worker: hands an outcome to the builder; `also` runs under the lock.
-    public func deliver(_ outcome: JobOutcome, also: () -> Void = {}) {
-        condition.withLock {
-            also()
-            outcomes.append(outcome)
-            condition.broadcast()
+    public func deliver(_ outcome: JobOutcome, also: (inout Pool) -> Void = { _ in }) {
+        state.withLock { state in
+            also(&state.pool)
+            state.outcomes.append(outcome)
         }
     }
+}
+
+extension JobQueue where Pool == Void {
+    /// A queue for a pool without state of its own.
+    public convenience init() { self.init(pool: ()) }
+
+    public func wake() { wake { _ in } }
+
+    public func stop() { stop { _ in } }
 }

@@ -1,32 +1,32 @@
 import Foundation
 import ImgmakeRecipe
+import Synchronization
 
 /// The temporary files being written right now, so that an interrupted build can remove them.
-public final class TemporaryFiles: @unchecked Sendable {
+public final class TemporaryFiles: Sendable {
     public static let shared = TemporaryFiles()
-    private let lock = NSLock()
-    private var paths: Set<String> = []
-    private var counter = 0
+    /// The paths registered, and the last number given to a name.
+    private let state = Mutex((paths: Set<String>(), counter: 0))
 
     /// A fresh hidden name in the output's directory: `.NAME.imgmake-PID-START-N.tmp`, where START is when this
     /// process started (so a later process that reuses the PID is not taken for the writer). Hidden, so no
     /// glob matches it.
     public func make(for output: String) -> String {
-        let n = lock.withLock { () -> Int in
-            counter += 1
-            return counter
+        let n = state.withLock { state -> Int in
+            state.counter += 1
+            return state.counter
         }
         let directory = PathName.directory(of: output)
         let path = PathName.join(directory, ".\(PathName.fileName(output)).imgmake-\(getpid())-\(ProcessStart.own)-\(n).tmp")
-        lock.withLock { _ = paths.insert(path) }
+        state.withLock { _ = $0.paths.insert(path) }
         return path
     }
 
-    public func release(_ path: String) { lock.withLock { _ = paths.remove(path) } }
+    public func release(_ path: String) { state.withLock { _ = $0.paths.remove(path) } }
 
     /// Unlinks every temporary still registered (async-signal-tolerant enough for a last-resort exit path).
     public func removeAll() {
-        let all = lock.withLock { paths }
+        let all = state.withLock { $0.paths }
         for path in all { unlink(path) }
     }
 }

@@ -1,14 +1,15 @@
 import Foundation
 import ImgmakeJob
+import Synchronization
 
 /// The options that some file loader takes (`n`, `page`, `fail-on`, `access`, ...), by name: what a `load`
 /// step may set. Which loader reads a file is known only from its content, at run time.
 enum LoaderArguments {
-    private static let lock = NSLock()
-    nonisolated(unsafe) private static var cache: [String: ArgumentInfo]?
+    /// Computed once per process (libvips' loaders do not change while it runs).
+    private static let cache = Mutex<[String: ArgumentInfo]?>(nil)
 
     static func shared(_ catalog: OperationCatalog) -> [String: ArgumentInfo] {
-        lock.withLock {
+        cache.withLock { cache in
             if let cache { return cache }
             var result: [String: ArgumentInfo] = [:]
             for name in catalog.operationNames where name.hasSuffix("load") {

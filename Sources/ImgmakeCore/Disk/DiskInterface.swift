@@ -46,8 +46,9 @@ public struct DirectoryIdentity: Hashable, Sendable {
 }
 
 /// Everything imgmake asks of the file system, so that the graph, staleness and state can be tested against
-/// `MemoryDisk` with an injected clock instead of real files and sleeps. Paths are absolute.
-public protocol DiskInterface: AnyObject {
+/// `MemoryDisk` with an injected clock instead of real files and sleeps. Paths are absolute. Sendable: the
+/// staleness checker reads stamps on all cores, and the pools' threads reach the disk too.
+public protocol DiskInterface: AnyObject, Sendable {
     /// The stamp of a regular file (following links), or nil when there is none.
     func stamp(_ path: String) -> FileStamp?
     /// The entries of a directory (hidden ones included), or nil when it cannot be read.

@@ -1,7 +1,7 @@
 import ImgmakeRecipe
 
 /// Reads recipe files through a `DiskInterface`, so that tests on `MemoryDisk` load recipes from memory too.
-struct DiskRecipeReader: RecipeFileReader, @unchecked Sendable {
+struct DiskRecipeReader: RecipeFileReader {
     let disk: DiskInterface
 
     func read(_ absolutePath: String) throws -> String {

@@ -1,5 +1,6 @@
 import Foundation
 import ImgmakeRecipe
+import Synchronization
 
 /// Decides, for edges in dependency order, which outputs are stale and why (README's *How staleness works*, rules 1–4; rule 5,
 /// content hashes, plugs in through `ContentCheck`). Every path is stat'ed at most once per run.
@@ -128,19 +129,18 @@ public final class StalenessChecker {
             for input in edge.inputs where graph.producer[input] == nil && stamps[input] == nil { paths.append(input) }
         }
         let lanes = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8, paths.count / 256))
-        var results = [FileStamp?](repeating: nil, count: paths.count)
-        results.withUnsafeMutableBufferPointer { buffer in
-            let slots = buffer
-            DispatchQueue.concurrentPerform(iterations: lanes) { lane in
-                var index = lane
-                while index < paths.count {
-                    slots[index] = disk.stamp(paths[index])
-                    index += lanes
-                }
-            }
+        // Lane L stats paths L, L + lanes, L + 2 lanes ... into an array of its own, handed over once at its end.
+        let results = Mutex([[FileStamp?]](repeating: [], count: lanes))
+        DispatchQueue.concurrentPerform(iterations: lanes) { [paths, disk] lane in
+            let found = stride(from: lane, to: paths.count, by: lanes).map { disk.stamp(paths[$0]) }
+            results.withLock { $0[lane] = found }
         }
         stamps.reserveCapacity(stamps.count + paths.count)
-        for (path, stamp) in zip(paths, results) { stamps[path] = stamp }
+        results.withLock { results in
+            for (lane, laneStamps) in results.enumerated() {
+                for (k, stamp) in laneStamps.enumerated() { stamps[paths[lane + k * lanes]] = stamp }
+            }
+        }
     }
 
     public func isStale(_ edge: Int) -> Bool { !(reasons[edge]?.isEmpty ?? true) }

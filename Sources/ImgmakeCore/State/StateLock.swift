@@ -4,13 +4,13 @@ import ImgmakeRecipe
 /// A disk whose files can be locked between processes. `RealDisk` is one; `MemoryDisk` is not (one test
 /// process, nothing to exclude), and a session on it builds without a lock.
 public protocol LockingDisk {
-    func lockState(directory: String, wait: Bool, notice: (String) -> Void) throws -> StateLock
+    func lockState(directory: String, wait: Bool, interrupts: InterruptSource, notice: (String) -> Void) throws -> StateLock
 }
 
 extension RealDisk: LockingDisk {
-    public func lockState(directory: String, wait: Bool, notice: (String) -> Void) throws -> StateLock {
+    public func lockState(directory: String, wait: Bool, interrupts: InterruptSource, notice: (String) -> Void) throws -> StateLock {
         do { try makeDirectories(directory) } catch let error as DiskError { throw StateLock.Unavailable(error: error) }
-        return try StateLock(path: PathName.join(directory, StateLock.fileName), wait: wait, notice: notice)
+        return try StateLock(path: PathName.join(directory, StateLock.fileName), wait: wait, interrupts: interrupts, notice: notice)
     }
 }
 
@@ -51,13 +51,13 @@ public final class StateLock {
     }
 
     /// Takes the lock on `path`. When another process holds it: with `wait`, says so once through `notice`
-    /// and waits (Ctrl-C stops the wait); without, throws `Busy`.
-    init(path: String, wait: Bool, notice: (String) -> Void) throws {
+    /// and waits (Ctrl-C, from `interrupts`, stops the wait); without, throws `Busy`.
+    init(path: String, wait: Bool, interrupts: InterruptSource, notice: (String) -> Void) throws {
         descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw Unavailable(error: DiskError.errno(path)) }
         var waiting = false
         var polls = 0
-        defer { if waiting { InterruptHandler.shared.disarm() } }
+        defer { if waiting { interrupts.disarm() } }
         while flock(descriptor, LOCK_EX | LOCK_NB) != 0 {
             guard errno == EWOULDBLOCK || errno == EINTR else {
                 let error = DiskError.errno(path)
@@ -72,7 +72,7 @@ public final class StateLock {
             if !waiting {
                 // Polling, not a blocking flock: the shell ignores SIGINT (it reads Ctrl-C from a dispatch
                 // source), so only this loop can notice that the user gave up.
-                do { try InterruptHandler.shared.arm {} } catch {
+                do { try interrupts.arm {} } catch {
                     close(descriptor)
                     throw error
                 }
@@ -88,7 +88,7 @@ public final class StateLock {
                 }
             }
             polls += 1
-            if InterruptHandler.shared.isInterrupted {
+            if interrupts.isInterrupted {
                 close(descriptor)
                 throw Interrupted(signal: InterruptHandler.shared.signal)
             }

@@ -12,7 +12,9 @@ public enum StandardOutput {
     /// Writes all of `text` to `fd`, or as much as the descriptor takes; true when all of it was written.
     @discardableResult
     public static func write(_ text: String, to fd: Int32) -> Bool {
-        if fd == STDOUT_FILENO { fflush(stdout) }  // what `print` buffered goes first
+        // What `print` buffered goes first. (All streams: stdio's `stdout` is a C global variable, which Swift 6
+        // does not let us name; it is the one stream that buffers here.)
+        if fd == STDOUT_FILENO { fflush(nil) }
         let bytes = Array(text.utf8)
         var offset = 0
         while offset < bytes.count {

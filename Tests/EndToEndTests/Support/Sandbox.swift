@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 @testable import ImgmakeCore
 #if canImport(Glibc)
 import Glibc
@@ -236,8 +237,8 @@ final class Sandbox {
 /// Small test images made once per test run with the `vips` CLI, then copied where tests want them: the one
 /// image generator of the end-to-end tests (any format libvips saves: `jpg`, `png`, `webp`, `ppm`, ...).
 enum TestImages {
-    private static let lock = NSLock()
-    private nonisolated(unsafe) static var made: [String: String] = [:]
+    /// The images made so far, by key (held while one is made, so each is made once).
+    private static let made = Mutex<[String: String]>([:])
     private static let folder: String = {
         let path = NSTemporaryDirectory() + "imgmake-e2e-images-\(getpid())"
         try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
@@ -247,7 +248,7 @@ enum TestImages {
 
     /// The path of a 3-band 8-bit noise image of that size and seed, in `format` (a file extension).
     static func make(width: Int, height: Int, seed: Int, format: String) throws -> String {
-        try lock.withLock {
+        try made.withLock { made in
             let key = "\(width)x\(height)-\(seed).\(format)"
             if let path = made[key] { return path }
             let noise = folder + "/noise-\(key).v"
