@@ -3,58 +3,58 @@ import ArgumentParser
 import Foundation
 
 /// The pool that runs jobs.
-public enum PoolKind: String, ExpressibleByArgument, CaseIterable, Sendable {
+enum PoolKind: String, ExpressibleByArgument, CaseIterable, Sendable {
     case thread, process
 
     /// The thread pool, or the process pool under a memory limit (`MemoryLimit`): there a failed allocation
     /// would end the whole imgmake, where a worker process that dies of it fails only its job.
-    public static var `default`: PoolKind { MemoryLimit.current == nil ? .thread : .process }
+    static var `default`: PoolKind { MemoryLimit.current == nil ? .thread : .process }
 }
 
 
 /// Options of a build, shared by the command line and the shell's `build`.
-public struct BuildOptions: ParsableArguments {
+struct BuildOptions: ParsableArguments {
     @Option(name: .customShort("j", allowingJoined: true), help: ArgumentHelp("Run N jobs at once (the default is the number of cores).", valueName: "N"))
-    public var jobs: Int = OptionDefaults.jobs
+    var jobs: Int = OptionDefaults.jobs
 
     @Option(name: .long, help: "The pool that runs jobs: thread or process (process under a memory limit).")
-    public var pool: PoolKind = .default
+    var pool: PoolKind = .default
 
     @Option(name: .long, help: ArgumentHelp("With --pool process: kill a job that runs longer than SECONDS, and fail it.",
                                             valueName: "SECONDS"))
-    public var jobTimeout: Double?
+    var jobTimeout: Double?
 
     @Option(name: .long, help: ArgumentHelp("With --pool process: replace each worker process after N jobs.", valueName: "N"))
-    public var maxJobsPerWorker: Int?
+    var maxJobsPerWorker: Int?
 
     @Option(name: .long, help: ArgumentHelp("Stop and fail a job that makes no progress for SECONDS (no CPU, no bytes read or written, or only failing writes); 0: never.",
                                             valueName: "SECONDS"))
-    public var stallTimeout: Double = OptionDefaults.stallTimeout
+    var stallTimeout: Double = OptionDefaults.stallTimeout
 
     @Flag(name: [.customShort("n"), .customLong("dry-run")], help: "Show what would be built; build nothing.")
-    public var dryRun = false
+    var dryRun = false
 
     @Flag(name: [.customShort("k"), .customLong("keep-going")], help: "Go on past failed jobs.")
-    public var keepGoing = false
+    var keepGoing = false
 
     @Flag(name: [.customShort("B"), .customLong("always-make")], help: "Build every output, stale or not.")
-    public var alwaysMake = false
+    var alwaysMake = false
 
     @Flag(name: .long, help: "Print why each output is stale.")
-    public var explain = false
+    var explain = false
 
     @Flag(name: .customLong("no-wait"), help: "When another build of this tree is running, fail at once (exit 75) instead of waiting for it.")
-    public var noWait = false
+    var noWait = false
 
     @Flag(name: [.customShort("q"), .long], help: "Print only errors.")
-    public var quiet = false
+    var quiet = false
 
     @Flag(name: [.customShort("v"), .long], help: "Print more about each job.")
-    public var verbose = false
+    var verbose = false
 
-    public init() {}
+    init() {}
 
-    public func validate() throws {
+    func validate() throws {
         guard jobs >= 1 else { throw ValidationError("-j needs a number of jobs of at least 1") }
         if let jobTimeout, !(jobTimeout > 0 && jobTimeout.isFinite) {
             throw ValidationError("--job-timeout needs a number of seconds above 0")

@@ -2,10 +2,10 @@ import ArgumentParser
 import ImgmakeCore
 
 /// `imgmake`: the root of the command line. With no subcommand it builds.
-public struct ImgmakeCommand: ParsableCommand {
-    public static let version = ImgmakeVersion.current
+struct ImgmakeCommand: ParsableCommand {
+    static let version = ImgmakeVersion.current
 
-    public static let configuration = CommandConfiguration(
+    static let configuration = CommandConfiguration(
         commandName: "imgmake",
         abstract: "A make-style build tool for images, on libvips.",
         discussion: """
@@ -21,7 +21,7 @@ public struct ImgmakeCommand: ParsableCommand {
         defaultSubcommand: BuildCommand.self
     )
 
-    public init() {}
+    init() {}
 
     /// The arguments with leading options moved after the subcommand they precede, so that `imgmake -C DIR
     /// list` (as git, cargo and make users type) runs `list -C DIR`; swift-argument-parser only looks for a

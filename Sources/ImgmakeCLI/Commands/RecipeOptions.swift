@@ -2,28 +2,28 @@ import ImgmakeCore
 import ArgumentParser
 
 /// Options that pick and shape the recipe; shared by every subcommand that reads one.
-public struct RecipeOptions: ParsableArguments {
+struct RecipeOptions: ParsableArguments {
     @Option(name: .customShort("f", allowingJoined: true), help: ArgumentHelp("Read FILE as the recipe.", valueName: "FILE"),
             completion: .file())
-    public var file: String = OptionDefaults.recipeFile
+    var file: String = OptionDefaults.recipeFile
 
     @Option(name: .customShort("C", allowingJoined: true), help: ArgumentHelp("Change to DIR before doing anything.", valueName: "DIR"),
             completion: .directory)
-    public var directory: String?
+    var directory: String?
 
     @Option(name: .long, help: ArgumentHelp("Refuse images over N pixels, from their header (0: no limit).", valueName: "N"))
-    public var maxPixels: Int = OptionDefaults.maxPixels
+    var maxPixels: Int = OptionDefaults.maxPixels
 
     @Flag(name: .long, help: "Allow outputs outside the recipe's directory tree.")
-    public var allowOutside = false
+    var allowOutside = false
 
     @Option(name: .long, help: "How inputs are compared: mtime (default) or hash (content, for CI caches and fresh clones).")
-    public var check: CheckMode = .mtime
+    var check: CheckMode = .mtime
 
-    public init() {}
+    init() {}
 
     /// The plain values a `Session` is loaded from.
-    public var sessionOptions: Session.Options {
+    var sessionOptions: Session.Options {
         var options = Session.Options()
         options.file = file
         options.maxPixels = maxPixels
@@ -34,6 +34,6 @@ public struct RecipeOptions: ParsableArguments {
 }
 
 /// The staleness check for inputs (README's *How staleness works*, rule 5).
-public enum CheckMode: String, ExpressibleByArgument, CaseIterable, Sendable {
+enum CheckMode: String, ExpressibleByArgument, CaseIterable, Sendable {
     case mtime, hash
 }

@@ -10,8 +10,8 @@ import ImgmakeRecipe
 /// The job's saver was chosen when the recipe was checked, possibly from `.imgmake/catalog.json` (see
 /// `CachedCatalog`) without libvips: before anything is written it must be the saver libvips itself picks for
 /// the output's name, so a stale or forged cache can fail a job but never write, say, JPEG data to a `.png`.
-public enum JobRunner {
-    public static func run(_ request: JobRequest) -> JobOutcome {
+enum JobRunner {
+    static func run(_ request: JobRequest) -> JobOutcome {
         let start = DispatchTime.now().uptimeNanoseconds
         func seconds() -> Double { Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
         if let error = wrongSaver(request) {

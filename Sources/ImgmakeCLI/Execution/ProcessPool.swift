@@ -9,21 +9,21 @@ import ImgmakeVips
 ///
 /// Each worker has a driver thread here that takes jobs from the queue, talks to its process and puts the
 /// outcomes in a queue, as `ThreadPool`'s threads do with jobs they run themselves.
-public final class ProcessPool: JobExecutor {
+final class ProcessPool: JobExecutor {
     /// What the command line sets.
-    public struct Settings: Sendable {
+    struct Settings: Sendable {
         /// A job running longer is killed and fails; nil: no limit.
-        public var jobTimeout: Double?
+        var jobTimeout: Double?
         /// A worker is replaced after this many jobs; nil: never.
-        public var maxJobsPerWorker: Int?
+        var maxJobsPerWorker: Int?
         /// A job that makes no progress for this long (no CPU time, no bytes read or written, or only failing
         /// writes: `Watchdog`) is killed and fails; nil: no watchdog.
-        public var stallTimeout: Double? = OptionDefaults.stallTimeout
+        var stallTimeout: Double? = OptionDefaults.stallTimeout
         /// The program started as a worker: this very executable (even if its file was replaced meanwhile).
-        public var executable = FileManager.default.isExecutableFile(atPath: "/proc/self/exe")
+        var executable = FileManager.default.isExecutableFile(atPath: "/proc/self/exe")
             ? "/proc/self/exe" : (Bundle.main.executablePath ?? CommandLine.arguments[0])
-        public var cores = ProcessInfo.processInfo.activeProcessorCount
-        public init(jobTimeout: Double? = nil, maxJobsPerWorker: Int? = nil,
+        var cores = ProcessInfo.processInfo.activeProcessorCount
+        init(jobTimeout: Double? = nil, maxJobsPerWorker: Int? = nil,
                     stallTimeout: Double? = OptionDefaults.stallTimeout) {
             self.jobTimeout = jobTimeout
             self.maxJobsPerWorker = maxJobsPerWorker
@@ -49,7 +49,7 @@ public final class ProcessPool: JobExecutor {
     private let startError: ThreadStartError?
 
     /// Starts `workers` worker processes; each runs libvips with cores / workers threads.
-    public init(workers: Int, settings: Settings = Settings()) {
+    init(workers: Int, settings: Settings = Settings()) {
         self.settings = settings
         let count = max(1, workers)
         vipsThreads = max(1, settings.cores / count)
@@ -60,14 +60,14 @@ public final class ProcessPool: JobExecutor {
         if startError != nil { queue.stop { _ in } }
     }
 
-    public func submit(_ request: JobRequest) {
+    func submit(_ request: JobRequest) {
         if let startError { return queue.deliver(ProcessPoolWorker.failed(request, startError.description)) }
         queue.submit(request)
     }
 
-    public func nextOutcome() -> JobOutcome? { queue.nextOutcome() }
+    func nextOutcome() -> JobOutcome? { queue.nextOutcome() }
 
-    public func wake() {
+    func wake() {
         let victims = queue.wake { drivers -> [ProcessPoolWorker] in
             drivers.wakes += 1
             return drivers.wakes > 1 ? Array(drivers.busy.values) : []
@@ -77,7 +77,7 @@ public final class ProcessPool: JobExecutor {
 
     /// Ends the workers: idle ones see their stdin close and exit. After an interrupt, workers still running a
     /// job get SIGTERM, then SIGKILL after a grace period; their temporary files are removed.
-    public func shutdown() {
+    func shutdown() {
         let victims = queue.stop { drivers -> [ProcessPoolWorker] in drivers.wakes > 0 ? Array(drivers.busy.values) : [] }
         for victim in victims { victim.interrupt() }
         guard !victims.isEmpty else { return finished.wait() }

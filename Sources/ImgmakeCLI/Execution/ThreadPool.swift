@@ -9,7 +9,7 @@ import ImgmakeVips
 /// retry a failed write forever (libvips' JPEG 2000 saver on a full disk) are therefore run by the same thread
 /// in a one-job worker process (`imgmake __worker`), under the process pool's watchdog, which kills it when it
 /// makes no progress; every other job runs in the thread.
-public final class ThreadPool: JobExecutor {
+final class ThreadPool: JobExecutor {
     private let queue = JobQueue()
     private let finished = DispatchGroup()
     private let settings: ProcessPool.Settings
@@ -22,7 +22,7 @@ public final class ThreadPool: JobExecutor {
 
     /// Starts `workers` threads; libvips' own thread count is set so that jobs × its threads fit the cores.
     /// `settings` give the worker program and the watchdog for the jobs run in a worker process.
-    public init(workers: Int, cores: Int = ProcessInfo.processInfo.activeProcessorCount,
+    init(workers: Int, cores: Int = ProcessInfo.processInfo.activeProcessorCount,
                 settings: ProcessPool.Settings = ProcessPool.Settings()) {
         self.settings = settings
         let vipsThreads = max(1, cores / max(1, workers))
@@ -39,16 +39,16 @@ public final class ThreadPool: JobExecutor {
         if startError != nil { queue.stop() }
     }
 
-    public func submit(_ request: JobRequest) {
+    func submit(_ request: JobRequest) {
         if let startError { return queue.deliver(ProcessPoolWorker.failed(request, startError.description)) }
         queue.submit(request)
     }
 
-    public func nextOutcome() -> JobOutcome? { queue.nextOutcome() }
+    func nextOutcome() -> JobOutcome? { queue.nextOutcome() }
 
-    public func wake() { queue.wake() }
+    func wake() { queue.wake() }
 
-    public func shutdown() {
+    func shutdown() {
         queue.stop()
         finished.wait()
     }

@@ -32,7 +32,7 @@ public struct JobOutcome: Sendable, Codable {
     }
 }
 
-/// A pool that runs jobs: the thread pool here, the process pool later. The builder alone decides what
+/// A pool that runs jobs (`ThreadPool`, `ProcessPool` in ImgmakeCLI; `FakeExecutor` in tests). The builder alone decides what
 /// runs when, and alone writes state; a pool only runs what it is given and hands back outcomes. Sendable:
 /// `wake()` comes from the interrupt's thread while the builder waits in `nextOutcome()`.
 public protocol JobExecutor: AnyObject, Sendable {

@@ -3,7 +3,8 @@ import ImgmakeJob
 
 /// Turns the text of a recipe value into the typed value an operation argument wants, or says why not.
 enum ValueParser {
-    /// `directory` resolves `@path` image values; `root` is where they must stay inside (checked elsewhere).
+    /// `directory` resolves `@path` image values (relative to the recipe file that names them; they are inputs, so
+    /// they may be anywhere).
     static func parse(_ text: String, quoted: Bool, as type: ArgumentType, directory: String) throws(ValueError) -> OperationValue {
         func fail(_ what: String) -> ValueError { ValueError(message: "'\(text)' is not \(what)", suggestion: nil) }
         if quoted, type != .string, !isTextual(type) {

@@ -2,8 +2,9 @@ import Foundation
 import ImgmakeRecipe
 import Synchronization
 
-/// Decides, for edges in dependency order, which outputs are stale and why (README's *How staleness works*, rules 1–4; rule 5,
-/// content hashes, plugs in through `ContentCheck`). Every path is stat'ed at most once per run.
+/// Decides, for edges in dependency order, which outputs are stale and why (README's *How staleness works*; with
+/// `Options.checkHash`, inputs and outputs whose stamps changed are compared by content with the digests recorded
+/// when they were built). Every path is stat'ed at most once per run.
 public final class StalenessChecker {
     public struct Options {
         public var alwaysMake = false
