@@ -4,23 +4,23 @@ import ImgmakeRecipe
 
 /// One build over a loaded session, as the command line and the shell's `build` both run it: the targets'
 /// edges, the inputs check, the state's lock, the scheduler on the pool `makeExecutor` makes, the reports.
-public enum BuildRun {
+package enum BuildRun {
     /// What one build is asked to do, in plain values (`BuildOptions` holds the command-line form).
-    public struct Request {
-        public var targets: [String] = []
-        public var builder = Builder.Options()
+    package struct Request {
+        package var targets: [String] = []
+        package var builder = Builder.Options()
         /// `--no-wait`: fail at once (exit 75) when another build holds the state's lock.
-        public var noWait = false
-        public var reportPath: String?
-        public var junitPath: String?
-        public init() {}
+        package var noWait = false
+        package var reportPath: String?
+        package var junitPath: String?
+        package init() {}
     }
 
     /// `makeExecutor` is called with the number of workers once jobs are about to run (never for a no-op or a
     /// dry run), after the catalog cache was compared with the image library. `interrupts` stop the wait for
     /// the state's lock and the build (the process' `InterruptHandler`; a fake in tests).
     @discardableResult
-    public static func run(session: Session, request: Request, reporter: ProgressReporter, interrupts: InterruptSource,
+    package static func run(session: Session, request: Request, reporter: ProgressReporter, interrupts: InterruptSource,
                            makeExecutor: @escaping (Int) -> JobExecutor) throws -> BuildSummary {
         let edges = try session.edges(for: request.targets)
         for warning in session.graph.warnings { reporter.warning(warning) }

@@ -2,14 +2,14 @@ import Foundation
 import ImgmakeRecipe
 
 /// Works out what `clean` may remove, and removes it.
-public struct Cleaner {
-    public init(session: Session) { self.session = session }
+package struct Cleaner {
+    package init(session: Session) { self.session = session }
     let session: Session
 
     /// The whole of `clean`, for the command line and the shell: takes the state's lock (unless `dryRun`),
     /// removes the targets' outputs or the orphans, and returns how many files it removed (or would).
     /// `interrupts` stop the wait for the lock.
-    public func clean(_ targets: [String], orphans: Bool, dryRun: Bool, wait: Bool, interrupts: InterruptSource,
+    package func clean(_ targets: [String], orphans: Bool, dryRun: Bool, wait: Bool, interrupts: InterruptSource,
                       notice: (String) -> Void, report: (String) -> Void) throws -> Int {
         let lock = dryRun ? nil : try session.lockState(wait: wait, interrupts: interrupts, notice: notice)
         defer { lock?.release() }

@@ -1,6 +1,6 @@
 /// The text of `explain` (shared with the shell).
-public enum Explanation {
-    public static func text(_ session: Session, targets: [String]) throws -> String {
+package enum Explanation {
+    package static func text(_ session: Session, targets: [String]) throws -> String {
         let edges = try session.edges(for: targets)
         let (_, checker) = session.staleness(of: edges)
         var text = ""

@@ -3,13 +3,13 @@ import Foundation
 /// The defaults of the options the front ends share, written once (README's *Command line*): the command
 /// line's flags, the shell's settings, `Session.Options`, `BuildGraph.Options`, `Builder.Options` and the
 /// pools' settings take them from here.
-public enum OptionDefaults {
+package enum OptionDefaults {
     /// The recipe file read without `-f`.
-    public static let recipeFile = "Imgmakefile"
+    package static let recipeFile = "Imgmakefile"
     /// `--max-pixels`: an image over this many pixels is refused from its header (0: no limit).
-    public static let maxPixels = 100_000_000
+    package static let maxPixels = 100_000_000
     /// `--stall-timeout`: seconds a job may make no progress before it is stopped and fails.
-    public static let stallTimeout = 60.0
+    package static let stallTimeout = 60.0
     /// `-j` and the shell's `set jobs`: one job per core.
-    public static var jobs: Int { ProcessInfo.processInfo.activeProcessorCount }
+    package static var jobs: Int { ProcessInfo.processInfo.activeProcessorCount }
 }

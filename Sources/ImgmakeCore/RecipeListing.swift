@@ -1,8 +1,8 @@
 import Foundation
 
 /// The text of `list` (shared with the shell).
-public enum RecipeListing {
-    public static func text(_ session: Session) -> String {
+package enum RecipeListing {
+    package static func text(_ session: Session) -> String {
         let graph = session.graph
         let (_, checker) = session.staleness(of: Array(graph.edges.indices))
         let width = max(8, session.recipe.targetNames.map(\.count).max() ?? 0)

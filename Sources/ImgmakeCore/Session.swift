@@ -3,37 +3,37 @@ import ImgmakeRecipe
 import ImgmakeJob
 
 /// A recipe loaded, checked and turned into a graph, with its build state: what every command works on.
-public final class Session {
-    public let cwd: String
-    public let recipe: CheckedRecipe
-    public let graph: BuildGraph
-    public let state: BuildState
-    public let disk: DiskInterface
-    public let catalog: OperationCatalog
-    public let options: Options
+package final class Session {
+    package let cwd: String
+    package let recipe: CheckedRecipe
+    package let graph: BuildGraph
+    let state: BuildState
+    let disk: DiskInterface
+    let catalog: OperationCatalog
+    let options: Options
     /// For each `NAME=VALUE` override that names a variable the recipe files neither assign nor use: the
     /// warning to print (it changes nothing, so it is most likely a typo).
-    public let unknownOverrides: [String: String]
+    let unknownOverrides: [String: String]
     /// The top recipe file relative to the root (`Imgmakefile`, `web.imgmake`): the owner of the records
     /// this session writes.
-    public let recipeFile: String
+    let recipeFile: String
 
     /// What a session is loaded from (plain values; `RecipeOptions` holds the command-line form).
-    public struct Options {
+    package struct Options {
         /// The recipe file, relative to `cwd` or absolute.
-        public var file = OptionDefaults.recipeFile
-        public var maxPixels = OptionDefaults.maxPixels
-        public var allowOutside = false
+        package var file = OptionDefaults.recipeFile
+        package var maxPixels = OptionDefaults.maxPixels
+        package var allowOutside = false
         /// `--check hash`.
-        public var checkHash = false
+        package var checkHash = false
         /// This run's own build-log file (`log`, or `log.shard-K-of-N`).
-        public var logName = "log"
-        public init() {}
+        package var logName = "log"
+        package init() {}
     }
 
     /// Loads `options.file` (relative to `cwd`) with `overrides`.
     /// Throws `RecipeErrors` (exit 2) for anything wrong in the recipe.
-    public init(options: Options, overrides: [String: String], disk: DiskInterface = RealDisk(),
+    package init(options: Options, overrides: [String: String], disk: DiskInterface = RealDisk(),
                 catalog: OperationCatalog? = nil, library: ImageLibrary? = nil,
                 cwd: String = FileManager.default.currentDirectoryPath) throws {
         self.cwd = cwd
@@ -92,12 +92,12 @@ public final class Session {
     }
 
     /// Prints the `unknownOverrides` warnings (sorted by name) whose names `include` accepts.
-    public func warnAboutOverrides(_ reporter: ProgressReporter, where include: (String) -> Bool = { _ in true }) {
+    package func warnAboutOverrides(_ reporter: ProgressReporter, where include: (String) -> Bool = { _ in true }) {
         for name in unknownOverrides.keys.sorted() where include(name) { reporter.warning(unknownOverrides[name]!) }
     }
 
     /// Edges for targets given by the user (rules, groups, output paths), or the default target.
-    public func edges(for targets: [String]) throws -> [Int] {
+    package func edges(for targets: [String]) throws -> [Int] {
         if targets.isEmpty {
             guard let target = recipe.recipe.defaultTarget else {
                 throw UsageError("the recipe has no rules, so there is nothing to build")
@@ -120,7 +120,7 @@ public final class Session {
     /// state again if that one changed it meanwhile. nil when the disk has no locks (`MemoryDisk`), or when
     /// the lock cannot be had at all (a read-only tree: a warning, and the run goes on). Throws
     /// `StateLock.Busy` (with `wait` false) or `StateLock.Interrupted` (Ctrl-C while waiting).
-    public func lockState(wait: Bool, interrupts: InterruptSource, notice: (String) -> Void) throws -> StateLock? {
+    func lockState(wait: Bool, interrupts: InterruptSource, notice: (String) -> Void) throws -> StateLock? {
         guard let disk = disk as? LockingDisk else { return nil }
         do {
             let lock = try disk.lockState(directory: state.directory, wait: wait, interrupts: interrupts, notice: notice)
@@ -133,7 +133,7 @@ public final class Session {
     }
 
     /// A fresh staleness checker for this session's graph and state.
-    public func makeChecker(alwaysMake: Bool = false) -> StalenessChecker {
+    func makeChecker(alwaysMake: Bool = false) -> StalenessChecker {
         var options = StalenessChecker.Options()
         options.alwaysMake = alwaysMake
         options.checkHash = self.options.checkHash
@@ -142,7 +142,7 @@ public final class Session {
     }
 
     /// `edges` and what they depend on (dependencies first), evaluated for staleness.
-    public func staleness(of edges: [Int], alwaysMake: Bool = false) -> (order: [Int], checker: StalenessChecker) {
+    package func staleness(of edges: [Int], alwaysMake: Bool = false) -> (order: [Int], checker: StalenessChecker) {
         let checker = makeChecker(alwaysMake: alwaysMake)
         let order = graph.closure(of: edges)
         checker.evaluate(order)
@@ -151,8 +151,8 @@ public final class Session {
 }
 
 /// A mistake in how imgmake was called (exit 2).
-public struct UsageError: StatusError {
-    public var description: String
-    public init(_ description: String) { self.description = description }
-    public var status: ExitStatus { .usage }
+package struct UsageError: StatusError {
+    package var description: String
+    package init(_ description: String) { self.description = description }
+    package var status: ExitStatus { .usage }
 }

@@ -3,10 +3,10 @@ import ImgmakeJob
 import ImgmakeRecipe
 
 /// A few operations shaped like libvips' own, so checker and graph tests run without libvips.
-public final class FakeCatalog: OperationCatalog {
+package final class FakeCatalog: OperationCatalog {
     private let operations: [String: OperationInfo]
 
-    public init() {
+    package init() {
         func arg(_ name: String, _ type: ArgumentType, required: Bool = false, output: Bool = false) -> ArgumentInfo {
             ArgumentInfo(name: name, description: name, type: type, isRequired: required, isInput: !output, isOutput: output)
         }
@@ -41,16 +41,16 @@ public final class FakeCatalog: OperationCatalog {
         operations = Dictionary(uniqueKeysWithValues: list.map { ($0.nickname, $0) })
     }
 
-    public var operationNames: [String] { operations.keys.sorted() }
-    public func operation(named nickname: String) -> OperationInfo? { operations[nickname] }
-    public func saverNickname(forPath path: String) -> String? {
+    package var operationNames: [String] { operations.keys.sorted() }
+    package func operation(named nickname: String) -> OperationInfo? { operations[nickname] }
+    package func saverNickname(forPath path: String) -> String? {
         switch PathName.fileExtension(path).lowercased() {
         case "webp": return "webpsave"
         case "jpg", "jpeg": return "jpegsave"
         default: return nil
         }
     }
-    public func saverKeepsAlpha(_ nickname: String) -> Bool { nickname != "jpegsave" }
-    public var libraryVersion: String { version }
-    public var version = "fake-1"
+    package func saverKeepsAlpha(_ nickname: String) -> Bool { nickname != "jpegsave" }
+    package var libraryVersion: String { version }
+    package var version = "fake-1"
 }

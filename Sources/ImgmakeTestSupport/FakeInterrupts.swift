@@ -4,7 +4,7 @@ import Synchronization
 
 /// Interrupts by hand, for tests of the builder: `interrupt()` is what Ctrl-C is to `InterruptHandler`, without
 /// a signal, so the test process' own signal handling is never touched.
-public final class FakeInterrupts: InterruptSource {
+package final class FakeInterrupts: InterruptSource {
     private struct State {
         var action: (@Sendable () -> Void)?
         var count = 0
@@ -13,13 +13,13 @@ public final class FakeInterrupts: InterruptSource {
     }
     private let state = Mutex(State())
 
-    public init() {}
+    package init() {}
 
     /// How many times the builder (or a wait for the lock) armed it.
-    public var arms: Int { state.withLock { $0.arms } }
+    package var arms: Int { state.withLock { $0.arms } }
 
     /// An interrupt by `signal`: counted, and the armed action called (as the signal thread calls it).
-    public func interrupt(_ signal: Int32 = SIGINT) {
+    package func interrupt(_ signal: Int32 = SIGINT) {
         let action = state.withLock { state -> (@Sendable () -> Void)? in
             state.count += 1
             if state.count == 1 { state.first = signal }
@@ -28,7 +28,7 @@ public final class FakeInterrupts: InterruptSource {
         action?()
     }
 
-    public func arm(_ action: @escaping @Sendable () -> Void) throws {
+    package func arm(_ action: @escaping @Sendable () -> Void) throws {
         state.withLock { state in
             state.action = action
             state.count = 0
@@ -37,19 +37,19 @@ public final class FakeInterrupts: InterruptSource {
         }
     }
 
-    public func disarm() {
+    package func disarm() {
         state.withLock { state in
             state.action = nil
             state.count = 0
         }
     }
 
-    public var isInterrupted: Bool { state.withLock { $0.count > 0 } }
+    package var isInterrupted: Bool { state.withLock { $0.count > 0 } }
 
-    public var signal: Int32 { state.withLock { $0.first } }
+    package var signal: Int32 { state.withLock { $0.first } }
 
-    public var exitsOnRepeat: Bool { true }
+    package var exitsOnRepeat: Bool { true }
 
     /// Never waits: an interrupt comes only from `interrupt()`, called by the test itself.
-    public func waitForInterrupt(seconds: Double) -> Bool { isInterrupted }
+    package func waitForInterrupt(seconds: Double) -> Bool { isInterrupted }
 }

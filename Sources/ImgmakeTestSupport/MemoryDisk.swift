@@ -7,7 +7,7 @@ import Synchronization
 /// Every write stamps the file with the current clock; `advance(by:)` moves the clock. Symbolic links
 /// (`link`), entries that are not regular files (`makeSpecial`) and names that are not valid UTF-8
 /// (`makeInvalidName`) are modelled so that the walker's handling of them runs here too.
-public final class MemoryDisk: DiskInterface, Sendable {
+package final class MemoryDisk: DiskInterface, Sendable {
     /// The files, folders and clock; every method works on them under the lock.
     fileprivate struct Storage {
         var files: [String: (bytes: [UInt8], mtime: Int64)] = [:]
@@ -22,30 +22,30 @@ public final class MemoryDisk: DiskInterface, Sendable {
     }
     private let storage: Mutex<Storage>
 
-    public init(clock: Int64 = 1_700_000_000_000_000_000) { storage = Mutex(Storage(clock: clock)) }
+    package init(clock: Int64 = 1_700_000_000_000_000_000) { storage = Mutex(Storage(clock: clock)) }
 
     /// Moves the clock forward (nanoseconds).
-    public func advance(by nanoseconds: Int64 = 1_000_000) {
+    package func advance(by nanoseconds: Int64 = 1_000_000) {
         storage.withLock { s in s.clock += nanoseconds }
     }
 
     /// Writes a file at the current clock, creating its directories.
-    public func write(_ path: String, _ text: String = "x") {
+    package func write(_ path: String, _ text: String = "x") {
         storage.withLock { s in s.put(path, Array(text.utf8)) }
     }
 
     /// Writes a file of any bytes at the current clock, creating its directories.
-    public func write(_ path: String, bytes: [UInt8]) {
+    package func write(_ path: String, bytes: [UInt8]) {
         storage.withLock { s in s.put(path, bytes) }
     }
 
     /// Sets a file's mtime without changing its content (like `touch -d`).
-    public func setMtime(_ path: String, _ mtime: Int64) {
+    package func setMtime(_ path: String, _ mtime: Int64) {
         storage.withLock { s in if let file = s.files[path] { s.files[path] = (file.bytes, mtime) } }
     }
 
     /// Makes `path` a symbolic link to `target` (absolute, or relative to the link's folder), like `ln -s`.
-    public func link(_ path: String, to target: String) {
+    package func link(_ path: String, to target: String) {
         storage.withLock { s in
             s.addDirectories(PathName.directory(of: path))
             s.links[path] = target
@@ -53,7 +53,7 @@ public final class MemoryDisk: DiskInterface, Sendable {
     }
 
     /// Puts an entry that is not a regular file at `path` (`kind`: "a FIFO", "a character device" ...).
-    public func makeSpecial(_ path: String, _ kind: String) {
+    package func makeSpecial(_ path: String, _ kind: String) {
         storage.withLock { s in
             s.addDirectories(PathName.directory(of: path))
             s.oddEntries[path] = DirectoryEntry(name: PathName.fileName(path), isDirectory: false, special: kind)
@@ -62,20 +62,20 @@ public final class MemoryDisk: DiskInterface, Sendable {
 
     /// Lists a name that is not valid UTF-8 at `path` (its last segment written with `\xHH` escapes, as
     /// `RealDisk` lists such a name); no other call can reach it, as no path string names it.
-    public func makeInvalidName(_ path: String, isDirectory: Bool = false) {
+    package func makeInvalidName(_ path: String, isDirectory: Bool = false) {
         storage.withLock { s in
             s.addDirectories(PathName.directory(of: path))
             s.oddEntries[path] = DirectoryEntry(name: PathName.fileName(path), isDirectory: isDirectory, hasInvalidName: true)
         }
     }
 
-    public func exists(_ path: String) -> Bool { storage.withLock { s in s.resolve(path).map { s.files[$0] != nil } ?? false } }
+    package func exists(_ path: String) -> Bool { storage.withLock { s in s.resolve(path).map { s.files[$0] != nil } ?? false } }
 
-    public func stamp(_ path: String) -> FileStamp? {
+    package func stamp(_ path: String) -> FileStamp? {
         storage.withLock { s in s.resolve(path).flatMap { s.files[$0] }.map { FileStamp(mtime: $0.mtime, size: Int64($0.bytes.count)) } }
     }
 
-    public func list(_ directory: String) -> [DirectoryEntry]? {
+    package func list(_ directory: String) -> [DirectoryEntry]? {
         storage.withLock { s in
             guard let directory = s.resolve(directory), s.directories.contains(directory) else { return nil }
             let prefix = directory == "/" ? "/" : directory + "/"
@@ -102,13 +102,13 @@ public final class MemoryDisk: DiskInterface, Sendable {
         }
     }
 
-    public func realPath(_ path: String) -> String? {
+    package func realPath(_ path: String) -> String? {
         storage.withLock { s in s.resolve(path).flatMap { s.files[$0] != nil || s.directories.contains($0) ? $0 : nil } }
     }
 
-    public func isDirectory(_ path: String) -> Bool { storage.withLock { s in s.resolve(path).map { s.directories.contains($0) } ?? false } }
+    package func isDirectory(_ path: String) -> Bool { storage.withLock { s in s.resolve(path).map { s.directories.contains($0) } ?? false } }
 
-    public func directoryIdentity(_ path: String) -> DirectoryIdentity? {
+    package func directoryIdentity(_ path: String) -> DirectoryIdentity? {
         storage.withLock { s in
             guard let real = s.resolve(path), s.directories.contains(real) else { return nil }
             if let inode = s.inodes[real] { return DirectoryIdentity(device: 1, inode: inode) }
@@ -118,31 +118,31 @@ public final class MemoryDisk: DiskInterface, Sendable {
         }
     }
 
-    public func read(_ path: String) throws -> [UInt8] {
+    package func read(_ path: String) throws -> [UInt8] {
         try storage.withLock { s in
             guard let file = s.resolve(path).flatMap({ s.files[$0] }) else { throw DiskError(path, "No such file or directory") }
             return file.bytes
         }
     }
 
-    public func writeAtomically(_ path: String, _ bytes: [UInt8]) throws { storage.withLock { s in s.put(path, bytes) } }
+    package func writeAtomically(_ path: String, _ bytes: [UInt8]) throws { storage.withLock { s in s.put(path, bytes) } }
 
-    public func append(_ path: String, _ bytes: [UInt8]) throws {
+    package func append(_ path: String, _ bytes: [UInt8]) throws {
         storage.withLock { s in s.put(path, (s.resolve(path).flatMap { s.files[$0] }?.bytes ?? []) + bytes) }
     }
 
-    public func makeDirectories(_ path: String) throws { storage.withLock { s in s.addDirectories(s.resolve(path) ?? path) } }
+    package func makeDirectories(_ path: String) throws { storage.withLock { s in s.addDirectories(s.resolve(path) ?? path) } }
 
-    public func remove(_ path: String) throws {
+    package func remove(_ path: String) throws {
         storage.withLock { s in
             if s.links.removeValue(forKey: path) != nil { return }
             _ = s.files.removeValue(forKey: s.resolve(path) ?? path)
         }
     }
 
-    public func digest(_ path: String) -> String? { (try? read(path)).map { ContentDigest.sha256(bytes: $0) } }
+    package func digest(_ path: String) -> String? { (try? read(path)).map { ContentDigest.sha256(bytes: $0) } }
 
-    public func now() -> Int64 { storage.withLock { s in s.clock } }
+    package func now() -> Int64 { storage.withLock { s in s.clock } }
 }
 
 extension MemoryDisk.Storage {

@@ -4,26 +4,26 @@ import ImgmakeJob
 import Synchronization
 
 /// A recipe tree in a `MemoryDisk` at /t, with helpers to load a session and run builds with a fake pool.
-public final class TestTree {
-    public let disk = MemoryDisk()
-    public let catalog = FakeCatalog()
-    public let root = "/t"
-    public var checkHash = false
-    public var shard: Shard?
+package final class TestTree {
+    package let disk = MemoryDisk()
+    package let catalog = FakeCatalog()
+    package let root = "/t"
+    package var checkHash = false
+    package var shard: Shard?
     /// The recipe file the session reads (relative to the root).
-    public var file = OptionDefaults.recipeFile
+    package var file = OptionDefaults.recipeFile
     /// What the builds printed on stderr (warnings and errors), in order.
-    public var stderr: [String] = []
+    package var stderr: [String] = []
     /// The disk sessions use: `disk`, or a wrapper of it that injects faults (`FaultyDisk`).
-    public var sessionDisk: DiskInterface?
+    package var sessionDisk: DiskInterface?
 
-    public init(recipe: String, files: [String] = []) {
+    package init(recipe: String, files: [String] = []) {
         disk.write("/t/" + OptionDefaults.recipeFile, recipe)
         for file in files { disk.write("/t/" + file, "pixels of \(file)") }
         disk.advance()
     }
 
-    public func session(overrides: [String: String] = [:], allowOutside: Bool = false) throws -> Session {
+    package func session(overrides: [String: String] = [:], allowOutside: Bool = false) throws -> Session {
         var options = Session.Options()
         options.allowOutside = allowOutside
         options.checkHash = checkHash
@@ -33,7 +33,7 @@ public final class TestTree {
     }
 
     /// Loads the recipe and returns every recipe error text, or [] when it loads.
-    public func errors() -> [String] {
+    package func errors() -> [String] {
         do {
             _ = try session()
             return []
@@ -46,7 +46,7 @@ public final class TestTree {
 
     /// Builds targets with a fake pool that "writes" each output into the MemoryDisk.
     @discardableResult
-    public func build(_ targets: [String] = [], alwaysMake: Bool = false, failing: Set<String> = [],
+    package func build(_ targets: [String] = [], alwaysMake: Bool = false, failing: Set<String> = [],
                keepGoing: Bool = false) throws -> (summary: BuildSummary, built: [String]) {
         let (session, builder, executor) = try makeBuilder(failing: failing) { options in
             options.alwaysMake = alwaysMake
@@ -59,7 +59,7 @@ public final class TestTree {
 
     /// A session of the tree and a builder on it with the fake pool (2 jobs, the tree's shard, then `configure`),
     /// its warnings and errors going to `stderr`.
-    public func makeBuilder(failing: Set<String> = [], _ configure: (inout Builder.Options) -> Void = { _ in }) throws
+    package func makeBuilder(failing: Set<String> = [], _ configure: (inout Builder.Options) -> Void = { _ in }) throws
         -> (session: Session, builder: Builder, executor: FakeExecutor) {
         let session = try self.session()
         var options = Builder.Options()
@@ -73,7 +73,7 @@ public final class TestTree {
     }
 
     /// Staleness reasons of one output (root-relative).
-    public func reasons(_ output: String) throws -> [StaleReason] {
+    package func reasons(_ output: String) throws -> [StaleReason] {
         let session = try self.session()
         let (_, checker) = session.staleness(of: Array(session.graph.edges.indices))
         guard let edge = session.graph.producer[root + "/" + output] else { return [.missing] }
@@ -82,20 +82,20 @@ public final class TestTree {
 }
 
 /// Runs jobs at once by writing their outputs into a MemoryDisk.
-public final class FakeExecutor: JobExecutor {
-    public let disk: MemoryDisk
-    public let failing: Set<String>
+package final class FakeExecutor: JobExecutor {
+    package let disk: MemoryDisk
+    package let failing: Set<String>
     /// Outcomes not taken yet, and the outputs written so far.
     private let state = Mutex((pending: [JobOutcome](), written: [String]()))
-    public var pending: [JobOutcome] { state.withLock { $0.pending } }
-    public var written: [String] { state.withLock { $0.written } }
+    package var pending: [JobOutcome] { state.withLock { $0.pending } }
+    package var written: [String] { state.withLock { $0.written } }
 
-    public init(disk: MemoryDisk, failing: Set<String>) {
+    package init(disk: MemoryDisk, failing: Set<String>) {
         self.disk = disk
         self.failing = failing
     }
 
-    public func submit(_ request: JobRequest) {
+    package func submit(_ request: JobRequest) {
         if request.job.sources.contains(where: { failing.contains(PathName.fileName($0)) }) {
             let outcome = JobOutcome(id: request.id, summary: nil,
                                      error: ImageJobError(step: "jpegload", input: request.job.sources.first, message: "not a JPEG"),
@@ -110,14 +110,14 @@ public final class FakeExecutor: JobExecutor {
         }
     }
 
-    public func nextOutcome() -> JobOutcome? { state.withLock { $0.pending.isEmpty ? nil : $0.pending.removeFirst() } }
-    public func wake() {}
-    public func shutdown() {}
+    package func nextOutcome() -> JobOutcome? { state.withLock { $0.pending.isEmpty ? nil : $0.pending.removeFirst() } }
+    package func wake() {}
+    package func shutdown() {}
 }
 
 extension ProgressReporter {
     /// A reporter that prints nothing (`-q`, no terminal); what it would print on stderr goes to `errors`.
-    public static func quiet(errors: @escaping (String) -> Void = { _ in }) -> ProgressReporter {
+    package static func quiet(errors: @escaping (String) -> Void = { _ in }) -> ProgressReporter {
         ProgressReporter(verbosity: .quiet, isTerminal: false, output: { _ in }, errorOutput: errors)
     }
 }

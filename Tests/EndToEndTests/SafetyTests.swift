@@ -1,5 +1,5 @@
 import Foundation
-import ImgmakeCore
+@testable import ImgmakeCore
 import Testing
 
 /// Issue 7, "Safety" (README's *Bad input* and *clean*): outputs never land outside the recipe's tree unless --allow-outside (refused

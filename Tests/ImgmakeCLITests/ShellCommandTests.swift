@@ -1,6 +1,6 @@
 import Foundation
 @testable import ImgmakeCLI
-import ImgmakeCore
+@testable import ImgmakeCore
 import ImgmakeJob
 import ImgmakeRecipe
 import ImgmakeTestSupport

@@ -1,5 +1,5 @@
 @testable import ImgmakeCLI
-import ImgmakeCore
+@testable import ImgmakeCore
 import ImgmakeJob
 import ImgmakeRecipe
 import ImgmakeTestSupport

@@ -1,5 +1,5 @@
 @testable import ImgmakeCLI
-import ImgmakeCore
+@testable import ImgmakeCore
 import ImgmakeRecipe
 import ImgmakeTestSupport
 import Testing

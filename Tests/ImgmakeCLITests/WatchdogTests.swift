@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 @testable import ImgmakeCLI
-import ImgmakeCore
+@testable import ImgmakeCore
 import ImgmakeJob
 import ImgmakeRecipe
 import ImgmakeTestSupport

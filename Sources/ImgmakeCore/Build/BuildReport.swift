@@ -1,8 +1,8 @@
 import Foundation
 
 /// `--report FILE` (JSON, one record per output) and `--junit FILE` (JUnit XML, one test case per output).
-public enum BuildReport {
-    public static func json(results: [OutputResult], graph: BuildGraph, summary: BuildSummary) throws -> Data {
+enum BuildReport {
+    static func json(results: [OutputResult], graph: BuildGraph, summary: BuildSummary) throws -> Data {
         var outputs: [[String: Any]] = []
         for result in results.sorted(by: { graph.edges[$0.edge].output < graph.edges[$1.edge].output }) {
             let edge = graph.edges[result.edge]
@@ -33,7 +33,7 @@ public enum BuildReport {
         return try JSONSerialization.data(withJSONObject: document, options: [.prettyPrinted, .sortedKeys])
     }
 
-    public static func junit(results: [OutputResult], graph: BuildGraph, summary: BuildSummary) -> String {
+    static func junit(results: [OutputResult], graph: BuildGraph, summary: BuildSummary) -> String {
         let byRule = Dictionary(grouping: results) { graph.edges[$0.edge].rule.name }
         var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
         xml += "<testsuites name=\"imgmake\" tests=\"\(results.count)\" failures=\"\(summary.failed)\" time=\"\(summary.seconds)\">\n"

@@ -1,34 +1,34 @@
 import Foundation
 
 /// Counts and timing of one build, and the closing line the user reads.
-public struct BuildSummary: Sendable {
-    public var built = 0
-    public var failed = 0
-    public var upToDate = 0
+package struct BuildSummary: Sendable {
+    var built = 0
+    var failed = 0
+    var upToDate = 0
     /// Stale outputs a dry run (`-n`) did not build (`built` stays 0).
-    public var wouldBuild = 0
+    var wouldBuild = 0
     /// Outputs whose inputs failed.
-    public var skipped = 0
+    var skipped = 0
     /// Aggregate outputs a sharded run leaves for the unsharded one.
-    public var deferred = 0
-    public var interrupted = false
+    var deferred = 0
+    package var interrupted = false
     /// Outputs built (or adopted, or re-recorded) whose records could not be saved in `.imgmake/` (a full
     /// disk, a read-only log), and the first error: the files are fine, the next run builds them again.
-    public var unrecorded = 0
-    public var stateError: String?
+    var unrecorded = 0
+    var stateError: String?
     /// The signal that interrupted the build (SIGPIPE: stdout or stderr was a closed pipe).
-    public var interruptSignal: Int32 = SIGINT
+    var interruptSignal: Int32 = SIGINT
     /// Jobs that were running when the build was interrupted and were stopped (not failed).
-    public var stopped = 0
+    var stopped = 0
     /// A `--report` or `--junit` file could not be written (the error was reported).
-    public var reportFailed = false
-    public var dryRun = false
-    public var seconds = 0.0
+    var reportFailed = false
+    var dryRun = false
+    var seconds = 0.0
 
-    public init() {}
+    package init() {}
 
     /// `340 built, 2 failed, 1200 up to date in 12.3 s (27.6 images/s)`.
-    public var line: String {
+    var line: String {
         if dryRun {
             return "\(wouldBuild) to build, \(upToDate) up to date" + (deferred > 0 ? ", \(deferred) left for an unsharded run" : "")
                 + " (dry run: nothing was built)"
@@ -49,14 +49,14 @@ public struct BuildSummary: Sendable {
 
     /// How the build ends: interrupted (128 + the signal), a job failed, every job succeeded but records could
     /// not be saved (the outputs are fine; the next run rebuilds them) or a report could not be written, or success.
-    public var status: ExitStatus {
+    package var status: ExitStatus {
         if interrupted { return .interrupted(signal: interruptSignal) }
         if failed > 0 || skipped > 0 { return .failure }
         return unrecorded > 0 || reportFailed ? .notWritten : .success
     }
 
     /// The process exit code (`status`'s).
-    public var exitCode: Int32 { status.code }
+    var exitCode: Int32 { status.code }
 
     private func format1(_ value: Double) -> String {
         let rounded = (value * 10).rounded() / 10

@@ -4,32 +4,32 @@ import ImgmakeRecipe
 import Synchronization
 
 /// The outcome of one output in a build, for the summary and the report.
-public struct OutputResult: Sendable {
+struct OutputResult: Sendable {
     /// `wouldBuild`: stale in a dry run (`-n`), so not built. `interrupted`: running when the build was
     /// interrupted, and stopped (its worker ended by the same signal, or by imgmake winding down).
-    public enum Status: String, Sendable {
+    enum Status: String, Sendable {
         case built, failed, upToDate = "up-to-date", skipped, wouldBuild = "would-build", interrupted
     }
-    public var edge: Int
-    public var status: Status
-    public var reason: String
-    public var seconds: Double = 0
-    public var summary: ImageSummary?
-    public var error: String?
+    var edge: Int
+    var status: Status
+    var reason: String
+    var seconds: Double = 0
+    var summary: ImageSummary?
+    var error: String?
 }
 
 /// Runs a build: decides what is stale, hands ready jobs to a pool in dependency order, records every
 /// finished output in the state, and reports. The one place that schedules and writes state, whichever pool runs.
-public final class Builder {
-    public struct Options {
-        public var jobs = OptionDefaults.jobs
-        public var keepGoing = false
-        public var dryRun = false
-        public var explain = false
-        public var alwaysMake = false
+package final class Builder {
+    package struct Options {
+        package var jobs = OptionDefaults.jobs
+        package var keepGoing = false
+        package var dryRun = false
+        package var explain = false
+        package var alwaysMake = false
         /// `--shard K/N`: only per-input outputs whose source falls in the shard; aggregates are deferred.
-        public var shard: Shard?
-        public init() {}
+        package var shard: Shard?
+        package init() {}
     }
 
     private let session: Session
@@ -40,11 +40,11 @@ public final class Builder {
     /// Ctrl-C and the other stopping signals: the process' `InterruptHandler` (command line, shell), a fake in tests.
     private let interrupts: InterruptSource
     private let makeExecutor: (Int) -> JobExecutor
-    public private(set) var results: [OutputResult] = []
+    private(set) var results: [OutputResult] = []
     /// The first outputs whose records could not be saved, for the message.
     private var unrecordedOutputs: [String] = []
 
-    public init(session: Session, reporter: ProgressReporter, options: Options, interrupts: InterruptSource,
+    package init(session: Session, reporter: ProgressReporter, options: Options, interrupts: InterruptSource,
                 makeExecutor: @escaping (Int) -> JobExecutor) {
         self.session = session
         self.reporter = reporter
@@ -55,7 +55,7 @@ public final class Builder {
 
     /// Builds the given edges and what they depend on. Throws when the signal handling cannot start (a thread
     /// limit), before any job runs.
-    public func build(_ targets: [Int]) throws -> BuildSummary {
+    package func build(_ targets: [Int]) throws -> BuildSummary {
         let clock = DispatchTime.now().uptimeNanoseconds
         var summary = BuildSummary()
         summary.dryRun = options.dryRun

@@ -3,10 +3,10 @@ import Foundation
 /// Starts threads with `pthread_create` and its result checked. Foundation's `Thread.start()` cannot say that
 /// no thread started (under `RLIMIT_NPROC` or out of memory): the body then never runs, and whoever waits for
 /// it waits forever. Every thread of the pools and of the worker is started here, and a failure is an error.
-public enum CheckedThread {
+package enum CheckedThread {
     /// Starts `body` on a new detached thread named `name` (at most 15 bytes show in `ps`), or throws
     /// "cannot start WHAT: Resource temporarily unavailable" (`what`: "a thread", "a thread for signals").
-    public static func start(name: String, stackSize: Int? = nil, what: String = "a thread",
+    package static func start(name: String, stackSize: Int? = nil, what: String = "a thread",
                       _ body: @escaping @Sendable () -> Void) throws {
         var attributes = pthread_attr_t()
         pthread_attr_init(&attributes)
@@ -30,7 +30,7 @@ public enum CheckedThread {
     /// Starts `count` threads named `NAME-N` running `body(N)`, each counted in `finished` until its body
     /// returns. At the first thread that cannot start it starts no more and returns that error; the threads
     /// already running go on (the caller stops its queue, so they end and `finished` is reached).
-    public static func startAll(_ count: Int, name: String, stackSize: Int? = nil, finished: DispatchGroup,
+    package static func startAll(_ count: Int, name: String, stackSize: Int? = nil, finished: DispatchGroup,
                          _ body: @escaping @Sendable (Int) -> Void) -> ThreadStartError? {
         for n in 0..<count {
             finished.enter()
@@ -59,15 +59,15 @@ public enum CheckedThread {
 
 /// A thread (or what it needs) that could not be made, with the cause: `cannot start a thread: Resource
 /// temporarily unavailable`, `cannot start a thread for signals: ...`.
-public struct ThreadStartError: StatusError {
-    public var what: String
-    public var code: Int32
+package struct ThreadStartError: StatusError {
+    var what: String
+    var code: Int32
     /// Under a memory limit the limit is named: a thread's stack is address space too, so there a thread that
     /// cannot start is the same shortage as a failed allocation.
-    public var description: String {
+    package var description: String {
         let limit = code == EAGAIN || code == ENOMEM ? MemoryLimit.current.map { " (\($0))" } ?? "" : ""
         return "cannot start \(what): \(String(cString: strerror(code)))\(limit)"
     }
     /// imgmake itself cannot go on.
-    public var status: ExitStatus { .noThread }
+    package var status: ExitStatus { .noThread }
 }

@@ -5,7 +5,7 @@ import Synchronization
 /// What the scheduler (and a wait for the state's lock) needs of interrupts: injected, so that the builder's
 /// unit tests pass a fake (`FakeInterrupts`) and leave the test process's signal handling alone. The command
 /// line and the shell pass the process' `InterruptHandler.shared`.
-public protocol InterruptSource: Sendable {
+package protocol InterruptSource: Sendable {
     /// Sets what the first interrupt from now on does (clearing earlier ones); throws when interrupts cannot
     /// be received (`InterruptHandler`: its thread cannot start).
     func arm(_ action: @escaping @Sendable () -> Void) throws
@@ -33,10 +33,10 @@ public protocol InterruptSource: Sendable {
 /// handlers write the signal's number into a pipe; one thread of ours, started with `pthread_create` whose
 /// result is checked, reads it. When that thread cannot start, `arm` throws and no handler is installed, so the
 /// signals keep their default actions.
-public final class InterruptHandler: InterruptSource {
-    public static let shared = InterruptHandler()
+package final class InterruptHandler: InterruptSource {
+    package static let shared = InterruptHandler()
     /// The signals handled, besides SIGPIPE (ignored; its EPIPE is an interrupt).
-    public static let signals: [Int32] = [SIGINT, SIGTERM, SIGHUP]
+    static let signals: [Int32] = [SIGINT, SIGTERM, SIGHUP]
 
     private struct State: Sendable {
         var count = 0
@@ -52,28 +52,28 @@ public final class InterruptHandler: InterruptSource {
 
     /// True (the default): a second interrupt removes the temporaries and exits at once. The interactive
     /// shell sets it false, so that every interrupt calls the armed action and the shell survives.
-    public var exitsOnRepeat: Bool {
+    package var exitsOnRepeat: Bool {
         get { state.withLock { $0.repeatExits } }
         set { state.withLock { $0.repeatExits = newValue } }
     }
 
-    public var isInterrupted: Bool { state.withLock { $0.count > 0 } }
+    package var isInterrupted: Bool { state.withLock { $0.count > 0 } }
 
     /// The first signal since the handler was last armed (SIGINT when there was none).
-    public var signal: Int32 { state.withLock { $0.first } }
+    package var signal: Int32 { state.withLock { $0.first } }
 
     /// The first SIGTERM, SIGHUP or broken pipe this process received, armed or not, for the interactive
     /// shell, which survives Ctrl-C but must end on these (after winding down a build).
-    public var termination: Int32? { state.withLock { $0.stopSignal } }
+    package var termination: Int32? { state.withLock { $0.stopSignal } }
 
     /// Installs the handlers (once) and sets what the first interrupt does. Throws when the thread that
     /// receives the signals cannot start; the signals then keep their default actions.
-    public func arm(_ action: @escaping @Sendable () -> Void) throws {
+    package func arm(_ action: @escaping @Sendable () -> Void) throws {
         try arm(signal: { _ in action() })
     }
 
     /// `arm`, with an action told which signal came.
-    public func arm(signal action: @escaping @Sendable (Int32) -> Void) throws {
+    package func arm(signal action: @escaping @Sendable (Int32) -> Void) throws {
         try state.withLock { state in
             try installLocked(&state)
             state.count = 0
@@ -83,7 +83,7 @@ public final class InterruptHandler: InterruptSource {
     }
 
     /// Installs the handlers now, if not done yet (so that a later `arm` cannot fail).
-    public func prepare() throws {
+    package func prepare() throws {
         try state.withLock { try installLocked(&$0) }
     }
 
@@ -94,7 +94,7 @@ public final class InterruptHandler: InterruptSource {
     }
 
     /// Stops reacting (the shell re-arms for its next build).
-    public func disarm() {
+    package func disarm() {
         state.withLock { state in
             state.onInterrupt = nil
             state.count = 0
@@ -103,7 +103,7 @@ public final class InterruptHandler: InterruptSource {
 
     /// A write to stdout or stderr failed with EPIPE: the reader is gone. The first one is an interrupt
     /// (SIGPIPE's), unless the build is already being interrupted; later ones are nothing.
-    public func brokenPipe() {
+    func brokenPipe() {
         let fresh = state.withLock { state -> Bool in
             defer { state.pipeBroken = true }
             return !state.pipeBroken && state.count == 0
@@ -114,7 +114,7 @@ public final class InterruptHandler: InterruptSource {
     /// Waits at most `seconds` for an interrupt; true when there was one. For a worker that died of a
     /// stopping signal: a cgroup or process-group stop signals every process at about the same time, and
     /// ours may arrive just after the worker's death is seen.
-    public func waitForInterrupt(seconds: Double) -> Bool {
+    package func waitForInterrupt(seconds: Double) -> Bool {
         let deadline = Date().addingTimeInterval(seconds)
         return state.withLock(waitingUntil: { $0.count > 0 }, deadline: deadline) { $0.count > 0 }
     }
@@ -184,7 +184,7 @@ private let signalToPipe: @convention(c) (Int32) -> Void = { sig in
 private final class SignalReader: Sendable {
     let fd: Int32
     let deliver: @Sendable (Int32) -> Void
-    init(fd: Int32, deliver: @escaping @Sendable (Int32) -> Void) {
+    package init(fd: Int32, deliver: @escaping @Sendable (Int32) -> Void) {
         self.fd = fd
         self.deliver = deliver
     }

@@ -8,13 +8,13 @@ import ImgmakeRecipe
 /// failed `g_malloc` by design, and code that does not check may crash first), so a job cannot fail alone in
 /// the thread pool. The process pool contains it: the worker dies, its job fails as "out of memory", the
 /// build goes on. So under a limit the default pool is the process pool (`PoolKind.default`).
-public struct MemoryLimit: Sendable, Equatable, CustomStringConvertible {
-    public enum Kind: Sendable { case addressSpace, cgroup }
-    public var kind: Kind
-    public var bytes: UInt64
+package struct MemoryLimit: Sendable, Equatable, CustomStringConvertible {
+    enum Kind: Sendable { case addressSpace, cgroup }
+    var kind: Kind
+    var bytes: UInt64
 
     /// "the address space is limited to 250 MiB", "the cgroup's memory.max is 512 MiB".
-    public var description: String {
+    package var description: String {
         let size = bytes >= 1 << 30 && bytes % (1 << 30) == 0 ? "\(bytes >> 30) GiB" : "\(bytes >> 20) MiB"
         switch kind {
         case .addressSpace: return "the address space is limited to \(size)"
@@ -23,7 +23,7 @@ public struct MemoryLimit: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// The limit in force now, the address space first.
-    public static var current: MemoryLimit? {
+    package static var current: MemoryLimit? {
         var limit = rlimit()
         if getrlimit(Int32(RLIMIT_AS.rawValue), &limit) == 0, limit.rlim_cur != rlim_t.max {
             return MemoryLimit(kind: .addressSpace, bytes: UInt64(limit.rlim_cur))
@@ -37,7 +37,7 @@ public struct MemoryLimit: Sendable, Equatable, CustomStringConvertible {
     /// The smallest memory limit of this process' cgroup and its ancestors: `memory.max` (v2) or
     /// `memory.limit_in_bytes` (v1, whose "no limit" is a huge number), nil when none is set. In a container the
     /// own cgroup is often mounted as the root, so the root's file counts too.
-    public static func cgroupMax() -> UInt64? {
+    static func cgroupMax() -> UInt64? {
         guard let text = try? String(contentsOfFile: "/proc/self/cgroup", encoding: .utf8) else { return nil }
         var smallest: UInt64?
         let lines = text.split(separator: "\n")
@@ -66,7 +66,7 @@ public struct MemoryLimit: Sendable, Equatable, CustomStringConvertible {
     /// Whether a worker that ended with this wait status probably died for want of memory: a crash (SIGSEGV,
     /// SIGBUS, SIGABRT, SIGTRAP from GLib's g_error, SIGILL from a Swift trap) or SIGKILL (the OOM killer)
     /// while a limit is in force.
-    public static func diedOfIt(_ status: Int32) -> Bool {
+    package static func diedOfIt(_ status: Int32) -> Bool {
         guard !WaitStatus.exited(status) else { return false }
         return [SIGSEGV, SIGBUS, SIGABRT, SIGTRAP, SIGILL, SIGKILL].contains(status & 0x7f)
     }

@@ -3,8 +3,8 @@ import Foundation
 /// What the user sees during a build: on a terminal one status line redrawn in place, elsewhere one line per
 /// finished job; errors always on stderr; the closing summary. Writes that fail (a full disk, `/dev/full`, a
 /// closed pipe) never stop the build: see `StandardOutput`.
-public final class ProgressReporter {
-    public enum Verbosity { case quiet, normal, verbose }
+package final class ProgressReporter {
+    package enum Verbosity { case quiet, normal, verbose }
 
     private let verbosity: Verbosity
     private let isTerminal: Bool
@@ -12,7 +12,7 @@ public final class ProgressReporter {
     private let output: (String) -> Void
     private let errorOutput: (String) -> Void
 
-    public init(verbosity: Verbosity, isTerminal: Bool = isatty(STDOUT_FILENO) != 0,
+    package init(verbosity: Verbosity, isTerminal: Bool = isatty(STDOUT_FILENO) != 0,
                 output: @escaping (String) -> Void = StandardOutput.out,
                 errorOutput: @escaping (String) -> Void = StandardOutput.error) {
         self.verbosity = verbosity
@@ -22,7 +22,7 @@ public final class ProgressReporter {
     }
 
     /// A job finished (or, on a terminal, started): `[37/120] thumbs build/thumbs/a.webp`.
-    public func progress(done: Int, total: Int, rule: String, output path: String, seconds: Double?) {
+    func progress(done: Int, total: Int, rule: String, output path: String, seconds: Double?) {
         guard verbosity != .quiet else { return }
         let text = "[\(done)/\(total)] \(rule) \(path)"
         if isTerminal {
@@ -34,36 +34,36 @@ public final class ProgressReporter {
     }
 
     /// A line of information (`--explain`, dry-run, warnings that are not errors).
-    public func info(_ text: String) {
+    func info(_ text: String) {
         guard verbosity != .quiet else { return }
         clearStatus()
         output(text + "\n")
     }
 
     /// Only with -v.
-    public func detail(_ text: String) {
+    func detail(_ text: String) {
         guard verbosity == .verbose else { return }
         clearStatus()
         output(text + "\n")
     }
 
     /// A line about the run itself, not a problem (`imgmake: waiting for another build ...`), on stderr.
-    public func notice(_ text: String) {
+    func notice(_ text: String) {
         clearStatus()
         errorOutput("imgmake: \(text)\n")
     }
 
-    public func warning(_ text: String) {
+    func warning(_ text: String) {
         clearStatus()
         errorOutput("imgmake: warning: \(text)\n")
     }
 
-    public func error(_ text: String) {
+    func error(_ text: String) {
         clearStatus()
         errorOutput("imgmake: error: \(text)\n")
     }
 
-    public func summary(_ text: String) {
+    func summary(_ text: String) {
         clearStatus()
         guard verbosity != .quiet else { return }
         output(text + "\n")

@@ -31,27 +31,27 @@ struct ShardPlan {
 }
 
 /// `K/N`: shard K (1-based) of N.
-public struct Shard: Sendable, Equatable {
-    public var index: Int
-    public var count: Int
+package struct Shard: Sendable, Equatable {
+    var index: Int
+    var count: Int
 
-    public init(index: Int, count: Int) {
+    package init(index: Int, count: Int) {
         self.index = index
         self.count = count
     }
 
     /// Parses `K/N`; nil unless 1 ≤ K ≤ N.
-    public init?(parsing argument: String) {
+    package init?(parsing argument: String) {
         let parts = argument.split(separator: "/")
         guard parts.count == 2, let k = Int(parts[0]), let n = Int(parts[1]), n >= 1, k >= 1, k <= n else { return nil }
         self.init(index: k, count: n)
     }
 
     /// The build-log file a sharded run writes, so shards' `.imgmake/` folders can be copied together.
-    public var logName: String { "log.shard-\(index)-of-\(count)" }
+    package var logName: String { "log.shard-\(index)-of-\(count)" }
 
     /// Whether a stable key (a root-relative source path) falls in this shard.
-    public func contains(key: String) -> Bool {
+    func contains(key: String) -> Bool {
         Int(FNV1a.hash(key) % UInt64(count)) == index - 1
     }
 }

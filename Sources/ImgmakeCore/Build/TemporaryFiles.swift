@@ -3,15 +3,15 @@ import ImgmakeRecipe
 import Synchronization
 
 /// The temporary files being written right now, so that an interrupted build can remove them.
-public final class TemporaryFiles: Sendable {
-    public static let shared = TemporaryFiles()
+package final class TemporaryFiles: Sendable {
+    package static let shared = TemporaryFiles()
     /// The paths registered, and the last number given to a name.
     private let state = Mutex((paths: Set<String>(), counter: 0))
 
     /// A fresh hidden name in the output's directory: `.NAME.imgmake-PID-START-N.tmp`, where START is when this
     /// process started (so a later process that reuses the PID is not taken for the writer). Hidden, so no
     /// glob matches it.
-    public func make(for output: String) -> String {
+    package func make(for output: String) -> String {
         let n = state.withLock { state -> Int in
             state.counter += 1
             return state.counter
@@ -22,10 +22,10 @@ public final class TemporaryFiles: Sendable {
         return path
     }
 
-    public func release(_ path: String) { state.withLock { _ = $0.paths.remove(path) } }
+    package func release(_ path: String) { state.withLock { _ = $0.paths.remove(path) } }
 
     /// Unlinks every temporary still registered (async-signal-tolerant enough for a last-resort exit path).
-    public func removeAll() {
+    package func removeAll() {
         let all = state.withLock { $0.paths }
         for path in all { unlink(path) }
     }
@@ -37,7 +37,7 @@ extension TemporaryFiles {
     /// the process PID only if it started at START: PIDs are reused (this machine's `pid_max` is 32,768, and
     /// a build with many workers goes through them fast), and a temporary whose dead writer's PID had been
     /// reused was left behind (found by scripts/stress.sh). Names without START (older imgmake) go by the PID.
-    public static func removeStale(in directories: Set<String>, disk: DiskInterface) -> Int {
+    static func removeStale(in directories: Set<String>, disk: DiskInterface) -> Int {
         var removed = 0
         for directory in directories {
             for entry in disk.list(directory) ?? [] where entry.name.hasPrefix(".") && entry.name.hasSuffix(".tmp") {
@@ -50,7 +50,7 @@ extension TemporaryFiles {
     }
 
     /// Removes the temporaries of `output` that process `pid` named (a worker that died mid-job).
-    public static func remove(of output: String, writtenBy pid: pid_t) {
+    package static func remove(of output: String, writtenBy pid: pid_t) {
         let directory = PathName.directory(of: output).isEmpty ? "." : PathName.directory(of: output)
         let prefix = ".\(PathName.fileName(output)).imgmake-"
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return }

@@ -11,7 +11,7 @@ import ImgmakeRecipe
 /// again. A file that still disagrees with libvips (damaged, copied, forged) is caught when jobs run, since
 /// libvips is started then anyway: `verifiedAgainstLibrary()` compares every answer and rewrites the file,
 /// and each job checks its saver against libvips' own choice for the output's name (`JobRunner`).
-final class CachedCatalog: OperationCatalog {
+package final class CachedCatalog: OperationCatalog {
     private struct Stored: Codable {
         var key: String
         var operations: [String: OperationInfo?] = [:]
@@ -27,13 +27,13 @@ final class CachedCatalog: OperationCatalog {
     private var stored: Stored
     private var dirty = false
 
-    let libraryVersion: String
+    package let libraryVersion: String
 
     /// Whether an answer came from the file (rather than from libvips in this run).
     private(set) var answeredFromFile = false
 
     /// `trustingFile` false: the file is not read (it is rewritten with libvips' answers when saved).
-    init(directory: String, disk: DiskInterface, library: ImageLibrary, trustingFile: Bool = true) {
+    package init(directory: String, disk: DiskInterface, library: ImageLibrary, trustingFile: Bool = true) {
         self.path = PathName.join(directory, "catalog.json")
         self.disk = disk
         self.real = library.catalog
@@ -104,7 +104,7 @@ final class CachedCatalog: OperationCatalog {
     /// The file, for messages (`.imgmake/catalog.json` relative to the root is what users see).
     var file: String { path }
 
-    var operationNames: [String] {
+    package var operationNames: [String] {
         if let names = stored.names {
             answeredFromFile = true
             return names
@@ -115,7 +115,7 @@ final class CachedCatalog: OperationCatalog {
         return names
     }
 
-    func operation(named nickname: String) -> OperationInfo? {
+    package func operation(named nickname: String) -> OperationInfo? {
         if let cached = stored.operations[nickname] {
             answeredFromFile = true
             return cached
@@ -126,7 +126,7 @@ final class CachedCatalog: OperationCatalog {
         return info
     }
 
-    func saverNickname(forPath path: String) -> String? {
+    package func saverNickname(forPath path: String) -> String? {
         let ext = PathName.fileExtension(path).lowercased()
         if let cached = stored.savers[ext] {
             answeredFromFile = true
@@ -138,7 +138,7 @@ final class CachedCatalog: OperationCatalog {
         return saver
     }
 
-    func saveOptions(impliedByPath path: String) -> [ResolvedArgument] {
+    package func saveOptions(impliedByPath path: String) -> [ResolvedArgument] {
         let ext = PathName.fileExtension(path).lowercased()
         if let cached = stored.implied[ext] {
             answeredFromFile = true
@@ -150,7 +150,7 @@ final class CachedCatalog: OperationCatalog {
         return options
     }
 
-    func saverKeepsAlpha(_ nickname: String) -> Bool {
+    package func saverKeepsAlpha(_ nickname: String) -> Bool {
         if let cached = stored.keepsAlpha[nickname] {
             answeredFromFile = true
             return cached

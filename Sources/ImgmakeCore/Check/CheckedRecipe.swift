@@ -4,32 +4,32 @@ import ImgmakeJob
 /// A recipe whose every rule was checked against the operation catalog: operations and arguments exist,
 /// values have the right types, placeholders are known, the output's extension has a saver.
 /// What still depends on the files (inputs, outputs, chains, cycles) is the graph's part.
-public struct CheckedRecipe {
-    public var recipe: Recipe
-    public var rules: [CheckedRule]
-    public var groups: [GroupSyntax]
+package struct CheckedRecipe {
+    package var recipe: Recipe
+    package var rules: [CheckedRule]
+    package var groups: [GroupSyntax]
 
-    public func rule(named name: String) -> CheckedRule? { rules.first { $0.name == name } }
-    public func group(named name: String) -> GroupSyntax? { groups.first { $0.name.value == name } }
-    public var targetNames: [String] { rules.map(\.name) + groups.map(\.name.value) }
+    package func rule(named name: String) -> CheckedRule? { rules.first { $0.name == name } }
+    package func group(named name: String) -> GroupSyntax? { groups.first { $0.name.value == name } }
+    package var targetNames: [String] { rules.map(\.name) + groups.map(\.name.value) }
 }
 
 /// One checked rule: its templates compiled and its steps bound to operations.
-public final class CheckedRule {
-    public let index: Int
-    public let syntax: RuleSyntax
-    public var name: String { syntax.name.value }
+package final class CheckedRule {
+    package let index: Int
+    package let syntax: RuleSyntax
+    package var name: String { syntax.name.value }
     /// Output pattern, relative to `syntax.directory`.
-    public let output: Template
-    public let globs: [RuleGlob]
+    let output: Template
+    package let globs: [RuleGlob]
     /// True when the output pattern has none of {path} {name} {dir} {ext}: all inputs make one output.
-    public let isAggregate: Bool
-    public let matrix: [(name: String, values: [String])]
-    public let loadArguments: [ArgumentPlan]
-    public let steps: [StepPlan]
+    package let isAggregate: Bool
+    package let matrix: [(name: String, values: [String])]
+    let loadArguments: [ArgumentPlan]
+    let steps: [StepPlan]
     /// `save` arguments, checked against the saver of each output's extension when outputs are expanded.
-    public let saveArguments: [ArgumentPlan]
-    public let saveLocation: SourceLocation
+    let saveArguments: [ArgumentPlan]
+    let saveLocation: SourceLocation
 
     init(index: Int, syntax: RuleSyntax, output: Template, globs: [RuleGlob], isAggregate: Bool,
          matrix: [(name: String, values: [String])], loadArguments: [ArgumentPlan], steps: [StepPlan],
@@ -47,7 +47,7 @@ public final class CheckedRule {
     }
 
     /// The rule's steps as written, for `show`: `thumbnail width=320 ...` lines.
-    public var stepLines: [String] {
+    package var stepLines: [String] {
         var lines: [String] = []
         if !loadArguments.isEmpty { lines.append((["load"] + loadArguments.map(\.displayText)).joined(separator: " ")) }
         for step in steps { lines.append(([step.operation.nickname] + step.arguments.map(\.displayText)).joined(separator: " ")) }
@@ -57,36 +57,36 @@ public final class CheckedRule {
 }
 
 /// One input glob of a rule, braces expanded.
-public struct RuleGlob {
-    public var text: String
-    public var glob: Glob
+package struct RuleGlob {
+    var text: String
+    var glob: Glob
     /// Absolute directory the glob is relative to (the rule's directory).
-    public var directory: String
+    var directory: String
     /// Absolute directory below which placeholders such as {path} are taken: directory + glob base.
-    public var baseDirectory: String
-    public var location: SourceLocation
+    package var baseDirectory: String
+    var location: SourceLocation
 }
 
 /// One processing step bound to its operation.
-public struct StepPlan {
-    public var operation: OperationInfo
-    public var location: SourceLocation
-    public var arguments: [ArgumentPlan]
+struct StepPlan {
+    var operation: OperationInfo
+    var location: SourceLocation
+    var arguments: [ArgumentPlan]
     /// The argument that receives the previous step's image (or the source): `in`, or `filename` for
     /// operations such as `thumbnail` that load the source themselves.
-    public var chainedArgument: ArgumentInfo
+    var chainedArgument: ArgumentInfo
 }
 
 /// One argument bound to its operation's argument: its template, and its typed value when it has no placeholder.
-public struct ArgumentPlan {
-    public var argument: ArgumentInfo
-    public var template: Template
-    public var quoted: Bool
-    public var location: SourceLocation
+struct ArgumentPlan {
+    var argument: ArgumentInfo
+    var template: Template
+    var quoted: Bool
+    var location: SourceLocation
     /// The value, when the text has no placeholder (checked at load time).
-    public var constant: OperationValue?
+    var constant: OperationValue?
     /// Directory `@path` values are relative to.
-    public var directory: String
+    var directory: String
 
     var displayText: String { "\(argument.name)=\(quoted ? "\"\(template.text)\"" : template.text)" }
 }

@@ -4,18 +4,18 @@ import ImgmakeJob
 /// Expands a checked rule for one output: placeholders filled in, values typed, the saver chosen from the
 /// output's extension and its options checked. Errors are recipe errors at the argument's location, and
 /// are found at load time because every output is expanded before any job runs.
-public final class JobExpander {
+package final class JobExpander {
     private let catalog: OperationCatalog
     private let maxPixels: Int
     private var savers: [String: (nickname: String, info: OperationInfo)?] = [:]
 
-    public init(catalog: OperationCatalog, maxPixels: Int) {
+    package init(catalog: OperationCatalog, maxPixels: Int) {
         self.catalog = catalog
         self.maxPixels = maxPixels
     }
 
     /// The job for one output, and the `@` image files it reads.
-    public func job(for rule: CheckedRule, output: String, sources: [String], placeholders: [String: String]) throws
+    func job(for rule: CheckedRule, output: String, sources: [String], placeholders: [String: String]) throws
         -> (job: ImageJob, imageInputs: [String]) {
         var imageInputs: [String] = []
         func resolve(_ plan: ArgumentPlan) throws -> ResolvedArgument {
@@ -81,7 +81,7 @@ public final class JobExpander {
 
     /// Whether a job says what goes under an alpha channel its saver cannot keep (a `flatten` step, or
     /// `save background=`).
-    public static func saysBackground(steps: [ResolvedStep], saveOptions: [ResolvedArgument]) -> Bool {
+    package static func saysBackground(steps: [ResolvedStep], saveOptions: [ResolvedArgument]) -> Bool {
         steps.contains { $0.operation == "flatten" }
             || saveOptions.contains { ArgumentInfo.canonicalName($0.name) == "background" }
     }

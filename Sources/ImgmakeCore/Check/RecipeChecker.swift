@@ -3,15 +3,15 @@ import ImgmakeJob
 
 /// Checks a loaded recipe against the operation catalog (README's *The recipe language*, "Checked before anything runs"), collecting every
 /// error with its `FILE:LINE:COLUMN`.
-public struct RecipeChecker {
+struct RecipeChecker {
     /// Placeholders that come from each input file.
-    public static let inputPlaceholders: Set<String> = InputPlaceholder.names
+    static let inputPlaceholders: Set<String> = InputPlaceholder.names
 
     let catalog: OperationCatalog
 
-    public init(catalog: OperationCatalog) { self.catalog = catalog }
+    init(catalog: OperationCatalog) { self.catalog = catalog }
 
-    public func check(_ recipe: Recipe) throws(RecipeErrors) -> CheckedRecipe {
+    func check(_ recipe: Recipe) throws(RecipeErrors) -> CheckedRecipe {
         var errors: [RecipeError] = []
         var rules: [CheckedRule] = []
         for (index, syntax) in recipe.rules.enumerated() {

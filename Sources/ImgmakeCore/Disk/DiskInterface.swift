@@ -1,30 +1,30 @@
 import Foundation
 
 /// A file's modification time (nanoseconds since the epoch) and size: what staleness compares.
-public struct FileStamp: Hashable, Sendable, Codable {
-    public var mtime: Int64
-    public var size: Int64
-    public init(mtime: Int64, size: Int64) {
+package struct FileStamp: Hashable, Sendable, Codable {
+    var mtime: Int64
+    package var size: Int64
+    package init(mtime: Int64, size: Int64) {
         self.mtime = mtime
         self.size = size
     }
 }
 
 /// One name in a directory listing.
-public struct DirectoryEntry: Hashable, Sendable {
+package struct DirectoryEntry: Hashable, Sendable {
     /// The name; when it is not valid UTF-8 (`hasInvalidName`), the name with each bad byte written `\xe9`,
     /// for messages only (no file has that name).
-    public var name: String
+    package var name: String
     /// A directory, or a link to one.
-    public var isDirectory: Bool
+    package var isDirectory: Bool
     /// The entry itself is a symbolic link.
-    public var isSymbolicLink: Bool
+    package var isSymbolicLink: Bool
     /// What the entry is when it is neither a regular file, a directory, nor a link to one of them
     /// ("a FIFO", "a character device", "a socket", "a link to nothing" ...): such an entry is never an input.
-    public var special: String?
+    package var special: String?
     /// The name is not valid UTF-8, so no path string can name it (see `name`).
-    public var hasInvalidName: Bool
-    public init(name: String, isDirectory: Bool, isSymbolicLink: Bool = false, special: String? = nil,
+    package var hasInvalidName: Bool
+    package init(name: String, isDirectory: Bool, isSymbolicLink: Bool = false, special: String? = nil,
                 hasInvalidName: Bool = false) {
         self.name = name
         self.isDirectory = isDirectory
@@ -36,10 +36,10 @@ public struct DirectoryEntry: Hashable, Sendable {
 
 /// Which directory a path leads to, following links (`st_dev`, `st_ino`): two paths that reach the same
 /// directory have the same identity, which is how a walk notices a link back into a folder it is inside.
-public struct DirectoryIdentity: Hashable, Sendable {
-    public var device: UInt64
-    public var inode: UInt64
-    public init(device: UInt64, inode: UInt64) {
+package struct DirectoryIdentity: Hashable, Sendable {
+    var device: UInt64
+    var inode: UInt64
+    package init(device: UInt64, inode: UInt64) {
         self.device = device
         self.inode = inode
     }
@@ -48,7 +48,7 @@ public struct DirectoryIdentity: Hashable, Sendable {
 /// Everything imgmake asks of the file system, so that the graph, staleness and state can be tested against
 /// `MemoryDisk` with an injected clock instead of real files and sleeps. Paths are absolute. Sendable: the
 /// staleness checker reads stamps on all cores, and the pools' threads reach the disk too.
-public protocol DiskInterface: AnyObject, Sendable {
+package protocol DiskInterface: AnyObject, Sendable {
     /// The stamp of a regular file (following links), or nil when there is none.
     func stamp(_ path: String) -> FileStamp?
     /// The entries of a directory (hidden ones included), or nil when it cannot be read.
@@ -73,16 +73,16 @@ public protocol DiskInterface: AnyObject, Sendable {
 
 /// A file-system error with the path and the system's message (exit 1 when it ends a command: a file
 /// `clean` cannot remove).
-public struct DiskError: StatusError, Sendable {
-    public var path: String
-    public var message: String
-    public init(_ path: String, _ message: String) {
+package struct DiskError: StatusError, Sendable {
+    var path: String
+    var message: String
+    package init(_ path: String, _ message: String) {
         self.path = path
         self.message = message
     }
-    public static func errno(_ path: String) -> DiskError {
+    static func errno(_ path: String) -> DiskError {
         DiskError(path, String(cString: strerror(Foundation.errno)))
     }
-    public var description: String { "\(path): \(message)" }
-    public var status: ExitStatus { .failure }
+    package var description: String { "\(path): \(message)" }
+    package var status: ExitStatus { .failure }
 }

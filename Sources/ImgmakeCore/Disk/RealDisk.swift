@@ -2,17 +2,17 @@ import Foundation
 import ImgmakeRecipe
 
 /// The real file system, through POSIX calls (no Foundation file APIs in the hot paths).
-public final class RealDisk: DiskInterface {
-    public init() {}
+package final class RealDisk: DiskInterface {
+    package init() {}
 
-    public func stamp(_ path: String) -> FileStamp? {
+    package func stamp(_ path: String) -> FileStamp? {
         var st = stat()
         guard stat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { return nil }
         return FileStamp(mtime: Int64(st.st_mtim.tv_sec) * 1_000_000_000 + Int64(st.st_mtim.tv_nsec),
                          size: Int64(st.st_size))
     }
 
-    public func list(_ directory: String) -> [DirectoryEntry]? {
+    package func list(_ directory: String) -> [DirectoryEntry]? {
         guard let dir = opendir(directory) else { return nil }
         defer { closedir(dir) }
         var entries: [DirectoryEntry] = []
@@ -81,24 +81,24 @@ public final class RealDisk: DiskInterface {
         }
     }
 
-    public func realPath(_ path: String) -> String? {
+    package func realPath(_ path: String) -> String? {
         guard let resolved = realpath(path, nil) else { return nil }
         defer { free(resolved) }
         return String(cString: resolved)
     }
 
-    public func isDirectory(_ path: String) -> Bool {
+    package func isDirectory(_ path: String) -> Bool {
         var st = stat()
         return stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR
     }
 
-    public func directoryIdentity(_ path: String) -> DirectoryIdentity? {
+    package func directoryIdentity(_ path: String) -> DirectoryIdentity? {
         var st = stat()
         guard stat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR else { return nil }
         return DirectoryIdentity(device: UInt64(st.st_dev), inode: UInt64(st.st_ino))
     }
 
-    public func read(_ path: String) throws -> [UInt8] {
+    package func read(_ path: String) throws -> [UInt8] {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw DiskError.errno(path) }
         defer { close(fd) }
@@ -113,7 +113,7 @@ public final class RealDisk: DiskInterface {
         return result
     }
 
-    public func writeAtomically(_ path: String, _ bytes: [UInt8]) throws {
+    package func writeAtomically(_ path: String, _ bytes: [UInt8]) throws {
         let temporary = path + ".tmp-\(getpid())"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw DiskError.errno(temporary) }
@@ -133,27 +133,27 @@ public final class RealDisk: DiskInterface {
         }
     }
 
-    public func append(_ path: String, _ bytes: [UInt8]) throws {
+    package func append(_ path: String, _ bytes: [UInt8]) throws {
         let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw DiskError.errno(path) }
         defer { close(fd) }
         try writeAll(fd, bytes, path: path)
     }
 
-    public func makeDirectories(_ path: String) throws {
+    package func makeDirectories(_ path: String) throws {
         if isDirectory(path) { return }
         let parent = PathName.directory(of: path)
         if parent != path && !parent.isEmpty { try makeDirectories(parent) }
         if mkdir(path, 0o755) != 0 && errno != EEXIST { throw DiskError.errno(path) }
     }
 
-    public func remove(_ path: String) throws {
+    package func remove(_ path: String) throws {
         if unlink(path) != 0 && errno != ENOENT { throw DiskError.errno(path) }
     }
 
-    public func digest(_ path: String) -> String? { ContentDigest.sha256(ofFile: path) }
+    package func digest(_ path: String) -> String? { ContentDigest.sha256(ofFile: path) }
 
-    public func now() -> Int64 {
+    package func now() -> Int64 {
         var ts = timespec()
         clock_gettime(CLOCK_REALTIME, &ts)
         return Int64(ts.tv_sec) * 1_000_000_000 + Int64(ts.tv_nsec)

@@ -3,30 +3,30 @@ import ImgmakeJob
 
 /// The build graph: one edge per output, found by matching every rule's globs against the files on disk
 /// and against the outputs of the other rules (which makes chains), then checked for clashes and cycles.
-public final class BuildGraph {
-    public let recipe: CheckedRecipe
-    public let root: String
-    public private(set) var edges: [Edge] = []
+package final class BuildGraph {
+    let recipe: CheckedRecipe
+    let root: String
+    package private(set) var edges: [Edge] = []
     /// Output path → index of the edge that makes it.
-    public private(set) var producer: [String: Int] = [:]
+    package private(set) var producer: [String: Int] = [:]
     /// Edge indices of each rule, in output order.
-    public private(set) var edgesByRule: [[Int]] = []
+    package private(set) var edgesByRule: [[Int]] = []
     /// What a build prints as warnings before it starts, once each (files the globs skipped, globs that
     /// match nothing ...).
-    public private(set) var warnings: [String] = []
+    private(set) var warnings: [String] = []
 
     /// Options that shape the graph.
-    public struct Options {
-        public var maxPixels = OptionDefaults.maxPixels
-        public var allowOutside = false
-        public init() {}
+    struct Options {
+        var maxPixels = OptionDefaults.maxPixels
+        var allowOutside = false
+        init() {}
     }
 
     /// Builds the graph from the recipe and the files on disk. A file a glob matches is an input whoever
     /// wrote it, unless it is a current rule's left-over output: where that rule puts its outputs, not made
     /// by it now, and still the file imgmake built (`recordedStamp`: the build log's stamp of an output,
     /// by absolute path).
-    public init(recipe: CheckedRecipe, disk: DiskInterface, catalog: OperationCatalog, options: Options = Options(),
+    init(recipe: CheckedRecipe, disk: DiskInterface, catalog: OperationCatalog, options: Options = Options(),
                 recordedStamp: @escaping (String) -> FileStamp? = { _ in nil }) throws {
         self.recipe = recipe
         self.root = recipe.recipe.rootDirectory
@@ -41,7 +41,7 @@ public final class BuildGraph {
     /// Refuses to build an aggregate that has no inputs (its globs match no file and no other rule's output):
     /// a contact sheet of an empty folder cannot be made. Checked for what is about to be built (`order`,
     /// dependencies included), before any job runs, so that such a rule does not block other targets.
-    public func requireInputs(_ order: [Int]) throws {
+    func requireInputs(_ order: [Int]) throws {
         var errors: [RecipeError] = []
         var reported: Set<Int> = []
         for index in order where edges[index].rule.isAggregate && edges[index].sources.isEmpty {
@@ -55,7 +55,7 @@ public final class BuildGraph {
     }
 
     /// Edges of a target: a rule name, a group name, or an output path (absolute or relative to `cwd`).
-    public func edges(forTarget target: String, cwd: String) -> [Int]? {
+    package func edges(forTarget target: String, cwd: String) -> [Int]? {
         if let rule = recipe.rule(named: target) { return edgesByRule[rule.index] }
         if let group = recipe.group(named: target) {
             var result: [Int] = []
@@ -71,12 +71,12 @@ public final class BuildGraph {
     }
 
     /// The edges to consider for `targets` and everything they depend on, in dependency order.
-    public func closure(of roots: [Int]) -> [Int] {
+    package func closure(of roots: [Int]) -> [Int] {
         var order: [Int] = []
         DepthFirst.postOrder(count: edges.count, roots: roots, successors: { edges[$0].dependencies }, finish: { order.append($0) })
         return order
     }
 
     /// A path shown to people: relative to the root.
-    public func display(_ path: String) -> String { PathName.display(path, from: root) }
+    package func display(_ path: String) -> String { PathName.display(path, from: root) }
 }

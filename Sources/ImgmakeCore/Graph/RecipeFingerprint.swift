@@ -4,11 +4,11 @@ import ImgmakeRecipe
 /// The fingerprint of what makes an output's pixels: the expanded steps, the loader and saver options,
 /// the saver, and the versions of imgmake's pipeline and of libvips. Paths of `@` images are taken relative
 /// to the root, so a tree cloned elsewhere keeps its fingerprints.
-public enum RecipeFingerprint {
+enum RecipeFingerprint {
     /// Bumped when imgmake changes how it turns steps into pixels.
-    public static let pipelineVersion = "imgmake-pipeline-2"  // 2: sources with an ICC profile are thumbnailed to sRGB
+    static let pipelineVersion = "imgmake-pipeline-2"  // 2: sources with an ICC profile are thumbnailed to sRGB
 
-    public static func of(_ job: ImageJob, root: String, libraryVersion: String) -> UInt64 {
+    static func of(_ job: ImageJob, root: String, libraryVersion: String) -> UInt64 {
         var hash = FNV1a()
         hash.combine(pipelineVersion)
         hash.combine(libraryVersion)

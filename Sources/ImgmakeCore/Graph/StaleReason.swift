@@ -1,6 +1,6 @@
 /// Why an output must be built (README's *How staleness works*). The first reason of an output is the one printed in a line;
 /// `--explain` prints them all.
-public enum StaleReason: Equatable, Sendable, CustomStringConvertible {
+package enum StaleReason: Equatable, Sendable, CustomStringConvertible {
     case alwaysMake
     case missing
     /// The output's size or mtime differs from the ones recorded when imgmake wrote it (truncated, replaced,
@@ -19,7 +19,7 @@ public enum StaleReason: Equatable, Sendable, CustomStringConvertible {
     /// `--check hash`: an input's content differs from the recorded one.
     case contentChanged(String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .alwaysMake: return "-B/--always-make"
         case .missing: return "the output is missing"

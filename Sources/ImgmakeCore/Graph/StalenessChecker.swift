@@ -5,14 +5,14 @@ import Synchronization
 /// Decides, for edges in dependency order, which outputs are stale and why (README's *How staleness works*; with
 /// `Options.checkHash`, inputs and outputs whose stamps changed are compared by content with the digests recorded
 /// when they were built). Every path is stat'ed at most once per run.
-public final class StalenessChecker {
-    public struct Options {
-        public var alwaysMake = false
-        public var libraryVersion = ""
+package final class StalenessChecker {
+    struct Options {
+        var alwaysMake = false
+        var libraryVersion = ""
         /// `--check hash`: inputs are compared by content with the digests recorded at build time; mtimes
         /// alone never make work (where a digest was recorded).
-        public var checkHash = false
-        public init() {}
+        var checkHash = false
+        init() {}
     }
 
     private let graph: BuildGraph
@@ -22,18 +22,18 @@ public final class StalenessChecker {
     private var stamps: [String: FileStamp?] = [:]
     private var digests: [String: String?] = [:]
     /// Reasons of every evaluated edge; an empty list means up to date.
-    public private(set) var reasons: [Int: [StaleReason]] = [:]
+    package private(set) var reasons: [Int: [StaleReason]] = [:]
     /// With `--check hash`, edges whose record lacks an input's or the output's digest, or has an old stamp
     /// of a file whose content compared equal (see `refreshedRecord(of:)`).
     private var outdatedRecords: Set<Int> = []
     /// Inputs whose modification time is in the future (more than `skewTolerance` after the disk's clock when
     /// the checker was made), with how far (ns): clock skew, for a warning.
-    public private(set) var futureInputs: [String: Int64] = [:]
+    private(set) var futureInputs: [String: Int64] = [:]
     private let now: Int64
     /// A file system on another machine may be a little ahead: more than this is clock skew.
     static let skewTolerance: Int64 = 1_000_000_000
 
-    public init(graph: BuildGraph, state: BuildState, disk: DiskInterface, options: Options) {
+    init(graph: BuildGraph, state: BuildState, disk: DiskInterface, options: Options) {
         self.graph = graph
         self.state = state
         self.disk = disk
@@ -42,7 +42,7 @@ public final class StalenessChecker {
     }
 
     /// The stamp of a path, read once.
-    public func stamp(_ path: String) -> FileStamp? {
+    func stamp(_ path: String) -> FileStamp? {
         if let cached = stamps[path] { return cached }
         let stamp = disk.stamp(path)
         stamps[path] = stamp
@@ -50,7 +50,7 @@ public final class StalenessChecker {
     }
 
     /// The content digest of a path, computed once.
-    public func digest(_ path: String) -> String? {
+    func digest(_ path: String) -> String? {
         if let cached = digests[path] { return cached }
         let digest = disk.digest(path)
         digests[path] = digest
@@ -58,14 +58,14 @@ public final class StalenessChecker {
     }
 
     /// Forgets what was read of a path (after a job wrote it, or before one reads it).
-    public func invalidate(_ path: String) {
+    func invalidate(_ path: String) {
         stamps[path] = nil
         digests[path] = nil
     }
 
     /// What the state records of an input when a job starts: its stamp, and with `--check hash` its digest
     /// (carried over from the last record when the stamp did not change, so unchanged files are not read).
-    public func inputRecord(_ path: String, previous: BuildRecord?) -> InputRecord {
+    func inputRecord(_ path: String, previous: BuildRecord?) -> InputRecord {
         invalidate(path)
         let key = key(path)
         let current = stamp(path) ?? FileStamp(mtime: 0, size: 0)
@@ -81,7 +81,7 @@ public final class StalenessChecker {
     /// since gets its digest; an input whose stamp changed but whose content compared equal (a fresh clone, a
     /// touch) gets its new stamp, so that it is not hashed again on every later run; and the same for the
     /// output (its digest when the record has none, its new stamp when it came back from a cache unchanged).
-    public func refreshedRecord(of index: Int) -> BuildRecord? {
+    func refreshedRecord(of index: Int) -> BuildRecord? {
         guard outdatedRecords.contains(index), reasons[index]?.isEmpty == true else { return nil }
         let edge = graph.edges[index]
         guard var record = state.records[key(edge.output)], let output = stamp(edge.output) else { return nil }
@@ -107,7 +107,7 @@ public final class StalenessChecker {
     }
 
     /// Evaluates `order` (dependencies first, as `BuildGraph.closure` gives it).
-    public func evaluate(_ order: [Int]) {
+    func evaluate(_ order: [Int]) {
         if order.count >= Self.prefetchThreshold { prefetchStamps(order) }
         for edge in order where reasons[edge] == nil {
             reasons[edge] = evaluate(edge: edge)
@@ -144,10 +144,10 @@ public final class StalenessChecker {
         }
     }
 
-    public func isStale(_ edge: Int) -> Bool { !(reasons[edge]?.isEmpty ?? true) }
+    package func isStale(_ edge: Int) -> Bool { !(reasons[edge]?.isEmpty ?? true) }
 
     /// The root-relative key of a path in the state.
-    public func key(_ path: String) -> String { PathName.relative(path, to: graph.root) ?? path }
+    func key(_ path: String) -> String { PathName.relative(path, to: graph.root) ?? path }
 
     private func evaluate(edge index: Int) -> [StaleReason] {
         let edge = graph.edges[index]

@@ -1,25 +1,25 @@
 /// What the build log remembers about one output: how and from what it was last built.
-public struct BuildRecord: Sendable, Equatable {
+struct BuildRecord: Sendable, Equatable {
     /// The output, relative to the root (the top recipe file's directory), so a moved or cloned tree keeps its state.
-    public var output: String
+    var output: String
     /// The output's stamp right after it was written.
-    public var outputStamp: FileStamp
+    var outputStamp: FileStamp
     /// Fingerprint of the expanded steps, saver, and the versions that matter to the pixels.
-    public var recipeFingerprint: UInt64
+    var recipeFingerprint: UInt64
     /// Every input (sources in path order, then `@` files) with its stamp when the job started.
-    public var inputs: [InputRecord]
+    var inputs: [InputRecord]
     /// Wall-clock time of the build (ns): when several records name one output, the newest of those whose
     /// output stamp is the file on disk wins (else the newest).
-    public var builtAt: Int64
+    var builtAt: Int64
     /// The recipe file whose rule made the output, relative to the root (`Imgmakefile`, `web.imgmake`): recipe
     /// files in one folder share `.imgmake/`, and `clean --orphans` of one must not touch another's outputs.
     /// nil in records of an imgmake that did not write it: such an output may be any recipe's.
-    public var recipe: String?
+    var recipe: String?
     /// The output's content digest (hex SHA-256) when a `--check hash` run wrote or checked it, else empty: an
     /// output restored from a cache with a new mtime is up to date when its content is still this.
-    public var outputDigest: String
+    var outputDigest: String
 
-    public init(output: String, outputStamp: FileStamp, recipeFingerprint: UInt64, inputs: [InputRecord], builtAt: Int64,
+    init(output: String, outputStamp: FileStamp, recipeFingerprint: UInt64, inputs: [InputRecord], builtAt: Int64,
                 recipe: String? = nil, outputDigest: String = "") {
         self.output = output
         self.outputStamp = outputStamp
@@ -32,14 +32,14 @@ public struct BuildRecord: Sendable, Equatable {
 }
 
 /// One input as it was when its output was built.
-public struct InputRecord: Sendable, Equatable {
+struct InputRecord: Sendable, Equatable {
     /// Relative to the root.
-    public var path: String
-    public var stamp: FileStamp
+    var path: String
+    var stamp: FileStamp
     /// Content digest (hex) when `--check hash` computed one, else empty.
-    public var digest: String
+    var digest: String
 
-    public init(path: String, stamp: FileStamp, digest: String = "") {
+    init(path: String, stamp: FileStamp, digest: String = "") {
         self.path = path
         self.stamp = stamp
         self.digest = digest

@@ -16,18 +16,18 @@ import ImgmakeRecipe
 /// kept), writes a new file and renames it over the old one.
 ///
 /// Writers hold `StateLock` (`.imgmake/lock`); a build that waited for it calls `reloadIfChanged()`.
-public final class BuildState {
-    public static let directoryName = ".imgmake"
+package final class BuildState {
+    package static let directoryName = ".imgmake"
 
-    public let directory: String
+    let directory: String
     /// The newest record of every output, keyed by its root-relative path (or, once `record(of:onDisk:)`
     /// chose it, the record that describes the file on disk).
-    public private(set) var records: [String: BuildRecord] = [:]
+    private(set) var records: [String: BuildRecord] = [:]
     /// True when a build log was found and read: records can be trusted to say "never built with this recipe".
     /// False when `.imgmake/` (or any log in it) is missing or unreadable: staleness goes by modification times.
-    public private(set) var isAvailable = false
+    private(set) var isAvailable = false
     /// Problems met while loading (damaged lines, unreadable files), for the user.
-    public private(set) var warnings: [String] = []
+    private(set) var warnings: [String] = []
 
     private let disk: DiskInterface
     private let root: String
@@ -41,7 +41,7 @@ public final class BuildState {
     private var ownLogIsTorn = false
     /// Damaged lines were skipped in a log that this run's compaction rewrites: `repairIfNeeded` compacts once,
     /// so that the warning is not repeated on every run.
-    public private(set) var needsRepair = false
+    private(set) var needsRepair = false
     private let isMainLog: Bool
     /// When each output was last removed (`x` lines), so a later record or removal is stamped after it.
     private var removedAt: [String: Int64] = [:]
@@ -54,7 +54,7 @@ public final class BuildState {
 
     /// Loads the state of the tree rooted at `root`. `logName` is this run's own log file (`log`, or
     /// `log.shard-K-of-N` for a sharded run).
-    public init(root: String, disk: DiskInterface, logName: String = "log") {
+    package init(root: String, disk: DiskInterface, logName: String = "log") {
         self.disk = disk
         self.root = root
         self.directory = PathName.join(root, Self.directoryName)
@@ -66,7 +66,7 @@ public final class BuildState {
 
     /// The record of `output` that describes the file on disk, given that file's stamp: when several records
     /// name the output, the newest whose output stamp is `stamp`, else the newest. The choice is kept.
-    public func record(of output: String, onDisk stamp: FileStamp?) -> BuildRecord? {
+    func record(of output: String, onDisk stamp: FileStamp?) -> BuildRecord? {
         guard let newest = records[output] else { return nil }
         guard let older = others.removeValue(forKey: output) else { return newest }
         guard let stamp, newest.outputStamp != stamp,
@@ -78,14 +78,14 @@ public final class BuildState {
 
     /// Reads the logs again when one of them changed since they were read (another build wrote to them while
     /// this one waited for the lock).
-    public func reloadIfChanged() {
+    func reloadIfChanged() {
         guard logStamps() != loadedStamps else { return }
         reset()
         load()
     }
 
     /// Remembers a finished output (appends one line to this run's log).
-    public func record(_ record: BuildRecord) throws {
+    func record(_ record: BuildRecord) throws {
         // The newest record wins on load, so this one must be stamped after what it replaces, even when the
         // clock went back (or the log came from a machine whose clock was ahead): else a reload would
         // bring the old record back.
@@ -101,7 +101,7 @@ public final class BuildState {
     }
 
     /// Forgets an output that was removed (or that is no longer what imgmake wrote).
-    public func forget(_ output: String) throws {
+    func forget(_ output: String) throws {
         guard let existing = records[output] else { return }
         try ensureDirectory()
         let newest = max(existing.builtAt, newestAt[output] ?? .min)
@@ -118,7 +118,7 @@ public final class BuildState {
     /// other logs in (they are deleted only after the new log is in place). The records written are the ones
     /// on disk now, not this run's memory of them: what another build appended since this one loaded stays,
     /// and an older record it replaced does not come back.
-    public func compactIfNeeded(force: Bool = false) throws {
+    func compactIfNeeded(force: Bool = false) throws {
         guard isAvailable || linesInOwnLog > 0 else { return }
         guard force || linesInOwnLog + otherLogs.count * 1000 > 2 * records.count + 1000 else { return }
         reset()

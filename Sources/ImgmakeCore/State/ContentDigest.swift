@@ -2,9 +2,9 @@ import Foundation
 
 /// SHA-256 of a file's content (FIPS 180-4), in Swift: the core links no C library for it. Read in 1 MiB
 /// blocks: memory stays flat for any file size.
-public enum ContentDigest {
+package enum ContentDigest {
     /// The lowercase hex digest, or nil when the file cannot be read.
-    public static func sha256(ofFile path: String) -> String? {
+    static func sha256(ofFile path: String) -> String? {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
@@ -23,7 +23,7 @@ public enum ContentDigest {
     }
 
     /// The lowercase hex SHA-256 of bytes in memory.
-    public static func sha256(bytes: [UInt8]) -> String {
+    package static func sha256(bytes: [UInt8]) -> String {
         var hasher = SHA256()
         bytes.withUnsafeBytes { hasher.update($0) }
         return hasher.hexDigest()

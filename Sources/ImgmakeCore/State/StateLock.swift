@@ -3,12 +3,12 @@ import ImgmakeRecipe
 
 /// A disk whose files can be locked between processes. `RealDisk` is one; `MemoryDisk` is not (one test
 /// process, nothing to exclude), and a session on it builds without a lock.
-public protocol LockingDisk {
+protocol LockingDisk {
     func lockState(directory: String, wait: Bool, interrupts: InterruptSource, notice: (String) -> Void) throws -> StateLock
 }
 
 extension RealDisk: LockingDisk {
-    public func lockState(directory: String, wait: Bool, interrupts: InterruptSource, notice: (String) -> Void) throws -> StateLock {
+    func lockState(directory: String, wait: Bool, interrupts: InterruptSource, notice: (String) -> Void) throws -> StateLock {
         do { try makeDirectories(directory) } catch let error as DiskError { throw StateLock.Unavailable(error: error) }
         return try StateLock(path: PathName.join(directory, StateLock.fileName), wait: wait, interrupts: interrupts, notice: notice)
     }
@@ -22,32 +22,32 @@ extension RealDisk: LockingDisk {
 /// The kernel releases the lock when its holder ends in any way, `kill -9` included, so it is never left
 /// behind; the descriptor is close-on-exec, so worker processes do not hold it. The holder writes its PID
 /// into the file, for the message of the one that waits.
-public final class StateLock {
-    public static let fileName = "lock"
+final class StateLock {
+    static let fileName = "lock"
     private var descriptor: Int32
 
     /// Another imgmake holds the lock, and the caller asked not to wait (`--no-wait`).
-    public struct Busy: StatusError {
-        public var holder: Int32?
-        public var status: ExitStatus { .busy }
-        public var description: String {
+    struct Busy: StatusError {
+        var holder: Int32?
+        var status: ExitStatus { .busy }
+        var description: String {
             "another build of this tree\(holder.map { " (pid \($0))" } ?? "") is running: not waiting for it (--no-wait)"
         }
     }
 
     /// The lock file cannot be made or locked (a read-only tree, `.imgmake` not a folder, a file system
     /// without locks): the caller goes on without it, as it goes on without a build state it cannot read.
-    public struct Unavailable: Error, CustomStringConvertible {
-        public var error: DiskError
-        public var description: String { "cannot lock \(error)" }
+    struct Unavailable: Error, CustomStringConvertible {
+        var error: DiskError
+        var description: String { "cannot lock \(error)" }
     }
 
     /// Ctrl-C (or SIGTERM) while waiting for the lock.
-    public struct Interrupted: StatusError {
+    struct Interrupted: StatusError {
         /// The signal that stopped the wait.
-        public var signal: Int32
-        public var status: ExitStatus { .interrupted(signal: signal) }
-        public var description: String { "interrupted while waiting for another build of this tree" }
+        var signal: Int32
+        var status: ExitStatus { .interrupted(signal: signal) }
+        var description: String { "interrupted while waiting for another build of this tree" }
     }
 
     /// Takes the lock on `path`. When another process holds it: with `wait`, says so once through `notice`
@@ -100,7 +100,7 @@ public final class StateLock {
     }
 
     /// Releases the lock (closing the descriptor does it; the file stays, for the next holder).
-    public func release() {
+    func release() {
         guard descriptor >= 0 else { return }
         close(descriptor)
         descriptor = -1

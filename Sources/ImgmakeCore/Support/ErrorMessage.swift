@@ -3,7 +3,7 @@ import ImgmakeRecipe
 
 /// An error that knows the exit status it ends a command with; `ErrorMessage` prints it as one line,
 /// `imgmake: error: DESCRIPTION`.
-public protocol StatusError: Error, CustomStringConvertible {
+package protocol StatusError: Error, CustomStringConvertible {
     var status: ExitStatus { get }
 }
 
@@ -13,24 +13,24 @@ public protocol StatusError: Error, CustomStringConvertible {
 /// `FILE:LINE:COLUMN: error: MESSAGE` and its notes; everything else gets the one prefix `imgmake: error: `.
 /// swift-argument-parser's own errors (usage mistakes, `--help`) are the command line's, which renders them
 /// around this.
-public struct ErrorMessage: Hashable, Sendable {
-    public static let prefix = "imgmake: error: "
+package struct ErrorMessage: Hashable, Sendable {
+    package static let prefix = "imgmake: error: "
 
     /// The text to print on stderr, without the final newline (several lines for several recipe errors).
-    public var text: String
-    public var status: ExitStatus
+    package var text: String
+    package var status: ExitStatus
 
-    public init(text: String, status: ExitStatus) {
+    package init(text: String, status: ExitStatus) {
         self.text = text
         self.status = status
     }
 
     /// `imgmake: error: MESSAGE`.
-    public init(saying message: String, status: ExitStatus) {
+    package init(saying message: String, status: ExitStatus) {
         self.init(text: Self.prefix + message, status: status)
     }
 
-    public init(_ error: any Error) {
+    package init(_ error: any Error) {
         switch error {
         case let error as RecipeErrors:
             self.init(text: error.errors.map(Self.line).joined(separator: "\n"), status: .usage)
@@ -50,7 +50,7 @@ public struct ErrorMessage: Hashable, Sendable {
 
     /// Any other error in one line: a Foundation file error as its file and the system's message (never
     /// the `NSCocoaErrorDomain` dump its description is).
-    public static func describe(_ error: any Error) -> String {
+    static func describe(_ error: any Error) -> String {
         if let error = error as? CocoaError {
             let file = error.filePath ?? error.url?.path
             let cause = (error.underlying as? POSIXError).map { String(cString: strerror($0.code.rawValue)) }

@@ -1,6 +1,6 @@
 /// How imgmake ends: the exit statuses of the README's *Exit codes*, for a build, `clean`, the shell's
 /// scripts and the worker. Every status imgmake exits with is one of these.
-public enum ExitStatus: Hashable, Sendable {
+package enum ExitStatus: Hashable, Sendable {
     /// 0: all good.
     case success
     /// 1: a job failed (or something else did that is neither a mistake in the recipe or the command line nor
@@ -19,7 +19,7 @@ public enum ExitStatus: Hashable, Sendable {
     case interrupted(signal: Int32)
 
     /// The number the process exits with.
-    public var code: Int32 {
+    package var code: Int32 {
         switch self {
         case .success: 0
         case .failure: 1
@@ -31,7 +31,7 @@ public enum ExitStatus: Hashable, Sendable {
         }
     }
 
-    public var isInterrupted: Bool {
+    package var isInterrupted: Bool {
         if case .interrupted = self { return true }
         return false
     }

@@ -1,11 +1,11 @@
 /// The 64-bit FNV-1a hash: a fast, well-known non-cryptographic hash, used for recipe fingerprints and
 /// for the checksum that guards each build-log record against torn writes. Not for file contents.
-public struct FNV1a: Sendable {
-    public private(set) var value: UInt64 = 0xcbf2_9ce4_8422_2325
+struct FNV1a: Sendable {
+    private(set) var value: UInt64 = 0xcbf2_9ce4_8422_2325
 
-    public init() {}
+    init() {}
 
-    public mutating func combine<S: Sequence>(_ bytes: S) where S.Element == UInt8 {
+    mutating func combine<S: Sequence>(_ bytes: S) where S.Element == UInt8 {
         var h = value
         for byte in bytes {
             h ^= UInt64(byte)
@@ -14,18 +14,18 @@ public struct FNV1a: Sendable {
         value = h
     }
 
-    public mutating func combine(_ text: String) {
+    mutating func combine(_ text: String) {
         combine(text.utf8)
         combine(CollectionOfOne(0))
     }
 
-    public static func hash(_ text: String) -> UInt64 {
+    static func hash(_ text: String) -> UInt64 {
         var h = FNV1a()
         h.combine(text.utf8)
         return h.value
     }
 
-    public static func hash<S: Sequence>(bytes: S) -> UInt64 where S.Element == UInt8 {
+    static func hash<S: Sequence>(bytes: S) -> UInt64 where S.Element == UInt8 {
         var h = FNV1a()
         h.combine(bytes)
         return h.value

@@ -4,14 +4,14 @@ import Foundation
 /// on an error: a full disk or `/dev/full` killed the build with SIGILL, temporaries left). A write that fails
 /// (ENOSPC, EIO) is dropped. EPIPE (the reader is gone: `imgmake | head`; SIGPIPE is ignored) is reported to
 /// `InterruptHandler`, and the first one stops the build as SIGTERM does (exit 141).
-public enum StandardOutput {
-    public static func out(_ text: String) { write(text, to: STDOUT_FILENO) }
+package enum StandardOutput {
+    package static func out(_ text: String) { write(text, to: STDOUT_FILENO) }
 
-    public static func error(_ text: String) { write(text, to: STDERR_FILENO) }
+    package static func error(_ text: String) { write(text, to: STDERR_FILENO) }
 
     /// Writes all of `text` to `fd`, or as much as the descriptor takes; true when all of it was written.
     @discardableResult
-    public static func write(_ text: String, to fd: Int32) -> Bool {
+    static func write(_ text: String, to fd: Int32) -> Bool {
         // What `print` buffered goes first. (All streams: stdio's `stdout` is a C global variable, which Swift 6
         // does not let us name; it is the one stream that buffers here.)
         if fd == STDOUT_FILENO { fflush(nil) }

@@ -1,18 +1,18 @@
 import Foundation
 
 /// How a child ended, in words: "killed by signal 9 (SIGKILL)", "exited with status 3".
-public enum WaitStatus {
-    public static func describe(_ status: Int32) -> String {
+package enum WaitStatus {
+    package static func describe(_ status: Int32) -> String {
         let signal = status & 0x7f
         if signal == 0 { return "exited with status \((status >> 8) & 0xff)" }
         return "killed by signal \(signal) (\(name(of: signal)))"
     }
 
     /// Whether the child ended by exiting (not by a signal).
-    public static func exited(_ status: Int32) -> Bool { status & 0x7f == 0 }
+    package static func exited(_ status: Int32) -> Bool { status & 0x7f == 0 }
 
     /// The conventional name of a signal, as `kill -l` prints it with the SIG prefix.
-    public static func name(of signal: Int32) -> String {
+    package static func name(of signal: Int32) -> String {
         let names: [Int32: String] = [
             SIGHUP: "SIGHUP", SIGINT: "SIGINT", SIGQUIT: "SIGQUIT", SIGILL: "SIGILL", SIGTRAP: "SIGTRAP",
             SIGABRT: "SIGABRT", SIGBUS: "SIGBUS", SIGFPE: "SIGFPE", SIGKILL: "SIGKILL", SIGUSR1: "SIGUSR1",

@@ -6,7 +6,7 @@ import Foundation
 @testable import ImgmakeCore
 import ImgmakeJob
 import ImgmakeRecipe
-import ImgmakeTestSupport
+@testable import ImgmakeTestSupport
 import ImgmakeVips
 
 /// Files every input sees: sources for the globs, include files, an `@` image, and an old state log.

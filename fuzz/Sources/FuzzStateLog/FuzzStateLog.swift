@@ -4,7 +4,7 @@
 // must survive a reload exactly.
 import Foundation
 @testable import ImgmakeCore
-import ImgmakeTestSupport
+@testable import ImgmakeTestSupport
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
