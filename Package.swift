@@ -24,7 +24,7 @@ let package = Package(
         .library(name: "ImgmakeTestSupport", targets: ["ImgmakeTestSupport"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
     ],
     targets: [
         // libvips and GLib, found with pkg-config; shim.h adds inline helpers for the C macros Swift cannot see.

@@ -20,13 +20,16 @@ package enum BuildRun {
     /// dry run), after the catalog cache was compared with the image library. `interrupts` stop the wait for
     /// the state's lock and the build (the process' `InterruptHandler`; a fake in tests).
     @discardableResult
-    package static func run(session: Session, request: Request, reporter: ProgressReporter, interrupts: InterruptSource,
-                           makeExecutor: @escaping (Int) -> JobExecutor) throws -> BuildSummary {
+    package static func run(
+        session: Session, request: Request, reporter: ProgressReporter, interrupts: InterruptSource,
+        makeExecutor: @escaping (Int) -> JobExecutor
+    ) throws -> BuildSummary {
         let edges = try session.edges(for: request.targets)
         for warning in session.graph.warnings { reporter.warning(warning) }
         if request.builder.shard == nil { try session.graph.requireInputs(session.graph.closure(of: edges)) }
         // From before deciding what is stale to after the last record: a second build waits, then finds it done.
-        let lock = request.builder.dryRun ? nil : try session.lockState(wait: !request.noWait, interrupts: interrupts, notice: reporter.notice)
+        let lock =
+            request.builder.dryRun ? nil : try session.lockState(wait: !request.noWait, interrupts: interrupts, notice: reporter.notice)
         defer { lock?.release() }
         let builder = Builder(session: session, reporter: reporter, options: request.builder, interrupts: interrupts) { workers in
             // Jobs are about to run, so libvips starts anyway: the cached answers the recipe was checked with
@@ -40,7 +43,8 @@ package enum BuildRun {
         // never a partial one, and is an error that names the file (exit 74 when nothing else failed).
         var reports: [(path: String, bytes: () throws -> [UInt8])] = []
         if let reportPath = request.reportPath {
-            reports.append((reportPath, { [UInt8](try BuildReport.json(results: builder.results, graph: session.graph, summary: summary)) }))
+            reports.append(
+                (reportPath, { [UInt8](try BuildReport.json(results: builder.results, graph: session.graph, summary: summary)) }))
         }
         if let junitPath = request.junitPath {
             reports.append((junitPath, { Array(BuildReport.junit(results: builder.results, graph: session.graph, summary: summary).utf8) }))
@@ -60,7 +64,8 @@ package enum BuildRun {
         let differences = cached.verifiedAgainstLibrary()
         guard !differences.isEmpty else { return }
         let file = PathName.relative(cached.file, to: session.cwd) ?? cached.file
-        reporter.warning("\(file) disagreed with libvips (\(differences.joined(separator: "; "))): rewritten from libvips; "
-                         + "jobs planned from it fail, the next build plans them again")
+        reporter.warning(
+            "\(file) disagreed with libvips (\(differences.joined(separator: "; "))): rewritten from libvips; "
+                + "jobs planned from it fail, the next build plans them again")
     }
 }

@@ -9,18 +9,23 @@ package struct Cleaner {
     /// The whole of `clean`, for the command line and the shell: takes the state's lock (unless `dryRun`),
     /// removes the targets' outputs or the orphans, and returns how many files it removed (or would).
     /// `interrupts` stop the wait for the lock.
-    package func clean(_ targets: [String], orphans: Bool, dryRun: Bool, wait: Bool, interrupts: InterruptSource,
-                      notice: (String) -> Void, report: (String) -> Void) throws -> Int {
+    package func clean(
+        _ targets: [String], orphans: Bool, dryRun: Bool, wait: Bool, interrupts: InterruptSource,
+        notice: (String) -> Void, report: (String) -> Void
+    ) throws -> Int {
         let lock = dryRun ? nil : try session.lockState(wait: wait, interrupts: interrupts, notice: notice)
         defer { lock?.release() }
         if orphans {
             for path in disowned() {
-                report("\(dryRun ? "would keep" : "kept") \(session.graph.display(path)): changed since imgmake built it, "
-                       + "so it is not imgmake's any more\(dryRun ? "" : " (its record is dropped)")")
+                report(
+                    "\(dryRun ? "would keep" : "kept") \(session.graph.display(path)): changed since imgmake built it, "
+                        + "so it is not imgmake's any more\(dryRun ? "" : " (its record is dropped)")")
                 if !dryRun { try session.state.forget(key(path)) }
             }
         }
-        return try remove(orphans ? self.orphans() : outputs(of: targets), dryRun: dryRun) { report(($0 ? "would remove " : "removed ") + $1) }
+        return try remove(orphans ? self.orphans() : outputs(of: targets), dryRun: dryRun) {
+            report(($0 ? "would remove " : "removed ") + $1)
+        }
     }
 
     /// Existing outputs of the targets (all rules when none), dependencies not included.

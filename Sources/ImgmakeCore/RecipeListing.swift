@@ -12,12 +12,14 @@ package enum RecipeListing {
             let stale = edges.filter { checker.isStale($0) }.count
             let counts = "\(edges.count) output\(edges.count == 1 ? "" : "s"), \(stale) stale"
             let shape = "\(rule.syntax.outputPattern.value) <- \(rule.syntax.inputGlobs.map(\.value).joined(separator: " "))"
-            text += "  \(rule.name.padding(toLength: width, withPad: " ", startingAt: 0))  \(counts.padding(toLength: 24, withPad: " ", startingAt: 0))  \(shape)\n"
+            text +=
+                "  \(rule.name.padding(toLength: width, withPad: " ", startingAt: 0))  \(counts.padding(toLength: 24, withPad: " ", startingAt: 0))  \(shape)\n"
         }
         if !session.recipe.groups.isEmpty {
             text += "groups:\n"
             for group in session.recipe.groups {
-                text += "  \(group.name.value.padding(toLength: width, withPad: " ", startingAt: 0))  \(group.targets.map(\.value).joined(separator: " "))\n"
+                text +=
+                    "  \(group.name.value.padding(toLength: width, withPad: " ", startingAt: 0))  \(group.targets.map(\.value).joined(separator: " "))\n"
             }
         }
         if let target = session.recipe.recipe.defaultTarget { text += "default target: \(target)\n" }

@@ -1,6 +1,6 @@
 import Foundation
-import ImgmakeRecipe
 import ImgmakeJob
+import ImgmakeRecipe
 
 /// A recipe loaded, checked and turned into a graph, with its build state: what every command works on.
 package final class Session {
@@ -33,16 +33,21 @@ package final class Session {
 
     /// Loads `options.file` (relative to `cwd`) with `overrides`.
     /// Throws `RecipeErrors` (exit 2) for anything wrong in the recipe.
-    package init(options: Options, overrides: [String: String], disk: DiskInterface = RealDisk(),
-                catalog: OperationCatalog? = nil, library: ImageLibrary? = nil,
-                cwd: String = FileManager.default.currentDirectoryPath) throws {
+    package init(
+        options: Options, overrides: [String: String], disk: DiskInterface = RealDisk(),
+        catalog: OperationCatalog? = nil, library: ImageLibrary? = nil,
+        cwd: String = FileManager.default.currentDirectoryPath
+    ) throws {
         self.cwd = cwd
         self.options = options
         self.disk = disk
         let path = PathName.normalize(PathName.join(cwd, options.file))
         guard disk.stamp(path) != nil else {
-            throw RecipeErrors([RecipeError("no recipe file \(options.file) in \(cwd)", at: nil,
-                                            notes: ["write an \(OptionDefaults.recipeFile), or name one with -f FILE"])])
+            throw RecipeErrors([
+                RecipeError(
+                    "no recipe file \(options.file) in \(cwd)", at: nil,
+                    notes: ["write an \(OptionDefaults.recipeFile), or name one with -f FILE"])
+            ])
         }
         let loaded = try RecipeLoader(reader: DiskRecipeReader(disk: disk)).load(file: path, overrides: overrides, displayRelativeTo: cwd)
         self.unknownOverrides = Self.unknownOverrides(overrides, in: loaded, file: options.file)

@@ -63,8 +63,10 @@ public struct ArgumentInfo: Sendable, Hashable, Codable {
     /// Default value as text for display (may be empty).
     public var defaultText: String
 
-    public init(name: String, description: String, type: ArgumentType, isRequired: Bool, isInput: Bool,
-                isOutput: Bool, isDeprecated: Bool = false, defaultText: String = "") {
+    public init(
+        name: String, description: String, type: ArgumentType, isRequired: Bool, isInput: Bool,
+        isOutput: Bool, isDeprecated: Bool = false, defaultText: String = ""
+    ) {
         self.name = name
         self.description = description
         self.type = type
@@ -102,18 +104,18 @@ public enum ArgumentType: Sendable, Hashable, Codable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case let .int(min, max): return "integer (\(min) to \(max))"
-        case let .double(min, max): return "number (\(min) to \(max))"
+        case .int(let min, let max): return "integer (\(min) to \(max))"
+        case .double(let min, let max): return "number (\(min) to \(max))"
         case .bool: return "true or false"
         case .string: return "string"
-        case let .enumeration(_, nicks): return "one of \(nicks.joined(separator: ", "))"
-        case let .flags(_, nicks): return "flags from \(nicks.joined(separator: ", "))"
+        case .enumeration(_, let nicks): return "one of \(nicks.joined(separator: ", "))"
+        case .flags(_, let nicks): return "flags from \(nicks.joined(separator: ", "))"
         case .arrayDouble: return "array of numbers"
         case .arrayInt: return "array of integers"
         case .image: return "image"
         case .arrayImage: return "array of images"
         case .interpolate: return ValueWords.interpolatorDescription
-        case let .unsupported(name): return "\(name) (not settable from a recipe)"
+        case .unsupported(let name): return "\(name) (not settable from a recipe)"
         }
     }
 }
@@ -137,17 +139,18 @@ public enum OperationValue: Sendable, Hashable, Codable {
     /// A stable text form, used in recipe fingerprints and `show`.
     public var canonicalText: String {
         switch self {
-        case let .int(v): return String(v)
-        case let .double(v): return String(v)
-        case let .bool(v): return v ? "true" : "false"
-        case let .string(v): return "\"" + v.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
-        case let .enumeration(v): return v
-        case let .flags(v): return v
-        case let .arrayDouble(v): return v.map { String($0) }.joined(separator: ",")
-        case let .arrayInt(v): return v.map { String($0) }.joined(separator: ",")
-        case let .imageFile(p): return "@" + p
-        case let .imageFiles(p): return p.map { "@" + $0 }.joined(separator: ",")
-        case let .interpolate(v): return v
+        case .int(let v): return String(v)
+        case .double(let v): return String(v)
+        case .bool(let v): return v ? "true" : "false"
+        case .string(let v):
+            return "\"" + v.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+        case .enumeration(let v): return v
+        case .flags(let v): return v
+        case .arrayDouble(let v): return v.map { String($0) }.joined(separator: ",")
+        case .arrayInt(let v): return v.map { String($0) }.joined(separator: ",")
+        case .imageFile(let p): return "@" + p
+        case .imageFiles(let p): return p.map { "@" + $0 }.joined(separator: ",")
+        case .interpolate(let v): return v
         }
     }
 }
@@ -195,8 +198,10 @@ public struct ImageJob: Sendable, Hashable, Codable {
     /// libvips would flatten it on black.
     public var flattensAlphaOnWhite: Bool
 
-    public init(sources: [String], isAggregate: Bool, loadOptions: [ResolvedArgument], steps: [ResolvedStep],
-                saver: String, saveOptions: [ResolvedArgument], maxPixels: Int, flattensAlphaOnWhite: Bool = false) {
+    public init(
+        sources: [String], isAggregate: Bool, loadOptions: [ResolvedArgument], steps: [ResolvedStep],
+        saver: String, saveOptions: [ResolvedArgument], maxPixels: Int, flattensAlphaOnWhite: Bool = false
+    ) {
         self.flattensAlphaOnWhite = flattensAlphaOnWhite
         self.sources = sources
         self.isAggregate = isAggregate

@@ -9,8 +9,10 @@ enum BodyLine {
 /// Parses rule body lines. Structural errors are thrown (the line is then dropped); placeholder syntax
 /// errors in argument values are added to `errors` and the step is still returned.
 enum BodyLineParser {
-    static func parse(_ text: LineText, at position: LinePosition,
-                      errors: inout [RecipeError]) throws(RecipeError) -> BodyLine {
+    static func parse(
+        _ text: LineText, at position: LinePosition,
+        errors: inout [RecipeError]
+    ) throws(RecipeError) -> BodyLine {
         var cursor = LineCursor(text, at: position)
         cursor.skipBlanks()
         if cursor.looks(atKeyword: "with") {
@@ -23,8 +25,9 @@ enum BodyLineParser {
     private static func axis(_ cursor: inout LineCursor) throws(RecipeError) -> MatrixAxis {
         cursor.skipBlanks()
         guard let name = cursor.readName(Template.isNameCharacter) else {
-            throw RecipeError("expected a name after 'with'", at: cursor.location,
-                              notes: ["a matrix line is 'with NAME = VALUE...'"])
+            throw RecipeError(
+                "expected a name after 'with'", at: cursor.location,
+                notes: ["a matrix line is 'with NAME = VALUE...'"])
         }
         cursor.skipBlanks()
         guard cursor.current == "=" else { throw RecipeError("expected '=' after '\(name.value)'", at: cursor.location) }
@@ -44,9 +47,11 @@ enum BodyLineParser {
     private static func step(_ cursor: inout LineCursor, errors: inout [RecipeError]) throws(RecipeError) -> StepSyntax {
         let operationWord = try cursor.readWord()
         guard !operationWord.characters.isEmpty, !operationWord.hasQuotes,
-              operationWord.characters.allSatisfy(RecipeNames.isArgumentNameCharacter) else {
-            throw RecipeError("expected an operation name, found '\(operationWord.text)'",
-                              at: cursor.position.at(operationWord.startColumn))
+            operationWord.characters.allSatisfy(RecipeNames.isArgumentNameCharacter)
+        else {
+            throw RecipeError(
+                "expected an operation name, found '\(operationWord.text)'",
+                at: cursor.position.at(operationWord.startColumn))
         }
         let operation = operationWord.located(in: cursor.position)
         var arguments: [ArgumentSyntax] = []
@@ -65,8 +70,10 @@ enum BodyLineParser {
     }
 
     /// `name=value` (split at the first unquoted `=`) or a bare value. The value's placeholders are checked.
-    private static func argument(_ word: LineWord, at position: LinePosition,
-                                 errors: inout [RecipeError]) throws(RecipeError) -> ArgumentSyntax {
+    private static func argument(
+        _ word: LineWord, at position: LinePosition,
+        errors: inout [RecipeError]
+    ) throws(RecipeError) -> ArgumentSyntax {
         var name: Located<String>?
         var valueStart = 0
         if let equals = word.firstUnquoted("=") {
@@ -75,13 +82,15 @@ enum BodyLineParser {
                 throw RecipeError("expected an argument name before '='", at: position.at(word.column(at: equals)))
             }
             guard !word.quoted[..<equals].contains(true), nameText.allSatisfy(RecipeNames.isArgumentNameCharacter) else {
-                throw RecipeError("invalid argument name '\(String(nameText))'", at: position.at(word.startColumn),
-                                  notes: ["argument names use letters, digits, '_' and '-'"])
+                throw RecipeError(
+                    "invalid argument name '\(String(nameText))'", at: position.at(word.startColumn),
+                    notes: ["argument names use letters, digits, '_' and '-'"])
             }
             valueStart = equals + 1
             guard valueStart < word.characters.count || word.isQuoted(at: valueStart) else {
-                throw RecipeError("expected a value after '='", at: position.at(word.column(at: valueStart)),
-                                  notes: ["write 'name=value' without spaces; \"\" is an empty string"])
+                throw RecipeError(
+                    "expected a value after '='", at: position.at(word.column(at: valueStart)),
+                    notes: ["write 'name=value' without spaces; \"\" is an empty string"])
             }
             name = Located(String(nameText), at: position.at(word.startColumn))
         }
@@ -89,8 +98,10 @@ enum BodyLineParser {
         do {
             _ = try Template(value.value)
         } catch {
-            errors.append(RecipeError("argument value: \(error)",
-                                      at: position.at(word.column(at: valueStart + error.offset))))
+            errors.append(
+                RecipeError(
+                    "argument value: \(error)",
+                    at: position.at(word.column(at: valueStart + error.offset))))
         }
         return ArgumentSyntax(name: name, value: value, quoted: word.isQuoted(at: valueStart))
     }

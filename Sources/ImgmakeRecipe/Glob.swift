@@ -69,7 +69,8 @@ public struct Glob: Sendable, Hashable, CustomStringConvertible {
 
     private static func commonBase(of alternatives: [GlobAlternative]) -> String {
         guard let first = alternatives.first,
-              alternatives.allSatisfy({ $0.isAbsolute == first.isAbsolute }) else { return "" }
+            alternatives.allSatisfy({ $0.isAbsolute == first.isAbsolute })
+        else { return "" }
         var shared = first.literalDirectories
         for alternative in alternatives.dropFirst() {
             let other = alternative.literalDirectories

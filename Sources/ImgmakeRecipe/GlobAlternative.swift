@@ -48,8 +48,9 @@ struct GlobAlternative: Sendable {
 
     func matches(_ path: UnsafeBufferPointer<UInt8>) -> Bool {
         guard path.count >= prefix.count + suffix.count, GlobBytes.equal(path, 0, prefix),
-              GlobBytes.equal(path, path.count - suffix.count, suffix),
-              firstSegment(of: path) != nil else { return false }
+            GlobBytes.equal(path, path.count - suffix.count, suffix),
+            firstSegment(of: path) != nil
+        else { return false }
         return match(segment: literalDirectories.count, at: prefix.count, in: path)
     }
 
@@ -68,7 +69,8 @@ struct GlobAlternative: Sendable {
 
     /// Whether `segments[segment...]` matches the path's segments from byte `position` to the end.
     private func match(segment: Int, at position: Int, in path: UnsafeBufferPointer<UInt8>) -> Bool {
-        var segment = segment, position = position
+        var segment = segment
+        var position = position
         while segment < segments.count {
             guard position < path.count else {
                 return segments[segment...].allSatisfy { if case .globstar = $0 { true } else { false } }

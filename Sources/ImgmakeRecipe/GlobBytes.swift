@@ -22,8 +22,10 @@ enum GlobBytes {
 
     /// Whether `bytes[start...]` begins with `expected` (the caller checks there is room).
     @inline(__always)
-    static func equal<Expected: Collection<UInt8>>(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int,
-                                                   _ expected: Expected) -> Bool {
+    static func equal<Expected: Collection<UInt8>>(
+        _ bytes: UnsafeBufferPointer<UInt8>, _ start: Int,
+        _ expected: Expected
+    ) -> Bool {
         var index = start
         for byte in expected {
             if bytes[index] != byte { return false }

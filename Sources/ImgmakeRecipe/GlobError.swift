@@ -11,7 +11,7 @@ public enum GlobError: Error, Sendable, Hashable, CustomStringConvertible {
         switch self {
         case .empty: 0
         case .unclosedClass(let offset), .unclosedBrace(let offset), .invalidRange(_, let offset),
-             .trailingBackslash(let offset):
+            .trailingBackslash(let offset):
             offset
         }
     }

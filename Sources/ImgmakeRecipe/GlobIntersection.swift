@@ -10,7 +10,8 @@ extension Glob {
         for left in compiled.map(GlobAutomaton.init) {
             for right in other.compiled.map(GlobAutomaton.init) {
                 if let found = GlobAutomaton.commonWord(left, right),
-                   best == nil || found.unicodeScalars.count < best!.unicodeScalars.count {
+                    best == nil || found.unicodeScalars.count < best!.unicodeScalars.count
+                {
                     best = found
                 }
             }

@@ -47,9 +47,21 @@ final class GlobSegmentPattern: Sendable {
     init(tokens: [GlobToken], allowsHidden: Bool) {
         self.allowsHidden = allowsHidden
         var middle = tokens[...]
-        if case .literal(let bytes) = middle.first { head = bytes; middle = middle.dropFirst() } else { head = [] }
-        if case .literal(let bytes) = middle.last { tail = bytes; middle = middle.dropLast() } else { tail = [] }
-        var steps: [Step] = [], literals: [UInt8] = [], sets: [GlobCharacterSet] = []
+        if case .literal(let bytes) = middle.first {
+            head = bytes
+            middle = middle.dropFirst()
+        } else {
+            head = []
+        }
+        if case .literal(let bytes) = middle.last {
+            tail = bytes
+            middle = middle.dropLast()
+        } else {
+            tail = []
+        }
+        var steps: [Step] = []
+        var literals: [UInt8] = []
+        var sets: [GlobCharacterSet] = []
         for token in middle {
             switch token {
             case .literal(let bytes):
@@ -72,16 +84,21 @@ final class GlobSegmentPattern: Sendable {
             guard allowsHidden, !GlobBytes.isDotOrDotDot(path, start, end) else { return false }
         }
         guard end - start >= head.count + tail.count,
-              GlobBytes.equal(path, start, head), GlobBytes.equal(path, end - tail.count, tail) else { return false }
+            GlobBytes.equal(path, start, head), GlobBytes.equal(path, end - tail.count, tail)
+        else { return false }
         return literals.withUnsafeBufferPointer { literals in
             matchSteps(path, start + head.count, end - tail.count, literals)
         }
     }
 
-    private func matchSteps(_ path: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int,
-                            _ literals: UnsafeBufferPointer<UInt8>) -> Bool {
-        var step = 0, position = start
-        var starStep = -1, starPosition = start
+    private func matchSteps(
+        _ path: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int,
+        _ literals: UnsafeBufferPointer<UInt8>
+    ) -> Bool {
+        var step = 0
+        var position = start
+        var starStep = -1
+        var starPosition = start
         while position < end {
             if step < steps.count {
                 let current = steps[step]

@@ -7,9 +7,9 @@ enum GlobSyntax {
         var openBraces: [Int] = []
         for element in Scan(pattern, from: pattern.startIndex) {
             switch element {
-            case let .characterClass(open, close):
+            case .characterClass(let open, let close):
                 _ = try characterSet(pattern, open: open, close: close)
-            case let .character(index):
+            case .character(let index):
                 switch pattern[index] {
                 case "\\": throw .trailingBackslash(offset: index - pattern.startIndex)
                 case "[": throw .unclosedClass(offset: index - pattern.startIndex)
@@ -90,7 +90,8 @@ enum GlobSyntax {
             let (low, afterLow) = member(at: index)
             if afterLow + 1 < close, pattern[afterLow] == "-" {
                 let (high, afterHigh) = member(at: afterLow + 1)
-                let lowValue = low.unicodeScalars.first!.value, highValue = high.unicodeScalars.first!.value
+                let lowValue = low.unicodeScalars.first!.value
+                let highValue = high.unicodeScalars.first!.value
                 guard lowValue <= highValue else {
                     throw .invalidRange("\(low)-\(high)", offset: start - pattern.startIndex)
                 }
@@ -130,7 +131,7 @@ enum GlobSyntax {
 
     /// The first brace group that has a top-level comma (escapes and classes skipped).
     private static func firstBraceGroup(_ pattern: ArraySlice<Character>) -> BraceGroup? {
-        for case let .character(index) in Scan(pattern, from: pattern.startIndex) where pattern[index] == "{" {
+        for case .character(let index) in Scan(pattern, from: pattern.startIndex) where pattern[index] == "{" {
             if let group = braceGroup(pattern, open: index), !group.commas.isEmpty { return group }
         }
         return nil
@@ -140,7 +141,7 @@ enum GlobSyntax {
     private static func braceGroup(_ pattern: ArraySlice<Character>, open: Int) -> BraceGroup? {
         var depth = 0
         var commas: [Int] = []
-        for case let .character(index) in Scan(pattern, from: open + 1) {
+        for case .character(let index) in Scan(pattern, from: open + 1) {
             switch pattern[index] {
             case "{":
                 depth += 1

@@ -41,7 +41,8 @@ struct LineCursor {
 
     /// The longest run of characters satisfying `isNameCharacter` at the cursor, or nil if there is none.
     mutating func readName(_ isNameCharacter: (Character) -> Bool) -> Located<String>? {
-        let start = index, location = self.location
+        let start = index
+        let location = self.location
         while let character = current, isNameCharacter(character) { advance() }
         guard index > start else { return nil }
         return Located(String(text.characters[start..<index]), at: location)
@@ -78,8 +79,9 @@ struct LineCursor {
                 guard let escaped = current else { break }
                 advance()
                 guard let replacement = Self.escapes[escaped] else {
-                    throw RecipeError("unknown escape '\\\(escaped)' in a string", at: position.at(characterColumn),
-                                      notes: ["the escapes are \\\", \\\\, \\n and \\t"])
+                    throw RecipeError(
+                        "unknown escape '\\\(escaped)' in a string", at: position.at(characterColumn),
+                        notes: ["the escapes are \\\", \\\\, \\n and \\t"])
                 }
                 word.append(replacement, column: characterColumn, quoted: true)
             default:

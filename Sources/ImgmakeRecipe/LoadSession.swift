@@ -52,8 +52,9 @@ struct LoadSession {
     /// Reads `path` (absolute, normalised) and everything it includes. `includeLocation` is where an
     /// include names it (nil for the top file).
     mutating func read(file path: String, includedAt includeLocation: SourceLocation?) {
-        let file = File(path: path, directory: PathName.directory(of: path), shown: shown(path),
-                        isTop: includeStack.isEmpty)
+        let file = File(
+            path: path, directory: PathName.directory(of: path), shown: shown(path),
+            isTop: includeStack.isEmpty)
         var text: String
         do {
             text = try reader.read(path)
@@ -105,8 +106,10 @@ struct LoadSession {
                 for path in paths { include(path, from: file) }
             case .rule(let name, let outputPattern, let inputGlobs):
                 guard define(name, as: "rule", in: file) else { break }
-                rules.append(RuleSyntax(name: name, outputPattern: outputPattern, inputGlobs: inputGlobs,
-                                        directory: file.directory, matrix: [], steps: []))
+                rules.append(
+                    RuleSyntax(
+                        name: name, outputPattern: outputPattern, inputGlobs: inputGlobs,
+                        directory: file.directory, matrix: [], steps: []))
                 bodyOwner = .rule(index: rules.count - 1)
             case .group(let name, let targets):
                 guard define(name, as: "group", in: file) else { break }
@@ -125,12 +128,16 @@ struct LoadSession {
         case .skipped:
             return
         case .nothing:
-            errors.append(RecipeError("indented line is not part of a rule", at: start,
-                                      notes: ["only a rule's steps and 'with' lines are indented"]))
+            errors.append(
+                RecipeError(
+                    "indented line is not part of a rule", at: start,
+                    notes: ["only a rule's steps and 'with' lines are indented"]))
             bodyOwner = .skipped
         case .group(let name):
-            errors.append(RecipeError("group '\(name)' cannot have steps", at: start,
-                                      notes: ["a rule needs '<-' and input globs: 'NAME: OUTPUT <- INPUTS'"]))
+            errors.append(
+                RecipeError(
+                    "group '\(name)' cannot have steps", at: start,
+                    notes: ["a rule needs '<-' and input globs: 'NAME: OUTPUT <- INPUTS'"]))
             bodyOwner = .skipped
         case .rule(let index):
             let (text, isComplete) = expand(LineText(content), at: position)
@@ -167,8 +174,10 @@ struct LoadSession {
     /// Records a rule or group name; false (after adding an error) when the name is taken.
     private mutating func define(_ name: Located<String>, as kind: String, in file: File) -> Bool {
         if let previous = definitions[name.value] {
-            errors.append(RecipeError("'\(name.value)' is already defined as a \(previous.kind) at \(previous.location)",
-                                      at: name.location))
+            errors.append(
+                RecipeError(
+                    "'\(name.value)' is already defined as a \(previous.kind) at \(previous.location)",
+                    at: name.location))
             bodyOwner = .skipped
             return false
         }

@@ -32,7 +32,10 @@ public enum PathName {
         for segment in path.split(separator: "/", omittingEmptySubsequences: true) {
             if segment == "." { continue }
             if segment == ".." {
-                if let last = parts.last, last != ".." { parts.removeLast(); continue }
+                if let last = parts.last, last != ".." {
+                    parts.removeLast()
+                    continue
+                }
                 if absolute { continue }
             }
             parts.append(segment)
@@ -194,7 +197,8 @@ public enum PathName {
     /// A path for people to read that may climb: relative to `directory` (with `..` where needed) when the two
     /// share more than `/`, else `path` itself (error locations of recipe files). Both absolute and normalised.
     public static func displayClimbing(_ path: String, from directory: String) -> String {
-        let pathParts = path.split(separator: "/"), directoryParts = directory.split(separator: "/")
+        let pathParts = path.split(separator: "/")
+        let directoryParts = directory.split(separator: "/")
         let shared = zip(pathParts, directoryParts).prefix { $0 == $1 }.count
         guard shared > 0 else { return path }
         let parts = Array(repeating: "..", count: directoryParts.count - shared) + pathParts[shared...].map(String.init)
@@ -210,7 +214,8 @@ public enum PathName {
             let lead = bytes[index]
             let length = lead < 0x80 ? 1 : lead & 0xE0 == 0xC0 ? 2 : lead & 0xF0 == 0xE0 ? 3 : lead & 0xF8 == 0xF0 ? 4 : 0
             if length > 0, index + length <= bytes.count,
-               let scalar = String(validating: bytes[index..<(index + length)], as: UTF8.self) {
+                let scalar = String(validating: bytes[index..<(index + length)], as: UTF8.self)
+            {
                 text += scalar
                 index += length
             } else {

@@ -16,16 +16,20 @@ public struct RecipeLoader: Sendable {
     ///   - displayRelativeTo: error locations show files relative to this directory (normally the current
     ///     one) when given, absolute otherwise.
     /// - Throws: `RecipeErrors` with every error found, each at `FILE:LINE:COLUMN`.
-    public func load(file: String, overrides: [String: String] = [:],
-                     displayRelativeTo: String? = nil) throws(RecipeErrors) -> Recipe {
+    public func load(
+        file: String, overrides: [String: String] = [:],
+        displayRelativeTo: String? = nil
+    ) throws(RecipeErrors) -> Recipe {
         let currentDirectory = FileManager.default.currentDirectoryPath
         let topFile = PathName.absolute(file, from: currentDirectory)
-        var session = LoadSession(reader: reader, overrides: overrides,
-                                  displayDirectory: displayRelativeTo.map { PathName.absolute($0, from: currentDirectory) })
+        var session = LoadSession(
+            reader: reader, overrides: overrides,
+            displayDirectory: displayRelativeTo.map { PathName.absolute($0, from: currentDirectory) })
         session.read(file: topFile, includedAt: nil)
         guard session.errors.isEmpty else { throw RecipeErrors(session.errors) }
-        return Recipe(rootDirectory: PathName.directory(of: topFile), topFile: topFile, files: session.files,
-                      rules: session.rules, groups: session.groups, defaultTarget: session.defaultTarget,
-                      variables: session.variables, variableNames: session.variableNames)
+        return Recipe(
+            rootDirectory: PathName.directory(of: topFile), topFile: topFile, files: session.files,
+            rules: session.rules, groups: session.groups, defaultTarget: session.defaultTarget,
+            variables: session.variables, variableNames: session.variableNames)
     }
 }

@@ -19,8 +19,10 @@ public struct Recipe: Sendable {
     /// replaced it. An override naming none of these changes nothing (most likely a typo).
     public var variableNames: Set<String>
 
-    public init(rootDirectory: String, topFile: String, files: [String], rules: [RuleSyntax], groups: [GroupSyntax],
-                defaultTarget: String?, variables: [String: String], variableNames: Set<String> = []) {
+    public init(
+        rootDirectory: String, topFile: String, files: [String], rules: [RuleSyntax], groups: [GroupSyntax],
+        defaultTarget: String?, variables: [String: String], variableNames: Set<String> = []
+    ) {
         self.rootDirectory = rootDirectory
         self.topFile = topFile
         self.files = files
@@ -48,8 +50,10 @@ public struct RuleSyntax: Sendable {
     /// Steps in order, including `load` and `save` lines as written.
     public var steps: [StepSyntax]
 
-    public init(name: Located<String>, outputPattern: Located<String>, inputGlobs: [Located<String>], directory: String,
-                matrix: [MatrixAxis], steps: [StepSyntax]) {
+    public init(
+        name: Located<String>, outputPattern: Located<String>, inputGlobs: [Located<String>], directory: String,
+        matrix: [MatrixAxis], steps: [StepSyntax]
+    ) {
         self.name = name
         self.outputPattern = outputPattern
         self.inputGlobs = inputGlobs

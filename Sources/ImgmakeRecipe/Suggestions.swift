@@ -21,7 +21,8 @@ public enum Suggestions {
             guard distance <= limit, distance < max(exact.count, candidateCharacters.count) else { continue }
             let caseDistance = editDistance(exact, candidateCharacters)
             if let current = best,
-               (current.distance, current.caseDistance, current.name) <= (distance, caseDistance, candidate) {
+                (current.distance, current.caseDistance, current.name) <= (distance, caseDistance, candidate)
+            {
                 continue
             }
             best = (candidate, distance, caseDistance)

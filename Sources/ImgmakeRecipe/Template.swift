@@ -133,7 +133,7 @@ public enum TemplateError: Error, Sendable, Hashable, CustomStringConvertible {
     public var offset: Int {
         switch self {
         case .unclosedBrace(let offset), .unmatchedClosingBrace(let offset), .emptyPlaceholder(let offset),
-             .invalidName(_, let offset), .unknownPlaceholder(_, let offset):
+            .invalidName(_, let offset), .unknownPlaceholder(_, let offset):
             offset
         }
     }

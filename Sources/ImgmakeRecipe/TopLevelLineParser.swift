@@ -16,16 +16,19 @@ enum TopLevelLineParser {
     static func assignment(in line: ArraySlice<Character>) -> (name: String, value: ArraySlice<Character>)? {
         let nameEnd = line.firstIndex { !RecipeNames.isTargetNameCharacter($0) } ?? line.endIndex
         guard nameEnd > line.startIndex,
-              let equals = line[nameEnd...].firstIndex(where: { !RecipeNames.isBlank($0) }),
-              line[equals] == "=" else { return nil }
+            let equals = line[nameEnd...].firstIndex(where: { !RecipeNames.isBlank($0) }),
+            line[equals] == "="
+        else { return nil }
         var value = line[(equals + 1)...]
         while let first = value.first, RecipeNames.isBlank(first) { value = value.dropFirst() }
         while let last = value.last, RecipeNames.isBlank(last) { value = value.dropLast() }
         return (String(line[..<nameEnd]), value)
     }
 
-    static func parse(_ text: LineText, at position: LinePosition,
-                      errors: inout [RecipeError]) throws(RecipeError) -> TopLevelLine {
+    static func parse(
+        _ text: LineText, at position: LinePosition,
+        errors: inout [RecipeError]
+    ) throws(RecipeError) -> TopLevelLine {
         var cursor = LineCursor(text, at: position)
         guard let name = cursor.readName(RecipeNames.isTargetNameCharacter) else {
             throw RecipeError("expected a rule or group name, a variable assignment or 'include'", at: cursor.location)
@@ -46,8 +49,9 @@ enum TopLevelLineParser {
         if name.value == "include", cursor.isAtEnd || cursor.index > nameEnd {
             return try include(&cursor)
         }
-        throw RecipeError("expected ':' after rule name '\(name.value)'", at: cursor.location,
-                          notes: ["a rule is 'NAME: OUTPUT <- INPUTS', a group 'NAME: TARGETS', a variable 'NAME = value'"])
+        throw RecipeError(
+            "expected ':' after rule name '\(name.value)'", at: cursor.location,
+            notes: ["a rule is 'NAME: OUTPUT <- INPUTS', a group 'NAME: TARGETS', a variable 'NAME = value'"])
     }
 
     private static func include(_ cursor: inout LineCursor) throws(RecipeError) -> TopLevelLine {
@@ -65,9 +69,12 @@ enum TopLevelLineParser {
         return .include(paths)
     }
 
-    private static func ruleOrGroup(named name: Located<String>, _ cursor: inout LineCursor,
-                                    errors: inout [RecipeError]) throws(RecipeError) -> TopLevelLine {
-        var beforeArrow: [LineWord] = [], afterArrow: [LineWord] = []
+    private static func ruleOrGroup(
+        named name: Located<String>, _ cursor: inout LineCursor,
+        errors: inout [RecipeError]
+    ) throws(RecipeError) -> TopLevelLine {
+        var beforeArrow: [LineWord] = []
+        var afterArrow: [LineWord] = []
         var arrow: SourceLocation?
         while true {
             cursor.skipBlanks()
@@ -93,16 +100,18 @@ enum TopLevelLineParser {
         }
         guard let output = beforeArrow.first else { throw RecipeError("expected an output pattern before '<-'", at: arrow) }
         guard beforeArrow.count == 1 else {
-            throw RecipeError("expected one output pattern before '<-'", at: position.at(beforeArrow[1].startColumn),
-                              notes: ["quote a pattern that contains spaces"])
+            throw RecipeError(
+                "expected one output pattern before '<-'", at: position.at(beforeArrow[1].startColumn),
+                notes: ["quote a pattern that contains spaces"])
         }
         guard !afterArrow.isEmpty else {
             throw RecipeError("expected at least one input glob after '<-'", at: cursor.location)
         }
         checkOutputPattern(output, at: position, errors: &errors)
         for glob in afterArrow { checkInputGlob(glob, at: position, errors: &errors) }
-        return .rule(name: name, outputPattern: output.located(in: position),
-                     inputGlobs: afterArrow.map { $0.located(in: position) })
+        return .rule(
+            name: name, outputPattern: output.located(in: position),
+            inputGlobs: afterArrow.map { $0.located(in: position) })
     }
 
     private static func checkOutputPattern(_ word: LineWord, at position: LinePosition, errors: inout [RecipeError]) {

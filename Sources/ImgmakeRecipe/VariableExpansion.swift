@@ -4,14 +4,17 @@ enum VariableExpansion {
     /// The expanded text and whether it is complete. A reference that fails (undefined name, bad name,
     /// unterminated `$(`, a `$` not followed by `(` or `$`) adds an error to `errors`, expands to nothing,
     /// and makes the result incomplete.
-    static func expand(_ text: LineText, variables: [String: String], at position: LinePosition,
-                       errors: inout [RecipeError]) -> (text: LineText, isComplete: Bool) {
+    static func expand(
+        _ text: LineText, variables: [String: String], at position: LinePosition,
+        errors: inout [RecipeError]
+    ) -> (text: LineText, isComplete: Bool) {
         var result = LineText(endColumn: text.endColumn)
         var isComplete = true
         let characters = text.characters
         var index = 0
         while index < characters.count {
-            let character = characters[index], column = text.columns[index]
+            let character = characters[index]
+            let column = text.columns[index]
             guard character == "$" else {
                 result.append(character, column: column)
                 index += 1
@@ -35,8 +38,10 @@ enum VariableExpansion {
                 }
                 index = close + 1
             default:
-                errors.append(RecipeError("'$' must be followed by '(NAME)', or doubled for a literal '$'",
-                                          at: position.at(column), notes: bracedReferenceNote(characters, dollar: index)))
+                errors.append(
+                    RecipeError(
+                        "'$' must be followed by '(NAME)', or doubled for a literal '$'",
+                        at: position.at(column), notes: bracedReferenceNote(characters, dollar: index)))
                 isComplete = false
                 index += 1
             }
@@ -69,15 +74,19 @@ enum VariableExpansion {
     }
 
     /// The value of `$(name)`, or nil after adding an error.
-    private static func reference(_ name: String, variables: [String: String], at location: SourceLocation,
-                                  errors: inout [RecipeError]) -> String? {
+    private static func reference(
+        _ name: String, variables: [String: String], at location: SourceLocation,
+        errors: inout [RecipeError]
+    ) -> String? {
         guard !name.isEmpty, name.allSatisfy(RecipeNames.isTargetNameCharacter) else {
             errors.append(RecipeError("invalid variable name '\(name)' in '$(...)'", at: location))
             return nil
         }
         guard let value = variables[name] else {
-            errors.append(RecipeError("undefined variable '\(name)'", at: location,
-                                      notes: Suggestions.notes(for: name, in: variables.keys)))
+            errors.append(
+                RecipeError(
+                    "undefined variable '\(name)'", at: location,
+                    notes: Suggestions.notes(for: name, in: variables.keys)))
             return nil
         }
         return value
@@ -86,7 +95,8 @@ enum VariableExpansion {
     /// "did you mean '$(NAME)'?" for a shell-style `${NAME}` at `dollar`.
     private static func bracedReferenceNote(_ characters: [Character], dollar: Int) -> [String] {
         guard dollar + 1 < characters.count, characters[dollar + 1] == "{",
-              let close = characters[dollar...].firstIndex(of: "}") else { return [] }
+            let close = characters[dollar...].firstIndex(of: "}")
+        else { return [] }
         return ["did you mean '$(\(String(characters[(dollar + 2)..<close])))'?"]
     }
 }

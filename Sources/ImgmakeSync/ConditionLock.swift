@@ -27,8 +27,10 @@ public final class ConditionLock<State: Sendable>: @unchecked Sendable {
 
     /// Waits until `ready` holds for the state (or `deadline` passed: `body` then sees it unready), then runs
     /// `body` under the lock and wakes every waiter.
-    public func withLock<T>(waitingUntil ready: (State) -> Bool, deadline: Date? = nil,
-                            _ body: (inout State) throws -> T) rethrows -> T {
+    public func withLock<T>(
+        waitingUntil ready: (State) -> Bool, deadline: Date? = nil,
+        _ body: (inout State) throws -> T
+    ) rethrows -> T {
         condition.lock()
         defer {
             condition.broadcast()

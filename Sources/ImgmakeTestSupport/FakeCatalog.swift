@@ -11,32 +11,61 @@ package final class FakeCatalog: OperationCatalog {
             ArgumentInfo(name: name, description: name, type: type, isRequired: required, isInput: !output, isOutput: output)
         }
         let out = arg("out", .image, required: true, output: true)
-        let crop = ArgumentType.enumeration(typeName: "VipsInteresting", nicks: ["none", "centre", "entropy", "attention", "low", "high", "all"])
+        let crop = ArgumentType.enumeration(
+            typeName: "VipsInteresting", nicks: ["none", "centre", "entropy", "attention", "low", "high", "all"])
         let mode = ArgumentType.enumeration(typeName: "VipsBlendMode", nicks: ["clear", "source", "over", "in", "out"])
         let list: [OperationInfo] = [
-            OperationInfo(nickname: "thumbnail", description: "generate thumbnail from file", arguments: [
-                arg("filename", .string, required: true), out, arg("width", .int(min: 1, max: 10_000_000), required: true),
-                arg("height", .int(min: 1, max: 10_000_000)), arg("crop", crop), arg("no-rotate", .bool)]),
-            OperationInfo(nickname: "sharpen", description: "unsharp masking", arguments: [
-                arg("in", .image, required: true), out, arg("sigma", .double(min: 0, max: 10))]),
-            OperationInfo(nickname: "rotate", description: "rotate by any angle", arguments: [
-                arg("in", .image, required: true), out, arg("angle", .double(min: -360, max: 360), required: true)]),
-            OperationInfo(nickname: "arrayjoin", description: "join an array of images", arguments: [
-                arg("in", .arrayImage, required: true), out, arg("across", .int(min: 1, max: 1000)),
-                arg("shim", .int(min: 0, max: 1000)), arg("background", .arrayDouble)]),
-            OperationInfo(nickname: "composite2", description: "blend a pair of images", arguments: [
-                arg("base", .image, required: true), arg("overlay", .image, required: true), out,
-                arg("mode", mode, required: true), arg("x", .int(min: -100_000, max: 100_000)), arg("y", .int(min: -100_000, max: 100_000))]),
-            OperationInfo(nickname: "avg", description: "find image average", arguments: [
-                arg("in", .image, required: true), arg("out", .double(min: 0, max: 1), required: true, output: true)]),
-            OperationInfo(nickname: "jpegload", description: "load jpeg", arguments: [
-                arg("filename", .string, required: true), out, arg("n", .int(min: -1, max: 100_000)), arg("fail-on", .string)]),
-            OperationInfo(nickname: "webpsave", description: "save as webp", arguments: [
-                arg("in", .image, required: true), arg("filename", .string, required: true),
-                arg("Q", .int(min: 0, max: 100)), arg("strip", .bool)]),
-            OperationInfo(nickname: "jpegsave", description: "save as jpeg", arguments: [
-                arg("in", .image, required: true), arg("filename", .string, required: true),
-                arg("Q", .int(min: 1, max: 100)), arg("strip", .bool)]),
+            OperationInfo(
+                nickname: "thumbnail", description: "generate thumbnail from file",
+                arguments: [
+                    arg("filename", .string, required: true), out, arg("width", .int(min: 1, max: 10_000_000), required: true),
+                    arg("height", .int(min: 1, max: 10_000_000)), arg("crop", crop), arg("no-rotate", .bool),
+                ]),
+            OperationInfo(
+                nickname: "sharpen", description: "unsharp masking",
+                arguments: [
+                    arg("in", .image, required: true), out, arg("sigma", .double(min: 0, max: 10)),
+                ]),
+            OperationInfo(
+                nickname: "rotate", description: "rotate by any angle",
+                arguments: [
+                    arg("in", .image, required: true), out, arg("angle", .double(min: -360, max: 360), required: true),
+                ]),
+            OperationInfo(
+                nickname: "arrayjoin", description: "join an array of images",
+                arguments: [
+                    arg("in", .arrayImage, required: true), out, arg("across", .int(min: 1, max: 1000)),
+                    arg("shim", .int(min: 0, max: 1000)), arg("background", .arrayDouble),
+                ]),
+            OperationInfo(
+                nickname: "composite2", description: "blend a pair of images",
+                arguments: [
+                    arg("base", .image, required: true), arg("overlay", .image, required: true), out,
+                    arg("mode", mode, required: true), arg("x", .int(min: -100_000, max: 100_000)),
+                    arg("y", .int(min: -100_000, max: 100_000)),
+                ]),
+            OperationInfo(
+                nickname: "avg", description: "find image average",
+                arguments: [
+                    arg("in", .image, required: true), arg("out", .double(min: 0, max: 1), required: true, output: true),
+                ]),
+            OperationInfo(
+                nickname: "jpegload", description: "load jpeg",
+                arguments: [
+                    arg("filename", .string, required: true), out, arg("n", .int(min: -1, max: 100_000)), arg("fail-on", .string),
+                ]),
+            OperationInfo(
+                nickname: "webpsave", description: "save as webp",
+                arguments: [
+                    arg("in", .image, required: true), arg("filename", .string, required: true),
+                    arg("Q", .int(min: 0, max: 100)), arg("strip", .bool),
+                ]),
+            OperationInfo(
+                nickname: "jpegsave", description: "save as jpeg",
+                arguments: [
+                    arg("in", .image, required: true), arg("filename", .string, required: true),
+                    arg("Q", .int(min: 1, max: 100)), arg("strip", .bool),
+                ]),
         ]
         operations = Dictionary(uniqueKeysWithValues: list.map { ($0.nickname, $0) })
     }

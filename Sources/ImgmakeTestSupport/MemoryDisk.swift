@@ -82,7 +82,11 @@ package final class MemoryDisk: DiskInterface, Sendable {
             var seen: [String: Bool] = [:]
             for path in s.files.keys where path.hasPrefix(prefix) {
                 let rest = path.dropFirst(prefix.count)
-                if let slash = rest.firstIndex(of: "/") { seen[String(rest[..<slash])] = true } else { seen[String(rest)] = seen[String(rest)] ?? false }
+                if let slash = rest.firstIndex(of: "/") {
+                    seen[String(rest[..<slash])] = true
+                } else {
+                    seen[String(rest)] = seen[String(rest)] ?? false
+                }
             }
             for dir in s.directories where dir.hasPrefix(prefix) && dir != directory {
                 let rest = dir.dropFirst(prefix.count)
@@ -94,8 +98,10 @@ package final class MemoryDisk: DiskInterface, Sendable {
                 let target = s.resolve(path)
                 let isDirectory = target.map { s.directories.contains($0) } ?? false
                 let isFile = target.map { s.files[$0] != nil } ?? false
-                entries.append(DirectoryEntry(name: PathName.fileName(path), isDirectory: isDirectory, isSymbolicLink: true,
-                                              special: isDirectory || isFile ? nil : "a link that leads nowhere"))
+                entries.append(
+                    DirectoryEntry(
+                        name: PathName.fileName(path), isDirectory: isDirectory, isSymbolicLink: true,
+                        special: isDirectory || isFile ? nil : "a link that leads nowhere"))
             }
             for (path, entry) in s.oddEntries where PathName.directory(of: path) == directory { entries.append(entry) }
             return entries.sorted { $0.name < $1.name }
@@ -106,7 +112,9 @@ package final class MemoryDisk: DiskInterface, Sendable {
         storage.withLock { s in s.resolve(path).flatMap { s.files[$0] != nil || s.directories.contains($0) ? $0 : nil } }
     }
 
-    package func isDirectory(_ path: String) -> Bool { storage.withLock { s in s.resolve(path).map { s.directories.contains($0) } ?? false } }
+    package func isDirectory(_ path: String) -> Bool {
+        storage.withLock { s in s.resolve(path).map { s.directories.contains($0) } ?? false }
+    }
 
     package func directoryIdentity(_ path: String) -> DirectoryIdentity? {
         storage.withLock { s in
@@ -162,9 +170,15 @@ extension MemoryDisk.Storage {
         var followed = 0
         while let part = pending.popLast() {
             if part == "." { continue }
-            if part == ".." { current = current == "/" ? "/" : PathName.directory(of: current); continue }
+            if part == ".." {
+                current = current == "/" ? "/" : PathName.directory(of: current)
+                continue
+            }
             let next = current == "/" ? "/" + part : current + "/" + part
-            guard let target = links[next] else { current = next; continue }
+            guard let target = links[next] else {
+                current = next
+                continue
+            }
             followed += 1
             if followed > 40 { return nil }
             if target.hasPrefix("/") { current = "/" }

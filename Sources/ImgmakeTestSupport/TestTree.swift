@@ -1,6 +1,6 @@
 import ImgmakeCore
-import ImgmakeRecipe
 import ImgmakeJob
+import ImgmakeRecipe
 import Synchronization
 
 /// A recipe tree in a `MemoryDisk` at /t, with helpers to load a session and run builds with a fake pool.
@@ -46,8 +46,10 @@ package final class TestTree {
 
     /// Builds targets with a fake pool that "writes" each output into the MemoryDisk.
     @discardableResult
-    package func build(_ targets: [String] = [], alwaysMake: Bool = false, failing: Set<String> = [],
-               keepGoing: Bool = false) throws -> (summary: BuildSummary, built: [String]) {
+    package func build(
+        _ targets: [String] = [], alwaysMake: Bool = false, failing: Set<String> = [],
+        keepGoing: Bool = false
+    ) throws -> (summary: BuildSummary, built: [String]) {
         let (session, builder, executor) = try makeBuilder(failing: failing) { options in
             options.alwaysMake = alwaysMake
             options.keepGoing = keepGoing
@@ -60,15 +62,18 @@ package final class TestTree {
     /// A session of the tree and a builder on it with the fake pool (2 jobs, the tree's shard, then `configure`),
     /// its warnings and errors going to `stderr`.
     package func makeBuilder(failing: Set<String> = [], _ configure: (inout Builder.Options) -> Void = { _ in }) throws
-        -> (session: Session, builder: Builder, executor: FakeExecutor) {
+        -> (session: Session, builder: Builder, executor: FakeExecutor)
+    {
         let session = try self.session()
         var options = Builder.Options()
         options.jobs = 2
         options.shard = shard
         configure(&options)
         let executor = FakeExecutor(disk: disk, failing: failing)
-        let builder = Builder(session: session, reporter: .quiet(errors: { self.stderr.append($0) }), options: options,
-                              interrupts: FakeInterrupts()) { _ in executor }
+        let builder = Builder(
+            session: session, reporter: .quiet(errors: { self.stderr.append($0) }), options: options,
+            interrupts: FakeInterrupts()
+        ) { _ in executor }
         return (session, builder, executor)
     }
 
@@ -97,9 +102,10 @@ package final class FakeExecutor: JobExecutor {
 
     package func submit(_ request: JobRequest) {
         if request.job.sources.contains(where: { failing.contains(PathName.fileName($0)) }) {
-            let outcome = JobOutcome(id: request.id, summary: nil,
-                                     error: ImageJobError(step: "jpegload", input: request.job.sources.first, message: "not a JPEG"),
-                                     seconds: 0)
+            let outcome = JobOutcome(
+                id: request.id, summary: nil,
+                error: ImageJobError(step: "jpegload", input: request.job.sources.first, message: "not a JPEG"),
+                seconds: 0)
             return state.withLock { $0.pending.append(outcome) }
         }
         disk.write(request.output, "image from \(request.job.sources.joined(separator: ","))")

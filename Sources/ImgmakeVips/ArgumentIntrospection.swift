@@ -1,6 +1,6 @@
-import ImgmakeJob
 import CVips
 import Foundation
+import ImgmakeJob
 
 /// Reads an operation instance's arguments (names, flags, GParamSpecs) into `ArgumentInfo`s.
 enum ArgumentIntrospection {
@@ -19,21 +19,24 @@ enum ArgumentIntrospection {
         var flags: UnsafeMutablePointer<Int32>?
         var count: Int32 = 0
         guard vips_object_get_args(cvips_object(operation), &names, &flags, &count) == 0,
-              let names, let flags else { return [] }
+            let names, let flags
+        else { return [] }
         var result: [ArgumentInfo] = []
         for index in 0..<Int(count) {
             let flag = flags[index]
             guard flag & construct != 0, let cName = names[index],
-                  let spec = cvips_find_property(operation, cName) else { continue }
-            result.append(ArgumentInfo(
-                name: String(cString: cName),
-                description: g_param_spec_get_blurb(spec).map { String(cString: $0) } ?? "",
-                type: argumentType(spec),
-                isRequired: flag & required != 0,
-                isInput: flag & input != 0,
-                isOutput: flag & output != 0,
-                isDeprecated: flag & deprecated != 0,
-                defaultText: defaultText(spec)))
+                let spec = cvips_find_property(operation, cName)
+            else { continue }
+            result.append(
+                ArgumentInfo(
+                    name: String(cString: cName),
+                    description: g_param_spec_get_blurb(spec).map { String(cString: $0) } ?? "",
+                    type: argumentType(spec),
+                    isRequired: flag & required != 0,
+                    isInput: flag & input != 0,
+                    isOutput: flag & output != 0,
+                    isDeprecated: flag & deprecated != 0,
+                    defaultText: defaultText(spec)))
         }
         return result
     }
@@ -41,11 +44,13 @@ enum ArgumentIntrospection {
     /// What a recipe may give for a property spec.
     static func argumentType(_ spec: UnsafeMutablePointer<GParamSpec>) -> ArgumentType {
         let type = cvips_param_value_type(spec)
-        var low: gint64 = 0, high: gint64 = 0
+        var low: gint64 = 0
+        var high: gint64 = 0
         if cvips_param_int_range(spec, &low, &high) != 0 {
             return .int(min: Int(low), max: Int(high))
         }
-        var lowReal = 0.0, highReal = 0.0
+        var lowReal = 0.0
+        var highReal = 0.0
         if cvips_param_double_range(spec, &lowReal, &highReal) != 0 {
             return .double(min: lowReal, max: highReal)
         }

@@ -1,5 +1,5 @@
-import ImgmakeJob
 import CVips
+import ImgmakeJob
 
 /// Questions about GTypes, answered through the C shim (Swift cannot see GObject's type macros).
 enum GTypeInfo {

@@ -1,5 +1,5 @@
-import ImgmakeJob
 import CVips
+import ImgmakeJob
 
 /// Puts a `VipsInput` into a GValue already initialised to the argument's type, converting where it is
 /// unambiguous (an int for a double, a number for an array, a nick given as a string). Throws a message
@@ -11,7 +11,7 @@ enum GValueWriter {
 
     static func write(_ input: VipsInput, into gvalue: inout GValue, type: GType) throws {
         switch input {
-        case let .image(image):
+        case .image(let image):
             if GTypeInfo.isImage(type) {
                 g_value_set_object(&gvalue, image.pointer)
             } else if type == cvips_type_array_image() {
@@ -19,7 +19,7 @@ enum GValueWriter {
             } else {
                 throw Mismatch(message: "an image was given, but it takes \(GTypeInfo.name(type))")
             }
-        case let .images(images):
+        case .images(let images):
             if type == cvips_type_array_image() {
                 setImages(images, into: &gvalue)
             } else if GTypeInfo.isImage(type), images.count == 1 {
@@ -27,7 +27,7 @@ enum GValueWriter {
             } else {
                 throw Mismatch(message: "\(images.count) images were given, but it takes \(GTypeInfo.name(type))")
             }
-        case let .value(value):
+        case .value(let value):
             try write(value, into: &gvalue, type: type)
         }
     }
@@ -72,7 +72,8 @@ enum GValueWriter {
             numbers.withUnsafeBufferPointer { vips_value_set_array_int(&gvalue, $0.baseAddress, Int32($0.count)) }
         } else if GTypeInfo.isInterpolate(type) {
             guard let nick = text(value), vips_type_find("VipsInterpolate", nick) != 0,
-                  let interpolate = vips_interpolate_new(nick) else {
+                let interpolate = vips_interpolate_new(nick)
+            else {
                 throw Mismatch(message: "'\(value.canonicalText)' is not an \(ValueWords.interpolatorDescription)")
             }
             g_value_set_object(&gvalue, interpolate)
@@ -96,35 +97,35 @@ enum GValueWriter {
 
     private static func integer(_ value: OperationValue) -> Int? {
         switch value {
-        case let .int(v): return v
-        case let .double(v): return v.rounded() == v ? Int(exactly: v) : nil
-        case let .bool(v): return v ? 1 : 0
-        case let .string(v), let .enumeration(v): return Int(v)
+        case .int(let v): return v
+        case .double(let v): return v.rounded() == v ? Int(exactly: v) : nil
+        case .bool(let v): return v ? 1 : 0
+        case .string(let v), .enumeration(let v): return Int(v)
         default: return nil
         }
     }
 
     private static func real(_ value: OperationValue) -> Double? {
         switch value {
-        case let .int(v): return Double(v)
-        case let .double(v): return v
-        case let .string(v), let .enumeration(v): return Double(v)
+        case .int(let v): return Double(v)
+        case .double(let v): return v
+        case .string(let v), .enumeration(let v): return Double(v)
         default: return nil
         }
     }
 
     private static func boolean(_ value: OperationValue) -> Bool? {
         switch value {
-        case let .bool(v): return v
-        case let .int(v) where v == 0 || v == 1: return v == 1
-        case let .string(v), let .enumeration(v): return ValueWords.boolean(v)
+        case .bool(let v): return v
+        case .int(let v) where v == 0 || v == 1: return v == 1
+        case .string(let v), .enumeration(let v): return ValueWords.boolean(v)
         default: return nil
         }
     }
 
     private static func text(_ value: OperationValue) -> String? {
         switch value {
-        case let .string(v), let .enumeration(v), let .flags(v), let .interpolate(v): return v
+        case .string(let v), .enumeration(let v), .flags(let v), .interpolate(let v): return v
         case .int, .double, .bool: return value.canonicalText
         default: return nil
         }
@@ -132,16 +133,16 @@ enum GValueWriter {
 
     private static func reals(_ value: OperationValue) -> [Double]? {
         switch value {
-        case let .arrayDouble(v): return v
-        case let .arrayInt(v): return v.map(Double.init)
+        case .arrayDouble(let v): return v
+        case .arrayInt(let v): return v.map(Double.init)
         default: return real(value).map { [$0] }
         }
     }
 
     private static func integers(_ value: OperationValue) -> [Int]? {
         switch value {
-        case let .arrayInt(v): return v
-        case let .arrayDouble(v):
+        case .arrayInt(let v): return v
+        case .arrayDouble(let v):
             let whole = v.compactMap { $0.rounded() == $0 ? Int(exactly: $0) : nil }
             return whole.count == v.count ? whole : nil
         default: return integer(value).map { [$0] }

@@ -1,5 +1,5 @@
-import ImgmakeJob
 import CVips
+import ImgmakeJob
 
 /// Reads image files with the loader libvips picks by sniffing their content, safely for a build tool:
 /// truncated files fail (`fail-on=truncated`) instead of coming out with a gray fill.
@@ -38,8 +38,10 @@ public enum ImageLoader {
         guard let info = VipsCatalog.shared.operation(named: loader) else { return [] }
         if let missing = options.first(where: { info.argument(named: $0.name)?.isInput != true }) {
             let format = loader.hasSuffix("load") ? String(loader.dropLast(4)) : loader
-            throw VipsError(operation: "load", message: "the \(format) loader (\(loader)) has no option '\(missing.name)'"
-                                + (missing.origin.map { " (from \($0))" } ?? ""))
+            throw VipsError(
+                operation: "load",
+                message: "the \(format) loader (\(loader)) has no option '\(missing.name)'"
+                    + (missing.origin.map { " (from \($0))" } ?? ""))
         }
         var supported = options
         let setsFailOn = supported.contains { ArgumentInfo.canonicalName($0.name) == "fail-on" }
@@ -61,8 +63,8 @@ public enum ImageLoader {
         let text = options.map { option -> String in
             let value: String
             switch option.value {
-            case let .arrayDouble(numbers): value = "\"" + numbers.map { String($0) }.joined(separator: " ") + "\""
-            case let .arrayInt(numbers): value = "\"" + numbers.map { String($0) }.joined(separator: " ") + "\""
+            case .arrayDouble(let numbers): value = "\"" + numbers.map { String($0) }.joined(separator: " ") + "\""
+            case .arrayInt(let numbers): value = "\"" + numbers.map { String($0) }.joined(separator: " ") + "\""
             default: value = option.value.canonicalText
             }
             return ArgumentInfo.canonicalName(option.name) + "=" + value

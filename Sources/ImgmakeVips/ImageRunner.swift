@@ -1,6 +1,6 @@
-import ImgmakeJob
 import CVips
 import Foundation
+import ImgmakeJob
 
 /// Runs one `ImageJob`: load, steps, save (README's *The recipe language* (steps) and *Bad input*). Safe to call from many threads at once;
 /// every image a job creates is released when `run` returns.
@@ -46,7 +46,8 @@ public enum ImageRunner {
         let image = try pipeline(job)
         try failure(input: soleSource(job)) {
             var save = VipsOperationCall(job.saver)
-            let pixels = leaksOnFailedInput.contains(job.saver)
+            let pixels =
+                leaksOnFailedInput.contains(job.saver)
                 ? try image.copiedToMemory(for: job.saver) : image
             save.set(try firstImageInput(of: job.saver).name, .image(pixels))
             let link = try SuffixedLink(to: path, for: job.saver)
@@ -73,7 +74,6 @@ public enum ImageRunner {
     /// a whole frame in memory anyway, so this costs one more frame at most.
     private static let leaksOnFailedInput: Set<String> = ["webpsave"]
 
-
     /// The image the job's last step produces (the loaded source when there are no steps).
     private static func pipeline(_ job: ImageJob) throws -> VipsImageHandle {
         guard !job.sources.isEmpty else {
@@ -87,10 +87,14 @@ public enum ImageRunner {
             let sources = try job.sources.map { try load($0, options: options, job) }
             image = try apply(steps.removeFirst(), info: first, to: sources, job)
         } else if job.sources.count > 1 {
-            throw ImageJobError(step: first?.nickname ?? job.saver, input: nil,
-                                message: "takes one image, but this aggregate has \(job.sources.count) inputs; start with an operation that takes an array of images (arrayjoin, bandjoin, composite)")
+            throw ImageJobError(
+                step: first?.nickname ?? job.saver, input: nil,
+                message:
+                    "takes one image, but this aggregate has \(job.sources.count) inputs; start with an operation that takes an array of images (arrayjoin, bandjoin, composite)"
+            )
         } else if let first, let filename = first.argument(named: "filename"),
-                  filename.isRequired, filename.isInput, filename.type == .string {
+            filename.isRequired, filename.isInput, filename.type == .string
+        {
             image = try openingStep(steps.removeFirst(), info: first, job)
         } else {
             image = try load(job.sources[0], options: sourceOptions(job), job)
@@ -124,7 +128,8 @@ public enum ImageRunner {
         let managesColour = step.arguments.contains {
             ["export-profile", "import-profile"].contains(ArgumentInfo.canonicalName($0.name))
         }
-        let toSRGB = !managesColour && info.argument(named: "export-profile") != nil
+        let toSRGB =
+            !managesColour && info.argument(named: "export-profile") != nil
             && loaded.image.fieldNames.contains("icc-profile-data")
         let failOn = loadOptions.first { ArgumentInfo.canonicalName($0.name) == "fail-on" }?.value ?? .enumeration("truncated")
         loadOptions.removeAll { ArgumentInfo.canonicalName($0.name) == "fail-on" }
@@ -140,8 +145,10 @@ public enum ImageRunner {
 
     /// Runs a step with `images` in its first image input (all of them, then any the step names, for an
     /// array input; the first otherwise).
-    private static func apply(_ step: ResolvedStep, info: OperationInfo, to images: [VipsImageHandle],
-                              _ job: ImageJob) throws -> VipsImageHandle {
+    private static func apply(
+        _ step: ResolvedStep, info: OperationInfo, to images: [VipsImageHandle],
+        _ job: ImageJob
+    ) throws -> VipsImageHandle {
         try failure(input: soleSource(job)) {
             guard let target = info.firstImageInput else {
                 throw VipsError(operation: info.nickname, message: "has no image input to take the previous image")
@@ -174,8 +181,8 @@ public enum ImageRunner {
     /// The images an `@file` value names, loaded; other values give none.
     private static func loadImages(for value: OperationValue, _ job: ImageJob) throws -> [VipsImageHandle] {
         switch value {
-        case let .imageFile(path): return [try load(path, options: [], job)]
-        case let .imageFiles(paths): return try paths.map { try load($0, options: [], job) }
+        case .imageFile(let path): return [try load(path, options: [], job)]
+        case .imageFiles(let paths): return try paths.map { try load($0, options: [], job) }
         default: return []
         }
     }
@@ -205,8 +212,9 @@ public enum ImageRunner {
         let (pixels, overflow) = width.multipliedReportingOverflow(by: height)
         guard overflow || pixels > job.maxPixels else { return }
         let size = pages > 1 ? "\(width)×\(image.pageHeight)×\(pages) pages" : "\(width)×\(height)"
-        throw ImageJobError(step: "pixel limit", input: path,
-                            message: "\(size) = \(overflow ? "too many" : String(pixels)) pixels, over --max-pixels \(job.maxPixels)")
+        throw ImageJobError(
+            step: "pixel limit", input: path,
+            message: "\(size) = \(overflow ? "too many" : String(pixels)) pixels, over --max-pixels \(job.maxPixels)")
     }
 
     private static func info(of step: ResolvedStep) throws -> OperationInfo {
@@ -259,7 +267,8 @@ private struct SuffixedLink {
         guard let suffix = Self.suffixes[saver] else { return nil }
         var template = Array((NSTemporaryDirectory() + "imgmake-save-XXXXXX").utf8CString)
         guard let made = mkdtemp(&template) else {
-            throw VipsError(operation: saver, message: "cannot make a folder in \(NSTemporaryDirectory()): \(String(cString: strerror(errno)))")
+            throw VipsError(
+                operation: saver, message: "cannot make a folder in \(NSTemporaryDirectory()): \(String(cString: strerror(errno)))")
         }
         folder = String(cString: made)
         path = folder + "/out" + suffix

@@ -1,5 +1,5 @@
-import ImgmakeJob
 import Foundation
+import ImgmakeJob
 
 /// Text for the command line and the shell: `imgmake ops [FILTER]`, `imgmake ops OPERATION`, `info IMAGE`.
 public enum OperationDocs {
@@ -31,7 +31,8 @@ public enum OperationDocs {
         var text = "\(info.nickname) - \(info.description)\(info.isDeprecated ? " (deprecated)" : "")\n"
         text += "usage in a step:\n   " + ([info.nickname] + bare + ["[name=value ...]"]).joined(separator: " ") + "\n"
         if let implied = info.firstImageInput {
-            text += implied.type == .arrayImage
+            text +=
+                implied.type == .arrayImage
                 ? "   (\(implied.name) is the previous step's image, or an aggregate rule's inputs, then any @files given)\n"
                 : "   (\(implied.name) is the previous step's image, or the source)\n"
         }
@@ -84,13 +85,13 @@ public enum OperationDocs {
             text += detail + "default: \(argument.defaultText)\n"
         }
         switch argument.type {
-        case let .int(min, max):
+        case .int(let min, let max):
             text += detail + "min: \(min), max: \(max)\n"
-        case let .double(min, max):
+        case .double(let min, let max):
             text += detail + "min: \(ArgumentIntrospection.numberText(min)), max: \(ArgumentIntrospection.numberText(max))\n"
-        case let .enumeration(_, nicks):
+        case .enumeration(_, let nicks):
             text += detail + "allowed: \(nicks.joined(separator: ", "))\n"
-        case let .flags(_, nicks):
+        case .flags(_, let nicks):
             text += detail + "allowed: \(nicks.joined(separator: ", ")) (combine with |)\n"
         default:
             break
@@ -102,8 +103,8 @@ public enum OperationDocs {
         switch type {
         case .int: return "integer"
         case .double: return "number"
-        case let .enumeration(name, _): return "enum \(name)"
-        case let .flags(name, _): return "flags \(name)"
+        case .enumeration(let name, _): return "enum \(name)"
+        case .flags(let name, _): return "flags \(name)"
         case .image: return "image (@file)"
         case .arrayImage: return "array of images (@file,@file)"
         case .interpolate: return ValueWords.interpolatorDescription

@@ -1,6 +1,6 @@
-import ImgmakeJob
 import CVips
 import Foundation
+import ImgmakeJob
 import Synchronization
 
 /// The `OperationCatalog` answered by libvips' own introspection. Thread-safe; each operation's
@@ -57,13 +57,16 @@ public final class VipsCatalog: OperationCatalog, Sendable {
 
     private static func operationNamesFromLibrary() -> [String] {
         VipsRuntime.start()
-        return Set(Self.operationTypes().compactMap { type -> String? in
-            guard cvips_type_is_abstract(type) == 0,
-                  cvips_object_class_deprecated(type) == 0,
-                  cvips_operation_class_flags(type).rawValue & VIPS_OPERATION_DEPRECATED.rawValue == 0,
-                  let nickname = vips_nickname_find(type) else { return nil }
-            return String(cString: nickname)
-        }).sorted()
+        return Set(
+            Self.operationTypes().compactMap { type -> String? in
+                guard cvips_type_is_abstract(type) == 0,
+                    cvips_object_class_deprecated(type) == 0,
+                    cvips_operation_class_flags(type).rawValue & VIPS_OPERATION_DEPRECATED.rawValue == 0,
+                    let nickname = vips_nickname_find(type)
+                else { return nil }
+                return String(cString: nickname)
+            }
+        ).sorted()
     }
 
     /// One operation's metadata, or nil when libvips has no (concrete) operation by that nickname.
@@ -148,7 +151,7 @@ public final class VipsCatalog: OperationCatalog, Sendable {
         if let likely = Self.likelyLoaders[fileExtension], vips_foreign_is_a(likely, path) != 0 {
             return likely
         }
-        let mark = VipsErrorLog.mark()   // after the check above, which complains about a missing file too
+        let mark = VipsErrorLog.mark()  // after the check above, which complains about a missing file too
         guard let className = vips_foreign_find_load(ImageLoader.sniffablePath(path)) else {
             let error = VipsError.logged(operation: "load", since: mark)
             // libvips' own line can be lost to another thread's probe clearing the shared error buffer; the
@@ -207,10 +210,12 @@ public final class VipsCatalog: OperationCatalog, Sendable {
         final class Collector { var types: [GType] = [] }
         let collector = Collector()
         withExtendedLifetime(collector) {
-            _ = vips_type_map_all(cvips_type_operation(), { type, context in
-                Unmanaged<Collector>.fromOpaque(context!).takeUnretainedValue().types.append(type)
-                return nil
-            }, Unmanaged.passUnretained(collector).toOpaque())
+            _ = vips_type_map_all(
+                cvips_type_operation(),
+                { type, context in
+                    Unmanaged<Collector>.fromOpaque(context!).takeUnretainedValue().types.append(type)
+                    return nil
+                }, Unmanaged.passUnretained(collector).toOpaque())
         }
         return collector.types
     }

@@ -1,5 +1,5 @@
-import ImgmakeJob
 import Foundation
+import ImgmakeJob
 
 /// A libvips call that failed: the operation (or lookup) and libvips' message.
 public struct VipsError: Error, Sendable, Hashable, CustomStringConvertible {
@@ -19,7 +19,8 @@ public struct VipsError: Error, Sendable, Hashable, CustomStringConvertible {
     /// wrote since. They are the call's own when its user of libvips was alone (see `VipsErrorLog.sharing`).
     static func logged(operation: String, since mark: Int) -> VipsError {
         let own = VipsErrorLog.lines(since: mark).prefix(2)
-        return VipsError(operation: operation,
-                         message: own.isEmpty ? "failed (libvips gave no message)" : own.joined(separator: "\n"))
+        return VipsError(
+            operation: operation,
+            message: own.isEmpty ? "failed (libvips gave no message)" : own.joined(separator: "\n"))
     }
 }

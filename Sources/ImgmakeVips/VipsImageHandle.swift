@@ -1,5 +1,5 @@
-import ImgmakeJob
 import CVips
+import ImgmakeJob
 
 /// Owns one reference to a libvips image (released on deinit). Images are immutable and their pixels are
 /// computed on demand, so a handle is cheap until something (a saver) asks for pixels.

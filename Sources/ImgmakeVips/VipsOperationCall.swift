@@ -1,5 +1,5 @@
-import ImgmakeJob
 import CVips
+import ImgmakeJob
 
 /// One call of a libvips operation by nickname, the way libvips' `doc/binding.md`, pyvips' `voperation.py`
 /// and lua-vips do it: new operation, set inputs through GValues, `vips_cache_operation_build`, read the
@@ -30,7 +30,8 @@ struct VipsOperationCall {
     private func runShared() throws -> [String: VipsImageHandle] {
         let mark = VipsErrorLog.mark()
         guard let info = VipsCatalog.shared.operation(named: nickname),
-              let operation = vips_operation_new(nickname) else {
+            let operation = vips_operation_new(nickname)
+        else {
             throw VipsError(operation: nickname, message: "no such operation")
         }
         var modified: [String] = []
@@ -73,7 +74,7 @@ struct VipsOperationCall {
 
     /// An image that an operation may draw on: a fresh copy in memory, as libvips requires for MODIFY arguments.
     private func privateCopy(_ input: VipsInput) throws -> VipsInput {
-        guard case let .image(image) = input else { return input }
+        guard case .image(let image) = input else { return input }
         return .image(try image.copiedToMemory(for: nickname))
     }
 
@@ -111,9 +112,9 @@ struct VipsOperationCall {
 
     private static func describe(_ input: VipsInput) -> String {
         switch input {
-        case let .value(value): return "'\(value.canonicalText)'"
+        case .value(let value): return "'\(value.canonicalText)'"
         case .image: return "the image"
-        case let .images(images): return "\(images.count) images"
+        case .images(let images): return "\(images.count) images"
         }
     }
 }

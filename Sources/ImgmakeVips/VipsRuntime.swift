@@ -1,6 +1,6 @@
-import ImgmakeJob
 import CVips
 import Foundation
+import ImgmakeJob
 import Synchronization
 
 /// Process-wide libvips state: lazy start-up, thread knobs, the version, and the global error buffer.
@@ -38,11 +38,13 @@ public enum VipsRuntime {
         }
         vips_cache_set_max(0)
         vips_vector_set_enabled(0)
-        g_log_set_handler("VIPS", G_LOG_LEVEL_WARNING, { domain, level, message, _ in
-            if VipsRuntime.areWarningsVisible {
-                g_log_default_handler(domain, level, message, nil)
-            }
-        }, nil)
+        g_log_set_handler(
+            "VIPS", G_LOG_LEVEL_WARNING,
+            { domain, level, message, _ in
+                if VipsRuntime.areWarningsVisible {
+                    g_log_default_handler(domain, level, message, nil)
+                }
+            }, nil)
     }
 
     /// Whether libvips runs liborc-compiled vector code (never, once started: see `start()`).

@@ -74,7 +74,8 @@ import Testing
         // An animated GIF: three 24×16 frames of different colours.
         var frames: [String] = []
         for i in 1...3 {
-            try vips(["linear", "\(tools)/black.v", "\(tools)/frame\(i).png", "1 1 1", "\(i * 60) 40 \(200 - i * 50)", "--uchar"], in: tools)
+            try vips(
+                ["linear", "\(tools)/black.v", "\(tools)/frame\(i).png", "1 1 1", "\(i * 60) 40 \(200 - i * 50)", "--uchar"], in: tools)
             try vips(["extract_area", "\(tools)/frame\(i).png", "\(tools)/f\(i).png", "0", "0", "24", "16"], in: tools)
             frames.append("\(tools)/f\(i).png")
         }
@@ -141,8 +142,9 @@ import Testing
             #expect(try iccDescription(box.path("out/t/colour/adobe-rgb.jpg.webp"), in: box.root).contains("sRGB"), "[\(pool)]")
             let cmyk = try box.pixel("out/t/colour/cmyk.jpg.webp")
             // (Through CMYK, sRGB (40, 200, 60) comes back as about (120, 174, 58): CMYK's gamut is smaller.)
-            #expect(cmyk.count == 3 && cmyk[1] > 150 && cmyk[1] > cmyk[0] + 30 && cmyk[1] > cmyk[2] + 80,
-                    "[\(pool)] CMYK green back in sRGB: \(cmyk)")
+            #expect(
+                cmyk.count == 3 && cmyk[1] > 150 && cmyk[1] > cmyk[0] + 30 && cmyk[1] > cmyk[2] + 80,
+                "[\(pool)] CMYK green back in sRGB: \(cmyk)")
 
             hashes[pool] = try box.contents(under: "out")
         }
@@ -153,7 +155,9 @@ import Testing
     @Test func aHugeHeaderIsRefusedFastAndNamesTheLimit() throws {
         let box = try Sandbox("huge")
         try box.writeData("in/claims-60000.png", CraftedImages.pngHeader(width: 60000, height: 60000))
-        try box.write("Imgmakefile", """
+        try box.write(
+            "Imgmakefile",
+            """
             t: out/{name}.png <- in/*.png
                 thumbnail width=32
             r: rot/{name}.png <- in/*.png
@@ -246,7 +250,11 @@ enum CraftedImages {
 
     /// An ICC v2 matrix/TRC display profile with Adobe RGB (1998)'s primaries (D50-adapted) and gamma 563/256.
     static func adobeRGBProfile() -> Data {
-        func s15(_ x: Double) -> Data { var d = Data(); d.append(bigEndian: UInt32(bitPattern: Int32((x * 65536).rounded()))); return d }
+        func s15(_ x: Double) -> Data {
+            var d = Data()
+            d.append(bigEndian: UInt32(bitPattern: Int32((x * 65536).rounded())))
+            return d
+        }
         func xyz(_ x: Double, _ y: Double, _ z: Double) -> Data { Data("XYZ ".utf8) + Data(count: 4) + s15(x) + s15(y) + s15(z) }
         var desc = Data("desc".utf8) + Data(count: 4)
         let name = Data("Adobe RGB (1998) compatible".utf8) + Data([0])
@@ -263,7 +271,8 @@ enum CraftedImages {
             ("rTRC", curve), ("gTRC", curve), ("bTRC", curve), ("cprt", text),
         ]
         let start = 128 + 4 + 12 * tags.count
-        var table = Data(), body = Data()
+        var table = Data()
+        var body = Data()
         for (signature, content) in tags {
             while (start + body.count) % 4 != 0 { body.append(0) }
             table += Data(signature.utf8)

@@ -46,7 +46,9 @@ import Testing
         let box = try Sandbox("stop")
         for i in 0..<40 { try box.image("in/img\(String(format: "%02d", i)).png", seed: 1) }
         try box.write("in/img00.png", "broken")  // sorted first, so it is among the first jobs
-        try box.write("Imgmakefile", """
+        try box.write(
+            "Imgmakefile",
+            """
             t: out/{name}.png <- in/*.png
                 thumbnail width=32
                 gaussblur sigma=2
@@ -62,7 +64,9 @@ import Testing
         let box = try Sandbox("mislabelled")
         try box.image("photos/really-a-png.jpg", width: 90, height: 60, seed: 3, format: "png")
         try box.image("photos/really-a-jpeg.png", width: 90, height: 60, seed: 4, format: "jpg")
-        try box.write("Imgmakefile", """
+        try box.write(
+            "Imgmakefile",
+            """
             t: out/{name}.webp <- photos/*.jpg photos/*.png
                 thumbnail width=45
             c: copy/{name}.{ext} <- photos/*.jpg photos/*.png
@@ -81,7 +85,9 @@ import Testing
         let box = try Sandbox("pixels")
         try box.image("photos/small.png", width: 20, height: 20, seed: 1)
         try box.image("photos/large.png", width: 100, height: 80, seed: 2)
-        try box.write("Imgmakefile", """
+        try box.write(
+            "Imgmakefile",
+            """
             t: out/{name}.png <- photos/*.png
                 thumbnail width=16
             r: rot/{name}.png <- photos/*.png
@@ -103,7 +109,9 @@ import Testing
     @Test func outputsOutsideTheTreeAreRefusedUnlessAllowed() throws {
         let box = try Sandbox("outside")
         try box.image("photos/a.png", seed: 1)
-        try box.write("Imgmakefile", """
+        try box.write(
+            "Imgmakefile",
+            """
             up: ../outside/{name}.png <- photos/*.png
                 thumbnail width=16
             """)
@@ -120,7 +128,9 @@ import Testing
         #expect(box.temporaries().isEmpty)
 
         // An absolute path.
-        try box.write("abs.imgmake", """
+        try box.write(
+            "abs.imgmake",
+            """
             abs: \(box.base)/absolute/{name}.png <- photos/*.png
                 thumbnail width=16
             """)
@@ -131,7 +141,9 @@ import Testing
         // A link inside the tree that leads out of it.
         try FileManager.default.createDirectory(atPath: box.base + "/elsewhere", withIntermediateDirectories: true)
         try FileManager.default.createSymbolicLink(atPath: box.path("linked"), withDestinationPath: box.base + "/elsewhere")
-        try box.write("link.imgmake", """
+        try box.write(
+            "link.imgmake",
+            """
             link: linked/{name}.png <- photos/*.png
                 thumbnail width=16
             """)
@@ -145,7 +157,9 @@ import Testing
         let names = ["with space", "it's \"quoted\"", "café", "日本", "semi;colon $(HOME) *star*", "new\nline", "[brackets]"]
         for (i, name) in names.enumerated() { try box.image("my photos/\(name).jpg", seed: i + 1) }
         try box.image("my assets/the logo.png", width: 8, height: 8, seed: 20)
-        try box.write("Imgmakefile", """
+        try box.write(
+            "Imgmakefile",
+            """
             all: thumbs marked sheet
             thumbs: "out dir/{name} ✓.webp" <- "my photos/*.jpg"
                 thumbnail width=24 height=24 crop=centre

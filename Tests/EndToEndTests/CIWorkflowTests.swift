@@ -120,7 +120,9 @@ import Testing
         // `thumbs` made build/thumbs/*.webp; the rule goes away and `sheet` now reads those files as its
         // sources: they are sources now, and stay.
         let box = try PhotoProject.make("orphan-inputs")
-        try box.write("Imgmakefile", """
+        try box.write(
+            "Imgmakefile",
+            """
             sheet: build/sheet.jpg <- build/thumbs/**/*.webp
                 arrayjoin across=3
             """)

@@ -7,7 +7,9 @@ import Testing
     func project(_ name: String) throws -> Sandbox {
         let box = try Sandbox(name)
         try box.image("project/photos/a.png", width: 100, height: 50, seed: 1)
-        try box.write("project/Imgmakefile", """
+        try box.write(
+            "project/Imgmakefile",
+            """
             SIZE = 40
             UNUSED = 1
             thumbs: build/{name}.webp <- photos/*.png
@@ -21,8 +23,10 @@ import Testing
         let box = try project("override-typo")
         let typo = try box.imgmake("-C", "project", "QUALITY=80", "SIZ=24")
         #expect(typo.status == 0, "a warning, not an error: \(typo)")
-        #expect(typo.stderr.contains("imgmake: warning: unknown variable 'SIZ' in SIZ=24: Imgmakefile neither defines nor uses it (did you mean 'SIZE'?)"),
-                "\(typo)")
+        #expect(
+            typo.stderr.contains(
+                "imgmake: warning: unknown variable 'SIZ' in SIZ=24: Imgmakefile neither defines nor uses it (did you mean 'SIZE'?)"),
+            "\(typo)")
         #expect(try box.imageSize("project/build/a.webp")?.width == 40, "the override changed nothing")
         #expect(typo.stderr.components(separatedBy: "warning:").count == 2, "one warning: \(typo)")
 
@@ -34,7 +38,9 @@ import Testing
         // A name nothing is close to: the warning without a suggestion. The list and explain commands warn too.
         let far = try box.imgmake("-C", "project", "list", "QUALITY=80", "ZOOMFACTOR=3")
         #expect(far.status == 0, "\(far)")
-        #expect(far.stderr.contains("imgmake: warning: unknown variable 'ZOOMFACTOR' in ZOOMFACTOR=3: Imgmakefile neither defines nor uses it\n"), "\(far)")
+        #expect(
+            far.stderr.contains(
+                "imgmake: warning: unknown variable 'ZOOMFACTOR' in ZOOMFACTOR=3: Imgmakefile neither defines nor uses it\n"), "\(far)")
         let explain = try box.imgmake("-C", "project", "explain", "build/a.webp", "QUALITY=80", "SIZ=3")
         #expect(explain.stderr.contains("did you mean 'SIZE'?"), "\(explain)")
         let clean = try box.imgmake("-C", "project", "clean", "-n", "QUALITY=80", "SIZ=3")
@@ -43,7 +49,9 @@ import Testing
 
     @Test func optionsMayComeBeforeTheSubcommand() throws {
         let box = try project("options-first")
-        try box.write("project/other.imgmake", """
+        try box.write(
+            "project/other.imgmake",
+            """
             small: small/{name}.png <- photos/*.png
                 thumbnail width=20
             list: listed/{name}.png <- photos/*.png

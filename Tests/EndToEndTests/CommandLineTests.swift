@@ -103,7 +103,9 @@ import Testing
         try box.image("photos/b.jpg", seed: 2)
         // Outputs beside the sources, and a hand-made file where outputs go.
         try box.image("build/mine.webp", seed: 3)
-        try box.write("Imgmakefile", """
+        try box.write(
+            "Imgmakefile",
+            """
             all: thumbs copies sheet
             thumbs: build/{name}.webp <- photos/*.png photos/*.jpg
                 thumbnail width=16
@@ -114,7 +116,8 @@ import Testing
             """)
         let built = try box.imgmake()
         #expect(built.status == 0, "\(built)")
-        #expect(box.exists("build/a.webp") && box.exists("build/b.webp") && box.exists("photos/b-copy.png") && box.exists("build/sheet.png"))
+        #expect(
+            box.exists("build/a.webp") && box.exists("build/b.webp") && box.exists("photos/b-copy.png") && box.exists("build/sheet.png"))
         // A chain: the copies are thumbnailed too; the sheet read the hand-made file as well.
         #expect(box.exists("build/b-copy.webp"))
         #expect(try box.imageSize("build/sheet.png")?.width == 3 * 64)
@@ -138,12 +141,16 @@ import Testing
     @Test func directoryFileAndVariableOverrides() throws {
         let box = try Sandbox("options")
         try box.image("project/photos/a.png", width: 100, height: 50, seed: 1)
-        try box.write("project/Imgmakefile", """
+        try box.write(
+            "project/Imgmakefile",
+            """
             SIZE = 40
             thumbs: build/{name}.png <- photos/*.png
                 thumbnail width=$(SIZE)
             """)
-        try box.write("project/other.imgmake", """
+        try box.write(
+            "project/other.imgmake",
+            """
             SIZE = 30
             small: small/{name}.png <- photos/*.png
                 thumbnail width=$(SIZE)
@@ -193,14 +200,18 @@ import Testing
         let box = try Sandbox("include")
         try box.image("photos/a.png", seed: 1)
         try box.image("parts/logo.png", width: 8, height: 8, seed: 2)
-        try box.write("parts/marks.imgmake", """
+        try box.write(
+            "parts/marks.imgmake",
+            """
             # Included: its paths are relative to parts/.
             WIDTH = 36
             marked: ../build/marked/{name}.png <- ../photos/*.png
                 thumbnail width=$(WIDTH)
                 composite2 overlay=@logo.png mode=over
             """)
-        try box.write("Imgmakefile", """
+        try box.write(
+            "Imgmakefile",
+            """
             all: thumbs marked
             include parts/marks.imgmake
             thumbs: build/thumbs/{name}.png <- photos/*.png

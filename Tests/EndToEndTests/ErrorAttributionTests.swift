@@ -14,7 +14,9 @@ import Testing
             try box.writeData(name + ".jpg", jpeg.prefix(jpeg.count / 2))
             try box.writeData(name + ".png", png.prefix(png.count / 2))
         }
-        try box.write("Imgmakefile", """
+        try box.write(
+            "Imgmakefile",
+            """
             t: out/{name}.{ext}.webp <- photos/*.jpg photos/*.png
                 thumbnail width=32
             """)
@@ -27,7 +29,8 @@ import Testing
         var current: String?
         for line in stderr.split(separator: "\n").map(String.init) {
             if line.hasPrefix("imgmake: error: "), let from = line.range(of: ", from "),
-               let close = line.range(of: "): ", range: from.upperBound..<line.endIndex) {
+                let close = line.range(of: "): ", range: from.upperBound..<line.endIndex)
+            {
                 let input = String(line[from.upperBound..<close.lowerBound])
                 messages[input] = String(line[close.upperBound...])
                 current = input

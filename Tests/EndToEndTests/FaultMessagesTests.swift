@@ -12,7 +12,9 @@ struct FaultMessagesTests {
         let box = try Sandbox(name)
         try box.image("photos/a.jpg", seed: 1)
         try box.image("photos/b.jpg", seed: 2)
-        try box.write("Imgmakefile", """
+        try box.write(
+            "Imgmakefile",
+            """
             pngs: out/{name}.png <- photos/*.jpg
                 thumbnail 32
             """)
@@ -48,10 +50,15 @@ struct FaultMessagesTests {
             #expect(Array(try box.data(file).prefix(8)) == Self.pngMagic, "\(file) is not PNG data\n\(forged)")
         }
         #expect(forged.status == 1, "\(forged)")
-        #expect(forged.stderr.contains("imgmake: warning: .imgmake/catalog.json disagreed with libvips (.png files: saver jpegsave, libvips says pngsave"),
-                "\(forged)")
-        #expect(forged.stderr.contains("imgmake: error: out/a.png (rule pngs, from photos/a.jpg): jpegsave: refused: libvips writes .png files with pngsave, not jpegsave"),
-                "\(forged)")
+        #expect(
+            forged.stderr.contains(
+                "imgmake: warning: .imgmake/catalog.json disagreed with libvips (.png files: saver jpegsave, libvips says pngsave"),
+            "\(forged)")
+        #expect(
+            forged.stderr.contains(
+                "imgmake: error: out/a.png (rule pngs, from photos/a.jpg): jpegsave: refused: libvips writes .png files with pngsave, not jpegsave"
+            ),
+            "\(forged)")
         // The cache was rewritten from libvips: the next build plans the jobs right.
         let again = try box.imgmake("-j2", "--pool", pool)
         #expect(again.status == 0, "\(again)")
@@ -81,7 +88,9 @@ struct FaultMessagesTests {
         let box = try Sandbox("unreadable")
         try box.image("photos/a.webp", seed: 1)
         try box.image("photos/b.jpg", seed: 2)
-        try box.write("Imgmakefile", """
+        try box.write(
+            "Imgmakefile",
+            """
             thumbs: out/{name}.png <- photos/*
                 thumbnail 32
             sharp: sharp/{name}.png <- photos/*
@@ -94,8 +103,11 @@ struct FaultMessagesTests {
         let result = try runProgram("runuser", nobody, in: box.root)
         #expect(result.status == 1, "\(result)")
         for output in ["out/a.png", "sharp/a.png"] {
-            #expect(result.stderr.contains("imgmake: error: \(output) (rule \(output.hasPrefix("out") ? "thumbs" : "sharp"), from photos/a.webp): load: \"\(box.path("photos/a.webp"))\": cannot open: Permission denied"),
-                    "\(result)")
+            #expect(
+                result.stderr.contains(
+                    "imgmake: error: \(output) (rule \(output.hasPrefix("out") ? "thumbs" : "sharp"), from photos/a.webp): load: \"\(box.path("photos/a.webp"))\": cannot open: Permission denied"
+                ),
+                "\(result)")
         }
         #expect(!result.stderr.contains("radload"), "\(result)")
         #expect(box.exists("out/b.png") && box.exists("sharp/b.png"), "\(result)")

@@ -41,7 +41,8 @@ import Testing
         #expect(result.status == 0, "\(result)")
         #expect(result.stderr.contains("imgmake: warning: photos/pipe.jpg: skipped: a FIFO, not a regular file"), "\(result)")
         if device {
-            #expect(result.stderr.contains("imgmake: warning: photos/zero.png: skipped: a character device, not a regular file"), "\(result)")
+            #expect(
+                result.stderr.contains("imgmake: warning: photos/zero.png: skipped: a character device, not a regular file"), "\(result)")
         }
         #expect(Set(box.files(under: "build")) == PhotoProject.allOutputs, "\(result)")
     }
@@ -62,8 +63,11 @@ import Testing
         }
         let result = try box.imgmake("thumbs")
         #expect(result.status == 0, "\(result)")
-        #expect(Set(box.files(under: "build")) == ["build/thumbs/a.webp", "build/thumbs/b.webp", "build/thumbs/sub/c.webp",
-                                                    "build/thumbs/linked/d.webp"], "\(result)")
+        #expect(
+            Set(box.files(under: "build")) == [
+                "build/thumbs/a.webp", "build/thumbs/b.webp", "build/thumbs/sub/c.webp",
+                "build/thumbs/linked/d.webp",
+            ], "\(result)")
     }
 
     @Test func aSecondRecipeFileReadsTheFirstOnesOutputs() throws {
@@ -93,8 +97,10 @@ import Testing
 
     @Test func aGlobThatMatchesNothingIsWarnedAboutOnce() throws {
         let box = try PhotoProject.make("typo", built: false)
-        try box.write("Imgmakefile", PhotoProject.recipe.replacingOccurrences(
-            of: "photos/**/*.png\n    thumbnail width=$(SIZE)", with: "photoz/**/*.png\n    thumbnail width=$(SIZE)"))
+        try box.write(
+            "Imgmakefile",
+            PhotoProject.recipe.replacingOccurrences(
+                of: "photos/**/*.png\n    thumbnail width=$(SIZE)", with: "photoz/**/*.png\n    thumbnail width=$(SIZE)"))
         let result = try box.imgmake("thumbs")
         #expect(result.status == 0, "\(result)")
         let warning = "imgmake: warning: Imgmakefile:6:53: glob 'photoz/**/*.png' of rule 'thumbs' matches no file"

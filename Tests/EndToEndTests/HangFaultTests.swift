@@ -1,7 +1,8 @@
 import Foundation
 import Testing
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Faults that used to hang a build or crash it: a full disk under the JPEG 2000 saver, a limit on threads,
@@ -14,7 +15,9 @@ struct HangFaultTests {
     func aFullDiskEndsAJPEG2000Job(pool: String) throws {
         let box = try Sandbox("fulldisk-\(pool)")
         try box.image("photos/a.jpg", width: 1200, height: 1200, seed: 4)
-        try box.write("Imgmakefile", """
+        try box.write(
+            "Imgmakefile",
+            """
             j2: out/{name}.jp2 <- photos/*.jpg
                 thumbnail width=1200
                 save lossless=true
@@ -24,8 +27,9 @@ struct HangFaultTests {
         defer { box.unmount("out") }
         let result = try box.imgmake("-k", "-j2", "--pool", pool, "--stall-timeout", "2", timeout: 120)
         #expect(result.status == 1, "\(result)")
-        #expect(result.stderr.contains("imgmake: error: out/a.jp2 (rule j2, from photos/a.jpg): worker: no progress for 2 s (writing "),
-                "\(result)")
+        #expect(
+            result.stderr.contains("imgmake: error: out/a.jp2 (rule j2, from photos/a.jpg): worker: no progress for 2 s (writing "),
+            "\(result)")
         #expect(result.stderr.contains("/out/a.jp2: No space left on device)"), "\(result)")
         #expect(result.summary == Summary(failed: 1), "\(result)")
         #expect(box.temporaries().isEmpty, "\(box.temporaries())")
@@ -35,8 +39,9 @@ struct HangFaultTests {
     /// the process pool builds them, and are recorded (the next run is a no-op).
     @Test
     func theThreadPoolsJPEG2000JobsBuild() throws {
-        let box = try Sandbox("jp2-thread", recipe: "j2: out/{name}.jp2 <- photos/*.jpg\n    thumbnail width=48\n",
-                              images: [("photos/a.jpg", 96, 64, 8), ("photos/b.jpg", 64, 96, 9)])
+        let box = try Sandbox(
+            "jp2-thread", recipe: "j2: out/{name}.jp2 <- photos/*.jpg\n    thumbnail width=48\n",
+            images: [("photos/a.jpg", 96, 64, 8), ("photos/b.jpg", 64, 96, 9)])
         let threads = try box.imgmake("-j2", "--pool", "thread")
         #expect(threads.status == 0 && threads.summary == Summary(built: 2), "\(threads)")
         let bytes = try [box.data("out/a.jp2"), box.data("out/b.jp2")]
@@ -57,13 +62,17 @@ struct HangFaultTests {
         try box.write("Imgmakefile", "web: out/{name}.png <- photos/*.png\n    resize 0.5\n")
         try box.openToEveryone()
         let user = String(61_000 + threads + (pool == "thread" ? 0 : 100))  // no other process counts against it
-        let result = try box.imgmake(wrappedIn: ["setpriv", "--reuid=\(user)", "--regid=\(user)", "--clear-groups",
-                                                 "prlimit", "--nproc=\(threads)"],
-                                     arguments: ["-j4", "--pool", pool], timeout: 60)
+        let result = try box.imgmake(
+            wrappedIn: [
+                "setpriv", "--reuid=\(user)", "--regid=\(user)", "--clear-groups",
+                "prlimit", "--nproc=\(threads)",
+            ],
+            arguments: ["-j4", "--pool", pool], timeout: 60)
         #expect(result.status == 1, "\(result)")
         // Which start fails depends on the limit: a pool's thread, a worker process, a worker's thread, libvips'.
-        #expect(result.stderr.contains("cannot start a thread") || result.stderr.contains("Resource temporarily unavailable"),
-                "\(result)")
+        #expect(
+            result.stderr.contains("cannot start a thread") || result.stderr.contains("Resource temporarily unavailable"),
+            "\(result)")
         #expect(result.summary?.failed == 4, "\(result)")
         #expect(!result.stderr.contains("[test harness: killed"), "\(result)")
         // No worker is left behind, waiting for a request its reader thread will never read.
@@ -80,15 +89,19 @@ struct HangFaultTests {
     /// (less than a worker needs) each job fails as out of memory, and the build still ends with its summary.
     @Test
     func anAddressSpaceLimitFailsOnlyTheJobsThatNeedMore() throws {
-        let box = try Sandbox("rlimit-as", recipe: "web: out/{name}.png <- photos/*.jpg\n    resize 0.9\n    gaussblur sigma=2\n",
-                              images: [("photos/big.jpg", 6000, 4000, 6), ("photos/small.jpg", 64, 64, 7)])
+        let box = try Sandbox(
+            "rlimit-as", recipe: "web: out/{name}.png <- photos/*.jpg\n    resize 0.9\n    gaussblur sigma=2\n",
+            images: [("photos/big.jpg", 6000, 4000, 6), ("photos/small.jpg", 64, 64, 7)])
         let roomy = try box.imgmake(wrappedIn: ["prlimit", "--as=\(400 << 20)"], arguments: ["-k", "-j2"], timeout: 120)
         // The small photo builds; the big one builds too, or fails alone as out of memory (as much as it needs
         // depends on libvips' threads and the machine).
         #expect(roomy.status == 0 || roomy.status == 1, "\(roomy)")
         #expect(box.exists("out/small.png"), "\(roomy)")
-        #expect(roomy.summary?.built == 2 || (roomy.summary == Summary(built: 1, failed: 1)
-                && roomy.stderr.contains("imgmake: error: out/big.png (rule web, from photos/big.jpg): ")), "\(roomy)")
+        #expect(
+            roomy.summary?.built == 2
+                || (roomy.summary == Summary(built: 1, failed: 1)
+                    && roomy.stderr.contains("imgmake: error: out/big.png (rule web, from photos/big.jpg): ")),
+            "\(roomy)")
         let tight = try box.imgmake(wrappedIn: ["prlimit", "--as=\(250 << 20)"], arguments: ["-k", "-j2", "-B"], timeout: 120)
         #expect(tight.status == 1, "\(tight)")
         // Each job fails alone, of the limit: its worker died of it ("out of memory (...): worker process killed
@@ -96,11 +109,16 @@ struct HangFaultTests {
         // ("cannot start a thread: ... (the address space is limited to 250 MiB)") or one of libvips' ("glib:
         // Error creating thread"). Which one depends on where the memory runs out; never the whole build.
         for output in ["big", "small"] {
-            let line = tight.stderr.split(separator: "\n").first { $0.hasPrefix("imgmake: error: out/\(output).png (rule web, from photos/\(output).jpg): ") }
-            #expect(line.map { $0.contains("out of memory (the address space is limited to 250 MiB): worker process killed by signal")
+            let line = tight.stderr.split(separator: "\n").first {
+                $0.hasPrefix("imgmake: error: out/\(output).png (rule web, from photos/\(output).jpg): ")
+            }
+            #expect(
+                line.map {
+                    $0.contains("out of memory (the address space is limited to 250 MiB): worker process killed by signal")
                         || $0.hasSuffix("cannot start a thread: Resource temporarily unavailable (the address space is limited to 250 MiB)")
-                        || $0.hasSuffix("glib: Error creating thread: Resource temporarily unavailable") } == true,
-                    "\(tight)")
+                        || $0.hasSuffix("glib: Error creating thread: Resource temporarily unavailable")
+                } == true,
+                "\(tight)")
         }
         #expect(tight.summary == Summary(failed: 2), "\(tight)")
         #expect(box.temporaries().isEmpty, "\(box.temporaries())")

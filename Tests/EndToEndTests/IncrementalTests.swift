@@ -11,8 +11,9 @@ import Testing
         #expect(box.exists(".imgmake"), "the state lives in .imgmake/ beside the recipe")
         // One line per finished job when stdout is not a terminal, and the closing summary.
         #expect(first.stdout.contains("[10/10] "), "\(first)")
-        #expect(first.stdout.range(of: #"10 built, 0 failed, 0 up to date in \d+(\.\d+)? s"#, options: .regularExpression) != nil,
-                "\(first)")
+        #expect(
+            first.stdout.range(of: #"10 built, 0 failed, 0 up to date in \d+(\.\d+)? s"#, options: .regularExpression) != nil,
+            "\(first)")
         try box.expectUpToDate()
         let third = try box.imgmake()
         #expect(third.summary == Summary(upToDate: 10), "\(third)")
@@ -30,10 +31,14 @@ import Testing
     @Test func changingAStepArgumentRebuildsThatRuleAndWhatDependsOnIt() throws {
         let box = try PhotoProject.make("argument")
         // `big`: nothing depends on it.
-        try box.write("Imgmakefile", PhotoProject.recipe.replacingOccurrences(of: "thumbnail width={w}",
-                                                                              with: "thumbnail width={w} crop=centre"))
-        try box.expectBuild(rebuilds: PhotoProject.outputs(of: "a").union(PhotoProject.outputs(of: "b"))
-            .union(PhotoProject.outputs(of: "sub/c")).filter { $0.hasPrefix("build/big/") })
+        try box.write(
+            "Imgmakefile",
+            PhotoProject.recipe.replacingOccurrences(
+                of: "thumbnail width={w}",
+                with: "thumbnail width={w} crop=centre"))
+        try box.expectBuild(
+            rebuilds: PhotoProject.outputs(of: "a").union(PhotoProject.outputs(of: "b"))
+                .union(PhotoProject.outputs(of: "sub/c")).filter { $0.hasPrefix("build/big/") })
         // `thumbs`: the sheet reads its outputs.
         try box.write("Imgmakefile", PhotoProject.recipe.replacingOccurrences(of: "sharpen sigma=0.5", with: "sharpen sigma=0.8"))
         let thumbs: Set<String> = ["build/thumbs/a.webp", "build/thumbs/b.webp", "build/thumbs/sub/c.webp", "build/sheet.jpg"]
@@ -42,8 +47,10 @@ import Testing
         try box.write("Imgmakefile", PhotoProject.recipe.replacingOccurrences(of: "sharpen sigma=0.5", with: "sharpen sigma=1.2"))
         try box.expectBuild(rebuilds: thumbs)
         // Changing only the sheet's save options rebuilds only the sheet; a comment or blank line changes nothing.
-        try box.write("Imgmakefile", PhotoProject.recipe.replacingOccurrences(of: "sharpen sigma=0.5", with: "sharpen sigma=1.2")
-            .replacingOccurrences(of: "save Q=85", with: "save Q=70") + "\n# a comment\n")
+        try box.write(
+            "Imgmakefile",
+            PhotoProject.recipe.replacingOccurrences(of: "sharpen sigma=0.5", with: "sharpen sigma=1.2")
+                .replacingOccurrences(of: "save Q=85", with: "save Q=70") + "\n# a comment\n")
         try box.expectBuild(rebuilds: ["build/sheet.jpg"])
         try box.expectUpToDate()
     }

@@ -1,7 +1,8 @@
 import Foundation
 import Testing
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Issue 2, "Done when" 5, and README's *Bad input* (Ctrl-C): Ctrl-C in the middle of a build of a few hundred images exits 130,
@@ -14,7 +15,9 @@ import Glibc
         let box = try Sandbox(name)
         // Copies of 4 images (the generator makes each seed once): making 300 would take longer than the test.
         for i in 0..<count { try box.image("photos/img\(String(format: "%03d", i)).jpg", width: 192, height: 160, seed: i % 4 + 1) }
-        try box.write("Imgmakefile", """
+        try box.write(
+            "Imgmakefile",
+            """
             all: thumbs sheet
             thumbs: build/thumbs/{name}.webp <- photos/*.jpg
                 thumbnail width=128 height=128 crop=attention

@@ -11,7 +11,9 @@ struct ProcessPoolTests {
     func sameBytesAsTheThreadPool(jobs: Int) throws {
         let folder = try Support.folder()
         try folder.noiseImages(12)
-        try folder.write("Imgmakefile", """
+        try folder.write(
+            "Imgmakefile",
+            """
             all: thumbs sheet
             thumbs: build/thumbs/{name}.webp <- photos/*.png
                 thumbnail 48
@@ -33,8 +35,9 @@ struct ProcessPoolTests {
     @Test
     func crashedWorkerFailsOnlyItsJob() throws {
         let folder = try Support.thumbnails(ofNoiseImages: 8)
-        let crashed = try folder.run(["-k", "-j2", "--pool", "process"],
-                                     environment: ["IMGMAKE_WORKER_CRASH_ON": "p05"])
+        let crashed = try folder.run(
+            ["-k", "-j2", "--pool", "process"],
+            environment: ["IMGMAKE_WORKER_CRASH_ON": "p05"])
         #expect(crashed.status == 1)
         #expect(crashed.stderr.contains("photos/p05.png"), "\(crashed.stderr)")
         #expect(crashed.stderr.contains("worker process killed by signal 6 (SIGABRT)"), "\(crashed.stderr)")
@@ -51,10 +54,12 @@ struct ProcessPoolTests {
     @Test
     func workerSendingGarbageFailsOnlyItsJob() throws {
         let folder = try Support.thumbnails(ofNoiseImages: 8)
-        let noisy = try folder.run(["-k", "-j2", "--pool", "process"],
-                                   environment: ["IMGMAKE_WORKER_GARBAGE_ON": "p05"])
+        let noisy = try folder.run(
+            ["-k", "-j2", "--pool", "process"],
+            environment: ["IMGMAKE_WORKER_GARBAGE_ON": "p05"])
         #expect(noisy.status == 1, "\(noisy.stderr)")
-        let pattern = #"build/p05\.webp \(rule thumbs, from photos/p05\.png\): worker: worker [12] \(pid \d+\) sent a line that is not a message: 'garbage from a test hook' \(expected a JSON job result\)"#
+        let pattern =
+            #"build/p05\.webp \(rule thumbs, from photos/p05\.png\): worker: worker [12] \(pid \d+\) sent a line that is not a message: 'garbage from a test hook' \(expected a JSON job result\)"#
         #expect(noisy.stderr.range(of: pattern, options: .regularExpression) != nil, "\(noisy.stderr)")
         #expect(!noisy.stderr.contains("DecodingError") && !noisy.stderr.contains("dataCorrupted"), "\(noisy.stderr)")
         #expect(noisy.stdout.contains("7 built, 1 failed"), "\(noisy.stdout)")
@@ -66,8 +71,9 @@ struct ProcessPoolTests {
         let folder = try Support.folder()
         try folder.copies(300)
         try folder.thumbnailRecipe()
-        let build = try folder.start(["-k", "-j2", "--pool", "process"],
-                                     environment: ["IMGMAKE_WORKER_SLEEP_ON": "p100"])
+        let build = try folder.start(
+            ["-k", "-j2", "--pool", "process"],
+            environment: ["IMGMAKE_WORKER_SLEEP_ON": "p100"])
         let worker = try #require(try build.sleepingWorkers(1).first)
         #expect(Processes.children(of: build.pid).contains(worker))
         kill(worker, SIGKILL)
@@ -99,8 +105,9 @@ struct ProcessPoolTests {
         let start = Date()
         // 5 s: far above what the other jobs take on a loaded machine (a debug build's first job in a worker can
         // take over 1 s there), far below the sleeping job's sleep.
-        let late = try folder.run(["-k", "-j2", "--pool", "process", "--job-timeout", "5"],
-                                  environment: ["IMGMAKE_WORKER_SLEEP_ON": "p03"])
+        let late = try folder.run(
+            ["-k", "-j2", "--pool", "process", "--job-timeout", "5"],
+            environment: ["IMGMAKE_WORKER_SLEEP_ON": "p03"])
         #expect(Date().timeIntervalSince(start) < 30)
         #expect(late.status == 1)
         let report = "build/p03.webp (rule thumbs, from photos/p03.png): worker: timed out after 5 s"
@@ -143,22 +150,24 @@ private enum ProcessPoolTestSupport {
     }
 }
 
-private extension Sandbox {
+extension Sandbox {
     /// `photos/p01.png`...: noise of varied sizes, each different.
-    func noiseImages(_ count: Int) throws {
+    fileprivate func noiseImages(_ count: Int) throws {
         for n in 1...count {
             try image("photos/" + ProcessPoolTestSupport.name(n, "png"), width: 40 + 7 * n, height: 64 - 2 * n, seed: n)
         }
     }
 
     /// `photos/p001.png`...: `count` copies of one small image.
-    func copies(_ count: Int) throws {
+    fileprivate func copies(_ count: Int) throws {
         for n in 1...count { try image(String(format: "photos/p%03d.png", n), width: 24, height: 24, seed: 1) }
     }
 
     /// `thumbs: build/{name}.webp <- photos/*.png`, a thumbnail, sharpened, saved at Q 80.
-    func thumbnailRecipe() throws {
-        try write("Imgmakefile", """
+    fileprivate func thumbnailRecipe() throws {
+        try write(
+            "Imgmakefile",
+            """
             thumbs: build/{name}.webp <- photos/*.png
                 thumbnail 32
                 sharpen sigma=0.5
@@ -167,17 +176,17 @@ private extension Sandbox {
     }
 
     /// Runs imgmake here and waits for it.
-    func run(_ arguments: [String], environment: [String: String] = [:]) throws -> RunResult {
+    fileprivate func run(_ arguments: [String], environment: [String: String] = [:]) throws -> RunResult {
         try imgmake(arguments: arguments, environment: environment)
     }
 
     /// Starts imgmake here without waiting.
-    func start(_ arguments: [String], environment: [String: String] = [:]) throws -> Spawned {
+    fileprivate func start(_ arguments: [String], environment: [String: String] = [:]) throws -> Spawned {
         try start(arguments: arguments, environment: environment)
     }
 
     /// The files below `directory` (paths relative to it) and their bytes; hidden files included.
-    func contents(of directory: String) throws -> [String: Data] {
+    fileprivate func contents(of directory: String) throws -> [String: Data] {
         Dictionary(uniqueKeysWithValues: try contents(under: directory).map { (String($0.key.dropFirst(directory.count + 1)), $0.value) })
     }
 }

@@ -16,16 +16,21 @@ import Testing
 
     // Lines of PhotoProject.recipe: 7 `thumbnail width=$(SIZE) ...`, 8 `sharpen ...`, 13 `thumbnail width={w}`.
     static let mistakes = [
-        Mistake(what: "misspelt operation", from: "    sharpen sigma=0.5", to: "    sharpne sigma=0.5",
-                location: "Imgmakefile:8:5:", suggestion: "did you mean 'sharpen'?"),
-        Mistake(what: "misspelt argument", from: "crop=attention", to: "corp=attention",
-                location: "Imgmakefile:7:44:", suggestion: "did you mean 'crop'?"),
-        Mistake(what: "misspelt variable", from: "height=$(SIZE)", to: "height=$(SIZ)",
-                location: "Imgmakefile:7:36:", suggestion: "did you mean 'SIZE'?"),
-        Mistake(what: "misspelt enum value", from: "crop=attention", to: "crop=atention",
-                location: "Imgmakefile:7:49:", suggestion: "did you mean 'attention'?"),
-        Mistake(what: "misspelt placeholder", from: "thumbnail width={w}", to: "thumbnail width={ww}",
-                location: "Imgmakefile:13:21:", suggestion: "did you mean 'w'?"),
+        Mistake(
+            what: "misspelt operation", from: "    sharpen sigma=0.5", to: "    sharpne sigma=0.5",
+            location: "Imgmakefile:8:5:", suggestion: "did you mean 'sharpen'?"),
+        Mistake(
+            what: "misspelt argument", from: "crop=attention", to: "corp=attention",
+            location: "Imgmakefile:7:44:", suggestion: "did you mean 'crop'?"),
+        Mistake(
+            what: "misspelt variable", from: "height=$(SIZE)", to: "height=$(SIZ)",
+            location: "Imgmakefile:7:36:", suggestion: "did you mean 'SIZE'?"),
+        Mistake(
+            what: "misspelt enum value", from: "crop=attention", to: "crop=atention",
+            location: "Imgmakefile:7:49:", suggestion: "did you mean 'attention'?"),
+        Mistake(
+            what: "misspelt placeholder", from: "thumbnail width={w}", to: "thumbnail width={ww}",
+            location: "Imgmakefile:13:21:", suggestion: "did you mean 'w'?"),
     ]
 
     @Test(arguments: mistakes)
@@ -64,14 +69,20 @@ import Testing
         try box.image("photos/a.jpg", seed: 2)
         let cases: [(recipe: String, expect: [String])] = [
             // Two inputs map to the same output (both named).
-            ("t: out/{name}.png <- photos/*.png photos/*.jpg\n    thumbnail width=8\n",
-             ["Imgmakefile:1:", "photos/a.png", "photos/a.jpg"]),
+            (
+                "t: out/{name}.png <- photos/*.png photos/*.jpg\n    thumbnail width=8\n",
+                ["Imgmakefile:1:", "photos/a.png", "photos/a.jpg"]
+            ),
             // Two rules make the same output.
-            ("a: out/{name}.png <- photos/*.png\n    thumbnail width=8\nb: out/{name}.png <- photos/*.png\n    thumbnail width=9\n",
-             ["Imgmakefile:", "out/a.png"]),
+            (
+                "a: out/{name}.png <- photos/*.png\n    thumbnail width=8\nb: out/{name}.png <- photos/*.png\n    thumbnail width=9\n",
+                ["Imgmakefile:", "out/a.png"]
+            ),
             // A cycle between rules.
-            ("a: x/{name}-a.png <- y/*.png photos/*.png\n    thumbnail width=8\nb: y/{name}-b.png <- x/*.png\n    thumbnail width=8\n",
-             ["Imgmakefile:", "cycle"]),
+            (
+                "a: x/{name}-a.png <- y/*.png photos/*.png\n    thumbnail width=8\nb: y/{name}-b.png <- x/*.png\n    thumbnail width=8\n",
+                ["Imgmakefile:", "cycle"]
+            ),
             // An output extension that no saver handles.
             ("t: out/{name}.xyz <- photos/*.png\n    thumbnail width=8\n", ["Imgmakefile:1:", "xyz"]),
             // A missing required argument, a wrong type, an unknown target in a group.
@@ -94,8 +105,10 @@ import Testing
 
     @Test func usageErrorsExitTwo() throws {
         let box = try PhotoProject.make("usage", built: false)
-        for arguments in [["--no-such-option"], ["-j", "0"], ["no-such-target"], ["-f", "missing.imgmake"],
-                          ["-C", box.base + "/no such folder"]] {
+        for arguments in [
+            ["--no-such-option"], ["-j", "0"], ["no-such-target"], ["-f", "missing.imgmake"],
+            ["-C", box.base + "/no such folder"],
+        ] {
             let result = try box.imgmake(arguments: arguments)
             #expect(result.status == 2, "\(result)")
             #expect(!result.stderr.isEmpty, "\(result)")

@@ -1,8 +1,9 @@
 import Foundation
-#if canImport(FoundationXML)
-import FoundationXML
-#endif
 import Testing
+
+#if canImport(FoundationXML)
+    import FoundationXML
+#endif
 
 /// `--report` and `--junit` as CI reads them: after a dry run, and for file names XML cannot hold as they are.
 @Suite struct ReportTests {
@@ -22,17 +23,20 @@ import Testing
         #expect(summary["up-to-date"] as? Int == 6, "\(summary)")
         let outputs = json["outputs"] as? [[String: Any]] ?? []
         #expect(Set(outputs.compactMap { $0["target"] as? String }) == PhotoProject.allOutputs, "every output has a record")
-        let wouldBuild = Dictionary(outputs.filter { $0["status"] as? String == "would-build" }
-            .map { ($0["target"] as! String, $0["reason"] as! String) }, uniquingKeysWith: { a, _ in a })
+        let wouldBuild = Dictionary(
+            outputs.filter { $0["status"] as? String == "would-build" }
+                .map { ($0["target"] as! String, $0["reason"] as! String) }, uniquingKeysWith: { a, _ in a })
         #expect(Set(wouldBuild.keys) == PhotoProject.outputs(of: "b").union(["build/sheet.jpg"]), "\(outputs)")
         #expect(wouldBuild["build/thumbs/b.webp"] == "its input photos/b.png is newer", "\(wouldBuild)")
         #expect(!outputs.contains { $0["status"] as? String == "built" }, "\(outputs)")
 
         let junit = try box.read("junit.xml")
-        #expect(junit.contains("""
-            name="build/thumbs/b.webp" time="0.0">
-                  <skipped message="would build: its input photos/b.png is newer"/>
-            """), "\(junit)")
+        #expect(
+            junit.contains(
+                """
+                name="build/thumbs/b.webp" time="0.0">
+                      <skipped message="would build: its input photos/b.png is newer"/>
+                """), "\(junit)")
         #expect(junit.components(separatedBy: "<skipped message=\"would build: ").count - 1 == 4, "\(junit)")
 
         // The real build then builds those four.
@@ -49,8 +53,11 @@ import Testing
         #expect(shell.status == 74, "\(shell)")
         for result in [build, shell] {
             let errors = result.stderr.split(separator: "\n").filter { $0.contains("error") }
-            #expect(errors == ["imgmake: error: cannot write report missing/report.json: No such file or directory",
-                               "imgmake: error: cannot write report missing/junit.xml: No such file or directory"], "\(result)")
+            #expect(
+                errors == [
+                    "imgmake: error: cannot write report missing/report.json: No such file or directory",
+                    "imgmake: error: cannot write report missing/junit.xml: No such file or directory",
+                ], "\(result)")
         }
     }
 
@@ -66,9 +73,14 @@ import Testing
         let parser = XMLParser(data: xml)
         let collector = NameCollector()
         parser.delegate = collector
-        #expect(parser.parse(), "junit.xml is not well-formed XML: \(String(describing: parser.parserError))\n\(String(decoding: xml, as: UTF8.self))")
-        #expect(Set(collector.testCases) == ["build/ctl\\u{1}a.webp", "build/esc\\u{1B}[1mbold.webp", "build/tab\there.webp",
-                                         "build/quote\"s'.webp", "build/x<&>y.webp", "build/été-日本.webp"], "\(collector.testCases)")
+        #expect(
+            parser.parse(),
+            "junit.xml is not well-formed XML: \(String(describing: parser.parserError))\n\(String(decoding: xml, as: UTF8.self))")
+        #expect(
+            Set(collector.testCases) == [
+                "build/ctl\\u{1}a.webp", "build/esc\\u{1B}[1mbold.webp", "build/tab\there.webp",
+                "build/quote\"s'.webp", "build/x<&>y.webp", "build/été-日本.webp",
+            ], "\(collector.testCases)")
 
         let json = try #require(try JSONSerialization.jsonObject(with: box.data("report.json")) as? [String: Any])
         let targets = ((json["outputs"] as? [[String: Any]]) ?? []).compactMap { $0["target"] as? String }
@@ -77,8 +89,10 @@ import Testing
 
     final class NameCollector: NSObject, XMLParserDelegate {
         var testCases: [String] = []
-        func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
-                    qualifiedName: String?, attributes: [String: String]) {
+        func parser(
+            _ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
+            qualifiedName: String?, attributes: [String: String]
+        ) {
             if elementName == "testcase", let name = attributes["name"] { testCases.append(name) }
         }
     }

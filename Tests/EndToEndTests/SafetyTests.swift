@@ -1,6 +1,7 @@
 import Foundation
-@testable import ImgmakeCore
 import Testing
+
+@testable import ImgmakeCore
 
 /// Issue 7, "Safety" (README's *Bad input* and *clean*): outputs never land outside the recipe's tree unless --allow-outside (refused
 /// at load time: exit 2, nothing built, the rule named); `clean` and `clean --orphans` never remove a source
@@ -23,8 +24,10 @@ import Testing
 
     /// Loads `rule` (after the fine rule); it must be refused with exit 2 and nothing written anywhere,
     /// then built with --allow-outside (when `allowed` names where its outputs land).
-    func expectRefused(_ box: Sandbox, _ rule: String, arguments: [String] = [], allowed: [String] = [],
-                       sourceLocation: SourceLocation = #_sourceLocation) throws {
+    func expectRefused(
+        _ box: Sandbox, _ rule: String, arguments: [String] = [], allowed: [String] = [],
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) throws {
         try box.write("Imgmakefile", Self.fine + rule)
         let targets = ["fine", String(rule.prefix { $0 != ":" })]
         let before = Set(box.files()).union(listing(box.base + "/elsewhere"))
@@ -32,18 +35,21 @@ import Testing
             let refused = try box.imgmake(arguments: extra + arguments + targets)
             #expect(refused.status == 2, "\(refused)", sourceLocation: sourceLocation)
             #expect(refused.stderr.contains("outside the recipe's directory tree"), "\(refused)", sourceLocation: sourceLocation)
-            #expect(refused.stderr.contains("Imgmakefile:3:"), "the error names the rule's line: \(refused)", sourceLocation: sourceLocation)
+            #expect(
+                refused.stderr.contains("Imgmakefile:3:"), "the error names the rule's line: \(refused)", sourceLocation: sourceLocation)
             #expect(refused.stderr.contains("--allow-outside"), "\(refused)", sourceLocation: sourceLocation)
-            #expect(Set(box.files()).union(listing(box.base + "/elsewhere")) == before, "nothing built: \(refused)",
-                    sourceLocation: sourceLocation)
+            #expect(
+                Set(box.files()).union(listing(box.base + "/elsewhere")) == before, "nothing built: \(refused)",
+                sourceLocation: sourceLocation)
             #expect(!box.exists("out"), "not even the fine rule: \(refused)", sourceLocation: sourceLocation)
         }
         guard !allowed.isEmpty else { return }
         let built = try box.imgmake(arguments: ["--allow-outside"] + arguments + targets)
         #expect(built.status == 0, "\(built)", sourceLocation: sourceLocation)
         for path in allowed {
-            #expect(FileManager.default.fileExists(atPath: path), "\(path) built with --allow-outside: \(built)",
-                    sourceLocation: sourceLocation)
+            #expect(
+                FileManager.default.fileExists(atPath: path), "\(path) built with --allow-outside: \(built)",
+                sourceLocation: sourceLocation)
         }
         #expect(box.temporaries().isEmpty, sourceLocation: sourceLocation)
         try? box.remove("out")
@@ -56,11 +62,13 @@ import Testing
 
     @Test func dotDotAndAbsoluteOutputsAreRefused() throws {
         let box = try project("dotdot")
-        try expectRefused(box, "up: ../elsewhere/{name}.png <- photos/*.png\n    thumbnail width=8\n",
-                          allowed: [box.base + "/elsewhere/a.png"])
+        try expectRefused(
+            box, "up: ../elsewhere/{name}.png <- photos/*.png\n    thumbnail width=8\n",
+            allowed: [box.base + "/elsewhere/a.png"])
         try expectRefused(box, "deep: out/../../elsewhere/deep/{name}.png <- photos/*.png\n    thumbnail width=8\n")
-        try expectRefused(box, "abs: \(box.base)/elsewhere/abs/{name}.png <- photos/*.png\n    thumbnail width=8\n",
-                          allowed: [box.base + "/elsewhere/abs/a.png"])
+        try expectRefused(
+            box, "abs: \(box.base)/elsewhere/abs/{name}.png <- photos/*.png\n    thumbnail width=8\n",
+            allowed: [box.base + "/elsewhere/abs/a.png"])
         // The tree's own absolute path is inside it: fine.
         try box.write("Imgmakefile", Self.fine + "abs: \(box.root)/abs/{name}.png <- photos/*.png\n    thumbnail width=8\n")
         let inside = try box.imgmake("abs")
@@ -72,8 +80,9 @@ import Testing
         // A `with` value.
         try expectRefused(box, "m: out/{up}/{up}/elsewhere/{name}.png <- photos/*.png\n    with up = .. x\n    thumbnail width=8\n")
         // A variable given on the command line.
-        try expectRefused(box, "v: $(DEST)/{name}.png <- photos/*.png\n    thumbnail width=8\n", arguments: ["DEST=../elsewhere/v"],
-                          allowed: [box.base + "/elsewhere/v/a.png"])
+        try expectRefused(
+            box, "v: $(DEST)/{name}.png <- photos/*.png\n    thumbnail width=8\n", arguments: ["DEST=../elsewhere/v"],
+            allowed: [box.base + "/elsewhere/v/a.png"])
         // (File and folder names cannot be `..`, and hidden ones are never matched: `{path}`, `{dir}`, `{name}`
         // of an input found by a glob stay below its base. Only `with` values and variables can say `..`.)
         // Names with dots that are not `..` are fine: `x..` is a folder name, `{dir}` of photos/x../b.png.
@@ -87,8 +96,9 @@ import Testing
         let box = try project("links")
         // A link to a folder outside, as the output folder.
         try FileManager.default.createSymbolicLink(atPath: box.path("linked"), withDestinationPath: box.base + "/elsewhere")
-        try expectRefused(box, "l: linked/{name}.png <- photos/*.png\n    thumbnail width=8\n",
-                          allowed: [box.base + "/elsewhere/a.png"])
+        try expectRefused(
+            box, "l: linked/{name}.png <- photos/*.png\n    thumbnail width=8\n",
+            allowed: [box.base + "/elsewhere/a.png"])
         // A link deeper down, below a real folder of the tree.
         try FileManager.default.createDirectory(atPath: box.path("real"), withIntermediateDirectories: true)
         try FileManager.default.createSymbolicLink(atPath: box.path("real/sub"), withDestinationPath: "../../elsewhere")
@@ -97,7 +107,8 @@ import Testing
         // recipe does not say what it means: refused).
         try FileManager.default.createDirectory(atPath: box.path("files"), withIntermediateDirectories: true)
         try Data("precious".utf8).write(to: URL(fileURLWithPath: box.base + "/elsewhere/precious.png"))
-        try FileManager.default.createSymbolicLink(atPath: box.path("files/a.png"), withDestinationPath: box.base + "/elsewhere/precious.png")
+        try FileManager.default.createSymbolicLink(
+            atPath: box.path("files/a.png"), withDestinationPath: box.base + "/elsewhere/precious.png")
         try expectRefused(box, "f: files/{name}.png <- photos/*.png\n    thumbnail width=8\n")
         #expect(try String(contentsOfFile: box.base + "/elsewhere/precious.png", encoding: .utf8) == "precious")
         // A link that stays inside the tree is fine.
@@ -122,7 +133,9 @@ import Testing
         try box.image("photos/b.jpg", seed: 2)
         try box.image("photos/x.png", seed: 3)  // a source of `pngs`, in the folder `derived` writes below
         // A chain: `derived` writes PNGs below photos/, which `pngs` reads along with photos/x.png.
-        try box.write("Imgmakefile", """
+        try box.write(
+            "Imgmakefile",
+            """
             all: derived pngs sheet
             derived: photos/derived/{name}.png <- photos/*.jpg
                 thumbnail width=24
@@ -174,7 +187,9 @@ import Testing
         let box = try Sandbox("nowsource")
         try box.image("raw/a.jpg", seed: 1)
         try box.image("raw/b.jpg", seed: 2)
-        try box.write("Imgmakefile", """
+        try box.write(
+            "Imgmakefile",
+            """
             all: gen thumbs sheet
             gen: assets/{name}.png <- raw/*.jpg
                 thumbnail width=24
@@ -193,7 +208,9 @@ import Testing
         #expect(box.exists("assets/a.png") && box.exists("thumbs/a.webp") && box.exists("raw/a.jpg"), "\(orphans)")
 
         // The `gen` rule goes: assets/a.png, which imgmake built, is now a source of `used`.
-        try box.write("Imgmakefile", """
+        try box.write(
+            "Imgmakefile",
+            """
             all: thumbs sheet used
             thumbs: thumbs/{name}.webp <- raw/*.jpg
                 thumbnail width=12

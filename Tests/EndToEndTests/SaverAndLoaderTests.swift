@@ -10,7 +10,9 @@ import Testing
         let box = try Sandbox("vipsformat")
         try box.image("photos/a.png", seed: 1)
         try box.image("photos/b.jpg", seed: 2)
-        try box.write("Imgmakefile", """
+        try box.write(
+            "Imgmakefile",
+            """
             v: out/{name}.v <- photos/*.png photos/*.jpg
                 thumbnail width=20
             vips: out/{name}.vips <- photos/*.png photos/*.jpg
@@ -38,7 +40,9 @@ import Testing
     func deepZoomOutputsAreRefusedAtLoad(ext: String) throws {
         let box = try Sandbox("deepzoom-\(ext)")
         try box.image("photos/a.png", seed: 1)
-        try box.write("Imgmakefile", """
+        try box.write(
+            "Imgmakefile",
+            """
             ok: out/{name}.png <- photos/*.png
                 thumbnail width=16
             tiles: out/{name}.\(ext) <- photos/*.png
@@ -51,7 +55,9 @@ import Testing
         #expect(box.files(under: "out").isEmpty && !box.exists("out"), "nothing is built: \(box.files())")
 
         // The same when the extension comes from a matrix.
-        try box.write("Imgmakefile", """
+        try box.write(
+            "Imgmakefile",
+            """
             tiles: out/{name}.{f} <- photos/*.png
                 with f = png \(ext)
                 thumbnail width=16
@@ -67,7 +73,9 @@ import Testing
         let box = try Sandbox("loadoption")
         try box.image("photos/a.jpg", width: 64, height: 64, seed: 1)
         try box.image("photos/b.png", width: 64, height: 64, seed: 2)
-        try box.write("Imgmakefile", """
+        try box.write(
+            "Imgmakefile",
+            """
             half: out/{name}.png <- photos/*.jpg photos/*.png
                 load shrink=2
                 invert
@@ -86,8 +94,11 @@ import Testing
             #expect(box.exists("thumbs/a.png"), "[\(pool)] \(result)")
             #expect(!box.exists("out/b.png") && !box.exists("thumbs/b.png"), "[\(pool)] \(result)")
             for (output, line) in [("out/b.png", 2), ("thumbs/b.png", 5)] {
-                #expect(result.stderr.contains("\(output) (rule \(output.hasPrefix("out") ? "half" : "thumbs"), from photos/b.png): load: the png loader (pngload) has no option 'shrink' (from `load shrink=2`, Imgmakefile:\(line):17)"),
-                        "[\(pool)] \(result)")
+                #expect(
+                    result.stderr.contains(
+                        "\(output) (rule \(output.hasPrefix("out") ? "half" : "thumbs"), from photos/b.png): load: the png loader (pngload) has no option 'shrink' (from `load shrink=2`, Imgmakefile:\(line):17)"
+                    ),
+                    "[\(pool)] \(result)")
             }
         }
     }
@@ -110,7 +121,9 @@ import Testing
     @Test func alphaIsFlattenedOnWhiteWhenTheSaverCannotKeepIt() throws {
         let box = try Sandbox("alpha")
         try Self.transparentPNG(in: box, to: "photos/clear.png")
-        try box.write("Imgmakefile", """
+        try box.write(
+            "Imgmakefile",
+            """
             jpeg: out/{name}.jpg <- photos/*.png
                 copy
             blue: blue/{name}.jpg <- photos/*.png

@@ -32,15 +32,18 @@ import Testing
             """
         let directory = (Imgmake.binary as NSString).deletingLastPathComponent
         let path = directory + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")
-        let result = try runProgram("/bin/bash", ["--norc", "-c", script, "bash", Self.committed("imgmake.bash")],
-                                          in: folder.root, environment: ["PATH": path])
+        let result = try runProgram(
+            "/bin/bash", ["--norc", "-c", script, "bash", Self.committed("imgmake.bash")],
+            in: folder.root, environment: ["PATH": path])
         #expect(result.status == 0, "\(result)")
         return result.stdout.split(separator: "\n").map(String.init)
     }
 
     @Test func bashCompletesTargetsOfTheCurrentRecipe() throws {
         let folder = try Sandbox("completion")
-        try folder.write("Imgmakefile", """
+        try folder.write(
+            "Imgmakefile",
+            """
             thumbs: build/{name}.webp <- photos/*.jpg
                 thumbnail 100
             thumbs_large: build/large/{name}.webp <- photos/*.jpg
@@ -62,8 +65,12 @@ import Testing
     @Test(.enabled(if: which("zsh") != nil, "zsh is not installed"))
     func zshLoadsItsScript() throws {
         let folder = try Sandbox("completion")
-        let result = try runProgram("zsh", ["-f", "-c", "autoload -Uz compinit && compinit -u -D && source \"$1\" && whence -w _imgmake",
-                                                 "zsh", Self.committed("_imgmake")], in: folder.root)
+        let result = try runProgram(
+            "zsh",
+            [
+                "-f", "-c", "autoload -Uz compinit && compinit -u -D && source \"$1\" && whence -w _imgmake",
+                "zsh", Self.committed("_imgmake"),
+            ], in: folder.root)
         #expect(result.status == 0, "\(result)")
         #expect(result.stderr.isEmpty, "\(result)")
         #expect(result.stdout.contains("_imgmake: function"), "\(result)")
@@ -72,8 +79,12 @@ import Testing
     @Test(.enabled(if: which("fish") != nil, "fish is not installed"))
     func fishLoadsItsScript() throws {
         let folder = try Sandbox("completion")
-        let result = try runProgram("fish", ["--no-config", "-c", "source $argv[1]; and complete -c imgmake | count",
-                                                  Self.committed("imgmake.fish")], in: folder.root)
+        let result = try runProgram(
+            "fish",
+            [
+                "--no-config", "-c", "source $argv[1]; and complete -c imgmake | count",
+                Self.committed("imgmake.fish"),
+            ], in: folder.root)
         #expect(result.status == 0, "\(result)")
         #expect(result.stderr.isEmpty, "\(result)")
         #expect((Int(result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0) > 10, "\(result)")

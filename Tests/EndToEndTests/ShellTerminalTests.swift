@@ -35,15 +35,19 @@ struct ShellTerminalTests {
         let tmux = try shell(in: folder)
         #expect(try complete(tmux, "bui", expecting: "imgmake> build ") == "imgmake> build ")
         #expect(try complete(tmux, "build thu", expecting: "imgmake> build thumbs ") == "imgmake> build thumbs ")
-        #expect(try complete(tmux, "explain build/ch", expecting: "imgmake> explain build/cherry.webp ")
+        #expect(
+            try complete(tmux, "explain build/ch", expecting: "imgmake> explain build/cherry.webp ")
                 == "imgmake> explain build/cherry.webp ")
         #expect(try complete(tmux, "help gaussbl", expecting: "imgmake> help gaussblur ") == "imgmake> help gaussblur ")
-        #expect(try complete(tmux, "help thumbnail cr", expecting: "imgmake> help thumbnail crop ")
+        #expect(
+            try complete(tmux, "help thumbnail cr", expecting: "imgmake> help thumbnail crop ")
                 == "imgmake> help thumbnail crop ")
-        #expect(try complete(tmux, "info photos/ba", expecting: "imgmake> info photos/banana.ppm ")
+        #expect(
+            try complete(tmux, "info photos/ba", expecting: "imgmake> info photos/banana.ppm ")
                 == "imgmake> info photos/banana.ppm ")
         #expect(try complete(tmux, "build --po", expecting: "imgmake> build --pool ") == "imgmake> build --pool ")
-        #expect(try complete(tmux, "build --pool pr", expecting: "imgmake> build --pool process ")
+        #expect(
+            try complete(tmux, "build --pool pr", expecting: "imgmake> build --pool process ")
                 == "imgmake> build --pool process ")
         #expect(try complete(tmux, "set pool t", expecting: "imgmake> set pool thread ") == "imgmake> set pool thread ")
 
@@ -90,7 +94,9 @@ struct ShellTerminalTests {
 
     @Test func ctrlCDuringABuildCancelsItAndReturnsToThePrompt() throws {
         let folder = try Sandbox("shellctrlc")
-        try folder.write("Imgmakefile", """
+        try folder.write(
+            "Imgmakefile",
+            """
             slow: out/{name}.png <- src/*.ppm
                 resize 3
                 gaussblur 6

@@ -1,7 +1,8 @@
 import Foundation
 import Testing
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Faults around signals and the output streams: a thread limit, stdout or stderr on a full disk, a closed
@@ -25,11 +26,16 @@ import Glibc
         let box = try Self.project("threadlimit", count: 4)
         let uid = "64999"
         #expect(try runProgram("chown", ["-R", "\(uid):\(uid)", box.base], in: box.base).status == 0)
-        let result = try runProgram("setpriv", ["--reuid=\(uid)", "--regid=\(uid)", "--clear-groups",
-                                                "prlimit", "--nproc=1", Imgmake.binary, "-j2"], in: box.root, timeout: 60)
+        let result = try runProgram(
+            "setpriv",
+            [
+                "--reuid=\(uid)", "--regid=\(uid)", "--clear-groups",
+                "prlimit", "--nproc=1", Imgmake.binary, "-j2",
+            ], in: box.root, timeout: 60)
         #expect(result.signal == nil && result.status == 71, "\(result)")
-        #expect(result.stderr.contains("imgmake: error: cannot start a thread for signals: Resource temporarily unavailable"),
-                "\(result)")
+        #expect(
+            result.stderr.contains("imgmake: error: cannot start a thread for signals: Resource temporarily unavailable"),
+            "\(result)")
         #expect(box.temporaries().isEmpty, "\(box.temporaries())")
         #expect(box.files(under: "build").isEmpty, "nothing was built: \(result)")
     }
@@ -44,8 +50,9 @@ import Glibc
     func aFullStdoutOrStderrDoesNotStopTheBuild(_ full: Full, _ pool: String) throws {
         let box = try Self.project("full\(full.rawValue)\(pool)", count: 12)
         try box.write("photos/broken.jpg", "not a jpeg")
-        let process = try box.start(arguments: ["-k", "-j2", "--pool", pool],
-                                    stdout: full == .stderr ? nil : "/dev/full", stderr: full == .stdout ? nil : "/dev/full")
+        let process = try box.start(
+            arguments: ["-k", "-j2", "--pool", pool],
+            stdout: full == .stderr ? nil : "/dev/full", stderr: full == .stdout ? nil : "/dev/full")
         let result = try process.wait(timeout: 120)
         #expect(result.signal == nil && result.status == 1, "one job failed, nothing else: \(result)")
         #expect(Set(box.files(under: "build/thumbs")).count == 12, "\(result)")
@@ -116,8 +123,9 @@ import Glibc
     @Test(arguments: pools)
     func sigtermToEveryProcessReportsInterruptedJobsAsInterrupted(_ pool: String) throws {
         let box = try Self.project("term\(pool)")
-        let process = try box.start(arguments: ["-j2", "--pool", pool, "--report", "report.json", "--junit", "junit.xml"],
-                                    ownProcessGroup: true)
+        let process = try box.start(
+            arguments: ["-j2", "--pool", pool, "--report", "report.json", "--junit", "junit.xml"],
+            ownProcessGroup: true)
         try process.waitForProgress()
         let workers = Processes.children(of: process.pid)
         if pool == "process" { #expect(workers.count == 2, "\(workers)") }
@@ -125,8 +133,9 @@ import Glibc
         for worker in workers { kill(worker, SIGTERM) }
         let result = try process.wait(timeout: 120)
         #expect(result.signal == nil && result.status == 143, "\(result)")
-        #expect(!result.stderr.contains("failed") && !result.stderr.contains("killed by signal") && !result.stderr.contains("skipped"),
-                "\(result)")
+        #expect(
+            !result.stderr.contains("failed") && !result.stderr.contains("killed by signal") && !result.stderr.contains("skipped"),
+            "\(result)")
         #expect(result.stdout.contains("interrupted (SIGTERM)") && result.stdout.contains(" 0 failed"), "\(result)")
         #expect(box.temporaries().isEmpty, "\(box.temporaries())")
 

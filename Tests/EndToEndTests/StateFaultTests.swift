@@ -1,7 +1,8 @@
 import Foundation
 import Testing
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The build state under a hostile machine: a damaged output, a full `.imgmake/` (a small tmpfs), a read-only
@@ -15,11 +16,12 @@ import Glibc
         let whole = try box.data("build/thumbs/a.webp")
         try box.writeData("build/thumbs/a.webp", whole.prefix(whole.count / 2))
         let explained = try box.imgmake("explain", "build/thumbs/a.webp", "build/thumbs/b.webp")
-        #expect(explained.stdout == """
-            build/thumbs/a.webp: stale: it changed since imgmake built it (size/mtime differ from the record)
-            build/thumbs/b.webp: up to date
+        #expect(
+            explained.stdout == """
+                build/thumbs/a.webp: stale: it changed since imgmake built it (size/mtime differ from the record)
+                build/thumbs/b.webp: up to date
 
-            """, "\(explained)")
+                """, "\(explained)")
         try box.expectBuild(["-j2", "--pool", pool], rebuilds: ["build/thumbs/a.webp", "build/sheet.jpg"])
         #expect(try box.data("build/thumbs/a.webp") == whole)
         try box.expectUpToDate(["-j2", "--pool", pool])
@@ -38,8 +40,10 @@ import Glibc
         #expect(Set(box.files(under: "build")) == PhotoProject.allOutputs, "\(full)")  // the outputs are fine
         let errors = full.stderr.split(separator: "\n").filter { $0.contains("build state") || $0.contains("build log") }
         #expect(errors.count == 1, "\(full)")
-        #expect(errors.first?.hasPrefix("imgmake: error: cannot save the build state: \(box.path(".imgmake/log")): No space left on device: "
-                                        + "10 outputs are not recorded (build/") == true, "\(full)")
+        #expect(
+            errors.first?.hasPrefix(
+                "imgmake: error: cannot save the build state: \(box.path(".imgmake/log")): No space left on device: "
+                    + "10 outputs are not recorded (build/") == true, "\(full)")
         #expect(errors.first?.hasSuffix(" and 7 more); the files are fine, but the next run builds them again") == true, "\(full)")
         #expect(full.stdout.contains("10 built, 0 failed, 0 up to date in "), "\(full)")
         #expect(full.stdout.contains("; 10 not recorded: the build state could not be saved"), "\(full)")
@@ -61,8 +65,10 @@ import Glibc
             let run = try box.imgmakeAsNobody(["-j2", "--pool", pool])
             #expect(run.status == 74, "\(run)")
             #expect(Set(run.builtOutputs) == PhotoProject.outputs(of: "a").union(["build/sheet.jpg"]), "\(run)")
-            #expect(run.stderr.contains("imgmake: error: cannot save the build state: \(box.path(".imgmake/log")): Permission denied: "
-                                        + "4 outputs are not recorded"), "\(run)")
+            #expect(
+                run.stderr.contains(
+                    "imgmake: error: cannot save the build state: \(box.path(".imgmake/log")): Permission denied: "
+                        + "4 outputs are not recorded"), "\(run)")
             #expect(run.stderr.components(separatedBy: "build state").count == 2, "\(run)")
         }
     }
@@ -74,8 +80,10 @@ import Glibc
             let run = try box.imgmake("-j2", "--pool", pool)
             #expect(run.status == 74, "\(run)")
             #expect(run.summary?.built == 10, "\(run)")
-            #expect(run.stderr.contains("imgmake: error: cannot save the build state: \(box.path(".imgmake/log")): Is a directory: "
-                                        + "10 outputs are not recorded"), "\(run)")
+            #expect(
+                run.stderr.contains(
+                    "imgmake: error: cannot save the build state: \(box.path(".imgmake/log")): Is a directory: "
+                        + "10 outputs are not recorded"), "\(run)")
         }
     }
 
@@ -103,7 +111,8 @@ import Glibc
 extension Sandbox {
     /// Runs imgmake as `nobody` (setpriv: no capabilities, so permission bits count), in `root`.
     func imgmakeAsNobody(_ arguments: [String], timeout: Double = 300) throws -> RunResult {
-        try imgmake(wrappedIn: ["/usr/bin/setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", "--"],
-                    arguments: arguments, timeout: timeout)
+        try imgmake(
+            wrappedIn: ["/usr/bin/setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", "--"],
+            arguments: arguments, timeout: timeout)
     }
 }

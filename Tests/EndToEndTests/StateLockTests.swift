@@ -1,7 +1,8 @@
 import Foundation
 import Testing
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Two builds of one tree at once: the second waits for the first (saying so) and then finds its work done;
@@ -12,7 +13,9 @@ import Glibc
     static func project(_ name: String) throws -> Sandbox {
         let box = try Sandbox(name)
         for i in 0..<count { try box.image("photos/p\(String(format: "%02d", i)).jpg", width: 160, height: 128, seed: i % 2 + 1) }
-        try box.write("Imgmakefile", """
+        try box.write(
+            "Imgmakefile",
+            """
             thumbs: build/{name}.webp <- photos/*.jpg
                 thumbnail width=96 height=96 crop=attention
                 gaussblur sigma=1.5

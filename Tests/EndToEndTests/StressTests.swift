@@ -1,7 +1,8 @@
 import Foundation
 import Testing
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Issue 7, "Stress" (README's *How staleness works* and *Pools*), the light version that runs in CI (scripts/stress.sh is the long one):
@@ -25,11 +26,14 @@ import Glibc
     /// `count` distinct 64×64 images in src/: one noise picture cut in tiles by imgmake itself.
     static func project(_ name: String, count: Int = imageCount) throws -> Sandbox {
         let box = try Sandbox(name)
-        let columns = 10, rows = (count + 9) / 10
+        let columns = 10
+        let rows = (count + 9) / 10
         try box.image("t.png", width: columns * 64, height: rows * 64, seed: 17)
         let xs = (0..<columns).map { String($0 * 64) }.joined(separator: " ")
         let ys = (0..<rows).map { String($0 * 64) }.joined(separator: " ")
-        try box.write("tiles.imgmake", "tiles: src/{name}-{y}-{x}.png <- t.png\n    with x = \(xs)\n    with y = \(ys)\n    extract_area {x} {y} 64 64\n")
+        try box.write(
+            "tiles.imgmake",
+            "tiles: src/{name}-{y}-{x}.png <- t.png\n    with x = \(xs)\n    with y = \(ys)\n    extract_area {x} {y} 64 64\n")
         let tiles = try box.imgmake("-q", "-j2", "-f", "tiles.imgmake")
         try #require(tiles.status == 0, "\(tiles)")
         for name in ["tiles.imgmake", "t.png", ".imgmake"] { try box.remove(name) }
@@ -67,7 +71,8 @@ import Glibc
             try? box.remove(".imgmake")
             let result = try box.imgmake("-q", "-j16", "--pool", pool)
             #expect(result.status == 0, "\(result)")
-            let files = try Self.outputs(box), records = try Self.records(box)
+            let files = try Self.outputs(box)
+            let records = try Self.records(box)
             let list = try box.imgmake("list").stdout
             #expect(files.count == 2 * Self.imageCount + 1, "[\(pool)] \(files.count) outputs")
             #expect(records.count == files.count, "[\(pool)] one record per output")
@@ -86,12 +91,15 @@ import Glibc
         let box = try Self.project("kills")
         let clean = try box.imgmake("-q", "-j4")
         try #require(clean.status == 0, "\(clean)")
-        let reference = try Self.outputs(box), referenceRecords = try Self.records(box)
+        let reference = try Self.outputs(box)
+        let referenceRecords = try Self.records(box)
         let fullTime = max(clean.seconds, 0.5)
         var generator = SystemRandomNumberGenerator()
         var kills = 0
-        for (pool, signal) in [("thread", SIGINT), ("process", SIGKILL), ("process", SIGINT), ("thread", SIGKILL),
-                               ("thread", SIGINT), ("process", SIGKILL), ("process", SIGINT), ("thread", SIGKILL)] {
+        for (pool, signal) in [
+            ("thread", SIGINT), ("process", SIGKILL), ("process", SIGINT), ("thread", SIGKILL),
+            ("thread", SIGINT), ("process", SIGKILL), ("process", SIGINT), ("thread", SIGKILL),
+        ] {
             if kills % 4 == 0 {
                 try? box.remove("out")
                 try? box.remove(".imgmake")
@@ -102,7 +110,8 @@ import Glibc
             process.send(signal)
             let result = try process.wait(timeout: 60)
             kills += 1
-            let what = "[\(pool) \(signal == SIGINT ? "SIGINT" : "SIGKILL") after \(String(format: "%.2f", Date().timeIntervalSince(started))) s]"
+            let what =
+                "[\(pool) \(signal == SIGINT ? "SIGINT" : "SIGKILL") after \(String(format: "%.2f", Date().timeIntervalSince(started))) s]"
             if signal == SIGINT {
                 #expect(result.status == 130 || result.status == 0, "\(what) \(result)")
                 #expect(box.temporaries().isEmpty, "\(what) Ctrl-C removes temporaries: \(box.temporaries())")

@@ -1,10 +1,11 @@
 import Foundation
-@testable import ImgmakeCLI
-@testable import ImgmakeCore
 import ImgmakeJob
 import ImgmakeRecipe
 import ImgmakeTestSupport
 import Testing
+
+@testable import ImgmakeCLI
+@testable import ImgmakeCore
 
 /// Shell commands on a real folder (empty "photos": nothing is built), with output captured.
 @Suite struct ShellCommandTests {
@@ -18,8 +19,10 @@ import Testing
             try FileManager.default.createDirectory(atPath: path + "/photos", withIntermediateDirectories: true)
             try write("Imgmakefile", recipe)
             for file in files { try write(file, "") }
-            shell = Shell(options: try RecipeOptions.parse([]), overrides: [:], interactive: false, interrupts: ShellInterrupts(),
-                          disk: RealDisk(), catalog: .library(.vips), cwd: path, out: { [unowned self] in self.out += $0 }, err: { [unowned self] in self.err += $0 })
+            shell = Shell(
+                options: try RecipeOptions.parse([]), overrides: [:], interactive: false, interrupts: ShellInterrupts(),
+                disk: RealDisk(), catalog: .library(.vips), cwd: path, out: { [unowned self] in self.out += $0 },
+                err: { [unowned self] in self.err += $0 })
         }
 
         deinit { try? FileManager.default.removeItem(atPath: path) }
@@ -52,14 +55,17 @@ import Testing
     /// everything but a located recipe diagnostic, which is printed as it is.
     @Test func errorsHaveTheCommandLinesOnePrefix() throws {
         let folder = try Folder(recipe: Self.recipe)
-        for line in ["biuld", "build -j 0", "build --frobnicate", "build -f other.imgmake", "build nosuch", "explain",
-                     "show", "help nothing-like-it", "unset NOPE", "info", "info photos/missing.jpg", "reload now", "ops zzzz",
-                     "list 'unterminated"] {
+        for line in [
+            "biuld", "build -j 0", "build --frobnicate", "build -f other.imgmake", "build nosuch", "explain",
+            "show", "help nothing-like-it", "unset NOPE", "info", "info photos/missing.jpg", "reload now", "ops zzzz",
+            "list 'unterminated",
+        ] {
             let result = folder.run(line)
             #expect(result.code != 0, "\(line): \(result)")
             let lines = result.err.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
-            #expect(!lines.isEmpty && lines.allSatisfy { $0.hasPrefix("imgmake: error: ") && !$0.dropFirst(16).contains("error:") },
-                    "\(line): \(result.err)")
+            #expect(
+                !lines.isEmpty && lines.allSatisfy { $0.hasPrefix("imgmake: error: ") && !$0.dropFirst(16).contains("error:") },
+                "\(line): \(result.err)")
         }
         try folder.write("Imgmakefile", "thumbs: build/{name}.webp <- photos/*.jpg\n    thumbnial 64\n")
         #expect(folder.run("list").err.hasPrefix("Imgmakefile:2:5: error: unknown operation 'thumbnial'"))

@@ -1,16 +1,19 @@
-@testable import ImgmakeCLI
-@testable import ImgmakeCore
 import ImgmakeJob
 import ImgmakeRecipe
 import ImgmakeTestSupport
 import Testing
 
+@testable import ImgmakeCLI
+@testable import ImgmakeCore
+
 /// Tab completion in context, from fixed lists (no recipe, no libvips, no disk).
 @Suite struct ShellCompletionTests {
     struct FixedSource: ShellCompletionSource {
         var targetNames = ["thumbs", "sheet", "web", "all"]
-        var outputPaths = ["build/sheet.jpg", "build/thumbs/a.webp", "build/thumbs/b.webp", "build/thumbs/sub/c.webp",
-                           "build/web/a-480.webp", "my photos/x.webp"]
+        var outputPaths = [
+            "build/sheet.jpg", "build/thumbs/a.webp", "build/thumbs/b.webp", "build/thumbs/sub/c.webp",
+            "build/web/a-480.webp", "my photos/x.webp",
+        ]
         var variableNames = ["SIZE", "QUALITY"]
         var operationNames = ["gaussblur", "resize", "rotate", "sharpen", "thumbnail", "thumbnail_buffer", "thumbnail_image"]
         func argumentNames(of operation: String) -> [String]? {
@@ -70,7 +73,7 @@ import Testing
         #expect(completer.candidates("help gau") == ["gaussblur"])
         #expect(completer.candidates("help thumbnail") == ["thumbnail", "thumbnail_buffer", "thumbnail_image"])
         #expect(completer.candidates("help st") == ["status"])
-        #expect(completer.candidates("help ") .contains("build"))
+        #expect(completer.candidates("help ").contains("build"))
         #expect(completer.candidates("help ").contains("rotate"))
         #expect(completer.candidates("help thumbnail cr") == ["crop"])
         #expect(completer.candidates("help thumbnail ").contains("width"))

@@ -1,9 +1,10 @@
-@testable import ImgmakeCLI
-@testable import ImgmakeCore
 import ImgmakeJob
 import ImgmakeRecipe
 import ImgmakeTestSupport
 import Testing
+
+@testable import ImgmakeCLI
+@testable import ImgmakeCore
 
 /// How the shell splits a line into commands and words (`;`, quotes, escapes, comments).
 @Suite struct ShellLexerTests {
@@ -27,7 +28,8 @@ import Testing
     }
 
     @Test func commentsRunToTheEndOfTheLine() throws {
-        #expect(try ShellLexer.commands("# set up\nbuild thumbs # the thumbnails; not a command\nstatus") == [["build", "thumbs"], ["status"]])
+        #expect(
+            try ShellLexer.commands("# set up\nbuild thumbs # the thumbnails; not a command\nstatus") == [["build", "thumbs"], ["status"]])
         #expect(try ShellLexer.commands("info a#b.jpg") == [["info", "a#b.jpg"]])
     }
 

@@ -1,8 +1,9 @@
-@testable import ImgmakeCLI
-@testable import ImgmakeCore
 import ImgmakeRecipe
 import ImgmakeTestSupport
 import Testing
+
+@testable import ImgmakeCLI
+@testable import ImgmakeCore
 
 /// The shell's commands on an injected disk and catalog: a `MemoryDisk` tree at /t (a folder the real disk
 /// does not have) checked against `FakeCatalog`, so what they print comes from the fake tree alone.
@@ -24,9 +25,10 @@ import Testing
         private(set) var shell: Shell!
 
         init() throws {
-            shell = Shell(options: try RecipeOptions.parse([]), overrides: [:], interactive: false, interrupts: ShellInterrupts(),
-                          disk: tree.disk, catalog: .fixed(tree.catalog), cwd: tree.root,
-                          out: { [unowned self] in self.out += $0 }, err: { [unowned self] in self.err += $0 })
+            shell = Shell(
+                options: try RecipeOptions.parse([]), overrides: [:], interactive: false, interrupts: ShellInterrupts(),
+                disk: tree.disk, catalog: .fixed(tree.catalog), cwd: tree.root,
+                out: { [unowned self] in self.out += $0 }, err: { [unowned self] in self.err += $0 })
         }
 
         /// Runs a line; returns its exit code with what it printed.
@@ -42,59 +44,63 @@ import Testing
         let shell = try FakeShell()
         let list = shell.run("list")
         #expect(list.code == 0 && list.err.isEmpty, "\(list)")
-        #expect(list.out == """
-            rules:
-              thumbs    2 outputs, 2 stale        build/{name}.webp <- photos/*.jpg
-              sheet     1 output, 1 stale         build/sheet.jpg <- build/*.webp
-            groups:
-              all       thumbs sheet
-            default target: thumbs
+        #expect(
+            list.out == """
+                rules:
+                  thumbs    2 outputs, 2 stale        build/{name}.webp <- photos/*.jpg
+                  sheet     1 output, 1 stale         build/sheet.jpg <- build/*.webp
+                groups:
+                  all       thumbs sheet
+                default target: thumbs
 
-            """)
+                """)
     }
 
     @Test func showDescribesARuleAndAnOutput() throws {
         let shell = try FakeShell()
         let rule = shell.run("show thumbs")
         #expect(rule.code == 0 && rule.err.isEmpty, "\(rule)")
-        #expect(rule.out == """
-            rule thumbs  (Imgmakefile:1:1)
-              build/{name}.webp <- photos/*.jpg
-              steps:
-                thumbnail width=64
-                save Q=80
-              2 outputs, 2 stale:
-                build/a.webp  <- photos/a.jpg   stale: the output is missing
-                build/b.webp  <- photos/b.jpg   stale: the output is missing
+        #expect(
+            rule.out == """
+                rule thumbs  (Imgmakefile:1:1)
+                  build/{name}.webp <- photos/*.jpg
+                  steps:
+                    thumbnail width=64
+                    save Q=80
+                  2 outputs, 2 stale:
+                    build/a.webp  <- photos/a.jpg   stale: the output is missing
+                    build/b.webp  <- photos/b.jpg   stale: the output is missing
 
-            """)
+                """)
         let output = shell.run("show build/sheet.jpg")
-        #expect(output.out == """
-            output build/sheet.jpg
-              rule sheet  (Imgmakefile:4:1)
-                build/sheet.jpg <- build/*.webp   (aggregate: all inputs make one output)
-                steps:
-                  arrayjoin across=2
-                  save
-              inputs:
-                build/a.webp
-                build/b.webp
-              status: stale: the output is missing
+        #expect(
+            output.out == """
+                output build/sheet.jpg
+                  rule sheet  (Imgmakefile:4:1)
+                    build/sheet.jpg <- build/*.webp   (aggregate: all inputs make one output)
+                    steps:
+                      arrayjoin across=2
+                      save
+                  inputs:
+                    build/a.webp
+                    build/b.webp
+                  status: stale: the output is missing
 
-            """)
+                """)
     }
 
     @Test func aDryRunNamesEveryOutputAndWritesNothing() throws {
         let shell = try FakeShell()
         let dry = shell.run("build -n all")
         #expect(dry.code == 0, "\(dry)")
-        #expect(dry.out == """
-            would build build/a.webp: the output is missing
-            would build build/b.webp: the output is missing
-            would build build/sheet.jpg: the output is missing
-            3 to build, 0 up to date (dry run: nothing was built)
+        #expect(
+            dry.out == """
+                would build build/a.webp: the output is missing
+                would build build/b.webp: the output is missing
+                would build build/sheet.jpg: the output is missing
+                3 to build, 0 up to date (dry run: nothing was built)
 
-            """)
+                """)
         #expect(!shell.tree.disk.exists("/t/build/a.webp"))
         #expect(!shell.tree.disk.exists("/t/.imgmake/catalog.json"), "the fixed catalog is used as it is")
     }

@@ -1,10 +1,11 @@
 import Foundation
-import Testing
-@testable import ImgmakeCLI
-@testable import ImgmakeCore
 import ImgmakeJob
 import ImgmakeRecipe
 import ImgmakeTestSupport
+import Testing
+
+@testable import ImgmakeCLI
+@testable import ImgmakeCore
 
 /// The process pool's progress watchdog, on hand-made samples of a worker's counters.
 struct WatchdogTests {
@@ -49,12 +50,15 @@ struct WatchdogTests {
         let directory = NSTemporaryDirectory() + "imgmake-watchdog-\(getpid())"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        #expect(Watchdog.message(.failingWrites, seconds: 5, output: directory + "/a.jp2")
+        #expect(
+            Watchdog.message(.failingWrites, seconds: 5, output: directory + "/a.jp2")
                 == "no progress for 5 s (writing \(directory)/a.jp2: write calls keep failing)")
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory).isEmpty, "the probe is removed")
-        #expect(Watchdog.message(.failingWrites, seconds: 2.5, output: directory + "/missing/a.jp2")
+        #expect(
+            Watchdog.message(.failingWrites, seconds: 2.5, output: directory + "/missing/a.jp2")
                 == "no progress for 2.5 s (writing \(directory)/missing/a.jp2: No such file or directory)")
-        #expect(Watchdog.message(.blocked, seconds: 60, output: "a.jp2")
+        #expect(
+            Watchdog.message(.blocked, seconds: 60, output: "a.jp2")
                 == "no progress for 60 s (no CPU time used, nothing read or written)")
     }
 }

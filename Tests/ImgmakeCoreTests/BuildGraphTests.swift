@@ -1,17 +1,19 @@
-@testable import ImgmakeCore
 import ImgmakeJob
 import ImgmakeRecipe
 import ImgmakeTestSupport
 import Testing
 
+@testable import ImgmakeCore
+
 @Suite struct BuildGraphTests {
     @Test func placeholdersAndChains() throws {
-        let tree = TestTree(recipe: """
-            sheet: build/sheet.jpg <- build/thumbs/**/*.webp
-                arrayjoin across=2
-            thumbs: build/thumbs/{path}.webp <- photos/**/*.jpg
-                thumbnail 100
-            """, files: ["photos/a.jpg", "photos/2024/trip/b.jpg", "photos/.hidden.jpg", "photos/.git/c.jpg"])
+        let tree = TestTree(
+            recipe: """
+                sheet: build/sheet.jpg <- build/thumbs/**/*.webp
+                    arrayjoin across=2
+                thumbs: build/thumbs/{path}.webp <- photos/**/*.jpg
+                    thumbnail 100
+                """, files: ["photos/a.jpg", "photos/2024/trip/b.jpg", "photos/.hidden.jpg", "photos/.git/c.jpg"])
         let session = try tree.session()
         let outputs = session.graph.edges.map { session.graph.display($0.output) }.sorted()
         #expect(outputs == ["build/sheet.jpg", "build/thumbs/2024/trip/b.webp", "build/thumbs/a.webp"])
@@ -29,23 +31,27 @@ import Testing
     }
 
     @Test func matrixMultipliesOutputs() throws {
-        let tree = TestTree(recipe: """
-            web: out/{name}-{w}.{fmt} <- p/*.jpg
-                with w = 100 200
-                with fmt = webp jpg
-                thumbnail width={w}
-            """, files: ["p/a.jpg"])
+        let tree = TestTree(
+            recipe: """
+                web: out/{name}-{w}.{fmt} <- p/*.jpg
+                    with w = 100 200
+                    with fmt = webp jpg
+                    thumbnail width={w}
+                """, files: ["p/a.jpg"])
         let session = try tree.session()
-        #expect(session.graph.edges.map { session.graph.display($0.output) }.sorted()
-            == ["out/a-100.jpg", "out/a-100.webp", "out/a-200.jpg", "out/a-200.webp"])
+        #expect(
+            session.graph.edges.map { session.graph.display($0.output) }.sorted()
+                == ["out/a-100.jpg", "out/a-100.webp", "out/a-200.jpg", "out/a-200.webp"])
         let edge = session.graph.edges[session.graph.producer["/t/out/a-200.jpg"]!]
         #expect(edge.job.saver == "jpegsave")
         #expect(edge.job.steps[0].arguments[0].value == .int(200))
     }
 
     @Test func twoRulesSameOutputNamesBoth() {
-        let errors = TestTree(recipe: "a: out/{name}.webp <- p/*.jpg\nb: out/{name}.webp <- q/*.jpg\n",
-                              files: ["p/x.jpg", "q/x.jpg"]).errors()
+        let errors = TestTree(
+            recipe: "a: out/{name}.webp <- p/*.jpg\nb: out/{name}.webp <- q/*.jpg\n",
+            files: ["p/x.jpg", "q/x.jpg"]
+        ).errors()
         #expect(errors.first?.contains("rules 'a' and 'b' both make out/x.webp") == true)
         #expect(errors.first?.hasPrefix("Imgmakefile:2:4:") == true)
     }

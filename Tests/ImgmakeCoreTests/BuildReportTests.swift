@@ -1,12 +1,14 @@
 import Foundation
-#if canImport(FoundationXML)
-import FoundationXML
-#endif
-@testable import ImgmakeCore
 import ImgmakeJob
 import ImgmakeRecipe
 import ImgmakeTestSupport
 import Testing
+
+@testable import ImgmakeCore
+
+#if canImport(FoundationXML)
+    import FoundationXML
+#endif
 
 /// `--report` (JSON) and `--junit` (JUnit XML) on an in-memory tree: what a dry run reports, and names that
 /// XML cannot carry as they are.
@@ -20,7 +22,8 @@ import Testing
 
     /// A build of `targets` with the fake pool; its summary, the builder's results and the two reports.
     func build(_ tree: TestTree, _ targets: [String] = ["thumbs", "sheet"], dryRun: Bool = false)
-        throws -> (summary: BuildSummary, json: [String: Any], junit: String, written: [String]) {
+        throws -> (summary: BuildSummary, json: [String: Any], junit: String, written: [String])
+    {
         let (session, builder, executor) = try tree.makeBuilder { $0.dryRun = dryRun }
         let summary = try builder.build(session.edges(for: targets))
         tree.disk.advance()
@@ -63,10 +66,12 @@ import Testing
         #expect(dryRecords["build/sheet.jpg"]?.reason.isEmpty == false)
 
         // JUnit: the stale outputs are skipped test cases that say why, never passed ones.
-        #expect(dry.junit.contains("""
-            <testcase classname="thumbs" name="build/thumbs/b.webp" time="0.0">
-                  <skipped message="would build: its input photos/b.jpg is newer"/>
-            """), "\(dry.junit)")
+        #expect(
+            dry.junit.contains(
+                """
+                <testcase classname="thumbs" name="build/thumbs/b.webp" time="0.0">
+                      <skipped message="would build: its input photos/b.jpg is newer"/>
+                """), "\(dry.junit)")
         #expect(dry.junit.contains("<testcase classname=\"thumbs\" name=\"build/thumbs/a.webp\" time=\"0.0\"/>"), "\(dry.junit)")
         #expect(dry.junit.contains("<testsuite name=\"thumbs\" tests=\"2\" failures=\"0\" skipped=\"1\""), "\(dry.junit)")
         #expect(dry.junit.contains("<testsuite name=\"sheet\" tests=\"1\" failures=\"0\" skipped=\"1\""), "\(dry.junit)")
@@ -88,16 +93,19 @@ import Testing
         let xml = result.junit
         #expect(XMLCheck.errors(xml).isEmpty, "\(XMLCheck.errors(xml))\n\(xml)")
         for scalar in xml.unicodeScalars {
-            let allowed = scalar == "\t" || scalar == "\n" || scalar == "\r" || scalar.value >= 0x20 && scalar.value != 0xFFFE && scalar.value != 0xFFFF
+            let allowed =
+                scalar == "\t" || scalar == "\n" || scalar == "\r"
+                || scalar.value >= 0x20 && scalar.value != 0xFFFE && scalar.value != 0xFFFF
             #expect(allowed, "U+\(String(scalar.value, radix: 16)) in the XML")
         }
         #expect(!xml.contains("&#1;") && !xml.contains("&#27;"), "\(xml)")
         // The names stay readable: a visible escape for control characters, the rest as written.
         let names = XMLCheck.attributes("name", of: "testcase", in: xml)
-        #expect(Set(names) == [
-            "build/thumbs/ctl\\u{1}a.webp", "build/thumbs/esc\\u{1B}[31mred.webp", "build/thumbs/tab\there.webp",
-            "build/thumbs/quote\"s'.webp", "build/thumbs/x<&>y.webp", "build/thumbs/photo-é-日本-🙂.webp",
-        ], "\(names)")
+        #expect(
+            Set(names) == [
+                "build/thumbs/ctl\\u{1}a.webp", "build/thumbs/esc\\u{1B}[31mred.webp", "build/thumbs/tab\there.webp",
+                "build/thumbs/quote\"s'.webp", "build/thumbs/x<&>y.webp", "build/thumbs/photo-é-日本-🙂.webp",
+            ], "\(names)")
 
         // JSON: the same names, exactly.
         let targets = Set((result.json["outputs"] as? [[String: Any]] ?? []).compactMap { $0["target"] as? String })
@@ -130,8 +138,10 @@ enum XMLCheck {
         func parser(_ parser: XMLParser, parseErrorOccurred parseError: Error) {
             errors.append("line \(parser.lineNumber): \(parseError)")
         }
-        func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
-                    qualifiedName: String?, attributes: [String: String]) {
+        func parser(
+            _ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
+            qualifiedName: String?, attributes: [String: String]
+        ) {
             if elementName == element, let value = attributes[attribute] { values.append(value) }
         }
     }
@@ -140,7 +150,9 @@ enum XMLCheck {
         let parser = XMLParser(data: Data(xml.utf8))
         let collector = Collector()
         parser.delegate = collector
-        if !parser.parse() && collector.errors.isEmpty { collector.errors.append("\(parser.parserError.map { "\($0)" } ?? "parse failed")") }
+        if !parser.parse() && collector.errors.isEmpty {
+            collector.errors.append("\(parser.parserError.map { "\($0)" } ?? "parse failed")")
+        }
         return collector.errors
     }
 

@@ -1,15 +1,17 @@
-@testable import ImgmakeCore
 import ImgmakeJob
 import ImgmakeRecipe
 import ImgmakeTestSupport
 import Testing
 
+@testable import ImgmakeCore
+
 /// The build log: round trips, torn and garbage lines, removals, compaction, logs from several shards.
 @Suite struct BuildStateTests {
     func record(_ output: String, at time: Int64, fingerprint: UInt64 = 7) -> BuildRecord {
-        BuildRecord(output: output, outputStamp: FileStamp(mtime: time, size: 10), recipeFingerprint: fingerprint,
-                    inputs: [InputRecord(path: "photos/a b\t\n\\.jpg", stamp: FileStamp(mtime: 5, size: 3), digest: "")],
-                    builtAt: time)
+        BuildRecord(
+            output: output, outputStamp: FileStamp(mtime: time, size: 10), recipeFingerprint: fingerprint,
+            inputs: [InputRecord(path: "photos/a b\t\n\\.jpg", stamp: FileStamp(mtime: 5, size: 3), digest: "")],
+            builtAt: time)
     }
 
     @Test func codecRoundTripsOddPaths() {
@@ -95,7 +97,8 @@ import Testing
 
 /// Two builds of one tree that did not see each other (no lock: an older imgmake, or a copied log).
 @Suite struct BuildStateMergeTests {
-    func record(_ output: String, at time: Int64, fingerprint: UInt64 = 7, stamp: FileStamp = FileStamp(mtime: 1, size: 10)) -> BuildRecord {
+    func record(_ output: String, at time: Int64, fingerprint: UInt64 = 7, stamp: FileStamp = FileStamp(mtime: 1, size: 10)) -> BuildRecord
+    {
         BuildRecord(output: output, outputStamp: stamp, recipeFingerprint: fingerprint, inputs: [], builtAt: time)
     }
 

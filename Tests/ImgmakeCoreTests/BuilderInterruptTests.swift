@@ -1,9 +1,10 @@
 import Foundation
-@testable import ImgmakeCore
 import ImgmakeJob
 import ImgmakeTestSupport
 import Synchronization
 import Testing
+
+@testable import ImgmakeCore
 
 /// The builder's reaction to an interrupt, with the interrupts injected (`FakeInterrupts`): no signal is sent,
 /// and the test process' signal handling is left as it is.
@@ -42,9 +43,13 @@ import Testing
         options.jobs = 1
         let interrupts = FakeInterrupts()
         let executor = InterruptingExecutor(FakeExecutor(disk: tree.disk, failing: []), interrupts: interrupts)
-        let builder = Builder(session: session, reporter: ProgressReporter(verbosity: .quiet, isTerminal: false,
-                                                                           output: { _ in }, errorOutput: { _ in }),
-                              options: options, interrupts: interrupts) { _ in executor }
+        let builder = Builder(
+            session: session,
+            reporter: ProgressReporter(
+                verbosity: .quiet, isTerminal: false,
+                output: { _ in }, errorOutput: { _ in }),
+            options: options, interrupts: interrupts
+        ) { _ in executor }
         let summary = try builder.build(session.edges(for: []))
         // The job running when the interrupt came ends and is recorded; the three others never start.
         #expect(executor.base.written == ["/t/build/thumbs/a.webp"])

@@ -1,7 +1,8 @@
 import Foundation
-@testable import ImgmakeCore
 import ImgmakeRecipe
 import Testing
+
+@testable import ImgmakeCore
 
 /// swift-testing has an `ExitStatus` of its own (for exit tests).
 private typealias ExitStatus = ImgmakeCore.ExitStatus
@@ -26,11 +27,12 @@ private typealias ExitStatus = ImgmakeCore.ExitStatus
             RecipeError("matrix 'w' has no values", at: at.advanced(by: 4)),
         ])
         let message = ErrorMessage(errors)
-        #expect(message.text == """
-            Imgmakefile:3:5: error: unknown operation 'sharpne'
-                did you mean 'sharpen'?
-            Imgmakefile:3:9: error: matrix 'w' has no values
-            """)
+        #expect(
+            message.text == """
+                Imgmakefile:3:5: error: unknown operation 'sharpne'
+                    did you mean 'sharpen'?
+                Imgmakefile:3:9: error: matrix 'w' has no values
+                """)
         #expect(message.status == .usage)
         #expect(ErrorMessage(errors.errors[1]) == ErrorMessage(text: "Imgmakefile:3:9: error: matrix 'w' has no values", status: .usage))
     }
@@ -38,13 +40,19 @@ private typealias ExitStatus = ImgmakeCore.ExitStatus
     /// Everything that is not a located recipe diagnostic has the one prefix, once.
     @Test func everyOtherErrorHasOnePrefixAndItsStatus() {
         let cases: [(any Error, String, ExitStatus)] = [
-            (RecipeError("cannot read recipe file 'Imgmakefile': no such file", at: nil),
-             "imgmake: error: cannot read recipe file 'Imgmakefile': no such file", .usage),
+            (
+                RecipeError("cannot read recipe file 'Imgmakefile': no such file", at: nil),
+                "imgmake: error: cannot read recipe file 'Imgmakefile': no such file", .usage
+            ),
             (UsageError("cannot change to directory nowhere"), "imgmake: error: cannot change to directory nowhere", .usage),
-            (StateLock.Busy(holder: 42),
-             "imgmake: error: another build of this tree (pid 42) is running: not waiting for it (--no-wait)", .busy),
-            (StateLock.Interrupted(signal: SIGTERM),
-             "imgmake: error: interrupted while waiting for another build of this tree", .interrupted(signal: SIGTERM)),
+            (
+                StateLock.Busy(holder: 42),
+                "imgmake: error: another build of this tree (pid 42) is running: not waiting for it (--no-wait)", .busy
+            ),
+            (
+                StateLock.Interrupted(signal: SIGTERM),
+                "imgmake: error: interrupted while waiting for another build of this tree", .interrupted(signal: SIGTERM)
+            ),
             (DiskError("build/a.jpg", "Permission denied"), "imgmake: error: build/a.jpg: Permission denied", .failure),
         ]
         for (error, text, status) in cases {

@@ -1,14 +1,16 @@
-@testable import ImgmakeCore
 import ImgmakeJob
 import ImgmakeRecipe
 import ImgmakeTestSupport
 import Testing
 
+@testable import ImgmakeCore
+
 /// Inputs found by the FuzzStateLog fuzzer (fuzz/, scripts/fuzz.sh), minimized, and what they broke.
 @Suite struct FuzzStateLogRegressionTests {
     /// A log written by a machine whose clock is ahead of this one (a restored CI cache, a clock set back).
     /// The record is stamped 2026-11-26; this run's clock (the MemoryDisk's) says 2023-11-14.
-    static let logFromTheFuture = "# imgmake build log v1\n"
+    static let logFromTheFuture =
+        "# imgmake build log v1\n"
         + "r\t1795678621945075208\tbuild/a.webp\t1795678621944302719\t256\t00000000000000aa\t0\tefe814be10b44eb3\n"
 
     func loaded() throws -> (MemoryDisk, BuildState) {
@@ -23,8 +25,10 @@ import Testing
     /// wins"), so the output looked stale (recipe changed) on every run until the clock caught up.
     @Test func aRecordReplacesAnOlderOneStampedInTheFuture() throws {
         let (disk, state) = try loaded()
-        try state.record(BuildRecord(output: "build/a.webp", outputStamp: FileStamp(mtime: 5, size: 9), recipeFingerprint: 0xbb,
-                                     inputs: [], builtAt: disk.now()))
+        try state.record(
+            BuildRecord(
+                output: "build/a.webp", outputStamp: FileStamp(mtime: 5, size: 9), recipeFingerprint: 0xbb,
+                inputs: [], builtAt: disk.now()))
         #expect(state.records["build/a.webp"]?.recipeFingerprint == 0xbb)
         #expect(BuildState(root: "/t", disk: disk).records["build/a.webp"]?.recipeFingerprint == 0xbb)
     }
@@ -36,8 +40,10 @@ import Testing
         #expect(state.records.isEmpty)
         #expect(BuildState(root: "/t", disk: disk).records.isEmpty)
         // And built again after the removal, still with the clock behind: the new record wins.
-        try state.record(BuildRecord(output: "build/a.webp", outputStamp: FileStamp(mtime: 5, size: 9), recipeFingerprint: 0xcc,
-                                     inputs: [], builtAt: disk.now()))
+        try state.record(
+            BuildRecord(
+                output: "build/a.webp", outputStamp: FileStamp(mtime: 5, size: 9), recipeFingerprint: 0xcc,
+                inputs: [], builtAt: disk.now()))
         #expect(BuildState(root: "/t", disk: disk).records["build/a.webp"]?.recipeFingerprint == 0xcc)
     }
 

@@ -1,9 +1,9 @@
-@testable import ImgmakeCore
 import ImgmakeJob
 import ImgmakeRecipe
 import ImgmakeTestSupport
-import ImgmakeRecipe
 import Testing
+
+@testable import ImgmakeCore
 
 /// What the globs find on disk and what the graph refuses before anything runs: recorded outputs are no
 /// different from other files, rules that read their own outputs, aggregates with nothing to read, links,
@@ -18,13 +18,14 @@ import Testing
     // MARK: files imgmake once built
 
     @Test func aFileARemovedRuleBuiltIsASourceAgain() throws {
-        let tree = TestTree(recipe: """
-            all: gen used
-            gen: assets/{name}.jpg <- raw/*.jpg
-                thumbnail 10
-            used: used/{name}.webp <- assets/*.jpg
-                thumbnail 5
-            """, files: ["raw/a.jpg", "raw/b.jpg"])
+        let tree = TestTree(
+            recipe: """
+                all: gen used
+                gen: assets/{name}.jpg <- raw/*.jpg
+                    thumbnail 10
+                used: used/{name}.webp <- assets/*.jpg
+                    thumbnail 5
+                """, files: ["raw/a.jpg", "raw/b.jpg"])
         try tree.build()
         // `gen` goes; assets/a.jpg is imgmake's old output, assets/b.jpg the user's own file in its place.
         tree.disk.write("/t/assets/b.jpg", "my own")
@@ -35,8 +36,9 @@ import Testing
     }
 
     @Test func aSecondRecipeFileGlobsTheFirstOnesOutputs() throws {
-        let tree = TestTree(recipe: "thumbs: build/thumbs/{name}.webp <- photos/*.jpg\n    thumbnail 10\n",
-                            files: ["photos/a.jpg", "photos/b.jpg"])
+        let tree = TestTree(
+            recipe: "thumbs: build/thumbs/{name}.webp <- photos/*.jpg\n    thumbnail 10\n",
+            files: ["photos/a.jpg", "photos/b.jpg"])
         try tree.build()
         tree.disk.write("/t/sheet.imgmake", "sheet: build/sheet.jpg <- build/thumbs/*.webp\n    arrayjoin across=2\n")
         var options = Session.Options()
@@ -47,41 +49,45 @@ import Testing
     }
 
     @Test func aLeftoverOutputOfACurrentRuleIsNoInputAndIsNamed() throws {
-        let tree = TestTree(recipe: """
-            all: thumbs sheet
-            thumbs: build/thumbs/{name}.webp <- photos/*.jpg
-                thumbnail 10
-            sheet: build/sheet.jpg <- build/thumbs/*.webp
-                arrayjoin across=2
-            """, files: ["photos/a.jpg", "photos/b.jpg"])
+        let tree = TestTree(
+            recipe: """
+                all: thumbs sheet
+                thumbs: build/thumbs/{name}.webp <- photos/*.jpg
+                    thumbnail 10
+                sheet: build/sheet.jpg <- build/thumbs/*.webp
+                    arrayjoin across=2
+                """, files: ["photos/a.jpg", "photos/b.jpg"])
         try tree.build()
         try tree.disk.remove("/t/photos/b.jpg")
         let session = try tree.session()
         #expect(session.graph.edges[session.graph.producer["/t/build/sheet.jpg"]!].sources == ["/t/build/thumbs/a.webp"])
-        #expect(session.graph.warnings == [
-            "Imgmakefile:4:27: glob 'build/thumbs/*.webp' of rule 'sheet' skips build/thumbs/b.webp: rule 'thumbs' "
-                + "(Imgmakefile:2:9) puts its outputs there, and none of its inputs makes it now "
-                + "(`imgmake clean --orphans` removes what imgmake built)",
-        ])
+        #expect(
+            session.graph.warnings == [
+                "Imgmakefile:4:27: glob 'build/thumbs/*.webp' of rule 'sheet' skips build/thumbs/b.webp: rule 'thumbs' "
+                    + "(Imgmakefile:2:9) puts its outputs there, and none of its inputs makes it now "
+                    + "(`imgmake clean --orphans` removes what imgmake built)"
+            ])
         // The user's own file in its place, or beside it, is an input.
         tree.disk.write("/t/build/thumbs/b.webp", "my own")
         tree.disk.write("/t/build/thumbs/mine.webp", "my own")
         let own = try tree.session()
-        #expect(own.graph.edges[own.graph.producer["/t/build/sheet.jpg"]!].sources
-            == ["/t/build/thumbs/a.webp", "/t/build/thumbs/b.webp", "/t/build/thumbs/mine.webp"])
+        #expect(
+            own.graph.edges[own.graph.producer["/t/build/sheet.jpg"]!].sources
+                == ["/t/build/thumbs/a.webp", "/t/build/thumbs/b.webp", "/t/build/thumbs/mine.webp"])
         #expect(own.graph.warnings == [])
     }
 
     // MARK: aggregates with nothing to read
 
     @Test func anAggregateWithoutInputsIsAnErrorOnlyWhenItIsBuilt() throws {
-        let tree = TestTree(recipe: """
-            all: thumbs sheet
-            thumbs: build/thumbs/{name}.webp <- photos/*.jpg
-                thumbnail 10
-            sheet: build/sheet.jpg <- empty/*.jpg empty/*.png
-                arrayjoin across=2
-            """, files: ["photos/a.jpg"])
+        let tree = TestTree(
+            recipe: """
+                all: thumbs sheet
+                thumbs: build/thumbs/{name}.webp <- photos/*.jpg
+                    thumbnail 10
+                sheet: build/sheet.jpg <- empty/*.jpg empty/*.png
+                    arrayjoin across=2
+                """, files: ["photos/a.jpg"])
         let session = try tree.session()
         #expect(outputs(session) == ["build/sheet.jpg", "build/thumbs/a.webp"])
         func dryRun(_ targets: [String]) throws -> BuildSummary {
@@ -97,11 +103,12 @@ import Testing
             let error = #expect(throws: RecipeErrors.self) {
                 try dryRun(targets)
             }
-            #expect(error?.description == """
-                Imgmakefile:4:1: error: rule 'sheet' has no inputs to make build/sheet.jpg from
-                    Imgmakefile:4:27: 'empty/*.jpg' matches no file and no output of another rule
-                    Imgmakefile:4:39: 'empty/*.png' matches no file and no output of another rule
-                """, "\(targets)")
+            #expect(
+                error?.description == """
+                    Imgmakefile:4:1: error: rule 'sheet' has no inputs to make build/sheet.jpg from
+                        Imgmakefile:4:27: 'empty/*.jpg' matches no file and no output of another rule
+                        Imgmakefile:4:39: 'empty/*.png' matches no file and no output of another rule
+                    """, "\(targets)")
         }
     }
 
@@ -110,18 +117,23 @@ import Testing
     @Test func aRuleThatReadsItsOwnOutputsIsRefusedOnTheFirstRun() {
         for files in [[], ["a.jpg", "photos/b.jpg"]] {
             let errors = TestTree(recipe: "copy: out/{path}.jpg <- **/*.jpg\n    thumbnail 10\n", files: files).errors()
-            #expect(errors == ["""
-                Imgmakefile:1:7: error: rule 'copy' reads its own outputs: its output pattern 'out/{path}.jpg' makes names such as out/x.jpg that its glob '**/*.jpg' (Imgmakefile:1:25) matches
-                    give the glob a folder the outputs are not in (e.g. photos/**/*.jpg); `imgmake clean --orphans` then removes outputs made from outputs
-                """], "\(files)")
+            #expect(
+                errors == [
+                    """
+                    Imgmakefile:1:7: error: rule 'copy' reads its own outputs: its output pattern 'out/{path}.jpg' makes names such as out/x.jpg that its glob '**/*.jpg' (Imgmakefile:1:25) matches
+                        give the glob a folder the outputs are not in (e.g. photos/**/*.jpg); `imgmake clean --orphans` then removes outputs made from outputs
+                    """
+                ], "\(files)")
         }
         #expect(TestTree(recipe: "copy: out/{path}.webp <- **/*.jpg\n    thumbnail 10\n", files: ["a.jpg"]).errors() == [])
         #expect(TestTree(recipe: "copy: out/{path}.jpg <- photos/**/*.jpg\n    thumbnail 10\n", files: ["photos/a.jpg"]).errors() == [])
         // Matrix values are known: only 'big' outputs match the glob.
         let matrix = "m: out/{name}-{w}.jpg <- out/*-big.jpg\n    with w = small\n    thumbnail 10\n"
         #expect(TestTree(recipe: matrix, files: ["out/a-big.jpg"]).errors() == [])
-        #expect(TestTree(recipe: matrix.replacingOccurrences(of: "= small", with: "= small big"), files: []).errors().first?
-            .contains("rule 'm' reads its own outputs: its output pattern 'out/{name}-{w}.jpg' makes names such as out/x-big.jpg") == true)
+        #expect(
+            TestTree(recipe: matrix.replacingOccurrences(of: "= small", with: "= small big"), files: []).errors().first?
+                .contains("rule 'm' reads its own outputs: its output pattern 'out/{name}-{w}.jpg' makes names such as out/x-big.jpg")
+                == true)
     }
 
     @Test func rulesThatFeedEachOtherAreRefusedWithNoFileOnDisk() {
@@ -133,8 +145,9 @@ import Testing
     // MARK: links, FIFOs, bad names
 
     @Test func aLinkToAnEnclosingFolderIsSkippedWithAWarning() throws {
-        let tree = TestTree(recipe: "t: out/{path}.webp <- photos/**/*.jpg\n    thumbnail 10\n",
-                            files: ["photos/a.jpg", "elsewhere/b.jpg"])
+        let tree = TestTree(
+            recipe: "t: out/{path}.webp <- photos/**/*.jpg\n    thumbnail 10\n",
+            files: ["photos/a.jpg", "elsewhere/b.jpg"])
         tree.disk.link("/t/photos/loop", to: "../photos")
         tree.disk.link("/t/photos/more", to: "/t/elsewhere")
         let session = try tree.session()
@@ -148,10 +161,11 @@ import Testing
         tree.disk.link("/t/photos/s/up", to: "..")
         let session = try tree.session()
         #expect(outputs(session) == ["out/a.webp", "out/s/b.webp"])
-        #expect(session.graph.warnings == [
-            "photos/again: skipped: a link to photos, which it is inside (a loop)",
-            "photos/s/up: skipped: a link to photos, which it is inside (a loop)",
-        ])
+        #expect(
+            session.graph.warnings == [
+                "photos/again: skipped: a link to photos, which it is inside (a loop)",
+                "photos/s/up: skipped: a link to photos, which it is inside (a loop)",
+            ])
     }
 
     @Test func onlyRegularFilesAreInputs() throws {
@@ -162,11 +176,12 @@ import Testing
         tree.disk.makeSpecial("/t/photos/other.png", "a FIFO")  // the glob does not match it: no word
         let session = try tree.session()
         #expect(outputs(session) == ["out/a.webp"])
-        #expect(session.graph.warnings == [
-            "photos/gone.jpg: skipped: a link that leads nowhere, not a regular file",
-            "photos/pipe.jpg: skipped: a FIFO, not a regular file",
-            "photos/zero.jpg: skipped: a character device, not a regular file",
-        ])
+        #expect(
+            session.graph.warnings == [
+                "photos/gone.jpg: skipped: a link that leads nowhere, not a regular file",
+                "photos/pipe.jpg: skipped: a FIFO, not a regular file",
+                "photos/zero.jpg: skipped: a character device, not a regular file",
+            ])
     }
 
     @Test func namesThatAreNotUTF8AreSkippedWithAWarning() throws {
@@ -175,21 +190,23 @@ import Testing
         tree.disk.makeInvalidName("/t/photos/ol\\xe9", isDirectory: true)
         let session = try tree.session()
         #expect(outputs(session) == ["out/a.webp"])
-        #expect(session.graph.warnings == [
-            "photos/caf\\xe9.jpg: skipped: its name is not valid UTF-8 (rename it to use it)",
-            "photos/ol\\xe9: skipped: its name is not valid UTF-8 (rename it to use it)",
-        ])
+        #expect(
+            session.graph.warnings == [
+                "photos/caf\\xe9.jpg: skipped: its name is not valid UTF-8 (rename it to use it)",
+                "photos/ol\\xe9: skipped: its name is not valid UTF-8 (rename it to use it)",
+            ])
     }
 
     // MARK: globs that match nothing
 
     @Test func aGlobThatMatchesNothingIsWarnedAbout() throws {
-        let tree = TestTree(recipe: """
-            thumbs: build/thumbs/{name}.webp <- photoz/*.jpg photos/*.jpg
-                thumbnail 10
-            sheet: build/sheet.jpg <- build/thumbs/*.webp
-                arrayjoin across=2
-            """, files: ["photos/a.jpg"])
+        let tree = TestTree(
+            recipe: """
+                thumbs: build/thumbs/{name}.webp <- photoz/*.jpg photos/*.jpg
+                    thumbnail 10
+                sheet: build/sheet.jpg <- build/thumbs/*.webp
+                    arrayjoin across=2
+                """, files: ["photos/a.jpg"])
         #expect(try tree.session().graph.warnings == ["Imgmakefile:1:37: glob 'photoz/*.jpg' of rule 'thumbs' matches no file"])
     }
 }

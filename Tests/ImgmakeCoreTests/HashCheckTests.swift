@@ -1,8 +1,9 @@
-@testable import ImgmakeCore
 import ImgmakeJob
 import ImgmakeRecipe
 import ImgmakeTestSupport
 import Testing
+
+@testable import ImgmakeCore
 
 /// `--check hash` (README's *How staleness works*, rule 5) and `--shard` (README's *The command line*), on the in-memory disk.
 @Suite struct HashCheckTests {

@@ -1,8 +1,9 @@
-@testable import ImgmakeCore
 import ImgmakeJob
 import ImgmakeRecipe
 import ImgmakeTestSupport
 import Testing
+
+@testable import ImgmakeCore
 
 /// Load-time checks of README's *The recipe language*: each error names FILE:LINE:COLUMN, with a suggestion where one fits.
 @Suite struct RecipeCheckerTests {
@@ -11,12 +12,14 @@ import Testing
     }
 
     @Test func goodRecipeLoads() {
-        #expect(errors("""
-            thumbs: build/{path}.webp <- photos/*.jpg
-                thumbnail width=320 crop=attention
-                sharpen sigma=0.5
-                save Q=80 strip=true
-            """) == [])
+        #expect(
+            errors(
+                """
+                thumbs: build/{path}.webp <- photos/*.jpg
+                    thumbnail width=320 crop=attention
+                    sharpen sigma=0.5
+                    save Q=80 strip=true
+                """) == [])
     }
 
     @Test func unknownOperationSuggests() {
@@ -78,18 +81,22 @@ import Testing
     }
 
     @Test func matrixMustAppearInOutput() {
-        #expect(errors("t: out/{name}.webp <- photos/*.jpg\n    with w = 1 2\n    thumbnail {w}\n").first?
-            .contains("matrix 'w' is not used in the output pattern") == true)
+        #expect(
+            errors("t: out/{name}.webp <- photos/*.jpg\n    with w = 1 2\n    thumbnail {w}\n").first?
+                .contains("matrix 'w' is not used in the output pattern") == true)
         #expect(errors("t: out/{name}-{w}.webp <- photos/*.jpg\n    with w = 100 200\n    thumbnail {w}\n") == [])
-        #expect(errors("t: out/{name}-{w}.webp <- photos/*.jpg\n    with w = 100 big\n    thumbnail {w}\n").first?
-            .contains("'big' is not an integer") == true)
+        #expect(
+            errors("t: out/{name}-{w}.webp <- photos/*.jpg\n    with w = 100 big\n    thumbnail {w}\n").first?
+                .contains("'big' is not an integer") == true)
     }
 
     @Test func missingImageFile() {
         let found = errors("m: out/{name}.jpg <- photos/*.jpg\n    composite2 overlay=@logo.png mode=over\n")
         #expect(found.first?.contains("image file logo.png does not exist") == true)
-        #expect(errors("m: out/{name}.jpg <- photos/*.jpg\n    composite2 overlay=@logo.png mode=over\n",
-                       files: ["photos/a.jpg", "logo.png"]) == [])
+        #expect(
+            errors(
+                "m: out/{name}.jpg <- photos/*.jpg\n    composite2 overlay=@logo.png mode=over\n",
+                files: ["photos/a.jpg", "logo.png"]) == [])
     }
 
     @Test func unknownGroupTarget() {

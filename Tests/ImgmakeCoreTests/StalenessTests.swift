@@ -1,8 +1,9 @@
-@testable import ImgmakeCore
 import ImgmakeJob
 import ImgmakeRecipe
 import ImgmakeTestSupport
 import Testing
+
+@testable import ImgmakeCore
 
 /// README's *How staleness works* rules 1–4, with an in-memory disk and a hand-driven clock: no sleeps.
 @Suite struct StalenessTests {
@@ -73,8 +74,10 @@ import Testing
         tree.disk.write("/t/Imgmakefile", Self.recipe.replacingOccurrences(of: "thumbnail 100", with: "thumbnail 120"))
         #expect(try tree.reasons("build/thumbs/a.webp") == [.recipeChanged])
         #expect(try tree.build(["thumbs"]).built == ["build/thumbs/a.webp", "build/thumbs/b.webp"])
-        tree.disk.write("/t/Imgmakefile", Self.recipe.replacingOccurrences(of: "thumbnail 100", with: "thumbnail 120")
-            .replacingOccurrences(of: "across=2", with: "across=3"))
+        tree.disk.write(
+            "/t/Imgmakefile",
+            Self.recipe.replacingOccurrences(of: "thumbnail 100", with: "thumbnail 120")
+                .replacingOccurrences(of: "across=2", with: "across=3"))
         #expect(try tree.build(["thumbs", "sheet"]).built == ["build/sheet.jpg"])
     }
 

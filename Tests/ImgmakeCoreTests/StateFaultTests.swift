@@ -1,8 +1,9 @@
-@testable import ImgmakeCore
 import ImgmakeJob
 import ImgmakeRecipe
 import ImgmakeTestSupport
 import Testing
+
+@testable import ImgmakeCore
 
 /// Faults of the machine around the state: damaged outputs, a state that cannot be written, damaged records,
 /// clock skew.
@@ -60,15 +61,17 @@ import Testing
         #expect(try tree.reasons("build/thumbs/a.webp") == [.outputChanged])
         // An up-to-date one gets its digest recorded by a --check hash run.
         #expect(try tree.build(["thumbs"]).built == ["build/thumbs/a.webp"])
-        #expect(BuildState(root: "/t", disk: tree.disk).records["build/thumbs/b.webp"]?.outputDigest
+        #expect(
+            BuildState(root: "/t", disk: tree.disk).records["build/thumbs/b.webp"]?.outputDigest
                 == tree.disk.digest("/t/build/thumbs/b.webp"))
     }
 
     @Test func outputDigestsRoundTripInTheLog() {
         for recipe in [nil, "web.imgmake"] as [String?] {
-            let record = BuildRecord(output: "out/a.webp", outputStamp: FileStamp(mtime: 9, size: 10), recipeFingerprint: 7,
-                                     inputs: [InputRecord(path: "a.jpg", stamp: FileStamp(mtime: 5, size: 3), digest: "ab")],
-                                     builtAt: 42, recipe: recipe, outputDigest: "cd01")
+            let record = BuildRecord(
+                output: "out/a.webp", outputStamp: FileStamp(mtime: 9, size: 10), recipeFingerprint: 7,
+                inputs: [InputRecord(path: "a.jpg", stamp: FileStamp(mtime: 5, size: 3), digest: "ab")],
+                builtAt: 42, recipe: recipe, outputDigest: "cd01")
             let line = BuildLogCodec.encode(record)
             #expect(BuildLogCodec.decode(line.dropLast()) == .record(record))
         }
@@ -89,8 +92,10 @@ import Testing
         #expect(first.summary.line.contains("3 not recorded"))
         let errors = tree.stderr.filter { $0.contains("build state") || $0.contains("build log") }
         #expect(errors.count == 1)
-        #expect(errors.first?.contains("cannot save the build state: /t/.imgmake/log: No space left on device: 3 outputs are not recorded ("
-                                       + "build/thumbs/a.webp, build/thumbs/b.webp, build/sheet.jpg); the files are fine") == true)
+        #expect(
+            errors.first?.contains(
+                "cannot save the build state: /t/.imgmake/log: No space left on device: 3 outputs are not recorded ("
+                    + "build/thumbs/a.webp, build/thumbs/b.webp, build/sheet.jpg); the files are fine") == true)
         // Space again: what was not recorded is built again, and saved; then nothing is left to do.
         faulty.appendBudget = nil
         tree.stderr = []
@@ -130,7 +135,8 @@ import Testing
         tree.stderr = []
         #expect(try tree.build(["sheet"]).built == [])
         #expect(tree.stderr == [])
-        #expect(Set(BuildState(root: "/t", disk: tree.disk).records.keys) == ["build/sheet.jpg", "build/thumbs/a.webp", "build/thumbs/b.webp"])
+        #expect(
+            Set(BuildState(root: "/t", disk: tree.disk).records.keys) == ["build/sheet.jpg", "build/thumbs/a.webp", "build/thumbs/b.webp"])
     }
 
     // MARK: clock skew
@@ -141,8 +147,11 @@ import Testing
         tree.disk.setMtime("/t/photos/a.jpg", tree.disk.now() + hour)
         tree.disk.setMtime("/t/photos/b.jpg", tree.disk.now() + 2 * hour)
         #expect(try tree.build(["sheet"]).built.count == 4)
-        #expect(tree.stderr == ["imgmake: warning: clock skew detected: photos/a.jpg has a modification time 3600 s in the future "
-                                + "(and 1 more input); its outputs are judged by the stamps recorded when they were built, not by time\n"])
+        #expect(
+            tree.stderr == [
+                "imgmake: warning: clock skew detected: photos/a.jpg has a modification time 3600 s in the future "
+                    + "(and 1 more input); its outputs are judged by the stamps recorded when they were built, not by time\n"
+            ])
         tree.stderr = []
         // Newer than the outputs written now, but what they were built from: up to date.
         #expect(try tree.reasons("build/thumbs/a.webp") == [])

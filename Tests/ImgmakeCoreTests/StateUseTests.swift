@@ -1,9 +1,10 @@
 import Foundation
-@testable import ImgmakeCore
 import ImgmakeJob
 import ImgmakeRecipe
 import ImgmakeTestSupport
 import Testing
+
+@testable import ImgmakeCore
 
 /// How builds and `clean` use the build state: which recipe file a record belongs to, adopting outputs after
 /// `.imgmake/` was lost, dead writers' temporaries, and two builds that did not see each other.
@@ -52,7 +53,8 @@ import Testing
         tree.disk.write("/t/old/x.webp", "someone's output")
         let stamp = try #require(tree.disk.stamp("/t/old/x.webp"))
         let line = Array("r\t5\told/x.webp\t\(stamp.mtime)\t\(stamp.size)\t0000000000000007\t0".utf8)
-        try tree.disk.append("/t/.imgmake/log", Array(BuildLogCodec.header.utf8) + line + Array("\t\(FNV1a.hash(bytes: line).hex16)\n".utf8))
+        try tree.disk.append(
+            "/t/.imgmake/log", Array(BuildLogCodec.header.utf8) + line + Array("\t\(FNV1a.hash(bytes: line).hex16)\n".utf8))
         #expect(BuildState(root: "/t", disk: tree.disk).records["old/x.webp"] != nil)
         #expect(try orphans(tree) == [])
     }
@@ -78,11 +80,15 @@ import Testing
         try tree.disk.remove("/t/photos/b.jpg")
         tree.disk.write("/t/build/thumbs/b.webp", "the user's own picture")
         var lines: [String] = []
-        let removed = try Cleaner(session: try tree.session()).clean([], orphans: true, dryRun: false, wait: true,
-                                                                      interrupts: FakeInterrupts(), notice: { _ in }, report: { lines.append($0) })
+        let removed = try Cleaner(session: try tree.session()).clean(
+            [], orphans: true, dryRun: false, wait: true,
+            interrupts: FakeInterrupts(), notice: { _ in }, report: { lines.append($0) })
         #expect(removed == 1)
-        #expect(lines == ["kept build/thumbs/b.webp: changed since imgmake built it, so it is not imgmake's any more (its record is dropped)",
-                          "removed build/thumbs/a.webp"])
+        #expect(
+            lines == [
+                "kept build/thumbs/b.webp: changed since imgmake built it, so it is not imgmake's any more (its record is dropped)",
+                "removed build/thumbs/a.webp",
+            ])
         #expect(!tree.disk.exists("/t/build/thumbs/a.webp"))
         #expect(tree.disk.exists("/t/build/thumbs/b.webp"))
         #expect(BuildState(root: "/t", disk: tree.disk).records.isEmpty)

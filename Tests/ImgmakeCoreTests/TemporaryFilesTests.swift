@@ -1,9 +1,10 @@
 import Foundation
-@testable import ImgmakeCore
 import ImgmakeJob
 import ImgmakeRecipe
 import ImgmakeTestSupport
 import Testing
+
+@testable import ImgmakeCore
 
 /// Temporaries are named after the process that writes them, PID and start time, so that a later process
 /// that reuses the PID is not taken for a writer still at work.
@@ -46,10 +47,10 @@ import Testing
         let parent = getppid()
         let parentStart = try #require(ProcessStart.of(parent)?.start)
         let names = [
-            ".a.webp.imgmake-\(parent)-\(parentStart)-1.tmp",      // a running writer: kept
+            ".a.webp.imgmake-\(parent)-\(parentStart)-1.tmp",  // a running writer: kept
             ".b.webp.imgmake-\(parent)-\(parentStart + 9)-1.tmp",  // its PID, another start: removed
             ".c.webp.imgmake-\(getpid())-\(ProcessStart.own)-1.tmp",  // ours: kept
-            "notes.tmp",                                            // not ours: kept
+            "notes.tmp",  // not ours: kept
         ]
         for name in names { disk.write("/t/out/" + name) }
         #expect(TemporaryFiles.removeStale(in: ["/t/out"], disk: disk) == 1)

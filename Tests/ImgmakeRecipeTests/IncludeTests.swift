@@ -3,21 +3,26 @@ import Testing
 
 @Suite struct IncludeTests {
     @Test func pathsAreRelativeToTheIncludingFile() throws {
-        let recipe = try load("""
-        DIR = sub
-        include $(DIR)/a.imgmake "with space/b.imgmake"
-        top: out/{name}.png <- $(FROM_A)/*.png
-        """, files: [
-            "sub/a.imgmake": """
-            FROM_A = a-value
-            include deeper/c.imgmake
-            ruleA: out/a/{name}.png <- *.png
+        let recipe = try load(
+            """
+            DIR = sub
+            include $(DIR)/a.imgmake "with space/b.imgmake"
+            top: out/{name}.png <- $(FROM_A)/*.png
             """,
-            "sub/deeper/c.imgmake": "ruleC: out/c/{name}.png <- ../../x/*.png\n",
-            "with space/b.imgmake": "group: ruleA ruleC\n",
-        ])
-        #expect(recipe.files == ["/r/Imgmakefile", "/r/sub/a.imgmake", "/r/sub/deeper/c.imgmake",
-                                 "/r/with space/b.imgmake"])
+            files: [
+                "sub/a.imgmake": """
+                FROM_A = a-value
+                include deeper/c.imgmake
+                ruleA: out/a/{name}.png <- *.png
+                """,
+                "sub/deeper/c.imgmake": "ruleC: out/c/{name}.png <- ../../x/*.png\n",
+                "with space/b.imgmake": "group: ruleA ruleC\n",
+            ])
+        #expect(
+            recipe.files == [
+                "/r/Imgmakefile", "/r/sub/a.imgmake", "/r/sub/deeper/c.imgmake",
+                "/r/with space/b.imgmake",
+            ])
         #expect(recipe.rules.map(\.name.value) == ["ruleC", "ruleA", "top"])
         #expect(recipe.rules.map(\.directory) == ["/r/sub/deeper", "/r/sub", "/r"])
         #expect(recipe.rules[0].name.location.description == "sub/deeper/c.imgmake:1:1")
@@ -28,16 +33,20 @@ import Testing
     }
 
     @Test func includeCycleIsAnErrorAtTheIncludeLine() {
-        let cycle = errors("include a.imgmake\n", files: [
-            "a.imgmake": "x: y\ninclude b.imgmake\n",
-            "b.imgmake": "\ninclude   ./a.imgmake\n",
-        ])
-        #expect(describe(cycle) == [
-            "b.imgmake:2:11: error: include cycle: a.imgmake -> b.imgmake -> a.imgmake",
-        ])
-        #expect(describe(errors("include Imgmakefile\n")) == [
-            "Imgmakefile:1:9: error: include cycle: Imgmakefile -> Imgmakefile",
-        ])
+        let cycle = errors(
+            "include a.imgmake\n",
+            files: [
+                "a.imgmake": "x: y\ninclude b.imgmake\n",
+                "b.imgmake": "\ninclude   ./a.imgmake\n",
+            ])
+        #expect(
+            describe(cycle) == [
+                "b.imgmake:2:11: error: include cycle: a.imgmake -> b.imgmake -> a.imgmake"
+            ])
+        #expect(
+            describe(errors("include Imgmakefile\n")) == [
+                "Imgmakefile:1:9: error: include cycle: Imgmakefile -> Imgmakefile"
+            ])
     }
 
     @Test func endlesslyNestedIncludesStop() {
@@ -55,9 +64,10 @@ import Testing
     }
 
     @Test func missingFiles() {
-        #expect(describe(errors("a: b\ninclude nope.imgmake\n")) == [
-            "Imgmakefile:2:9: error: cannot read included file 'nope.imgmake': no such file",
-        ])
+        #expect(
+            describe(errors("a: b\ninclude nope.imgmake\n")) == [
+                "Imgmakefile:2:9: error: cannot read included file 'nope.imgmake': no such file"
+            ])
         #expect(throws: RecipeErrors.self) {
             try RecipeLoader(reader: MemoryFiles(files: [:])).load(file: "/r/Imgmakefile")
         }
@@ -69,8 +79,9 @@ import Testing
     }
 
     @Test func aFileIncludedTwiceWithoutACycleIsRead() throws {
-        let recipe = try load("include v.imgmake\ninclude v.imgmake\nr: o/{name}.png <- $(V)\n",
-                              files: ["v.imgmake": "V = *.png\n"])
+        let recipe = try load(
+            "include v.imgmake\ninclude v.imgmake\nr: o/{name}.png <- $(V)\n",
+            files: ["v.imgmake": "V = *.png\n"])
         #expect(recipe.files == ["/r/Imgmakefile", "/r/v.imgmake"])
         #expect(recipe.rules[0].inputGlobs[0].value == "*.png")
     }

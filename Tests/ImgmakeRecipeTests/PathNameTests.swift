@@ -1,5 +1,6 @@
-@testable import ImgmakeRecipe
 import Testing
+
+@testable import ImgmakeRecipe
 
 /// `PathName` works on UTF-8 bytes with a fast path for paths that are already normal; these tests hold it
 /// to the plain segment-by-segment definition.
@@ -79,7 +80,9 @@ import Testing
 
     @Test func sortedSortsOnlyWhenNeeded() {
         var generator = SystemRandomNumberGenerator()
-        let names = (0..<500).map { _ in String((0..<Int.random(in: 0...6, using: &generator)).map { _ in "ab/.é".randomElement(using: &generator)! }) }
+        let names = (0..<500).map { _ in
+            String((0..<Int.random(in: 0...6, using: &generator)).map { _ in "ab/.é".randomElement(using: &generator)! })
+        }
         let sorted = PathName.sorted(names)
         #expect(sorted == names.sorted())
         #expect(PathName.sorted(sorted) == sorted)

@@ -3,15 +3,16 @@ import Testing
 
 @Suite struct QuotingTests {
     @Test func quotedValuesAndFileNamesWithSpacesAndNonASCII() throws {
-        let recipe = try load("""
-        ÉTÉ = été 日本
-        r: "out dir/{name} ($(ÉTÉ)).jpg" <- "photos/my trip/*.jpg" 日本/*.jpg   # comment
-            text text="Hello, \\"world\\"\\n\\ttab \\\\ # not a comment" font="DejaVu Sans 12"
-            composite2 overlay=@"assets/logo été.png" mode=over
-            text "bare quoted=value" text=""
-            text text="{w}: café" dpi=72
-            with w = 日本 "two words" é
-        """)
+        let recipe = try load(
+            """
+            ÉTÉ = été 日本
+            r: "out dir/{name} ($(ÉTÉ)).jpg" <- "photos/my trip/*.jpg" 日本/*.jpg   # comment
+                text text="Hello, \\"world\\"\\n\\ttab \\\\ # not a comment" font="DejaVu Sans 12"
+                composite2 overlay=@"assets/logo été.png" mode=over
+                text "bare quoted=value" text=""
+                text text="{w}: café" dpi=72
+                with w = 日本 "two words" é
+            """)
         let rule = recipe.rules[0]
         #expect(rule.outputPattern.brief == "out dir/{name} (été 日本).jpg@2:5")
         #expect(rule.inputGlobs.map(\.brief) == ["photos/my trip/*.jpg@2:38", "日本/*.jpg@2:60"])
@@ -37,26 +38,28 @@ import Testing
     }
 
     @Test func arrowsSplitWordsOnlyInHeadersAndOutsideQuotes() throws {
-        let recipe = try load("""
-        r: out/{name}.png<-in/*.png "a<-b/*.png"
-            text text=a<-b
-        """)
+        let recipe = try load(
+            """
+            r: out/{name}.png<-in/*.png "a<-b/*.png"
+                text text=a<-b
+            """)
         #expect(recipe.rules[0].outputPattern.value == "out/{name}.png")
         #expect(recipe.rules[0].inputGlobs.map(\.value) == ["in/*.png", "a<-b/*.png"])
         #expect(recipe.rules[0].steps[0].arguments[0].value.value == "a<-b")
     }
 
     @Test func bodyRulesAroundBlankAndCommentLines() throws {
-        let recipe = try load("""
-        \u{FEFF}r: o/{name}.png <- *.png   # a rule with a BOM before it
+        let recipe = try load(
+            """
+            \u{FEFF}r: o/{name}.png <- *.png   # a rule with a BOM before it
 
-            # an indented comment
-        # a comment in column 1 does not end the body
-        \t  op1 a=1\r
-            op2
-        empty: o2.png <- x.png
-        g: r empty
-        """)
+                # an indented comment
+            # a comment in column 1 does not end the body
+            \t  op1 a=1\r
+                op2
+            empty: o2.png <- x.png
+            g: r empty
+            """)
         #expect(recipe.rules[0].steps.map(brief) == ["op1 a=1", "op2"])
         #expect(recipe.rules[0].steps[0].operation.brief == "op1@5:4")
         #expect(recipe.rules[1].steps.isEmpty)
@@ -65,14 +68,15 @@ import Testing
     }
 
     @Test func namesMayUseDotsDashesAndUnderscores() throws {
-        let recipe = try load("""
-        web-1.x_y: out/{name}.png <- *.png
-            load n=-1 access_method=sequential fail-on=none
-            save
-        include-all: web-1.x_y build/x.png
-        include = not an include
-        include: web-1.x_y
-        """)
+        let recipe = try load(
+            """
+            web-1.x_y: out/{name}.png <- *.png
+                load n=-1 access_method=sequential fail-on=none
+                save
+            include-all: web-1.x_y build/x.png
+            include = not an include
+            include: web-1.x_y
+            """)
         #expect(recipe.rules[0].name.value == "web-1.x_y")
         #expect(recipe.rules[0].steps.map(brief) == ["load n=-1 access_method=sequential fail-on=none", "save"])
         #expect(recipe.groups.map(\.name.value) == ["include-all", "include"])

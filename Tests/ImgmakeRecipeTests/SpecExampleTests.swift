@@ -3,47 +3,47 @@ import Testing
 
 /// The example recipe of README's *The recipe language*.
 let specExample = """
-# Variables: NAME = value, referenced as $(NAME). `imgmake NAME=value` on the command line overrides.
-SIZE    = 320
-QUALITY = 80
+    # Variables: NAME = value, referenced as $(NAME). `imgmake NAME=value` on the command line overrides.
+    SIZE    = 320
+    QUALITY = 80
 
-include common.imgmake          # another recipe file, path relative to this one
+    include common.imgmake          # another recipe file, path relative to this one
 
-# A rule:  NAME: OUTPUT-PATTERN <- INPUT-GLOB...
-# Its body: one step per indented line.
-thumbs: build/thumbs/{path}.webp <- photos/**/*.jpg photos/**/*.png
-    thumbnail width=$(SIZE) height=$(SIZE) crop=attention
-    sharpen sigma=0.5
-    save Q=$(QUALITY) strip=true
+    # A rule:  NAME: OUTPUT-PATTERN <- INPUT-GLOB...
+    # Its body: one step per indented line.
+    thumbs: build/thumbs/{path}.webp <- photos/**/*.jpg photos/**/*.png
+        thumbnail width=$(SIZE) height=$(SIZE) crop=attention
+        sharpen sigma=0.5
+        save Q=$(QUALITY) strip=true
 
-# A matrix: `with NAME = VALUE...` lines multiply the outputs of each input.
-responsive: build/web/{path}-{w}.{fmt} <- photos/**/*.jpg
-    with w = 480 960 1920
-    with fmt = webp avif
-    thumbnail width={w}
-    save strip=true
+    # A matrix: `with NAME = VALUE...` lines multiply the outputs of each input.
+    responsive: build/web/{path}-{w}.{fmt} <- photos/**/*.jpg
+        with w = 480 960 1920
+        with fmt = webp avif
+        thumbnail width={w}
+        save strip=true
 
-# An image argument from a file: @PATH. That file is an input of every output of the rule.
-marked: build/marked/{name}.jpg <- photos/*.jpg
-    thumbnail width=1200
-    composite2 overlay=@assets/logo.png mode=over x=24 y=24
-    save Q=85
+    # An image argument from a file: @PATH. That file is an input of every output of the rule.
+    marked: build/marked/{name}.jpg <- photos/*.jpg
+        thumbnail width=1200
+        composite2 overlay=@assets/logo.png mode=over x=24 y=24
+        save Q=85
 
-# An aggregate rule: the output pattern has no placeholder, so all matched inputs (sorted by path)
-# make one output; the first step receives them as an array of images.
-sheet: build/contact-sheet.jpg <- build/thumbs/**/*.webp
-    arrayjoin across=6 shim=8 background=255
-    save Q=85
+    # An aggregate rule: the output pattern has no placeholder, so all matched inputs (sorted by path)
+    # make one output; the first step receives them as an array of images.
+    sheet: build/contact-sheet.jpg <- build/thumbs/**/*.webp
+        arrayjoin across=6 shim=8 background=255
+        save Q=85
 
-# A group:  NAME: TARGET...   (no `<-`)
-all: thumbs sheet
-"""
+    # A group:  NAME: TARGET...   (no `<-`)
+    all: thumbs sheet
+    """
 
 let commonFile = """
-BORDER = 8
-frame: build/framed/{name}.png <- art/*.png
-    embed $(BORDER) $(BORDER) 100 100 extend=white
-"""
+    BORDER = 8
+    frame: build/framed/{name}.png <- art/*.png
+        embed $(BORDER) $(BORDER) 100 100 extend=white
+    """
 
 /// `name=value` (or `value` when bare), with `"…"` around quoted values.
 func brief(_ argument: ArgumentSyntax) -> String {
@@ -81,11 +81,12 @@ func brief(_ step: StepSyntax) -> String {
         #expect(thumbs.outputPattern.brief == "build/thumbs/{path}.webp@9:9")
         #expect(thumbs.inputGlobs.map(\.brief) == ["photos/**/*.jpg@9:37", "photos/**/*.png@9:53"])
         #expect(thumbs.matrix.isEmpty)
-        #expect(thumbs.steps.map(brief) == [
-            "thumbnail width=320 height=320 crop=attention",
-            "sharpen sigma=0.5",
-            "save Q=80 strip=true",
-        ])
+        #expect(
+            thumbs.steps.map(brief) == [
+                "thumbnail width=320 height=320 crop=attention",
+                "sharpen sigma=0.5",
+                "save Q=80 strip=true",
+            ])
         let thumbnail = thumbs.steps[0]
         #expect(thumbnail.operation.brief == "thumbnail@10:5")
         #expect(thumbnail.arguments.map { $0.name!.brief } == ["width@10:15", "height@10:29", "crop@10:44"])

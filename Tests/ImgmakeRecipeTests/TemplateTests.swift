@@ -4,10 +4,11 @@ import Testing
 @Suite struct TemplateTests {
     @Test func parsesLiteralsAndPlaceholders() throws {
         let template = try Template("build/{path}-{w}.{fmt}")
-        #expect(template.pieces == [
-            .literal("build/"), .placeholder(.init(name: "path", offset: 6)), .literal("-"),
-            .placeholder(.init(name: "w", offset: 13)), .literal("."), .placeholder(.init(name: "fmt", offset: 17)),
-        ])
+        #expect(
+            template.pieces == [
+                .literal("build/"), .placeholder(.init(name: "path", offset: 6)), .literal("-"),
+                .placeholder(.init(name: "w", offset: 13)), .literal("."), .placeholder(.init(name: "fmt", offset: 17)),
+            ])
         #expect(template.names == ["path", "w", "fmt"])
         #expect(template.hasPlaceholders)
         #expect(try !Template("plain.jpg").hasPlaceholders)

@@ -1,5 +1,6 @@
-import Testing
 import ImgmakeJob
+import Testing
+
 @testable import ImgmakeVips
 
 @Suite struct CatalogTests {
@@ -12,8 +13,8 @@ import ImgmakeJob
         for expected in ["thumbnail", "sharpen", "rotate", "arrayjoin", "composite2", "webpsave", "jpegload"] {
             #expect(names.contains(expected))
         }
-        #expect(!names.contains("foreign"))      // abstract
-        #expect(!names.contains("fileload"))     // abstract
+        #expect(!names.contains("foreign"))  // abstract
+        #expect(!names.contains("fileload"))  // abstract
         #expect(names.count > 200)
     }
 
@@ -29,8 +30,11 @@ import ImgmakeJob
         #expect(width.defaultText == "1")
         #expect(width.description == "Size to this width")
         let crop = try #require(info.argument(named: "crop"))
-        #expect(crop.type == .enumeration(typeName: "VipsInteresting",
-                                          nicks: ["none", "centre", "entropy", "attention", "low", "high", "all"]))
+        #expect(
+            crop.type
+                == .enumeration(
+                    typeName: "VipsInteresting",
+                    nicks: ["none", "centre", "entropy", "attention", "low", "high", "all"]))
         #expect(crop.defaultText == "none")
         #expect(!crop.isRequired && crop.isInput)
         #expect(info.argument(named: "no_rotate")?.type == .bool)
@@ -45,7 +49,7 @@ import ImgmakeJob
         #expect(rotate.argument(named: "background")?.type == .arrayDouble)
         #expect(catalog.operation(named: "arrayjoin")?.argument(named: "in")?.type == .arrayImage)
         let png = try #require(catalog.operation(named: "pngsave"))
-        guard case let .flags(name, nicks)? = png.argument(named: "filter")?.type else {
+        guard case .flags(let name, let nicks)? = png.argument(named: "filter")?.type else {
             Issue.record("pngsave filter is not flags")
             return
         }
@@ -55,7 +59,7 @@ import ImgmakeJob
 
     @Test func unknownOperationIsNil() {
         #expect(catalog.operation(named: "thumbnale") == nil)
-        #expect(catalog.operation(named: "foreign") == nil)   // abstract
+        #expect(catalog.operation(named: "foreign") == nil)  // abstract
         #expect(catalog.operation(named: "") == nil)
     }
 

@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import ImgmakeJob
+import Testing
+
 @testable import ImgmakeVips
 
 @Suite struct ConcurrencyTests {
@@ -8,8 +9,10 @@ import ImgmakeJob
         let folder = try TestFolder()
         let jobs = try (0..<8).map { index in
             let source = try folder.image("in\(index).jpg", width: 400 + 10 * index, height: 300)
-            return (job([source], steps: [step("thumbnail", ("width", .int(100))), step("sharpen")], saver: "webpsave"),
-                    folder.file("out\(index).webp"))
+            return (
+                job([source], steps: [step("thumbnail", ("width", .int(100))), step("sharpen")], saver: "webpsave"),
+                folder.file("out\(index).webp")
+            )
         }
         for (index, result) in runOnThreads(4, jobs).enumerated() {
             let summary = try result.get()

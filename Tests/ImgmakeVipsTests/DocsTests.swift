@@ -1,5 +1,6 @@
-import Testing
 import ImgmakeJob
+import Testing
+
 @testable import ImgmakeVips
 
 @Suite struct DocsTests {
@@ -34,7 +35,7 @@ import ImgmakeJob
         #expect(text.contains("bands:          4\n"))
         #expect(text.contains("loader:         pngload\n"))
         #expect(text.contains("interpretation: srgb\n"))
-        #expect(!text.contains("xoffset"))   // header fields are shown once, above
+        #expect(!text.contains("xoffset"))  // header fields are shown once, above
         let jpeg = try OperationDocs.imageInfo(path: try folder.image("info.jpg", width: 10, height: 10))
         #expect(jpeg.contains("loader:         jpegload\n"))
         #expect(jpeg.contains("metadata:\n"))

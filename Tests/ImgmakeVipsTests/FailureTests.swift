@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import ImgmakeJob
+import Testing
+
 @testable import ImgmakeVips
 
 /// Jobs that fail, one at a time: their messages come from libvips' process-wide error buffer (other
@@ -92,11 +93,16 @@ import ImgmakeJob
             #expect(error.input == big)
             #expect(error.message == "2000×2000 = 4000000 pixels, over --max-pixels 1000000")
         }
-        #expect(try ImageRunner.run(job([big], steps: [step("thumbnail", ("width", .int(100)))], maxPixels: 4_000_000),
-                                    writingTo: folder.file("ok.png")).width == 100)
+        #expect(
+            try ImageRunner.run(
+                job([big], steps: [step("thumbnail", ("width", .int(100)))], maxPixels: 4_000_000),
+                writingTo: folder.file("ok.png")
+            ).width == 100)
         let base = try folder.image("base.png", width: 100, height: 100)
-        let overlay = try failure(job([base], steps: [step("composite2", ("overlay", .imageFile(big)), ("mode", .enumeration("over")))],
-                                      maxPixels: 1_000_000))
+        let overlay = try failure(
+            job(
+                [base], steps: [step("composite2", ("overlay", .imageFile(big)), ("mode", .enumeration("over")))],
+                maxPixels: 1_000_000))
         #expect(overlay.step == "pixel limit" && overlay.input == big)
     }
 
@@ -122,7 +128,8 @@ import ImgmakeJob
     @Test func badOverlayNamesItsFile() throws {
         let source = try folder.image("s.png", width: 50, height: 50)
         let missing = folder.file("logo.png")
-        let error = try failure(job([source], steps: [step("composite2", ("overlay", .imageFile(missing)), ("mode", .enumeration("over")))]))
+        let error = try failure(
+            job([source], steps: [step("composite2", ("overlay", .imageFile(missing)), ("mode", .enumeration("over")))]))
         #expect(error.step == "load" && error.input == missing)
     }
 
@@ -140,10 +147,10 @@ import ImgmakeJob
         }
         for (index, result) in runOnThreads(4, jobs).enumerated() {
             switch (index % 3, result) {
-            case let (0, .failure(error as ImageJobError)):
+            case (0, .failure(let error as ImageJobError)):
                 #expect(error.step == "webpsave")
                 #expect(error.message == "VipsJpeg: Premature end of input file")
-            case let (1, .failure(error as ImageJobError)):
+            case (1, .failure(let error as ImageJobError)):
                 #expect(error.step == "load")
                 #expect(error.message == "\"\(jobs[index].job.sources[0])\" is an empty file")
             case (2, .success):

@@ -1,5 +1,6 @@
 import Foundation
 import ImgmakeJob
+
 @testable import ImgmakeVips
 
 /// Test images made with the binding itself, in a fresh temporary folder per test.
@@ -62,10 +63,13 @@ final class TestFolder {
 }
 
 /// A job for one source with the given steps.
-func job(_ sources: [String], aggregate: Bool = false, steps: [ResolvedStep], saver: String = "pngsave",
-         load: [ResolvedArgument] = [], save: [ResolvedArgument] = [], maxPixels: Int = 100_000_000) -> ImageJob {
-    ImageJob(sources: sources, isAggregate: aggregate, loadOptions: load, steps: steps, saver: saver,
-             saveOptions: save, maxPixels: maxPixels)
+func job(
+    _ sources: [String], aggregate: Bool = false, steps: [ResolvedStep], saver: String = "pngsave",
+    load: [ResolvedArgument] = [], save: [ResolvedArgument] = [], maxPixels: Int = 100_000_000
+) -> ImageJob {
+    ImageJob(
+        sources: sources, isAggregate: aggregate, loadOptions: load, steps: steps, saver: saver,
+        saveOptions: save, maxPixels: maxPixels)
 }
 
 /// A step from `name=value` pairs.

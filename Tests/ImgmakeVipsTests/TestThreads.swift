@@ -1,6 +1,7 @@
 import Foundation
 import ImgmakeJob
 import Synchronization
+
 @testable import ImgmakeVips
 
 /// Runs jobs on `threads` threads that libvips did not create, as the thread pool does, and returns each
@@ -11,7 +12,10 @@ func runOnThreads(_ threads: Int, _ jobs: [(job: ImageJob, output: String)]) -> 
     for _ in 0..<threads {
         group.enter()
         let thread = Thread {
-            defer { VipsRuntime.threadShutdown(); group.leave() }
+            defer {
+                VipsRuntime.threadShutdown()
+                group.leave()
+            }
             while let index = work.take() {
                 work.record(index, Result { try ImageRunner.run(jobs[index].job, writingTo: jobs[index].output) })
             }

@@ -1,6 +1,6 @@
-import ImgmakeCore
 import ArgumentParser
 import Foundation
+import ImgmakeCore
 
 /// `imgmake [OPTIONS] [TARGET...] [NAME=VALUE...]`: build what is stale.
 struct BuildCommand: ParsableCommand {
@@ -12,9 +12,11 @@ struct BuildCommand: ParsableCommand {
     @OptionGroup var build: BuildOptions
     @OptionGroup var ci: CIOptions
 
-    @Argument(help: ArgumentHelp("Rules, groups or outputs to build, and NAME=VALUE variable overrides.",
-                                 valueName: "TARGET|NAME=VALUE"),
-              completion: .custom(TargetCompletion.complete))
+    @Argument(
+        help: ArgumentHelp(
+            "Rules, groups or outputs to build, and NAME=VALUE variable overrides.",
+            valueName: "TARGET|NAME=VALUE"),
+        completion: .custom(TargetCompletion.complete))
     var words: [String] = []
 
     func run() throws {
@@ -25,8 +27,9 @@ struct BuildCommand: ParsableCommand {
             let session = try Session(options: sessionOptions, overrides: overrides, library: .vips)
             let reporter = build.reporter
             session.warnAboutOverrides(reporter)
-            let summary = try BuildRun.run(session: session, targets: targets, options: build, reporter: reporter,
-                                           shard: ci.shard, reportPath: ci.report, junitPath: ci.junit)
+            let summary = try BuildRun.run(
+                session: session, targets: targets, options: build, reporter: reporter,
+                shard: ci.shard, reportPath: ci.report, junitPath: ci.junit)
             if summary.status != .success { throw ExitCode(summary.status.code) }
         }
     }

@@ -1,6 +1,6 @@
-import ImgmakeCore
 import ArgumentParser
 import Foundation
+import ImgmakeCore
 
 /// The pool that runs jobs.
 enum PoolKind: String, ExpressibleByArgument, CaseIterable, Sendable {
@@ -11,24 +11,31 @@ enum PoolKind: String, ExpressibleByArgument, CaseIterable, Sendable {
     static var `default`: PoolKind { MemoryLimit.current == nil ? .thread : .process }
 }
 
-
 /// Options of a build, shared by the command line and the shell's `build`.
 struct BuildOptions: ParsableArguments {
-    @Option(name: .customShort("j", allowingJoined: true), help: ArgumentHelp("Run N jobs at once (the default is the number of cores).", valueName: "N"))
+    @Option(
+        name: .customShort("j", allowingJoined: true),
+        help: ArgumentHelp("Run N jobs at once (the default is the number of cores).", valueName: "N"))
     var jobs: Int = OptionDefaults.jobs
 
     @Option(name: .long, help: "The pool that runs jobs: thread or process (process under a memory limit).")
     var pool: PoolKind = .default
 
-    @Option(name: .long, help: ArgumentHelp("With --pool process: kill a job that runs longer than SECONDS, and fail it.",
-                                            valueName: "SECONDS"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "With --pool process: kill a job that runs longer than SECONDS, and fail it.",
+            valueName: "SECONDS"))
     var jobTimeout: Double?
 
     @Option(name: .long, help: ArgumentHelp("With --pool process: replace each worker process after N jobs.", valueName: "N"))
     var maxJobsPerWorker: Int?
 
-    @Option(name: .long, help: ArgumentHelp("Stop and fail a job that makes no progress for SECONDS (no CPU, no bytes read or written, or only failing writes); 0: never.",
-                                            valueName: "SECONDS"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Stop and fail a job that makes no progress for SECONDS (no CPU, no bytes read or written, or only failing writes); 0: never.",
+            valueName: "SECONDS"))
     var stallTimeout: Double = OptionDefaults.stallTimeout
 
     @Flag(name: [.customShort("n"), .customLong("dry-run")], help: "Show what would be built; build nothing.")
@@ -43,7 +50,8 @@ struct BuildOptions: ParsableArguments {
     @Flag(name: .long, help: "Print why each output is stale.")
     var explain = false
 
-    @Flag(name: .customLong("no-wait"), help: "When another build of this tree is running, fail at once (exit 75) instead of waiting for it.")
+    @Flag(
+        name: .customLong("no-wait"), help: "When another build of this tree is running, fail at once (exit 75) instead of waiting for it.")
     var noWait = false
 
     @Flag(name: [.customShort("q"), .long], help: "Print only errors.")
@@ -83,9 +91,11 @@ extension BuildOptions {
 
     /// The pool these options ask for, with `workers` workers.
     func makeExecutor(workers: Int) -> JobExecutor {
-        ExecutorFactory.make(pool, workers: workers,
-                             settings: ProcessPool.Settings(jobTimeout: jobTimeout, maxJobsPerWorker: maxJobsPerWorker,
-                                                            stallTimeout: stallTimeout > 0 ? stallTimeout : nil))
+        ExecutorFactory.make(
+            pool, workers: workers,
+            settings: ProcessPool.Settings(
+                jobTimeout: jobTimeout, maxJobsPerWorker: maxJobsPerWorker,
+                stallTimeout: stallTimeout > 0 ? stallTimeout : nil))
     }
 
     /// The progress reporter of a build with these options (-q, -v).
@@ -97,8 +107,10 @@ extension BuildOptions {
 extension BuildRun {
     /// A build with command-line options, as `imgmake build` and the shell's `build` run it.
     @discardableResult
-    static func run(session: Session, targets: [String], options build: BuildOptions, reporter: ProgressReporter? = nil,
-                    shard: Shard? = nil, reportPath: String? = nil, junitPath: String? = nil) throws -> BuildSummary {
+    static func run(
+        session: Session, targets: [String], options build: BuildOptions, reporter: ProgressReporter? = nil,
+        shard: Shard? = nil, reportPath: String? = nil, junitPath: String? = nil
+    ) throws -> BuildSummary {
         var request = Request()
         request.targets = targets
         request.builder = build.builderOptions
@@ -106,7 +118,8 @@ extension BuildRun {
         request.noWait = build.noWait
         request.reportPath = reportPath
         request.junitPath = junitPath
-        return try run(session: session, request: request, reporter: reporter ?? build.reporter,
-                       interrupts: InterruptHandler.shared, makeExecutor: build.makeExecutor(workers:))
+        return try run(
+            session: session, request: request, reporter: reporter ?? build.reporter,
+            interrupts: InterruptHandler.shared, makeExecutor: build.makeExecutor(workers:))
     }
 }

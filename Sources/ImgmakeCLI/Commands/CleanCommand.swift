@@ -1,6 +1,6 @@
-import ImgmakeCore
 import ArgumentParser
 import Foundation
+import ImgmakeCore
 
 /// `imgmake clean [TARGET...] [--orphans]`: remove outputs, never sources (README's *Bad input* and *clean*).
 struct CleanCommand: ParsableCommand {
@@ -15,11 +15,13 @@ struct CleanCommand: ParsableCommand {
     @Flag(name: [.customShort("n"), .customLong("dry-run")], help: "Show what would be removed; remove nothing.")
     var dryRun = false
 
-    @Flag(name: .customLong("no-wait"), help: "When another build of this tree is running, fail at once (exit 75) instead of waiting for it.")
+    @Flag(
+        name: .customLong("no-wait"), help: "When another build of this tree is running, fail at once (exit 75) instead of waiting for it.")
     var noWait = false
 
-    @Argument(help: ArgumentHelp("Rules, groups or outputs whose outputs to remove, and NAME=VALUE overrides.", valueName: "TARGET"),
-              completion: .custom(TargetCompletion.complete))
+    @Argument(
+        help: ArgumentHelp("Rules, groups or outputs whose outputs to remove, and NAME=VALUE overrides.", valueName: "TARGET"),
+        completion: .custom(TargetCompletion.complete))
     var words: [String] = []
 
     func run() throws {
@@ -27,10 +29,11 @@ struct CleanCommand: ParsableCommand {
             let (targets, overrides) = splitOverrides(words)
             let session = try Session(options: recipe.sessionOptions, overrides: overrides, library: .vips)
             session.warnAboutOverrides(ProgressReporter(verbosity: .normal))
-            let removed = try Cleaner(session: session).clean(targets, orphans: orphans, dryRun: dryRun, wait: !noWait,
-                                                              interrupts: InterruptHandler.shared,
-                                                              notice: { StandardOutput.error("imgmake: \($0)\n") },
-                                                              report: { print($0) })
+            let removed = try Cleaner(session: session).clean(
+                targets, orphans: orphans, dryRun: dryRun, wait: !noWait,
+                interrupts: InterruptHandler.shared,
+                notice: { StandardOutput.error("imgmake: \($0)\n") },
+                report: { print($0) })
             print("\(dryRun ? "would remove" : "removed") \(removed) file\(removed == 1 ? "" : "s")")
         }
     }

@@ -1,7 +1,7 @@
-import ImgmakeCore
 import Foundation
-import ImgmakeRecipe
+import ImgmakeCore
 import ImgmakeJob
+import ImgmakeRecipe
 import ImgmakeVips
 
 /// Dynamic completion of targets: rule and group names of the recipe in the current directory (or the one

@@ -1,5 +1,5 @@
-import ImgmakeCore
 import ArgumentParser
+import ImgmakeCore
 
 /// `imgmake explain OUTPUT...`: why each output is (or is not) stale.
 struct ExplainCommand: ParsableCommand {
@@ -7,8 +7,9 @@ struct ExplainCommand: ParsableCommand {
         commandName: "explain", abstract: "Say why each output is stale, or that it is up to date.")
 
     @OptionGroup var recipe: RecipeOptions
-    @Argument(help: ArgumentHelp("Outputs (or rules and groups) to explain, and NAME=VALUE overrides.", valueName: "OUTPUT"),
-              completion: .custom(TargetCompletion.complete))
+    @Argument(
+        help: ArgumentHelp("Outputs (or rules and groups) to explain, and NAME=VALUE overrides.", valueName: "OUTPUT"),
+        completion: .custom(TargetCompletion.complete))
     var words: [String] = []
 
     func run() throws {

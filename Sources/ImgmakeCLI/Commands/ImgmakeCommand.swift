@@ -16,8 +16,10 @@ struct ImgmakeCommand: ParsableCommand {
             called list.
             """,
         version: "imgmake \(version)",
-        subcommands: [BuildCommand.self, ShellCommand.self, ListCommand.self, ExplainCommand.self, CleanCommand.self,
-                      OpsCommand.self, WorkerCommand.self],
+        subcommands: [
+            BuildCommand.self, ShellCommand.self, ListCommand.self, ExplainCommand.self, CleanCommand.self,
+            OpsCommand.self, WorkerCommand.self,
+        ],
         defaultSubcommand: BuildCommand.self
     )
 
@@ -51,7 +53,8 @@ func splitOverrides(_ words: [String]) -> (targets: [String], overrides: [String
     var overrides: [String: String] = [:]
     for word in words {
         if let equals = word.firstIndex(of: "="), word[..<equals].allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }),
-           let first = word.first, first.isLetter || first == "_" {
+            let first = word.first, first.isLetter || first == "_"
+        {
             overrides[String(word[..<equals])] = String(word[word.index(after: equals)...])
         } else {
             targets.append(word)

@@ -1,7 +1,7 @@
-import ImgmakeCore
 import ArgumentParser
 import CReadline
 import Foundation
+import ImgmakeCore
 
 /// Entry point of the `imgmake` executable: parses the command line, runs the command, and ends with the
 /// README's exit codes. swift-argument-parser's own errors (usage mistakes, `--help`, `--version`) are rendered

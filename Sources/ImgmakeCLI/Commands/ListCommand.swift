@@ -1,5 +1,5 @@
-import ImgmakeCore
 import ArgumentParser
+import ImgmakeCore
 
 /// `imgmake list`: rules, groups, counts of outputs, stale counts.
 struct ListCommand: ParsableCommand {

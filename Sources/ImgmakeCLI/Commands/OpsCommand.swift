@@ -1,5 +1,5 @@
-import ImgmakeCore
 import ArgumentParser
+import ImgmakeCore
 import ImgmakeJob
 import ImgmakeVips
 
@@ -8,8 +8,9 @@ struct OpsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ops", abstract: "List libvips operations, or show one operation's arguments.")
 
-    @Argument(help: ArgumentHelp("An operation name, or text to filter the list by.", valueName: "FILTER|OPERATION"),
-              completion: .custom(OperationCompletion.complete))
+    @Argument(
+        help: ArgumentHelp("An operation name, or text to filter the list by.", valueName: "FILTER|OPERATION"),
+        completion: .custom(OperationCompletion.complete))
     var filter: String?
 
     func run() throws {

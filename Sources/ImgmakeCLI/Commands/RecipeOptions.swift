@@ -1,14 +1,16 @@
-import ImgmakeCore
 import ArgumentParser
+import ImgmakeCore
 
 /// Options that pick and shape the recipe; shared by every subcommand that reads one.
 struct RecipeOptions: ParsableArguments {
-    @Option(name: .customShort("f", allowingJoined: true), help: ArgumentHelp("Read FILE as the recipe.", valueName: "FILE"),
-            completion: .file())
+    @Option(
+        name: .customShort("f", allowingJoined: true), help: ArgumentHelp("Read FILE as the recipe.", valueName: "FILE"),
+        completion: .file())
     var file: String = OptionDefaults.recipeFile
 
-    @Option(name: .customShort("C", allowingJoined: true), help: ArgumentHelp("Change to DIR before doing anything.", valueName: "DIR"),
-            completion: .directory)
+    @Option(
+        name: .customShort("C", allowingJoined: true), help: ArgumentHelp("Change to DIR before doing anything.", valueName: "DIR"),
+        completion: .directory)
     var directory: String?
 
     @Option(name: .long, help: ArgumentHelp("Refuse images over N pixels, from their header (0: no limit).", valueName: "N"))

@@ -1,5 +1,5 @@
-import ImgmakeCore
 import ArgumentParser
+import ImgmakeCore
 
 /// `imgmake shell`: the interactive shell (README's *The interactive shell*). With `-c COMMANDS`, or when standard input is not a
 /// terminal, it runs commands as a script: no prompt, exit status non-zero when a command failed.
@@ -14,8 +14,11 @@ struct ShellCommand: ParsableCommand {
 
     @OptionGroup var recipe: RecipeOptions
 
-    @Option(name: .customShort("c"), help: ArgumentHelp("Run COMMANDS (separated by ; or newlines) and exit, as a script.",
-                                                         valueName: "COMMANDS"))
+    @Option(
+        name: .customShort("c"),
+        help: ArgumentHelp(
+            "Run COMMANDS (separated by ; or newlines) and exit, as a script.",
+            valueName: "COMMANDS"))
     var commands: String?
 
     @Argument(help: ArgumentHelp("Variable overrides for the session (`set NAME VALUE` in the shell).", valueName: "NAME=VALUE"))

@@ -1,7 +1,7 @@
-import ImgmakeCore
 import ArgumentParser
 import CVips
 import Foundation
+import ImgmakeCore
 import ImgmakeJob
 import ImgmakeSync
 import ImgmakeVips
@@ -24,8 +24,9 @@ import ImgmakeVips
 /// - `IMGMAKE_WORKER_GARBAGE_ON=TEXT`: the worker writes a line that is not a message (`garbage from a test
 ///   hook`) instead of the outcome of a job whose source path contains TEXT.
 struct WorkerCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "__worker", abstract: "Run jobs for a parent imgmake.",
-                                                    shouldDisplay: false)
+    static let configuration = CommandConfiguration(
+        commandName: "__worker", abstract: "Run jobs for a parent imgmake.",
+        shouldDisplay: false)
 
     @Option(help: "Threads libvips uses per job.")
     var vipsThreads = 1
@@ -88,7 +89,7 @@ private final class WorkerInbox: Sendable {
     func startReading(_ fd: Int32) throws {
         try CheckedThread.start(name: "imgmake-worker-stdin") { [lines] in
             var reader = LineReader(fd: fd)
-            while case let .line(line) = reader.next() {
+            while case .line(let line) = reader.next() {
                 lines.withLock { $0.append(line) }
             }
             TemporaryFiles.shared.removeAll()

@@ -1,8 +1,8 @@
-import ImgmakeCore
 import Foundation
+import ImgmakeCore
 import ImgmakeJob
-import ImgmakeVips
 import ImgmakeRecipe
+import ImgmakeVips
 
 /// Runs one job in the calling thread or process: writes to a temporary file in the output's directory and
 /// renames it into place, so an output is either the old file, the complete new one, or absent.
@@ -21,8 +21,9 @@ enum JobRunner {
         do {
             try RealDisk().makeDirectories(directory)
         } catch {
-            return JobOutcome(id: request.id, summary: nil,
-                              error: ImageJobError(step: "mkdir", input: nil, message: "\(error)"), seconds: seconds())
+            return JobOutcome(
+                id: request.id, summary: nil,
+                error: ImageJobError(step: "mkdir", input: nil, message: "\(error)"), seconds: seconds())
         }
         let temporary = TemporaryFiles.shared.make(for: request.output)
         defer { TemporaryFiles.shared.release(temporary) }
@@ -31,8 +32,9 @@ enum JobRunner {
             guard rename(temporary, request.output) == 0 else {
                 let message = String(cString: strerror(errno))
                 unlink(temporary)
-                return JobOutcome(id: request.id, summary: nil,
-                                  error: ImageJobError(step: "rename", input: nil, message: message), seconds: seconds())
+                return JobOutcome(
+                    id: request.id, summary: nil,
+                    error: ImageJobError(step: "rename", input: nil, message: message), seconds: seconds())
             }
             if summary.bytes == 0, let stamp = RealDisk().stamp(request.output) { summary.bytes = Int(stamp.size) }
             return JobOutcome(id: request.id, summary: summary, error: nil, seconds: seconds())
@@ -41,9 +43,10 @@ enum JobRunner {
             return JobOutcome(id: request.id, summary: nil, error: error, seconds: seconds())
         } catch {
             unlink(temporary)
-            return JobOutcome(id: request.id, summary: nil,
-                              error: ImageJobError(step: "run", input: request.job.sources.first, message: "\(error)"),
-                              seconds: seconds())
+            return JobOutcome(
+                id: request.id, summary: nil,
+                error: ImageJobError(step: "run", input: request.job.sources.first, message: "\(error)"),
+                seconds: seconds())
         }
     }
 
@@ -59,17 +62,22 @@ enum JobRunner {
         if expected != job.saver {
             wrong = "libvips writes .\(ext) files with \(expected ?? "no saver"), not \(job.saver)"
         } else if job.flattensAlphaOnWhite
-                    != (!JobExpander.saysBackground(steps: job.steps, saveOptions: job.saveOptions)
-                        && !VipsCatalog.shared.saverKeepsAlpha(job.saver)) {
-            wrong = "the job was planned to \(job.flattensAlphaOnWhite ? "" : "not ")flatten alpha on white, which \(job.saver) "
+            != (!JobExpander.saysBackground(steps: job.steps, saveOptions: job.saveOptions)
+                && !VipsCatalog.shared.saverKeepsAlpha(job.saver))
+        {
+            wrong =
+                "the job was planned to \(job.flattensAlphaOnWhite ? "" : "not ")flatten alpha on white, which \(job.saver) "
                 + (job.flattensAlphaOnWhite ? "does not need (it keeps alpha)" : "needs (it cannot keep alpha)")
         } else if let missing = VipsCatalog.shared.saveOptions(impliedByPath: name)
-                    .first(where: { implied in !job.saveOptions.contains { $0.name == implied.name } }) {
+            .first(where: { implied in !job.saveOptions.contains { $0.name == implied.name } })
+        {
             wrong = "the option \(missing.name)=\(missing.value.canonicalText) that .\(ext) files imply is missing"
         }
         guard let wrong else { return nil }
-        return ImageJobError(step: job.saver, input: job.isAggregate ? nil : job.sources.first, message:
-            "refused: \(wrong) (the job was planned from a stale or damaged \(BuildState.directoryName)/catalog.json, "
-            + "which is checked and rewritten when jobs run): build again")
+        return ImageJobError(
+            step: job.saver, input: job.isAggregate ? nil : job.sources.first,
+            message:
+                "refused: \(wrong) (the job was planned from a stale or damaged \(BuildState.directoryName)/catalog.json, "
+                + "which is checked and rewritten when jobs run): build again")
     }
 }

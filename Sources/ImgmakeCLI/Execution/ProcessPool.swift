@@ -1,5 +1,5 @@
-import ImgmakeCore
 import Foundation
+import ImgmakeCore
 import ImgmakeJob
 import ImgmakeVips
 
@@ -20,11 +20,14 @@ final class ProcessPool: JobExecutor {
         /// writes: `Watchdog`) is killed and fails; nil: no watchdog.
         var stallTimeout: Double? = OptionDefaults.stallTimeout
         /// The program started as a worker: this very executable (even if its file was replaced meanwhile).
-        var executable = FileManager.default.isExecutableFile(atPath: "/proc/self/exe")
+        var executable =
+            FileManager.default.isExecutableFile(atPath: "/proc/self/exe")
             ? "/proc/self/exe" : (Bundle.main.executablePath ?? CommandLine.arguments[0])
         var cores = ProcessInfo.processInfo.activeProcessorCount
-        init(jobTimeout: Double? = nil, maxJobsPerWorker: Int? = nil,
-                    stallTimeout: Double? = OptionDefaults.stallTimeout) {
+        init(
+            jobTimeout: Double? = nil, maxJobsPerWorker: Int? = nil,
+            stallTimeout: Double? = OptionDefaults.stallTimeout
+        ) {
             self.jobTimeout = jobTimeout
             self.maxJobsPerWorker = maxJobsPerWorker
             self.stallTimeout = stallTimeout
@@ -109,8 +112,10 @@ final class ProcessPool: JobExecutor {
 
     /// Runs a job on the slot's worker, starting one if there is none. A worker found dead when the job is
     /// handed over (it died while idle) held no job: it is replaced and the job sent again, once.
-    private static func execute(_ request: JobRequest, slot: Int, worker: inout ProcessPoolWorker?, queue: JobQueue<Drivers>,
-                                settings: Settings, startWorker: () throws -> ProcessPoolWorker) -> JobOutcome {
+    private static func execute(
+        _ request: JobRequest, slot: Int, worker: inout ProcessPoolWorker?, queue: JobQueue<Drivers>,
+        settings: Settings, startWorker: () throws -> ProcessPoolWorker
+    ) -> JobOutcome {
         for _ in 0..<2 {
             let running: ProcessPoolWorker
             do { running = try worker ?? startWorker() } catch {

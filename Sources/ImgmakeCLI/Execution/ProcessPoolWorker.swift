@@ -1,8 +1,8 @@
-import ImgmakeCore
 import Foundation
-import Synchronization
+import ImgmakeCore
 import ImgmakeJob
 import ImgmakeVips
+import Synchronization
 
 /// One worker process seen from the parent: it is sent a job and waited on for the outcome. A worker that
 /// crashes, is killed, overruns the job timeout or breaks the protocol fails that job alone; it is then dead
@@ -36,8 +36,9 @@ final class ProcessPoolWorker: @unchecked Sendable {
     /// `number` is its slot in the pool, from 1.
     static func start(executable: String, vipsThreads: Int, number: Int = 1) throws -> ProcessPoolWorker {
         let arguments = ["__worker", "--vips-threads", String(vipsThreads), "--parent", String(getpid())]
-        return ProcessPoolWorker(process: try ChildProcess.spawn(executable, name: "imgmake", arguments: arguments),
-                                 number: number)
+        return ProcessPoolWorker(
+            process: try ChildProcess.spawn(executable, name: "imgmake", arguments: arguments),
+            number: number)
     }
 
     /// Runs one job in the worker and waits for its outcome, at most `timeout` seconds, and at most `stall`
@@ -64,7 +65,8 @@ final class ProcessPoolWorker: @unchecked Sendable {
             let wake = watchdog == nil ? deadline : min(deadline ?? .max, now + 1_000_000_000)
             result = reader.next(deadline: wake)
             guard case .timedOut = result, deadline.map({ DispatchTime.now().uptimeNanoseconds < $0 }) ?? true,
-                  watchdog != nil else { break }
+                watchdog != nil
+            else { break }
             if let stalled = watchdog?.check(process.pid) {
                 process.send(SIGKILL)
                 process.wait(grace: Self.grace)
@@ -72,11 +74,11 @@ final class ProcessPoolWorker: @unchecked Sendable {
             }
         }
         switch result {
-        case let .line(bytes):
+        case .line(let bytes):
             switch WorkerMessage.outcome(of: request.id, in: bytes) {
-            case let .success(outcome):
+            case .success(let outcome):
                 return outcome
-            case let .failure(error):
+            case .failure(let error):
                 process.send(SIGKILL)
                 process.wait(grace: Self.grace)
                 return end(request, start: start, because: "worker \(number) (pid \(process.pid)) \(error.message)")
@@ -94,7 +96,11 @@ final class ProcessPoolWorker: @unchecked Sendable {
             }
             var outcome = end(request, start: start, because: cause)
             let signal = raw & 0x7f
-            if stoppedByUs { outcome.stoppedBy = SIGTERM } else if [SIGTERM, SIGINT, SIGHUP].contains(signal) { outcome.stoppedBy = signal }
+            if stoppedByUs {
+                outcome.stoppedBy = SIGTERM
+            } else if [SIGTERM, SIGINT, SIGHUP].contains(signal) {
+                outcome.stoppedBy = signal
+            }
             return outcome
         case .timedOut:
             process.send(SIGKILL)
@@ -127,8 +133,9 @@ final class ProcessPoolWorker: @unchecked Sendable {
     /// The outcome of `request` failed in the worker machinery (step "worker"), naming its source.
     static func failed(_ request: JobRequest, _ message: String, seconds: Double = 0) -> JobOutcome {
         let source = request.job.isAggregate ? nil : request.job.sources.first
-        return JobOutcome(id: request.id, summary: nil, error: ImageJobError(step: "worker", input: source, message: message),
-                          seconds: seconds)
+        return JobOutcome(
+            id: request.id, summary: nil, error: ImageJobError(step: "worker", input: source, message: message),
+            seconds: seconds)
     }
 
     /// `2` for 2.0, `1.5` for 1.5.

@@ -1,5 +1,5 @@
-import ImgmakeCore
 import Foundation
+import ImgmakeCore
 import Synchronization
 
 /// A child process started with `posix_spawn` (never a bare fork: libvips may already run threads here), with
@@ -44,7 +44,8 @@ final class ChildProcess: Sendable {
         let toChild = try makePipe()
         let fromChild: (read: Int32, write: Int32)
         do { fromChild = try makePipe() } catch {
-            close(toChild.read); close(toChild.write)
+            close(toChild.read)
+            close(toChild.write)
             throw error
         }
         defer {

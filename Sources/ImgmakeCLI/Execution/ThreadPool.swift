@@ -1,5 +1,5 @@
-import ImgmakeCore
 import Foundation
+import ImgmakeCore
 import ImgmakeJob
 import ImgmakeVips
 
@@ -22,16 +22,20 @@ final class ThreadPool: JobExecutor {
 
     /// Starts `workers` threads; libvips' own thread count is set so that jobs × its threads fit the cores.
     /// `settings` give the worker program and the watchdog for the jobs run in a worker process.
-    init(workers: Int, cores: Int = ProcessInfo.processInfo.activeProcessorCount,
-                settings: ProcessPool.Settings = ProcessPool.Settings()) {
+    init(
+        workers: Int, cores: Int = ProcessInfo.processInfo.activeProcessorCount,
+        settings: ProcessPool.Settings = ProcessPool.Settings()
+    ) {
         self.settings = settings
         let vipsThreads = max(1, cores / max(1, workers))
         self.vipsThreads = vipsThreads
         VipsRuntime.start()
         VipsRuntime.setConcurrency(vipsThreads)
         let queue = queue
-        startError = CheckedThread.startAll(max(1, workers), name: "imgmake-worker", stackSize: 8 << 20,
-                                            finished: finished) { _ in
+        startError = CheckedThread.startAll(
+            max(1, workers), name: "imgmake-worker", stackSize: 8 << 20,
+            finished: finished
+        ) { _ in
             ProcessPool.ignoreBrokenPipes()  // for the jobs run in a worker process
             while let request = queue.take() { queue.deliver(Self.run(request, settings: settings, vipsThreads: vipsThreads)) }
             VipsRuntime.threadShutdown()

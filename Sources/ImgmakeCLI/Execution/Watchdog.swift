@@ -1,5 +1,5 @@
-import ImgmakeCore
 import Foundation
+import ImgmakeCore
 import ImgmakeRecipe
 
 /// Tells whether a worker process running a job is getting anywhere, from what the kernel counts for it:
@@ -20,7 +20,8 @@ struct Watchdog {
         /// The process' counters now; nil when it is gone.
         static func of(_ pid: pid_t) -> Sample? {
             guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-                  let close = stat.lastIndex(of: ")") else { return nil }
+                let close = stat.lastIndex(of: ")")
+            else { return nil }
             // After "PID (COMM) ": field 3 is the first; utime (14) and stime (15) are the 12th and 13th.
             let fields = stat[stat.index(after: close)...].split(separator: " ")
             guard fields.count > 12, let user = UInt64(fields[11]), let system = UInt64(fields[12]) else { return nil }

@@ -1,5 +1,5 @@
-import ImgmakeCore
 import Foundation
+import ImgmakeCore
 
 /// The process pool's wire format: one JSON object per line, each with the protocol version `v`.
 ///
@@ -45,12 +45,16 @@ extension WorkerMessage {
         do {
             message = try JSONDecoder().decode(WorkerMessage.self, from: Data(line))
         } catch {
-            return .failure(WorkerProtocolError(message:
-                "sent a line that is not a message: \(quoted(line)) (expected a JSON job result)"))
+            return .failure(
+                WorkerProtocolError(
+                    message:
+                        "sent a line that is not a message: \(quoted(line)) (expected a JSON job result)"))
         }
         guard message.v == version else {
-            return .failure(WorkerProtocolError(message:
-                "speaks protocol version \(message.v), this imgmake \(version) (a worker of another imgmake?)"))
+            return .failure(
+                WorkerProtocolError(
+                    message:
+                        "speaks protocol version \(message.v), this imgmake \(version) (a worker of another imgmake?)"))
         }
         guard let outcome = message.outcome else {
             return .failure(WorkerProtocolError(message: "sent a message without a job result: \(quoted(line))"))

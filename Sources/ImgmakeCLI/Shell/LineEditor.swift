@@ -1,8 +1,8 @@
 // readline's interface is C global variables (rl_line_buffer, history_length ...), which Swift 6 takes for
 // shared mutable state: they are used only on the thread that runs the prompt loop, as readline requires.
 @preconcurrency import CReadline
-import ImgmakeCore
 import Foundation
+import ImgmakeCore
 import Synchronization
 
 /// The GNU readline binding: a prompt read through readline's callback interface, so that the loop can wait
@@ -79,8 +79,10 @@ final class LineEditor {
         using_history()
         rl_callback_handler_install(prompt, LineEditor.lineHandler)
         while LineEditor.finishedLine == nil {
-            var fds = [pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0),
-                       pollfd(fd: interrupts.fileDescriptor, events: Int16(POLLIN), revents: 0)]
+            var fds = [
+                pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0),
+                pollfd(fd: interrupts.fileDescriptor, events: Int16(POLLIN), revents: 0),
+            ]
             let ready = poll(&fds, 2, -1)
             if ready < 0 {
                 if errno == EINTR { continue }
@@ -122,7 +124,8 @@ final class LineEditor {
     func remember(_ line: String) {
         guard !line.trimmingCharacters(in: .whitespaces).isEmpty else { return }
         if history_length > 0, let last = history_get(history_base + history_length - 1), let text = last.pointee.line,
-           String(cString: text) == line {
+            String(cString: text) == line
+        {
             return
         }
         add_history(line)
@@ -170,23 +173,24 @@ final class LineEditor {
         return backslashes % 2 == 1 ? 1 : 0
     }
 
-    private static let complete: @convention(c) (UnsafePointer<CChar>?, Int32, Int32) -> UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = { text, _, end in
-        rl_attempted_completion_over = 1
-        guard let buffer = rl_line_buffer, let text else { return nil }
-        let bytes = UnsafeRawBufferPointer(start: buffer, count: Int(max(0, end)))
-        let prefix = String(decoding: bytes, as: UTF8.self)
-        let completer = callbacks.withLock { $0.completer }
-        let matches = completer?.candidates(prefix) ?? []
-        callbacks.withLock { state in
-            state.matches = matches
-            state.matchIndex = 0
+    private static let complete:
+        @convention(c) (UnsafePointer<CChar>?, Int32, Int32) -> UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = { text, _, end in
+            rl_attempted_completion_over = 1
+            guard let buffer = rl_line_buffer, let text else { return nil }
+            let bytes = UnsafeRawBufferPointer(start: buffer, count: Int(max(0, end)))
+            let prefix = String(decoding: bytes, as: UTF8.self)
+            let completer = callbacks.withLock { $0.completer }
+            let matches = completer?.candidates(prefix) ?? []
+            callbacks.withLock { state in
+                state.matches = matches
+                state.matchIndex = 0
+            }
+            guard !matches.isEmpty else { return nil }
+            // Paths: readline quotes names with blanks, and lists only the last part of each path.
+            rl_filename_completion_desired = 1
+            if matches.count == 1 && matches[0].hasSuffix("/") { rl_completion_suppress_append = 1 }
+            return rl_completion_matches(text, generator)
         }
-        guard !matches.isEmpty else { return nil }
-        // Paths: readline quotes names with blanks, and lists only the last part of each path.
-        rl_filename_completion_desired = 1
-        if matches.count == 1 && matches[0].hasSuffix("/") { rl_completion_suppress_append = 1 }
-        return rl_completion_matches(text, generator)
-    }
 
     private static let generator: @convention(c) (UnsafePointer<CChar>?, Int32) -> UnsafeMutablePointer<CChar>? = { _, state in
         let match = callbacks.withLock { callbacks -> String? in

@@ -1,8 +1,8 @@
-import ImgmakeCore
 import ArgumentParser
 import Foundation
-import ImgmakeRecipe
+import ImgmakeCore
 import ImgmakeJob
+import ImgmakeRecipe
 
 /// The shell's state and the dispatch of its commands: settings (`-j`, `--pool`, variables) and the sessions
 /// (`ShellSessions`: the last good one). Interactive or not, every command goes through `run(line:)`; one
@@ -41,18 +41,21 @@ final class Shell {
 
     /// `disk` and `catalog` are what sessions read the tree and check the recipe with (`ShellMain` passes the
     /// real disk and libvips; tests a `MemoryDisk` and a `FakeCatalog`).
-    init(options: RecipeOptions, overrides: [String: String], interactive: Bool, interrupts: ShellInterrupts,
-         disk: DiskInterface, catalog: ShellCatalog,
-         cwd: String = FileManager.default.currentDirectoryPath,
-         out: @escaping (String) -> Void = StandardOutput.out,
-         err: @escaping (String) -> Void = StandardOutput.error) {
+    init(
+        options: RecipeOptions, overrides: [String: String], interactive: Bool, interrupts: ShellInterrupts,
+        disk: DiskInterface, catalog: ShellCatalog,
+        cwd: String = FileManager.default.currentDirectoryPath,
+        out: @escaping (String) -> Void = StandardOutput.out,
+        err: @escaping (String) -> Void = StandardOutput.error
+    ) {
         self.options = options
         self.cwd = cwd
         self.overrides = overrides
         self.interactive = interactive
         self.interrupts = interrupts
-        self.sessions = ShellSessions(options: options, cwd: cwd, interactive: interactive, disk: disk, catalog: catalog,
-                                      out: out, err: err)
+        self.sessions = ShellSessions(
+            options: options, cwd: cwd, interactive: interactive, disk: disk, catalog: catalog,
+            out: out, err: err)
         self.out = out
         self.err = err
     }
@@ -165,10 +168,13 @@ final class Shell {
     func parse<Command: ParsableCommand>(_ type: Command.Type, _ args: [String]) throws -> Command {
         let recipeNames = ShellOptionNames.names(of: RecipeOptions.self) + ShellOptionNames.notInShell
         for arg in args {
-            if let name = recipeNames.first(where: { arg == $0 || arg.hasPrefix($0 + "=") || ($0.count == 2 && arg.hasPrefix($0) && !arg.hasPrefix("--")) }) {
-                throw ShellUsage(ShellOptionNames.notInShell.contains(name)
-                    ? "\(name) is for CI runs of `imgmake`, not for the shell"
-                    : "\(name) is an option of `imgmake shell`, not of a shell command")
+            if let name = recipeNames.first(where: {
+                arg == $0 || arg.hasPrefix($0 + "=") || ($0.count == 2 && arg.hasPrefix($0) && !arg.hasPrefix("--"))
+            }) {
+                throw ShellUsage(
+                    ShellOptionNames.notInShell.contains(name)
+                        ? "\(name) is for CI runs of `imgmake`, not for the shell"
+                        : "\(name) is an option of `imgmake shell`, not of a shell command")
             }
         }
         do {

@@ -1,5 +1,5 @@
-import ImgmakeCore
 import ArgumentParser
+import ImgmakeCore
 
 /// What the shell knows about each of its commands: names, usage and help. The options of `build`, `watch`
 /// and `clean` come from the command line's own definitions (`BuildOptions`, `CleanCommand`), so the two
@@ -16,25 +16,35 @@ struct ShellCommandInfo {
     var details: String = ""
 
     static let all: [ShellCommandInfo] = [
-        ShellCommandInfo(name: .build, usage: "build [TARGET...] [NAME=VALUE...] [-j N] [--pool P] [-n] [-k] [-B] [--explain] [-q] [-v]",
-                         summary: "Build targets (rules, groups, outputs; default: the first rule). Ctrl-C cancels.",
-                         details: "`set jobs N` and `set pool P` change the defaults of -j and --pool for the session."),
+        ShellCommandInfo(
+            name: .build, usage: "build [TARGET...] [NAME=VALUE...] [-j N] [--pool P] [-n] [-k] [-B] [--explain] [-q] [-v]",
+            summary: "Build targets (rules, groups, outputs; default: the first rule). Ctrl-C cancels.",
+            details: "`set jobs N` and `set pool P` change the defaults of -j and --pool for the session."),
         ShellCommandInfo(name: .status, usage: "status [TARGET...]", summary: "Show the stale outputs and why they are stale."),
-        ShellCommandInfo(name: .explain, usage: "explain OUTPUT...", summary: "Say why each output (or every output of a rule) is stale, or up to date."),
+        ShellCommandInfo(
+            name: .explain, usage: "explain OUTPUT...", summary: "Say why each output (or every output of a rule) is stale, or up to date."),
         ShellCommandInfo(name: .list, usage: "list", summary: "List rules and groups, with counts of outputs and of stale ones."),
-        ShellCommandInfo(name: .show, usage: "show RULE|GROUP|OUTPUT", summary: "Show a rule's steps, inputs and outputs (or a group's targets)."),
-        ShellCommandInfo(name: .ops, usage: "ops [FILTER|OPERATION]", summary: "List libvips operations (those matching FILTER), or show one operation."),
-        ShellCommandInfo(name: .help, usage: "help [COMMAND|OPERATION [ARGUMENT]]", summary: "Show this list, a command's usage, or a libvips operation's arguments."),
+        ShellCommandInfo(
+            name: .show, usage: "show RULE|GROUP|OUTPUT", summary: "Show a rule's steps, inputs and outputs (or a group's targets)."),
+        ShellCommandInfo(
+            name: .ops, usage: "ops [FILTER|OPERATION]", summary: "List libvips operations (those matching FILTER), or show one operation."),
+        ShellCommandInfo(
+            name: .help, usage: "help [COMMAND|OPERATION [ARGUMENT]]",
+            summary: "Show this list, a command's usage, or a libvips operation's arguments."),
         ShellCommandInfo(name: .info, usage: "info IMAGE...", summary: "Show an image's size, bands, format and metadata (header only)."),
-        ShellCommandInfo(name: .set, usage: "set [jobs N | pool thread|process | NAME VALUE...]",
-                         summary: "Show the settings, or set the default -j, the default --pool, or a recipe variable.",
-                         details: "A variable set here overrides the recipe's `NAME = value` from the next command on, like `imgmake NAME=VALUE`."),
+        ShellCommandInfo(
+            name: .set, usage: "set [jobs N | pool thread|process | NAME VALUE...]",
+            summary: "Show the settings, or set the default -j, the default --pool, or a recipe variable.",
+            details: "A variable set here overrides the recipe's `NAME = value` from the next command on, like `imgmake NAME=VALUE`."),
         ShellCommandInfo(name: .unset, usage: "unset NAME", summary: "Forget a variable set with `set NAME VALUE`."),
-        ShellCommandInfo(name: .reload, usage: "reload", summary: "Load the recipe again and say what it holds (every command does this anyway)."),
-        ShellCommandInfo(name: .clean, usage: "clean [TARGET...] [--orphans] [-n]", summary: "Remove outputs of targets (default: all); never sources."),
+        ShellCommandInfo(
+            name: .reload, usage: "reload", summary: "Load the recipe again and say what it holds (every command does this anyway)."),
+        ShellCommandInfo(
+            name: .clean, usage: "clean [TARGET...] [--orphans] [-n]", summary: "Remove outputs of targets (default: all); never sources."),
         ShellCommandInfo(name: .history, usage: "history", summary: "List the commands typed before (kept in .imgmake/history)."),
-        ShellCommandInfo(name: .watch, usage: "watch [TARGET...] [build options]",
-                         summary: "Build, then build again whenever an input or the recipe changes, until Ctrl-C."),
+        ShellCommandInfo(
+            name: .watch, usage: "watch [TARGET...] [build options]",
+            summary: "Build, then build again whenever an input or the recipe changes, until Ctrl-C."),
         ShellCommandInfo(name: .quit, aliases: ["exit"], usage: "quit", summary: "Leave the shell (so do `exit` and Ctrl-D)."),
     ]
 

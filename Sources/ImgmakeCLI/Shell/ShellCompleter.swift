@@ -71,7 +71,8 @@ struct ShellCompleter {
         }
     }
 
-    static let buildOptionNames = ShellOptionNames.names(of: BuildCommand.self, excluding: RecipeOptions.self, also: ShellOptionNames.notInShell)
+    static let buildOptionNames = ShellOptionNames.names(
+        of: BuildCommand.self, excluding: RecipeOptions.self, also: ShellOptionNames.notInShell)
     static let cleanOptionNames = ShellOptionNames.names(of: CleanCommand.self, excluding: RecipeOptions.self)
 
     /// Values of the option just typed (`--pool` → thread, process); [] for an option whose value cannot be
@@ -109,7 +110,8 @@ struct ShellCompleter {
         let directory = slash.map { String(current[...$0]) } ?? ""
         let stem = slash.map { String(current[current.index(after: $0)...]) } ?? current
         guard let entries = source.directoryEntries(directory) else { return [] }
-        return entries
+        return
+            entries
             .filter { $0.name.hasPrefix(stem) && (stem.hasPrefix(".") || !$0.name.hasPrefix(".")) }
             .map { directory + $0.name + ($0.isDirectory ? "/" : "") }
             .sorted()

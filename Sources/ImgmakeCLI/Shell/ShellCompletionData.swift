@@ -1,8 +1,8 @@
-import ImgmakeCore
 import Foundation
+import ImgmakeCore
 import ImgmakeJob
-import ImgmakeVips
 import ImgmakeRecipe
+import ImgmakeVips
 
 /// Completion data from a session (the recipe as the files are now) and libvips' catalog.
 struct ShellCompletionData: ShellCompletionSource {

@@ -1,5 +1,5 @@
-import ImgmakeCore
 import Foundation
+import ImgmakeCore
 
 /// Ctrl-C in the shell. Every SIGINT goes through `InterruptHandler` (its signal thread): while a build runs
 /// the Builder arms it to wind the build down; between builds the shell arms it to write a byte into a pipe,

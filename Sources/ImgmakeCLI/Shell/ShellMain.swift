@@ -1,5 +1,5 @@
-import ImgmakeCore
 import Foundation
+import ImgmakeCore
 import ImgmakeRecipe
 
 /// `imgmake shell`: the interactive loop at a terminal, or script mode (`-c`, or standard input that is not
@@ -32,8 +32,9 @@ enum ShellMain {
     }
 
     private static func interactive(options: RecipeOptions, overrides: [String: String], interrupts: ShellInterrupts) -> ExitStatus {
-        let shell = Shell(options: options, overrides: overrides, interactive: true, interrupts: interrupts,
-                          disk: disk, catalog: catalog)
+        let shell = Shell(
+            options: options, overrides: overrides, interactive: true, interrupts: interrupts,
+            disk: disk, catalog: catalog)
         interrupts.becomeInteractive()
         interrupts.armForPipe()
         let historyFile = PathName.join(PathName.join(shell.rootDirectory, BuildState.directoryName), "history")
@@ -46,8 +47,9 @@ enum ShellMain {
         }
 
         print("imgmake \(ImgmakeCommand.version) shell: `help` lists the commands, Tab completes, Ctrl-D leaves.")
-        if case let .fresh(session) = shell.load() {
-            let rules = session.recipe.rules.count, outputs = session.graph.edges.count
+        if case .fresh(let session) = shell.load() {
+            let rules = session.recipe.rules.count
+            let outputs = session.graph.edges.count
             print("\(options.file): \(rules) rule\(rules == 1 ? "" : "s"), \(outputs) output\(outputs == 1 ? "" : "s")")
         }
         while true {
@@ -59,7 +61,7 @@ enum ShellMain {
             switch input {
             case .endOfInput:
                 return .success
-            case let .line(text):
+            case .line(let text):
                 editor.remember(text)
                 let outcome = shell.run(line: text)
                 if let signal = InterruptHandler.shared.termination { return .interrupted(signal: signal) }
@@ -69,10 +71,13 @@ enum ShellMain {
     }
 
     /// Script mode: `next` gives the text to run, a line (or the whole `-c` argument) at a time.
-    private static func script(options: RecipeOptions, overrides: [String: String], interrupts: ShellInterrupts,
-                               next: () -> String?) -> ExitStatus {
-        let shell = Shell(options: options, overrides: overrides, interactive: false, interrupts: interrupts,
-                          disk: disk, catalog: catalog)
+    private static func script(
+        options: RecipeOptions, overrides: [String: String], interrupts: ShellInterrupts,
+        next: () -> String?
+    ) -> ExitStatus {
+        let shell = Shell(
+            options: options, overrides: overrides, interactive: false, interrupts: interrupts,
+            disk: disk, catalog: catalog)
         interrupts.armForExit()
         let historyFile = PathName.join(PathName.join(shell.rootDirectory, BuildState.directoryName), "history")
         shell.historyEntries = {

@@ -1,8 +1,8 @@
-import ImgmakeCore
 import ArgumentParser
 import Foundation
-import ImgmakeRecipe
+import ImgmakeCore
 import ImgmakeJob
+import ImgmakeRecipe
 import ImgmakeVips
 
 /// The shell's commands that read the recipe, the tree or libvips and change nothing: `status`, `explain`,
@@ -42,12 +42,15 @@ extension Shell {
 
     func reload(_ args: [String]) -> Outcome {
         guard args.isEmpty else { return report(UsageError("usage: reload")) }
-        guard case let .fresh(session) = load() else { return Outcome(.usage) }
+        guard case .fresh(let session) = load() else { return Outcome(.usage) }
         let (order, checker) = session.staleness(of: Array(session.graph.edges.indices))
         let stale = order.filter { checker.isStale($0) }.count
-        let rules = session.recipe.rules.count, groups = session.recipe.groups.count, outputs = session.graph.edges.count
-        out("loaded \(options.file): \(rules) rule\(rules == 1 ? "" : "s"), \(groups) group\(groups == 1 ? "" : "s"), "
-            + "\(outputs) output\(outputs == 1 ? "" : "s") (\(stale) stale)\n")
+        let rules = session.recipe.rules.count
+        let groups = session.recipe.groups.count
+        let outputs = session.graph.edges.count
+        out(
+            "loaded \(options.file): \(rules) rule\(rules == 1 ? "" : "s"), \(groups) group\(groups == 1 ? "" : "s"), "
+                + "\(outputs) output\(outputs == 1 ? "" : "s") (\(stale) stale)\n")
         return Outcome()
     }
 
@@ -70,8 +73,9 @@ extension Shell {
         let catalog = sessions.catalog.operations
         guard let operation = catalog.operation(named: topic), let text = OperationDocs.describe(topic) else {
             let guess = Suggestions.closest(to: topic, in: ShellCommandInfo.allWords + catalog.operationNames)
-            throw ShellUsage("no command or libvips operation called '\(topic)'" + (guess.map { " (did you mean '\($0)'?)" } ?? "")
-                + "; `help` lists the commands, `ops` the operations")
+            throw ShellUsage(
+                "no command or libvips operation called '\(topic)'" + (guess.map { " (did you mean '\($0)'?)" } ?? "")
+                    + "; `help` lists the commands, `ops` the operations")
         }
         if args.count == 2 {
             let name = ArgumentInfo.canonicalName(args[1])  // no_rotate is no-rotate

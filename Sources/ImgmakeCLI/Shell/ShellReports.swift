@@ -63,7 +63,8 @@ enum ShellReports {
             return text
         }
         if let group = recipe.group(named: target) {
-            var text = "group \(group.name.value)  (\(group.name.location))\n  targets: \(group.targets.map(\.value).joined(separator: " "))\n"
+            var text =
+                "group \(group.name.value)  (\(group.name.location))\n  targets: \(group.targets.map(\.value).joined(separator: " "))\n"
             let edges = graph.edges(forTarget: target, cwd: session.cwd) ?? []
             let (_, checker) = session.staleness(of: edges)
             text += "  \(edges.count) output\(edges.count == 1 ? "" : "s"), \(edges.filter { checker.isStale($0) }.count) stale\n"
@@ -97,7 +98,8 @@ enum ShellReports {
         let graph = session.graph
         let item = graph.edges[edge]
         let inputs = item.inputs
-        let from = inputs.count <= 2
+        let from =
+            inputs.count <= 2
             ? inputs.map { graph.display($0) }.joined(separator: " ")
             : "\(graph.display(inputs[0])) and \(inputs.count - 1) more"
         let reasons = checker.reasons[edge] ?? []
@@ -109,11 +111,13 @@ enum ShellReports {
     /// The lines of one argument in `OperationDocs.describe`'s text.
     static func argumentEntry(_ describe: String, name: String, operation: OperationInfo) -> String? {
         let lines = describe.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        guard let start = lines.firstIndex(where: { line in
-            let trimmed = line.drop { $0 == " " }
-            guard line.hasPrefix("   "), trimmed.hasPrefix(name) else { return false }
-            return trimmed.dropFirst(name.count).drop { $0 == " " }.hasPrefix("- ")
-        }) else { return nil }
+        guard
+            let start = lines.firstIndex(where: { line in
+                let trimmed = line.drop { $0 == " " }
+                guard line.hasPrefix("   "), trimmed.hasPrefix(name) else { return false }
+                return trimmed.dropFirst(name.count).drop { $0 == " " }.hasPrefix("- ")
+            })
+        else { return nil }
         var text = "\(operation.nickname) \(name):\n" + lines[start] + "\n"
         for line in lines[(start + 1)...] {
             guard line.hasPrefix("\t") else { break }

@@ -1,7 +1,7 @@
-import ImgmakeCore
 import Foundation
-import ImgmakeRecipe
+import ImgmakeCore
 import ImgmakeJob
+import ImgmakeRecipe
 
 /// What the shell checks recipes against: the image library, through `.imgmake/catalog.json` (the real run:
 /// libvips), or a catalog as it is (tests: `FakeCatalog`).
@@ -12,8 +12,8 @@ enum ShellCatalog {
     /// The catalog itself, for `help OPERATION` (for libvips, this starts it).
     var operations: OperationCatalog {
         switch self {
-        case let .library(library): return library.catalog()
-        case let .fixed(catalog): return catalog
+        case .library(let library): return library.catalog()
+        case .fixed(let catalog): return catalog
         }
     }
 }
@@ -47,8 +47,10 @@ final class ShellSessions {
     private var warnedSettings: Set<String> = []
     private var warnedThisCommand: Set<String> = []
 
-    init(options: RecipeOptions, cwd: String, interactive: Bool, disk: DiskInterface, catalog: ShellCatalog,
-         out: @escaping (String) -> Void, err: @escaping (String) -> Void) {
+    init(
+        options: RecipeOptions, cwd: String, interactive: Bool, disk: DiskInterface, catalog: ShellCatalog,
+        out: @escaping (String) -> Void, err: @escaping (String) -> Void
+    ) {
         self.options = options
         self.cwd = cwd
         self.interactive = interactive
@@ -67,9 +69,9 @@ final class ShellSessions {
     /// The recipe loaded with `overrides`, from the shell's disk and catalog. Throws its errors.
     private func session(overrides: [String: String]) throws -> Session {
         switch catalog {
-        case let .library(library):
+        case .library(let library):
             return try Session(options: options.sessionOptions, overrides: overrides, disk: disk, library: library, cwd: cwd)
-        case let .fixed(catalog):
+        case .fixed(let catalog):
             return try Session(options: options.sessionOptions, overrides: overrides, disk: disk, catalog: catalog, cwd: cwd)
         }
     }
@@ -105,8 +107,8 @@ final class ShellSessions {
     /// A session to read from (the last good one when the recipe is broken), and whether it is fresh.
     func readableSession(overrides: [String: String], extra: [String: String] = [:]) -> (Session, Bool)? {
         switch load(overrides: overrides, extra: extra) {
-        case let .fresh(session): return (session, true)
-        case let .lastGood(session): return (session, false)
+        case .fresh(let session): return (session, true)
+        case .lastGood(let session): return (session, false)
         case .none: return nil
         }
     }
@@ -114,7 +116,7 @@ final class ShellSessions {
     /// A session to build or clean with: only a recipe that loads now.
     func writableSession(overrides: [String: String], extra: [String: String] = [:], verb: String) -> Session? {
         switch load(overrides: overrides, extra: extra) {
-        case let .fresh(session): return session
+        case .fresh(let session): return session
         case .lastGood, .none:
             report(UsageError("not \(verb): the recipe has errors"))
             return nil

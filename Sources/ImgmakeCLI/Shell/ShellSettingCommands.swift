@@ -1,8 +1,8 @@
-import ImgmakeCore
 import ArgumentParser
 import Foundation
-import ImgmakeRecipe
+import ImgmakeCore
 import ImgmakeJob
+import ImgmakeRecipe
 import ImgmakeVips
 
 /// The shell's settings: `set` (jobs, pool, variables), `unset`.
@@ -27,7 +27,8 @@ extension Shell {
             out("\(name) = \(name == "jobs" ? String(jobs) : pool.rawValue)\n")
             return Outcome()
         default:
-            guard let first = name.first, first.isLetter || first == "_", name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else {
+            guard let first = name.first, first.isLetter || first == "_", name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" })
+            else {
                 throw ShellUsage("'\(name)' is not a setting (jobs, pool) or a variable name")
             }
             guard !values.isEmpty else {

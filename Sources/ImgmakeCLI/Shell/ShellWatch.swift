@@ -1,6 +1,6 @@
-import ImgmakeCore
 import CReadline
 import Foundation
+import ImgmakeCore
 import ImgmakeRecipe
 
 /// `watch [TARGET...]`: build, then wait (inotify) for a change to an input folder or a recipe file, and build
@@ -17,7 +17,8 @@ final class ShellWatch {
     /// Most folders watched at once (each costs a kernel watch).
     static let maxDirectories = 4000
     // <sys/inotify.h>
-    private static let mask: UInt32 = 0x2 /* MODIFY */ | 0x4 /* ATTRIB */ | 0x8 /* CLOSE_WRITE */ | 0x40 /* MOVED_FROM */
+    private static let mask: UInt32 =
+        0x2 /* MODIFY */ | 0x4 /* ATTRIB */ | 0x8 /* CLOSE_WRITE */ | 0x40 /* MOVED_FROM */
         | 0x80 /* MOVED_TO */ | 0x100 /* CREATE */ | 0x200 /* DELETE */ | 0x400 /* DELETE_SELF */ | 0x800 /* MOVE_SELF */
 
     init(shell: Shell, targets: [String], extra: [String: String], options: BuildOptions) {
@@ -34,9 +35,12 @@ final class ShellWatch {
     func run() throws -> Shell.Outcome {
         inotify = inotify_init1(Int32(IN_NONBLOCK | IN_CLOEXEC))
         guard inotify >= 0 else { throw ShellUsage("cannot watch files: inotify: \(String(cString: strerror(errno)))") }
-        let say: (String) -> Void = { print($0); fflush(imgmake_stdout()) }
+        let say: (String) -> Void = {
+            print($0)
+            fflush(imgmake_stdout())
+        }
 
-        guard case let .fresh(first) = shell.load(extra: extra) else {
+        guard case .fresh(let first) = shell.load(extra: extra) else {
             throw ShellUsage("not watching: the recipe has errors")
         }
         _ = try first.edges(for: targets)  // an unknown target is an error now, not at the first change
@@ -50,7 +54,7 @@ final class ShellWatch {
             shell.interrupts.armForPipe()
             guard waitForChange() else { return stopped() }
             switch shell.load(extra: extra) {
-            case let .fresh(session):
+            case .fresh(let session):
                 addWatches(for: session)
                 guard let edges = try? session.edges(for: targets) else {
                     say("(the targets are gone from the recipe: waiting for another change)")
@@ -79,8 +83,10 @@ final class ShellWatch {
     private func waitForChange() -> Bool {
         var seen = false
         while true {
-            var fds = [pollfd(fd: inotify, events: Int16(POLLIN), revents: 0),
-                       pollfd(fd: shell.interrupts.fileDescriptor, events: Int16(POLLIN), revents: 0)]
+            var fds = [
+                pollfd(fd: inotify, events: Int16(POLLIN), revents: 0),
+                pollfd(fd: shell.interrupts.fileDescriptor, events: Int16(POLLIN), revents: 0),
+            ]
             let ready = poll(&fds, 2, seen ? 200 : -1)
             if ready < 0 {
                 if errno == EINTR { continue }

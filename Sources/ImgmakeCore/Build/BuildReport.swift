@@ -42,7 +42,8 @@ enum BuildReport {
             let failures = cases.filter { $0.status == .failed }.count
             let skipped = cases.filter { [.skipped, .wouldBuild, .interrupted].contains($0.status) }.count
             let time = cases.reduce(0) { $0 + $1.seconds }
-            xml += "  <testsuite name=\"\(escape(rule))\" tests=\"\(cases.count)\" failures=\"\(failures)\" skipped=\"\(skipped)\" time=\"\(time)\">\n"
+            xml +=
+                "  <testsuite name=\"\(escape(rule))\" tests=\"\(cases.count)\" failures=\"\(failures)\" skipped=\"\(skipped)\" time=\"\(time)\">\n"
             for result in cases {
                 let name = escape(graph.display(graph.edges[result.edge].output))
                 xml += "    <testcase classname=\"\(escape(rule))\" name=\"\(name)\" time=\"\(result.seconds)\""

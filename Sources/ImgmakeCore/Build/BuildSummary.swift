@@ -42,7 +42,9 @@ package struct BuildSummary: Sendable {
         if built > 0 && seconds > 0 { text += " (\(format1(Double(built) / seconds)) images/s)" }
         if interrupted {
             text += ": interrupted" + (interruptSignal == SIGINT ? "" : " (\(WaitStatus.name(of: interruptSignal)))")
-        } else if built == 0 && failed == 0 && skipped == 0 && unrecorded == 0 { text += ": everything is up to date" }
+        } else if built == 0 && failed == 0 && skipped == 0 && unrecorded == 0 {
+            text += ": everything is up to date"
+        }
         if unrecorded > 0 { text += "; \(unrecorded) not recorded: the build state could not be saved" }
         return text
     }

@@ -8,7 +8,11 @@ struct OutputResult: Sendable {
     /// `wouldBuild`: stale in a dry run (`-n`), so not built. `interrupted`: running when the build was
     /// interrupted, and stopped (its worker ended by the same signal, or by imgmake winding down).
     enum Status: String, Sendable {
-        case built, failed, upToDate = "up-to-date", skipped, wouldBuild = "would-build", interrupted
+        case built, failed
+        case upToDate = "up-to-date"
+        case skipped
+        case wouldBuild = "would-build"
+        case interrupted
     }
     var edge: Int
     var status: Status
@@ -44,8 +48,10 @@ package final class Builder {
     /// The first outputs whose records could not be saved, for the message.
     private var unrecordedOutputs: [String] = []
 
-    package init(session: Session, reporter: ProgressReporter, options: Options, interrupts: InterruptSource,
-                makeExecutor: @escaping (Int) -> JobExecutor) {
+    package init(
+        session: Session, reporter: ProgressReporter, options: Options, interrupts: InterruptSource,
+        makeExecutor: @escaping (Int) -> JobExecutor
+    ) {
         self.session = session
         self.reporter = reporter
         self.options = options
@@ -65,7 +71,8 @@ package final class Builder {
             order.removeAll { deferred.contains($0) || otherShards.contains($0) }
             summary.deferred = deferred.count
             for edge in deferred.sorted() {
-                results.append(OutputResult(edge: edge, status: .skipped, reason: "left for an unsharded run (--shard \(shard.index)/\(shard.count))"))
+                results.append(
+                    OutputResult(edge: edge, status: .skipped, reason: "left for an unsharded run (--shard \(shard.index)/\(shard.count))"))
             }
         }
         let hadState = state.isAvailable
@@ -103,8 +110,9 @@ package final class Builder {
             let others = summary.unrecorded - unrecordedOutputs.count
             let names = unrecordedOutputs.joined(separator: ", ") + (others > 0 ? " and \(others) more" : "")
             let what = summary.unrecorded == 1 ? "1 output is" : "\(summary.unrecorded) outputs are"
-            reporter.error("cannot save the build state: \(error): \(what) not recorded (\(names)); the files are fine, but the next "
-                           + "run builds \(summary.unrecorded == 1 ? "it" : "them") again")
+            reporter.error(
+                "cannot save the build state: \(error): \(what) not recorded (\(names)); the files are fine, but the next "
+                    + "run builds \(summary.unrecorded == 1 ? "it" : "them") again")
         } else if adopted + refreshed + summary.built > 0 || state.needsRepair {
             // Damaged lines were skipped (and warned about) on load: rewrite the log once, so the next run is quiet.
             do { try state.compactIfNeeded(force: state.needsRepair) } catch { reporter.warning("cannot compact the build log: \(error)") }
@@ -120,8 +128,9 @@ package final class Builder {
         guard let (first, ahead) = checker.futureInputs.min(by: { $0.key < $1.key }) else { return }
         let others = checker.futureInputs.count - 1
         let more = others > 0 ? " (and \(others) more input\(others == 1 ? "" : "s"))" : ""
-        reporter.warning("clock skew detected: \(first) has a modification time \(Self.seconds(ahead)) s in the future\(more); "
-                         + "its outputs are judged by the stamps recorded when they were built, not by time")
+        reporter.warning(
+            "clock skew detected: \(first) has a modification time \(Self.seconds(ahead)) s in the future\(more); "
+                + "its outputs are judged by the stamps recorded when they were built, not by time")
     }
 
     private static func seconds(_ nanoseconds: Int64) -> String {
@@ -151,17 +160,20 @@ package final class Builder {
     /// warning forever. With `--check hash`, a record that lacks a digest, or holds an input's old stamp
     /// though the content compared equal, is written again with the current ones; a record that names no
     /// recipe file gets this one's.
-    private func recordUpToDate(_ order: [Int], _ checker: StalenessChecker, summary: inout BuildSummary) -> (adopted: Int, refreshed: Int) {
-        var adopted = 0, refreshed = 0
+    private func recordUpToDate(_ order: [Int], _ checker: StalenessChecker, summary: inout BuildSummary) -> (adopted: Int, refreshed: Int)
+    {
+        var adopted = 0
+        var refreshed = 0
         let adopting = !state.isAvailable
         for edge in order where !checker.isStale(edge) {
             let item = graph.edges[edge]
             var record: BuildRecord
             if adopting {
                 guard let stamp = checker.stamp(item.output) else { continue }
-                record = BuildRecord(output: checker.key(item.output), outputStamp: stamp, recipeFingerprint: fingerprint(item),
-                                     inputs: item.inputs.map { checker.inputRecord($0, previous: nil) }, builtAt: session.disk.now(),
-                                     outputDigest: outputDigest(item, checker))
+                record = BuildRecord(
+                    output: checker.key(item.output), outputStamp: stamp, recipeFingerprint: fingerprint(item),
+                    inputs: item.inputs.map { checker.inputRecord($0, previous: nil) }, builtAt: session.disk.now(),
+                    outputDigest: outputDigest(item, checker))
             } else if let old = state.records[checker.key(item.output)] {
                 // A record of an older imgmake names no recipe file: an output this recipe makes with the
                 // recorded steps is this recipe's (else `clean --orphans` would never remove it).
@@ -241,14 +253,18 @@ package final class Builder {
                 // failure, and its dependents are simply not started.
                 stopping = true
                 summary.stopped += 1
-                results.append(OutputResult(edge: edge, status: .interrupted, reason: reason, seconds: outcome.seconds,
-                                            summary: nil, error: "interrupted (\(WaitStatus.name(of: signal)))"))
+                results.append(
+                    OutputResult(
+                        edge: edge, status: .interrupted, reason: reason, seconds: outcome.seconds,
+                        summary: nil, error: "interrupted (\(WaitStatus.name(of: signal)))"))
                 continue
             }
             if let error = outcome.error {
                 summary.failed += 1
-                results.append(OutputResult(edge: edge, status: .failed, reason: reason, seconds: outcome.seconds,
-                                            summary: nil, error: error.description))
+                results.append(
+                    OutputResult(
+                        edge: edge, status: .failed, reason: reason, seconds: outcome.seconds,
+                        summary: nil, error: error.description))
                 let input = error.input.map { graph.display($0) } ?? item.sources.map { graph.display($0) }.joined(separator: ", ")
                 reporter.error("\(graph.display(item.output)) (rule \(item.rule.name), from \(input)): \(error.step): \(error.message)")
                 if !options.keepGoing { stopping = true }
@@ -257,15 +273,19 @@ package final class Builder {
             }
             checker.invalidate(item.output)
             let stamp = checker.stamp(item.output) ?? FileStamp(mtime: 0, size: 0)
-            let record = BuildRecord(output: checker.key(item.output), outputStamp: stamp, recipeFingerprint: fingerprint(item),
-                                     inputs: inputs, builtAt: session.disk.now(), recipe: session.recipeFile,
-                                     outputDigest: outputDigest(item, checker))
+            let record = BuildRecord(
+                output: checker.key(item.output), outputStamp: stamp, recipeFingerprint: fingerprint(item),
+                inputs: inputs, builtAt: session.disk.now(), recipe: session.recipeFile,
+                outputDigest: outputDigest(item, checker))
             save(record, of: item, summary: &summary)
             summary.built += 1
-            results.append(OutputResult(edge: edge, status: .built, reason: reason, seconds: outcome.seconds,
-                                        summary: outcome.summary, error: nil))
-            reporter.progress(done: finished, total: total, rule: item.rule.name, output: graph.display(item.output),
-                              seconds: outcome.seconds)
+            results.append(
+                OutputResult(
+                    edge: edge, status: .built, reason: reason, seconds: outcome.seconds,
+                    summary: outcome.summary, error: nil))
+            reporter.progress(
+                done: finished, total: total, rule: item.rule.name, output: graph.display(item.output),
+                seconds: outcome.seconds)
             for dependent in dependents[edge] ?? [] {
                 waitingOn[dependent]! -= 1
                 if waitingOn[dependent] == 0 && !skipped.contains(dependent) { ready.insert(dependent, at: 0) }

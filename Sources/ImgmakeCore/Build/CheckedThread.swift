@@ -6,8 +6,10 @@ import Foundation
 package enum CheckedThread {
     /// Starts `body` on a new detached thread named `name` (at most 15 bytes show in `ps`), or throws
     /// "cannot start WHAT: Resource temporarily unavailable" (`what`: "a thread", "a thread for signals").
-    package static func start(name: String, stackSize: Int? = nil, what: String = "a thread",
-                      _ body: @escaping @Sendable () -> Void) throws {
+    package static func start(
+        name: String, stackSize: Int? = nil, what: String = "a thread",
+        _ body: @escaping @Sendable () -> Void
+    ) throws {
         var attributes = pthread_attr_t()
         pthread_attr_init(&attributes)
         defer { pthread_attr_destroy(&attributes) }
@@ -15,12 +17,14 @@ package enum CheckedThread {
         if let stackSize { pthread_attr_setstacksize(&attributes, stackSize) }
         let context = Unmanaged.passRetained(Body(name: name, run: body)).toOpaque()
         var thread = pthread_t()
-        let result = pthread_create(&thread, &attributes, { context in
-            let body = Unmanaged<Body>.fromOpaque(context!).takeRetainedValue()
-            Thread.current.name = body.name
-            body.run()
-            return nil
-        }, context)
+        let result = pthread_create(
+            &thread, &attributes,
+            { context in
+                let body = Unmanaged<Body>.fromOpaque(context!).takeRetainedValue()
+                Thread.current.name = body.name
+                body.run()
+                return nil
+            }, context)
         guard result == 0 else {
             Unmanaged<Body>.fromOpaque(context).release()
             throw ThreadStartError(what: what, code: result)
@@ -30,8 +34,10 @@ package enum CheckedThread {
     /// Starts `count` threads named `NAME-N` running `body(N)`, each counted in `finished` until its body
     /// returns. At the first thread that cannot start it starts no more and returns that error; the threads
     /// already running go on (the caller stops its queue, so they end and `finished` is reached).
-    package static func startAll(_ count: Int, name: String, stackSize: Int? = nil, finished: DispatchGroup,
-                         _ body: @escaping @Sendable (Int) -> Void) -> ThreadStartError? {
+    package static func startAll(
+        _ count: Int, name: String, stackSize: Int? = nil, finished: DispatchGroup,
+        _ body: @escaping @Sendable (Int) -> Void
+    ) -> ThreadStartError? {
         for n in 0..<count {
             finished.enter()
             do {

@@ -43,8 +43,10 @@ package struct MemoryLimit: Sendable, Equatable, CustomStringConvertible {
         let lines = text.split(separator: "\n")
         let places: [(line: Substring.SubSequence?, root: String, file: String)] = [
             (lines.first { $0.hasPrefix("0::") }?.dropFirst(3), "/sys/fs/cgroup", "memory.max"),
-            (lines.first { $0.split(separator: ":").dropFirst().first?.split(separator: ",").contains("memory") == true }
-                .map { $0.split(separator: ":", maxSplits: 2).last ?? "/" }, "/sys/fs/cgroup/memory", "memory.limit_in_bytes"),
+            (
+                lines.first { $0.split(separator: ":").dropFirst().first?.split(separator: ",").contains("memory") == true }
+                    .map { $0.split(separator: ":", maxSplits: 2).last ?? "/" }, "/sys/fs/cgroup/memory", "memory.limit_in_bytes"
+            ),
         ]
         for place in places {
             guard let line = place.line else { continue }
@@ -52,7 +54,8 @@ package struct MemoryLimit: Sendable, Equatable, CustomStringConvertible {
             while true {
                 let file = place.root + (path == "/" ? "" : path) + "/" + place.file
                 if let value = try? String(contentsOfFile: file, encoding: .utf8),
-                   let bytes = UInt64(value.trimmingCharacters(in: .whitespacesAndNewlines)) {
+                    let bytes = UInt64(value.trimmingCharacters(in: .whitespacesAndNewlines))
+                {
                     smallest = min(smallest ?? .max, bytes)
                 }
                 guard path != "/", !path.isEmpty else { break }

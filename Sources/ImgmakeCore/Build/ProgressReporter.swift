@@ -12,9 +12,11 @@ package final class ProgressReporter {
     private let output: (String) -> Void
     private let errorOutput: (String) -> Void
 
-    package init(verbosity: Verbosity, isTerminal: Bool = isatty(STDOUT_FILENO) != 0,
-                output: @escaping (String) -> Void = StandardOutput.out,
-                errorOutput: @escaping (String) -> Void = StandardOutput.error) {
+    package init(
+        verbosity: Verbosity, isTerminal: Bool = isatty(STDOUT_FILENO) != 0,
+        output: @escaping (String) -> Void = StandardOutput.out,
+        errorOutput: @escaping (String) -> Void = StandardOutput.error
+    ) {
         self.verbosity = verbosity
         self.isTerminal = isTerminal
         self.output = output

@@ -64,7 +64,8 @@ extension TemporaryFiles {
         guard name.hasSuffix(".tmp"), let marker = name.range(of: ".imgmake-", options: .backwards) else { return nil }
         let numbers = name[marker.upperBound...].dropLast(".tmp".count).split(separator: "-")
         guard numbers.count == 2 || numbers.count == 3, let pid = Int32(numbers[0]), pid > 0,
-              numbers.allSatisfy({ UInt64($0) != nil }) else { return nil }
+            numbers.allSatisfy({ UInt64($0) != nil })
+        else { return nil }
         return (pid, numbers.count == 3 ? UInt64(numbers[1]) : nil)
     }
 }
@@ -78,7 +79,8 @@ enum ProcessStart {
     /// The state letter and start time of a process, or nil when there is no such process.
     static func of(_ pid: Int32) -> (state: Character, start: UInt64)? {
         guard let text = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-              let close = text.lastIndex(of: ")") else { return nil }
+            let close = text.lastIndex(of: ")")
+        else { return nil }
         // After "PID (COMM) ": field 3 (state) is the first; field 22 (starttime) the 20th.
         let fields = text[text.index(after: close)...].split(separator: " ")
         guard fields.count >= 20, let state = fields[0].first, let start = UInt64(fields[19]) else { return nil }

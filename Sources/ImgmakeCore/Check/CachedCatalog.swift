@@ -40,7 +40,8 @@ package final class CachedCatalog: OperationCatalog {
         self.libraryVersion = library.version
         let key = Self.key(library: library)
         if trustingFile, let bytes = try? disk.read(path), let decoded = try? JSONDecoder().decode(Stored.self, from: Data(bytes)),
-           decoded.key == key {
+            decoded.key == key
+        {
             stored = decoded
         } else {
             stored = Stored(key: key)
@@ -50,7 +51,8 @@ package final class CachedCatalog: OperationCatalog {
     /// What the answers are valid for (see the type's comment); cheap: two `stat`s, libvips not started.
     static func key(library: ImageLibrary) -> String {
         var executable = stat()
-        let program = stat("/proc/self/exe", &executable) == 0
+        let program =
+            stat("/proc/self/exe", &executable) == 0
             ? "\(executable.st_size) \(executable.st_mtim.tv_sec).\(executable.st_mtim.tv_nsec)" : "?"
         return "imgmake \(ImgmakeVersion.current) (\(program)) \(library.version) (\(library.libraryFile ?? "?"))"
     }

@@ -1,5 +1,5 @@
-import ImgmakeRecipe
 import ImgmakeJob
+import ImgmakeRecipe
 
 /// A recipe whose every rule was checked against the operation catalog: operations and arguments exist,
 /// values have the right types, placeholders are known, the output's extension has a saver.
@@ -31,9 +31,11 @@ package final class CheckedRule {
     let saveArguments: [ArgumentPlan]
     let saveLocation: SourceLocation
 
-    init(index: Int, syntax: RuleSyntax, output: Template, globs: [RuleGlob], isAggregate: Bool,
-         matrix: [(name: String, values: [String])], loadArguments: [ArgumentPlan], steps: [StepPlan],
-         saveArguments: [ArgumentPlan], saveLocation: SourceLocation) {
+    init(
+        index: Int, syntax: RuleSyntax, output: Template, globs: [RuleGlob], isAggregate: Bool,
+        matrix: [(name: String, values: [String])], loadArguments: [ArgumentPlan], steps: [StepPlan],
+        saveArguments: [ArgumentPlan], saveLocation: SourceLocation
+    ) {
         self.index = index
         self.syntax = syntax
         self.output = output

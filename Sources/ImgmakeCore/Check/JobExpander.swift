@@ -1,5 +1,5 @@
-import ImgmakeRecipe
 import ImgmakeJob
+import ImgmakeRecipe
 
 /// Expands a checked rule for one output: placeholders filled in, values typed, the saver chosen from the
 /// output's extension and its options checked. Errors are recipe errors at the argument's location, and
@@ -16,7 +16,8 @@ package final class JobExpander {
 
     /// The job for one output, and the `@` image files it reads.
     func job(for rule: CheckedRule, output: String, sources: [String], placeholders: [String: String]) throws
-        -> (job: ImageJob, imageInputs: [String]) {
+        -> (job: ImageJob, imageInputs: [String])
+    {
         var imageInputs: [String] = []
         func resolve(_ plan: ArgumentPlan) throws -> ResolvedArgument {
             let value: OperationValue
@@ -27,13 +28,14 @@ package final class JobExpander {
                 do throws(ValueError) {
                     value = try ValueParser.parse(text, quoted: plan.quoted, as: plan.argument.type, directory: plan.directory)
                 } catch {
-                    throw RecipeError("bad value for '\(plan.argument.name)': \(error.message) (after placeholders)",
-                                      at: plan.location, notes: error.suggestion.map { ["did you mean '\($0)'?"] } ?? [])
+                    throw RecipeError(
+                        "bad value for '\(plan.argument.name)': \(error.message) (after placeholders)",
+                        at: plan.location, notes: error.suggestion.map { ["did you mean '\($0)'?"] } ?? [])
                 }
             }
             switch value {
-            case let .imageFile(path): imageInputs.append(path)
-            case let .imageFiles(paths): imageInputs += paths
+            case .imageFile(let path): imageInputs.append(path)
+            case .imageFiles(let paths): imageInputs += paths
             default: break
             }
             return ResolvedArgument(name: plan.argument.name, value: value)
@@ -50,18 +52,22 @@ package final class JobExpander {
             ResolvedStep(operation: step.operation.nickname, arguments: try step.arguments.map(resolve))
         }
         guard let saver = saver(for: output) else {
-            throw RecipeError("no libvips saver writes '.\(PathName.fileExtension(output))' files (output \(output))",
-                              at: rule.syntax.outputPattern.location)
+            throw RecipeError(
+                "no libvips saver writes '.\(PathName.fileExtension(output))' files (output \(output))",
+                at: rule.syntax.outputPattern.location)
         }
-        if let refused = OutputSavers.error(saver: saver.nickname, ext: PathName.fileExtension(output), rule: rule.syntax.name.value,
-                                            at: rule.syntax.outputPattern.location) {
+        if let refused = OutputSavers.error(
+            saver: saver.nickname, ext: PathName.fileExtension(output), rule: rule.syntax.name.value,
+            at: rule.syntax.outputPattern.location)
+        {
             throw refused
         }
         let saveOptions = try rule.saveArguments.map { plan -> ResolvedArgument in
             guard let info = saver.info.argument(named: plan.argument.name), info.isInput, !info.isRequired else {
                 let names = saver.info.optionalInputs.map(\.name)
-                throw RecipeError("\(saver.nickname) has no option '\(plan.argument.name)'", at: plan.location,
-                                  notes: suggestion(plan.argument.name, in: names) + ["`imgmake ops \(saver.nickname)` lists its options"])
+                throw RecipeError(
+                    "\(saver.nickname) has no option '\(plan.argument.name)'", at: plan.location,
+                    notes: suggestion(plan.argument.name, in: names) + ["`imgmake ops \(saver.nickname)` lists its options"])
             }
             var typed = plan
             typed.argument = info
@@ -73,9 +79,10 @@ package final class JobExpander {
         let implied = catalog.saveOptions(impliedByPath: output).filter { !written.contains($0.name) }
         // A saver that cannot keep alpha flattens it on white unless the recipe says what goes under it.
         let saysBackground = Self.saysBackground(steps: steps, saveOptions: saveOptions)
-        let job = ImageJob(sources: sources, isAggregate: rule.isAggregate, loadOptions: loadOptions, steps: steps,
-                           saver: saver.nickname, saveOptions: implied + saveOptions, maxPixels: maxPixels,
-                           flattensAlphaOnWhite: !saysBackground && !catalog.saverKeepsAlpha(saver.nickname))
+        let job = ImageJob(
+            sources: sources, isAggregate: rule.isAggregate, loadOptions: loadOptions, steps: steps,
+            saver: saver.nickname, saveOptions: implied + saveOptions, maxPixels: maxPixels,
+            flattensAlphaOnWhite: !saysBackground && !catalog.saverKeepsAlpha(saver.nickname))
         return (job, imageInputs)
     }
 

@@ -17,8 +17,9 @@ enum OutputSavers {
     /// The refusal as a recipe error at the output pattern of `rule`.
     static func error(saver: String, ext: String, rule: String, at location: SourceLocation) -> RecipeError? {
         refusal(saver: saver, ext: ext).map {
-            RecipeError("rule '\(rule)': \($0)", at: location,
-                        notes: ["for a tiled pyramid in one file, write .tif with `save tile=true pyramid=true`"])
+            RecipeError(
+                "rule '\(rule)': \($0)", at: location,
+                notes: ["for a tiled pyramid in one file, write .tif with `save tile=true pyramid=true`"])
         }
     }
 }

@@ -1,5 +1,5 @@
-import ImgmakeRecipe
 import ImgmakeJob
+import ImgmakeRecipe
 
 /// Checks a loaded recipe against the operation catalog (README's *The recipe language*, "Checked before anything runs"), collecting every
 /// error with its `FILE:LINE:COLUMN`.
@@ -30,8 +30,10 @@ struct RecipeChecker {
         let groups = Dictionary(recipe.groups.map { ($0.name.value, $0) }, uniquingKeysWith: { a, _ in a })
         for group in recipe.groups {
             for target in group.targets where !names.contains(target.value) && !looksLikePath(target.value) {
-                errors.append(RecipeError("unknown target '\(target.value)' in group '\(group.name.value)'", at: target.location,
-                                          notes: suggestion(target.value, in: Array(names))))
+                errors.append(
+                    RecipeError(
+                        "unknown target '\(target.value)' in group '\(group.name.value)'", at: target.location,
+                        notes: suggestion(target.value, in: Array(names))))
             }
         }
         // A group that contains itself, directly or through other groups.
@@ -61,9 +63,10 @@ struct RecipeChecker {
         let globs = checkGlobs(syntax, errors: &errors)
         let steps = checkSteps(syntax, output: output, errors: &errors)
         guard errors.isEmpty, let pattern = output.pattern else { throw RecipeErrors(errors) }
-        return CheckedRule(index: index, syntax: syntax, output: pattern, globs: globs, isAggregate: output.isAggregate,
-                           matrix: matrix, loadArguments: steps.load, steps: steps.steps, saveArguments: steps.save,
-                           saveLocation: steps.saveLocation)
+        return CheckedRule(
+            index: index, syntax: syntax, output: pattern, globs: globs, isAggregate: output.isAggregate,
+            matrix: matrix, loadArguments: steps.load, steps: steps.steps, saveArguments: steps.save,
+            saveLocation: steps.saveLocation)
     }
 
     /// The `with` axes: names that are not built-in placeholders, each defined once, with values.
@@ -71,9 +74,11 @@ struct RecipeChecker {
         var matrix: [(name: String, values: [String])] = []
         for axis in syntax.matrix {
             if Self.inputPlaceholders.contains(axis.name.value) {
-                errors.append(RecipeError("'\(axis.name.value)' is a built-in placeholder and cannot be a matrix name", at: axis.name.location))
+                errors.append(
+                    RecipeError("'\(axis.name.value)' is a built-in placeholder and cannot be a matrix name", at: axis.name.location))
             } else if matrix.contains(where: { $0.name == axis.name.value }) {
-                errors.append(RecipeError("matrix '\(axis.name.value)' is defined twice in rule '\(syntax.name.value)'", at: axis.name.location))
+                errors.append(
+                    RecipeError("matrix '\(axis.name.value)' is defined twice in rule '\(syntax.name.value)'", at: axis.name.location))
             } else if axis.values.isEmpty {
                 errors.append(RecipeError("matrix '\(axis.name.value)' has no values", at: axis.name.location))
             }
@@ -101,12 +106,15 @@ struct RecipeChecker {
         var known = matrixNames
         if !isAggregate { known.formUnion(Self.inputPlaceholders) }
         if let pattern {
-            errors += unknownPlaceholders(pattern, at: syntax.outputPattern.location, known: known, isAggregate: isAggregate,
-                                          candidates: Self.inputPlaceholders.union(matrixNames))
+            errors += unknownPlaceholders(
+                pattern, at: syntax.outputPattern.location, known: known, isAggregate: isAggregate,
+                candidates: Self.inputPlaceholders.union(matrixNames))
             for name in matrixNames where !outputNames.contains(name) {
                 let axis = syntax.matrix.first { $0.name.value == name }!
-                errors.append(RecipeError("matrix '\(name)' is not used in the output pattern, so its outputs would overwrite each other",
-                                          at: axis.name.location, notes: ["add {\(name)} to \(syntax.outputPattern.value)"]))
+                errors.append(
+                    RecipeError(
+                        "matrix '\(name)' is not used in the output pattern, so its outputs would overwrite each other",
+                        at: axis.name.location, notes: ["add {\(name)} to \(syntax.outputPattern.value)"]))
             }
             errors += saverErrors(pattern, of: syntax)
         }
@@ -118,14 +126,19 @@ struct RecipeChecker {
         let ext = PathName.fileExtension(pattern.text)
         guard !ext.contains("{") else { return [] }
         if !ext.isEmpty, let saver = catalog.saverNickname(forPath: "x." + ext),
-           let refused = OutputSavers.error(saver: saver, ext: ext, rule: syntax.name.value, at: syntax.outputPattern.location) {
+            let refused = OutputSavers.error(saver: saver, ext: ext, rule: syntax.name.value, at: syntax.outputPattern.location)
+        {
             return [refused]
         }
         guard catalog.saverNickname(forPath: "x." + ext) == nil || ext.isEmpty else { return [] }
-        return [RecipeError(ext.isEmpty ? "the output pattern has no file extension, so no saver can be chosen"
-                                : "no libvips saver writes '.\(ext)' files",
-                            at: syntax.outputPattern.location,
-                            notes: ["savers handle .jpg .jpeg .png .webp .avif .heic .tif .tiff .gif .jxl .jp2 and more"])]
+        return [
+            RecipeError(
+                ext.isEmpty
+                    ? "the output pattern has no file extension, so no saver can be chosen"
+                    : "no libvips saver writes '.\(ext)' files",
+                at: syntax.outputPattern.location,
+                notes: ["savers handle .jpg .jpeg .png .webp .avif .heic .tif .tiff .gif .jxl .jp2 and more"])
+        ]
     }
 
     /// The input globs, braces expanded, each with the directory its placeholders are taken below.
@@ -136,8 +149,10 @@ struct RecipeChecker {
                 do throws(GlobError) {
                     let glob = try Glob(text)
                     let base = PathName.normalize(PathName.join(syntax.directory, glob.base))
-                    globs.append(RuleGlob(text: text, glob: glob, directory: syntax.directory, baseDirectory: base,
-                                          location: located.location))
+                    globs.append(
+                        RuleGlob(
+                            text: text, glob: glob, directory: syntax.directory, baseDirectory: base,
+                            location: located.location))
                 } catch {
                     errors.append(RecipeError("bad input glob '\(text)': \(error)", at: located.location))
                 }
@@ -173,25 +188,33 @@ struct RecipeChecker {
                 planned.saveLocation = step.operation.location
                 planned.save = saverOptions(step, directory: syntax.directory, known: output.known, errors: &errors)
             case "system":
-                errors.append(RecipeError("the 'system' operation runs shell commands and is not allowed in recipes",
-                                          at: step.operation.location))
+                errors.append(
+                    RecipeError(
+                        "the 'system' operation runs shell commands and is not allowed in recipes",
+                        at: step.operation.location))
             default:
                 guard let info = catalog.operation(named: op) else {
-                    errors.append(RecipeError("unknown operation '\(op)'", at: step.operation.location,
-                                              notes: suggestion(op, in: catalog.operationNames + ["load", "save"])
-                                                + ["`imgmake ops` lists the operations"]))
+                    errors.append(
+                        RecipeError(
+                            "unknown operation '\(op)'", at: step.operation.location,
+                            notes: suggestion(op, in: catalog.operationNames + ["load", "save"])
+                                + ["`imgmake ops` lists the operations"]))
                     continue
                 }
                 do throws(RecipeErrors) {
-                    planned.steps.append(try bind(step, to: info, isFirst: planned.steps.isEmpty, isAggregate: output.isAggregate,
-                                                  directory: syntax.directory, known: output.known))
+                    planned.steps.append(
+                        try bind(
+                            step, to: info, isFirst: planned.steps.isEmpty, isAggregate: output.isAggregate,
+                            directory: syntax.directory, known: output.known))
                 } catch { errors += error.errors }
             }
         }
         if output.isAggregate && planned.steps.isEmpty && output.pattern != nil {
-            errors.append(RecipeError("rule '\(syntax.name.value)' has no placeholder in its output, so all its inputs make one image, but it has no step that combines them",
-                                      at: syntax.outputPattern.location,
-                                      notes: ["add a step such as `arrayjoin across=6`, or a placeholder such as {path} for one output per input"]))
+            errors.append(
+                RecipeError(
+                    "rule '\(syntax.name.value)' has no placeholder in its output, so all its inputs make one image, but it has no step that combines them",
+                    at: syntax.outputPattern.location,
+                    notes: ["add a step such as `arrayjoin across=6`, or a placeholder such as {path} for one output per input"]))
         }
         return planned
     }
@@ -200,8 +223,10 @@ struct RecipeChecker {
 
     /// Binds a step's arguments to its operation's: the image it is given, names, bare values in order,
     /// required ones present, types.
-    private func bind(_ step: StepSyntax, to info: OperationInfo, isFirst: Bool, isAggregate: Bool, directory: String,
-                      known: Set<String>) throws(RecipeErrors) -> StepPlan {
+    private func bind(
+        _ step: StepSyntax, to info: OperationInfo, isFirst: Bool, isAggregate: Bool, directory: String,
+        known: Set<String>
+    ) throws(RecipeErrors) -> StepPlan {
         let inputs = info.arguments.filter { $0.isInput && !$0.isDeprecated }
         let chained: ArgumentInfo
         do throws(RecipeError) {
@@ -222,8 +247,10 @@ struct RecipeChecker {
                 continue
             }
             if given[target.name] != nil {
-                errors.append(RecipeError("argument '\(target.name)' of '\(info.nickname)' is given twice",
-                                          at: argument.name?.location ?? argument.value.location))
+                errors.append(
+                    RecipeError(
+                        "argument '\(target.name)' of '\(info.nickname)' is given twice",
+                        at: argument.name?.location ?? argument.value.location))
                 continue
             }
             do throws(RecipeError) {
@@ -234,35 +261,44 @@ struct RecipeChecker {
                 failed.insert(target.name)
             }
         }
-        for required in inputs where required.isRequired && required.name != chained.name && given[required.name] == nil
-            && !failed.contains(required.name) {
-            errors.append(RecipeError("'\(info.nickname)' needs its argument '\(required.name)' (\(required.type))",
-                                      at: step.operation.location, notes: ["`imgmake ops \(info.nickname)` lists its arguments"]))
+        for required in inputs
+        where required.isRequired && required.name != chained.name && given[required.name] == nil
+            && !failed.contains(required.name)
+        {
+            errors.append(
+                RecipeError(
+                    "'\(info.nickname)' needs its argument '\(required.name)' (\(required.type))",
+                    at: step.operation.location, notes: ["`imgmake ops \(info.nickname)` lists its arguments"]))
         }
         guard errors.isEmpty else { throw RecipeErrors(errors) }
-        return StepPlan(operation: info, location: step.operation.location, arguments: order.map { given[$0]! },
-                        chainedArgument: chained)
+        return StepPlan(
+            operation: info, location: step.operation.location, arguments: order.map { given[$0]! },
+            chainedArgument: chained)
     }
 
     /// The argument that receives the step's image: the aggregate's array of inputs for its first step, the
     /// source's file name for a first step that loads it itself (`thumbnail`), else the image before it. The
     /// step must produce an image too.
-    private func chainedArgument(of step: StepSyntax, _ info: OperationInfo, inputs: [ArgumentInfo], isFirst: Bool,
-                                 isAggregate: Bool) throws(RecipeError) -> ArgumentInfo {
+    private func chainedArgument(
+        of step: StepSyntax, _ info: OperationInfo, inputs: [ArgumentInfo], isFirst: Bool,
+        isAggregate: Bool
+    ) throws(RecipeError) -> ArgumentInfo {
         let op = info.nickname
         let chained: ArgumentInfo
         if isFirst && isAggregate {
             guard let array = inputs.first(where: { $0.isRequired && $0.type == .arrayImage }) else {
-                throw RecipeError("'\(op)' takes no image input, so it cannot combine the inputs of an aggregate rule",
-                                  at: step.operation.location, notes: ["start with an operation that takes an array of images, such as arrayjoin"])
+                throw RecipeError(
+                    "'\(op)' takes no image input, so it cannot combine the inputs of an aggregate rule",
+                    at: step.operation.location, notes: ["start with an operation that takes an array of images, such as arrayjoin"])
             }
             chained = array
         } else if isFirst, let filename = inputs.first(where: { $0.isRequired && $0.name == "filename" && $0.type == .string }) {
             chained = filename
         } else {
             guard let image = inputs.first(where: { $0.isRequired && $0.type == .image }) else {
-                throw RecipeError("'\(op)' takes no image input, so it cannot work on \(isFirst ? "the source" : "the previous step's image")",
-                                  at: step.operation.location)
+                throw RecipeError(
+                    "'\(op)' takes no image input, so it cannot work on \(isFirst ? "the source" : "the previous step's image")",
+                    at: step.operation.location)
             }
             chained = image
         }
@@ -274,21 +310,25 @@ struct RecipeChecker {
 
     /// The operation's argument that a step's argument fills: the one it names (deprecated ones too, so that
     /// older recipes keep working), or for a bare value the next required one left in `bare`.
-    private func target(of argument: ArgumentSyntax, in info: OperationInfo, inputs: [ArgumentInfo], chained: ArgumentInfo,
-                        isFirst: Bool, bare: inout [ArgumentInfo]) throws(RecipeError) -> ArgumentInfo {
+    private func target(
+        of argument: ArgumentSyntax, in info: OperationInfo, inputs: [ArgumentInfo], chained: ArgumentInfo,
+        isFirst: Bool, bare: inout [ArgumentInfo]
+    ) throws(RecipeError) -> ArgumentInfo {
         let op = info.nickname
         guard let name = argument.name else {
             guard !bare.isEmpty else {
-                throw RecipeError("too many values for '\(op)': '\(argument.value.value)' has no argument to fill",
-                                  at: argument.value.location,
-                                  notes: ["bare values fill the required arguments in order; write name=value for the others"])
+                throw RecipeError(
+                    "too many values for '\(op)': '\(argument.value.value)' has no argument to fill",
+                    at: argument.value.location,
+                    notes: ["bare values fill the required arguments in order; write name=value for the others"])
             }
             return bare.removeFirst()
         }
         guard let found = info.argument(named: name.value), found.isInput else {
-            throw RecipeError("'\(op)' has no argument '\(name.value)'", at: name.location,
-                              notes: suggestion(name.value, in: inputs.filter { $0.name != chained.name }.map(\.name))
-                                + ["`imgmake ops \(op)` lists its arguments"])
+            throw RecipeError(
+                "'\(op)' has no argument '\(name.value)'", at: name.location,
+                notes: suggestion(name.value, in: inputs.filter { $0.name != chained.name }.map(\.name))
+                    + ["`imgmake ops \(op)` lists its arguments"])
         }
         guard found.name != chained.name else {
             throw RecipeError("'\(found.name)' of '\(op)' is given by \(isFirst ? "the source" : "the previous step")", at: name.location)
@@ -298,26 +338,33 @@ struct RecipeChecker {
     }
 
     /// Compiles one argument: its template, and its typed value right away when it has no placeholder.
-    func plan(_ argument: ArgumentSyntax, for target: ArgumentInfo, directory: String, known: Set<String>) throws(RecipeError) -> ArgumentPlan {
+    func plan(_ argument: ArgumentSyntax, for target: ArgumentInfo, directory: String, known: Set<String>) throws(RecipeError)
+        -> ArgumentPlan
+    {
         let template = try compileTemplate(argument.value)
-        let unknown = unknownPlaceholders(template, at: argument.value.location, known: known, isAggregate: !known.contains(InputPlaceholder.path.rawValue))
+        let unknown = unknownPlaceholders(
+            template, at: argument.value.location, known: known, isAggregate: !known.contains(InputPlaceholder.path.rawValue))
         if let first = unknown.first { throw first }
         var constant: OperationValue?
         if template.names.isEmpty {
             do throws(ValueError) {
                 constant = try ValueParser.parse(template.text, quoted: argument.quoted, as: target.type, directory: directory)
             } catch {
-                throw RecipeError("bad value for '\(target.name)': \(error.message)", at: argument.value.location,
-                                  notes: error.suggestion.map { ["did you mean '\($0)'?"] } ?? [])
+                throw RecipeError(
+                    "bad value for '\(target.name)': \(error.message)", at: argument.value.location,
+                    notes: error.suggestion.map { ["did you mean '\($0)'?"] } ?? [])
             }
         }
-        return ArgumentPlan(argument: target, template: template, quoted: argument.quoted, location: argument.value.location,
-                            constant: constant, directory: directory)
+        return ArgumentPlan(
+            argument: target, template: template, quoted: argument.quoted, location: argument.value.location,
+            constant: constant, directory: directory)
     }
 
     /// `load` and `save` options: `name=value` only, each planned by `plan` (nil when it reported an error).
-    private func options(_ step: StepSyntax, errors: inout [RecipeError],
-                         _ plan: (ArgumentSyntax, _ name: Located<String>, _ errors: inout [RecipeError]) -> ArgumentPlan?) -> [ArgumentPlan] {
+    private func options(
+        _ step: StepSyntax, errors: inout [RecipeError],
+        _ plan: (ArgumentSyntax, _ name: Located<String>, _ errors: inout [RecipeError]) -> ArgumentPlan?
+    ) -> [ArgumentPlan] {
         var plans: [ArgumentPlan] = []
         for argument in step.arguments {
             guard let name = argument.name else {
@@ -335,8 +382,10 @@ struct RecipeChecker {
         let loaderArguments = LoaderArguments.shared(catalog)
         return options(step, errors: &errors) { argument, name, errors in
             guard let info = loaderArguments[ArgumentInfo.canonicalName(name.value)] else {
-                errors.append(RecipeError("no loader has an option '\(name.value)'", at: name.location,
-                                          notes: suggestion(name.value, in: Array(loaderArguments.keys))))
+                errors.append(
+                    RecipeError(
+                        "no loader has an option '\(name.value)'", at: name.location,
+                        notes: suggestion(name.value, in: Array(loaderArguments.keys))))
                 return nil
             }
             do throws(RecipeError) {
@@ -357,18 +406,23 @@ struct RecipeChecker {
                 errors.append(error)
                 return nil
             }
-            errors += unknownPlaceholders(template, at: argument.value.location, known: known, isAggregate: !known.contains(InputPlaceholder.path.rawValue))
-            let placeholder = ArgumentInfo(name: ArgumentInfo.canonicalName(name.value), description: "", type: .string,
-                                           isRequired: false, isInput: true, isOutput: false)
-            return ArgumentPlan(argument: placeholder, template: template, quoted: argument.quoted,
-                                location: name.location, constant: nil, directory: directory)
+            errors += unknownPlaceholders(
+                template, at: argument.value.location, known: known, isAggregate: !known.contains(InputPlaceholder.path.rawValue))
+            let placeholder = ArgumentInfo(
+                name: ArgumentInfo.canonicalName(name.value), description: "", type: .string,
+                isRequired: false, isInput: true, isOutput: false)
+            return ArgumentPlan(
+                argument: placeholder, template: template, quoted: argument.quoted,
+                location: name.location, constant: nil, directory: directory)
         }
     }
 
     // MARK: Helpers
 
-    private func unknownPlaceholders(_ template: Template, at location: SourceLocation, known: Set<String>,
-                                     isAggregate: Bool, candidates: Set<String>? = nil) -> [RecipeError] {
+    private func unknownPlaceholders(
+        _ template: Template, at location: SourceLocation, known: Set<String>,
+        isAggregate: Bool, candidates: Set<String>? = nil
+    ) -> [RecipeError] {
         template.names.filter { !known.contains($0) }.map { name in
             let notes: [String]
             if isAggregate && Self.inputPlaceholders.contains(name) {

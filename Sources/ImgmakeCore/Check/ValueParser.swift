@@ -1,5 +1,5 @@
-import ImgmakeRecipe
 import ImgmakeJob
+import ImgmakeRecipe
 
 /// Turns the text of a recipe value into the typed value an operation argument wants, or says why not.
 enum ValueParser {
@@ -11,28 +11,34 @@ enum ValueParser {
             throw ValueError(message: "a quoted value is a string, but this argument takes \(type)", suggestion: nil)
         }
         switch type {
-        case let .int(min, max):
+        case .int(let min, let max):
             guard let value = Int(text) else { throw fail("an integer") }
-            guard value >= min, value <= max else { throw ValueError(message: "\(value) is out of range (\(min) to \(max))", suggestion: nil) }
+            guard value >= min, value <= max else {
+                throw ValueError(message: "\(value) is out of range (\(min) to \(max))", suggestion: nil)
+            }
             return .int(value)
-        case let .double(min, max):
+        case .double(let min, let max):
             guard let value = Double(text), value.isFinite else { throw fail("a number") }
-            guard value >= min, value <= max else { throw ValueError(message: "\(text) is out of range (\(min) to \(max))", suggestion: nil) }
+            guard value >= min, value <= max else {
+                throw ValueError(message: "\(text) is out of range (\(min) to \(max))", suggestion: nil)
+            }
             return .double(value)
         case .bool:
             guard let value = ValueWords.boolean(text) else { throw fail("true or false") }
             return .bool(value)
         case .string:
             return .string(text)
-        case let .enumeration(_, nicks):
+        case .enumeration(_, let nicks):
             if nicks.contains(text) { return .enumeration(text) }
-            throw ValueError(message: "'\(text)' is not one of \(nicks.joined(separator: ", "))",
-                             suggestion: Suggestions.closest(to: text, in: nicks))
-        case let .flags(_, nicks):
+            throw ValueError(
+                message: "'\(text)' is not one of \(nicks.joined(separator: ", "))",
+                suggestion: Suggestions.closest(to: text, in: nicks))
+        case .flags(_, let nicks):
             let parts = text.split(whereSeparator: { $0 == "|" || $0 == "+" || $0 == "," }).map(String.init)
             for part in parts where !nicks.contains(part) {
-                throw ValueError(message: "'\(part)' is not one of \(nicks.joined(separator: ", "))",
-                                 suggestion: Suggestions.closest(to: part, in: nicks))
+                throw ValueError(
+                    message: "'\(part)' is not one of \(nicks.joined(separator: ", "))",
+                    suggestion: Suggestions.closest(to: part, in: nicks))
             }
             return .flags(parts.joined(separator: "|"))
         case .arrayDouble:
@@ -57,11 +63,12 @@ enum ValueParser {
         case .interpolate:
             let kinds = ValueWords.interpolators
             guard kinds.contains(text) else {
-                throw ValueError(message: "'\(text)' is not an interpolator (\(kinds.joined(separator: ", ")))",
-                                 suggestion: Suggestions.closest(to: text, in: kinds))
+                throw ValueError(
+                    message: "'\(text)' is not an interpolator (\(kinds.joined(separator: ", ")))",
+                    suggestion: Suggestions.closest(to: text, in: kinds))
             }
             return .interpolate(text)
-        case let .unsupported(typeName):
+        case .unsupported(let typeName):
             throw ValueError(message: "arguments of type \(typeName) cannot be given in a recipe", suggestion: nil)
         }
     }

@@ -24,8 +24,10 @@ package struct DirectoryEntry: Hashable, Sendable {
     package var special: String?
     /// The name is not valid UTF-8, so no path string can name it (see `name`).
     package var hasInvalidName: Bool
-    package init(name: String, isDirectory: Bool, isSymbolicLink: Bool = false, special: String? = nil,
-                hasInvalidName: Bool = false) {
+    package init(
+        name: String, isDirectory: Bool, isSymbolicLink: Bool = false, special: String? = nil,
+        hasInvalidName: Bool = false
+    ) {
         self.name = name
         self.isDirectory = isDirectory
         self.isSymbolicLink = isSymbolicLink

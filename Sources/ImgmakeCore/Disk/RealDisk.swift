@@ -8,8 +8,9 @@ package final class RealDisk: DiskInterface {
     package func stamp(_ path: String) -> FileStamp? {
         var st = stat()
         guard stat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { return nil }
-        return FileStamp(mtime: Int64(st.st_mtim.tv_sec) * 1_000_000_000 + Int64(st.st_mtim.tv_nsec),
-                         size: Int64(st.st_size))
+        return FileStamp(
+            mtime: Int64(st.st_mtim.tv_sec) * 1_000_000_000 + Int64(st.st_mtim.tv_nsec),
+            size: Int64(st.st_size))
     }
 
     package func list(_ directory: String) -> [DirectoryEntry]? {
@@ -29,8 +30,10 @@ package final class RealDisk: DiskInterface {
                 let bytes = withUnsafePointer(to: entry.pointee.d_name) {
                     $0.withMemoryRebound(to: CChar.self, capacity: 256) { Array(UnsafeRawBufferPointer(start: $0, count: strlen($0))) }
                 }
-                entries.append(DirectoryEntry(name: PathName.escapingInvalidUTF8(bytes),
-                                              isDirectory: entry.pointee.d_type == UInt8(DT_DIR), hasInvalidName: true))
+                entries.append(
+                    DirectoryEntry(
+                        name: PathName.escapingInvalidUTF8(bytes),
+                        isDirectory: entry.pointee.d_type == UInt8(DT_DIR), hasInvalidName: true))
                 continue
             }
             if name == "." || name == ".." { continue }
@@ -106,7 +109,10 @@ package final class RealDisk: DiskInterface {
         var buffer = [UInt8](repeating: 0, count: 1 << 16)
         while true {
             let n = buffer.withUnsafeMutableBytes { Foundation.read(fd, $0.baseAddress, $0.count) }
-            if n < 0 { if errno == EINTR { continue }; throw DiskError.errno(path) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw DiskError.errno(path)
+            }
             if n == 0 { break }
             result.append(contentsOf: buffer[0..<n])
         }
@@ -163,7 +169,10 @@ package final class RealDisk: DiskInterface {
         var offset = 0
         while offset < bytes.count {
             let n = bytes.withUnsafeBytes { Foundation.write(fd, $0.baseAddress! + offset, $0.count - offset) }
-            if n < 0 { if errno == EINTR { continue }; throw DiskError.errno(path) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw DiskError.errno(path)
+            }
             offset += n
         }
     }

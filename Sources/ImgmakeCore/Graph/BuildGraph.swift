@@ -1,5 +1,5 @@
-import ImgmakeRecipe
 import ImgmakeJob
+import ImgmakeRecipe
 
 /// The build graph: one edge per output, found by matching every rule's globs against the files on disk
 /// and against the outputs of the other rules (which makes chains), then checked for clashes and cycles.
@@ -26,8 +26,10 @@ package final class BuildGraph {
     /// wrote it, unless it is a current rule's left-over output: where that rule puts its outputs, not made
     /// by it now, and still the file imgmake built (`recordedStamp`: the build log's stamp of an output,
     /// by absolute path).
-    init(recipe: CheckedRecipe, disk: DiskInterface, catalog: OperationCatalog, options: Options = Options(),
-                recordedStamp: @escaping (String) -> FileStamp? = { _ in nil }) throws {
+    init(
+        recipe: CheckedRecipe, disk: DiskInterface, catalog: OperationCatalog, options: Options = Options(),
+        recordedStamp: @escaping (String) -> FileStamp? = { _ in nil }
+    ) throws {
         self.recipe = recipe
         self.root = recipe.recipe.rootDirectory
         var builder = GraphBuilder(recipe: recipe, disk: disk, catalog: catalog, options: options, recordedStamp: recordedStamp)
@@ -47,9 +49,11 @@ package final class BuildGraph {
         for index in order where edges[index].rule.isAggregate && edges[index].sources.isEmpty {
             let rule = edges[index].rule
             guard reported.insert(rule.index).inserted else { continue }
-            errors.append(RecipeError("rule '\(rule.name)' has no inputs to make \(display(edges[index].output)) from",
-                                      at: rule.syntax.name.location,
-                                      notes: rule.globs.map { "\($0.location): '\($0.text)' matches no file and no output of another rule" }))
+            errors.append(
+                RecipeError(
+                    "rule '\(rule.name)' has no inputs to make \(display(edges[index].output)) from",
+                    at: rule.syntax.name.location,
+                    notes: rule.globs.map { "\($0.location): '\($0.text)' matches no file and no output of another rule" }))
         }
         if !errors.isEmpty { throw RecipeErrors(errors) }
     }

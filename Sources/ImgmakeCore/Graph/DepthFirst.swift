@@ -4,8 +4,10 @@ enum DepthFirst {
     /// Visits everything reachable from `roots` through `successors`, calling `finish` on each node after all of
     /// its successors (post-order: dependencies first). When a successor is on the current path, `cycle` gets
     /// that path from the successor round to it again, and the search stops if it returns true.
-    static func postOrder(count: Int, roots: [Int], successors: (Int) -> [Int], finish: (Int) -> Void = { _ in },
-                          cycle: ([Int]) -> Bool = { _ in false }) {
+    static func postOrder(
+        count: Int, roots: [Int], successors: (Int) -> [Int], finish: (Int) -> Void = { _ in },
+        cycle: ([Int]) -> Bool = { _ in false }
+    ) {
         var state = [UInt8](repeating: 0, count: count)  // 0 new, 1 on the path, 2 done
         var stack: [(node: Int, next: Int)] = []
         for start in roots where state[start] == 0 {

@@ -36,8 +36,10 @@ final class GlobWalker {
         return found
     }
 
-    private func walk(directory: String, relative: String, glob: Glob, ancestors: inout [DirectoryIdentity: String],
-                      into found: inout [String]) {
+    private func walk(
+        directory: String, relative: String, glob: Glob, ancestors: inout [DirectoryIdentity: String],
+        into found: inout [String]
+    ) {
         guard let identity = identity(directory) else { return }
         ancestors[identity] = directory
         defer { ancestors[identity] = nil }

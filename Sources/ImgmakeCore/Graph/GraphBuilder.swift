@@ -1,5 +1,5 @@
-import ImgmakeRecipe
 import ImgmakeJob
+import ImgmakeRecipe
 
 /// Works out the edges of a checked recipe (see `BuildGraph`). First, on the patterns alone, rules that read
 /// their own outputs or feed each other are refused. Then every rule is expanded again and again, each time
@@ -29,8 +29,10 @@ struct GraphBuilder {
     /// Directory listings, read once for the globs and the outside-the-tree check alike.
     private let walker: GlobWalker
 
-    init(recipe: CheckedRecipe, disk: DiskInterface, catalog: OperationCatalog, options: BuildGraph.Options,
-         recordedStamp: @escaping (String) -> FileStamp?) {
+    init(
+        recipe: CheckedRecipe, disk: DiskInterface, catalog: OperationCatalog, options: BuildGraph.Options,
+        recordedStamp: @escaping (String) -> FileStamp?
+    ) {
         self.recipe = recipe
         self.disk = disk
         self.catalog = catalog
@@ -82,7 +84,8 @@ struct GraphBuilder {
                 if matched.isEmpty { empty.append(glob) }
                 for file in matched where rule.globs.count == 1 || seen.insert(file).inserted {
                     if let owner = feeders[rule.index][index].first(where: { coverage[$0]?.matches(file) ?? false }),
-                       let recorded = recordedStamp(file), recorded == disk.stamp(file) {
+                        let recorded = recordedStamp(file), recorded == disk.stamp(file)
+                    {
                         aside.append((glob, file, owner))
                     } else {
                         files.append(file)
@@ -138,8 +141,11 @@ struct GraphBuilder {
             if !changed { return Settled(expansions: expansions, outputSets: outputSets, clashes: clashes) }
         }
         let names = rules.map { "'\($0.name)' (\($0.syntax.name.location))" }.joined(separator: ", ")
-        throw RecipeErrors([RecipeError("the rules feed each other without end (a cycle): \(names)",
-                                        at: rules.first?.syntax.name.location)])
+        throw RecipeErrors([
+            RecipeError(
+                "the rules feed each other without end (a cycle): \(names)",
+                at: rules.first?.syntax.name.location)
+        ])
     }
 
     /// Refuses, before any file is read, a rule whose glob can match its own outputs (`out/{path}.jpg <-
@@ -157,13 +163,17 @@ struct GraphBuilder {
                 var found: [Int] = []
                 for other in rules {
                     guard let pattern, let outputs = coverage[other.index],
-                          let example = pattern.commonMatch(with: outputs) else { continue }
+                        let example = pattern.commonMatch(with: outputs)
+                    else { continue }
                     if other.index == rule.index {
                         if examples[rule.index][rule.index] == nil {
-                            errors.append(RecipeError(
-                                "rule '\(rule.name)' reads its own outputs: its output pattern '\(rule.output.text)' makes names such as \(display(example)) that its glob '\(glob.text)' (\(glob.location)) matches",
-                                at: rule.syntax.outputPattern.location,
-                                notes: ["give the glob a folder the outputs are not in (e.g. photos/**/*.jpg); `imgmake clean --orphans` then removes outputs made from outputs"]))
+                            errors.append(
+                                RecipeError(
+                                    "rule '\(rule.name)' reads its own outputs: its output pattern '\(rule.output.text)' makes names such as \(display(example)) that its glob '\(glob.text)' (\(glob.location)) matches",
+                                    at: rule.syntax.outputPattern.location,
+                                    notes: [
+                                        "give the glob a folder the outputs are not in (e.g. photos/**/*.jpg); `imgmake clean --orphans` then removes outputs made from outputs"
+                                    ]))
                         }
                     } else {
                         found.append(other.index)
@@ -176,22 +186,27 @@ struct GraphBuilder {
         }
         if errors.isEmpty {
             var reported: Set<Set<Int>> = []
-            DepthFirst.postOrder(count: rules.count, roots: Array(rules.indices),
-                                 successors: { Array(examples[$0].keys).sorted() },
-                                 cycle: { cycle in
-                let members = Array(cycle.dropLast())
-                guard reported.insert(Set(members)).inserted else { return false }
-                let names = members.map { "'\(rules[$0].name)'" }
-                let list = names.count == 2 ? "\(names[0]) and \(names[1])" : names.dropLast().joined(separator: ", ") + " and " + names.last!
-                var notes: [String] = []
-                for (reader, maker) in zip(cycle, cycle.dropFirst()) {
-                    let link = examples[reader][maker]!
-                    notes.append("'\(rules[reader].name)' reads what '\(rules[maker].name)' makes: its glob '\(link.glob.text)' (\(link.glob.location)) matches \(display(link.example))")
-                }
-                let first = members.min()!
-                errors.append(RecipeError("rules \(list) feed each other (a cycle)", at: rules[first].syntax.name.location, notes: notes))
-                return false
-            })
+            DepthFirst.postOrder(
+                count: rules.count, roots: Array(rules.indices),
+                successors: { Array(examples[$0].keys).sorted() },
+                cycle: { cycle in
+                    let members = Array(cycle.dropLast())
+                    guard reported.insert(Set(members)).inserted else { return false }
+                    let names = members.map { "'\(rules[$0].name)'" }
+                    let list =
+                        names.count == 2 ? "\(names[0]) and \(names[1])" : names.dropLast().joined(separator: ", ") + " and " + names.last!
+                    var notes: [String] = []
+                    for (reader, maker) in zip(cycle, cycle.dropFirst()) {
+                        let link = examples[reader][maker]!
+                        notes.append(
+                            "'\(rules[reader].name)' reads what '\(rules[maker].name)' makes: its glob '\(link.glob.text)' (\(link.glob.location)) matches \(display(link.example))"
+                        )
+                    }
+                    let first = members.min()!
+                    errors.append(
+                        RecipeError("rules \(list) feed each other (a cycle)", at: rules[first].syntax.name.location, notes: notes))
+                    return false
+                })
         }
         guard errors.isEmpty else { throw RecipeErrors(errors) }
         return feeders
@@ -199,14 +214,18 @@ struct GraphBuilder {
 
     /// Globs that match no file and no other rule's output (a typo, most likely), and files set aside as a
     /// current rule's left-over outputs that no input of it makes now: warnings, once per glob.
-    private mutating func warnAboutGlobs(foundNothing: [[RuleGlob]], setAside: [[(glob: RuleGlob, file: String, rule: Int)]],
-                                         outputSets: [Set<String>]) {
+    private mutating func warnAboutGlobs(
+        foundNothing: [[RuleGlob]], setAside: [[(glob: RuleGlob, file: String, rule: Int)]],
+        outputSets: [Set<String>]
+    ) {
         for rule in recipe.rules {
             for glob in foundNothing[rule.index] {
                 let fed = outputSets.enumerated().contains { other, outputs in
-                    other != rule.index && outputs.contains { output in
-                        PathName.relative(output, to: glob.directory).map { !PathName.hasHiddenSegment($0) && glob.glob.matches($0) } ?? false
-                    }
+                    other != rule.index
+                        && outputs.contains { output in
+                            PathName.relative(output, to: glob.directory).map { !PathName.hasHiddenSegment($0) && glob.glob.matches($0) }
+                                ?? false
+                        }
                 }
                 if !fed { warnings.append("\(glob.location): glob '\(glob.text)' of rule '\(rule.name)' matches no file") }
             }
@@ -223,7 +242,9 @@ struct GraphBuilder {
                 let files = PathName.sorted(leftover.files)
                 let more = files.count == 1 ? "" : " and \(files.count - 1) more"
                 let pronoun = files.count == 1 ? "it" : "them"
-                warnings.append("\(leftover.glob.location): glob '\(leftover.glob.text)' of rule '\(rule.name)' skips \(display(files[0]))\(more): rule '\(owner.name)' (\(owner.syntax.outputPattern.location)) puts its outputs there, and none of its inputs makes \(pronoun) now (`imgmake clean --orphans` removes what imgmake built)")
+                warnings.append(
+                    "\(leftover.glob.location): glob '\(leftover.glob.text)' of rule '\(rule.name)' skips \(display(files[0]))\(more): rule '\(owner.name)' (\(owner.syntax.outputPattern.location)) puts its outputs there, and none of its inputs makes \(pronoun) now (`imgmake clean --orphans` removes what imgmake built)"
+                )
             }
         }
     }
@@ -266,10 +287,11 @@ struct GraphBuilder {
                 let output = PathName.normalize(PathName.join(rule.syntax.directory, text))
                 if output == input { continue }
                 if let other = firstInput[output] {
-                    errors.append(RecipeError(
-                        "two inputs of rule '\(rule.name)' make the same output \(display(output)): \(display(other)) and \(display(input))",
-                        at: rule.syntax.outputPattern.location,
-                        notes: ["use {ext} or {path} in the output pattern to tell them apart"]))
+                    errors.append(
+                        RecipeError(
+                            "two inputs of rule '\(rule.name)' make the same output \(display(output)): \(display(other)) and \(display(input))",
+                            at: rule.syntax.outputPattern.location,
+                            notes: ["use {ext} or {path} in the output pattern to tell them apart"]))
                     continue
                 }
                 firstInput[output] = input
@@ -296,26 +318,34 @@ struct GraphBuilder {
             for item in expansions[rule.index] {
                 if let existing = producer[item.output] {
                     let other = edges[existing].rule
-                    errors.append(RecipeError("rules '\(other.name)' and '\(rule.name)' both make \(display(item.output))",
-                                              at: rule.syntax.outputPattern.location,
-                                              notes: ["'\(other.name)' is at \(other.syntax.outputPattern.location)"]))
+                    errors.append(
+                        RecipeError(
+                            "rules '\(other.name)' and '\(rule.name)' both make \(display(item.output))",
+                            at: rule.syntax.outputPattern.location,
+                            notes: ["'\(other.name)' is at \(other.syntax.outputPattern.location)"]))
                     continue
                 }
                 if !options.allowOutside, !reportedOutside.contains(rule.index),
-                   let reason = outside.reason(for: item.output) {
+                    let reason = outside.reason(for: item.output)
+                {
                     reportedOutside.insert(rule.index)
-                    errors.append(RecipeError("output \(item.output) is outside the recipe's directory tree (\(reason))",
-                                              at: rule.syntax.outputPattern.location,
-                                              notes: ["outputs must stay below \(root); --allow-outside permits it"]))
+                    errors.append(
+                        RecipeError(
+                            "output \(item.output) is outside the recipe's directory tree (\(reason))",
+                            at: rule.syntax.outputPattern.location,
+                            notes: ["outputs must stay below \(root); --allow-outside permits it"]))
                     continue
                 }
                 do {
-                    let (job, images) = try expander.job(for: rule, output: item.output, sources: item.sources,
-                                                         placeholders: item.placeholders)
+                    let (job, images) = try expander.job(
+                        for: rule, output: item.output, sources: item.sources,
+                        placeholders: item.placeholders)
                     producer[item.output] = edges.count
                     edgesByRule[rule.index].append(edges.count)
-                    edges.append(Edge(rule: rule, output: item.output, sources: item.sources, placeholders: item.placeholders,
-                                      job: job, imageInputs: images))
+                    edges.append(
+                        Edge(
+                            rule: rule, output: item.output, sources: item.sources, placeholders: item.placeholders,
+                            job: job, imageInputs: images))
                 } catch let error as RecipeError {
                     if !errors.contains(error) { errors.append(error) }
                 }
@@ -332,11 +362,14 @@ struct GraphBuilder {
                 if let edge = producer[input] {
                     dependencies.append(edge)
                 } else if edges[index].imageInputs.contains(input), disk.stamp(input) == nil,
-                          missingReported.insert(input).inserted {
+                    missingReported.insert(input).inserted
+                {
                     let rule = edges[index].rule
                     let location = rule.steps.flatMap(\.arguments).first { $0.template.text.contains(PathName.fileName(input)) }?.location
-                    errors.append(RecipeError("image file \(display(input)) does not exist and no rule makes it",
-                                              at: location ?? rule.syntax.name.location))
+                    errors.append(
+                        RecipeError(
+                            "image file \(display(input)) does not exist and no rule makes it",
+                            at: location ?? rule.syntax.name.location))
                 }
             }
             edges[index].dependencies = dependencies
@@ -345,15 +378,21 @@ struct GraphBuilder {
             let path = cycle.map { display(edges[$0].output) }.joined(separator: " -> ")
             let rules = Array(Set(cycle.map { edges[$0].rule.name })).sorted()
             let first = edges[cycle[0]].rule
-            errors.append(RecipeError("a cycle between rules \(rules.map { "'\($0)'" }.joined(separator: " and ")): \(path)",
-                                      at: first.syntax.name.location))
+            errors.append(
+                RecipeError(
+                    "a cycle between rules \(rules.map { "'\($0)'" }.joined(separator: " and ")): \(path)",
+                    at: first.syntax.name.location))
         }
     }
 
     private func findCycle() -> [Int]? {
         var found: [Int]?
-        DepthFirst.postOrder(count: edges.count, roots: Array(edges.indices), successors: { edges[$0].dependencies },
-                             cycle: { found = $0; return true })
+        DepthFirst.postOrder(
+            count: edges.count, roots: Array(edges.indices), successors: { edges[$0].dependencies },
+            cycle: {
+                found = $0
+                return true
+            })
         return found
     }
 

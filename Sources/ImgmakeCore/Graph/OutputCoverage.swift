@@ -15,15 +15,17 @@ enum OutputCoverage {
         var pattern = ""
         for piece in rule.output.pieces {
             switch piece {
-            case let .literal(text): pattern += Glob.escaping(text)
-            case let .placeholder(placeholder):
+            case .literal(let text): pattern += Glob.escaping(text)
+            case .placeholder(let placeholder):
                 switch InputPlaceholder(rawValue: placeholder.name) {
                 case .path: pattern += "**/?*"
                 case .dir: pattern += "**"
                 case .name, .ext: pattern += "?*"
                 case nil:
                     let values = rule.matrix.first { $0.name == placeholder.name }?.values ?? []
-                    pattern += values.count == 1 ? Glob.escaping(values[0])
+                    pattern +=
+                        values.count == 1
+                        ? Glob.escaping(values[0])
                         : values.isEmpty ? "?*" : "{" + values.map(Glob.escaping).joined(separator: ",") + "}"
                 }
             }
@@ -37,7 +39,10 @@ enum OutputCoverage {
         var segments: [Substring] = Glob.escaping(directory).split(separator: "/", omittingEmptySubsequences: true)
         for segment in pattern.split(separator: "/", omittingEmptySubsequences: true) {
             if segment == "." { continue }
-            if segment == "..", let last = segments.last, last != "..", !last.contains(where: { "*?[{\\".contains($0) }) { segments.removeLast(); continue }
+            if segment == "..", let last = segments.last, last != "..", !last.contains(where: { "*?[{\\".contains($0) }) {
+                segments.removeLast()
+                continue
+            }
             segments.append(segment)
         }
         return "/" + segments.joined(separator: "/")

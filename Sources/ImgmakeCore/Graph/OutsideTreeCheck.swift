@@ -40,7 +40,8 @@ struct OutsideTreeCheck {
         }
         if let reason = verdict.reason { return reason }
         if !verdict.links.isEmpty, verdict.links.contains(PathName.fileName(output)),
-           let real = disk.realPath(output), real != realRoot, PathName.relative(real, to: realRoot) == nil {
+            let real = disk.realPath(output), real != realRoot, PathName.relative(real, to: realRoot) == nil
+        {
             return "it is a link to \(real)"
         }
         return nil

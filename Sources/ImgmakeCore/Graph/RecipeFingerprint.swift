@@ -34,8 +34,8 @@ enum RecipeFingerprint {
 
     private static func canonical(_ value: OperationValue, root: String) -> String {
         switch value {
-        case let .imageFile(path): return "@" + PathName.display(path, from: root)
-        case let .imageFiles(paths): return paths.map { "@" + PathName.display($0, from: root) }.joined(separator: ",")
+        case .imageFile(let path): return "@" + PathName.display(path, from: root)
+        case .imageFiles(let paths): return paths.map { "@" + PathName.display($0, from: root) }.joined(separator: ",")
         default: return value.canonicalText
         }
     }

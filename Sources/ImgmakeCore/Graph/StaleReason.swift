@@ -24,18 +24,18 @@ package enum StaleReason: Equatable, Sendable, CustomStringConvertible {
         case .alwaysMake: return "-B/--always-make"
         case .missing: return "the output is missing"
         case .outputChanged: return "it changed since imgmake built it (size/mtime differ from the record)"
-        case let .inputRebuilt(input): return "its input \(input) is rebuilt first"
-        case let .inputNewer(input): return "its input \(input) is newer"
-        case let .inputReplaced(input): return "its input \(input) changed since the last build (size or time differs)"
-        case let .inputMissing(input): return "its input \(input) is missing"
+        case .inputRebuilt(let input): return "its input \(input) is rebuilt first"
+        case .inputNewer(let input): return "its input \(input) is newer"
+        case .inputReplaced(let input): return "its input \(input) changed since the last build (size or time differs)"
+        case .inputMissing(let input): return "its input \(input) is missing"
         case .noRecord: return "no record of a previous build in .imgmake/"
         case .recipeChanged: return "its recipe changed (the rule's steps, or the imgmake/libvips version)"
-        case let .inputSetChanged(added, removed):
+        case .inputSetChanged(let added, let removed):
             var parts: [String] = []
             if !added.isEmpty { parts.append("added " + Self.list(added)) }
             if !removed.isEmpty { parts.append("removed " + Self.list(removed)) }
             return "its input set changed: " + parts.joined(separator: "; ")
-        case let .contentChanged(input): return "the content of its input \(input) changed"
+        case .contentChanged(let input): return "the content of its input \(input) changed"
         }
     }
 

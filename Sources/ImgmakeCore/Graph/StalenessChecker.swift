@@ -177,7 +177,8 @@ package final class StalenessChecker {
         }
         let recordedInputs = record?.inputs ?? []
         // Most edges have one input: look it up in the record's list; many inputs get a table.
-        let recordedTable = recordedInputs.count > 8
+        let recordedTable =
+            recordedInputs.count > 8
             ? Dictionary(recordedInputs.map { ($0.path, $0) }, uniquingKeysWith: { a, _ in a }) : nil
         func recorded(_ key: String) -> InputRecord? {
             if let recordedTable { return recordedTable[key] }

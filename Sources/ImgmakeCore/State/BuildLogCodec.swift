@@ -22,8 +22,10 @@ enum BuildLogCodec {
     static func encode(_ record: BuildRecord) -> [UInt8] {
         let digest = record.outputDigest
         let kind = digest.isEmpty ? (record.recipe == nil ? "r" : "R") : (record.recipe == nil ? "h" : "H")
-        var fields = [kind, String(record.builtAt), escape(record.output),
-                      String(record.outputStamp.mtime), String(record.outputStamp.size)]
+        var fields = [
+            kind, String(record.builtAt), escape(record.output),
+            String(record.outputStamp.mtime), String(record.outputStamp.size),
+        ]
         if !digest.isEmpty { fields.append(digest) }
         fields.append(record.recipeFingerprint.hex16)
         if let recipe = record.recipe { fields.append(escape(recipe)) }
@@ -45,7 +47,8 @@ enum BuildLogCodec {
         guard let sum = hex(line[(lastTab + 1)...]), sum == FNV1a.hash(bytes: body) else { return nil }
         var fields = Fields(body)
         guard let kind = fields.next(), kind.count == 1, let builtAt = fields.next().flatMap(decimal),
-              let outputField = fields.next() else { return nil }
+            let outputField = fields.next()
+        else { return nil }
         let output = unescape(outputField)
         switch kind.first {
         case UInt8(ascii: "x"):
@@ -68,14 +71,19 @@ enum BuildLogCodec {
             inputs.reserveCapacity(Int(count))
             for _ in 0..<count {
                 guard let path = fields.next(), let inMtime = fields.next().flatMap(decimal),
-                      let inSize = fields.next().flatMap(decimal), let digest = fields.next() else { return nil }
-                inputs.append(InputRecord(path: unescape(path), stamp: FileStamp(mtime: inMtime, size: inSize),
-                                          digest: String(decoding: digest, as: UTF8.self)))
+                    let inSize = fields.next().flatMap(decimal), let digest = fields.next()
+                else { return nil }
+                inputs.append(
+                    InputRecord(
+                        path: unescape(path), stamp: FileStamp(mtime: inMtime, size: inSize),
+                        digest: String(decoding: digest, as: UTF8.self)))
             }
             guard fields.atEnd else { return nil }
-            return .record(BuildRecord(output: output, outputStamp: FileStamp(mtime: mtime, size: size),
-                                       recipeFingerprint: fingerprint, inputs: inputs, builtAt: builtAt, recipe: recipe,
-                                       outputDigest: outputDigest))
+            return .record(
+                BuildRecord(
+                    output: output, outputStamp: FileStamp(mtime: mtime, size: size),
+                    recipeFingerprint: fingerprint, inputs: inputs, builtAt: builtAt, recipe: recipe,
+                    outputDigest: outputDigest))
         default:
             return nil
         }

@@ -19,8 +19,10 @@ struct BuildRecord: Sendable, Equatable {
     /// output restored from a cache with a new mtime is up to date when its content is still this.
     var outputDigest: String
 
-    init(output: String, outputStamp: FileStamp, recipeFingerprint: UInt64, inputs: [InputRecord], builtAt: Int64,
-                recipe: String? = nil, outputDigest: String = "") {
+    init(
+        output: String, outputStamp: FileStamp, recipeFingerprint: UInt64, inputs: [InputRecord], builtAt: Int64,
+        recipe: String? = nil, outputDigest: String = ""
+    ) {
         self.output = output
         self.outputStamp = outputStamp
         self.recipeFingerprint = recipeFingerprint

@@ -70,7 +70,8 @@ package final class BuildState {
         guard let newest = records[output] else { return nil }
         guard let older = others.removeValue(forKey: output) else { return newest }
         guard let stamp, newest.outputStamp != stamp,
-              let match = older.filter({ $0.outputStamp == stamp }).max(by: { $0.builtAt < $1.builtAt }) else { return newest }
+            let match = older.filter({ $0.outputStamp == stamp }).max(by: { $0.builtAt < $1.builtAt })
+        else { return newest }
         records[output] = match
         newestAt[output] = newest.builtAt
         return match
@@ -197,9 +198,9 @@ package final class BuildState {
                 if line.first == UInt8(ascii: "#") { continue }
                 lines += 1
                 switch BuildLogCodec.decode(line) {
-                case let .record(record)?:
+                case .record(let record)?:
                     add(record)
-                case let .removal(output, at)?:
+                case .removal(let output, let at)?:
                     removedAt[output] = max(removedAt[output] ?? at, at)
                 case nil:
                     damaged += 1

@@ -53,7 +53,8 @@ package struct ErrorMessage: Hashable, Sendable {
     static func describe(_ error: any Error) -> String {
         if let error = error as? CocoaError {
             let file = error.filePath ?? error.url?.path
-            let cause = (error.underlying as? POSIXError).map { String(cString: strerror($0.code.rawValue)) }
+            let cause =
+                (error.underlying as? POSIXError).map { String(cString: strerror($0.code.rawValue)) }
                 ?? error.localizedDescription
             return file.map { "\($0): \(cause)" } ?? cause
         }

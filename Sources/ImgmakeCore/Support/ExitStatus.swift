@@ -27,7 +27,7 @@ package enum ExitStatus: Hashable, Sendable {
         case .noThread: 71
         case .notWritten: 74
         case .busy: 75
-        case let .interrupted(signal): 128 + signal
+        case .interrupted(let signal): 128 + signal
         }
     }
 

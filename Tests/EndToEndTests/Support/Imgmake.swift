@@ -22,7 +22,8 @@ enum Imgmake {
         for candidate in candidates {
             var isDirectory: ObjCBool = false
             if FileManager.default.fileExists(atPath: candidate, isDirectory: &isDirectory), !isDirectory.boolValue,
-               FileManager.default.isExecutableFile(atPath: candidate) {
+                FileManager.default.isExecutableFile(atPath: candidate)
+            {
                 return candidate
             }
         }
@@ -58,8 +59,10 @@ struct HarnessError: Error, CustomStringConvertible {
 /// Polls `condition` (every few milliseconds) until it holds; throws when `timeout` seconds pass first, saying
 /// what was awaited (`what`) and, from `state`, what was seen instead. The one way these tests wait for an
 /// event: output text, a file, a process state.
-func waitUntil(_ what: @autoclosure () -> String, timeout: Double = 120, seen state: () -> String = { "" },
-               _ condition: () throws -> Bool) throws {
+func waitUntil(
+    _ what: @autoclosure () -> String, timeout: Double = 120, seen state: () -> String = { "" },
+    _ condition: () throws -> Bool
+) throws {
     let deadline = Date().addingTimeInterval(timeout)
     while try !condition() {
         guard Date() < deadline else {

@@ -62,8 +62,10 @@ extension Sandbox {
     /// Runs a build and checks that it succeeded and that exactly `expected` (paths relative to the root) were
     /// written: by the files' identities and times on disk, and by the job lines imgmake printed.
     @discardableResult
-    func expectBuild(_ arguments: [String] = ["-j2"], rebuilds expected: Set<String>,
-                     sourceLocation: SourceLocation = #_sourceLocation) throws -> RunResult {
+    func expectBuild(
+        _ arguments: [String] = ["-j2"], rebuilds expected: Set<String>,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) throws -> RunResult {
         let before = stamps()
         let result = try imgmake(arguments: arguments)
         #expect(result.status == 0, "\(result)", sourceLocation: sourceLocation)

@@ -1,10 +1,12 @@
 import Foundation
 import Synchronization
+
 @testable import ImgmakeCore
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A fresh temporary folder for one test, the one the end-to-end tests use (builds, the shell, tmux, the process
@@ -146,8 +148,9 @@ final class Sandbox {
     func stamp(_ relative: String) -> Stamp? {
         var info = stat()
         guard stat(path(relative), &info) == 0 else { return nil }
-        return Stamp(inode: UInt64(info.st_ino), seconds: Int(info.st_mtim.tv_sec), nanoseconds: Int(info.st_mtim.tv_nsec),
-                     size: Int64(info.st_size))
+        return Stamp(
+            inode: UInt64(info.st_ino), seconds: Int(info.st_mtim.tv_sec), nanoseconds: Int(info.st_mtim.tv_nsec),
+            size: Int64(info.st_size))
     }
 
     /// The stamps of every file below `relative`.
@@ -188,8 +191,9 @@ final class Sandbox {
         let result = try runProgram("vipsheader", ["-f", "width", path(relative)], in: root)
         let height = try runProgram("vipsheader", ["-f", "height", path(relative)], in: root)
         guard result.status == 0, height.status == 0,
-              let w = Int(result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)),
-              let h = Int(height.stdout.trimmingCharacters(in: .whitespacesAndNewlines)) else { return nil }
+            let w = Int(result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)),
+            let h = Int(height.stdout.trimmingCharacters(in: .whitespacesAndNewlines))
+        else { return nil }
         return (w, h)
     }
 
@@ -203,17 +207,22 @@ final class Sandbox {
 
     /// Runs imgmake with `arguments`, `input` as its standard input and more environment variables, and waits.
     @discardableResult
-    func imgmake(arguments: [String], in directory: String? = nil, input: String? = nil, environment: [String: String] = [:],
-                 timeout: Double = 300) throws -> RunResult {
+    func imgmake(
+        arguments: [String], in directory: String? = nil, input: String? = nil, environment: [String: String] = [:],
+        timeout: Double = 300
+    ) throws -> RunResult {
         try start(arguments: arguments, in: directory, input: input, environment: environment).wait(timeout: timeout)
     }
 
     /// Starts imgmake and returns at once. `stdout`/`stderr`: where they go instead of log files
     /// (`/dev/full`, a FIFO); `ownProcessGroup`: see `Spawned`.
-    func start(arguments: [String], in directory: String? = nil, input: String? = nil, stdout: String? = nil,
-               stderr: String? = nil, environment: [String: String] = [:], ownProcessGroup: Bool = false) throws -> Spawned {
-        try spawn(Imgmake.binary, arguments, in: directory, input: input, stdout: stdout, stderr: stderr,
-                  environment: environment, ownProcessGroup: ownProcessGroup)
+    func start(
+        arguments: [String], in directory: String? = nil, input: String? = nil, stdout: String? = nil,
+        stderr: String? = nil, environment: [String: String] = [:], ownProcessGroup: Bool = false
+    ) throws -> Spawned {
+        try spawn(
+            Imgmake.binary, arguments, in: directory, input: input, stdout: stdout, stderr: stderr,
+            environment: environment, ownProcessGroup: ownProcessGroup)
     }
 
     /// Runs imgmake under other programs (`prlimit --as=N`, `setpriv ...`), as `WRAPPER... imgmake ARGUMENTS`.
@@ -222,15 +231,18 @@ final class Sandbox {
     }
 
     /// Starts a program (a path, or a name on PATH) in `root` (or `directory`), its output logged in `logs/`.
-    func spawn(_ program: String, _ arguments: [String], in directory: String? = nil, input: String? = nil,
-               stdout: String? = nil, stderr: String? = nil, environment: [String: String] = [:],
-               ownProcessGroup: Bool = false) throws -> Spawned {
+    func spawn(
+        _ program: String, _ arguments: [String], in directory: String? = nil, input: String? = nil,
+        stdout: String? = nil, stderr: String? = nil, environment: [String: String] = [:],
+        ownProcessGroup: Bool = false
+    ) throws -> Spawned {
         let logs = base + "/logs/" + UUID().uuidString.prefix(8)
         if let input { try Data(input.utf8).write(to: URL(fileURLWithPath: logs + ".in")) }
-        return try Spawned(executable: program.contains("/") ? program : findOnPath(program), arguments: arguments,
-                           directory: directory.map(path) ?? root, stdinPath: input == nil ? "/dev/null" : logs + ".in",
-                           stdoutPath: stdout ?? logs + ".out", stderrPath: stderr ?? logs + ".err",
-                           environment: environment, ownProcessGroup: ownProcessGroup)
+        return try Spawned(
+            executable: program.contains("/") ? program : findOnPath(program), arguments: arguments,
+            directory: directory.map(path) ?? root, stdinPath: input == nil ? "/dev/null" : logs + ".in",
+            stdoutPath: stdout ?? logs + ".out", stderrPath: stderr ?? logs + ".err",
+            environment: environment, ownProcessGroup: ownProcessGroup)
     }
 }
 

@@ -1,8 +1,9 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// What a finished process did.
@@ -60,7 +61,8 @@ struct Summary: Equatable {
             return
         }
         guard let line = lines.last(where: { $0.contains(" built, ") && $0.contains(" up to date") }),
-              let built = Summary.number(before: " built", in: line) else { return nil }
+            let built = Summary.number(before: " built", in: line)
+        else { return nil }
         self.built = built
         failed = Summary.number(before: " failed", in: line) ?? 0
         skipped = Summary.number(before: " skipped", in: line) ?? 0
@@ -93,8 +95,10 @@ final class Spawned {
 
     /// `ownProcessGroup`: the process leads a process group of its own (its pid), as a job of a shell does,
     /// so that a test can signal the group (`kill(-pid, ...)`) as a terminal or a CI runner does.
-    init(executable: String, arguments: [String], directory: String, stdinPath: String = "/dev/null",
-         stdoutPath: String, stderrPath: String, environment: [String: String] = [:], ownProcessGroup: Bool = false) throws {
+    init(
+        executable: String, arguments: [String], directory: String, stdinPath: String = "/dev/null",
+        stdoutPath: String, stderrPath: String, environment: [String: String] = [:], ownProcessGroup: Bool = false
+    ) throws {
         program = (executable as NSString).lastPathComponent
         self.arguments = arguments
         self.stdoutPath = stdoutPath
@@ -186,8 +190,9 @@ final class Spawned {
         let status = waitStatus ?? 0
         let signal = status & 0x7f
         let code: Int32 = signal == 0 ? (status >> 8) & 0xff : 128 + signal
-        return RunResult(program: program, arguments: arguments, status: code, signal: signal == 0 ? nil : signal,
-                         stdout: stdoutSoFar, stderr: stderrSoFar, seconds: Date().timeIntervalSince(started))
+        return RunResult(
+            program: program, arguments: arguments, status: code, signal: signal == 0 ? nil : signal,
+            stdout: stdoutSoFar, stderr: stderrSoFar, seconds: Date().timeIntervalSince(started))
     }
 
     /// Waits until the output so far (stdout, or stderr with `stderr: true`) satisfies `condition`; throws when
@@ -227,20 +232,24 @@ private let addChdir: @convention(c) (UnsafeMutablePointer<posix_spawn_file_acti
     guard let symbol = dlsym(nil, "posix_spawn_file_actions_addchdir_np") else {
         fatalError("posix_spawn_file_actions_addchdir_np is missing (glibc 2.29 or later is needed)")
     }
-    return unsafeBitCast(symbol, to: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>) -> Int32).self)
+    return unsafeBitCast(
+        symbol, to: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>) -> Int32).self)
 }()
 
 /// Runs a program (found on PATH when not a path) in `directory`, with `input` as its standard input, and
 /// waits for it (at most `timeout` seconds: then the run fails).
 @discardableResult
-func runProgram(_ program: String, _ arguments: [String], in directory: String, input: String? = nil,
-                environment: [String: String] = [:], timeout: Double = 120) throws -> RunResult {
+func runProgram(
+    _ program: String, _ arguments: [String], in directory: String, input: String? = nil,
+    environment: [String: String] = [:], timeout: Double = 120
+) throws -> RunResult {
     let executable = program.contains("/") ? program : try findOnPath(program)
     let logs = NSTemporaryDirectory() + "imgmake-e2e-run-" + UUID().uuidString
     defer { for ext in [".in", ".out", ".err"] { unlink(logs + ext) } }
     if let input { try Data(input.utf8).write(to: URL(fileURLWithPath: logs + ".in")) }
-    let process = try Spawned(executable: executable, arguments: arguments, directory: directory,
-                              stdinPath: input == nil ? "/dev/null" : logs + ".in", stdoutPath: logs + ".out",
-                              stderrPath: logs + ".err", environment: environment)
+    let process = try Spawned(
+        executable: executable, arguments: arguments, directory: directory,
+        stdinPath: input == nil ? "/dev/null" : logs + ".in", stdoutPath: logs + ".out",
+        stderrPath: logs + ".err", environment: environment)
     return try process.wait(timeout: timeout)
 }

@@ -3,11 +3,12 @@
 // against libvips' own catalog, GraphBuilder/BuildGraph over a few files, BuildState, staleness.
 // Nothing may crash; a RecipeErrors/UsageError is a fine answer.
 import Foundation
-@testable import ImgmakeCore
 import ImgmakeJob
 import ImgmakeRecipe
-@testable import ImgmakeTestSupport
 import ImgmakeVips
+
+@testable import ImgmakeCore
+@testable import ImgmakeTestSupport
 
 /// Files every input sees: sources for the globs, include files, an `@` image, and an old state log.
 private let fixedFiles: [(String, String)] = [
@@ -33,8 +34,9 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     disk.advance()
 
     // 1. The loader alone, through the reader a session uses (on the MemoryDisk).
-    _ = try? RecipeLoader(reader: DiskRecipeReader(disk: disk)).load(file: "/t/Imgmakefile", overrides: ["SIZE": "64"],
-                                                                      displayRelativeTo: "/t")
+    _ = try? RecipeLoader(reader: DiskRecipeReader(disk: disk)).load(
+        file: "/t/Imgmakefile", overrides: ["SIZE": "64"],
+        displayRelativeTo: "/t")
     // 2. The whole session: load, check, graph, state, staleness; with and without --allow-outside.
     for allowOutside in [false, true] {
         var options = Session.Options()

@@ -3,6 +3,7 @@
 // every record it returns must re-encode and decode to an equal record; records, forgets and compaction
 // must survive a reload exactly.
 import Foundation
+
 @testable import ImgmakeCore
 @testable import ImgmakeTestSupport
 
@@ -29,9 +30,10 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     // behind the records' times: a record or removal must still win over what it replaces, in memory and
     // after a reload.
     let before = state.records
-    let fresh = BuildRecord(output: "build/new\tone\\.jpg", outputStamp: FileStamp(mtime: 7, size: 9), recipeFingerprint: 42,
-                            inputs: [InputRecord(path: "photos/a\n.jpg", stamp: FileStamp(mtime: 1, size: 2), digest: "ab")],
-                            builtAt: disk.now())
+    let fresh = BuildRecord(
+        output: "build/new\tone\\.jpg", outputStamp: FileStamp(mtime: 7, size: 9), recipeFingerprint: 42,
+        inputs: [InputRecord(path: "photos/a\n.jpg", stamp: FileStamp(mtime: 1, size: 2), digest: "ab")],
+        builtAt: disk.now())
     try! state.record(fresh)
     check(sameExceptTime(state.records[fresh.output], fresh), "a new record is not in the state")
     // (A record stamped Int64.max cannot be outdated by a later one: such a time is left alone.)
@@ -67,7 +69,7 @@ private func roundTrip(_ record: BuildRecord) {
     check(line.last == UInt8(ascii: "\n"), "encoded record does not end in a newline")
     line.removeLast()
     check(!line.contains(UInt8(ascii: "\n")), "encoded record spans lines: \(record)")
-    guard case let .record(decoded)? = BuildLogCodec.decode(line[...]) else {
+    guard case .record(let decoded)? = BuildLogCodec.decode(line[...]) else {
         fatalError("a record does not decode after encoding: \(record)")
     }
     check(decoded == record, "round trip changed a record:\n  \(record)\n  \(decoded)")
