@@ -98,7 +98,7 @@ package final class Session {
 
     /// Prints the `unknownOverrides` warnings (sorted by name) whose names `include` accepts.
     package func warnAboutOverrides(_ reporter: ProgressReporter, where include: (String) -> Bool = { _ in true }) {
-        for name in unknownOverrides.keys.sorted() where include(name) { reporter.warning(unknownOverrides[name]!) }
+        for (name, warning) in unknownOverrides.sorted(by: { $0.key < $1.key }) where include(name) { reporter.warning(warning) }
     }
 
     /// Edges for targets given by the user (rules, groups, output paths), or the default target.

@@ -29,7 +29,7 @@ struct GlobAlternative: Sendable {
         }
         self.segments = segments
         lastGlobstar = segments.lastIndex { if case .globstar = $0 { true } else { false } }
-        literalDirectories = segments.dropLast().prefix { $0.literalText != nil }.map { $0.literalText! }
+        literalDirectories = segments.dropLast().map(\.literalText).prefix { $0 != nil }.compactMap { $0 }
         prefix = Array(((isAbsolute ? "/" : "") + literalDirectories.map { $0 + "/" }.joined()).utf8)
         switch segments.last {
         case .literal(let bytes): suffix = bytes
@@ -76,7 +76,7 @@ struct GlobAlternative: Sendable {
                 return segments[segment...].allSatisfy { if case .globstar = $0 { true } else { false } }
             }
             let end = GlobBytes.segmentEnd(path, from: position)
-            if segment == lastGlobstar { return matchAfterLastGlobstar(at: position, in: path) }
+            if segment == lastGlobstar { return matchAfterLastGlobstar(segment, at: position, in: path) }
             if case .globstar = segments[segment] {
                 if match(segment: segment + 1, at: position, in: path) { return true }
                 if path[position] == GlobBytes.dot { return false }
@@ -90,10 +90,10 @@ struct GlobAlternative: Sendable {
         return position >= path.count
     }
 
-    /// Matches the last `**` at `position` without trying every split: the segments after it must match
+    /// Matches the last `**` (`segments[globstar]`) at `position` without trying every split: the segments after it must match
     /// the path's last segments, and the ones `**` spans before them must not be hidden.
-    private func matchAfterLastGlobstar(at position: Int, in path: UnsafeBufferPointer<UInt8>) -> Bool {
-        var fixedSegments = segments.count - lastGlobstar! - 1
+    private func matchAfterLastGlobstar(_ globstar: Int, at position: Int, in path: UnsafeBufferPointer<UInt8>) -> Bool {
+        var fixedSegments = segments.count - globstar - 1
         var fixedStart = path.count
         while fixedSegments > 0 {
             guard fixedStart > position else { return false }
@@ -106,7 +106,7 @@ struct GlobAlternative: Sendable {
             if path[spanned] == GlobBytes.dot { return false }
             spanned = GlobBytes.segmentEnd(path, from: spanned) + 1
         }
-        return match(segment: lastGlobstar! + 1, at: fixedStart, in: path)
+        return match(segment: globstar + 1, at: fixedStart, in: path)
     }
 
     /// Whether the directory's segments from `position` can be the start of a match for

@@ -10,7 +10,7 @@ extension Glob {
         for left in compiled.map(GlobAutomaton.init) {
             for right in other.compiled.map(GlobAutomaton.init) {
                 if let found = GlobAutomaton.commonWord(left, right),
-                    best == nil || found.unicodeScalars.count < best!.unicodeScalars.count
+                    found.unicodeScalars.count < best?.unicodeScalars.count ?? .max
                 {
                     best = found
                 }
@@ -140,7 +140,10 @@ struct GlobAutomaton {
             }
             for (original, copy) in copies {
                 moves[copy] = moves[original].map { (Label(ranges: Self.subtract([Self.dot], from: $0.label.ranges)), $0.to) }
-                epsilons[copy] = epsilons[original].map { copies[$0]! }
+                epsilons[copy] = epsilons[original].map { target in
+                    guard let copied = copies[target] else { preconditionFailure("`copies` is closed under epsilon moves") }
+                    return copied
+                }
             }
         }
         return state
@@ -195,7 +198,7 @@ struct GlobAutomaton {
 
     /// A readable member of `ranges`: `x`, else `a`, else the first one.
     private static func witness(_ ranges: [ClosedRange<UInt32>]) -> UInt32? {
-        for preferred in ["x", "a", "0"].map({ UInt32(UInt8(ascii: Unicode.Scalar($0)!)) })
+        for preferred in (["x", "a", "0"] as [Unicode.Scalar]).map(\.value)
         where ranges.contains(where: { $0.contains(preferred) }) {
             return preferred
         }

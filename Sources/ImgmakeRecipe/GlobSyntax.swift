@@ -90,8 +90,9 @@ enum GlobSyntax {
             let (low, afterLow) = member(at: index)
             if afterLow + 1 < close, pattern[afterLow] == "-" {
                 let (high, afterHigh) = member(at: afterLow + 1)
-                let lowValue = low.unicodeScalars.first!.value
-                let highValue = high.unicodeScalars.first!.value
+                guard let lowValue = low.unicodeScalars.first?.value, let highValue = high.unicodeScalars.first?.value else {
+                    preconditionFailure("a Character has at least one Unicode scalar")
+                }
                 guard lowValue <= highValue else {
                     throw .invalidRange("\(low)-\(high)", offset: start - pattern.startIndex)
                 }

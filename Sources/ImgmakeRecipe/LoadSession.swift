@@ -81,7 +81,7 @@ struct LoadSession {
     private mutating func readLine(_ line: [Character], in file: File, at position: LinePosition) {
         let content = LineText.removingComment(line)
         guard content.contains(where: { !RecipeNames.isBlank($0) }) else { return }
-        if RecipeNames.isBlank(content.first!) {
+        if let first = content.first, RecipeNames.isBlank(first) {
             readBodyLine(content, at: position)
             return
         }
@@ -123,7 +123,10 @@ struct LoadSession {
     }
 
     private mutating func readBodyLine(_ content: ArraySlice<Character>, at position: LinePosition) {
-        let start = position.at(content.firstIndex { !RecipeNames.isBlank($0) }! + 1)
+        guard let firstNonBlank = content.firstIndex(where: { !RecipeNames.isBlank($0) }) else {
+            preconditionFailure("readLine passes only lines with a non-blank character")
+        }
+        let start = position.at(firstNonBlank + 1)
         switch bodyOwner {
         case .skipped:
             return

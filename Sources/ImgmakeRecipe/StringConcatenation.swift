@@ -9,6 +9,8 @@ extension String {
             for var piece in pieces {
                 piece.withUTF8 { bytes in
                     guard let source = bytes.baseAddress, !bytes.isEmpty else { return }
+                    // swift-format-ignore: NeverForceUnwrap
+                    // `buffer` has room for every piece's bytes and these are not empty: it is not empty either.
                     (buffer.baseAddress! + offset).initialize(from: source, count: bytes.count)
                     offset += bytes.count
                 }

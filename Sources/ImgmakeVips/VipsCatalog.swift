@@ -213,6 +213,8 @@ public final class VipsCatalog: OperationCatalog, Sendable {
             _ = vips_type_map_all(
                 cvips_type_operation(),
                 { type, context in
+                    // swift-format-ignore: NeverForceUnwrap
+                    // `context` is the collector passed just below; libvips hands it back unchanged.
                     Unmanaged<Collector>.fromOpaque(context!).takeUnretainedValue().types.append(type)
                     return nil
                 }, Unmanaged.passUnretained(collector).toOpaque())

@@ -37,7 +37,7 @@ import Testing
             } else if line.hasPrefix("imgmake:") || line.hasPrefix("[") {
                 current = nil
             } else if let current {
-                messages[current]! += "\n" + line
+                messages[current, default: ""] += "\n" + line  // `current` is a key: it was set with its message
             }
         }
         return messages

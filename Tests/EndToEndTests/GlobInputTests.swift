@@ -6,14 +6,14 @@ import Testing
 @Suite struct GlobInputTests {
     /// Creates an empty file or folder whose name is raw bytes (no Swift string names it).
     private func make(_ box: Sandbox, folder: String, name: [UInt8], directory: Bool = false) throws {
-        let path = Array(box.path(folder).utf8) + [UInt8(ascii: "/")] + name + [0]
-        let ok = path.withUnsafeBufferPointer { bytes in
-            bytes.withMemoryRebound(to: CChar.self) { pointer in
-                if directory { return mkdir(pointer.baseAddress!, 0o755) == 0 }
-                let fd = open(pointer.baseAddress!, O_WRONLY | O_CREAT, 0o644)
-                if fd >= 0 { close(fd) }
-                return fd >= 0
-            }
+        let path = (Array(box.path(folder).utf8) + [UInt8(ascii: "/")] + name + [0]).map { CChar(bitPattern: $0) }
+        let ok: Bool
+        if directory {
+            ok = mkdir(path, 0o755) == 0
+        } else {
+            let fd = open(path, O_WRONLY | O_CREAT, 0o644)
+            if fd >= 0 { close(fd) }
+            ok = fd >= 0
         }
         try #require(ok, "cannot create \(folder)/\(name)")
     }

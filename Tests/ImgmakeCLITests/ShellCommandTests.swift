@@ -13,16 +13,18 @@ import Testing
         let path = NSTemporaryDirectory() + "imgmake-shell-unit-" + UUID().uuidString
         var out = ""
         var err = ""
-        private(set) var shell: Shell!
+        private let options: RecipeOptions
+        /// Made at its first use (its output closures need `self`); making one reads nothing.
+        private(set) lazy var shell = Shell(
+            options: options, overrides: [:], interactive: false, interrupts: ShellInterrupts(),
+            disk: RealDisk(), catalog: .library(.vips), cwd: path, out: { [unowned self] in self.out += $0 },
+            err: { [unowned self] in self.err += $0 })
 
         init(recipe: String, files: [String] = ["photos/a.jpg", "photos/b.jpg"]) throws {
+            options = try RecipeOptions.parse([])
             try FileManager.default.createDirectory(atPath: path + "/photos", withIntermediateDirectories: true)
             try write("Imgmakefile", recipe)
             for file in files { try write(file, "") }
-            shell = Shell(
-                options: try RecipeOptions.parse([]), overrides: [:], interactive: false, interrupts: ShellInterrupts(),
-                disk: RealDisk(), catalog: .library(.vips), cwd: path, out: { [unowned self] in self.out += $0 },
-                err: { [unowned self] in self.err += $0 })
         }
 
         deinit { try? FileManager.default.removeItem(atPath: path) }

@@ -22,14 +22,14 @@ import Testing
         let tree = TestTree(recipe: ShellOnMemoryDiskTests.recipe, files: ["photos/a.jpg", "photos/b.jpg"])
         var out = ""
         var err = ""
-        private(set) var shell: Shell!
+        private let options: RecipeOptions
+        /// Made at its first use (its output closures need `self`); making one reads nothing.
+        private(set) lazy var shell = Shell(
+            options: options, overrides: [:], interactive: false, interrupts: ShellInterrupts(),
+            disk: tree.disk, catalog: .fixed(tree.catalog), cwd: tree.root,
+            out: { [unowned self] in self.out += $0 }, err: { [unowned self] in self.err += $0 })
 
-        init() throws {
-            shell = Shell(
-                options: try RecipeOptions.parse([]), overrides: [:], interactive: false, interrupts: ShellInterrupts(),
-                disk: tree.disk, catalog: .fixed(tree.catalog), cwd: tree.root,
-                out: { [unowned self] in self.out += $0 }, err: { [unowned self] in self.err += $0 })
-        }
+        init() throws { options = try RecipeOptions.parse([]) }
 
         /// Runs a line; returns its exit code with what it printed.
         func run(_ line: String) -> (code: Int32, out: String, err: String) {

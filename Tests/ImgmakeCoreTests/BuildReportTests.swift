@@ -34,10 +34,11 @@ import Testing
     }
 
     /// target → (status, reason) of the JSON report.
-    func records(_ json: [String: Any]) -> [String: (status: String, reason: String)] {
+    func records(_ json: [String: Any]) throws -> [String: (status: String, reason: String)] {
         var result: [String: (status: String, reason: String)] = [:]
         for record in json["outputs"] as? [[String: Any]] ?? [] {
-            result[record["target"] as! String] = (record["status"] as! String, record["reason"] as! String)
+            let target = try #require(record["target"] as? String)
+            result[target] = (try #require(record["status"] as? String), try #require(record["reason"] as? String))
         }
         return result
     }
@@ -57,7 +58,7 @@ import Testing
         #expect(summary["built"] as? Int == 0)
         #expect(summary["would-build"] as? Int == 2)
         #expect(summary["up-to-date"] as? Int == 1)
-        let dryRecords = records(dry.json)
+        let dryRecords = try records(dry.json)
         #expect(dryRecords.count == 3, "every output has a record: \(dryRecords)")
         #expect(dryRecords["build/thumbs/a.webp"]?.status == "up-to-date")
         #expect(dryRecords["build/thumbs/b.webp"]?.status == "would-build")
@@ -81,7 +82,7 @@ import Testing
         #expect(real.written.sorted() == ["/t/build/sheet.jpg", "/t/build/thumbs/b.webp"])
         #expect(real.summary.built == 2)
         #expect((real.json["summary"] as? [String: Any])?["would-build"] as? Int ?? 0 == 0)
-        #expect(records(real.json)["build/thumbs/b.webp"]?.status == "built")
+        #expect(try records(real.json)["build/thumbs/b.webp"]?.status == "built")
     }
 
     /// Names with characters XML 1.0 cannot hold (not even as `&#1;`), and ones it must escape.

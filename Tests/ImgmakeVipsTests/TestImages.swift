@@ -1,5 +1,6 @@
 import Foundation
 import ImgmakeJob
+import Testing
 
 @testable import ImgmakeVips
 
@@ -28,25 +29,25 @@ final class TestFolder {
         noise.set("height", .value(.int(height)))
         noise.set("mean", .value(.double(128)))
         noise.set("sigma", .value(.double(40)))
-        let gray = try noise.run()["out"]!
+        let gray = try #require(try noise.run()["out"])
         var image = gray
         if bands > 1 {
             var join = VipsOperationCall("bandjoin")
             join.set("in", .images(Array(repeating: gray, count: min(bands, 3))))
-            image = try join.run()["out"]!
+            image = try #require(try join.run()["out"])
         }
         if bands == 4 {
             var alpha = VipsOperationCall("bandjoin_const")
             alpha.set("in", .image(image))
             alpha.set("c", .value(.arrayDouble([255])))
-            image = try alpha.run()["out"]!
+            image = try #require(try alpha.run()["out"])
         }
         var cast = VipsOperationCall("cast")
         cast.set("in", .image(image))
         cast.set("format", .value(.enumeration("uchar")))
-        image = try cast.run()["out"]!
+        image = try #require(try cast.run()["out"])
         let target = file(name)
-        var save = VipsOperationCall(saver ?? VipsCatalog.shared.saverNickname(forPath: target)!)
+        var save = VipsOperationCall(try saver ?? #require(VipsCatalog.shared.saverNickname(forPath: target)))
         save.set("in", .image(image))
         save.set("filename", .value(.string(target)))
         _ = try save.run()

@@ -47,6 +47,13 @@ private final class WorkList: Sendable {
     }
 
     var results: [Result<ImageSummary, Error>] {
-        state.withLock { state in (0..<count).map { state.collected[$0]! } }
+        state.withLock { state in
+            (0..<count).map { index in
+                guard let result = state.collected[index] else {
+                    preconditionFailure("job \(index) has no result: results are read after every thread ended")
+                }
+                return result
+            }
+        }
     }
 }

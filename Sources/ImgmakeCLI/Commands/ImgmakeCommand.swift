@@ -23,8 +23,6 @@ struct ImgmakeCommand: ParsableCommand {
         defaultSubcommand: BuildCommand.self
     )
 
-    init() {}
-
     /// The arguments with leading options moved after the subcommand they precede, so that `imgmake -C DIR
     /// list` (as git, cargo and make users type) runs `list -C DIR`; swift-argument-parser only looks for a
     /// subcommand in the first word, and would build targets `-C DIR list` otherwise. The subcommand is the

@@ -36,8 +36,9 @@ extension Shell {
                 out(value.map { "\(name) = \($0)\n" } ?? "\(name) is not set\n")
                 return Outcome()
             }
-            overrides[name] = values.joined(separator: " ")
-            out("\(name) = \(overrides[name]!)\n")
+            let value = values.joined(separator: " ")
+            overrides[name] = value
+            out("\(name) = \(value)\n")
             sessions.forgetWarning(about: name)  // a name the recipe does not know is said again at each `set`
             if case .fresh = load() { return Outcome() }
             return Outcome(.usage)

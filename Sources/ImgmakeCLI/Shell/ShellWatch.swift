@@ -16,10 +16,9 @@ final class ShellWatch {
 
     /// Most folders watched at once (each costs a kernel watch).
     static let maxDirectories = 4000
-    // <sys/inotify.h>
-    private static let mask: UInt32 =
-        0x2 /* MODIFY */ | 0x4 /* ATTRIB */ | 0x8 /* CLOSE_WRITE */ | 0x40 /* MOVED_FROM */
-        | 0x80 /* MOVED_TO */ | 0x100 /* CREATE */ | 0x200 /* DELETE */ | 0x400 /* DELETE_SELF */ | 0x800 /* MOVE_SELF */
+    /// The inotify events watched (<sys/inotify.h>).
+    private static let mask = UInt32(
+        IN_MODIFY | IN_ATTRIB | IN_CLOSE_WRITE | IN_MOVED_FROM | IN_MOVED_TO | IN_CREATE | IN_DELETE | IN_DELETE_SELF | IN_MOVE_SELF)
 
     init(shell: Shell, targets: [String], extra: [String: String], options: BuildOptions) {
         self.shell = shell

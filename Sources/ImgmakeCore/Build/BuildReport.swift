@@ -37,8 +37,8 @@ enum BuildReport {
         let byRule = Dictionary(grouping: results) { graph.edges[$0.edge].rule.name }
         var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
         xml += "<testsuites name=\"imgmake\" tests=\"\(results.count)\" failures=\"\(summary.failed)\" time=\"\(summary.seconds)\">\n"
-        for rule in byRule.keys.sorted() {
-            let cases = byRule[rule]!.sorted { graph.edges[$0.edge].output < graph.edges[$1.edge].output }
+        for (rule, ruleResults) in byRule.sorted(by: { $0.key < $1.key }) {
+            let cases = ruleResults.sorted { graph.edges[$0.edge].output < graph.edges[$1.edge].output }
             let failures = cases.filter { $0.status == .failed }.count
             let skipped = cases.filter { [.skipped, .wouldBuild, .interrupted].contains($0.status) }.count
             let time = cases.reduce(0) { $0 + $1.seconds }

@@ -87,8 +87,10 @@ package final class Builder {
         }
         if options.explain || options.dryRun {
             for edge in stale {
-                let reasons = checker.reasons[edge]!
-                let text = options.explain ? reasons.map(\.description).joined(separator: "; ") : reasons[0].description
+                guard let reasons = checker.reasons[edge], let first = reasons.first else {
+                    preconditionFailure("a stale edge has at least one reason")
+                }
+                let text = options.explain ? reasons.map(\.description).joined(separator: "; ") : first.description
                 reporter.info("\(options.dryRun ? "would build" : "explain:") \(graph.display(graph.edges[edge].output)): \(text)")
             }
         }
@@ -287,7 +289,7 @@ package final class Builder {
                 done: finished, total: total, rule: item.rule.name, output: graph.display(item.output),
                 seconds: outcome.seconds)
             for dependent in dependents[edge] ?? [] {
-                waitingOn[dependent]! -= 1
+                waitingOn[dependent, default: 0] -= 1  // set for every stale edge, and dependents are stale
                 if waitingOn[dependent] == 0 && !skipped.contains(dependent) { ready.insert(dependent, at: 0) }
             }
         }

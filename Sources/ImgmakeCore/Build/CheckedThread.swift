@@ -20,6 +20,8 @@ package enum CheckedThread {
         let result = pthread_create(
             &thread, &attributes,
             { context in
+                // swift-format-ignore: NeverForceUnwrap
+                // `context` is the retained `Body` passed just below; pthread_create hands it back unchanged.
                 let body = Unmanaged<Body>.fromOpaque(context!).takeRetainedValue()
                 Thread.current.name = body.name
                 body.run()

@@ -9,8 +9,6 @@ struct RecipeChecker {
 
     let catalog: OperationCatalog
 
-    init(catalog: OperationCatalog) { self.catalog = catalog }
-
     func check(_ recipe: Recipe) throws(RecipeErrors) -> CheckedRecipe {
         var errors: [RecipeError] = []
         var rules: [CheckedRule] = []
@@ -110,7 +108,9 @@ struct RecipeChecker {
                 pattern, at: syntax.outputPattern.location, known: known, isAggregate: isAggregate,
                 candidates: Self.inputPlaceholders.union(matrixNames))
             for name in matrixNames where !outputNames.contains(name) {
-                let axis = syntax.matrix.first { $0.name.value == name }!
+                guard let axis = syntax.matrix.first(where: { $0.name.value == name }) else {
+                    preconditionFailure("matrix names come from the rule's own axes")
+                }
                 errors.append(
                     RecipeError(
                         "matrix '\(name)' is not used in the output pattern, so its outputs would overwrite each other",
@@ -236,7 +236,7 @@ struct RecipeChecker {
         var errors: [RecipeError] = []
         var given: [String: ArgumentPlan] = [:]
         var failed: Set<String> = []
-        var order: [String] = []
+        var arguments: [ArgumentPlan] = []  // in the order they are given
         var bare = inputs.filter { $0.isRequired && $0.name != chained.name && $0.type != .image && $0.type != .arrayImage }
         for argument in step.arguments {
             let target: ArgumentInfo
@@ -254,8 +254,9 @@ struct RecipeChecker {
                 continue
             }
             do throws(RecipeError) {
-                given[target.name] = try plan(argument, for: target, directory: directory, known: known)
-                order.append(target.name)
+                let plan = try plan(argument, for: target, directory: directory, known: known)
+                given[target.name] = plan
+                arguments.append(plan)
             } catch {
                 errors.append(error)
                 failed.insert(target.name)
@@ -272,7 +273,7 @@ struct RecipeChecker {
         }
         guard errors.isEmpty else { throw RecipeErrors(errors) }
         return StepPlan(
-            operation: info, location: step.operation.location, arguments: order.map { given[$0]! },
+            operation: info, location: step.operation.location, arguments: arguments,
             chainedArgument: chained)
     }
 

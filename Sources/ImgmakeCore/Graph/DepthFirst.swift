@@ -20,7 +20,10 @@ enum DepthFirst {
                     let successor = following[next]
                     if state[successor] == 1 {
                         let path = stack.map(\.node)
-                        if cycle(Array(path[path.firstIndex(of: successor)!...]) + [successor]) { return }
+                        guard let start = path.firstIndex(of: successor) else {
+                            preconditionFailure("a node marked on the path is on the stack")
+                        }
+                        if cycle(Array(path[start...]) + [successor]) { return }
                     } else if state[successor] == 0 {
                         state[successor] = 1
                         stack.append((successor, 0))

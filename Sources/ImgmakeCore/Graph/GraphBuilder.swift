@@ -125,7 +125,7 @@ struct GraphBuilder {
                 for (other, outputs) in outputSets.enumerated() where other != rule.index {
                     for output in outputs where matchingGlob(rule, output) != nil {
                         if seen == nil { seen = Set(inputs) }
-                        if seen!.insert(output).inserted { inputs.append(output) }
+                        if seen?.insert(output).inserted == true { inputs.append(output) }
                     }
                 }
                 if inputs.count != fromDisk[rule.index].count { inputs = PathName.sorted(inputs) }
@@ -193,16 +193,19 @@ struct GraphBuilder {
                     let members = Array(cycle.dropLast())
                     guard reported.insert(Set(members)).inserted else { return false }
                     let names = members.map { "'\(rules[$0].name)'" }
-                    let list =
-                        names.count == 2 ? "\(names[0]) and \(names[1])" : names.dropLast().joined(separator: ", ") + " and " + names.last!
+                    guard let last = names.last, let first = members.min() else {
+                        preconditionFailure("a cycle has at least one member")
+                    }
+                    let list = names.count == 2 ? "\(names[0]) and \(names[1])" : names.dropLast().joined(separator: ", ") + " and " + last
                     var notes: [String] = []
                     for (reader, maker) in zip(cycle, cycle.dropFirst()) {
-                        let link = examples[reader][maker]!
+                        guard let link = examples[reader][maker] else {
+                            preconditionFailure("each step of a cycle follows a link of `examples` (its successors)")
+                        }
                         notes.append(
                             "'\(rules[reader].name)' reads what '\(rules[maker].name)' makes: its glob '\(link.glob.text)' (\(link.glob.location)) matches \(display(link.example))"
                         )
                     }
-                    let first = members.min()!
                     errors.append(
                         RecipeError("rules \(list) feed each other (a cycle)", at: rules[first].syntax.name.location, notes: notes))
                     return false

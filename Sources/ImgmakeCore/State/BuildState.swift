@@ -128,7 +128,7 @@ package final class BuildState {
             _ = record(of: output, onDisk: disk.stamp(PathName.normalize(PathName.join(root, output))))
         }
         var bytes = Array(BuildLogCodec.header.utf8)
-        for output in records.keys.sorted() { bytes += BuildLogCodec.encode(records[output]!) }
+        for (_, record) in records.sorted(by: { $0.key < $1.key }) { bytes += BuildLogCodec.encode(record) }
         if !isMainLog {
             // The other logs stay: keep the removals, or their older records of removed outputs would come back.
             for (output, time) in removedAt.sorted(by: { $0.key < $1.key }) where records[output] == nil {

@@ -117,8 +117,7 @@ final class Spawned {
         let argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) } + [nil]
         let envp: [UnsafeMutablePointer<CChar>?] = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer {
-            argv.forEach { free($0) }
-            envp.forEach { free($0) }
+            for word in argv + envp { free(word) }
         }
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)

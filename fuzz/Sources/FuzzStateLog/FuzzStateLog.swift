@@ -34,19 +34,19 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         output: "build/new\tone\\.jpg", outputStamp: FileStamp(mtime: 7, size: 9), recipeFingerprint: 42,
         inputs: [InputRecord(path: "photos/a\n.jpg", stamp: FileStamp(mtime: 1, size: 2), digest: "ab")],
         builtAt: disk.now())
-    try! state.record(fresh)
+    mustSucceed("recording a new record") { try state.record(fresh) }
     check(sameExceptTime(state.records[fresh.output], fresh), "a new record is not in the state")
     // (A record stamped Int64.max cannot be outdated by a later one: such a time is left alone.)
     if var replaced = before.keys.sorted().first.flatMap({ before[$0] }), replaced.builtAt < .max {
         disk.advance()
         replaced.builtAt = disk.now()
         replaced.recipeFingerprint &+= 1
-        try! state.record(replaced)
+        mustSucceed("replacing a record") { try state.record(replaced) }
         check(sameExceptTime(state.records[replaced.output], replaced), "a replaced record did not replace")
     }
     if let victim = before.keys.sorted().last, victim != fresh.output {
         disk.advance()
-        try! state.forget(victim)
+        mustSucceed("forgetting a record") { try state.forget(victim) }
         check(state.records[victim] == nil, "a forgotten record is still there")
     }
     let expected = state.records
@@ -56,7 +56,7 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let reloaded = BuildState(root: "/t", disk: disk)
     check(reloaded.records == expected, "reload after record/forget lost or changed records: \(diff(expected, reloaded.records))")
 
-    try! reloaded.compactIfNeeded(force: true)
+    mustSucceed("compacting") { try reloaded.compactIfNeeded(force: true) }
     let compacted = BuildState(root: "/t", disk: disk)
     check(compacted.records == expected, "compaction lost or changed records: \(diff(expected, compacted.records))")
     check(compacted.warnings.isEmpty, "a compacted log has warnings: \(compacted.warnings)")
@@ -88,4 +88,9 @@ private func diff(_ a: [String: BuildRecord], _ b: [String: BuildRecord]) -> Str
 
 private func check(_ condition: @autoclosure () -> Bool, _ message: @autoclosure () -> String) {
     if !condition() { fatalError(message()) }
+}
+
+/// Runs `body`, which writes to the MemoryDisk and so cannot fail: an error is a finding (a crash, for libFuzzer).
+private func mustSucceed(_ what: String, _ body: () throws -> Void) {
+    do { try body() } catch { fatalError("\(what) threw: \(error)") }
 }
