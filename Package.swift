@@ -32,8 +32,9 @@ let package = Package(
         .systemLibrary(name: "CVips", pkgConfig: "gobject-2.0", providers: [.apt(["libvips-dev"])]),
         // Stubs for the libvips functions imgmake calls, which load libvips with dlopen on the first call.
         .target(name: "CVipsLoader"),
-        // GNU readline for the interactive shell.
-        .systemLibrary(name: "CReadline", pkgConfig: "readline", providers: [.apt(["libreadline-dev"])]),
+        // GNU readline for the interactive shell. Not through pkg-config: Debian's readline.pc brings ncurses'
+        // -D_DEFAULT_SOURCE -D_XOPEN_SOURCE=600, which SwiftPM refuses with a warning; the headers are in /usr/include.
+        .systemLibrary(name: "CReadline", providers: [.apt(["libreadline-dev"])]),
         // The recipe language: lexer, parser, includes and variables, globs, placeholders. No libvips.
         .target(name: "ImgmakeRecipe"),
         // The job model: operations and their arguments, typed values, one output's job, its result. No libvips.
