@@ -27,10 +27,14 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
     ],
     targets: [
-        // libvips and GLib, found with pkg-config; shim.h adds inline helpers for the C macros Swift cannot see.
-        .systemLibrary(name: "CVips", pkgConfig: "vips", providers: [.apt(["libvips-dev"])]),
-        // GNU readline for the interactive shell.
-        .systemLibrary(name: "CReadline", pkgConfig: "readline", providers: [.apt(["libreadline-dev"])]),
+        // libvips' headers and GLib/GObject (linked, found with pkg-config); shim.h adds inline helpers for the C
+        // macros Swift cannot see. libvips itself is not linked: CVipsLoader loads it on first use.
+        .systemLibrary(name: "CVips", pkgConfig: "gobject-2.0", providers: [.apt(["libvips-dev"])]),
+        // Stubs for the libvips functions imgmake calls, which load libvips with dlopen on the first call.
+        .target(name: "CVipsLoader"),
+        // GNU readline for the interactive shell. Not through pkg-config: Debian's readline.pc brings ncurses'
+        // -D_DEFAULT_SOURCE -D_XOPEN_SOURCE=600, which SwiftPM refuses with a warning; the headers are in /usr/include.
+        .systemLibrary(name: "CReadline", providers: [.apt(["libreadline-dev"])]),
         // The recipe language: lexer, parser, includes and variables, globs, placeholders. No libvips.
         .target(name: "ImgmakeRecipe"),
         // The job model: operations and their arguments, typed values, one output's job, its result. No libvips.
@@ -38,7 +42,7 @@ let package = Package(
         // The one condition type (a lock threads wait on); plain locks are the standard library's Mutex.
         .target(name: "ImgmakeSync"),
         // The libvips binding: introspection, typed calls, the image pipeline a job runs.
-        .target(name: "ImgmakeVips", dependencies: ["ImgmakeJob", "ImgmakeSync", "CVips"]),
+        .target(name: "ImgmakeVips", dependencies: ["ImgmakeJob", "ImgmakeSync", "CVips", "CVipsLoader"]),
         // Checking, graph and staleness, state, the disk interface, the scheduler and the pool protocol, and the
         // command logic every front end shares (Session, BuildRun, Cleaner, Explanation, RecipeListing).
         .target(name: "ImgmakeCore", dependencies: ["ImgmakeRecipe", "ImgmakeJob", "ImgmakeSync"]),

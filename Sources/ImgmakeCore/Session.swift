@@ -84,6 +84,9 @@ package final class Session {
         }
         (self.recipe, self.graph) = checked
         self.catalog = cached
+        // Every command judges staleness, whose fingerprints hold the library's version: asked now, so that the
+        // file saved next answers it too (a no-op build then never loads libvips).
+        _ = cached.libraryVersion
         cached.save()
     }
 

@@ -1,4 +1,5 @@
 import CVips
+import CVipsLoader
 import Foundation
 import ImgmakeJob
 import Synchronization
@@ -76,19 +77,31 @@ public enum VipsRuntime {
         vips_thread_shutdown()
     }
 
-    /// The libvips version, such as "vips-8.14.1". Does not start libvips.
+    /// The libvips version, such as "vips-8.14.1". Loads libvips, but does not start it.
     public static var version: String {
         "vips-\(vips_version(0)).\(vips_version(1)).\(vips_version(2))"
     }
 
-    /// The identity of the libvips library file this process loaded: its path, size and modification time
-    /// (`/usr/lib/x86_64-linux-gnu/libvips.so.42.16.1 1234567 1700000000.123`), so that a cache of libvips'
-    /// answers is not trusted across a libvips rebuilt or replaced in place. Does not start libvips (reads
-    /// which file is mapped, in `/proc/self/maps`); nil when that cannot be found out.
-    public static var libraryFile: String? {
-        // The mapped file whose name is libvips' (`/proc/self/maps`: address, perms, offset, dev, inode, path).
-        // Searched as bytes: decoding and splitting the whole listing (120 libraries) into strings cost about
-        // 30 M instructions, 6 % of a no-op build of 4,000 outputs. (Read to the end: the file's size is 0.)
+    /// The identity of the libvips library file this process loads: its path, size and modification time
+    /// (`/usr/lib/x86_64-linux-gnu/libvips.so.42 1234567 1700000000.123`; `stat` follows the link to the real
+    /// file), so that a cache of libvips' answers is not trusted across a libvips rebuilt or replaced in place.
+    /// Does not load libvips when the file is on the loader's search list (CVipsLoader); else libvips is
+    /// loaded, and the file mapped is named (`/proc/self/maps`). Nil when that cannot be found out.
+    public static let libraryFile: String? = {
+        guard let path = cvips_library_path().map({ String(cString: $0) }) ?? mappedLibrary() else { return nil }
+        var status = stat()
+        guard stat(path, &status) == 0 else { return nil }
+        return "\(path) \(status.st_size) \(status.st_mtim.tv_sec).\(status.st_mtim.tv_nsec)"
+    }()
+
+    /// Whether libvips is loaded into this process (a no-op build never loads it).
+    public static var isLoaded: Bool { cvips_library_loaded() }
+
+    /// The mapped file whose name is libvips' (`/proc/self/maps`: address, perms, offset, dev, inode, path),
+    /// after loading libvips. Searched as bytes (decoding and splitting 120 libraries' lines into strings costs
+    /// ~30 M instructions); read to the end (the file's size is 0).
+    private static func mappedLibrary() -> String? {
+        cvips_library_load()
         let fd = open("/proc/self/maps", O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
@@ -103,10 +116,7 @@ public enum VipsRuntime {
         let lineStart = maps[..<hit].lastIndex(of: UInt8(ascii: "\n")).map { $0 + 1 } ?? 0
         let lineEnd = maps[hit...].firstIndex(of: UInt8(ascii: "\n")) ?? maps.endIndex
         guard let slash = maps[lineStart..<lineEnd].firstIndex(of: UInt8(ascii: "/")) else { return nil }
-        let path = String(decoding: maps[slash..<lineEnd], as: UTF8.self)
-        var status = stat()
-        guard stat(path, &status) == 0 else { return nil }
-        return "\(path) \(status.st_size) \(status.st_mtim.tv_sec).\(status.st_mtim.tv_nsec)"
+        return String(decoding: maps[slash..<lineEnd], as: UTF8.self)
     }
 
     /// Takes libvips' (global, process-wide) error buffer: its text, trimmed, and the buffer is cleared.

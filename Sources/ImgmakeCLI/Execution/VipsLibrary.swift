@@ -3,9 +3,9 @@ import ImgmakeJob
 import ImgmakeVips
 
 extension ImageLibrary {
-    /// libvips, as the command line and the shell use it: its version and library file are read without
-    /// starting it; the catalog starts it when a question needs it.
+    /// libvips, as the command line and the shell use it: its library file is found without loading it; its
+    /// version and catalog load it when a question needs them.
     static let vips = ImageLibrary(
-        version: VipsRuntime.version, libraryFile: VipsRuntime.libraryFile,
+        version: { VipsRuntime.version }, libraryFile: VipsRuntime.libraryFile,
         catalog: { VipsCatalog.shared })
 }

@@ -6,14 +6,15 @@ import ImgmakeRecipe
 /// to build does not pay for libvips' start-up. A question the file cannot answer goes to the real catalog
 /// (which starts libvips) and the file is rewritten.
 ///
-/// The file is trusted only under its key: the imgmake version and executable, the libvips version and the
-/// libvips library file (path, size, modification time), so an upgrade or a rebuild of either asks libvips
-/// again. A file that still disagrees with libvips (damaged, copied, forged) is caught when jobs run, since
+/// The file is trusted only under its key: the imgmake version and executable and the libvips library file
+/// (path, size, modification time), so an upgrade or a rebuild of either asks libvips again. The libvips
+/// version (in every recipe fingerprint) is one of the answers: a no-op does not even load libvips for it. A file that still disagrees with libvips (damaged, copied, forged) is caught when jobs run, since
 /// libvips is started then anyway: `verifiedAgainstLibrary()` compares every answer and rewrites the file,
 /// and each job checks its saver against libvips' own choice for the output's name (`JobRunner`).
 package final class CachedCatalog: OperationCatalog {
     private struct Stored: Codable {
         var key: String
+        var version: String?
         var operations: [String: OperationInfo?] = [:]
         var savers: [String: String?] = [:]
         var implied: [String: [ResolvedArgument]] = [:]
@@ -24,10 +25,21 @@ package final class CachedCatalog: OperationCatalog {
     private let path: String
     private let disk: DiskInterface
     private let real: () -> OperationCatalog
+    private let realVersion: () -> String
     private var stored: Stored
     private var dirty = false
 
-    package let libraryVersion: String
+    /// The image library's version, such as "vips-8.14.1": from the file, else from libvips (loading it).
+    package var libraryVersion: String {
+        if let version = stored.version {
+            answeredFromFile = true
+            return version
+        }
+        let version = realVersion()
+        stored.version = version
+        dirty = true
+        return version
+    }
 
     /// Whether an answer came from the file (rather than from libvips in this run).
     private(set) var answeredFromFile = false
@@ -37,7 +49,7 @@ package final class CachedCatalog: OperationCatalog {
         self.path = PathName.join(directory, "catalog.json")
         self.disk = disk
         self.real = library.catalog
-        self.libraryVersion = library.version
+        self.realVersion = library.version
         let key = Self.key(library: library)
         if trustingFile, let bytes = try? disk.read(path), let decoded = try? JSONDecoder().decode(Stored.self, from: Data(bytes)),
             decoded.key == key
@@ -48,13 +60,13 @@ package final class CachedCatalog: OperationCatalog {
         }
     }
 
-    /// What the answers are valid for (see the type's comment); cheap: two `stat`s, libvips not started.
+    /// What the answers are valid for (see the type's comment); cheap: two `stat`s, libvips not loaded.
     static func key(library: ImageLibrary) -> String {
         var executable = stat()
         let program =
             stat("/proc/self/exe", &executable) == 0
             ? "\(executable.st_size) \(executable.st_mtim.tv_sec).\(executable.st_mtim.tv_nsec)" : "?"
-        return "imgmake \(ImgmakeVersion.current) (\(program)) \(library.version) (\(library.libraryFile ?? "?"))"
+        return "imgmake \(ImgmakeVersion.current) (\(program)) (\(library.libraryFile ?? "?"))"
     }
 
     /// Compares every stored answer with libvips' own (starting libvips) and keeps libvips' answers, saving
@@ -63,6 +75,10 @@ package final class CachedCatalog: OperationCatalog {
     func verifiedAgainstLibrary() -> [String] {
         let real = real()
         var differences: [String] = []
+        if let version = stored.version, case let actual = realVersion(), version != actual {
+            differences.append("version \(version), libvips says \(actual)")
+            stored.version = actual
+        }
         func describe(_ value: String??) -> String { value.flatMap { $0 } ?? "none" }
         for (ext, saver) in stored.savers.sorted(by: { $0.key < $1.key }) {
             let actual = real.saverNickname(forPath: "x." + ext)
