@@ -16,11 +16,15 @@ import Testing
         #expect(build.status == 0, "\(build)")
         #expect(build.summary == Summary(built: 2), "\(build)")
         #expect(loadsLibvips(build), "jobs ran, so libvips was loaded: \(build)")
-        for arguments in [[], ["list"], ["explain", "out/a.png"], ["--version"], ["-n"],
-                          ["---completion", "build", "--", "positional@0", "1", "0", "imgmake", "th"]] {
+        for arguments in [
+            [], ["list"], ["explain", "out/a.png"], ["--version"], ["-n"],
+            ["---completion", "build", "--", "positional@0", "1", "0", "imgmake", "th"],
+        ] {
             let run = try box.imgmake(arguments: arguments, environment: debug)
             #expect(run.status == 0, "\(arguments): \(run)")
-            #expect(!loadsLibvips(run), "\(arguments) loaded libvips: \(run.stderr.split(separator: "\n").filter { $0.contains("vips") }.prefix(3))")
+            #expect(
+                !loadsLibvips(run),
+                "\(arguments) loaded libvips: \(run.stderr.split(separator: "\n").filter { $0.contains("vips") }.prefix(3))")
         }
         // A stale output loads it again, and the build is right.
         try box.image("photos/c.png", width: 32, height: 32, seed: 3)
