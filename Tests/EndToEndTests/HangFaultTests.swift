@@ -86,7 +86,7 @@ struct HangFaultTests {
     /// Under an address-space limit the thread pool died (SIGABRT or SIGSEGV: GLib on a failed allocation) on a
     /// 6000×4000 photo. The default pool is now the process pool there, each worker under the limit on its
     /// own: at 400 MiB the small photo builds (the big one builds or fails alone, as out of memory); at 250 MiB
-    /// (less than a worker needs) each job fails as out of memory, and the build still ends with its summary.
+    /// the big one, and mostly the small one too, fail as out of memory, and the build still ends with its summary.
     @Test
     func anAddressSpaceLimitFailsOnlyTheJobsThatNeedMore() throws {
         let box = try Sandbox(
@@ -108,7 +108,10 @@ struct HangFaultTests {
         // by signal 11"), or a thread could not start under it (a stack is address space too): the worker's own
         // ("cannot start a thread: ... (the address space is limited to 250 MiB)") or one of libvips' ("glib:
         // Error creating thread"). Which one depends on where the memory runs out; never the whole build.
-        for output in ["big", "small"] {
+        // The small photo's job may also just fit (how much a worker maps depends on how many threads libvips
+        // starts): it then builds, and only the big one fails.
+        let smallBuilt = tight.summary == Summary(built: 1, failed: 1) && box.exists("out/small.png")
+        for output in smallBuilt ? ["big"] : ["big", "small"] {
             let line = tight.stderr.split(separator: "\n").first {
                 $0.hasPrefix("imgmake: error: out/\(output).png (rule web, from photos/\(output).jpg): ")
             }
@@ -120,7 +123,7 @@ struct HangFaultTests {
                 } == true,
                 "\(tight)")
         }
-        #expect(tight.summary == Summary(failed: 2), "\(tight)")
+        #expect(tight.summary == Summary(failed: 2) || smallBuilt, "\(tight)")
         #expect(box.temporaries().isEmpty, "\(box.temporaries())")
     }
 

@@ -26,7 +26,8 @@ final class ChildProcess: Sendable {
         close(output)
     }
 
-    /// Starts `executable` with `arguments` (argv[1...], after `name` as argv[0]) and this process' environment.
+    /// Starts `executable` with `arguments` (argv[1...], after `name` as argv[0]) and this process' environment
+    /// (`childEnvironment()`).
     ///
     /// Every pipe end is close-on-exec, so no child inherits another's pipes (a worker sees EOF on stdin as
     /// soon as we close our end, or exit). The child gets its own process group, so the terminal's Ctrl-C
@@ -34,6 +35,21 @@ final class ChildProcess: Sendable {
     /// default actions (our interrupt handler ignores SIGTERM, and ignored signals survive exec).
     static func spawn(_ executable: String, name: String, arguments: [String]) throws -> ChildProcess {
         try spawnLock.withLock { _ in try spawnLocked(executable, argv: [name] + arguments) }
+    }
+
+    /// This process' environment, with the Swift runtime's crash backtracer off unless the user set
+    /// `SWIFT_BACKTRACE`: a worker that crashes is reported by imgmake (`worker process killed by signal 11`,
+    /// its job failed and rerun alone), while the backtracer would spend seconds writing its own lines into
+    /// imgmake's stderr, between (and into) the build's messages.
+    private static func childEnvironment() -> [String] {
+        var entries: [String] = []
+        var cursor = environ
+        while let entry = cursor.pointee {
+            entries.append(String(cString: entry))
+            cursor += 1
+        }
+        if !entries.contains(where: { $0.hasPrefix("SWIFT_BACKTRACE=") }) { entries.append("SWIFT_BACKTRACE=enable=no") }
+        return entries
     }
 
     /// Held from making a child's pipes to its start: the pipes are close-on-exec only after `fcntl`
@@ -76,8 +92,10 @@ final class ChildProcess: Sendable {
 
         let argv: [UnsafeMutablePointer<CChar>?] = words.map { strdup($0) } + [nil]
         defer { for word in argv { free(word) } }
+        let envp: [UnsafeMutablePointer<CChar>?] = childEnvironment().map { strdup($0) } + [nil]
+        defer { for entry in envp { free(entry) } }
         var pid: pid_t = 0
-        let result = posix_spawn(&pid, executable, &actions, &attributes, argv, environ)
+        let result = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
         guard result == 0 else {
             close(toChild.write)
             close(fromChild.read)
