@@ -57,11 +57,11 @@ let package = Package(
         ),
         .executableTarget(name: "imgmake", dependencies: ["ImgmakeCLI"]),
         // Fakes for tests and fuzzers: MemoryDisk (with a hand-driven clock), FakeCatalog, FakeExecutor, TestTree.
-        .target(name: "ImgmakeTestSupport", dependencies: ["ImgmakeCore", "ImgmakeRecipe", "ImgmakeJob"]),
+        .target(name: "ImgmakeTestSupport", dependencies: ["ImgmakeCore", "ImgmakeRecipe", "ImgmakeJob", "ImgmakeSync"]),
         .testTarget(name: "ImgmakeRecipeTests", dependencies: ["ImgmakeRecipe"]),
-        .testTarget(name: "ImgmakeVipsTests", dependencies: ["ImgmakeVips", "ImgmakeJob"]),
-        .testTarget(name: "ImgmakeCoreTests", dependencies: ["ImgmakeCore", "ImgmakeTestSupport"]),
+        .testTarget(name: "ImgmakeVipsTests", dependencies: ["ImgmakeVips", "ImgmakeJob", "ImgmakeSync"]),
+        .testTarget(name: "ImgmakeCoreTests", dependencies: ["ImgmakeCore", "ImgmakeTestSupport", "ImgmakeSync"]),
         .testTarget(name: "ImgmakeCLITests", dependencies: ["ImgmakeCLI", "ImgmakeTestSupport"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["ImgmakeCore", "ImgmakeCLI", "ImgmakeTestSupport", "imgmake"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["ImgmakeCore", "ImgmakeCLI", "ImgmakeTestSupport", "imgmake", "ImgmakeSync"]),
     ]
 )

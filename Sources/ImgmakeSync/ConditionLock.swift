@@ -4,7 +4,7 @@ import Foundation
 /// state (a pool's worker waiting for a job, the builder for an outcome, the worker for its next request line,
 /// a wait for an interrupt, the libvips users' readers–writer lock).
 ///
-/// Plain locks are `Synchronization.Mutex`; a `Mutex` cannot wait, hence this one condition type, used the same
+/// Plain locks are `Mutex` (this module); a `Mutex` cannot wait, hence this one condition type, used the same
 /// way everywhere: every change happens in `withLock`, which wakes all waiters when it ends, and a waiter
 /// re-checks what it waits for in `withLock(waitingUntil:)` (so a wake-up it did not wait for, or a spurious
 /// one, is harmless).

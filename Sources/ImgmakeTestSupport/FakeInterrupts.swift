@@ -1,6 +1,6 @@
 import Foundation
 import ImgmakeCore
-import Synchronization
+import ImgmakeSync
 
 /// Interrupts by hand, for tests of the builder: `interrupt()` is what Ctrl-C is to `InterruptHandler`, without
 /// a signal, so the test process' own signal handling is never touched.

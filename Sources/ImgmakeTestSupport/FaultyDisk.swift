@@ -1,5 +1,5 @@
 import ImgmakeCore
-import Synchronization
+import ImgmakeSync
 
 /// A `MemoryDisk` whose appends can run out of space: `appendBudget` bytes are written in all, then an append
 /// writes what still fits and fails as a full disk does (a short write, then ENOSPC).

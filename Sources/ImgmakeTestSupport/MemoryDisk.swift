@@ -1,7 +1,7 @@
 import Foundation
 import ImgmakeCore
 import ImgmakeRecipe
-import Synchronization
+import ImgmakeSync
 
 /// An in-memory file system with a hand-driven clock, for tests of the graph, staleness and state.
 /// Every write stamps the file with the current clock; `advance(by:)` moves the clock. Symbolic links

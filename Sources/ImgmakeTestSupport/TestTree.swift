@@ -1,7 +1,7 @@
 import ImgmakeCore
 import ImgmakeJob
 import ImgmakeRecipe
-import Synchronization
+import ImgmakeSync
 
 /// A recipe tree in a `MemoryDisk` at /t, with helpers to load a session and run builds with a fake pool.
 package final class TestTree {

@@ -1,7 +1,7 @@
 import CVips
 import Foundation
 import ImgmakeJob
-import Synchronization
+import ImgmakeSync
 
 /// The `OperationCatalog` answered by libvips' own introspection. Thread-safe; each operation's
 /// `OperationInfo` is built once (from a throw-away instance) and cached. Every query starts libvips.

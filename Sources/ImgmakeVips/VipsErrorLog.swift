@@ -1,7 +1,6 @@
 import Foundation
 import ImgmakeJob
 import ImgmakeSync
-import Synchronization
 
 /// Gives each failing libvips call the error lines written while it ran.
 ///

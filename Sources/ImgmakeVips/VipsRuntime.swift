@@ -2,7 +2,7 @@ import CVips
 import CVipsLoader
 import Foundation
 import ImgmakeJob
-import Synchronization
+import ImgmakeSync
 
 /// Process-wide libvips state: lazy start-up, thread knobs, the version, and the global error buffer.
 ///

@@ -1,7 +1,7 @@
 import Foundation
 import ImgmakeJob
+import ImgmakeSync
 import ImgmakeTestSupport
-import Synchronization
 import Testing
 
 @testable import ImgmakeCore

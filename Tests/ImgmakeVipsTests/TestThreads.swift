@@ -1,6 +1,6 @@
 import Foundation
 import ImgmakeJob
-import Synchronization
+import ImgmakeSync
 
 @testable import ImgmakeVips
 

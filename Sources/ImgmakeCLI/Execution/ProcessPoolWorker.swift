@@ -1,8 +1,8 @@
 import Foundation
 import ImgmakeCore
 import ImgmakeJob
+import ImgmakeSync
 import ImgmakeVips
-import Synchronization
 
 /// One worker process seen from the parent: it is sent a job and waited on for the outcome. A worker that
 /// crashes, is killed, overruns the job timeout or breaks the protocol fails that job alone; it is then dead

@@ -1,6 +1,6 @@
 import Foundation
 import ImgmakeCore
-import Synchronization
+import ImgmakeSync
 
 /// A child process started with `posix_spawn` (never a bare fork: libvips may already run threads here), with
 /// a pipe to its stdin and one from its stdout. Its stderr is inherited.

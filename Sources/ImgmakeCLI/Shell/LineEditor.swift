@@ -3,7 +3,7 @@
 @preconcurrency import CReadline
 import Foundation
 import ImgmakeCore
-import Synchronization
+import ImgmakeSync
 
 /// The GNU readline binding: a prompt read through readline's callback interface, so that the loop can wait
 /// on the terminal and on the Ctrl-C pipe at once (readline installs no signal handlers of its own);

@@ -1,7 +1,7 @@
 import Foundation
 import ImgmakeJob
 import ImgmakeRecipe
-import Synchronization
+import ImgmakeSync
 
 /// The outcome of one output in a build, for the summary and the report.
 struct OutputResult: Sendable {

@@ -1,6 +1,7 @@
 import Foundation
 import ImgmakeSync
-import Synchronization
+
+import struct Synchronization.Atomic
 
 /// What the scheduler (and a wait for the state's lock) needs of interrupts: injected, so that the builder's
 /// unit tests pass a fake (`FakeInterrupts`) and leave the test process's signal handling alone. The command

@@ -1,6 +1,6 @@
 import Foundation
 import ImgmakeRecipe
-import Synchronization
+import ImgmakeSync
 
 /// The temporary files being written right now, so that an interrupted build can remove them.
 package final class TemporaryFiles: Sendable {

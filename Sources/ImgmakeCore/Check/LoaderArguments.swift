@@ -1,6 +1,6 @@
 import Foundation
 import ImgmakeJob
-import Synchronization
+import ImgmakeSync
 
 /// The options that some file loader takes (`n`, `page`, `fail-on`, `access`, ...), by name: what a `load`
 /// step may set. Which loader reads a file is known only from its content, at run time.

@@ -1,6 +1,6 @@
 import Foundation
 import ImgmakeRecipe
-import Synchronization
+import ImgmakeSync
 
 /// Decides, for edges in dependency order, which outputs are stale and why (README's *How staleness works*; with
 /// `Options.checkHash`, inputs and outputs whose stamps changed are compared by content with the digests recorded
