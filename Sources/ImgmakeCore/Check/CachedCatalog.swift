@@ -30,16 +30,7 @@ package final class CachedCatalog: OperationCatalog {
     private var dirty = false
 
     /// The image library's version, such as "vips-8.14.1": from the file, else from libvips (loading it).
-    package var libraryVersion: String {
-        if let version = stored.version {
-            answeredFromFile = true
-            return version
-        }
-        let version = realVersion()
-        stored.version = version
-        dirty = true
-        return version
-    }
+    package var libraryVersion: String { answer(\.version, ask: realVersion) }
 
     /// Whether an answer came from the file (rather than from libvips in this run).
     private(set) var answeredFromFile = false
@@ -122,61 +113,47 @@ package final class CachedCatalog: OperationCatalog {
     /// The file, for messages (`.imgmake/catalog.json` relative to the root is what users see).
     var file: String { path }
 
-    package var operationNames: [String] {
-        if let names = stored.names {
-            answeredFromFile = true
-            return names
-        }
-        let names = real().operationNames
-        stored.names = names
-        dirty = true
-        return names
-    }
+    package var operationNames: [String] { answer(\.names) { real().operationNames } }
 
     package func operation(named nickname: String) -> OperationInfo? {
-        if let cached = stored.operations[nickname] {
-            answeredFromFile = true
-            return cached
-        }
-        let info = real().operation(named: nickname)
-        stored.operations[nickname] = .some(info)
-        dirty = true
-        return info
+        answer(\.operations, nickname) { real().operation(named: nickname) }
     }
 
     package func saverNickname(forPath path: String) -> String? {
-        let ext = PathName.fileExtension(path).lowercased()
-        if let cached = stored.savers[ext] {
-            answeredFromFile = true
-            return cached
-        }
-        let saver = real().saverNickname(forPath: path)
-        stored.savers[ext] = .some(saver)
-        dirty = true
-        return saver
+        answer(\.savers, PathName.fileExtension(path).lowercased()) { real().saverNickname(forPath: path) }
     }
 
     package func saveOptions(impliedByPath path: String) -> [ResolvedArgument] {
-        let ext = PathName.fileExtension(path).lowercased()
-        if let cached = stored.implied[ext] {
-            answeredFromFile = true
-            return cached
-        }
-        let options = real().saveOptions(impliedByPath: path)
-        stored.implied[ext] = options
-        dirty = true
-        return options
+        answer(\.implied, PathName.fileExtension(path).lowercased()) { real().saveOptions(impliedByPath: path) }
     }
 
     package func saverKeepsAlpha(_ nickname: String) -> Bool {
-        if let cached = stored.keepsAlpha[nickname] {
+        answer(\.keepsAlpha, nickname) { real().saverKeepsAlpha(nickname) }
+    }
+
+    /// The answer stored for `key` (which may be "none": `Value` is optional for some questions), else libvips'
+    /// answer, kept for the file.
+    private func answer<Value>(_ field: WritableKeyPath<Stored, [String: Value]>, _ key: String, ask: () -> Value) -> Value {
+        if let stored = stored[keyPath: field][key] {
             answeredFromFile = true
-            return cached
+            return stored
         }
-        let keeps = real().saverKeepsAlpha(nickname)
-        stored.keepsAlpha[nickname] = keeps
+        let value = ask()
+        stored[keyPath: field][key] = value
         dirty = true
-        return keeps
+        return value
+    }
+
+    /// The answer stored in `field`, else libvips' answer, kept for the file.
+    private func answer<Value>(_ field: WritableKeyPath<Stored, Value?>, ask: () -> Value) -> Value {
+        if let stored = stored[keyPath: field] {
+            answeredFromFile = true
+            return stored
+        }
+        let value = ask()
+        stored[keyPath: field] = value
+        dirty = true
+        return value
     }
 
     /// Writes the file when something new was learnt (best effort: a read-only tree just asks libvips again).
