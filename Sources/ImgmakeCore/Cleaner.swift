@@ -46,7 +46,7 @@ package struct Cleaner {
 
     private func candidates() -> [String] {
         let root = session.graph.root
-        return session.state.records.filter { $0.value.recipe == session.recipeFile }.keys.sorted()
+        return session.state.outputs(recordedBy: session.recipeFile)
             .map { PathName.normalize(PathName.join(root, $0)) }
             .filter { session.graph.producer[$0] == nil && session.disk.stamp($0) != nil && !isSource($0) }
             .filter { session.options.allowOutside || isInsideTree($0) }

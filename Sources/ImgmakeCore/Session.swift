@@ -62,7 +62,7 @@ package final class Session {
         func check(_ catalog: OperationCatalog) throws -> (CheckedRecipe, BuildGraph) {
             let recipe = try RecipeChecker(catalog: catalog).check(loaded)
             let graph = try BuildGraph(recipe: recipe, disk: disk, catalog: catalog, options: graphOptions) { path in
-                PathName.relative(path, to: root).flatMap { state.records[$0]?.outputStamp }
+                PathName.relative(path, to: root).flatMap { state.newestRecord(of: $0)?.outputStamp }
             }
             return (recipe, graph)
         }

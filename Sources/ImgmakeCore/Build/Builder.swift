@@ -176,7 +176,7 @@ package final class Builder {
                     output: checker.key(item.output), outputStamp: stamp, recipeFingerprint: fingerprint(item),
                     inputs: item.inputs.map { checker.inputRecord($0, previous: nil) }, builtAt: session.disk.now(),
                     outputDigest: outputDigest(item, checker))
-            } else if let old = state.records[checker.key(item.output)] {
+            } else if let old = state.newestRecord(of: checker.key(item.output)) {
                 // A record of an older imgmake names no recipe file: an output this recipe makes with the
                 // recorded steps is this recipe's (else `clean --orphans` would never remove it).
                 let refreshedRecord = checker.refreshedRecord(of: edge)

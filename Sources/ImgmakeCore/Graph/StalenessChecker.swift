@@ -84,7 +84,7 @@ package final class StalenessChecker {
     func refreshedRecord(of index: Int) -> BuildRecord? {
         guard outdatedRecords.contains(index), reasons[index]?.isEmpty == true else { return nil }
         let edge = graph.edges[index]
-        guard var record = state.records[key(edge.output)], let output = stamp(edge.output) else { return nil }
+        guard var record = state.newestRecord(of: key(edge.output)), let output = stamp(edge.output) else { return nil }
         let recorded = Dictionary(record.inputs.map { ($0.path, $0) }, uniquingKeysWith: { a, _ in a })
         var inputs: [InputRecord] = []
         inputs.reserveCapacity(edge.inputs.count)

@@ -64,6 +64,14 @@ package final class BuildState {
         load()
     }
 
+    /// The newest record of `output` (root-relative), or the one `record(of:onDisk:)` chose for it.
+    func newestRecord(of output: String) -> BuildRecord? { records[output] }
+
+    /// The outputs (root-relative) with a live record written by `recipe` (a recipe file, root-relative).
+    func outputs(recordedBy recipe: String) -> [String] {
+        records.filter { $0.value.recipe == recipe }.keys.sorted()
+    }
+
     /// The record of `output` that describes the file on disk, given that file's stamp: when several records
     /// name the output, the newest whose output stamp is `stamp`, else the newest. The choice is kept.
     func record(of output: String, onDisk stamp: FileStamp?) -> BuildRecord? {
