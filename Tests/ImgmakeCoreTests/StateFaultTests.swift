@@ -136,7 +136,9 @@ import Testing
         #expect(try tree.build(["sheet"]).built == [])
         #expect(tree.stderr == [])
         #expect(
-            Set(BuildState(root: "/t", disk: tree.disk).allRecords().keys) == ["build/sheet.jpg", "build/thumbs/a.webp", "build/thumbs/b.webp"])
+            Set(BuildState(root: "/t", disk: tree.disk).allRecords().keys) == [
+                "build/sheet.jpg", "build/thumbs/a.webp", "build/thumbs/b.webp",
+            ])
     }
 
     // MARK: clock skew
