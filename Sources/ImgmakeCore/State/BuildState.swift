@@ -98,7 +98,7 @@ package final class BuildState {
         var all: [String: BuildRecord] = [:]
         if let snapshot {
             all.reserveCapacity(snapshot.recordCount + overlay.count)
-            let damaged = snapshot.forEach { record in
+            let damaged = snapshot.forEachRecord { record in
                 if overlay[record.output] == nil && removedAt[record.output] == nil { all[record.output] = record }
             }
             if damaged > 0 { noteDamagedSnapshot(count: damaged) }

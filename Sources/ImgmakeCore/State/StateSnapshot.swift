@@ -350,6 +350,23 @@ struct SnapshotReader {
     /// returns how many the index points at that do not.
     @discardableResult
     func forEachRaw(_ body: (_ key: UnsafeRawBufferPointer, _ hash: UInt64, _ raw: UnsafeRawBufferPointer) -> Void) -> Int {
+        forEachValid { key, offset, length in
+            body(key, StateSnapshot.hash(key), UnsafeRawBufferPointer(rebasing: file.bytes[offset..<(offset + length)]))
+        }
+    }
+
+    /// Every record that checks out, decoded; returns how many do not.
+    @discardableResult
+    func forEachRecord(_ body: (BuildRecord) -> Void) -> Int {
+        forEachValid { key, offset, length in
+            let output = String(decoding: key, as: UTF8.self)
+            if let record = decode(at: offset + 12 + key.count, end: offset + length, output: output) { body(record) }
+        }
+    }
+
+    /// The key, offset and length of every record the index points at that checks out and decodes; returns how
+    /// many do not.
+    private func forEachValid(_ body: (_ key: UnsafeRawBufferPointer, _ offset: Int, _ length: Int) -> Void) -> Int {
         var damaged = 0
         for index in 0..<slotCount {
             let value = slot(index)
@@ -360,19 +377,9 @@ struct SnapshotReader {
                 damaged += 1
                 continue
             }
-            body(key, StateSnapshot.hash(key), UnsafeRawBufferPointer(rebasing: file.bytes[offset..<(offset + length)]))
+            body(key, offset, length)
         }
         return damaged
-    }
-
-    /// Every record that checks out, decoded; returns how many do not.
-    @discardableResult
-    func forEach(_ body: (BuildRecord) -> Void) -> Int {
-        forEachRaw { key, _, raw in
-            let output = String(decoding: key, as: UTF8.self)
-            let start = raw.baseAddress! - file.bytes.baseAddress!
-            if let record = decode(at: start + 12 + key.count, end: start + raw.count, output: output) { body(record) }
-        }
     }
 
     private func decodes(at offset: Int, length: Int, keyLength: Int) -> Bool {
