@@ -190,10 +190,14 @@ package final class BuildState {
         try ensureDirectory()
         if isMainLog {
             var writer = SnapshotWriter()
+            var copied: Set<String> = []
             for (_, record) in overlay.sorted(by: { $0.key < $1.key }) { writer.add(record) }
             snapshot?.forEachRaw { key, hash, raw in
                 let output = String(decoding: key, as: UTF8.self)
-                if overlay[output] == nil && removedAt[output] == nil { writer.add(raw: raw, keyHash: hash) }
+                // (Once per output: a damaged snapshot, repaired from a scan, may hold one twice.)
+                if overlay[output] == nil && removedAt[output] == nil && copied.insert(output).inserted {
+                    writer.add(raw: raw, keyHash: hash)
+                }
             }
             try disk.writeAtomically(snapshotPath, try writer.finish())
             // The snapshot holds every journal's records now: a kill before these removals only leaves
@@ -317,7 +321,7 @@ package final class BuildState {
         // The snapshot's record of an output a journal names is one of its records too.
         if snapshot != nil {
             for output in Set(overlay.keys).union(removedAt.keys) {
-                if let record = snapshotRecord(output) { add(record) }
+                if let record = snapshotRecord(output) { add(record, fromSnapshot: true) }
             }
         }
         for (output, time) in removedAt {
@@ -353,14 +357,15 @@ package final class BuildState {
         snapshot = reader
     }
 
-    /// One record read: the newest stays in `overlay`, the others wait in `others`.
-    private func add(_ record: BuildRecord) {
+    /// One record read: the newest stays in `overlay`, the others wait in `others`. The journals were written
+    /// after the snapshot, so a tie goes to theirs (as a tie goes to the later line).
+    private func add(_ record: BuildRecord, fromSnapshot: Bool = false) {
         guard let existing = overlay[record.output] else {
             overlay[record.output] = record
             return
         }
         if existing == record { return }
-        if existing.builtAt > record.builtAt {
+        if existing.builtAt > record.builtAt || fromSnapshot && existing.builtAt == record.builtAt {
             others[record.output, default: []].append(record)
         } else {
             others[record.output, default: []].append(existing)

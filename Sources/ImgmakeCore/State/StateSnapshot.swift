@@ -328,9 +328,10 @@ struct SnapshotReader {
             let tag = hash >> 32
             let bytes = file.bytes
             var index = Int(hash & UInt64(slotCount - 1))
+            var damaged = false
             for _ in 0..<slotCount {
                 let value = slot(index)
-                if value == 0 { return .absent }
+                if value == 0 { break }
                 index = (index + 1) & (slotCount - 1)
                 guard value >> 32 == tag, let offset = offset(ofSlot: value) else { continue }
                 let keyLength = Int(UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: offset + 8, as: UInt32.self)))
@@ -339,10 +340,13 @@ struct SnapshotReader {
                 else { continue }
                 guard let (length, _) = Self.check(bytes, at: offset, end: recordsEnd),
                     let record = decode(at: offset + 12 + keyLength, end: offset + length, output: key)
-                else { return .damaged }
+                else {
+                    damaged = true  // (a damaged snapshot repaired from a scan may hold the key again)
+                    continue
+                }
                 return .found(record)
             }
-            return .absent
+            return damaged ? .damaged : .absent
         }
     }
 
