@@ -63,6 +63,19 @@ import Testing
         #expect(BuildState(root: "/t", disk: empty).allRecords().isEmpty)
     }
 
+    @Test func theNewestOutputStampIsTheNewestRecordsWithoutDecodingIt() throws {
+        let disk = try Self.snapshotDisk(Self.sample)
+        let state = BuildState(root: "/t", disk: disk)
+        try state.record(Self.record("build/a.webp", at: 80))
+        try state.forget("d")
+        for output in Self.sample.map(\.output) + ["build/none.webp"] {
+            #expect(state.newestOutputStamp(of: output) == state.newestRecord(of: output)?.outputStamp, "\(output)")
+        }
+        #expect(state.newestOutputStamp(of: "build/a.webp") == FileStamp(mtime: 80, size: 90))
+        #expect(state.newestOutputStamp(of: "d") == nil)
+        #expect(state.newestOutputStamp(of: "build/日本.webp") == FileStamp(mtime: 3, size: 13))
+    }
+
     @Test func manyRecordsAreFoundThroughTheIndex() throws {
         let records = (1...3000).map { Self.record("build/\($0 % 7)/p\($0).webp", at: Int64($0)) }
         let disk = try Self.snapshotDisk(records)

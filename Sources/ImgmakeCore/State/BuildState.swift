@@ -82,9 +82,24 @@ package final class BuildState {
 
     /// The newest record of `output` (root-relative), or the one `record(of:onDisk:)` chose for it.
     func newestRecord(of output: String) -> BuildRecord? {
-        if let record = overlay[output] { return record }
-        if removedAt[output] != nil { return nil }
+        // (An empty dictionary is asked nothing: a no-op's journals are empty, and hashing the key costs.)
+        if !overlay.isEmpty, let record = overlay[output] { return record }
+        if !removedAt.isEmpty, removedAt[output] != nil { return nil }
         return snapshotRecord(output)
+    }
+
+    /// `newestRecord(of: output)?.outputStamp`, without decoding the rest of a snapshot's record (the set of
+    /// outputs a previous build made needs only that).
+    func newestOutputStamp(of output: String) -> FileStamp? {
+        if !overlay.isEmpty, let record = overlay[output] { return record.outputStamp }
+        if !removedAt.isEmpty, removedAt[output] != nil { return nil }
+        switch snapshot?.outputStamp(output) {
+        case .some(.some(let stamp)): return stamp
+        case .some(.none):
+            noteDamagedSnapshot(count: 1)
+            return nil
+        case .none: return nil
+        }
     }
 
     /// The outputs (root-relative) with a live record written by `recipe` (a recipe file, root-relative).
@@ -110,8 +125,8 @@ package final class BuildState {
     /// The record of `output` that describes the file on disk, given that file's stamp: when several records
     /// name the output, the newest whose output stamp is `stamp`, else the newest. The choice is kept.
     func record(of output: String, onDisk stamp: FileStamp?) -> BuildRecord? {
-        guard let newest = overlay[output] else {
-            return removedAt[output] == nil ? snapshotRecord(output) : nil
+        guard !overlay.isEmpty, let newest = overlay[output] else {
+            return removedAt.isEmpty || removedAt[output] == nil ? snapshotRecord(output) : nil
         }
         guard let older = others.removeValue(forKey: output) else { return newest }
         guard let stamp, newest.outputStamp != stamp,

@@ -167,8 +167,8 @@ struct SnapshotWriter {
 }
 
 /// Reads a snapshot in place. Never traps on any bytes: every read is bounds-checked, and what does not check
-/// out is reported (`problem`, `lookup`'s `.damaged`) and treated as absent.
-struct SnapshotReader {
+/// out is reported (`problem`, `lookup`'s `.damaged`) and treated as absent. (A class: a lookup copies nothing.)
+final class SnapshotReader {
     enum Lookup {
         case absent
         /// The output's record is there but fails its checksum (or does not decode).
@@ -320,6 +320,36 @@ struct SnapshotReader {
 
     /// The record of `key`.
     func lookup(_ key: String) -> Lookup {
+        switch locate(key) {
+        case .found(let offset, let length, let keyLength):
+            guard let record = decode(at: offset + 12 + keyLength, end: offset + length, output: key) else { return .damaged }
+            return .found(record)
+        case .damaged: return .damaged
+        case .absent: return .absent
+        }
+    }
+
+    /// The output stamp in the record of `key`, read without decoding the rest: nil when there is no record,
+    /// `.some(nil)` when it is damaged.
+    func outputStamp(_ key: String) -> FileStamp?? {
+        switch locate(key) {
+        case .found(let offset, let length, let keyLength):
+            var reader = FieldReader(bytes: file.bytes, position: offset + 12 + keyLength, end: offset + length)
+            guard reader.integer() != nil, let mtime = reader.integer(), let size = reader.integer() else { return .some(nil) }
+            return FileStamp(mtime: Int64(bitPattern: mtime), size: Int64(bitPattern: size))
+        case .damaged: return .some(nil)
+        case .absent: return nil
+        }
+    }
+
+    private enum Location {
+        case absent
+        case damaged
+        /// A record whose key is the one looked up, whose length fits and whose checksum holds.
+        case found(offset: Int, length: Int, keyLength: Int)
+    }
+
+    private func locate(_ key: String) -> Location {
         guard slotCount > 0 else { return .absent }
         var contiguous = key
         return contiguous.withUTF8 { keyBuffer in
@@ -336,18 +366,32 @@ struct SnapshotReader {
                 guard value >> 32 == tag, let offset = offset(ofSlot: value) else { continue }
                 let keyLength = Int(UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: offset + 8, as: UInt32.self)))
                 guard keyLength == wanted.count, offset + 12 + keyLength <= recordsEnd,
-                    UnsafeRawBufferPointer(rebasing: bytes[(offset + 12)..<(offset + 12 + keyLength)]).elementsEqual(wanted)
+                    Self.equal(UnsafeRawBufferPointer(rebasing: bytes[(offset + 12)..<(offset + 12 + keyLength)]), wanted)
                 else { continue }
-                guard let (length, _) = Self.check(bytes, at: offset, end: recordsEnd),
-                    let record = decode(at: offset + 12 + keyLength, end: offset + length, output: key)
-                else {
+                guard let (length, _) = Self.check(bytes, at: offset, end: recordsEnd) else {
                     damaged = true  // (a damaged snapshot repaired from a scan may hold the key again)
                     continue
                 }
-                return .found(record)
+                return .found(offset: offset, length: length, keyLength: keyLength)
             }
             return damaged ? .damaged : .absent
         }
+    }
+
+    /// Two byte ranges of one length are equal (8 bytes at a time).
+    private static func equal(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Bool {
+        let count = a.count
+        var offset = 0
+        while offset + 8 <= count {
+            guard a.loadUnaligned(fromByteOffset: offset, as: UInt64.self) == b.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+            else { return false }
+            offset += 8
+        }
+        while offset < count {
+            guard a[offset] == b[offset] else { return false }
+            offset += 1
+        }
+        return true
     }
 
     /// Every record that checks out, as it is in the file (with its key and the key's hash), in index order;
