@@ -17,7 +17,7 @@ import ImgmakeRecipe
 /// line carries a checksum, so a torn last line (or garbage) is skipped with a warning and costs only the
 /// records it held. Compaction reads the snapshot and the journals again from disk (what another build appended
 /// meanwhile is kept), writes a new snapshot under a temporary name and renames it into place, and only then
-/// removes the journals it folded in: killed between the two, the next run reads the journals' records again
+/// removes the journals it folded in (its own is emptied instead): killed between the two, the next run reads the journals' records again
 /// over the new snapshot, where they are the same records (or older ones, which lose as before).
 ///
 /// Writers hold `StateLock` (`.imgmake/lock`); a build that waited calls `reloadIfChanged()`.
@@ -191,7 +191,8 @@ package final class BuildState {
     /// Folds the journals into a new snapshot when they have grown (`compactionIsDue`), or always with `force`:
     /// the snapshot and the journals are read again from disk (what another build appended since this one loaded
     /// stays, and an older record it replaced does not come back), the winners are written to a new snapshot
-    /// (under a temporary name, renamed into place), then the journals folded in are removed. A sharded run
+    /// (under a temporary name, renamed into place), then the journals folded in are removed (this run's own is
+    /// emptied instead). A sharded run
     /// never writes the snapshot (another shard's copy of it would overwrite it): it rewrites its own journal
     /// with the journals' winners that the snapshot does not already say, and the removals.
     func compactIfNeeded(force: Bool = false) throws {
@@ -202,7 +203,7 @@ package final class BuildState {
         for output in others.keys.sorted() {
             _ = record(of: output, onDisk: disk.stamp(PathName.normalize(PathName.join(root, output))))
         }
-        try ensureDirectory()
+        try disk.makeDirectories(directory)
         if isMainLog {
             var writer = SnapshotWriter()
             var copied: Set<String> = []
@@ -216,8 +217,10 @@ package final class BuildState {
             }
             try disk.writeAtomically(snapshotPath, try writer.finish())
             // The snapshot holds every journal's records now: a kill before these removals only leaves
-            // journals whose records the next load finds again (the same, or older ones, which lose).
-            for path in otherLogs + [logPath] { try? disk.remove(path) }
+            // journals whose records the next load finds again (the same, or older ones, which lose). This
+            // run's own journal stays, emptied (its header only), for the records to come.
+            for path in otherLogs { try? disk.remove(path) }
+            try? disk.writeAtomically(logPath, Array(BuildLogCodec.header.utf8))
         } else {
             var bytes = Array(BuildLogCodec.header.utf8)
             for (output, record) in overlay.sorted(by: { $0.key < $1.key }) {
