@@ -83,7 +83,8 @@ cp -r "$ROOT/recipes/demo" "$demo"; rm -rf "$demo/build" "$demo/.imgmake"
 log "issue13: building the demo once"
 "$IMGMAKE" -C "$demo" -q || log "issue13: the demo's build failed"
 # What bash runs on the Tab: the callback's command line, caught once by a wrapper that logs its arguments.
-printf '#!/bin/bash\nprintf "%%s\\0" "$@" > %q\nexec %q "$@"\n' "$BENCH_WORK/i13-callback.args" "$IMGMAKE" > "$bin/imgmake"
+printf '#!/bin/bash\nprintf "%%s\\0" "$@" > %q\nenv | grep ^SAP_ > %q\nexec %q "$@"\n' \
+    "$BENCH_WORK/i13-callback.args" "$BENCH_WORK/i13-callback.env" "$IMGMAKE" > "$bin/imgmake"
 chmod +x "$bin/imgmake"
 tab_script='
 source "$1"; cd "$2" || exit 1
@@ -125,7 +126,9 @@ if times:
 PYEOF
 if [ ${#cb[@]} -gt 0 ]; then
     cbcmd="$IMGMAKE $(printf '%q ' "${cb[@]}")"
-    (cd "$demo" && hf i13-tab-callback -N --warmup 3 --runs "$TAB_RUNS" -- "the callback alone" "$cbcmd")
+    # With the environment the completion function gives it (SAP_SHELL=bash, ...).
+    (cd "$demo" && while IFS= read -r kv; do export "${kv?}"; done < "$BENCH_WORK/i13-callback.env" \
+        && hf i13-tab-callback -N --warmup 3 --runs "$TAB_RUNS" -- "the callback alone" "$cbcmd")
 fi
 
 # --- libvips during a no-op ---------------------------------------------------------------------------------------
@@ -151,7 +154,8 @@ for n in "${ready[@]}"; do
 done
 vips_mapped noop-demo "$IMGMAKE" -C "$demo" -q
 vips_mapped version "$IMGMAKE" --version
-[ ${#cb[@]} -eq 0 ] || (cd "$demo" && vips_mapped tab-callback "$IMGMAKE" "${cb[@]}")
+[ ${#cb[@]} -eq 0 ] || (cd "$demo" && while IFS= read -r kv; do export "${kv?}"; done < "$BENCH_WORK/i13-callback.env" \
+    && vips_mapped tab-callback "$IMGMAKE" "${cb[@]}")
 # The control: a command that needs libvips (the operation list), so both methods are seen to find it when loaded.
 vips_mapped control-ops "$IMGMAKE" ops
 
