@@ -100,6 +100,13 @@ export BENCH_WORK; BENCH_WORK=$(mktemp -d "${TMPDIR:-/tmp}/imgmake-bench.XXXXXX"
 trap 'rm -rf "$BENCH_WORK"' EXIT
 export RESULTS_DIR=$BENCH_WORK/results
 mkdir -p "$RESULTS_DIR"
+# Only some workloads named: the others keep their results of the previous run (each workload drops its own files
+# and facts before it runs), so RESULTS.md stays whole. KEEP_RESULTS=0: start from nothing.
+kept=
+if [ $# -gt 0 ] && [ "${KEEP_RESULTS:-1}" != 0 ] && [ -d "$BENCH_DIR/results" ]; then
+    cp -r "$BENCH_DIR/results/." "$RESULTS_DIR/"
+    kept=1
+fi
 if [ -n "${QUICK:-}" ]; then
     export RUNS_IMGMAKE=${RUNS_IMGMAKE:-2} RUNS_PEER=${RUNS_PEER:-2} SKIP_500=${SKIP_500:-1} RUNS=${RUNS:-2}
     export SIZES=${SIZES:-10000} ROUNDS_10K=${ROUNDS_10K:-3} VERSION_ROUNDS=${VERSION_ROUNDS:-3} TAB_RUNS=${TAB_RUNS:-20}
@@ -138,6 +145,11 @@ ver() { "$@" 2>&1 | head -1 || true; }
     echo "bench/throughput.sh, noop.sh, scaling.sh, startup.sh, issue13.sh and profile.sh; each also runs alone once imgmake is built.)"
     echo "Raw data: \`bench/results/\` (hyperfine JSON per benchmark, \`facts.tsv\`). Medians throughout; ratios are"
     echo "imgmake's median ÷ the other's."
+    if [ -n "$kept" ]; then
+        echo
+        echo "**This run measured only: ${workloads[*]}.** The tables of the other workloads are those of an earlier run"
+        echo "(kept in \`bench/results/\`), with its binary and its machine load."
+    fi
     echo
     echo "## Machine"
     echo
