@@ -20,7 +20,7 @@
 # table into RESULTS.md.
 #
 # Usage: bench/issue13.sh   ROUNDS_10K=15 ROUNDS_100K=7 RSS_ROUNDS=3 VERSION_ROUNDS=10 VERSION_PER_ROUND=30
-#                           TAB_RUNS=100 WARMUP=1   SIZES="10000 100000" (QUICK: SIZES=10000)
+#                           TAB_RUNS=100 WARMUP=1   SIZES="10000 100000" (QUICK: SIZES=10000; SIZES= : no no-op rows)
 source "$(dirname "$0")/lib.sh"
 forget 'i13\.'
 rm -f "$RESULTS_DIR"/i13-*
@@ -32,7 +32,7 @@ VERSION_ROUNDS=${VERSION_ROUNDS:-10}
 VERSION_PER_ROUND=${VERSION_PER_ROUND:-30}
 TAB_RUNS=${TAB_RUNS:-100}
 WARMUP=${WARMUP:-1}
-read -r -a sizes <<< "${SIZES:-10000 100000}"
+read -r -a sizes <<< "${SIZES-10000 100000}"
 
 note i13.binary "$IMGMAKE ($(stat -c %s "$IMGMAKE") bytes; $(ldd "$IMGMAKE" 2>/dev/null | wc -l) shared libraries linked; Swift runtime $(ldd "$IMGMAKE" 2>/dev/null | grep -q libswiftCore && echo 'shared' || echo 'static'))"
 note i13.build "${BENCH_BUILD_NOTE:-the binary given by IMGMAKE}"
@@ -62,7 +62,7 @@ tool_add i13-version-ninja "ninja --version" "$VERSION_ROUNDS" "" "ninja --versi
 tools_run 3
 
 # --- peak RSS of the largest no-op, alternated ------------------------------------------------------------------
-big=${ready[${#ready[@]}-1]:-}
+big=; [ ${#ready[@]} -eq 0 ] || big=${ready[${#ready[@]}-1]}
 if [ -n "$big" ]; then
     d=$BENCH_CACHE/noop-$big
     for r in $(seq 1 "$RSS_ROUNDS"); do
@@ -115,15 +115,24 @@ ln -sf "$IMGMAKE" "$bin/imgmake"
 log "issue13: one Tab, $TAB_RUNS times in one bash"
 PATH=$bin:$PATH bash -c "$tab_script" tab "$ROOT/completions/imgmake.bash" "$demo" /dev/null "$TAB_RUNS" \
     > "$RESULTS_DIR/i13-tab-times.txt" 2>>"$BENCH_WORK/i13-tab.err" || true
-"$PY" - "$RESULTS_DIR/i13-tab-times.txt" "$RESULTS_DIR/i13-tab.json" <<'PYEOF'
+# The completion script's own share: the same calls with `true` as the callback (no answer, the same forks).
+ln -sf "$(command -v true)" "$bin/imgmake"
+PATH=$bin:$PATH bash -c "$tab_script" tab "$ROOT/completions/imgmake.bash" "$demo" /dev/null "$TAB_RUNS" \
+    > "$RESULTS_DIR/i13-tab-script-times.txt" 2>>"$BENCH_WORK/i13-tab.err" || true
+ln -sf "$IMGMAKE" "$bin/imgmake"
+for part in tab tab-script; do
+    "$PY" - "$RESULTS_DIR/i13-$part-times.txt" "$RESULTS_DIR/i13-$part.json" "$part" <<'PYEOF'
 import json, statistics, sys
 times = [(int(b) - int(a)) / 1e6 for a, b in (l.split() for l in open(sys.argv[1]) if l.strip())]
+name = {"tab": "imgmake build <Tab> (bash, completion function)",
+        "tab-script": "the same, the callback replaced by true"}[sys.argv[3]]
 if times:
-    json.dump({"results": [{"command": "imgmake build <Tab> (bash, completion function)", "times": times,
+    json.dump({"results": [{"command": name, "times": times,
                             "mean": statistics.mean(times), "stddev": statistics.stdev(times) if len(times) > 1 else 0.0,
                             "median": statistics.median(times), "min": min(times), "max": max(times)}]},
               open(sys.argv[2], "w"), indent=1)
 PYEOF
+done
 if [ ${#cb[@]} -gt 0 ]; then
     cbcmd="$IMGMAKE $(printf '%q ' "${cb[@]}")"
     # With the environment the completion function gives it (SAP_SHELL=bash, ...).

@@ -24,17 +24,20 @@ argument parsing (ArgumentParser, or the fast path)     | ParsableCommand\.parse
 catalog cache load                                      | CachedCatalog\.init
 recipe load + check                                     | RecipeLoader\.load ; RecipeChecker\.check\(_:\)
 state load                                              | BuildState\.init\(root|BuildState\.load\(|StateSnapshot\.|BuildState\.open
-graph build                                             | GraphBuilder\.build\(\)
+graph build                                             | GraphBuilder\.build\(\)|BuildGraph\.init\(recipe
   walk (directories, globs)                             | GraphBuilder\.readDisk\(
   expansion                                             | GraphBuilder\.expand\(
   edges                                                 | GraphBuilder\.makeEdges\(
   an ImageJob per edge (or per rule)                    | JobExpander\.job\(for:|JobTable\.add\(
   outside-tree check                                    | OutsideTreeCheck\.reason\(
   dependencies between edges                            | GraphBuilder\.linkDependencies\(
-staleness                                               | StalenessChecker\.evaluate\(_:\)
-  stamps (stat)                                         | StalenessChecker\.prefetchStamps\(
-  recipe fingerprint                                    | RecipeFingerprint\.of\(|BuildGraph\.fingerprint\(|JobTable\.fingerprint\(
-recording up-to-date outputs                            | Builder\.recordUpToDate\(
+build run: staleness and recording (Builder.build)      | Builder\.build\(
+  staleness                                             | StalenessChecker\.evaluate\(_:\)
+  staleness: stamps (stat)                              | StalenessChecker\.prefetchStamps\(
+  staleness: recipe fingerprint                         | RecipeFingerprint\.of\(|BuildGraph\.fingerprint\(|JobTable\.fingerprint\(
+  recording up-to-date outputs                          | Builder\.recordUpToDate\(
+  an Edge made from the graph (wherever it is made)     | BuildGraph\.edge\(
+  placeholder values of edges (wherever computed)       | InputPlaceholder\.values\(
 teardown (Session deinit, exit handlers)                 | Session\.deinit ; __run_exit_handlers
 work on other threads                                   | start_thread
 '

@@ -465,7 +465,11 @@ def issue13(rdir):
                  met(None if tab is None else tab["median"] <= 0.010)))
     cb, cbt = timed("i13-tab-callback")
     if cb is not None or cbt != "not run":
-        rows.append(("  its callback process alone (reported)", cbt, "–", "–", "–"))
+        rows.append(("↳ its callback process alone, `imgmake ---completion ...` (reported)", cbt, "–", "–", "–"))
+    sc, sct = timed("i13-tab-script")
+    if sc is not None:
+        rows.append(("↳ the completion script's own share: the same Tab with `true` as the callback (reported)", sct,
+                     "–", "–", "–"))
     vips = {k[len("i13.vips."):]: v for k, v in f.items() if k.startswith("i13.vips.") and k != "i13.vips.control-ops"}
     for name, v in sorted(vips.items()):
         d = dict(kv.split("=", 1) for kv in v.split())
