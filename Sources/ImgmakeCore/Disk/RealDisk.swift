@@ -6,6 +6,10 @@ package final class RealDisk: DiskInterface {
     package init() {}
 
     package func stamp(_ path: String) -> FileStamp? {
+        path.withCString { stamp(cString: $0) }
+    }
+
+    package func stamp(cString path: UnsafePointer<CChar>) -> FileStamp? {
         var st = stat()
         guard stat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { return nil }
         return FileStamp(

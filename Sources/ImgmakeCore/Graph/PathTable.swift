@@ -12,7 +12,9 @@ import Darwin
 ///
 /// Paths are compared as bytes: two names that differ only in their Unicode normalisation are two files,
 /// as the file system sees them.
-package final class PathTable {
+// Unchecked Sendable: mutated only while the graph is built (by `GraphBuilder`, on one thread); read-only afterwards, when the
+// staleness checker's stat prefetch reads it from several threads.
+package final class PathTable: @unchecked Sendable {
     /// Index of an interned path.
     package typealias ID = Int32
 
