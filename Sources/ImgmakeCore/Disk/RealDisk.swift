@@ -21,7 +21,13 @@ package final class RealDisk: DiskInterface {
         guard let dir = opendir(directory) else { return nil }
         defer { closedir(dir) }
         var entries: [DirectoryEntry] = []
+        entries.reserveCapacity(64)
         while let entry = readdir(dir) {
+            // `.` and `..` are skipped before any String is made.
+            let isDotOrDotDot = withUnsafeBytes(of: entry.pointee.d_name) { name in
+                name[0] == UInt8(ascii: ".") && (name[1] == 0 || name[1] == UInt8(ascii: ".") && name[2] == 0)
+            }
+            if isDotOrDotDot { continue }
             // The name is validated in place; bytes are copied only for a name that is not UTF-8.
             let name: String? = withUnsafePointer(to: entry.pointee.d_name) {
                 $0.withMemoryRebound(to: UInt8.self, capacity: 256) { start in
@@ -40,7 +46,6 @@ package final class RealDisk: DiskInterface {
                         isDirectory: entry.pointee.d_type == UInt8(DT_DIR), hasInvalidName: true))
                 continue
             }
-            if name == "." || name == ".." { continue }
             var mode = Self.mode(ofType: entry.pointee.d_type)
             if mode == nil || mode == S_IFLNK {  // no type in the listing, or a link: the path is needed
                 let path = String(concatenating: [directory, "/", name])

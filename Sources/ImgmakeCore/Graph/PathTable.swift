@@ -113,10 +113,23 @@ package final class PathTable: @unchecked Sendable {
 
     /// `ids` in byte order of their paths (unchanged when already sorted).
     package func sorted(_ ids: [ID]) -> [ID] {
-        for offset in ids.indices.dropFirst() where !precedes(ids[offset - 1], ids[offset]) {
-            return ids.sorted { precedes($0, $1) }
+        arena.withUnsafeBufferPointer { arena in
+            starts.withUnsafeBufferPointer { starts in
+                guard let base = arena.baseAddress else { return ids }
+                func precedes(_ a: ID, _ b: ID) -> Bool {
+                    let x = Int(starts[Int(a)])
+                    let y = Int(starts[Int(b)])
+                    let xCount = Int(starts[Int(a) + 1]) - x - 1
+                    let yCount = Int(starts[Int(b) + 1]) - y - 1
+                    let order = memcmp(base + x, base + y, min(xCount, yCount))
+                    return order != 0 ? order < 0 : xCount < yCount
+                }
+                for offset in ids.indices.dropFirst() where !precedes(ids[offset - 1], ids[offset]) {
+                    return ids.sorted(by: precedes)
+                }
+                return ids
+            }
         }
-        return ids
     }
 
     /// Whether the path starts with `prefix` followed by `/` (or is `prefix`'s child when `prefix` is `/`):
