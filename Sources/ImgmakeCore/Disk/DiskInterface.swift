@@ -1,4 +1,5 @@
 import Foundation
+import ImgmakeRecipe
 
 /// A file's modification time (nanoseconds since the epoch) and size: what staleness compares.
 package struct FileStamp: Hashable, Sendable, Codable {
@@ -55,6 +56,10 @@ package protocol DiskInterface: AnyObject, Sendable {
     func stamp(_ path: String) -> FileStamp?
     /// `stamp(_:)` of a path given as a NUL-terminated C string (what the no-op path has: interned bytes).
     func stamp(cString path: UnsafePointer<CChar>) -> FileStamp?
+    /// The stamps of files in one directory, by name (NUL-terminated, no `/`): `stamp(_:)` of each joined
+    /// path, in one go (`RealDisk` opens the directory once and stats each name relative to it, which saves
+    /// the kernel walking the directory's path again for every file).
+    func stamps(inDirectory directory: String, names: [UnsafePointer<CChar>]) -> [FileStamp?]
     /// The entries of a directory (hidden ones included), or nil when it cannot be read.
     func list(_ directory: String) -> [DirectoryEntry]?
     /// The path with every link resolved, or nil when it does not exist.
@@ -77,6 +82,10 @@ package protocol DiskInterface: AnyObject, Sendable {
 
 extension DiskInterface {
     package func stamp(cString path: UnsafePointer<CChar>) -> FileStamp? { stamp(String(cString: path)) }
+
+    package func stamps(inDirectory directory: String, names: [UnsafePointer<CChar>]) -> [FileStamp?] {
+        names.map { stamp(PathName.join(directory, String(cString: $0))) }
+    }
 }
 
 /// A file-system error with the path and the system's message (exit 1 when it ends a command: a file

@@ -11,7 +11,21 @@ package final class RealDisk: DiskInterface {
 
     package func stamp(cString path: UnsafePointer<CChar>) -> FileStamp? {
         var st = stat()
-        guard stat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { return nil }
+        guard stat(path, &st) == 0 else { return nil }
+        return Self.stamp(of: st)
+    }
+
+    package func stamps(inDirectory directory: String, names: [UnsafePointer<CChar>]) -> [FileStamp?] {
+        let folder = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard folder >= 0 else { return names.map { stamp(PathName.join(directory, String(cString: $0))) } }
+        defer { close(folder) }
+        var st = stat()
+        return names.map { fstatat(folder, $0, &st, 0) == 0 ? Self.stamp(of: st) : nil }
+    }
+
+    /// A regular file's stamp (nil for anything else).
+    private static func stamp(of st: stat) -> FileStamp? {
+        guard (st.st_mode & S_IFMT) == S_IFREG else { return nil }
         return FileStamp(
             mtime: Int64(st.st_mtim.tv_sec) * 1_000_000_000 + Int64(st.st_mtim.tv_nsec),
             size: Int64(st.st_size))

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Every path of a graph, interned once into a small integer (a `PathID`): the bytes of all paths in one
@@ -105,6 +105,20 @@ package final class PathTable: @unchecked Sendable {
             return try (base + start).withMemoryRebound(to: CChar.self, capacity: buffer.count - start) { try body($0) }
         }
     }
+
+    /// Where the path's last segment starts (after its last `/`).
+    package func nameStart(_ id: ID) -> Int { withBytes(id) { GraphBytes.fileNameStart($0) } }
+
+    /// Calls `body` with the arena's first byte and where path `id` starts in it: `base + start(id)` is the
+    /// path as a C string, `base + start(id) + nameStart(id)` its name.
+    package func withArena<Result>(_ body: (UnsafePointer<UInt8>) throws -> Result) rethrows -> Result {
+        try arena.withUnsafeBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { preconditionFailure("withArena on an empty table") }
+            return try body(base)
+        }
+    }
+
+    package func start(_ id: ID) -> Int { Int(starts[Int(id)]) }
 
     /// Byte order of two paths (what `PathName.sorted` gives for valid UTF-8).
     package func precedes(_ a: ID, _ b: ID) -> Bool {

@@ -158,28 +158,53 @@ package final class StalenessChecker {
             listed[Int(id)] = true
             ids.append(id)
         }
+        // Outputs first, then inputs: each comes folder by folder.
+        for index in order where reasons.byEdge[index] == nil { add(graph.outputID(of: index)) }
         for index in order where reasons.byEdge[index] == nil {
-            add(graph.outputID(of: index))
             for input in graph.sourceIDs(of: index) { add(input) }
             for input in graph.imageInputIDs(of: index) { add(input) }
         }
-        let lanes = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8, ids.count / 256))
-        // Lane L stats paths L, L + lanes, L + 2 lanes ... into an array of its own, handed over once at its end.
-        let results = Mutex([[FileStamp?]](repeating: [], count: lanes))
-        DispatchQueue.concurrentPerform(iterations: lanes) { [ids, disk, paths] lane in
-            var found: [FileStamp?] = []
-            found.reserveCapacity(ids.count / lanes + 1)
-            for k in stride(from: lane, to: ids.count, by: lanes) {
-                found.append(paths.withCString(ids[k]) { disk.stamp(cString: $0) })
+        // Runs of paths in one folder (inputs come folder by folder from the walk, outputs in their order), each
+        // stat'ed relative to its folder, opened once.
+        var runs: [(folder: String, range: Range<Int>)] = []
+        var runStart = 0
+        var folderEnd = 0
+        for (index, id) in ids.enumerated() {
+            let end = paths.nameStart(id)
+            let sameFolder =
+                index > runStart && end == folderEnd
+                && paths.withBytes(id) { path in paths.withBytes(ids[runStart]) { $0.prefix(end).elementsEqual(path.prefix(end)) } }
+            if index > 0, !sameFolder {
+                runs.append((paths.string(ids[runStart]), runStart..<index))
+                runStart = index
+            }
+            folderEnd = end
+        }
+        if !ids.isEmpty { runs.append((paths.string(ids[runStart]), runStart..<ids.count)) }
+        runs = runs.map { run in (PathName.directory(of: run.folder), run.range) }
+        let lanes = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8, ids.count / 256, runs.count))
+        // Lane L stats runs L, L + lanes, L + 2 lanes ... into an array of its own, handed over once at its end.
+        let results = Mutex([[(run: Int, stamps: [FileStamp?])]](repeating: [], count: lanes))
+        DispatchQueue.concurrentPerform(iterations: lanes) { [ids, disk, paths, runs] lane in
+            var found: [(run: Int, stamps: [FileStamp?])] = []
+            paths.withArena { base in
+                for run in stride(from: lane, to: runs.count, by: lanes) {
+                    let names = runs[run].range.map { k in
+                        UnsafeRawPointer(base + paths.start(ids[k]) + paths.nameStart(ids[k])).assumingMemoryBound(to: CChar.self)
+                    }
+                    found.append((run, disk.stamps(inDirectory: runs[run].folder, names: names)))
+                }
             }
             results.withLock { $0[lane] = found }
         }
         results.withLock { results in
-            for (lane, laneStamps) in results.enumerated() {
-                for (k, stamp) in laneStamps.enumerated() {
-                    let id = Int(ids[lane + k * lanes])
-                    stampOf[id] = stamp
-                    stampRead[id] = true
+            for laneResults in results {
+                for (run, stamps) in laneResults {
+                    for (k, stamp) in zip(runs[run].range, stamps) {
+                        let id = Int(ids[k])
+                        stampOf[id] = stamp
+                        stampRead[id] = true
+                    }
                 }
             }
         }
@@ -261,7 +286,11 @@ package final class StalenessChecker {
             let before = recorded(input)
             if options.checkHash, let before, !before.digest.isEmpty {
                 if before.stamp != current {
-                    if digest(paths.string(input)) != before.digest { found.append(.contentChanged(display(input))) } else { outdated = true }
+                    if digest(paths.string(input)) != before.digest {
+                        found.append(.contentChanged(display(input)))
+                    } else {
+                        outdated = true
+                    }
                 }
             } else if let before {
                 // The stamp recorded when the output was built decides, not "newer than": an input with an
