@@ -25,7 +25,7 @@ import Testing
         #expect(expected[0]?.size == 3 && expected[1]?.size == 5 && expected[2] == expected[0])
         func stamps(in directory: String) -> [FileStamp?] {
             let copies = names.map { strdup($0) }
-            defer { copies.forEach { free($0) } }
+            defer { for copy in copies { free(copy) } }
             return disk.stamps(inDirectory: directory, names: copies.compactMap { $0.map { UnsafePointer($0) } })
         }
         #expect(stamps(in: folder) == expected)
