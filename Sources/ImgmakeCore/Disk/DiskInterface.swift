@@ -68,6 +68,10 @@ package protocol DiskInterface: AnyObject, Sendable {
     /// The identity of the directory `path` leads to (links followed), or nil when it is no directory.
     func directoryIdentity(_ path: String) -> DirectoryIdentity?
     func read(_ path: String) throws -> [UInt8]
+    /// A whole regular file's bytes, read in place where the system can map it (`mmap`, read only): the state's
+    /// snapshot is read this way, so that only the records a run looks up are touched. The file must not be
+    /// changed in place while mapped (imgmake replaces such files by a rename only).
+    func map(_ path: String) throws -> MappedFile
     /// Writes a whole file through a temporary name and a rename: readers see the old or the new file.
     func writeAtomically(_ path: String, _ bytes: [UInt8]) throws
     /// Appends bytes in one write (O_APPEND), creating the file when missing.
@@ -86,6 +90,28 @@ extension DiskInterface {
     package func stamps(inDirectory directory: String, names: [UnsafePointer<CChar>]) -> [FileStamp?] {
         names.map { stamp(PathName.join(directory, String(cString: $0))) }
     }
+}
+
+/// The bytes of a file from `DiskInterface.map`: mapped memory (released with the object) or a copy.
+package final class MappedFile: @unchecked Sendable {
+    // (Sendable: the bytes are never written, and released only when no reference is left.)
+    package let bytes: UnsafeRawBufferPointer
+    private let release: (UnsafeRawBufferPointer) -> Void
+
+    /// Memory that `release` gives back (e.g. `munmap`) when the object goes.
+    package init(bytes: UnsafeRawBufferPointer, release: @escaping (UnsafeRawBufferPointer) -> Void) {
+        self.bytes = bytes
+        self.release = release
+    }
+
+    /// A copy of `bytes` in memory of its own (8-byte aligned, as a mapping is).
+    package convenience init(copying bytes: [UInt8]) {
+        let memory = UnsafeMutableRawBufferPointer.allocate(byteCount: max(bytes.count, 1), alignment: 8)
+        bytes.withUnsafeBytes { memory.copyMemory(from: $0) }
+        self.init(bytes: UnsafeRawBufferPointer(rebasing: memory[0..<bytes.count])) { _ in memory.deallocate() }
+    }
+
+    deinit { release(bytes) }
 }
 
 /// A file-system error with the path and the system's message (exit 1 when it ends a command: a file

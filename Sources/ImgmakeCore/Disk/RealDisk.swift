@@ -142,6 +142,24 @@ package final class RealDisk: DiskInterface {
         return result
     }
 
+    package func map(_ path: String) throws -> MappedFile {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw DiskError.errno(path) }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { throw DiskError.errno(path) }
+        guard (st.st_mode & S_IFMT) == S_IFREG else {
+            throw DiskError(path, String(cString: strerror((st.st_mode & S_IFMT) == S_IFDIR ? EISDIR : EINVAL)))
+        }
+        let size = Int(st.st_size)
+        guard size > 0 else { return MappedFile(copying: []) }
+        let address = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0)
+        guard let address, address != UnsafeMutableRawPointer(bitPattern: -1) else { throw DiskError.errno(path) }
+        return MappedFile(bytes: UnsafeRawBufferPointer(start: address, count: size)) { bytes in
+            munmap(UnsafeMutableRawPointer(mutating: bytes.baseAddress), bytes.count)
+        }
+    }
+
     package func writeAtomically(_ path: String, _ bytes: [UInt8]) throws {
         let temporary = path + ".tmp-\(getpid())"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
