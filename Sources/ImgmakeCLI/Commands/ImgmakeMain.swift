@@ -1,7 +1,15 @@
 import ArgumentParser
 import CReadline
-import Foundation
 import ImgmakeCore
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Entry point of the `imgmake` executable: parses the command line, runs the command, and ends with the
 /// README's exit codes. swift-argument-parser's own errors (usage mistakes, `--help`, `--version`) are rendered
