@@ -3,8 +3,8 @@
 // Built by scripts/fuzz.sh:
 //   swift build -c debug --package-path fuzz --scratch-path fuzz/.build --product FuzzRecipe \
 //       -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library
-// The fakes (MemoryDisk, FakeCatalog) are the unit tests' own, from ImgmakeTestSupport. FuzzStateLog links no
-// libvips; FuzzRecipe links the binding for its default mode (libvips' real catalog).
+// The fakes (MemoryDisk, FakeCatalog) are the unit tests' own, from ImgmakeTestSupport. FuzzStateLog and
+// FuzzStateSnapshot link no libvips; FuzzRecipe links the binding for its default mode (libvips' real catalog).
 import PackageDescription
 
 func imgmake(_ product: String) -> Target.Dependency { .product(name: product, package: "imgmake") }
@@ -17,5 +17,6 @@ let package = Package(
         .executableTarget(name: "FuzzRecipe", dependencies: [imgmake("ImgmakeCore"), imgmake("ImgmakeRecipe"), imgmake("ImgmakeJob"),
                                                              imgmake("ImgmakeVips"), imgmake("ImgmakeTestSupport")]),
         .executableTarget(name: "FuzzStateLog", dependencies: [imgmake("ImgmakeCore"), imgmake("ImgmakeTestSupport")]),
+        .executableTarget(name: "FuzzStateSnapshot", dependencies: [imgmake("ImgmakeCore"), imgmake("ImgmakeTestSupport")]),
     ]
 )

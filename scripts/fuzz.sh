@@ -1,18 +1,18 @@
 #!/usr/bin/env bash
-# Builds the two libFuzzer targets of fuzz/ (Swift's -sanitize=fuzzer,address) and runs each for a bounded time.
+# Builds the libFuzzer targets of fuzz/ (Swift's -sanitize=fuzzer,address) and runs each for a bounded time.
 #   scripts/fuzz.sh [SECONDS]        default 60 s per target; SECONDS=600 for the 10-minute run of issue 7
-# Environment: FUZZ_TARGETS="FuzzRecipe FuzzStateLog" (which to run), FUZZ_PARALLEL=1 (run them at the same time),
-#              IMGMAKE_BIN (an imgmake used to make the state-log seed; else one is built in .build-rel).
-# Corpora: fuzz/corpus/{recipe,statelog} are the committed seeds (read only); new inputs go to
+# Environment: FUZZ_TARGETS="FuzzRecipe FuzzStateLog FuzzStateSnapshot" (which to run), FUZZ_PARALLEL=1 (run them at the same time),
+#              IMGMAKE_BIN (an imgmake used to make the state-log and snapshot seeds; else one is built in .build-rel).
+# Corpora: fuzz/corpus/{recipe,statelog,snapshot} are the committed seeds (read only); new inputs go to
 # fuzz/.build/corpus/*; crashes to fuzz/.build/artifacts/ (each one must become a Fuzz*Regression* test).
 # Prints per target: executions, seconds, corpus size, and CRASH with the artifact when one was found.
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 SECONDS_PER_TARGET="${1:-60}"
-TARGETS="${FUZZ_TARGETS:-FuzzRecipe FuzzStateLog}"
+TARGETS="${FUZZ_TARGETS:-FuzzRecipe FuzzStateLog FuzzStateSnapshot}"
 SCRATCH=fuzz/.build
-mkdir -p "$SCRATCH/corpus/recipe" "$SCRATCH/corpus/statelog" "$SCRATCH/artifacts" "$SCRATCH/logs" \
-         fuzz/corpus/recipe fuzz/corpus/statelog
+mkdir -p "$SCRATCH/corpus/recipe" "$SCRATCH/corpus/statelog" "$SCRATCH/corpus/snapshot" "$SCRATCH/artifacts" "$SCRATCH/logs" \
+         fuzz/corpus/recipe fuzz/corpus/statelog fuzz/corpus/snapshot
 
 for target in $TARGETS; do
     echo "==> building $target"
@@ -24,13 +24,16 @@ done
 
 # Seeds: the recipe corpus from recipes/ and the tests' recipe strings (regenerated when missing).
 if [ -z "$(ls -A fuzz/corpus/recipe)" ]; then python3 scripts/fuzz-seeds.py fuzz/corpus/recipe 100; fi
+imgmake_bin() {
+    if [ -z "${IMGMAKE_BIN:-}" ]; then
+        swift build -c release --scratch-path .build-rel --product imgmake >/dev/null 2>&1 || exit 2
+        IMGMAKE_BIN=$PWD/.build-rel/release/imgmake
+    fi
+    echo "$IMGMAKE_BIN"
+}
 # The state-log seed: the .imgmake/log* files of a small recipe really built (normal and sharded, then cleaned).
 if [ -z "$(ls -A fuzz/corpus/statelog)" ]; then
-    bin="${IMGMAKE_BIN:-}"
-    if [ -z "$bin" ]; then
-        swift build -c release --scratch-path .build-rel --product imgmake >/dev/null 2>&1 || exit 2
-        bin=.build-rel/release/imgmake
-    fi
+    bin=$(imgmake_bin) || exit 2
     tmp=$(mktemp -d)
     mkdir -p "$tmp/photos/sub dir"
     vips black "$tmp/photos/a.jpg" 16 16 && vips black "$tmp/photos/b.png" 8 8 && vips black "$tmp/photos/sub dir/c é.jpg" 4 4
@@ -42,12 +45,27 @@ if [ -z "$(ls -A fuzz/corpus/statelog)" ]; then
         && head -c 300 "$seeds/log-built" > "$seeds/log-torn") || echo "warning: state-log seed incomplete"
     rm -rf "$tmp"
 fi
+# The snapshot seed: a small recipe built with --check hash, folded into a snapshot (a damaged journal line makes
+# the next run compact), whole and cut short.
+if [ -z "$(ls -A fuzz/corpus/snapshot)" ]; then
+    bin=$(imgmake_bin) || exit 2
+    tmp=$(mktemp -d)
+    mkdir -p "$tmp/photos/sub dir"
+    vips black "$tmp/photos/a.jpg" 16 16 && vips black "$tmp/photos/sub dir/c é.jpg" 4 4
+    printf 'thumbs: build/{path}.webp <- photos/**/*.jpg\n    thumbnail 8\n' > "$tmp/Imgmakefile"
+    seeds=$PWD/fuzz/corpus/snapshot
+    (cd "$tmp" && "$bin" -q --check hash && printf 'damaged\n' >> .imgmake/log && "$bin" -q 2>/dev/null \
+        && cp .imgmake/snapshot "$seeds/snapshot-hash" && head -c 200 .imgmake/snapshot > "$seeds/snapshot-torn") \
+        || echo "warning: snapshot seed incomplete"
+    rm -rf "$tmp"
+fi
 
 run_one() {
     local target=$1 corpus seeds options=()
     case $target in
         FuzzRecipe) corpus=$SCRATCH/corpus/recipe; seeds=fuzz/corpus/recipe; options=(-max_len=4096 -dict=fuzz/recipe.dict) ;;
         FuzzStateLog) corpus=$SCRATCH/corpus/statelog; seeds=fuzz/corpus/statelog; options=(-max_len=8192) ;;
+        FuzzStateSnapshot) corpus=$SCRATCH/corpus/snapshot; seeds=fuzz/corpus/snapshot; options=(-max_len=8192) ;;
     esac
     local log=$SCRATCH/logs/$target.log
     # Leak checking is off: libvips/GLib keep global caches that LeakSanitizer would report on every input.

@@ -133,6 +133,9 @@ package final class MemoryDisk: DiskInterface, Sendable {
         }
     }
 
+    /// A copy of the file's bytes (nothing is mapped: a later write does not change them, as with a rename).
+    package func map(_ path: String) throws -> MappedFile { MappedFile(copying: try read(path)) }
+
     package func writeAtomically(_ path: String, _ bytes: [UInt8]) throws { storage.withLock { s in s.put(path, bytes) } }
 
     package func append(_ path: String, _ bytes: [UInt8]) throws {

@@ -45,11 +45,11 @@ import Testing
         bytes += torn.prefix(torn.count / 2)
         try disk.writeAtomically("/t/.imgmake/log", bytes)
         let reloaded = BuildState(root: "/t", disk: disk)
-        #expect(Set(reloaded.records.keys) == ["a.webp", "b.webp"])
+        #expect(Set(reloaded.allRecords().keys) == ["a.webp", "b.webp"])
         #expect(reloaded.warnings.count == 1)
         try disk.writeAtomically("/t/.imgmake/log", Array("\u{0}\u{1}garbage\nmore garbage\t123\n".utf8))
         let garbage = BuildState(root: "/t", disk: disk)
-        #expect(garbage.records.isEmpty)
+        #expect(garbage.allRecords().isEmpty)
         #expect(garbage.isAvailable)
         #expect(garbage.warnings.first?.contains("skipped 2 damaged records") == true)
     }
@@ -57,7 +57,7 @@ import Testing
     @Test func missingStateIsNotAvailable() {
         let state = BuildState(root: "/t", disk: MemoryDisk())
         #expect(!state.isAvailable)
-        #expect(state.records.isEmpty)
+        #expect(state.allRecords().isEmpty)
     }
 
     @Test func newestRecordWinsAndRemovalsForget() throws {
@@ -69,8 +69,8 @@ import Testing
         disk.advance(by: 10)
         try state.forget("b.webp")
         let reloaded = BuildState(root: "/t", disk: disk)
-        #expect(reloaded.records["a.webp"]?.recipeFingerprint == 2)
-        #expect(reloaded.records["b.webp"] == nil)
+        #expect(reloaded.allRecords()["a.webp"]?.recipeFingerprint == 2)
+        #expect(reloaded.allRecords()["b.webp"] == nil)
     }
 
     @Test func shardLogsMergeByCopying() throws {
@@ -78,10 +78,11 @@ import Testing
         try BuildState(root: "/t", disk: disk, logName: "log.shard-1-of-2").record(record("a.webp", at: 1))
         try BuildState(root: "/t", disk: disk, logName: "log.shard-2-of-2").record(record("b.webp", at: 2))
         let merged = BuildState(root: "/t", disk: disk)
-        #expect(Set(merged.records.keys) == ["a.webp", "b.webp"])
+        #expect(Set(merged.allRecords().keys) == ["a.webp", "b.webp"])
         try merged.compactIfNeeded(force: true)
-        #expect(disk.list("/t/.imgmake")!.map(\.name) == ["log"])
-        #expect(Set(BuildState(root: "/t", disk: disk).records.keys) == ["a.webp", "b.webp"])
+        // (The shards' journals are folded into the snapshot, then removed; the own journal is emptied.)
+        #expect(disk.list("/t/.imgmake")!.map(\.name) == ["log", "snapshot"])
+        #expect(Set(BuildState(root: "/t", disk: disk).allRecords().keys) == ["a.webp", "b.webp"])
     }
 
     @Test func compactionKeepsOneLinePerOutput() throws {
@@ -89,9 +90,11 @@ import Testing
         let state = BuildState(root: "/t", disk: disk)
         for time in 1...3000 { try state.record(record("a.webp", at: Int64(time))) }
         try state.compactIfNeeded()
+        // The journal is folded into a snapshot of one record, then emptied.
         let lines = try disk.read("/t/.imgmake/log").split(separator: UInt8(ascii: "\n"))
-        #expect(lines.count == 2)  // header and one record
-        #expect(BuildState(root: "/t", disk: disk).records["a.webp"]?.builtAt == 3000)
+        #expect(lines.count == 1)  // the header
+        #expect(SnapshotReader(try disk.map("/t/.imgmake/snapshot")).recordCount == 1)
+        #expect(BuildState(root: "/t", disk: disk).allRecords()["a.webp"]?.builtAt == 3000)
     }
 }
 
@@ -112,8 +115,8 @@ import Testing
         try first.record(record("c.webp", at: 4))
         try first.compactIfNeeded(force: true)
         let merged = BuildState(root: "/t", disk: disk)
-        #expect(Set(merged.records.keys) == ["a.webp", "b.webp", "c.webp"])
-        #expect(merged.records["a.webp"]?.recipeFingerprint == 2)  // not the one `first` had in memory
+        #expect(Set(merged.allRecords().keys) == ["a.webp", "b.webp", "c.webp"])
+        #expect(merged.allRecords()["a.webp"]?.recipeFingerprint == 2)  // not the one `first` had in memory
     }
 
     @Test func theRecordWhoseOutputIsOnDiskWins() throws {
@@ -122,7 +125,7 @@ import Testing
         // old photo: it is stale, whatever the order of the lines.
         let tree = TestTree(recipe: StalenessTests.recipe, files: ["photos/a.jpg"])
         try tree.build(["thumbs"])
-        let old = try #require(BuildState(root: "/t", disk: tree.disk).records["build/thumbs/a.webp"])
+        let old = try #require(BuildState(root: "/t", disk: tree.disk).allRecords()["build/thumbs/a.webp"])
         tree.disk.write("/t/photos/a.jpg", "new pixels")
         let newPhoto = try #require(tree.disk.stamp("/t/photos/a.jpg"))
         tree.disk.advance()

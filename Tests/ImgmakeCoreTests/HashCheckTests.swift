@@ -48,7 +48,7 @@ import Testing
 /// `--check hash` on a tree built without it, and inputs touched but unchanged.
 @Suite struct HashRecordingTests {
     func inputs(_ tree: TestTree, _ output: String) -> [InputRecord] {
-        BuildState(root: "/t", disk: tree.disk).records[output]?.inputs ?? []
+        BuildState(root: "/t", disk: tree.disk).allRecords()[output]?.inputs ?? []
     }
 
     @Test func aHashRunRecordsTheDigestsItLacks() throws {

@@ -35,7 +35,7 @@ import Testing
 
     @Test func withCheckHashAnOutputRestoredWithANewMtimeIsKnownByItsContent() throws {
         let tree = try builtTree(checkHash: true)
-        let record = try #require(BuildState(root: "/t", disk: tree.disk).records["build/thumbs/a.webp"])
+        let record = try #require(BuildState(root: "/t", disk: tree.disk).allRecords()["build/thumbs/a.webp"])
         #expect(record.outputDigest == tree.disk.digest("/t/build/thumbs/a.webp"))
         // A cache restores every output with the same bytes and a new mtime.
         for output in ["build/thumbs/a.webp", "build/thumbs/b.webp", "build/sheet.jpg"] {
@@ -45,7 +45,7 @@ import Testing
         #expect(try tree.reasons("build/thumbs/a.webp") == [])
         #expect(try tree.build(["sheet"]).built == [])
         // The new stamps are recorded: the next run compares stamps and reads nothing.
-        let refreshed = try #require(BuildState(root: "/t", disk: tree.disk).records["build/thumbs/a.webp"])
+        let refreshed = try #require(BuildState(root: "/t", disk: tree.disk).allRecords()["build/thumbs/a.webp"])
         #expect(refreshed.outputStamp == tree.disk.stamp("/t/build/thumbs/a.webp"))
         // Restored with other bytes: rebuilt.
         tree.disk.write("/t/build/thumbs/b.webp", "not what imgmake wrote")
@@ -62,7 +62,7 @@ import Testing
         // An up-to-date one gets its digest recorded by a --check hash run.
         #expect(try tree.build(["thumbs"]).built == ["build/thumbs/a.webp"])
         #expect(
-            BuildState(root: "/t", disk: tree.disk).records["build/thumbs/b.webp"]?.outputDigest
+            BuildState(root: "/t", disk: tree.disk).allRecords()["build/thumbs/b.webp"]?.outputDigest
                 == tree.disk.digest("/t/build/thumbs/b.webp"))
     }
 
@@ -119,7 +119,7 @@ import Testing
         faulty.appendBudget = nil  // the disk has room again (another file was removed)
         try state.record(record("c.webp"))
         let reloaded = BuildState(root: "/t", disk: memory)
-        #expect(Set(reloaded.records.keys) == ["a.webp", "c.webp"])
+        #expect(Set(reloaded.allRecords().keys) == ["a.webp", "c.webp"])
         #expect(reloaded.warnings.count == 1)  // b's torn line
     }
 
@@ -136,7 +136,9 @@ import Testing
         #expect(try tree.build(["sheet"]).built == [])
         #expect(tree.stderr == [])
         #expect(
-            Set(BuildState(root: "/t", disk: tree.disk).records.keys) == ["build/sheet.jpg", "build/thumbs/a.webp", "build/thumbs/b.webp"])
+            Set(BuildState(root: "/t", disk: tree.disk).allRecords().keys) == [
+                "build/sheet.jpg", "build/thumbs/a.webp", "build/thumbs/b.webp",
+            ])
     }
 
     // MARK: clock skew

@@ -55,7 +55,7 @@ import Testing
         let line = Array("r\t5\told/x.webp\t\(stamp.mtime)\t\(stamp.size)\t0000000000000007\t0".utf8)
         try tree.disk.append(
             "/t/.imgmake/log", Array(BuildLogCodec.header.utf8) + line + Array("\t\(FNV1a.hash(bytes: line).hex16)\n".utf8))
-        #expect(BuildState(root: "/t", disk: tree.disk).records["old/x.webp"] != nil)
+        #expect(BuildState(root: "/t", disk: tree.disk).allRecords()["old/x.webp"] != nil)
         #expect(try orphans(tree) == [])
     }
 
@@ -63,12 +63,12 @@ import Testing
         let tree = TestTree(recipe: Self.thumbs, files: ["photos/a.jpg"])
         try tree.build()
         let state = BuildState(root: "/t", disk: tree.disk)
-        var old = try #require(state.records["build/thumbs/a.webp"])
+        var old = try #require(state.allRecords()["build/thumbs/a.webp"])
         old.recipe = nil  // as an imgmake before recipe files were recorded wrote it
         try state.record(old)
-        #expect(BuildState(root: "/t", disk: tree.disk).records["build/thumbs/a.webp"]?.recipe == nil)
+        #expect(BuildState(root: "/t", disk: tree.disk).allRecords()["build/thumbs/a.webp"]?.recipe == nil)
         #expect(try tree.build().built == [])
-        #expect(BuildState(root: "/t", disk: tree.disk).records["build/thumbs/a.webp"]?.recipe == "Imgmakefile")
+        #expect(BuildState(root: "/t", disk: tree.disk).allRecords()["build/thumbs/a.webp"]?.recipe == "Imgmakefile")
         try tree.disk.remove("/t/photos/a.jpg")
         #expect(try orphans(tree) == ["build/thumbs/a.webp"])
     }
@@ -91,7 +91,7 @@ import Testing
             ])
         #expect(!tree.disk.exists("/t/build/thumbs/a.webp"))
         #expect(tree.disk.exists("/t/build/thumbs/b.webp"))
-        #expect(BuildState(root: "/t", disk: tree.disk).records.isEmpty)
+        #expect(BuildState(root: "/t", disk: tree.disk).allRecords().isEmpty)
     }
 
     @Test func aNoOpRunRemovesDeadWritersTemporaries() throws {

@@ -1,4 +1,5 @@
 import Foundation
+import ImgmakeRecipe
 
 /// A file's modification time (nanoseconds since the epoch) and size: what staleness compares.
 package struct FileStamp: Hashable, Sendable, Codable {
@@ -53,6 +54,12 @@ package struct DirectoryIdentity: Hashable, Sendable {
 package protocol DiskInterface: AnyObject, Sendable {
     /// The stamp of a regular file (following links), or nil when there is none.
     func stamp(_ path: String) -> FileStamp?
+    /// `stamp(_:)` of a path given as a NUL-terminated C string (what the no-op path has: interned bytes).
+    func stamp(cString path: UnsafePointer<CChar>) -> FileStamp?
+    /// The stamps of files in one directory, by name (NUL-terminated, no `/`): `stamp(_:)` of each joined
+    /// path, in one go (`RealDisk` opens the directory once and stats each name relative to it, which saves
+    /// the kernel walking the directory's path again for every file).
+    func stamps(inDirectory directory: String, names: [UnsafePointer<CChar>]) -> [FileStamp?]
     /// The entries of a directory (hidden ones included), or nil when it cannot be read.
     func list(_ directory: String) -> [DirectoryEntry]?
     /// The path with every link resolved, or nil when it does not exist.
@@ -61,6 +68,10 @@ package protocol DiskInterface: AnyObject, Sendable {
     /// The identity of the directory `path` leads to (links followed), or nil when it is no directory.
     func directoryIdentity(_ path: String) -> DirectoryIdentity?
     func read(_ path: String) throws -> [UInt8]
+    /// A whole regular file's bytes, read in place where the system can map it (`mmap`, read only): the state's
+    /// snapshot is read this way, so that only the records a run looks up are touched. The file must not be
+    /// changed in place while mapped (imgmake replaces such files by a rename only).
+    func map(_ path: String) throws -> MappedFile
     /// Writes a whole file through a temporary name and a rename: readers see the old or the new file.
     func writeAtomically(_ path: String, _ bytes: [UInt8]) throws
     /// Appends bytes in one write (O_APPEND), creating the file when missing.
@@ -71,6 +82,36 @@ package protocol DiskInterface: AnyObject, Sendable {
     func digest(_ path: String) -> String?
     /// Current time in nanoseconds since the epoch.
     func now() -> Int64
+}
+
+extension DiskInterface {
+    package func stamp(cString path: UnsafePointer<CChar>) -> FileStamp? { stamp(String(cString: path)) }
+
+    package func stamps(inDirectory directory: String, names: [UnsafePointer<CChar>]) -> [FileStamp?] {
+        names.map { stamp(PathName.join(directory, String(cString: $0))) }
+    }
+}
+
+/// The bytes of a file from `DiskInterface.map`: mapped memory (released with the object) or a copy.
+package final class MappedFile: @unchecked Sendable {
+    // (Sendable: the bytes are never written, and released only when no reference is left.)
+    package let bytes: UnsafeRawBufferPointer
+    private let release: (UnsafeRawBufferPointer) -> Void
+
+    /// Memory that `release` gives back (e.g. `munmap`) when the object goes.
+    package init(bytes: UnsafeRawBufferPointer, release: @escaping (UnsafeRawBufferPointer) -> Void) {
+        self.bytes = bytes
+        self.release = release
+    }
+
+    /// A copy of `bytes` in memory of its own (8-byte aligned, as a mapping is).
+    package convenience init(copying bytes: [UInt8]) {
+        let memory = UnsafeMutableRawBufferPointer.allocate(byteCount: max(bytes.count, 1), alignment: 8)
+        bytes.withUnsafeBytes { memory.copyMemory(from: $0) }
+        self.init(bytes: UnsafeRawBufferPointer(rebasing: memory[0..<bytes.count])) { _ in memory.deallocate() }
+    }
+
+    deinit { release(bytes) }
 }
 
 /// A file-system error with the path and the system's message (exit 1 when it ends a command: a file

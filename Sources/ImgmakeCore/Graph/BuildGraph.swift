@@ -122,6 +122,24 @@ package final class BuildGraph {
         package subscript(path: String) -> Int? { graph.paths.find(path).flatMap(graph.producer(ofPath:)) }
     }
 
+    /// The folders the outputs go into (each once).
+    func outputDirectories() -> Set<String> {
+        var folders: Set<String> = []
+        var last: [UInt8] = []
+        for id in storage.output {
+            paths.withBytes(id) { bytes in
+                let end = GraphBytes.fileNameStart(bytes)
+                let folder = UnsafeBufferPointer(rebasing: bytes[..<max(0, end - 1)])
+                guard !folders.isEmpty, last.elementsEqual(folder) else {
+                    last = Array(folder)
+                    folders.insert(PathName.directory(of: String(decoding: bytes, as: UTF8.self)))
+                    return
+                }
+            }
+        }
+        return folders
+    }
+
     /// Refuses to build an aggregate that has no inputs (its globs match no file and no other rule's output):
     /// a contact sheet of an empty folder cannot be made. Checked for what is about to be built (`order`,
     /// dependencies included), before any job runs, so that such a rule does not block other targets.

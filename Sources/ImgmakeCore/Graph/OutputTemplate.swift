@@ -1,11 +1,11 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 import ImgmakeJob
 import ImgmakeRecipe
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// Byte-level path helpers for the graph's hot loops (the `PathName` operations on interned bytes).
 enum GraphBytes {

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Every path of a graph, interned once into a small integer (a `PathID`): the bytes of all paths in one
@@ -12,7 +12,9 @@ import Darwin
 ///
 /// Paths are compared as bytes: two names that differ only in their Unicode normalisation are two files,
 /// as the file system sees them.
-package final class PathTable {
+// Unchecked Sendable: mutated only while the graph is built (by `GraphBuilder`, on one thread); read-only afterwards, when the
+// staleness checker's stat prefetch reads it from several threads.
+package final class PathTable: @unchecked Sendable {
     /// Index of an interned path.
     package typealias ID = Int32
 
@@ -104,6 +106,20 @@ package final class PathTable {
         }
     }
 
+    /// Where the path's last segment starts (after its last `/`).
+    package func nameStart(_ id: ID) -> Int { withBytes(id) { GraphBytes.fileNameStart($0) } }
+
+    /// Calls `body` with the arena's first byte and where path `id` starts in it: `base + start(id)` is the
+    /// path as a C string, `base + start(id) + nameStart(id)` its name.
+    package func withArena<Result>(_ body: (UnsafePointer<UInt8>) throws -> Result) rethrows -> Result {
+        try arena.withUnsafeBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { preconditionFailure("withArena on an empty table") }
+            return try body(base)
+        }
+    }
+
+    package func start(_ id: ID) -> Int { Int(starts[Int(id)]) }
+
     /// Byte order of two paths (what `PathName.sorted` gives for valid UTF-8).
     package func precedes(_ a: ID, _ b: ID) -> Bool {
         withBytes(a) { x in withBytes(b) { y in Self.compare(x, y) < 0 } }
@@ -111,10 +127,23 @@ package final class PathTable {
 
     /// `ids` in byte order of their paths (unchanged when already sorted).
     package func sorted(_ ids: [ID]) -> [ID] {
-        for offset in ids.indices.dropFirst() where !precedes(ids[offset - 1], ids[offset]) {
-            return ids.sorted { precedes($0, $1) }
+        arena.withUnsafeBufferPointer { arena in
+            starts.withUnsafeBufferPointer { starts in
+                guard let base = arena.baseAddress else { return ids }
+                func precedes(_ a: ID, _ b: ID) -> Bool {
+                    let x = Int(starts[Int(a)])
+                    let y = Int(starts[Int(b)])
+                    let xCount = Int(starts[Int(a) + 1]) - x - 1
+                    let yCount = Int(starts[Int(b) + 1]) - y - 1
+                    let order = memcmp(base + x, base + y, min(xCount, yCount))
+                    return order != 0 ? order < 0 : xCount < yCount
+                }
+                for offset in ids.indices.dropFirst() where !precedes(ids[offset - 1], ids[offset]) {
+                    return ids.sorted(by: precedes)
+                }
+                return ids
+            }
         }
-        return ids
     }
 
     /// Whether the path starts with `prefix` followed by `/` (or is `prefix`'s child when `prefix` is `/`):
