@@ -9,6 +9,10 @@ import PackageDescription
 //
 // The core has no libvips, readline or ArgumentParser: its tests and the fuzzers link none of them.
 
+// The no-op path's targets, in release builds, without the run-time exclusivity checks on class properties
+// (`swift_beginAccess`, a tenth of a no-op's instructions); debug builds, which the tests run, keep them.
+let hotPathSettings: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
+
 let package = Package(
     name: "imgmake",
     // Synchronization.Mutex, the lock of every target, needs macOS 15.
@@ -36,7 +40,7 @@ let package = Package(
         // -D_DEFAULT_SOURCE -D_XOPEN_SOURCE=600, which SwiftPM refuses with a warning; the headers are in /usr/include.
         .systemLibrary(name: "CReadline", providers: [.apt(["libreadline-dev"])]),
         // The recipe language: lexer, parser, includes and variables, globs, placeholders. No libvips.
-        .target(name: "ImgmakeRecipe"),
+        .target(name: "ImgmakeRecipe", swiftSettings: hotPathSettings),
         // The job model: operations and their arguments, typed values, one output's job, its result. No libvips.
         .target(name: "ImgmakeJob"),
         // The one condition type (a lock threads wait on); plain locks are the standard library's Mutex.
@@ -45,7 +49,7 @@ let package = Package(
         .target(name: "ImgmakeVips", dependencies: ["ImgmakeJob", "ImgmakeSync", "CVips", "CVipsLoader"]),
         // Checking, graph and staleness, state, the disk interface, the scheduler and the pool protocol, and the
         // command logic every front end shares (Session, BuildRun, Cleaner, Explanation, RecipeListing).
-        .target(name: "ImgmakeCore", dependencies: ["ImgmakeRecipe", "ImgmakeJob", "ImgmakeSync"]),
+        .target(name: "ImgmakeCore", dependencies: ["ImgmakeRecipe", "ImgmakeJob", "ImgmakeSync"], swiftSettings: hotPathSettings),
         // The front ends and the pools: ArgumentParser commands, the readline shell, the thread and process
         // pools, the worker.
         .target(

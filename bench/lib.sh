@@ -86,11 +86,14 @@ hf() {
 # Interleaved benchmarks: on a shared, noisy machine a busy minute should hit every tool alike, not all the runs
 # of one tool. tool_add registers a benchmark; tools_run runs round 1 of every registered tool, then round 2, ...
 # (hyperfine --runs 1 each time, the first round with --warmup W), and merges each tool's rounds into ID.json.
-#   tool_add ID NAME RUNS PREPARE COMMAND
+#   tool_add ID NAME RUNS PREPARE COMMAND [PER_ROUND [HYPERFINE_OPTIONS]]
 #   tools_run WARMUP
+# PER_ROUND (default 1): hyperfine runs in each round, for commands of a few milliseconds, where one run per round
+# would spend most of the time waiting for quiet (RUNS is the number of rounds: RUNS x PER_ROUND runs in all).
+# HYPERFINE_OPTIONS (split on spaces): e.g. -N, to run the command without a shell (no shell start to subtract).
 #   QUIET_WAIT=10  before each run, wait up to this many seconds while other processes keep over QUIET_BUSY % of
 #   QUIET_BUSY=25  the CPU busy (sampled over 1 s from /proc/stat); what was seen is kept with the results.
-T_ID=(); T_NAME=(); T_RUNS=(); T_PREP=(); T_CMD=()
+T_ID=(); T_NAME=(); T_RUNS=(); T_PREP=(); T_CMD=(); T_PER=(); T_OPT=()
 # cpu_busy: per cent of all CPU time not idle over the next second (nothing of ours runs meanwhile).
 cpu_busy() {
     local a b
@@ -108,7 +111,8 @@ wait_quiet() {
     done
     echo "$busy $waited"
 }
-tool_add() { T_ID+=("$1"); T_NAME+=("$2"); T_RUNS+=("$3"); T_PREP+=("$4"); T_CMD+=("$5"); }
+tool_add() { T_ID+=("$1"); T_NAME+=("$2"); T_RUNS+=("$3"); T_PREP+=("$4"); T_CMD+=("$5"); T_PER+=("${6:-1}")
+            T_OPT+=("${7:-}"); }
 tools_run() {
     local warmup=$1 max=0 i r parts=$RESULTS_DIR/parts
     mkdir -p "$parts"
@@ -124,7 +128,9 @@ tools_run() {
             local q; q=$(wait_quiet)
             echo "$q" > "$parts/$id.$r.busy"
             log "$id: round $r/${T_RUNS[$i]}: ${T_NAME[$i]} (others kept ${q%% *} % of the CPU busy; waited ${q##* } s)"
-            if ! hyperfine --style basic --runs 1 --warmup "$w" --prepare "${T_PREP[$i]}" \
+            local hopts; read -r -a hopts <<< "${T_OPT[$i]}"
+            [ -z "${T_PREP[$i]}" ] || hopts+=(--prepare "${T_PREP[$i]}")
+            if ! hyperfine --style basic "${hopts[@]}" --runs "${T_PER[$i]}" --warmup "$w" \
                     --export-json "$parts/$id.$r.json" --command-name "${T_NAME[$i]}" "${T_CMD[$i]}" \
                     > "$parts/$id.$r.log" 2>&1; then
                 tail -5 "$parts/$id.$r.log" >&2
@@ -160,7 +166,7 @@ json.dump({"results": [m], "interleaved_rounds": len(rs), "others_busy_percent_b
 PYEOF
     done
     rm -rf "$parts"
-    T_ID=(); T_NAME=(); T_RUNS=(); T_PREP=(); T_CMD=()
+    T_ID=(); T_NAME=(); T_RUNS=(); T_PREP=(); T_CMD=(); T_PER=(); T_OPT=()
 }
 
 # Records a fact for the report: note KEY VALUE -> $RESULTS_DIR/facts.tsv (last value of a key wins).
@@ -176,3 +182,33 @@ forget() {
 }
 
 count_files() { find "$1" -type f 2>/dev/null | wc -l; }
+
+# noop_ready N KEY: makes $BENCH_CACHE/noop-N (the no-op tree of N inputs, see noop_tree.py) ready to time with
+# $IMGMAKE: every output up to date in imgmake's state and in ninja's and make's. The tree is kept between runs:
+# imgmake's state there was really built by imgmake once (at 100,000 inputs that takes minutes). A reused tree is
+# asked (dry run) whether everything is up to date, then built once for real (a no-op that leaves the state in this
+# binary's format, should it read an older one); when the dry run finds work (imgmake's state format or rules
+# changed incompatibly), or FRESH is set, the tree is laid anew, so the state holds exactly one build's records.
+# Records how the tree was made as the fact KEY.prebuild. Fails (returns 1) when imgmake cannot build the tree.
+noop_ready() {
+    local n=$1 key=$2 d=$BENCH_CACHE/noop-$1 line seed=$BENCH_CACHE/seed-8x8.png
+    mkdir -p "$BENCH_CACHE"
+    [ -f "$seed" ] || vips black "$seed" 8 8 --bands 3
+    if [ -z "${FRESH:-}" ] && [ -f "$d/.ninja_log" ] && [ -d "$d/.imgmake" ]; then
+        line=$("$IMGMAKE" -C "$d" -n 2>&1 | grep -E '[0-9]+ to build' | tail -1 || true)
+        if [[ "$line" =~ ^0\ to\ build ]] && "$IMGMAKE" -C "$d" -q; then
+            note "$key.prebuild" "reused from $d (built by $(cat "$d/.imgmake-version" 2>/dev/null || echo imgmake) in an earlier run; checked up to date)"
+            return 0
+        fi
+        log "noop $n: cached state was stale (${line:-no answer}): laying anew"
+    fi
+    log "noop $n: laying out $d"
+    rm -rf "$d"
+    "$PY" "$BENCH_DIR/noop_tree.py" "$d" "$n" "$seed"
+    local s e
+    s=$(date +%s.%N)
+    "$IMGMAKE" -C "$d" -q -j"$JOBS" || { log "noop $n: imgmake's first build failed"; return 1; }
+    e=$(date +%s.%N)
+    note "$key.prebuild" "built by imgmake -j$JOBS in $(printf '%.0f' "$(echo "$e - $s" | bc)") s in this run"
+    "$IMGMAKE" --version > "$d/.imgmake-version"
+}

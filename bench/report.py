@@ -1,6 +1,6 @@
 """Turns the raw results of the workloads (hyperfine JSON and facts.tsv in the results folder) into Markdown.
 
-usage: report.py {throughput,noop,scaling,startup,targets} RESULTS_DIR   -> Markdown on stdout
+usage: report.py {throughput,noop,scaling,startup,targets,issue13} RESULTS_DIR   -> Markdown on stdout
        report.py best-python RESULTS_DIR                                -> the id of the fastest Python pool (42 images)
 """
 import json
@@ -411,6 +411,94 @@ def targets(rdir):
     return "\n".join(out)
 
 
+def rss_median(rdir, name):
+    """The median parent_kb (the kernel's max RSS) of the rounds peakrss.py printed into NAME.txt, and their count."""
+    path = os.path.join(rdir, name + ".txt")
+    if not os.path.exists(path):
+        return None, 0
+    kbs = []
+    with open(path) as f:
+        for line in f:
+            m = re.search(r"parent_kb=(\d+).*rc=(-?\d+)", line)
+            if m and m.group(2) == "0":
+                kbs.append(int(m.group(1)))
+    return (statistics.median(kbs) if kbs else None), len(kbs)
+
+
+def issue13(rdir):
+    """Issue 13's "done when" table: every target in one table, imgmake beside ninja (or the absolute bound)."""
+    f = facts(rdir)
+    rows = []
+
+    def met(ok):
+        return "–" if ok is None else ("**pass**" if ok else "**miss**")
+
+    def timed(rid):
+        r = load(rdir, rid)
+        if r is None:
+            return None, "not run"
+        if "failed" in r:
+            return None, "**failed**"
+        return r, f"{secs(r['median'])} (median of {r['runs']})"
+
+    for n in (10000, 100000):
+        im, imt = timed(f"i13-noop{n}-imgmake")
+        nj, njt = timed(f"i13-noop{n}-ninja")
+        if im is None and nj is None and imt == "not run":
+            continue
+        r = ratio(median_of(im), median_of(nj))
+        rows.append((f"no-op, {n:,} inputs: ≤ 0.5 × ninja", imt, njt, fmt_ratio(r), met(None if r is None else r <= 0.5)))
+    size = f.get("i13.rss.size")
+    if size:
+        a, an = rss_median(rdir, f"i13-rss{size}-imgmake")
+        b, bn = rss_median(rdir, f"i13-rss{size}-ninja")
+        r = ratio(a, b)
+        mib = lambda kb, k: "failed" if kb is None else f"{kb / 1024:.0f} MiB (median of {k})"
+        rows.append((f"peak RSS, no-op of {int(size):,} inputs: ≤ ninja", mib(a, an), mib(b, bn), fmt_ratio(r),
+                     met(None if r is None else r <= 1.0)))
+    im, imt = timed("i13-version-imgmake")
+    nj, njt = timed("i13-version-ninja")
+    r = ratio(median_of(im), median_of(nj))
+    rows.append(("`imgmake --version`: ≤ 3 × `ninja --version`", imt, njt, fmt_ratio(r), met(None if r is None else r <= 3.0)))
+    tab, tabt = timed("i13-tab")
+    rows.append(("one Tab, `imgmake build <Tab>` in the demo (bash, completion function): ≤ 10 ms", tabt, "–", "–",
+                 met(None if tab is None else tab["median"] <= 0.010)))
+    cb, cbt = timed("i13-tab-callback")
+    if cb is not None or cbt != "not run":
+        rows.append(("↳ its callback process alone, `imgmake ---completion ...` (reported)", cbt, "–", "–", "–"))
+    sc, sct = timed("i13-tab-script")
+    if sc is not None:
+        rows.append(("↳ the completion script's own share: the same Tab with `true` as the callback (reported)", sct,
+                     "–", "–", "–"))
+    vips = {k[len("i13.vips."):]: v for k, v in f.items() if k.startswith("i13.vips.") and k != "i13.vips.control-ops"}
+    for name, v in sorted(vips.items()):
+        d = dict(kv.split("=", 1) for kv in v.split())
+        ok = d.get("ld_libvips") == "0" and d.get("strace_libvips_opens") in ("0", "?") and d.get("ld_libraries") not in ("0", None)
+        rows.append((f"no libvips mapped: `{name}`", f"{d.get('ld_libvips', '?')} libvips of {d.get('ld_libraries', '?')} "
+                     f"libraries mapped (LD_DEBUG=files); {d.get('strace_libvips_opens', '?')} libvips opens (strace)",
+                     "–", "–", met(ok)))
+    out = ["## Issue 13: no-op builds and start-up, against ninja", ""]
+    out.append("From one run of `bench/issue13.sh` (imgmake and ninja interleaved round by round; medians). "
+               "Ratios are imgmake's median ÷ ninja's.")
+    out.append("")
+    out.append("| target | imgmake | ninja | ratio | met |")
+    out.append("|---|---|---|---:|---|")
+    for row in rows:
+        out.append("| " + " | ".join(row) + " |")
+    out.append("")
+    notes = [("i13.binary", "binary"), ("i13.build", "built by"), ("i13.noop10000.prebuild", "10,000 tree"),
+             ("i13.noop100000.prebuild", "100,000 tree"), ("i13.noop10000.ninja-check", "ninja on the 10,000 tree"),
+             ("i13.noop100000.ninja-check", "ninja on the 100,000 tree"), ("i13.noop10000.imgmake-check", "imgmake -n on the 10,000 tree"),
+             ("i13.noop100000.imgmake-check", "imgmake -n on the 100,000 tree"),
+             ("i13.tab.callback", "the Tab's callback"), ("i13.tab.replies", "what the Tab offers"),
+             ("i13.vips.control-ops", "control (`imgmake ops`, which needs libvips)")]
+    for key, label in notes:
+        if key in f:
+            out.append(f"- {label}: {f[key]}")
+    out.append("")
+    return "\n".join(out)
+
+
 def main():
     cmd, rdir = sys.argv[1], sys.argv[2]
     if cmd == "best-python":
@@ -418,7 +506,7 @@ def main():
         print(bp[0] if bp else "py-process-pil")
     else:
         print({"throughput": throughput, "noop": noop, "scaling": scaling, "startup": startup,
-               "targets": targets}[cmd](rdir))
+               "targets": targets, "issue13": issue13}[cmd](rdir))
 
 
 if __name__ == "__main__":

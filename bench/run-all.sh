@@ -2,8 +2,11 @@
 # The benchmark, in one command: installs what it needs, builds imgmake in release, runs every workload and writes
 # bench/RESULTS.md (tables, machine, targets) and bench/throughput.png (the throughput chart).
 #
-# Usage: bench/run-all.sh [WORKLOAD...]     WORKLOAD: throughput noop scaling startup profile (default: all)
+# Usage: bench/run-all.sh [WORKLOAD...]     WORKLOAD: throughput noop scaling startup issue13 profile (default: all)
 #   IMGMAKE=PATH        measure this binary; skip the build
+#   BENCH_BUILD=CMD     how the measured binary is built, run by bash in the package folder with $SCRATCH set to the
+#                       scratch path (default: swift build -c release --scratch-path "$SCRATCH")
+#   BENCH_BIN=PATH      where that build leaves the binary (default: $SCRATCH/release/imgmake; expanded after the build)
 #   BENCH_SOURCE=HEAD   build the committed HEAD (exported to .build-bench-src) instead of the working tree
 #   QUICK=1             fewer runs and no 500-image / 100,000-input sizes (a smoke test, not for RESULTS.md)
 #   and the knobs of each workload script (RUNS_*, BENCH_CACHE, ...: see their headers and bench/lib.sh)
@@ -12,7 +15,7 @@
 set -euo pipefail
 BENCH_DIR=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$BENCH_DIR/.." && pwd)
-workloads=("$@"); [ ${#workloads[@]} -gt 0 ] || workloads=(throughput noop scaling startup profile)
+workloads=("$@"); [ ${#workloads[@]} -gt 0 ] || workloads=(throughput noop scaling startup issue13 profile)
 log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 t_start=$(date +%s)
 
@@ -44,6 +47,10 @@ fi
 export PYTHON=$PY
 
 # --- 2. imgmake, release ----------------------------------------------------------------------------------------
+# The build is a variable, so that another release build (e.g. with a static Swift standard library) can be
+# measured the same way: BENCH_BUILD runs in the package folder, BENCH_BIN names its product ($SCRATCH: the scratch path).
+BENCH_BUILD=${BENCH_BUILD:-'swift build -c release --scratch-path "$SCRATCH"'}
+BENCH_BIN=${BENCH_BIN:-'$SCRATCH/release/imgmake'}
 if [ -n "${IMGMAKE:-}" ]; then
     log "measuring $IMGMAKE (not built here)"
     source_note="the binary $IMGMAKE, given by IMGMAKE (not built by this run)"
@@ -72,15 +79,17 @@ else
         elif [ "$try" = 4 ]; then
             break
         fi
-        log "swift build -c release --scratch-path ${scratch#$ROOT/} (try $try)"
-        if (cd "$pkg" && swift build -c release --scratch-path "$scratch" 2>&1 | tail -3) \
-                && [ -x "$scratch/release/imgmake" ] && [ "$scratch/release/imgmake" -nt "$pkg/Package.swift" ]; then
+        log "$BENCH_BUILD (SCRATCH=${scratch#$ROOT/}, try $try)"
+        bin=$(SCRATCH=$scratch bash -c "echo $BENCH_BIN")
+        if (cd "$pkg" && SCRATCH=$scratch bash -c "$BENCH_BUILD" 2>&1 | tail -3) \
+                && [ -x "$bin" ] && [ "$bin" -nt "$pkg/Package.swift" ]; then
             built=1; break
         fi
         sleep 5
     done
     [ -n "$built" ] || { echo "run-all: the build failed" >&2; exit 1; }
-    export IMGMAKE=$scratch/release/imgmake
+    export IMGMAKE=$bin
+    export BENCH_BUILD_NOTE="\`$BENCH_BUILD\` (SCRATCH=${scratch#$ROOT/}) from $source_note"
 fi
 [ -x "$IMGMAKE" ] || { echo "run-all: no imgmake at $IMGMAKE" >&2; exit 1; }
 
@@ -91,8 +100,16 @@ export BENCH_WORK; BENCH_WORK=$(mktemp -d "${TMPDIR:-/tmp}/imgmake-bench.XXXXXX"
 trap 'rm -rf "$BENCH_WORK"' EXIT
 export RESULTS_DIR=$BENCH_WORK/results
 mkdir -p "$RESULTS_DIR"
+# Only some workloads named: the others keep their results of the previous run (each workload drops its own files
+# and facts before it runs), so RESULTS.md stays whole. KEEP_RESULTS=0: start from nothing.
+kept=
+if [ $# -gt 0 ] && [ "${KEEP_RESULTS:-1}" != 0 ] && [ -d "$BENCH_DIR/results" ]; then
+    cp -r "$BENCH_DIR/results/." "$RESULTS_DIR/"
+    kept=1
+fi
 if [ -n "${QUICK:-}" ]; then
     export RUNS_IMGMAKE=${RUNS_IMGMAKE:-2} RUNS_PEER=${RUNS_PEER:-2} SKIP_500=${SKIP_500:-1} RUNS=${RUNS:-2}
+    export SIZES=${SIZES:-10000} ROUNDS_10K=${ROUNDS_10K:-3} VERSION_ROUNDS=${VERSION_ROUNDS:-3} TAB_RUNS=${TAB_RUNS:-20}
     noop_sizes=(10000)
 else
     noop_sizes=(10000 100000)
@@ -124,10 +141,15 @@ ver() { "$@" 2>&1 | head -1 || true; }
     echo "bench/run-all.sh${*:+ $*}"
     echo '```'
     echo
-    echo "(installs what is missing, builds \`swift build -c release --scratch-path .build-bench\`, runs"
-    echo "bench/throughput.sh, noop.sh, scaling.sh, startup.sh and profile.sh; each also runs alone once imgmake is built.)"
+    echo "(installs what is missing, builds imgmake (${BENCH_BUILD_NOTE:-not built here: IMGMAKE=$IMGMAKE}), runs"
+    echo "bench/throughput.sh, noop.sh, scaling.sh, startup.sh, issue13.sh and profile.sh; each also runs alone once imgmake is built.)"
     echo "Raw data: \`bench/results/\` (hyperfine JSON per benchmark, \`facts.tsv\`). Medians throughout; ratios are"
     echo "imgmake's median ÷ the other's."
+    if [ -n "$kept" ]; then
+        echo
+        echo "**This run measured only: ${workloads[*]}.** The tables of the other workloads are those of an earlier run"
+        echo "(kept in \`bench/results/\`), with its binary and its machine load."
+    fi
     echo
     echo "## Machine"
     echo
@@ -158,7 +180,7 @@ ver() { "$@" 2>&1 | head -1 || true; }
         echo "![Throughput: imgmake against each peer](throughput.png)"
         echo
     fi
-    for w in throughput noop scaling startup profile; do
+    for w in issue13 throughput noop scaling startup profile; do
         [ -f "$RESULTS_DIR/$w.md" ] && { cat "$RESULTS_DIR/$w.md"; echo; }
     done
 } > "$RESULTS_DIR/RESULTS.md"

@@ -1,4 +1,11 @@
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// What recipes need to know about image operations, independent of libvips so that the recipe checker
 /// and its tests can run against a fake. `VipsCatalog` answers from libvips' own introspection.
@@ -79,7 +86,7 @@ public struct ArgumentInfo: Sendable, Hashable, Codable {
 
     /// GObject property names use dashes; recipes may write underscores.
     public static func canonicalName(_ name: String) -> String {
-        name.replacingOccurrences(of: "_", with: "-")
+        name.replacing("_", with: "-")
     }
 }
 
@@ -143,7 +150,7 @@ public enum OperationValue: Sendable, Hashable, Codable {
         case .double(let v): return String(v)
         case .bool(let v): return v ? "true" : "false"
         case .string(let v):
-            return "\"" + v.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+            return "\"" + v.replacing("\\", with: "\\\\").replacing("\"", with: "\\\"") + "\""
         case .enumeration(let v): return v
         case .flags(let v): return v
         case .arrayDouble(let v): return v.map { String($0) }.joined(separator: ",")

@@ -56,6 +56,11 @@ public struct Glob: Sendable, Hashable, CustomStringConvertible {
         return path.withUTF8 { bytes in compiled.indices.contains { compiled[$0].matches(bytes) } }
     }
 
+    /// `matches` of a path given as UTF-8 bytes.
+    public func matches(bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        compiled.indices.contains { compiled[$0].matches(bytes) }
+    }
+
     /// Whether some path strictly below `relativeDirectory` could match, so a directory walk can skip
     /// the directory when this is false. "" is the glob's own directory.
     public func mayMatchBelow(_ relativeDirectory: String) -> Bool {

@@ -48,30 +48,33 @@ public enum PathName {
     /// Whether `normalize` would return `path` unchanged: no empty, `.` or `..` segment and no trailing `/`
     /// (`/` itself and `.` are normal). One pass over the bytes, no allocation.
     static func isNormal(_ path: String) -> Bool {
-        withBytes(path) { bytes in
-            var previousSlash = false
-            var segmentLength = 0
-            var segmentDots = 0
-            for byte in bytes {
-                if byte == slash {
-                    if segmentLength > 0 || previousSlash {
-                        if previousSlash { return false }
-                        if segmentLength == segmentDots, segmentDots <= 2 { return false }
-                    }
-                    previousSlash = true
-                    segmentLength = 0
-                    segmentDots = 0
-                } else {
-                    previousSlash = false
-                    segmentLength += 1
-                    if byte == dot { segmentDots += 1 }
+        withBytes(path) { isNormal(bytes: $0) }
+    }
+
+    /// `isNormal` of a path given as UTF-8 bytes.
+    public static func isNormal(bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var previousSlash = false
+        var segmentLength = 0
+        var segmentDots = 0
+        for byte in bytes {
+            if byte == slash {
+                if segmentLength > 0 || previousSlash {
+                    if previousSlash { return false }
+                    if segmentLength == segmentDots, segmentDots <= 2 { return false }
                 }
+                previousSlash = true
+                segmentLength = 0
+                segmentDots = 0
+            } else {
+                previousSlash = false
+                segmentLength += 1
+                if byte == dot { segmentDots += 1 }
             }
-            if bytes.isEmpty { return false }
-            if previousSlash { return bytes.count == 1 }
-            if segmentLength == segmentDots, segmentDots <= 2 { return bytes.count == 1 }  // "." alone is normal
-            return true
         }
+        if bytes.isEmpty { return false }
+        if previousSlash { return bytes.count == 1 }
+        if segmentLength == segmentDots, segmentDots <= 2 { return bytes.count == 1 }  // "." alone is normal
+        return true
     }
 
     /// Runs `body` on the UTF-8 bytes of `string` (no copy for a native string).

@@ -1,4 +1,11 @@
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Reads recipe files; the loader goes through it so tests can serve files from memory.
 public protocol RecipeFileReader: Sendable {
@@ -29,11 +36,9 @@ public struct DiskRecipeFileReader: RecipeFileReader {
     public init() {}
 
     public func read(_ absolutePath: String) throws -> String {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: absolutePath, isDirectory: &isDirectory) else {
-            throw RecipeFileReadError.notFound
-        }
-        if isDirectory.boolValue { throw RecipeFileReadError.isDirectory }
+        var status = stat()
+        guard stat(absolutePath, &status) == 0 else { throw RecipeFileReadError.notFound }
+        if status.st_mode & S_IFMT == S_IFDIR { throw RecipeFileReadError.isDirectory }
         guard let data = FileManager.default.contents(atPath: absolutePath) else { throw RecipeFileReadError.unreadable }
         guard let text = String(data: data, encoding: .utf8) else { throw RecipeFileReadError.notUTF8 }
         return text

@@ -1,4 +1,11 @@
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Loads a recipe file (README's *The recipe language*) and the files it includes into a `Recipe`: variables substituted,
 /// lines parsed, globs and placeholder syntax checked. Nothing is checked against libvips or the disk.

@@ -1,4 +1,11 @@
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// The lock of imgmake's shared state: the value lives inside and is reached only under the lock, with the API
 /// of the standard library's `Synchronization.Mutex` (`Mutex(value)`, `withLock { state in ... }`).

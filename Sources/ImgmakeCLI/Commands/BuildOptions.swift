@@ -1,6 +1,14 @@
 import ArgumentParser
-import Foundation
 import ImgmakeCore
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// The pool that runs jobs.
 enum PoolKind: String, ExpressibleByArgument, CaseIterable, Sendable {

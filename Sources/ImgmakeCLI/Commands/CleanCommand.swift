@@ -1,6 +1,14 @@
 import ArgumentParser
-import Foundation
 import ImgmakeCore
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// `imgmake clean [TARGET...] [--orphans]`: remove outputs, never sources (README's *Bad input* and *clean*).
 struct CleanCommand: ParsableCommand {

@@ -1,8 +1,16 @@
-import Foundation
 import ImgmakeCore
 import ImgmakeJob
 import ImgmakeRecipe
 import ImgmakeVips
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Dynamic completion of targets: rule and group names of the recipe in the current directory (or the one
 /// named by -f/-C on the line being completed). Parsing only: no libvips, so it answers at once.

@@ -15,7 +15,7 @@ struct ImgmakeCommand: ParsableCommand {
             Options may come before a subcommand too (`imgmake -C DIR list`); `imgmake build list` builds a target \
             called list.
             """,
-        version: "imgmake \(version)",
+        version: FastPath.versionText,
         subcommands: [
             BuildCommand.self, ShellCommand.self, ListCommand.self, ExplainCommand.self, CleanCommand.self,
             OpsCommand.self, WorkerCommand.self,

@@ -1,13 +1,27 @@
 import ArgumentParser
 import CReadline
-import Foundation
 import ImgmakeCore
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Entry point of the `imgmake` executable: parses the command line, runs the command, and ends with the
 /// README's exit codes. swift-argument-parser's own errors (usage mistakes, `--help`, `--version`) are rendered
 /// here; every other error by `ErrorMessage`, as the shell renders them.
 public enum ImgmakeMain {
     public static func run(_ arguments: [String] = Array(CommandLine.arguments.dropFirst())) -> Never {
+        // `--version` and the completion scripts' callbacks, answered before the parser builds its command tree.
+        if let answer = FastPath.answer(arguments, shell: getenv("SAP_SHELL").map { String(cString: $0) }) {
+            signal(SIGPIPE, SIG_IGN)
+            StandardOutput.out(answer)
+            exit(ExitStatus.success.code)
+        }
         setvbuf(imgmake_stdout(), nil, _IOLBF, 0)
         // A closed pipe on stdout or stderr is an EPIPE from write, not a silent death (StandardOutput).
         signal(SIGPIPE, SIG_IGN)

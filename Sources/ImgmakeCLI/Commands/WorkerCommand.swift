@@ -1,10 +1,18 @@
 import ArgumentParser
 import CVips
-import Foundation
 import ImgmakeCore
 import ImgmakeJob
 import ImgmakeSync
 import ImgmakeVips
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// `imgmake __worker`: a process-pool worker (hidden; started by `ProcessPool` with posix_spawn).
 ///

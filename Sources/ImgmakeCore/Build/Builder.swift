@@ -103,7 +103,7 @@ package final class Builder {
             return summary
         }
         // Every run, a no-op too: else a killed build's temporaries stay until a later one builds in their folder.
-        let directories = Set(graph.edges.lazy.map { PathName.directory(of: $0.output) })
+        let directories = graph.outputDirectories()
         let leftovers = TemporaryFiles.removeStale(in: directories, disk: session.disk)
         if leftovers > 0 { reporter.detail("removed \(leftovers) temporary file(s) left by an imgmake that was killed") }
         if !stale.isEmpty { try run(stale, checker: checker, summary: &summary) }
@@ -167,7 +167,7 @@ package final class Builder {
         var adopted = 0
         var refreshed = 0
         let adopting = !state.isAvailable
-        for edge in order where !checker.isStale(edge) {
+        for edge in order where !checker.isStale(edge) && (adopting || checker.mayNeedRecord(edge)) {
             let item = graph.edges[edge]
             var record: BuildRecord
             if adopting {

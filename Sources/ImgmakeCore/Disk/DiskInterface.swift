@@ -1,4 +1,5 @@
 import Foundation
+import ImgmakeRecipe
 
 /// A file's modification time (nanoseconds since the epoch) and size: what staleness compares.
 package struct FileStamp: Hashable, Sendable, Codable {
@@ -53,6 +54,12 @@ package struct DirectoryIdentity: Hashable, Sendable {
 package protocol DiskInterface: AnyObject, Sendable {
     /// The stamp of a regular file (following links), or nil when there is none.
     func stamp(_ path: String) -> FileStamp?
+    /// `stamp(_:)` of a path given as a NUL-terminated C string (what the no-op path has: interned bytes).
+    func stamp(cString path: UnsafePointer<CChar>) -> FileStamp?
+    /// The stamps of files in one directory, by name (NUL-terminated, no `/`): `stamp(_:)` of each joined
+    /// path, in one go (`RealDisk` opens the directory once and stats each name relative to it, which saves
+    /// the kernel walking the directory's path again for every file).
+    func stamps(inDirectory directory: String, names: [UnsafePointer<CChar>]) -> [FileStamp?]
     /// The entries of a directory (hidden ones included), or nil when it cannot be read.
     func list(_ directory: String) -> [DirectoryEntry]?
     /// The path with every link resolved, or nil when it does not exist.
@@ -75,6 +82,14 @@ package protocol DiskInterface: AnyObject, Sendable {
     func digest(_ path: String) -> String?
     /// Current time in nanoseconds since the epoch.
     func now() -> Int64
+}
+
+extension DiskInterface {
+    package func stamp(cString path: UnsafePointer<CChar>) -> FileStamp? { stamp(String(cString: path)) }
+
+    package func stamps(inDirectory directory: String, names: [UnsafePointer<CChar>]) -> [FileStamp?] {
+        names.map { stamp(PathName.join(directory, String(cString: $0))) }
+    }
 }
 
 /// The bytes of a file from `DiskInterface.map`: mapped memory (released with the object) or a copy.

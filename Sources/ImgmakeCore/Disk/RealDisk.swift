@@ -6,8 +6,26 @@ package final class RealDisk: DiskInterface {
     package init() {}
 
     package func stamp(_ path: String) -> FileStamp? {
+        path.withCString { stamp(cString: $0) }
+    }
+
+    package func stamp(cString path: UnsafePointer<CChar>) -> FileStamp? {
         var st = stat()
-        guard stat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { return nil }
+        guard stat(path, &st) == 0 else { return nil }
+        return Self.stamp(of: st)
+    }
+
+    package func stamps(inDirectory directory: String, names: [UnsafePointer<CChar>]) -> [FileStamp?] {
+        let folder = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard folder >= 0 else { return names.map { stamp(PathName.join(directory, String(cString: $0))) } }
+        defer { close(folder) }
+        var st = stat()
+        return names.map { fstatat(folder, $0, &st, 0) == 0 ? Self.stamp(of: st) : nil }
+    }
+
+    /// A regular file's stamp (nil for anything else).
+    private static func stamp(of st: stat) -> FileStamp? {
+        guard (st.st_mode & S_IFMT) == S_IFREG else { return nil }
         return FileStamp(
             mtime: Int64(st.st_mtim.tv_sec) * 1_000_000_000 + Int64(st.st_mtim.tv_nsec),
             size: Int64(st.st_size))
@@ -17,7 +35,13 @@ package final class RealDisk: DiskInterface {
         guard let dir = opendir(directory) else { return nil }
         defer { closedir(dir) }
         var entries: [DirectoryEntry] = []
+        entries.reserveCapacity(64)
         while let entry = readdir(dir) {
+            // `.` and `..` are skipped before any String is made.
+            let isDotOrDotDot = withUnsafeBytes(of: entry.pointee.d_name) { name in
+                name[0] == UInt8(ascii: ".") && (name[1] == 0 || name[1] == UInt8(ascii: ".") && name[2] == 0)
+            }
+            if isDotOrDotDot { continue }
             // The name is validated in place; bytes are copied only for a name that is not UTF-8.
             let name: String? = withUnsafePointer(to: entry.pointee.d_name) {
                 $0.withMemoryRebound(to: UInt8.self, capacity: 256) { start in
@@ -36,7 +60,6 @@ package final class RealDisk: DiskInterface {
                         isDirectory: entry.pointee.d_type == UInt8(DT_DIR), hasInvalidName: true))
                 continue
             }
-            if name == "." || name == ".." { continue }
             var mode = Self.mode(ofType: entry.pointee.d_type)
             if mode == nil || mode == S_IFLNK {  // no type in the listing, or a link: the path is needed
                 let path = String(concatenating: [directory, "/", name])

@@ -3,14 +3,22 @@ import ImgmakeRecipe
 
 /// The build graph: one edge per output, found by matching every rule's globs against the files on disk
 /// and against the outputs of the other rules (which makes chains), then checked for clashes and cycles.
+///
+/// Paths are interned once (`paths`) and the edges kept as arrays of IDs (`EdgeStorage`); `edges[index]`
+/// makes an `Edge` value with strings for code that wants one, while the no-op path reads the arrays.
 package final class BuildGraph {
     let recipe: CheckedRecipe
     let root: String
-    package private(set) var edges: [Edge] = []
-    /// Output path → index of the edge that makes it.
-    package private(set) var producer: [String: Int] = [:]
+    /// Every path of the graph (inputs, outputs, `@` files).
+    let paths: PathTable
+    private(set) var storage = EdgeStorage()
+    let jobs: EdgeJobs
+    /// Path ID → the edge that makes it, or -1.
+    private var producerOfPath: [Int32] = []
     /// Edge indices of each rule, in output order.
     package private(set) var edgesByRule: [[Int]] = []
+    /// The rules' matrix combinations (the placeholder values of `with` names), per rule.
+    private let combinations: [[[String: String]]]
     /// What a build prints as warnings before it starts, once each (files the globs skipped, globs that
     /// match nothing ...).
     private(set) var warnings: [String] = []
@@ -34,10 +42,102 @@ package final class BuildGraph {
         self.root = recipe.recipe.rootDirectory
         var builder = GraphBuilder(recipe: recipe, disk: disk, catalog: catalog, options: options, recordedStamp: recordedStamp)
         try builder.build()
-        edges = builder.edges
-        producer = builder.producer
+        paths = builder.paths
+        jobs = builder.jobs
+        storage = builder.storage
+        producerOfPath = builder.producerOfPath
         edgesByRule = builder.edgesByRule
+        combinations = builder.combinations
         warnings = builder.warnings
+    }
+
+    // MARK: edges by index
+
+    /// The edges as values (each made when asked for).
+    package var edges: EdgeList { EdgeList(graph: self) }
+
+    /// Output path → index of the edge that makes it.
+    package var producer: ProducerMap { ProducerMap(graph: self) }
+
+    package var edgeCount: Int { storage.count }
+
+    func outputID(of edge: Int) -> PathTable.ID { storage.output[edge] }
+
+    /// The output of an edge (absolute).
+    package func output(of edge: Int) -> String { paths.string(storage.output[edge]) }
+
+    func rule(of edge: Int) -> CheckedRule { recipe.rules[Int(storage.rule[edge])] }
+
+    func sourceIDs(of edge: Int) -> ArraySlice<PathTable.ID> {
+        storage.sources[Int(storage.sourceStart[edge])..<Int(storage.sourceStart[edge + 1])]
+    }
+
+    func imageInputIDs(of edge: Int) -> [PathTable.ID] { storage.imageInputs[edge] }
+
+    func dependencies(of edge: Int) -> [Int] { storage.dependencies[edge] }
+
+    func isAggregate(_ edge: Int) -> Bool { storage.belowStart[edge] < 0 }
+
+    /// The edge that makes a path, if one does.
+    func producer(ofPath id: PathTable.ID) -> Int? {
+        let index = Int(id)
+        guard index < producerOfPath.count else { return nil }
+        let edge = producerOfPath[index]
+        return edge < 0 ? nil : Int(edge)
+    }
+
+    /// The fingerprint of the edge's job (one computation per shared job).
+    func fingerprint(of edge: Int, libraryVersion: String) -> UInt64 {
+        jobs.fingerprint(storage.job[edge], root: root, libraryVersion: libraryVersion)
+    }
+
+    /// Edge `index` as a value.
+    func edge(_ index: Int) -> Edge {
+        let sources = sourceIDs(of: index).map(paths.string)
+        var job = jobs.jobs[Int(storage.job[index])]
+        job.sources = sources
+        let combination = combinations[Int(storage.rule[index])][Int(storage.combination[index])]
+        var placeholders = combination
+        let below = Int(storage.belowStart[index])
+        if below >= 0, let source = sourceIDs(of: index).first {
+            placeholders = InputPlaceholder.values(below: paths.string(source, from: below))
+            placeholders.merge(combination) { _, new in new }
+        }
+        return Edge(
+            rule: rule(of: index), output: output(of: index), sources: sources, placeholders: placeholders, job: job,
+            imageInputs: storage.imageInputs[index].map(paths.string), dependencies: storage.dependencies[index])
+    }
+
+    /// The edges of a graph, made on demand.
+    package struct EdgeList: RandomAccessCollection {
+        let graph: BuildGraph
+        package var startIndex: Int { 0 }
+        package var endIndex: Int { graph.storage.count }
+        package subscript(index: Int) -> Edge { graph.edge(index) }
+    }
+
+    /// Output paths to the edges that make them.
+    package struct ProducerMap {
+        let graph: BuildGraph
+        package subscript(path: String) -> Int? { graph.paths.find(path).flatMap(graph.producer(ofPath:)) }
+    }
+
+    /// The folders the outputs go into (each once).
+    func outputDirectories() -> Set<String> {
+        var folders: Set<String> = []
+        var last: [UInt8] = []
+        for id in storage.output {
+            paths.withBytes(id) { bytes in
+                let end = GraphBytes.fileNameStart(bytes)
+                let folder = UnsafeBufferPointer(rebasing: bytes[..<max(0, end - 1)])
+                guard !folders.isEmpty, last.elementsEqual(folder) else {
+                    last = Array(folder)
+                    folders.insert(PathName.directory(of: String(decoding: bytes, as: UTF8.self)))
+                    return
+                }
+            }
+        }
+        return folders
     }
 
     /// Refuses to build an aggregate that has no inputs (its globs match no file and no other rule's output):
@@ -46,12 +146,12 @@ package final class BuildGraph {
     func requireInputs(_ order: [Int]) throws {
         var errors: [RecipeError] = []
         var reported: Set<Int> = []
-        for index in order where edges[index].rule.isAggregate && edges[index].sources.isEmpty {
-            let rule = edges[index].rule
+        for index in order where isAggregate(index) && sourceIDs(of: index).isEmpty {
+            let rule = rule(of: index)
             guard reported.insert(rule.index).inserted else { continue }
             errors.append(
                 RecipeError(
-                    "rule '\(rule.name)' has no inputs to make \(display(edges[index].output)) from",
+                    "rule '\(rule.name)' has no inputs to make \(display(output(of: index))) from",
                     at: rule.syntax.name.location,
                     notes: rule.globs.map { "\($0.location): '\($0.text)' matches no file and no output of another rule" }))
         }
@@ -77,7 +177,9 @@ package final class BuildGraph {
     /// The edges to consider for `targets` and everything they depend on, in dependency order.
     package func closure(of roots: [Int]) -> [Int] {
         var order: [Int] = []
-        DepthFirst.postOrder(count: edges.count, roots: roots, successors: { edges[$0].dependencies }, finish: { order.append($0) })
+        order.reserveCapacity(roots.count)
+        DepthFirst.postOrder(
+            count: storage.count, roots: roots, successors: { storage.dependencies[$0] }, finish: { order.append($0) })
         return order
     }
 

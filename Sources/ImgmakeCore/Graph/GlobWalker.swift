@@ -36,6 +36,73 @@ final class GlobWalker {
         return found
     }
 
+    /// `files(matching:)` as IDs of `paths`, interned as the walk finds them (no `String` per file).
+    func fileIDs(matching glob: RuleGlob, into paths: PathTable) -> [PathTable.ID] {
+        if glob.glob.literalPaths != nil { return files(matching: glob).map { paths.intern($0) } }
+        var found: [PathTable.ID] = []
+        var ancestors: [DirectoryIdentity: String] = [:]
+        var walk = ByteWalk(path: Array(glob.baseDirectory.utf8), relative: Array(glob.glob.base.utf8))
+        walkBytes(directory: glob.baseDirectory, glob: glob.glob, walk: &walk, ancestors: &ancestors, paths: paths, into: &found)
+        return found
+    }
+
+    /// The path and the glob-relative path of the folder being walked, as bytes that each entry's name is
+    /// appended to (and taken off again).
+    private struct ByteWalk {
+        var path: [UInt8]
+        var relative: [UInt8]
+    }
+
+    private func walkBytes(
+        directory: String, glob: Glob, walk: inout ByteWalk, ancestors: inout [DirectoryIdentity: String],
+        paths: PathTable, into found: inout [PathTable.ID]
+    ) {
+        guard let identity = identity(directory) else { return }
+        ancestors[identity] = directory
+        defer { ancestors[identity] = nil }
+        let pathLength = walk.path.count
+        let relativeLength = walk.relative.count
+        if walk.path.last != UInt8(ascii: "/") { walk.path.append(UInt8(ascii: "/")) }
+        if !walk.relative.isEmpty { walk.relative.append(UInt8(ascii: "/")) }
+        let pathPrefix = walk.path.count
+        let relativePrefix = walk.relative.count
+        defer {
+            walk.path.removeSubrange(pathLength...)
+            walk.relative.removeSubrange(relativeLength...)
+        }
+        for entry in listing(directory) where entry.name.utf8.first != UInt8(ascii: ".") {
+            walk.path.removeSubrange(pathPrefix...)
+            walk.relative.removeSubrange(relativePrefix...)
+            var name = entry.name
+            name.withUTF8 { bytes in
+                walk.path.append(contentsOf: bytes)
+                walk.relative.append(contentsOf: bytes)
+            }
+            if entry.hasInvalidName || entry.isDirectory || entry.special != nil {
+                // The rare kinds: through the String walk's own rules (and its warnings).
+                let path = String(decoding: walk.path, as: UTF8.self)
+                let rel = String(decoding: walk.relative, as: UTF8.self)
+                if entry.hasInvalidName {
+                    if entry.isDirectory ? glob.mayMatchBelow(rel) : glob.matches(rel) {
+                        warn("\(display(path)): skipped: its name is not valid UTF-8 (rename it to use it)")
+                    }
+                } else if entry.isDirectory {
+                    guard glob.mayMatchBelow(rel) else { continue }
+                    if entry.isSymbolicLink, let target = self.identity(path), let enclosing = ancestors[target] {
+                        warn("\(display(path)): skipped: a link to \(display(enclosing)), which it is inside (a loop)")
+                        continue
+                    }
+                    walkBytes(directory: path, glob: glob, walk: &walk, ancestors: &ancestors, paths: paths, into: &found)
+                } else if let special = entry.special, glob.matches(rel) {
+                    warn("\(display(path)): skipped: \(special), not a regular file")
+                }
+                continue
+            }
+            let matched = walk.relative.withUnsafeBufferPointer { glob.matches(bytes: $0) }
+            if matched { found.append(walk.path.withUnsafeBufferPointer { paths.intern($0) }) }
+        }
+    }
+
     private func walk(
         directory: String, relative: String, glob: Glob, ancestors: inout [DirectoryIdentity: String],
         into found: inout [String]

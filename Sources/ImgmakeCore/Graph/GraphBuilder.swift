@@ -20,10 +20,16 @@ struct GraphBuilder {
     let recordedStamp: (String) -> FileStamp?
     let root: String
 
-    private(set) var edges: [Edge] = []
-    private(set) var producer: [String: Int] = [:]
+    /// Every path met, interned.
+    let paths = PathTable()
+    private(set) var storage = EdgeStorage()
+    let jobs = EdgeJobs()
+    /// Path ID → the edge that makes it, or -1.
+    private(set) var producerOfPath: [Int32] = []
     private(set) var edgesByRule: [[Int]] = []
     private(set) var warnings: [String] = []
+    /// Each rule's matrix combinations.
+    let combinations: [[[String: String]]]
 
     private var errors: [RecipeError] = []
     /// Directory listings, read once for the globs and the outside-the-tree check alike.
@@ -40,10 +46,33 @@ struct GraphBuilder {
         self.recordedStamp = recordedStamp
         self.root = recipe.recipe.rootDirectory
         self.walker = GlobWalker(disk: disk, root: recipe.recipe.rootDirectory)
+        self.combinations = recipe.rules.map { Self.matrixCombinations($0.matrix) }
     }
 
-    /// One rule's outputs in one round: output → (sources, placeholders).
-    private typealias Expansion = [(output: String, sources: [String], placeholders: [String: String])]
+    /// One rule's outputs in one round, as arrays (item k: `outputs[k]`, made from
+    /// `sources[sourceStart[k]..<sourceStart[k + 1]]`).
+    struct Expansion {
+        var outputs: [PathTable.ID] = []
+        var sourceStart: [Int32] = [0]
+        var sources: [PathTable.ID] = []
+        /// Where the source's path continues below its glob's base; -1 for an aggregate.
+        var belowStart: [Int32] = []
+        var combination: [Int32] = []
+
+        func sources(_ item: Int) -> ArraySlice<PathTable.ID> {
+            sources[Int(sourceStart[item])..<Int(sourceStart[item + 1])]
+        }
+
+        mutating func append(
+            _ output: PathTable.ID, sources: some Sequence<PathTable.ID>, belowStart: Int32, combination: Int
+        ) {
+            outputs.append(output)
+            self.sources.append(contentsOf: sources)
+            sourceStart.append(Int32(self.sources.count))
+            self.belowStart.append(belowStart)
+            self.combination.append(Int32(combination))
+        }
+    }
 
     mutating func build() throws {
         let coverage = recipe.rules.map(OutputCoverage.glob(of:))
@@ -62,9 +91,9 @@ struct GraphBuilder {
     /// What the rules' globs found on disk, per rule.
     private struct DiskInputs {
         /// The inputs found on disk, sorted.
-        var files: [[String]] = []
+        var files: [[PathTable.ID]] = []
         /// Files left out as another rule's left-over outputs (that rule's index).
-        var setAside: [[(glob: RuleGlob, file: String, rule: Int)]] = []
+        var setAside: [[(glob: RuleGlob, file: PathTable.ID, rule: Int)]] = []
         /// Globs that matched no file.
         var foundNothing: [[RuleGlob]] = []
     }
@@ -75,16 +104,20 @@ struct GraphBuilder {
     private func readDisk(feeders: [[[Int]]], coverage: [Glob?]) -> DiskInputs {
         var found = DiskInputs()
         for rule in recipe.rules {
-            var seen: Set<String> = []  // a file two globs of the rule match counts once
-            var files: [String] = []
-            var aside: [(glob: RuleGlob, file: String, rule: Int)] = []
+            var seen: Set<PathTable.ID> = []  // a file two globs of the rule match counts once
+            var files: [PathTable.ID] = []
+            var aside: [(glob: RuleGlob, file: PathTable.ID, rule: Int)] = []
             var empty: [RuleGlob] = []
             for (index, glob) in rule.globs.enumerated() {
-                let matched = walker.files(matching: glob)
+                let matched = walker.fileIDs(matching: glob, into: paths)
                 if matched.isEmpty { empty.append(glob) }
+                let globFeeders = feeders[rule.index][index]
                 for file in matched where rule.globs.count == 1 || seen.insert(file).inserted {
-                    if let owner = feeders[rule.index][index].first(where: { coverage[$0]?.matches(file) ?? false }),
-                        let recorded = recordedStamp(file), recorded == disk.stamp(file)
+                    if !globFeeders.isEmpty,
+                        let owner = globFeeders.first(where: { owner in
+                            paths.withBytes(file) { coverage[owner]?.matches(bytes: $0) ?? false }
+                        }),
+                        case let path = paths.string(file), let recorded = recordedStamp(path), recorded == disk.stamp(path)
                     {
                         aside.append((glob, file, owner))
                     } else {
@@ -92,7 +125,7 @@ struct GraphBuilder {
                     }
                 }
             }
-            found.files.append(PathName.sorted(files))
+            found.files.append(paths.sorted(files))
             found.setAside.append(aside)
             found.foundNothing.append(empty)
         }
@@ -102,7 +135,7 @@ struct GraphBuilder {
     /// The rules' expansions once their output sets settle.
     private struct Settled {
         var expansions: [Expansion]
-        var outputSets: [Set<String>]
+        var outputSets: [Set<PathTable.ID>]
         /// Inputs of one rule that make the same output, per rule.
         var clashes: [[RecipeError]]
     }
@@ -110,30 +143,30 @@ struct GraphBuilder {
     /// Expands every rule against its files on disk plus the other rules' outputs, again and again until no
     /// rule's outputs change (chains settle in as many rounds as they have links); rules that never settle
     /// feed each other without end.
-    private func settle(fromDisk: [[String]]) throws -> Settled {
+    private mutating func settle(fromDisk: [[PathTable.ID]]) throws -> Settled {
         let rules = recipe.rules
-        var expansions: [Expansion] = Array(repeating: [], count: rules.count)
-        var outputSets: [Set<String>] = Array(repeating: [], count: rules.count)
+        var expansions: [Expansion] = Array(repeating: Expansion(), count: rules.count)
+        var outputSets: [Set<PathTable.ID>] = Array(repeating: [], count: rules.count)
         var clashes: [[RecipeError]] = Array(repeating: [], count: rules.count)
         // The inputs each rule was last expanded with: a rule whose inputs did not change keeps its expansion.
-        var expandedWith: [[String]?] = Array(repeating: nil, count: rules.count)
+        var expandedWith: [[PathTable.ID]?] = Array(repeating: nil, count: rules.count)
         for _ in 0...(rules.count + 1) {
             var changed = false
             for rule in rules {
                 var inputs = fromDisk[rule.index]
-                var seen: Set<String>?
+                var seen: Set<PathTable.ID>?
                 for (other, outputs) in outputSets.enumerated() where other != rule.index {
                     for output in outputs where matchingGlob(rule, output) != nil {
                         if seen == nil { seen = Set(inputs) }
                         if seen?.insert(output).inserted == true { inputs.append(output) }
                     }
                 }
-                if inputs.count != fromDisk[rule.index].count { inputs = PathName.sorted(inputs) }
+                if inputs.count != fromDisk[rule.index].count { inputs = paths.sorted(inputs) }
                 if expandedWith[rule.index] == inputs { continue }
                 expandedWith[rule.index] = inputs
                 let (expansion, ruleClashes) = expand(rule, inputs: inputs)
                 clashes[rule.index] = ruleClashes
-                let outputs = Set(expansion.map(\.output))
+                let outputs = Set(expansion.outputs)
                 if outputs != outputSets[rule.index] { changed = true }
                 outputSets[rule.index] = outputs
                 expansions[rule.index] = expansion
@@ -218,26 +251,28 @@ struct GraphBuilder {
     /// Globs that match no file and no other rule's output (a typo, most likely), and files set aside as a
     /// current rule's left-over outputs that no input of it makes now: warnings, once per glob.
     private mutating func warnAboutGlobs(
-        foundNothing: [[RuleGlob]], setAside: [[(glob: RuleGlob, file: String, rule: Int)]],
-        outputSets: [Set<String>]
+        foundNothing: [[RuleGlob]], setAside: [[(glob: RuleGlob, file: PathTable.ID, rule: Int)]],
+        outputSets: [Set<PathTable.ID>]
     ) {
         for rule in recipe.rules {
             for glob in foundNothing[rule.index] {
                 let fed = outputSets.enumerated().contains { other, outputs in
                     other != rule.index
                         && outputs.contains { output in
-                            PathName.relative(output, to: glob.directory).map { !PathName.hasHiddenSegment($0) && glob.glob.matches($0) }
-                                ?? false
+                            PathName.relative(paths.string(output), to: glob.directory).map {
+                                !PathName.hasHiddenSegment($0) && glob.glob.matches($0)
+                            } ?? false
                         }
                 }
                 if !fed { warnings.append("\(glob.location): glob '\(glob.text)' of rule '\(rule.name)' matches no file") }
             }
             var leftovers: [(glob: RuleGlob, rule: Int, files: [String])] = []
             for item in setAside[rule.index] where !outputSets[item.rule].contains(item.file) {
+                let file = paths.string(item.file)
                 if let index = leftovers.firstIndex(where: { $0.glob.location == item.glob.location && $0.rule == item.rule }) {
-                    leftovers[index].files.append(item.file)
+                    leftovers[index].files.append(file)
                 } else {
-                    leftovers.append((item.glob, item.rule, [item.file]))
+                    leftovers.append((item.glob, item.rule, [file]))
                 }
             }
             for leftover in leftovers {
@@ -253,58 +288,63 @@ struct GraphBuilder {
     }
 
     /// The first glob of `rule` that matches `path`, if any.
-    private func matchingGlob(_ rule: CheckedRule, _ path: String) -> RuleGlob? {
-        for glob in rule.globs {
-            guard let rel = PathName.relative(path, to: glob.directory) else {
-                // Inputs outside the rule's directory: match the normalised relative form.
-                continue
+    private func matchingGlob(_ rule: CheckedRule, _ path: PathTable.ID) -> RuleGlob? {
+        paths.withBytes(path) { bytes in
+            for glob in rule.globs {
+                // Inputs outside the glob's directory do not match.
+                guard let start = GraphBytes.offsetBelow(bytes, glob.directory) else { continue }
+                let relative = UnsafeBufferPointer(rebasing: bytes[start...])
+                if GraphBytes.hasHiddenSegment(relative) { continue }
+                if glob.glob.matches(bytes: relative) { return glob }
             }
-            if PathName.hasHiddenSegment(rel) { continue }
-            if glob.glob.matches(rel) { return glob }
+            return nil
         }
-        return nil
     }
 
     /// Outputs of one rule for the given inputs (sorted). Records clashes between inputs as errors.
-    private func expand(_ rule: CheckedRule, inputs: [String]) -> (Expansion, [RecipeError]) {
-        var result: Expansion = []
+    private mutating func expand(_ rule: CheckedRule, inputs: [PathTable.ID]) -> (Expansion, [RecipeError]) {
+        var result = Expansion()
         var errors: [RecipeError] = []
-        let combinations = matrixCombinations(rule.matrix)
+        let combinations = combinations[rule.index]
+        var scratch: [UInt8] = []
         if rule.isAggregate {
-            for combination in combinations {
+            for (index, combination) in combinations.enumerated() {
                 guard let text = rule.output.expanded(combination) else { continue }
-                result.append((PathName.normalize(PathName.join(rule.syntax.directory, text)), inputs, combination))
+                let output = paths.intern(PathName.normalize(PathName.join(rule.syntax.directory, text)))
+                result.append(output, sources: inputs[...], belowStart: -1, combination: index)
             }
             return (result, errors)
         }
-        var firstInput: [String: String] = [:]
+        let template = OutputTemplate(rule: rule, combinations: combinations)
+        var firstInput: [PathTable.ID: PathTable.ID] = [:]
         // Every input matched one of the rule's globs: with a single glob, that one.
         let onlyGlob = rule.globs.count == 1 ? rule.globs[0] : nil
         for input in inputs {
             let base = (onlyGlob ?? matchingGlob(rule, input))?.baseDirectory ?? rule.syntax.directory
-            let below = PathName.relative(input, to: base) ?? PathName.fileName(input)
-            var values = InputPlaceholder.values(below: below)
-            for combination in combinations {
-                values.merge(combination) { _, new in new }
-                guard let text = rule.output.expanded(values) else { continue }
-                let output = PathName.normalize(PathName.join(rule.syntax.directory, text))
+            let below = paths.withBytes(input) { bytes in
+                GraphBytes.offsetBelow(bytes, base).map { $0 == bytes.count ? bytes.count : $0 } ?? GraphBytes.fileNameStart(bytes)
+            }
+            for index in combinations.indices {
+                guard let output = template.output(for: input, below: below, combination: index, in: paths, scratch: &scratch) else {
+                    continue
+                }
                 if output == input { continue }
                 if let other = firstInput[output] {
                     errors.append(
                         RecipeError(
-                            "two inputs of rule '\(rule.name)' make the same output \(display(output)): \(display(other)) and \(display(input))",
+                            "two inputs of rule '\(rule.name)' make the same output \(display(paths.string(output))): \(display(paths.string(other))) and \(display(paths.string(input)))",
                             at: rule.syntax.outputPattern.location,
                             notes: ["use {ext} or {path} in the output pattern to tell them apart"]))
                     continue
                 }
                 firstInput[output] = input
-                result.append((output, [input], values))
+                result.append(output, sources: CollectionOfOne(input), belowStart: Int32(below), combination: index)
             }
         }
         return (result, errors)
     }
 
-    private func matrixCombinations(_ matrix: [(name: String, values: [String])]) -> [[String: String]] {
+    private static func matrixCombinations(_ matrix: [(name: String, values: [String])]) -> [[String: String]] {
         var combinations: [[String: String]] = [[:]]
         for axis in matrix {
             combinations = combinations.flatMap { partial in axis.values.map { partial.merging([axis.name: $0]) { _, b in b } } }
@@ -316,71 +356,101 @@ struct GraphBuilder {
         let expander = JobExpander(catalog: catalog, maxPixels: options.maxPixels)
         var outside = OutsideTreeCheck(root: root, disk: disk, walker: walker)
         edgesByRule = Array(repeating: [], count: recipe.rules.count)
+        producerOfPath = Array(repeating: -1, count: paths.count)
         var reportedOutside: Set<Int> = []
         for rule in recipe.rules {
-            for item in expansions[rule.index] {
-                if let existing = producer[item.output] {
-                    let other = edges[existing].rule
+            let expansion = expansions[rule.index]
+            var shared = SharedJobs(rule: rule)
+            for item in expansion.outputs.indices {
+                let outputID = expansion.outputs[item]
+                if producerOfPath[Int(outputID)] >= 0 {
+                    let other = recipe.rules[Int(storage.rule[Int(producerOfPath[Int(outputID)])])]
                     errors.append(
                         RecipeError(
-                            "rules '\(other.name)' and '\(rule.name)' both make \(display(item.output))",
+                            "rules '\(other.name)' and '\(rule.name)' both make \(display(paths.string(outputID)))",
                             at: rule.syntax.outputPattern.location,
                             notes: ["'\(other.name)' is at \(other.syntax.outputPattern.location)"]))
                     continue
                 }
                 if !options.allowOutside, !reportedOutside.contains(rule.index),
-                    let reason = outside.reason(for: item.output)
+                    let reason = outside.reason(for: outputID, in: paths)
                 {
                     reportedOutside.insert(rule.index)
                     errors.append(
                         RecipeError(
-                            "output \(item.output) is outside the recipe's directory tree (\(reason))",
+                            "output \(paths.string(outputID)) is outside the recipe's directory tree (\(reason))",
                             at: rule.syntax.outputPattern.location,
                             notes: ["outputs must stay below \(root); --allow-outside permits it"]))
                     continue
                 }
+                let sources = expansion.sources(item)
+                let belowStart = expansion.belowStart[item]
+                let combination = Int(expansion.combination[item])
+                let job: Int32
+                let images: [PathTable.ID]
                 do {
-                    let (job, images) = try expander.job(
-                        for: rule, output: item.output, sources: item.sources,
-                        placeholders: item.placeholders)
-                    producer[item.output] = edges.count
-                    edgesByRule[rule.index].append(edges.count)
-                    edges.append(
-                        Edge(
-                            rule: rule, output: item.output, sources: item.sources, placeholders: item.placeholders,
-                            job: job, imageInputs: images))
+                    if let known = shared.job(for: outputID, combination: combination, in: paths) {
+                        job = known
+                    } else {
+                        let output = paths.string(outputID)
+                        let sourcePaths = sources.map(paths.string)
+                        var placeholders = combinations[rule.index][combination]
+                        if belowStart >= 0, let source = sources.first {
+                            placeholders = InputPlaceholder.values(below: paths.string(source, from: Int(belowStart)))
+                            placeholders.merge(combinations[rule.index][combination]) { _, new in new }
+                        }
+                        let (made, imageFiles) = try expander.job(
+                            for: rule, output: output, sources: sourcePaths, placeholders: placeholders)
+                        job = jobs.add(made, imageInputs: imageFiles)
+                        shared.remember(job, for: outputID, combination: combination, in: paths)
+                    }
+                    images = jobs.imageInputs[Int(job)].map { paths.intern($0) }
                 } catch let error as RecipeError {
                     if !errors.contains(error) { errors.append(error) }
+                    continue
                 }
+                if producerOfPath.count < paths.count {
+                    producerOfPath += Array(repeating: -1, count: paths.count - producerOfPath.count)
+                }
+                producerOfPath[Int(outputID)] = Int32(storage.count)
+                edgesByRule[rule.index].append(storage.count)
+                storage.append(
+                    rule: rule.index, output: outputID, sources: sources, belowStart: belowStart,
+                    combination: Int32(combination), job: job, imageInputs: images)
             }
         }
+        if producerOfPath.count < paths.count { producerOfPath += Array(repeating: -1, count: paths.count - producerOfPath.count) }
     }
 
     /// Fills each edge's dependencies, checks `@` files exist, and refuses cycles.
     private mutating func linkDependencies() throws {
-        var missingReported: Set<String> = []
-        for index in edges.indices {
+        var missingReported: Set<PathTable.ID> = []
+        for index in 0..<storage.count {
             var dependencies: [Int] = []
-            for input in edges[index].inputs {
-                if let edge = producer[input] {
-                    dependencies.append(edge)
-                } else if edges[index].imageInputs.contains(input), disk.stamp(input) == nil,
-                    missingReported.insert(input).inserted
-                {
-                    let rule = edges[index].rule
-                    let location = rule.steps.flatMap(\.arguments).first { $0.template.text.contains(PathName.fileName(input)) }?.location
+            func link(_ input: PathTable.ID) {
+                let producer = producerOfPath[Int(input)]
+                if producer >= 0 { dependencies.append(Int(producer)) }
+            }
+            for input in storage.sources[Int(storage.sourceStart[index])..<Int(storage.sourceStart[index + 1])] { link(input) }
+            for input in storage.imageInputs[index] {
+                if producerOfPath[Int(input)] >= 0 {
+                    link(input)
+                } else if disk.stamp(paths.string(input)) == nil, missingReported.insert(input).inserted {
+                    let rule = recipe.rules[Int(storage.rule[index])]
+                    let name = PathName.fileName(paths.string(input))
+                    let location = rule.steps.flatMap(\.arguments).first { $0.template.text.contains(name) }?.location
                     errors.append(
                         RecipeError(
-                            "image file \(display(input)) does not exist and no rule makes it",
+                            "image file \(display(paths.string(input))) does not exist and no rule makes it",
                             at: location ?? rule.syntax.name.location))
                 }
             }
-            edges[index].dependencies = dependencies
+            if !dependencies.isEmpty { storage.dependencies[index] = dependencies }
         }
         if let cycle = findCycle() {
-            let path = cycle.map { display(edges[$0].output) }.joined(separator: " -> ")
-            let rules = Array(Set(cycle.map { edges[$0].rule.name })).sorted()
-            let first = edges[cycle[0]].rule
+            let path = cycle.map { display(paths.string(storage.output[$0])) }.joined(separator: " -> ")
+            let rules = Array(Set(cycle.map { recipe.rules[Int(storage.rule[$0])].name })).sorted()
+            let first = recipe.rules[Int(storage.rule[cycle[0]])]
             errors.append(
                 RecipeError(
                     "a cycle between rules \(rules.map { "'\($0)'" }.joined(separator: " and ")): \(path)",
@@ -391,7 +461,7 @@ struct GraphBuilder {
     private func findCycle() -> [Int]? {
         var found: [Int]?
         DepthFirst.postOrder(
-            count: edges.count, roots: Array(edges.indices), successors: { edges[$0].dependencies },
+            count: storage.count, roots: Array(0..<storage.count), successors: { storage.dependencies[$0] },
             cycle: {
                 found = $0
                 return true

@@ -19,6 +19,47 @@ struct OutsideTreeCheck {
         self.realRoot = disk.realPath(root) ?? root
     }
 
+    /// The last folder asked about by ID, and its verdict (outputs come folder by folder).
+    private var lastFolder: (bytes: [UInt8], verdict: FolderVerdict)?
+
+    /// `reason(for:)` of an interned output, the folder's verdict found again without a `String` while
+    /// outputs stay in one folder.
+    mutating func reason(for output: PathTable.ID, in paths: PathTable) -> String? {
+        let (within, folderEnd) = paths.withBytes(output) { bytes in
+            (GraphBytes.offsetBelow(bytes, root) != nil, GraphBytes.fileNameStart(bytes))
+        }
+        guard within else { return "not below \(root)" }
+        let sameFolder = paths.withBytes(output) { bytes in
+            lastFolder.map { $0.bytes.count == folderEnd && $0.bytes.elementsEqual(bytes[..<folderEnd]) } ?? false
+        }
+        let verdict: FolderVerdict
+        if sameFolder, let last = lastFolder {
+            verdict = last.verdict
+        } else {
+            let path = paths.string(output)
+            let folder = PathName.directory(of: path)
+            if let known = folders[folder] {
+                verdict = known
+            } else {
+                verdict = folderVerdict(folder)
+                folders[folder] = verdict
+            }
+            lastFolder = (paths.withBytes(output) { Array($0[..<folderEnd]) }, verdict)
+        }
+        if let reason = verdict.reason { return reason }
+        guard !verdict.links.isEmpty else { return nil }
+        return linkReason(paths.string(output), verdict)
+    }
+
+    private func linkReason(_ output: String, _ verdict: FolderVerdict) -> String? {
+        if verdict.links.contains(PathName.fileName(output)), let real = disk.realPath(output), real != realRoot,
+            PathName.relative(real, to: realRoot) == nil
+        {
+            return "it is a link to \(real)"
+        }
+        return nil
+    }
+
     /// What the check knows of one folder of outputs.
     private struct FolderVerdict {
         /// Why the folder leads outside the tree, if it does.

@@ -19,13 +19,26 @@ package final class StalenessChecker {
     private let state: BuildState
     private let disk: DiskInterface
     private let options: Options
-    private var stamps: [String: FileStamp?] = [:]
+    private let paths: PathTable
+    /// Stamps of the graph's paths by ID, with `stampRead` saying which were read (each once).
+    private var stampOf: [FileStamp?]
+    private var stampRead: [Bool]
+    /// Stamps of paths outside the graph.
+    private var otherStamps: [String: FileStamp?] = [:]
     private var digests: [String: String?] = [:]
     /// Reasons of every evaluated edge; an empty list means up to date.
-    package private(set) var reasons: [Int: [StaleReason]] = [:]
+    package private(set) var reasons: Reasons
     /// With `--check hash`, edges whose record lacks an input's or the output's digest, or has an old stamp
     /// of a file whose content compared equal (see `refreshedRecord(of:)`).
     private var outdatedRecords: Set<Int> = []
+    /// Up-to-date edges whose record names no recipe file (an older imgmake's): `Builder` gives them this one.
+    private var recordsWithoutRecipe: Set<Int> = []
+
+    /// The reasons of each edge evaluated so far, by edge index (nil: not evaluated).
+    package struct Reasons {
+        fileprivate var byEdge: [[StaleReason]?]
+        package subscript(edge: Int) -> [StaleReason]? { byEdge[edge] }
+    }
     /// Inputs whose modification time is in the future (more than `skewTolerance` after the disk's clock when
     /// the checker was made), with how far (ns): clock skew, for a warning.
     private(set) var futureInputs: [String: Int64] = [:]
@@ -39,13 +52,28 @@ package final class StalenessChecker {
         self.disk = disk
         self.options = options
         self.now = disk.now()
+        self.paths = graph.paths
+        self.stampOf = Array(repeating: nil, count: graph.paths.count)
+        self.stampRead = Array(repeating: false, count: graph.paths.count)
+        self.reasons = Reasons(byEdge: Array(repeating: nil, count: graph.edgeCount))
     }
 
     /// The stamp of a path, read once.
     func stamp(_ path: String) -> FileStamp? {
-        if let cached = stamps[path] { return cached }
+        if let id = paths.find(path), Int(id) < stampRead.count { return stamp(id) }
+        if let cached = otherStamps[path] { return cached }
         let stamp = disk.stamp(path)
-        stamps[path] = stamp
+        otherStamps[path] = stamp
+        return stamp
+    }
+
+    /// The stamp of one of the graph's paths, read once.
+    func stamp(_ id: PathTable.ID) -> FileStamp? {
+        let index = Int(id)
+        if stampRead[index] { return stampOf[index] }
+        let stamp = paths.withCString(id) { disk.stamp(cString: $0) }
+        stampOf[index] = stamp
+        stampRead[index] = true
         return stamp
     }
 
@@ -59,7 +87,8 @@ package final class StalenessChecker {
 
     /// Forgets what was read of a path (after a job wrote it, or before one reads it).
     func invalidate(_ path: String) {
-        stamps[path] = nil
+        if let id = paths.find(path), Int(id) < stampRead.count { stampRead[Int(id)] = false }
+        otherStamps[path] = nil
         digests[path] = nil
     }
 
@@ -109,8 +138,8 @@ package final class StalenessChecker {
     /// Evaluates `order` (dependencies first, as `BuildGraph.closure` gives it).
     func evaluate(_ order: [Int]) {
         if order.count >= Self.prefetchThreshold { prefetchStamps(order) }
-        for edge in order where reasons[edge] == nil {
-            reasons[edge] = evaluate(edge: edge)
+        for edge in order where reasons.byEdge[edge] == nil {
+            reasons.byEdge[edge] = evaluate(edge: edge)
         }
     }
 
@@ -121,52 +150,113 @@ package final class StalenessChecker {
     /// many inputs is mostly `stat` calls, which run in parallel in the kernel. The stamps go into the same
     /// cache `stamp(_:)` fills, so each path is still read once.
     func prefetchStamps(_ order: [Int]) {
-        var paths: [String] = []
-        paths.reserveCapacity(order.count * 2)
-        for index in order where reasons[index] == nil {
-            let edge = graph.edges[index]
-            if stamps[edge.output] == nil { paths.append(edge.output) }
-            // Files another edge makes are that edge's output, already listed.
-            for input in edge.inputs where graph.producer[input] == nil && stamps[input] == nil { paths.append(input) }
+        var ids: [PathTable.ID] = []
+        ids.reserveCapacity(order.count * 2)
+        var listed = [Bool](repeating: false, count: paths.count)
+        func add(_ id: PathTable.ID) {
+            guard !stampRead[Int(id)], !listed[Int(id)] else { return }
+            listed[Int(id)] = true
+            ids.append(id)
         }
-        let lanes = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8, paths.count / 256))
-        // Lane L stats paths L, L + lanes, L + 2 lanes ... into an array of its own, handed over once at its end.
-        let results = Mutex([[FileStamp?]](repeating: [], count: lanes))
-        DispatchQueue.concurrentPerform(iterations: lanes) { [paths, disk] lane in
-            let found = stride(from: lane, to: paths.count, by: lanes).map { disk.stamp(paths[$0]) }
+        // Outputs first, then inputs: each comes folder by folder.
+        for index in order where reasons.byEdge[index] == nil { add(graph.outputID(of: index)) }
+        for index in order where reasons.byEdge[index] == nil {
+            for input in graph.sourceIDs(of: index) { add(input) }
+            for input in graph.imageInputIDs(of: index) { add(input) }
+        }
+        // Runs of paths in one folder (inputs come folder by folder from the walk, outputs in their order), each
+        // stat'ed relative to its folder, opened once.
+        var runs: [(folder: String, range: Range<Int>)] = []
+        var runStart = 0
+        var folderEnd = 0
+        for (index, id) in ids.enumerated() {
+            let end = paths.nameStart(id)
+            let sameFolder =
+                index > runStart && end == folderEnd
+                && paths.withBytes(id) { path in paths.withBytes(ids[runStart]) { $0.prefix(end).elementsEqual(path.prefix(end)) } }
+            if index > 0, !sameFolder {
+                runs.append((paths.string(ids[runStart]), runStart..<index))
+                runStart = index
+            }
+            folderEnd = end
+        }
+        if !ids.isEmpty { runs.append((paths.string(ids[runStart]), runStart..<ids.count)) }
+        runs = runs.map { run in (PathName.directory(of: run.folder), run.range) }
+        let lanes = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8, ids.count / 256, runs.count))
+        // Lane L stats runs L, L + lanes, L + 2 lanes ... into an array of its own, handed over once at its end.
+        let results = Mutex([[(run: Int, stamps: [FileStamp?])]](repeating: [], count: lanes))
+        DispatchQueue.concurrentPerform(iterations: lanes) { [ids, disk, paths, runs] lane in
+            var found: [(run: Int, stamps: [FileStamp?])] = []
+            paths.withArena { base in
+                for run in stride(from: lane, to: runs.count, by: lanes) {
+                    let names = runs[run].range.map { k in
+                        UnsafeRawPointer(base + paths.start(ids[k]) + paths.nameStart(ids[k])).assumingMemoryBound(to: CChar.self)
+                    }
+                    found.append((run, disk.stamps(inDirectory: runs[run].folder, names: names)))
+                }
+            }
             results.withLock { $0[lane] = found }
         }
-        stamps.reserveCapacity(stamps.count + paths.count)
         results.withLock { results in
-            for (lane, laneStamps) in results.enumerated() {
-                for (k, stamp) in laneStamps.enumerated() { stamps[paths[lane + k * lanes]] = stamp }
+            for laneResults in results {
+                for (run, stamps) in laneResults {
+                    for (k, stamp) in zip(runs[run].range, stamps) {
+                        let id = Int(ids[k])
+                        stampOf[id] = stamp
+                        stampRead[id] = true
+                    }
+                }
             }
         }
     }
 
-    package func isStale(_ edge: Int) -> Bool { !(reasons[edge]?.isEmpty ?? true) }
+    package func isStale(_ edge: Int) -> Bool { !(reasons.byEdge[edge]?.isEmpty ?? true) }
 
     /// The root-relative key of a path in the state.
     func key(_ path: String) -> String { PathName.relative(path, to: graph.root) ?? path }
 
-    private func evaluate(edge index: Int) -> [StaleReason] {
-        let edge = graph.edges[index]
-        for input in edge.inputs where graph.producer[input] == nil {
-            if let current = stamp(input), current.mtime > now + Self.skewTolerance {
-                futureInputs[graph.display(input)] = current.mtime - now
+    /// The root-relative key of one of the graph's paths in the state.
+    private func key(_ id: PathTable.ID) -> String {
+        paths.withBytes(id) { bytes in
+            guard let start = GraphBytes.offsetBelow(bytes, graph.root) else { return String(decoding: bytes, as: UTF8.self) }
+            return String(decoding: UnsafeBufferPointer(rebasing: bytes[start...]), as: UTF8.self)
+        }
+    }
+
+    /// Whether `recorded` (a root-relative key) names the graph's path `id`.
+    private func names(_ recorded: String, _ id: PathTable.ID) -> Bool {
+        var recorded = recorded
+        return recorded.withUTF8 { key in
+            paths.withBytes(id) { bytes in
+                let start = GraphBytes.offsetBelow(bytes, graph.root) ?? 0
+                return PathTable.compare(UnsafeBufferPointer(rebasing: bytes[start...]), key) == 0
             }
         }
-        guard let output = stamp(edge.output) else { return [.missing] }
+    }
+
+    private func display(_ id: PathTable.ID) -> String { graph.display(paths.string(id)) }
+
+    private func evaluate(edge index: Int) -> [StaleReason] {
+        let sources = graph.sourceIDs(of: index)
+        let images = graph.imageInputIDs(of: index)
+        func noteFuture(_ input: PathTable.ID) {
+            guard graph.producer(ofPath: input) == nil, let current = stamp(input), current.mtime > now + Self.skewTolerance else { return }
+            futureInputs[display(input)] = current.mtime - now
+        }
+        for input in sources { noteFuture(input) }
+        for input in images { noteFuture(input) }
+        let outputID = graph.outputID(of: index)
+        guard let output = stamp(outputID) else { return [.missing] }
         var found: [StaleReason] = []
         var outdated = false
         if options.alwaysMake { found.append(.alwaysMake) }
-        let record = state.record(of: key(edge.output), onDisk: output)
+        let record = state.record(of: key(outputID), onDisk: output)
         if let record, state.isAvailable {
             // A truncated or replaced output has no record of its own stamp (the record that wins is the one
             // of the file on disk, else the newest): it is not what imgmake wrote. With `--check hash` an
             // output restored from a cache (a new mtime) is up to date if its content is the recorded one.
             if record.outputStamp != output {
-                if options.checkHash, !record.outputDigest.isEmpty, digest(edge.output) == record.outputDigest {
+                if options.checkHash, !record.outputDigest.isEmpty, digest(paths.string(outputID)) == record.outputDigest {
                     outdated = true
                 } else {
                     found.append(.outputChanged)
@@ -180,53 +270,67 @@ package final class StalenessChecker {
         let recordedTable =
             recordedInputs.count > 8
             ? Dictionary(recordedInputs.map { ($0.path, $0) }, uniquingKeysWith: { a, _ in a }) : nil
-        func recorded(_ key: String) -> InputRecord? {
-            if let recordedTable { return recordedTable[key] }
-            return recordedInputs.first { $0.path == key }
+        func recorded(_ input: PathTable.ID) -> InputRecord? {
+            if let recordedTable { return recordedTable[key(input)] }
+            return recordedInputs.first { names($0.path, input) }
         }
-        for input in edge.inputs {
-            if let producer = graph.producer[input], isStale(producer) {
-                found.append(.inputRebuilt(graph.display(input)))
-                continue
+        func check(_ input: PathTable.ID) {
+            if let producer = graph.producer(ofPath: input), isStale(producer) {
+                found.append(.inputRebuilt(display(input)))
+                return
             }
             guard let current = stamp(input) else {
-                found.append(.inputMissing(graph.display(input)))
-                continue
+                found.append(.inputMissing(display(input)))
+                return
             }
-            let before = recorded(key(input))
+            let before = recorded(input)
             if options.checkHash, let before, !before.digest.isEmpty {
                 if before.stamp != current {
-                    if digest(input) != before.digest { found.append(.contentChanged(graph.display(input))) } else { outdated = true }
+                    if digest(paths.string(input)) != before.digest {
+                        found.append(.contentChanged(display(input)))
+                    } else {
+                        outdated = true
+                    }
                 }
             } else if let before {
                 // The stamp recorded when the output was built decides, not "newer than": an input with an
                 // mtime in the future (clock skew) is newer than any output written now, and would make its
                 // outputs stale on every run.
                 if before.stamp != current {
-                    found.append(current.mtime > output.mtime ? .inputNewer(graph.display(input)) : .inputReplaced(graph.display(input)))
+                    found.append(current.mtime > output.mtime ? .inputNewer(display(input)) : .inputReplaced(display(input)))
                 } else if options.checkHash {
                     outdated = true  // recorded without a digest, and unchanged since: its digest can be recorded now
                 }
             } else if current.mtime > output.mtime {
-                found.append(.inputNewer(graph.display(input)))
+                found.append(.inputNewer(display(input)))
             }
         }
+        for input in sources { check(input) }
+        for input in images { check(input) }
         if outdated { outdatedRecords.insert(index) }
         guard state.isAvailable else { return found }
         guard let record else { return found + [.noRecord] }
-        if record.recipeFingerprint != RecipeFingerprint.of(edge.job, root: graph.root, libraryVersion: options.libraryVersion) {
+        if record.recipeFingerprint != graph.fingerprint(of: index, libraryVersion: options.libraryVersion) {
             found.append(.recipeChanged)
         }
-        if edge.job.isAggregate {
-            let now = Set(edge.sources.map(key))
+        if graph.isAggregate(index) {
+            let now = Set(sources.map(key))
             let before = Set(record.inputs.map(\.path))
-            let imageKeys = Set(edge.imageInputs.map(key))
+            let imageKeys = Set(images.map(key))
             let added = now.subtracting(before).sorted()
             let removed = before.subtracting(now).subtracting(imageKeys).sorted()
             if !added.isEmpty || !removed.isEmpty {
                 found.append(.inputSetChanged(added: added, removed: removed))
             }
         }
+        if found.isEmpty, record.recipe == nil { recordsWithoutRecipe.insert(index) }
         return found
+    }
+
+    /// Whether `Builder` may have to write the record of an up-to-date edge again: with `--check hash`, a
+    /// digest or stamp to bring up to date; or a record that names no recipe file.
+    func mayNeedRecord(_ edge: Int) -> Bool {
+        if outdatedRecords.isEmpty, recordsWithoutRecipe.isEmpty { return false }
+        return outdatedRecords.contains(edge) || recordsWithoutRecipe.contains(edge)
     }
 }

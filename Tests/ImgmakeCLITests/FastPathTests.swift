@@ -1,0 +1,108 @@
+import ArgumentParser
+import Foundation
+import Testing
+
+@testable import ImgmakeCLI
+@testable import ImgmakeCore
+
+/// `FastPath` answers `--version` and the completion callbacks without swift-argument-parser: its answers
+/// must be the bytes the parser's own path prints (`ImgmakeMain.exitParsing`: `exit(withError:)` prints the
+/// full message and a newline, or nothing when the message is empty).
+@Suite struct FastPathTests {
+    /// What swift-argument-parser prints on standard output for `arguments`, as `ImgmakeMain` runs it; nil
+    /// when it does not exit 0 with a message (a usage error, or a command to run).
+    private func parsersAnswer(_ arguments: [String]) -> String? {
+        do {
+            _ = try ImgmakeCommand.parseAsRoot(ImgmakeCommand.subcommandFirst(arguments))
+            return nil
+        } catch {
+            guard ImgmakeCommand.exitCode(for: error) == .success else { return nil }
+            let message = ImgmakeCommand.fullMessage(for: error)
+            return message.isEmpty ? "" : message + "\n"
+        }
+    }
+
+    /// The completion scripts' environment as this test process has it (the parser reads it too).
+    private var shell: String? { ProcessInfo.processInfo.environment["SAP_SHELL"] }
+
+    @Test func versionIsTheParsersVersion() throws {
+        let fast = try #require(FastPath.answer(["--version"], shell: shell))
+        #expect(fast == parsersAnswer(["--version"]))
+        #expect(fast == "imgmake \(ImgmakeVersion.current)\n")
+    }
+
+    /// A recipe folder on the real disk (TargetCompletion reads it with the recipe loader), named by `-C` on
+    /// the line, so that the answers do not depend on this process's current directory.
+    private func recipeFolder() throws -> String {
+        let folder = NSTemporaryDirectory() + "imgmake-fastpath-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: folder + "/sub", withIntermediateDirectories: true)
+        let recipe = """
+            thumbs: build/{name}.webp <- photos/*.jpg
+                thumbnail 100
+            thumbs_large: build/large/{name}.webp <- photos/*.jpg
+                thumbnail 1000
+            sheet: build/sheet.jpg <- build/*.webp
+                arrayjoin across=2
+            everything: thumbs sheet
+
+            """
+        try recipe.write(toFile: folder + "/Imgmakefile", atomically: true, encoding: .utf8)
+        try "small: out/{name}.png <- *.jpg\n    thumbnail 8\nsmaller: out/s/{name}.png <- *.jpg\n    thumbnail 4\n"
+            .write(toFile: folder + "/sub/other.imgmake", atomically: true, encoding: .utf8)
+        return folder
+    }
+
+    @Test func targetCompletionsAreTheParsersCompletions() throws {
+        let folder = try recipeFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let lines: [(command: String, words: [String], cursor: Int)] = [
+            ("build", ["imgmake", "build", "-C", folder, ""], 0),
+            ("build", ["imgmake", "build", "-C", folder, "th"], 2),
+            ("build", ["imgmake", "build", "-C", folder, "thumbs_"], 3),
+            ("build", ["imgmake", "-C", folder, "build", "e"], 1),
+            ("explain", ["imgmake", "explain", "-C", folder, "sh"], 2),
+            ("clean", ["imgmake", "clean", "-C", folder, "-f", "sub/other.imgmake", "sm"], 2),
+            ("clean", ["imgmake", "clean", "-f", folder + "/sub/other.imgmake", ""], 0),
+            ("build", ["imgmake", "build", "-C", folder + "/none", ""], 0),
+            ("build", ["imgmake", "build", "-C", folder, "nothing"], 7),
+        ]
+        for line in lines {
+            let arguments =
+                ["---completion", line.command, "--", "positional@0", String(line.words.count - 1), String(line.cursor)] + line.words
+            let fast = try #require(FastPath.answer(arguments, shell: shell), "\(arguments)")
+            #expect(fast == parsersAnswer(arguments), "\(arguments)")
+        }
+        // The answers themselves (what both paths print).
+        let thumbs = ["---completion", "build", "--", "positional@0", "4", "2", "imgmake", "build", "-C", folder, "th"]
+        #expect(FastPath.completions(thumbs).map { Set($0) } == ["thumbs", "thumbs_large"])
+        let zsh = try #require(FastPath.answer(thumbs, shell: "zsh"))
+        #expect(zsh.hasSuffix("\n \n"), "zsh's answers end with a line holding one space: \(zsh.debugDescription)")
+        let none = ["---completion", "build", "--", "positional@0", "4", "1", "imgmake", "build", "-C", folder, "x"]
+        #expect(FastPath.answer(none, shell: "bash") == "", "no completion prints nothing, not an empty line")
+    }
+
+    /// Argument lists the parser answers on its own: the fast path leaves them alone.
+    @Test(
+        arguments: [
+            [], ["--version", "--version"], ["build", "--version"], ["--help"], ["-j2"],
+            ["---completion", "ops", "--", "positional@0", "2", "0", "imgmake", "ops", ""],
+            ["---completion", "build", "--", "positional@00", "2", "0", "imgmake", "build", ""],
+            ["---completion", "build", "--", "positional@1", "2", "0", "imgmake", "build", ""],
+            ["---completion", "--", "positional@0", "1", "0", "imgmake", ""],
+            ["---completion", "build", "--", "positional@0", "2", "1"],
+            ["---completion", "build", "--", "positional@0", "x", "0", "imgmake", "build", ""],
+            ["---completion", "build", "--", "positional@0", "2", "-1", "imgmake", "build", ""],
+            ["build", "---completion", "build", "--", "positional@0", "2", "0", "imgmake", "build", ""],
+        ])
+    func otherArgumentListsAreLeftToTheParser(arguments: [String]) {
+        #expect(FastPath.answer(arguments, shell: nil) == nil)
+    }
+
+    /// With no words after the cursor index, the prefix is empty (cursor 0): the recipe of the current
+    /// directory is completed, by both paths alike.
+    @Test func aCallbackWithNoWords() throws {
+        let arguments = ["---completion", "build", "--", "positional@0", "0", "0"]
+        let fast = try #require(FastPath.answer(arguments, shell: shell))
+        #expect(fast == parsersAnswer(arguments))
+    }
+}

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Builds the released imgmake: release mode, the Swift runtime and libraries linked in (--static-swift-stdlib),
+# so that start-up binds a handful of system libraries (GLib, GObject, readline, libc, libstdc++) instead of
+# the Swift toolchain's; libvips stays behind dlopen (Sources/CVipsLoader) and is loaded only when pixels or
+# introspection are needed. Then checks the binary: no Swift library and no libvips linked, --version, a build
+# of a copy of recipes/demo with the thread pool and again with the process pool (whose workers re-exec the
+# binary), byte-identical outputs, and a no-op.
+#   scripts/release.sh                  builds into .build-release/ and prints the binary's path (last line)
+#   IMGMAKE_SCRATCH=DIR scripts/release.sh    another scratch folder
+#   scripts/release.sh --no-check       build only
+# Everything but the path goes to stderr: bin="$(scripts/release.sh)".
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+source scripts/deps.sh
+imgmake_install_dependencies >&2
+
+scratch="${IMGMAKE_SCRATCH:-.build-release}"
+flags=(-c release --static-swift-stdlib --scratch-path "$scratch")
+echo "==> swift build ${flags[*]} --product imgmake" >&2
+swift build "${flags[@]}" --product imgmake >&2
+bin="$(swift build "${flags[@]}" --show-bin-path)/imgmake"
+
+if [[ ${1:-} != --no-check ]]; then
+    fail() { echo "release.sh: $*" >&2; exit 1; }
+    echo "==> checking $bin" >&2
+    libraries="$(ldd "$bin")"
+    if grep -E 'libswift|libFoundation|lib_Foundation|libdispatch|libvips' <<<"$libraries" >&2; then
+        fail "the binary links the libraries above: the Swift ones should be static, libvips loaded on use"
+    fi
+    version="$("$bin" --version)"
+    [[ $version == "imgmake "* ]] || fail "--version printed '$version'"
+    work="$(mktemp -d)"
+    trap 'rm -rf "$work"' EXIT
+    for pool in thread process; do
+        mkdir -p "$work/$pool"
+        cp -R recipes/demo/Imgmakefile recipes/demo/photos recipes/demo/assets "$work/$pool/"
+        "$bin" -C "$work/$pool" -q -j2 --pool "$pool" >&2 || fail "building the demo with --pool $pool failed"
+    done
+    diff -r "$work/thread/build" "$work/process/build" >&2 || fail "the thread and process pools built different files"
+    noop="$("$bin" -C "$work/process" -j2 --pool process)"
+    [[ $noop == *"everything is up to date"* ]] || fail "the second build was not a no-op: $noop"
+    echo "==> $version: static Swift runtime; demo built by both pools, identical; no-op: ${noop##*$'\n'}" >&2
+fi
+echo "$bin"
