@@ -39,6 +39,16 @@ import Testing
         (try? disk.read(logPath)) == Array(BuildLogCodec.header.utf8)
     }
 
+    /// Where a record's key is in a snapshot: 12 bytes after the record's 8-aligned start, after its length (an
+    /// input path of that name, in another record, follows its length too, but its record comes first here).
+    static func keyOffset(_ key: String, in bytes: [UInt8]) -> Int? {
+        let key = Array(key.utf8)
+        let length = withUnsafeBytes(of: UInt32(key.count).littleEndian, Array.init)
+        return Array(stride(from: 12, to: bytes.count - key.count, by: 8)).last { start in
+            bytes[(start - 4)..<start].elementsEqual(length) && bytes[start..<(start + key.count)].elementsEqual(key)
+        }
+    }
+
     static let sample = [
         record("build/a.webp", at: 1), record("build/b\tc.webp", at: 2, recipe: nil),
         record("build/日本.webp", at: 3, digest: "ab12"), record("d", at: 4, fingerprint: .max),
@@ -116,6 +126,26 @@ import Testing
         let repaired = BuildState(root: "/t", disk: disk)
         #expect(repaired.allRecords() == Self.byOutput(Self.sample.filter { $0.output != "build/b\tc.webp" }))
         #expect(repaired.warnings.isEmpty)
+    }
+
+    @Test func aBuildWarnsOnceAboutADamagedRecordRebuildsItsOutputAndRepairsTheSnapshot() throws {
+        let tree = TestTree(recipe: StalenessTests.recipe, files: ["photos/a.jpg", "photos/b.jpg"])
+        #expect(try tree.build(["sheet"]).built.count == 3)
+        try BuildState(root: "/t", disk: tree.disk).compactIfNeeded(force: true)
+        // One byte of a.webp's record (in its key's input path) damaged.
+        var bytes = try tree.disk.read(Self.snapshotPath)
+        let key = Array("build/thumbs/a.webp".utf8)
+        let start = try #require(Self.keyOffset("build/thumbs/a.webp", in: bytes))
+        #expect(bytes[start + key.count + 36] == UInt8(ascii: "I"))  // its recipe, "Imgmakefile"
+        bytes[start + key.count + 36] ^= 0x20
+        tree.disk.write(Self.snapshotPath, bytes: bytes)
+        let rebuilt = try tree.build(["sheet"]).built
+        #expect(rebuilt == ["build/sheet.jpg", "build/thumbs/a.webp"], "\(rebuilt) \(tree.stderr)")
+        #expect(tree.stderr.count == 1, "\(tree.stderr)")
+        #expect(tree.stderr.first?.contains("snapshot: skipped damaged record") == true, "\(tree.stderr)")
+        // That run rewrote the snapshot: the next one is quiet and builds nothing.
+        #expect(try tree.build(["sheet"]).built == [])
+        #expect(tree.stderr.count == 1, "\(tree.stderr)")
     }
 
     @Test func everyByteFlippedLosesAtMostTheRecordItHits() throws {
