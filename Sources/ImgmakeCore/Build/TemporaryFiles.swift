@@ -40,7 +40,8 @@ extension TemporaryFiles {
     static func removeStale(in directories: Set<String>, disk: DiskInterface) -> Int {
         var removed = 0
         for directory in directories {
-            for entry in disk.list(directory) ?? [] where entry.name.hasPrefix(".") && entry.name.hasSuffix(".tmp") {
+            for entry in disk.list(directory) ?? []
+            where entry.name.utf8.first == UInt8(ascii: ".") && entry.name.hasSuffix(".tmp") {
                 guard let writer = writer(ofTemporary: entry.name), !ProcessStart.isRunning(writer.pid, startedAt: writer.start)
                 else { continue }
                 if (try? disk.remove(PathName.join(directory, entry.name))) != nil { removed += 1 }

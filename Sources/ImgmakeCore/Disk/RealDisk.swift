@@ -44,9 +44,7 @@ package final class RealDisk: DiskInterface {
             if isDotOrDotDot { continue }
             // The name is validated in place; bytes are copied only for a name that is not UTF-8.
             let name: String? = withUnsafePointer(to: entry.pointee.d_name) {
-                $0.withMemoryRebound(to: UInt8.self, capacity: 256) { start in
-                    String(validating: UnsafeBufferPointer(start: start, count: strlen(start)), as: UTF8.self)
-                }
+                $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(validatingCString: $0) }
             }
             guard let name else {
                 // No String can name this file (a Latin-1 name from an old camera or a zip): it is listed

@@ -21,24 +21,13 @@ final class GlobWalker {
         self.root = root
     }
 
-    /// Absolute paths of the files under `glob.directory` that the glob matches.
-    func files(matching glob: RuleGlob) -> [String] {
-        var found: [String] = []
-        if let literals = glob.glob.literalPaths {
-            for literal in literals {
-                let path = PathName.normalize(PathName.join(glob.directory, literal))
-                if disk.stamp(path) != nil { found.append(path) }
-            }
-            return found
-        }
-        var ancestors: [DirectoryIdentity: String] = [:]
-        walk(directory: glob.baseDirectory, relative: glob.glob.base, glob: glob.glob, ancestors: &ancestors, into: &found)
-        return found
-    }
-
-    /// `files(matching:)` as IDs of `paths`, interned as the walk finds them (no `String` per file).
+    /// The files under `glob.directory` that the glob matches, as IDs of `paths`, interned as the walk finds
+    /// them (no `String` per file). A glob without wildcards names its files: they are stat'ed, not walked.
     func fileIDs(matching glob: RuleGlob, into paths: PathTable) -> [PathTable.ID] {
-        if glob.glob.literalPaths != nil { return files(matching: glob).map { paths.intern($0) } }
+        if let literals = glob.glob.literalPaths {
+            return literals.map { PathName.normalize(PathName.join(glob.directory, $0)) }.filter { disk.stamp($0) != nil }
+                .map { paths.intern($0) }
+        }
         var found: [PathTable.ID] = []
         var ancestors: [DirectoryIdentity: String] = [:]
         var walk = ByteWalk(path: Array(glob.baseDirectory.utf8), relative: Array(glob.glob.base.utf8))
@@ -79,7 +68,7 @@ final class GlobWalker {
                 walk.relative.append(contentsOf: bytes)
             }
             if entry.hasInvalidName || entry.isDirectory || entry.special != nil {
-                // The rare kinds: through the String walk's own rules (and its warnings).
+                // The rare kinds, with a String path (and a warning where the glob would have matched).
                 let path = String(decoding: walk.path, as: UTF8.self)
                 let rel = String(decoding: walk.relative, as: UTF8.self)
                 if entry.hasInvalidName {
@@ -100,39 +89,6 @@ final class GlobWalker {
             }
             let matched = walk.relative.withUnsafeBufferPointer { glob.matches(bytes: $0) }
             if matched { found.append(walk.path.withUnsafeBufferPointer { paths.intern($0) }) }
-        }
-    }
-
-    private func walk(
-        directory: String, relative: String, glob: Glob, ancestors: inout [DirectoryIdentity: String],
-        into found: inout [String]
-    ) {
-        guard let identity = identity(directory) else { return }
-        ancestors[identity] = directory
-        defer { ancestors[identity] = nil }
-        let prefix = directory == "/" ? "/" : String(concatenating: [directory, "/"])
-        let relativePrefix = relative.isEmpty ? "" : String(concatenating: [relative, "/"])
-        for entry in listing(directory) where entry.name.utf8.first != UInt8(ascii: ".") {
-            let rel = relative.isEmpty ? entry.name : String(concatenating: [relativePrefix, entry.name])
-            let path = String(concatenating: [prefix, entry.name])
-            if entry.hasInvalidName {
-                if entry.isDirectory ? glob.mayMatchBelow(rel) : glob.matches(rel) {
-                    warn("\(display(path)): skipped: its name is not valid UTF-8 (rename it to use it)")
-                }
-            } else if entry.isDirectory {
-                guard glob.mayMatchBelow(rel) else { continue }
-                if entry.isSymbolicLink, let target = self.identity(path), let enclosing = ancestors[target] {
-                    warn("\(display(path)): skipped: a link to \(display(enclosing)), which it is inside (a loop)")
-                    continue
-                }
-                walk(directory: path, relative: rel, glob: glob, ancestors: &ancestors, into: &found)
-            } else if glob.matches(rel) {
-                if let special = entry.special {
-                    warn("\(display(path)): skipped: \(special), not a regular file")
-                } else {
-                    found.append(path)
-                }
-            }
         }
     }
 

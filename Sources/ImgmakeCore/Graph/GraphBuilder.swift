@@ -316,7 +316,8 @@ struct GraphBuilder {
             return (result, errors)
         }
         let template = OutputTemplate(rule: rule, combinations: combinations)
-        var firstInput: [PathTable.ID: PathTable.ID] = [:]
+        // By output ID: the input that made it first, or -1.
+        var firstInput = [PathTable.ID](repeating: -1, count: paths.count)
         // Every input matched one of the rule's globs: with a single glob, that one.
         let onlyGlob = rule.globs.count == 1 ? rule.globs[0] : nil
         for input in inputs {
@@ -329,7 +330,9 @@ struct GraphBuilder {
                     continue
                 }
                 if output == input { continue }
-                if let other = firstInput[output] {
+                if Int(output) >= firstInput.count { firstInput += Array(repeating: -1, count: paths.count - firstInput.count) }
+                let other = firstInput[Int(output)]
+                if other >= 0 {
                     errors.append(
                         RecipeError(
                             "two inputs of rule '\(rule.name)' make the same output \(display(paths.string(output))): \(display(paths.string(other))) and \(display(paths.string(input)))",
@@ -337,7 +340,7 @@ struct GraphBuilder {
                             notes: ["use {ext} or {path} in the output pattern to tell them apart"]))
                     continue
                 }
-                firstInput[output] = input
+                firstInput[Int(output)] = input
                 result.append(output, sources: CollectionOfOne(input), belowStart: Int32(below), combination: index)
             }
         }
