@@ -15,6 +15,7 @@
 # Prints the counts; exits 1 when any check failed.
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+STATE_RECORDS=$PWD/scripts/state-records.py
 KILLS="${1:-200}"
 IMAGES="${STRESS_IMAGES:-2000}"
 REPEATS="${STRESS_REPEATS:-2}"
@@ -66,7 +67,8 @@ RECIPE
 
 hashes() { (cd "$1" && find out -type f ! -name '.*' -print0 | sort -z | xargs -0 -r sha256sum); }
 # The state as a set: output, fingerprint, input paths (times differ from run to run, these must not).
-records() { (cd "$1" && awk -F'\t' '$1=="r"{s=$3" "$6; for(i=8;i<NF;i+=4) s=s" "$i; print s} $1=="R"{s=$3" "$6; for(i=9;i<NF;i+=4) s=s" "$i; print s}' .imgmake/log* | sort -u); }
+# The live records (output, fingerprint, inputs) of the snapshot and the journals over it.
+records() { python3 "$STATE_RECORDS" "$1"; }
 temporaries() { find "$1" -name '.*.imgmake-*.tmp' | sort; }
 no_workers_left() {  # waits (up to 10 s) for every live process of this binary working in DIR to be gone
     # Workers are spawned as "imgmake __worker ..." (argv[0] is not the path), so processes are found by their
