@@ -130,7 +130,7 @@ package final class BuildGraph {
             paths.withBytes(id) { bytes in
                 let end = GraphBytes.fileNameStart(bytes)
                 let folder = UnsafeBufferPointer(rebasing: bytes[..<max(0, end - 1)])
-                guard !folders.isEmpty, last.elementsEqual(folder) else {
+                guard !folders.isEmpty, GraphBytes.equal(last, folder) else {
                     last = Array(folder)
                     folders.insert(PathName.directory(of: String(decoding: bytes, as: UTF8.self)))
                     return

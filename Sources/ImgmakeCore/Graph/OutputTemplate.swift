@@ -25,6 +25,18 @@ enum GraphBytes {
         }
     }
 
+    /// Whether two byte runs are equal (memcmp).
+    static func equal(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard a.count == b.count else { return false }
+        guard a.count > 0, let x = a.baseAddress, let y = b.baseAddress else { return true }
+        return memcmp(x, y, a.count) == 0
+    }
+
+    /// Whether `a` equals `b` (memcmp).
+    static func equal(_ a: [UInt8], _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        a.withUnsafeBufferPointer { equal($0, b) }
+    }
+
     /// Where the last segment starts.
     static func fileNameStart(_ path: UnsafeBufferPointer<UInt8>) -> Int {
         var index = path.count
@@ -144,7 +156,7 @@ struct SharedJobs {
         guard shareable, !known.isEmpty else { return nil }
         return paths.withBytes(output) { path in
             let suffix = Self.suffix(path)
-            return known.first { $0.0.elementsEqual(suffix) }?.1
+            return known.first { GraphBytes.equal($0.0, suffix) }?.1
         }
     }
 

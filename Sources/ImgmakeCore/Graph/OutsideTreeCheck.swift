@@ -30,7 +30,7 @@ struct OutsideTreeCheck {
         }
         guard within else { return "not below \(root)" }
         let sameFolder = paths.withBytes(output) { bytes in
-            lastFolder.map { $0.bytes.count == folderEnd && $0.bytes.elementsEqual(bytes[..<folderEnd]) } ?? false
+            lastFolder.map { GraphBytes.equal($0.bytes, UnsafeBufferPointer(rebasing: bytes[..<folderEnd])) } ?? false
         }
         let verdict: FolderVerdict
         if sameFolder, let last = lastFolder {

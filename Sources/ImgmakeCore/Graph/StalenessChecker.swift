@@ -173,7 +173,11 @@ package final class StalenessChecker {
             let end = paths.nameStart(id)
             let sameFolder =
                 index > runStart && end == folderEnd
-                && paths.withBytes(id) { path in paths.withBytes(ids[runStart]) { $0.prefix(end).elementsEqual(path.prefix(end)) } }
+                && paths.withBytes(id) { path in
+                    paths.withBytes(ids[runStart]) {
+                        GraphBytes.equal(UnsafeBufferPointer(rebasing: $0[..<end]), UnsafeBufferPointer(rebasing: path[..<end]))
+                    }
+                }
             if index > 0, !sameFolder {
                 runs.append((paths.string(ids[runStart]), runStart..<index))
                 runStart = index
