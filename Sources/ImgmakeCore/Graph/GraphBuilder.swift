@@ -330,7 +330,9 @@ struct GraphBuilder {
                     continue
                 }
                 if output == input { continue }
-                if Int(output) >= firstInput.count { firstInput += Array(repeating: -1, count: paths.count - firstInput.count) }
+                if Int(output) >= firstInput.count {
+                    firstInput += Array(repeating: -1, count: max(paths.count - firstInput.count, firstInput.count))
+                }
                 let other = firstInput[Int(output)]
                 if other >= 0 {
                     errors.append(
