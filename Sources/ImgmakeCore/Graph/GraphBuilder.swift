@@ -394,7 +394,7 @@ struct GraphBuilder {
                 let job: Int32
                 let images: [PathTable.ID]
                 do {
-                    if let known = shared.job(for: outputID, combination: combination, in: paths) {
+                    if let known = shared.job(for: outputID, in: paths) {
                         job = known
                     } else {
                         let output = paths.string(outputID)
@@ -407,7 +407,7 @@ struct GraphBuilder {
                         let (made, imageFiles) = try expander.job(
                             for: rule, output: output, sources: sourcePaths, placeholders: placeholders)
                         job = jobs.add(made, imageInputs: imageFiles)
-                        shared.remember(job, for: outputID, combination: combination, in: paths)
+                        shared.remember(job, for: outputID, in: paths)
                     }
                     images = jobs.imageInputs[Int(job)].map { paths.intern($0) }
                 } catch let error as RecipeError {

@@ -152,7 +152,7 @@ struct SharedJobs {
     }
 
     /// The job already made for an output like this one, if the rule's jobs are shared.
-    func job(for output: PathTable.ID, combination: Int, in paths: PathTable) -> Int32? {
+    func job(for output: PathTable.ID, in paths: PathTable) -> Int32? {
         guard shareable, !known.isEmpty else { return nil }
         return paths.withBytes(output) { path in
             let suffix = Self.suffix(path)
@@ -160,7 +160,7 @@ struct SharedJobs {
         }
     }
 
-    mutating func remember(_ job: Int32, for output: PathTable.ID, combination: Int, in paths: PathTable) {
+    mutating func remember(_ job: Int32, for output: PathTable.ID, in paths: PathTable) {
         guard shareable else { return }
         paths.withBytes(output) { known.append((Array(Self.suffix($0)), job)) }
     }

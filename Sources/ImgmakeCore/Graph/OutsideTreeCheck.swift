@@ -22,8 +22,8 @@ struct OutsideTreeCheck {
     /// The last folder asked about by ID, and its verdict (outputs come folder by folder).
     private var lastFolder: (bytes: [UInt8], verdict: FolderVerdict)?
 
-    /// `reason(for:)` of an interned output, the folder's verdict found again without a `String` while
-    /// outputs stay in one folder.
+    /// Why an output would land outside the tree, or nil when it does not. The folder's verdict is found
+    /// again without a `String` while outputs stay in one folder.
     mutating func reason(for output: PathTable.ID, in paths: PathTable) -> String? {
         let (within, folderEnd) = paths.withBytes(output) { bytes in
             (GraphBytes.offsetBelow(bytes, root) != nil, GraphBytes.fileNameStart(bytes))
@@ -66,26 +66,6 @@ struct OutsideTreeCheck {
         var reason: String?
         /// Names in the folder that are symbolic links (from one listing: no `lstat` per output).
         var links: Set<String>
-    }
-
-    /// Why an output would land outside the tree, or nil when it does not.
-    mutating func reason(for output: String) -> String? {
-        guard PathName.isWithin(output, root) else { return "not below \(root)" }
-        let folder = PathName.directory(of: output)
-        let verdict: FolderVerdict
-        if let known = folders[folder] {
-            verdict = known
-        } else {
-            verdict = folderVerdict(folder)
-            folders[folder] = verdict
-        }
-        if let reason = verdict.reason { return reason }
-        if !verdict.links.isEmpty, verdict.links.contains(PathName.fileName(output)),
-            let real = disk.realPath(output), real != realRoot, PathName.relative(real, to: realRoot) == nil
-        {
-            return "it is a link to \(real)"
-        }
-        return nil
     }
 
     /// Whether a folder of outputs leads outside the tree (the deepest part of it that exists must resolve,

@@ -87,9 +87,6 @@ package final class PathTable: @unchecked Sendable {
         withBytes(id) { String(decoding: UnsafeBufferPointer(rebasing: $0[min(offset, $0.count)...]), as: UTF8.self) }
     }
 
-    /// The path's length in bytes.
-    package func length(_ id: ID) -> Int { Int(starts[Int(id) + 1] - starts[Int(id)]) - 1 }
-
     /// Calls `body` with the path's bytes (without the NUL that follows them).
     package func withBytes<Result>(_ id: ID, _ body: (UnsafeBufferPointer<UInt8>) throws -> Result) rethrows -> Result {
         let start = Int(starts[Int(id)])
@@ -120,11 +117,6 @@ package final class PathTable: @unchecked Sendable {
 
     package func start(_ id: ID) -> Int { Int(starts[Int(id)]) }
 
-    /// Byte order of two paths (what `PathName.sorted` gives for valid UTF-8).
-    package func precedes(_ a: ID, _ b: ID) -> Bool {
-        withBytes(a) { x in withBytes(b) { y in Self.compare(x, y) < 0 } }
-    }
-
     /// `ids` in byte order of their paths (unchanged when already sorted).
     package func sorted(_ ids: [ID]) -> [ID] {
         arena.withUnsafeBufferPointer { arena in
@@ -143,20 +135,6 @@ package final class PathTable: @unchecked Sendable {
                 }
                 return ids
             }
-        }
-    }
-
-    /// Whether the path starts with `prefix` followed by `/` (or is `prefix`'s child when `prefix` is `/`):
-    /// the offset where the part below `prefix` starts, else nil.
-    package func offsetBelow(_ id: ID, _ prefix: UnsafeBufferPointer<UInt8>) -> Int? {
-        withBytes(id) { path in
-            if prefix.count == 1, prefix[0] == UInt8(ascii: "/") {
-                return path.count > 1 && path[0] == UInt8(ascii: "/") ? 1 : nil
-            }
-            guard path.count > prefix.count + 1, path[prefix.count] == UInt8(ascii: "/"),
-                Self.compare(UnsafeBufferPointer(rebasing: path[..<prefix.count]), prefix) == 0
-            else { return nil }
-            return prefix.count + 1
         }
     }
 

@@ -179,13 +179,12 @@ package final class StalenessChecker {
                     }
                 }
             if index > 0, !sameFolder {
-                runs.append((paths.string(ids[runStart]), runStart..<index))
+                runs.append((PathName.directory(of: paths.string(ids[runStart])), runStart..<index))
                 runStart = index
             }
             folderEnd = end
         }
-        if !ids.isEmpty { runs.append((paths.string(ids[runStart]), runStart..<ids.count)) }
-        runs = runs.map { run in (PathName.directory(of: run.folder), run.range) }
+        if !ids.isEmpty { runs.append((PathName.directory(of: paths.string(ids[runStart])), runStart..<ids.count)) }
         let lanes = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8, ids.count / 256, runs.count))
         // Lane L stats runs L, L + lanes, L + 2 lanes ... into an array of its own, handed over once at its end.
         let results = Mutex([[(run: Int, stamps: [FileStamp?])]](repeating: [], count: lanes))

@@ -130,21 +130,7 @@ enum BuildLogCodec {
     }
 
     /// An unsigned hexadecimal number of at most 16 digits (lower or upper case); nil for anything else.
-    static func hex(_ bytes: ArraySlice<UInt8>) -> UInt64? {
-        guard !bytes.isEmpty, bytes.count <= 16 else { return nil }
-        var value: UInt64 = 0
-        for byte in bytes {
-            let digit: UInt8
-            switch byte {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0")
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - UInt8(ascii: "a") + 10
-            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = byte - UInt8(ascii: "A") + 10
-            default: return nil
-            }
-            value = value << 4 | UInt64(digit)
-        }
-        return value
-    }
+    static func hex(_ bytes: ArraySlice<UInt8>) -> UInt64? { HexNumber.parse(bytes) }
 
     private static func seal(_ fields: [String]) -> [UInt8] {
         var bytes = Array(fields.joined(separator: "\t").utf8)
