@@ -1,4 +1,5 @@
 import Foundation
+import ImgmakeTestSupport
 import Testing
 
 /// The binary answers `--version` and the completion scripts' target callbacks before swift-argument-parser
@@ -25,17 +26,7 @@ import Testing
     func targetCompletionsPrintWhatTheParserPrints(shell: String?) throws {
         let box = try Sandbox("fast-completion")
         try box.write(
-            "Imgmakefile",
-            """
-            thumbs: build/{name}.webp <- photos/*.jpg
-                thumbnail 100
-            thumbs_large: build/large/{name}.webp <- photos/*.jpg
-                thumbnail 1000
-            sheet: build/sheet.jpg <- build/*.webp
-                arrayjoin across=2
-            everything: thumbs sheet
-
-            """)
+            "Imgmakefile", CompletionTestRecipe.text)
         try box.write("sub/web.imgmake", "small: out/{name}.png <- *.jpg\n    thumbnail 8\n")
         try box.write("sub/Imgmakefile", "medium: out/{name}.png <- *.jpg\n    thumbnail 80\nmore: medium\n")
         let lines: [(command: String, words: [String], cursor: Int)] = [

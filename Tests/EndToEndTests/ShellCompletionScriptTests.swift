@@ -1,4 +1,5 @@
 import Foundation
+import ImgmakeTestSupport
 import Testing
 
 /// `completions/`: the committed bash, zsh and fish scripts are what the command line generates now, bash
@@ -42,17 +43,7 @@ import Testing
     @Test func bashCompletesTargetsOfTheCurrentRecipe() throws {
         let folder = try Sandbox("completion")
         try folder.write(
-            "Imgmakefile",
-            """
-            thumbs: build/{name}.webp <- photos/*.jpg
-                thumbnail 100
-            thumbs_large: build/large/{name}.webp <- photos/*.jpg
-                thumbnail 1000
-            sheet: build/sheet.jpg <- build/*.webp
-                arrayjoin across=2
-            everything: thumbs sheet
-
-            """)
+            "Imgmakefile", CompletionTestRecipe.text)
         #expect(try bashComplete(["imgmake", "build", "th"], in: folder).sorted() == ["thumbs", "thumbs_large"])
         #expect(try bashComplete(["imgmake", "build", "ev"], in: folder) == ["everything"])
         #expect(try bashComplete(["imgmake", "explain", "sh"], in: folder) == ["sheet"])

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import ImgmakeTestSupport
 import Testing
 
 @testable import ImgmakeCLI
@@ -36,17 +37,7 @@ import Testing
     private func recipeFolder() throws -> String {
         let folder = NSTemporaryDirectory() + "imgmake-fastpath-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: folder + "/sub", withIntermediateDirectories: true)
-        let recipe = """
-            thumbs: build/{name}.webp <- photos/*.jpg
-                thumbnail 100
-            thumbs_large: build/large/{name}.webp <- photos/*.jpg
-                thumbnail 1000
-            sheet: build/sheet.jpg <- build/*.webp
-                arrayjoin across=2
-            everything: thumbs sheet
-
-            """
-        try recipe.write(toFile: folder + "/Imgmakefile", atomically: true, encoding: .utf8)
+        try CompletionTestRecipe.text.write(toFile: folder + "/Imgmakefile", atomically: true, encoding: .utf8)
         try "small: out/{name}.png <- *.jpg\n    thumbnail 8\nsmaller: out/s/{name}.png <- *.jpg\n    thumbnail 4\n"
             .write(toFile: folder + "/sub/other.imgmake", atomically: true, encoding: .utf8)
         return folder
