@@ -8,22 +8,43 @@
 #   scripts/release.sh                  builds into .build-release/ and prints the binary's path (last line)
 #   IMGMAKE_SCRATCH=DIR scripts/release.sh    another scratch folder
 #   scripts/release.sh --no-check       build only
+#   scripts/release.sh --pie            a position-independent executable (see below), for a distribution
+#                                       whose policy requires one; combines with --no-check
+# The binary is linked as a fixed-address executable (-no-pie) without the $ORIGIN run path SwiftPM adds:
+# with the Swift runtime linked in, a PIE has ~76,000 relative relocations that the loader applies (and the
+# pages they dirty) on every start, and $ORIGIN makes it look for each system library next to the binary
+# first. Both were most of `--version`'s and every Tab's start-up. A fixed address gives up ASLR for
+# imgmake's own code (libvips, GLib and libc stay randomized); --pie keeps it.
 # Everything but the path goes to stderr: bin="$(scripts/release.sh)".
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/deps.sh
 imgmake_install_dependencies >&2
 
+check=true
+pie=false
+for argument in "$@"; do
+    case $argument in
+    --no-check) check=false ;;
+    --pie) pie=true ;;
+    *) echo "release.sh: unknown option $argument (--no-check, --pie)" >&2; exit 2 ;;
+    esac
+done
+
 scratch="${IMGMAKE_SCRATCH:-.build-release}"
-flags=(-c release --static-swift-stdlib --scratch-path "$scratch")
+flags=(-c release --static-swift-stdlib --scratch-path "$scratch" --disable-local-rpath)
+$pie || flags+=(-Xlinker -no-pie)
 echo "==> swift build ${flags[*]} --product imgmake" >&2
 swift build "${flags[@]}" --product imgmake >&2
 bin="$(swift build "${flags[@]}" --show-bin-path)/imgmake"
 
-if [[ ${1:-} != --no-check ]]; then
+if $check; then
     fail() { echo "release.sh: $*" >&2; exit 1; }
     echo "==> checking $bin" >&2
     libraries="$(ldd "$bin")"
+    type="$(readelf -h "$bin" | sed -n 's/^ *Type: *//p')"
+    if $pie; then [[ $type == DYN* ]] || fail "--pie built a binary of type $type"; else [[ $type == EXEC* ]] || fail "the binary is of type $type, not a fixed-address executable"; fi
+    if readelf -d "$bin" | grep -E 'R(UN)?PATH' >&2; then fail "the binary has a run path"; fi
     if grep -E 'libswift|libFoundation|lib_Foundation|libdispatch|libvips' <<<"$libraries" >&2; then
         fail "the binary links the libraries above: the Swift ones should be static, libvips loaded on use"
     fi
