@@ -14,10 +14,19 @@ import Testing
             arrayjoin across=2
         """
 
-    func builtTree() throws -> TestTree {
+    /// Where the first build's records are when the test goes on: in the journal, as the build wrote them, or
+    /// compacted into the snapshot, where an up-to-date edge is decided by its record read in place
+    /// (`StalenessChecker.upToDateInPlace`). Every verdict must be the same from both.
+    enum Records: CaseIterable { case journal, snapshot }
+
+    func builtTree(_ records: Records = .journal) throws -> TestTree {
         let tree = TestTree(recipe: Self.recipe, files: ["photos/a.jpg", "photos/b.jpg"])
         let first = try tree.build(["thumbs", "sheet"])
         #expect(first.built == ["build/sheet.jpg", "build/thumbs/a.webp", "build/thumbs/b.webp"])
+        if records == .snapshot {
+            try tree.session().state.compactIfNeeded(force: true)
+            #expect(tree.disk.exists("/t/.imgmake/snapshot"))
+        }
         return tree
     }
 
@@ -38,39 +47,50 @@ import Testing
         #expect(try tree.build(["thumbs", "sheet"]).built == ["build/sheet.jpg", "build/thumbs/p300.webp", "build/thumbs/p7.webp"])
     }
 
-    @Test func secondRunBuildsNothing() throws {
-        let tree = try builtTree()
+    @Test func upToDateEdgesAreDecidedInPlaceFromTheSnapshot() throws {
+        for records in Records.allCases {
+            let tree = try builtTree(records)
+            let session = try tree.session()
+            let (order, checker) = session.staleness(of: Array(session.graph.edges.indices))
+            #expect(order.count == 3 && order.allSatisfy { !checker.isStale($0) })
+            // The two thumbnails; the sheet, an aggregate, compares its input set in the full evaluation.
+            #expect(checker.decidedInPlace == (records == .snapshot ? 2 : 0), "\(records)")
+        }
+    }
+
+    @Test(arguments: Records.allCases) func secondRunBuildsNothing(records: Records) throws {
+        let tree = try builtTree(records)
         let again = try tree.build(["thumbs", "sheet"])
         #expect(again.built == [])
         #expect(again.summary.upToDate == 3)
         #expect(again.summary.line.contains("everything is up to date"))
     }
 
-    @Test func missingOutput() throws {
-        let tree = try builtTree()
+    @Test(arguments: Records.allCases) func missingOutput(records: Records) throws {
+        let tree = try builtTree(records)
         try tree.disk.remove("/t/build/thumbs/a.webp")
         #expect(try tree.reasons("build/thumbs/a.webp") == [.missing])
         // Only that output, and what depends on it.
         #expect(try tree.build(["thumbs", "sheet"]).built == ["build/sheet.jpg", "build/thumbs/a.webp"])
     }
 
-    @Test func touchedInputRebuildsItsOutputsAndTheSheet() throws {
-        let tree = try builtTree()
+    @Test(arguments: Records.allCases) func touchedInputRebuildsItsOutputsAndTheSheet(records: Records) throws {
+        let tree = try builtTree(records)
         tree.disk.write("/t/photos/a.jpg", "pixels of photos/a.jpg")  // same content, new mtime: a touch
         #expect(try tree.reasons("build/thumbs/a.webp") == [.inputNewer("photos/a.jpg")])
         #expect(try tree.reasons("build/sheet.jpg") == [.inputRebuilt("build/thumbs/a.webp")])
         #expect(try tree.build(["sheet"]).built == ["build/sheet.jpg", "build/thumbs/a.webp"])
     }
 
-    @Test func inputReplacedByAnOlderFile() throws {
-        let tree = try builtTree()
+    @Test(arguments: Records.allCases) func inputReplacedByAnOlderFile(records: Records) throws {
+        let tree = try builtTree(records)
         tree.disk.write("/t/photos/b.jpg", "other pixels, longer than before")
         tree.disk.setMtime("/t/photos/b.jpg", 1)
         #expect(try tree.reasons("build/thumbs/b.webp") == [.inputReplaced("photos/b.jpg")])
     }
 
-    @Test func changedStepRebuildsThatRuleOnly() throws {
-        let tree = try builtTree()
+    @Test(arguments: Records.allCases) func changedStepRebuildsThatRuleOnly(records: Records) throws {
+        let tree = try builtTree(records)
         tree.disk.write("/t/Imgmakefile", Self.recipe.replacingOccurrences(of: "thumbnail 100", with: "thumbnail 120"))
         #expect(try tree.reasons("build/thumbs/a.webp") == [.recipeChanged])
         #expect(try tree.build(["thumbs"]).built == ["build/thumbs/a.webp", "build/thumbs/b.webp"])
@@ -81,14 +101,14 @@ import Testing
         #expect(try tree.build(["thumbs", "sheet"]).built == ["build/sheet.jpg"])
     }
 
-    @Test func libraryVersionIsPartOfTheRecipe() throws {
-        let tree = try builtTree()
+    @Test(arguments: Records.allCases) func libraryVersionIsPartOfTheRecipe(records: Records) throws {
+        let tree = try builtTree(records)
         tree.catalog.version = "fake-2"
         #expect(try tree.reasons("build/thumbs/a.webp") == [.recipeChanged])
     }
 
-    @Test func addedAndRemovedInputsChangeTheAggregate() throws {
-        let tree = try builtTree()
+    @Test(arguments: Records.allCases) func addedAndRemovedInputsChangeTheAggregate(records: Records) throws {
+        let tree = try builtTree(records)
         tree.disk.write("/t/photos/c.jpg")
         #expect(try tree.build(["thumbs", "sheet"]).built == ["build/sheet.jpg", "build/thumbs/c.webp"])
         try tree.disk.remove("/t/photos/c.jpg")
@@ -97,8 +117,8 @@ import Testing
         #expect(try tree.build(["sheet"]).built == ["build/sheet.jpg"])
     }
 
-    @Test func noRecordMeansRebuild() throws {
-        let tree = try builtTree()
+    @Test(arguments: Records.allCases) func noRecordMeansRebuild(records: Records) throws {
+        let tree = try builtTree(records)
         let state = try tree.session().state
         try state.forget("build/thumbs/a.webp")
         #expect(try tree.reasons("build/thumbs/a.webp") == [.noRecord])
@@ -113,8 +133,8 @@ import Testing
         #expect(try fresh.reasons("build/thumbs/a.webp") == [.inputNewer("photos/a.jpg")])
     }
 
-    @Test func alwaysMake() throws {
-        let tree = try builtTree()
+    @Test(arguments: Records.allCases) func alwaysMake(records: Records) throws {
+        let tree = try builtTree(records)
         #expect(try tree.build(["thumbs"], alwaysMake: true).built == ["build/thumbs/a.webp", "build/thumbs/b.webp"])
     }
 

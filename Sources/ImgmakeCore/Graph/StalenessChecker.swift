@@ -239,6 +239,38 @@ package final class StalenessChecker {
 
     private func display(_ id: PathTable.ID) -> String { graph.display(paths.string(id)) }
 
+    /// How many edges `upToDateInPlace` found up to date (for tests: the snapshot's records are read in place).
+    private(set) var decidedInPlace = 0
+
+    /// Whether the edge is up to date by the snapshot's record of its output read in place, for the case a
+    /// no-op meets on every edge: the record names the recipe file, its output stamp is the file's, its
+    /// fingerprint is the job's, and every input is recorded with the stamp it has now and was not rebuilt.
+    /// false is no verdict: anything else (no record, a journal's, a damaged one, an input recorded otherwise)
+    /// is left to the full evaluation below, which says why.
+    private func upToDateInPlace(
+        _ index: Int, output: PathTable.ID, stamp outputStamp: FileStamp, sources: ArraySlice<PathTable.ID>,
+        images: [PathTable.ID]
+    ) -> Bool {
+        let root = graph.root
+        func belowRoot(_ id: PathTable.ID, _ body: (UnsafeRawBufferPointer) -> Bool) -> Bool {
+            paths.withBytes(id) { bytes in
+                guard let start = GraphBytes.offsetBelow(bytes, root) else { return false }
+                return body(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes[start...])))
+            }
+        }
+        return belowRoot(output) { key in
+            guard let record = state.snapshotRecordInPlace(ofKey: key), record.hasRecipe, record.outputStamp == outputStamp,
+                record.recipeFingerprint == graph.fingerprint(of: index, libraryVersion: options.libraryVersion)
+            else { return false }
+            func unchanged(_ input: PathTable.ID) -> Bool {
+                if let producer = graph.producer(ofPath: input), isStale(producer) { return false }
+                guard let current = stamp(input) else { return false }
+                return belowRoot(input) { record.input($0)?.stamp == current }
+            }
+            return sources.allSatisfy(unchanged) && images.allSatisfy(unchanged)
+        }
+    }
+
     private func evaluate(edge index: Int) -> [StaleReason] {
         let sources = graph.sourceIDs(of: index)
         let images = graph.imageInputIDs(of: index)
@@ -250,6 +282,12 @@ package final class StalenessChecker {
         for input in images { noteFuture(input) }
         let outputID = graph.outputID(of: index)
         guard let output = stamp(outputID) else { return [.missing] }
+        if !options.alwaysMake, !options.checkHash, state.isAvailable, !graph.isAggregate(index),
+            upToDateInPlace(index, output: outputID, stamp: output, sources: sources, images: images)
+        {
+            decidedInPlace += 1
+            return []
+        }
         var found: [StaleReason] = []
         var outdated = false
         if options.alwaysMake { found.append(.alwaysMake) }

@@ -102,6 +102,19 @@ package final class BuildState {
         }
     }
 
+    /// The record `record(of:onDisk:)` would give for the output whose root-relative path is `key`, read in
+    /// place, when the snapshot holds it and no journal names the output (then it is the only record, whatever
+    /// the file on disk); nil in every other case (no record, a damaged one, a journal's), where a caller asks
+    /// `record(of:onDisk:)`, which also says which.
+    func snapshotRecordInPlace(ofKey key: UnsafeRawBufferPointer) -> SnapshotReader.RecordView? {
+        guard let snapshot else { return nil }
+        if !overlay.isEmpty || !removedAt.isEmpty {
+            let output = String(decoding: key, as: UTF8.self)
+            guard overlay[output] == nil, removedAt[output] == nil else { return nil }
+        }
+        return snapshot.inPlace(key)
+    }
+
     /// The outputs (root-relative) with a live record written by `recipe` (a recipe file, root-relative).
     func outputs(recordedBy recipe: String) -> [String] {
         allRecords().filter { $0.value.recipe == recipe }.keys.sorted()

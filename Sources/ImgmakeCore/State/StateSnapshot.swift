@@ -350,36 +350,102 @@ final class SnapshotReader {
     }
 
     private func locate(_ key: String) -> Location {
-        guard slotCount > 0 else { return .absent }
         var contiguous = key
-        return contiguous.withUTF8 { keyBuffer in
-            let wanted = UnsafeRawBufferPointer(keyBuffer)
-            let hash = StateSnapshot.hash(wanted)
-            let tag = hash >> 32
-            let bytes = file.bytes
-            var index = Int(hash & UInt64(slotCount - 1))
-            var damaged = false
-            for _ in 0..<slotCount {
-                let value = slot(index)
-                if value == 0 { break }
-                index = (index + 1) & (slotCount - 1)
-                guard value >> 32 == tag, let offset = offset(ofSlot: value) else { continue }
-                let keyLength = Int(UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: offset + 8, as: UInt32.self)))
-                guard keyLength == wanted.count, offset + 12 + keyLength <= recordsEnd,
-                    Self.equal(UnsafeRawBufferPointer(rebasing: bytes[(offset + 12)..<(offset + 12 + keyLength)]), wanted)
-                else { continue }
-                guard let (length, _) = Self.check(bytes, at: offset, end: recordsEnd) else {
-                    damaged = true  // (a damaged snapshot repaired from a scan may hold the key again)
-                    continue
-                }
-                return .found(offset: offset, length: length, keyLength: keyLength)
+        return contiguous.withUTF8 { locate(bytes: UnsafeRawBufferPointer($0)) }
+    }
+
+    private func locate(bytes wanted: UnsafeRawBufferPointer) -> Location {
+        guard slotCount > 0 else { return .absent }
+        let hash = StateSnapshot.hash(wanted)
+        let tag = hash >> 32
+        let bytes = file.bytes
+        var index = Int(hash & UInt64(slotCount - 1))
+        var damaged = false
+        for _ in 0..<slotCount {
+            let value = slot(index)
+            if value == 0 { break }
+            index = (index + 1) & (slotCount - 1)
+            guard value >> 32 == tag, let offset = offset(ofSlot: value) else { continue }
+            let keyLength = Int(UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: offset + 8, as: UInt32.self)))
+            guard keyLength == wanted.count, offset + 12 + keyLength <= recordsEnd,
+                Self.equal(UnsafeRawBufferPointer(rebasing: bytes[(offset + 12)..<(offset + 12 + keyLength)]), wanted)
+            else { continue }
+            guard let (length, _) = Self.check(bytes, at: offset, end: recordsEnd) else {
+                damaged = true  // (a damaged snapshot repaired from a scan may hold the key again)
+                continue
             }
-            return damaged ? .damaged : .absent
+            return .found(offset: offset, length: length, keyLength: keyLength)
+        }
+        return damaged ? .damaged : .absent
+    }
+
+    /// The record of `key` (the output's root-relative path, as bytes), read in place: nil when it is absent,
+    /// damaged or does not decode (`lookup` says which). For the no-op's check of every output, which needs a
+    /// few fields and the inputs' stamps, not a `BuildRecord` with its strings and array.
+    func inPlace(_ key: UnsafeRawBufferPointer) -> RecordView? {
+        guard case .found(let offset, let length, let keyLength) = locate(bytes: key) else { return nil }
+        return RecordView(file.bytes, from: offset + 12 + keyLength, to: offset + length)
+    }
+
+    /// A record's fields after its key, in the mapped file (valid while its reader is), checked to decode as
+    /// `decode` would: every field fits and the inputs end where the record does.
+    struct RecordView {
+        let outputStamp: FileStamp
+        let recipeFingerprint: UInt64
+        /// The record names the recipe file that made the output.
+        let hasRecipe: Bool
+        let hasOutputDigest: Bool
+        private let bytes: UnsafeRawBufferPointer
+        private let inputsStart: Int
+        private let inputCount: Int
+
+        fileprivate init?(_ bytes: UnsafeRawBufferPointer, from start: Int, to end: Int) {
+            var reader = FieldReader(bytes: bytes, position: start, end: end)
+            guard reader.integer() != nil, let mtime = reader.integer(), let size = reader.integer(),
+                let fingerprint = reader.integer(), let recipeLength = reader.word()
+            else { return nil }
+            if recipeLength != StateSnapshot.noString { guard reader.skip(length: recipeLength) else { return nil } }
+            guard let digestLength = reader.word(), reader.skip(length: digestLength), let count = reader.word() else { return nil }
+            let inputsStart = reader.position
+            for _ in 0..<count {
+                guard let pathLength = reader.word(), reader.skip(length: pathLength), reader.integer() != nil,
+                    reader.integer() != nil, let digestLength = reader.word(), reader.skip(length: digestLength)
+                else { return nil }
+            }
+            guard reader.position == end else { return nil }
+            self.outputStamp = FileStamp(mtime: Int64(bitPattern: mtime), size: Int64(bitPattern: size))
+            self.recipeFingerprint = fingerprint
+            self.hasRecipe = recipeLength != StateSnapshot.noString
+            self.hasOutputDigest = digestLength > 0
+            self.bytes = UnsafeRawBufferPointer(rebasing: bytes[..<end])
+            self.inputsStart = inputsStart
+            self.inputCount = Int(count)
+        }
+
+        /// The stamp recorded for the first input whose path is `path` (root-relative bytes), and whether it has
+        /// a digest; nil when the record names no such input.
+        func input(_ path: UnsafeRawBufferPointer) -> (stamp: FileStamp, hasDigest: Bool)? {
+            var position = inputsStart
+            func word(_ at: Int) -> Int { Int(UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: at, as: UInt32.self))) }
+            func integer(_ at: Int) -> Int64 { Int64(littleEndian: bytes.loadUnaligned(fromByteOffset: at, as: Int64.self)) }
+            for _ in 0..<inputCount {  // (the layout was checked by init)
+                let pathLength = word(position)
+                let pathStart = position + 4
+                let stampStart = pathStart + pathLength
+                let digestLength = word(stampStart + 16)
+                if pathLength == path.count,
+                    SnapshotReader.equal(UnsafeRawBufferPointer(rebasing: bytes[pathStart..<stampStart]), path)
+                {
+                    return (FileStamp(mtime: integer(stampStart), size: integer(stampStart + 8)), digestLength > 0)
+                }
+                position = stampStart + 20 + digestLength
+            }
+            return nil
         }
     }
 
     /// Two byte ranges of one length are equal (8 bytes at a time).
-    private static func equal(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Bool {
+    fileprivate static func equal(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Bool {
         let count = a.count
         var offset = 0
         while offset + 8 <= count {
@@ -483,6 +549,12 @@ final class SnapshotReader {
             guard end - position >= 8 else { return nil }
             defer { position += 8 }
             return UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: position, as: UInt64.self))
+        }
+
+        mutating func skip(length: UInt32) -> Bool {
+            guard Int(length) <= end - position else { return false }
+            position += Int(length)
+            return true
         }
 
         mutating func string(length: UInt32) -> String? {
