@@ -100,7 +100,11 @@ package final class FakeExecutor: JobExecutor {
         self.failing = failing
     }
 
+    /// Called with each job as it is submitted, before its output is written.
+    package let onSubmit = Mutex<(@Sendable (JobRequest) -> Void)?>(nil)
+
     package func submit(_ request: JobRequest) {
+        onSubmit.withLock { $0 }?(request)
         if request.job.sources.contains(where: { failing.contains(PathName.fileName($0)) }) {
             let outcome = JobOutcome(
                 id: request.id, summary: nil,

@@ -1,6 +1,7 @@
 import Foundation
 import ImgmakeJob
 import ImgmakeRecipe
+import ImgmakeSync
 import ImgmakeTestSupport
 import Testing
 
@@ -53,8 +54,34 @@ import Testing
             "notes.tmp",  // not ours: kept
         ]
         for name in names { disk.write("/t/out/" + name) }
-        #expect(TemporaryFiles.removeStale(in: ["/t/out"], disk: disk) == 1)
+        #expect(TemporaryFiles.removeStale(in: ["/t/out"], disk: disk) == (removed: 1, running: 2))
         #expect(!disk.exists("/t/out/" + names[1]))
         for index in [0, 2, 3] { #expect(disk.exists("/t/out/" + names[index])) }
+    }
+
+    /// `.imgmake/writing` is there while jobs run and gone after a build that ended, so the next run does not
+    /// look for temporaries in the folders of outputs; after a killed build (the marker left) the next run, a
+    /// no-op too, removes the temporaries it left.
+    @Test func temporariesAreLookedForOnlyAfterABuildThatDidNotEnd() throws {
+        let tree = TestTree(recipe: "thumbs: out/{name}.webp <- photos/*.jpg\n    thumbnail 100", files: ["photos/a.jpg", "photos/b.jpg"])
+        let marker = "/t/.imgmake/" + TemporaryFiles.markerName
+        let (session, builder, executor) = try tree.makeBuilder()
+        let seen = Mutex<[Bool]>([])
+        executor.onSubmit.withLock { $0 = { [disk = tree.disk] _ in seen.withLock { $0.append(disk.exists(marker)) } } }
+        #expect(try builder.build(session.edges(for: [])).built == 2)
+        #expect(seen.withLock { $0 } == [true, true])
+        #expect(!tree.disk.exists(marker))
+
+        let parent = getppid()
+        let parentStart = try #require(ProcessStart.of(parent)?.start)
+        let left = "/t/out/.a.webp.imgmake-\(parent)-\(parentStart + 9)-1.tmp"  // a writer that is gone
+        tree.disk.write(left)
+        #expect(try tree.build().built == [])
+        #expect(tree.disk.exists(left))  // not looked for
+
+        tree.disk.write(marker, "")  // a build killed while its jobs ran
+        #expect(try tree.build().built == [])
+        #expect(!tree.disk.exists(left))
+        #expect(!tree.disk.exists(marker))
     }
 }

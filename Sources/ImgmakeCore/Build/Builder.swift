@@ -102,11 +102,25 @@ package final class Builder {
             summary.seconds = Double(DispatchTime.now().uptimeNanoseconds - clock) / 1e9
             return summary
         }
-        // Every run, a no-op too: else a killed build's temporaries stay until a later one builds in their folder.
-        let directories = graph.outputDirectories()
-        let leftovers = TemporaryFiles.removeStale(in: directories, disk: session.disk)
-        if leftovers > 0 { reporter.detail("removed \(leftovers) temporary file(s) left by an imgmake that was killed") }
-        if !stale.isEmpty { try run(stale, checker: checker, summary: &summary) }
+        // A killed build's temporaries are removed by the next run, a no-op too (else they would stay until a later
+        // one builds in their folder). The folders of outputs are listed for them only when the marker says that
+        // a run may have left some: a run after runs that ended lists nothing.
+        let marker = PathName.join(state.directory, TemporaryFiles.markerName)
+        var othersWriting = false
+        if session.disk.stamp(marker) != nil {
+            let (removed, running) = TemporaryFiles.removeStale(in: graph.outputDirectories(), disk: session.disk)
+            if removed > 0 { reporter.detail("removed \(removed) temporary file(s) left by an imgmake that was killed") }
+            othersWriting = running > 0
+            if stale.isEmpty, !othersWriting { try? session.disk.remove(marker) }
+        }
+        if !stale.isEmpty {
+            // Made before the first job can write a temporary; removed once every job has ended (each temporary
+            // renamed into place or removed), unless another imgmake's temporaries were seen.
+            try? session.disk.makeDirectories(state.directory)
+            try? session.disk.writeAtomically(marker, [])
+            defer { if !othersWriting { try? session.disk.remove(marker) } }
+            try run(stale, checker: checker, summary: &summary)
+        }
         if let error = summary.stateError {
             // Once, not per record: the outputs are fine, the next run's knowledge of them is not.
             let others = summary.unrecorded - unrecordedOutputs.count

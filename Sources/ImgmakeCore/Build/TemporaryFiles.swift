@@ -32,22 +32,32 @@ package final class TemporaryFiles: Sendable {
 }
 
 extension TemporaryFiles {
+    /// The marker in `.imgmake/` that is there from before a build's first job until all its jobs have ended:
+    /// after a build that was killed (`kill -9`, a power cut), it tells the next run to look for the temporaries
+    /// left behind. Without it a run lists no folder of outputs for them.
+    static let markerName = "writing"
+
     /// Removes temporaries that a killed imgmake left behind (`kill -9` gives no chance to clean up) in the
     /// given directories: hidden `.NAME.imgmake-PID-START-N.tmp` files whose writer is gone. The writer is
     /// the process PID only if it started at START: PIDs are reused (this machine's `pid_max` is 32,768, and
     /// a build with many workers goes through them fast), and a temporary whose dead writer's PID had been
     /// reused was left behind (found by scripts/stress.sh). Names without START (older imgmake) go by the PID.
-    static func removeStale(in directories: Set<String>, disk: DiskInterface) -> Int {
+    /// Returns how many were removed, and how many were kept because their writer is running.
+    static func removeStale(in directories: Set<String>, disk: DiskInterface) -> (removed: Int, running: Int) {
         var removed = 0
+        var running = 0
         for directory in directories {
             for entry in disk.list(directory) ?? []
             where entry.name.utf8.first == UInt8(ascii: ".") && entry.name.hasSuffix(".tmp") {
-                guard let writer = writer(ofTemporary: entry.name), !ProcessStart.isRunning(writer.pid, startedAt: writer.start)
-                else { continue }
-                if (try? disk.remove(PathName.join(directory, entry.name))) != nil { removed += 1 }
+                guard let writer = writer(ofTemporary: entry.name) else { continue }
+                if ProcessStart.isRunning(writer.pid, startedAt: writer.start) {
+                    running += 1
+                } else if (try? disk.remove(PathName.join(directory, entry.name))) != nil {
+                    removed += 1
+                }
             }
         }
-        return removed
+        return (removed, running)
     }
 
     /// Removes the temporaries of `output` that process `pid` named (a worker that died mid-job).
