@@ -77,6 +77,13 @@ import Testing
         #expect(try bashComplete(["imgmake", "thumbs", "sh"], in: folder) == ["sheet"])
     }
 
+    /// A mistake in a rule's steps does not hide the targets: completion reads only the lines that define names.
+    @Test func bashCompletesTargetsOfARecipeWithABrokenStep() throws {
+        let folder = try completionFolder()
+        try folder.write("broken/Imgmakefile", "thumbs: out/{name}.png <- *.jpg\n    thumbnail width=\nall: thumbs\n")
+        #expect(try bashComplete(["imgmake", "build", "-C", "broken", ""], in: folder) == ["thumbs", "all"])
+    }
+
     @Test func bashCompletesAWordInTheMiddleOfTheLine() throws {
         let folder = try completionFolder()
         // The cursor after "th" in "thumbs": the words after it do not count.
