@@ -16,48 +16,49 @@ __imgmake_command() {
         positionals=0
         arguments=('f+|--version|' 'f+|-h|--help|')
         ;;
+
     'imgmake build')
         subcommands=()
         default_subcommand=''
         positionals=-1
         arguments=('o+|-f|' 'o+|-C|' 'o+|--max-pixels|' 'f+|--allow-outside|' 'o+|--check|' 'o+|-j|' 'o+|--pool|' 'o+|--job-timeout|' 'o+|--max-jobs-per-worker|' 'o+|--stall-timeout|' 'f+|-n|--dry-run|' 'f+|-k|--keep-going|' 'f+|-B|--always-make|' 'f+|--explain|' 'f+|--no-wait|' 'f+|-q|--quiet|' 'f+|-v|--verbose|' 'o+|--shard|' 'o+|--report|' 'o+|--junit|' 'f+|--version|' 'f+|-h|--help|')
         ;;
+
     'imgmake shell')
         subcommands=()
         default_subcommand=''
         positionals=-1
         arguments=('o+|-f|' 'o+|-C|' 'o+|--max-pixels|' 'f+|--allow-outside|' 'o+|--check|' 'o+|-c|' 'f+|--version|' 'f+|-h|--help|')
         ;;
-    'imgmake list')
+
+    'imgmake list'|'imgmake explain')
         subcommands=()
         default_subcommand=''
         positionals=-1
         arguments=('o+|-f|' 'o+|-C|' 'o+|--max-pixels|' 'f+|--allow-outside|' 'o+|--check|' 'f+|--version|' 'f+|-h|--help|')
         ;;
-    'imgmake explain')
-        subcommands=()
-        default_subcommand=''
-        positionals=-1
-        arguments=('o+|-f|' 'o+|-C|' 'o+|--max-pixels|' 'f+|--allow-outside|' 'o+|--check|' 'f+|--version|' 'f+|-h|--help|')
-        ;;
+
     'imgmake clean')
         subcommands=()
         default_subcommand=''
         positionals=-1
         arguments=('o+|-f|' 'o+|-C|' 'o+|--max-pixels|' 'f+|--allow-outside|' 'o+|--check|' 'f+|--orphans|' 'f+|-n|--dry-run|' 'f+|--no-wait|' 'f+|--version|' 'f+|-h|--help|')
         ;;
+
     'imgmake ops')
         subcommands=()
         default_subcommand=''
         positionals=1
         arguments=('f+|--version|' 'f+|-h|--help|')
         ;;
+
     'imgmake help')
         subcommands=()
         default_subcommand=''
         positionals=-1
         arguments=('f-|-h|--help|-help|' 'f+|--version|')
         ;;
+
     esac
 }
 
@@ -73,20 +74,15 @@ __imgmake_value() {
         '@'*) __imgmake_callback ---completion build -- positional@0 ;;
         esac
         ;;
-    'imgmake shell')
+
+    'imgmake shell'|'imgmake list')
         case "$2" in
         -f) __imgmake_compgen -f ;;
         -C) __imgmake_compgen -d ;;
         --check) __imgmake_words mtime hash ;;
         esac
         ;;
-    'imgmake list')
-        case "$2" in
-        -f) __imgmake_compgen -f ;;
-        -C) __imgmake_compgen -d ;;
-        --check) __imgmake_words mtime hash ;;
-        esac
-        ;;
+
     'imgmake explain')
         case "$2" in
         -f) __imgmake_compgen -f ;;
@@ -95,6 +91,7 @@ __imgmake_value() {
         '@'*) __imgmake_callback ---completion explain -- positional@0 ;;
         esac
         ;;
+
     'imgmake clean')
         case "$2" in
         -f) __imgmake_compgen -f ;;
@@ -103,11 +100,13 @@ __imgmake_value() {
         '@'*) __imgmake_callback ---completion clean -- positional@0 ;;
         esac
         ;;
+
     'imgmake ops')
         case "$2" in
         @1) __imgmake_callback ---completion ops -- positional@0 ;;
         esac
         ;;
+
     esac
 }
 

@@ -36,8 +36,8 @@ enum BashCompletionScript {
             for sub in command.subcommands ?? [] where sub.shouldDisplay { walk(sub, path + [sub.commandName]) }
         }
         walk(root, [tool])
-        let definitions = commands.map { definition(path: $0.path, $0.info) }.joined()
-        let values = commands.compactMap { valueCases(path: $0.path, $0.info) }.joined()
+        let definitions = branches(commands.map { ($0.path, definition(path: $0.path, $0.info)) })
+        let values = branches(commands.compactMap { command in valueCases(path: command.path, command.info).map { (command.path, $0) } })
         return Self.template
             .replacing("@TOOL@", with: tool)
             .replacing("@ROOT@", with: quoted(tool))
@@ -45,7 +45,7 @@ enum BashCompletionScript {
             .replacing("@VALUES@\n", with: values)
     }
 
-    /// A `case` branch of `__TOOL_command`: the command's subcommands, default subcommand, positional count and
+    /// The body of a `case` branch of `__TOOL_command`: the command's subcommands, default subcommand, positional count and
     /// flags and options.
     private static func definition(path: [String], _ command: CommandInfoV0) -> String {
         let arguments = command.arguments ?? []
@@ -62,17 +62,29 @@ enum BashCompletionScript {
             subcommands.first { $0.commandName == name || ($0.aliases ?? []).contains(name) }?.commandName
         }
         return """
-                \(quoted(path.joined(separator: " "))))
                     subcommands=(\(names.joined(separator: " ")))
                     default_subcommand=\(quoted(defaultSubcommand ?? ""))
                     positionals=\(positionals.contains(where: \.isRepeating) ? -1 : positionals.count)
                     arguments=(\(entries.joined(separator: " ")))
-                    ;;
 
             """
     }
 
-    /// The `case` branch of `__TOOL_value` for a command whose options or positional arguments complete values,
+    /// `case` branches for (command path, body) pairs, the commands with the same body in one branch.
+    private static func branches(_ bodies: [(path: [String], body: String)]) -> String {
+        var grouped: [(patterns: [String], body: String)] = []
+        for (path, body) in bodies {
+            let pattern = quoted(path.joined(separator: " "))
+            if let index = grouped.firstIndex(where: { $0.body == body }) {
+                grouped[index].patterns.append(pattern)
+            } else {
+                grouped.append(([pattern], body))
+            }
+        }
+        return grouped.map { "    \($0.patterns.joined(separator: "|")))\n\($0.body)        ;;\n\n" }.joined()
+    }
+
+    /// The body of a `case` branch of `__TOOL_value` for a command whose options or positional arguments complete values,
     /// nil for none. An option is matched by any of its names, the Nth positional argument by `@N`.
     private static func valueCases(path: [String], _ command: CommandInfoV0) -> String? {
         let arguments = command.arguments ?? []
@@ -109,11 +121,9 @@ enum BashCompletionScript {
         if let rest { branches.append("        '@'*) \(rest) ;;\n") }
         guard !branches.isEmpty else { return nil }
         return """
-                \(quoted(path.joined(separator: " "))))
                     case "$2" in
             \(branches.joined())\
                     esac
-                    ;;
 
             """
     }
