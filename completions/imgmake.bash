@@ -1,400 +1,267 @@
 #!/bin/bash
+# Bash completion for imgmake, generated from its command-line definition by
+# `imgmake --generate-completion-script bash` (scripts/generate-completions.sh): do not edit.
+# One Tab runs at most one process (imgmake itself for targets and operation names, or compgen for file and
+# folder names) and changes no shell option.
 
-__imgmake_cursor_index_in_current_word() {
-    local remaining="${COMP_LINE}"
+# __imgmake_command PATH: the definition of the (sub)command PATH (its names from the root): subcommands (one
+# entry per subcommand: 'NAME|ALIAS|...|'), default_subcommand (run by a word that is no subcommand),
+# positionals (how many positional arguments, -1 for any number) and arguments, one entry per flag or option:
+# 'KS|NAME|...|' with K f a flag, F a repeating flag, o an option, O a repeating option; S + offered, - hidden.
+__imgmake_command() {
+    case "$1" in
+    imgmake)
+        subcommands=('build|' 'shell|' 'list|' 'explain|' 'clean|' 'ops|' 'help|')
+        default_subcommand=build
+        positionals=0
+        arguments=('f+|--version|' 'f+|-h|--help|')
+        ;;
 
-    local word
-    for word in "${COMP_WORDS[@]::COMP_CWORD}"; do
-        remaining="${remaining##*([[:space:]])"${word}"*([[:space:]])}"
-    done
+    'imgmake build')
+        subcommands=()
+        default_subcommand=''
+        positionals=-1
+        arguments=('o+|-f|' 'o+|-C|' 'o+|--max-pixels|' 'f+|--allow-outside|' 'o+|--check|' 'o+|-j|' 'o+|--pool|' 'o+|--job-timeout|' 'o+|--max-jobs-per-worker|' 'o+|--stall-timeout|' 'f+|-n|--dry-run|' 'f+|-k|--keep-going|' 'f+|-B|--always-make|' 'f+|--explain|' 'f+|--no-wait|' 'f+|-q|--quiet|' 'f+|-v|--verbose|' 'o+|--shard|' 'o+|--report|' 'o+|--junit|' 'f+|--version|' 'f+|-h|--help|')
+        ;;
 
-    local -ir index="$((COMP_POINT - ${#COMP_LINE} + ${#remaining}))"
-    if [[ "${index}" -le 0 ]]; then
-        printf 0
-    else
-        printf %s "${index}"
-    fi
+    'imgmake shell')
+        subcommands=()
+        default_subcommand=''
+        positionals=-1
+        arguments=('o+|-f|' 'o+|-C|' 'o+|--max-pixels|' 'f+|--allow-outside|' 'o+|--check|' 'o+|-c|' 'f+|--version|' 'f+|-h|--help|')
+        ;;
+
+    'imgmake list'|'imgmake explain')
+        subcommands=()
+        default_subcommand=''
+        positionals=-1
+        arguments=('o+|-f|' 'o+|-C|' 'o+|--max-pixels|' 'f+|--allow-outside|' 'o+|--check|' 'f+|--version|' 'f+|-h|--help|')
+        ;;
+
+    'imgmake clean')
+        subcommands=()
+        default_subcommand=''
+        positionals=-1
+        arguments=('o+|-f|' 'o+|-C|' 'o+|--max-pixels|' 'f+|--allow-outside|' 'o+|--check|' 'f+|--orphans|' 'f+|-n|--dry-run|' 'f+|--no-wait|' 'f+|--version|' 'f+|-h|--help|')
+        ;;
+
+    'imgmake ops')
+        subcommands=()
+        default_subcommand=''
+        positionals=1
+        arguments=('f+|--version|' 'f+|-h|--help|')
+        ;;
+
+    'imgmake help')
+        subcommands=()
+        default_subcommand=''
+        positionals=-1
+        arguments=('f-|-h|--help|-help|' 'f+|--version|')
+        ;;
+
+    esac
 }
 
-# positional arguments:
-#
-# - 1: the current (sub)command's count of positional arguments
-#
-# required variables:
-#
-# - repeating_flags: the repeating flags that the current (sub)command can accept
-# - non_repeating_flags: the non-repeating flags that the current (sub)command can accept
-# - repeating_options: the repeating options that the current (sub)command can accept
-# - non_repeating_options: the non-repeating options that the current (sub)command can accept
-# - positional_number: value ignored
-# - unparsed_words: unparsed words from the current command line
-#
-# modified variables:
-#
-# - non_repeating_flags: remove flags for this (sub)command that are already on the command line
-# - non_repeating_options: remove options for this (sub)command that are already on the command line
-# - positional_number: set to the current positional number
-# - unparsed_words: remove all flags, options, and option values for this (sub)command
-__imgmake_offer_flags_options() {
-    local -ir positional_count="${1}"
-    positional_number=0
+# __imgmake_value PATH WHAT: offers the values of option WHAT of PATH, or of its positional argument @N.
+__imgmake_value() {
+    case "$1" in
+    'imgmake build')
+        case "$2" in
+        -f|--report|--junit) __imgmake_compgen -f ;;
+        -C) __imgmake_compgen -d ;;
+        --check) __imgmake_words mtime hash ;;
+        --pool) __imgmake_words thread process ;;
+        '@'*) __imgmake_callback ---completion build -- positional@0 ;;
+        esac
+        ;;
 
-    local was_flag_option_terminator_seen=false
-    local is_parsing_option_value=false
+    'imgmake shell'|'imgmake list')
+        case "$2" in
+        -f) __imgmake_compgen -f ;;
+        -C) __imgmake_compgen -d ;;
+        --check) __imgmake_words mtime hash ;;
+        esac
+        ;;
 
-    local -ar unparsed_word_indices=("${!unparsed_words[@]}")
-    local -i word_index
-    for word_index in "${unparsed_word_indices[@]}"; do
-        if "${is_parsing_option_value}"; then
-            # This word is an option value:
-            # Reset marker for next word iff not currently the last word
-            [[ "${word_index}" -ne "${unparsed_word_indices[${#unparsed_word_indices[@]} - 1]}" ]] && is_parsing_option_value=false
-            unset "unparsed_words[${word_index}]"
-            # Do not process this word as a flag or an option
+    'imgmake explain')
+        case "$2" in
+        -f) __imgmake_compgen -f ;;
+        -C) __imgmake_compgen -d ;;
+        --check) __imgmake_words mtime hash ;;
+        '@'*) __imgmake_callback ---completion explain -- positional@0 ;;
+        esac
+        ;;
+
+    'imgmake clean')
+        case "$2" in
+        -f) __imgmake_compgen -f ;;
+        -C) __imgmake_compgen -d ;;
+        --check) __imgmake_words mtime hash ;;
+        '@'*) __imgmake_callback ---completion clean -- positional@0 ;;
+        esac
+        ;;
+
+    'imgmake ops')
+        case "$2" in
+        @1) __imgmake_callback ---completion ops -- positional@0 ;;
+        esac
+        ;;
+
+    esac
+}
+
+# __imgmake_words WORD...: offers the words that start with the word being completed.
+__imgmake_words() {
+    local word
+    for word in "$@"; do
+        if [[ "${word}" == "${cur}"* ]]; then COMPREPLY+=("${word}"); fi
+    done
+}
+
+# __imgmake_lines TEXT: offers the lines of TEXT that start with the word being completed.
+__imgmake_lines() {
+    local -a lines
+    mapfile -t lines <<< "$1"
+    local line
+    for line in "${lines[@]}"; do
+        if [[ -n "${line}" && "${line}" == "${cur}"* ]]; then COMPREPLY+=("${line}"); fi
+    done
+}
+
+# __imgmake_compgen OPTION...: offers what compgen finds (file and folder names).
+__imgmake_compgen() {
+    local found
+    found="$(shopt -s extglob; compgen "$@" -- "${cur}")"
+    __imgmake_lines "${found}"
+}
+
+# __imgmake_shell_command COMMAND: offers the lines COMMAND prints.
+__imgmake_shell_command() {
+    local found
+    found="$(eval "$1")"
+    __imgmake_lines "${found}"
+}
+
+# __imgmake_callback ---completion SUBCOMMAND... -- ARGUMENT: offers what imgmake's completion of ARGUMENT
+# prints for the words up to the one being completed and the cursor's index in it.
+__imgmake_callback() {
+    local -a words=("${COMP_WORDS[@]::COMP_CWORD}")
+    if [[ -z "${cur}" && -n "${COMP_WORDS[COMP_CWORD]-}" && "${COMP_LINE:COMP_POINT:1}" == ' ' ]]; then
+        words+=('')
+    else
+        words+=("${COMP_WORDS[COMP_CWORD]-}")
+    fi
+    local rest="${COMP_LINE}" word
+    for word in "${COMP_WORDS[@]::COMP_CWORD}"; do
+        rest="${rest#"${rest%%[![:space:]]*}"}"
+        rest="${rest#"${word}"}"
+    done
+    rest="${rest#"${rest%%[![:space:]]*}"}"
+    local -i cursor=$((COMP_POINT - ${#COMP_LINE} + ${#rest}))
+    if ((cursor < 0)); then cursor=0; fi
+    local found
+    found="$("${COMP_WORDS[0]}" "$@" "${COMP_CWORD}" "${cursor}" "${words[@]}")"
+    __imgmake_lines "${found}"
+}
+
+# __imgmake_callback_deprecated ---completion SUBCOMMAND... -- ARGUMENT: the same with the words only.
+__imgmake_callback_deprecated() {
+    local found
+    found="$("${COMP_WORDS[0]}" "$@" "${COMP_WORDS[@]}")"
+    __imgmake_lines "${found}"
+}
+
+_imgmake() {
+    local -r cur="${2-}"
+    COMPREPLY=()
+    local -x SAP_SHELL=bash SAP_SHELL_VERSION
+    printf -v SAP_SHELL_VERSION '%s.' "${BASH_VERSINFO[@]}"
+    SAP_SHELL_VERSION="${SAP_SHELL_VERSION%.}"
+
+    local path=imgmake default_subcommand word name entry rest value_of='' terminated=''
+    local -a subcommands arguments used
+    local -i positionals positional=0 i j
+    __imgmake_command "${path}"
+    # The words before the one being completed: flags and options (a non-repeating one is used up), option
+    # values, positional arguments and subcommands, each subcommand starting its own count. A word that is
+    # no subcommand is the first of the default subcommand, if there is one.
+    for ((i = 1; i < COMP_CWORD; i++)); do
+        word="${COMP_WORDS[i]}"
+        if [[ -n "${value_of}" ]]; then
+            if [[ "${word}" != = ]]; then value_of=''; fi
             continue
         fi
-
-        local word="${unparsed_words["${word_index}"]}"
-        if ! "${was_flag_option_terminator_seen}"; then
+        if [[ -z "${terminated}" ]]; then
             case "${word}" in
             --)
-                unset "unparsed_words[${word_index}]"
-                # by itself -- is a flag/option terminator, but if it is the last word, it is the start of a completion
-                if [[ "${word_index}" -ne "${unparsed_word_indices[${#unparsed_word_indices[@]} - 1]}" ]]; then
-                    was_flag_option_terminator_seen=true
-                fi
+                terminated=1
                 continue
                 ;;
             -*)
-                # ${word} is a flag or an option
-                # If ${word} is an option, mark that the next word to be parsed is an option value
-                local option
-                for option in "${repeating_options[@]}" "${non_repeating_options[@]}"; do
-                    [[ "${word}" = "${option}" ]] && is_parsing_option_value=true && break
-                done
-
-                # Remove ${word} from ${non_repeating_flags} or ${non_repeating_options} so it isn't offered again
-                local not_found=true
-                local -i index
-                for index in "${!non_repeating_flags[@]}"; do
-                    if [[ "${non_repeating_flags[${index}]}" = "${word}" ]]; then
-                        unset "non_repeating_flags[${index}]"
-                        non_repeating_flags=("${non_repeating_flags[@]}")
-                        not_found=false
+                name="${word%%=*}"
+                for ((j = 0; j < ${#arguments[@]}; j++)); do
+                    if [[ "${arguments[j]}" == *"|${name}|"* ]]; then
+                        used[j]=1
+                        if [[ "${arguments[j]}" == [oO]* && "${word}" != *=* ]]; then value_of="${name}"; fi
                         break
                     fi
                 done
-                if "${not_found}"; then
-                    for index in "${!non_repeating_flags[@]}"; do
-                        if [[ "${non_repeating_flags[${index}]}" = "${word}" ]]; then
-                            unset "non_repeating_flags[${index}]"
-                            non_repeating_flags=("${non_repeating_flags[@]}")
-                            break
-                        fi
-                    done
-                fi
-                unset "unparsed_words[${word_index}]"
                 continue
                 ;;
             esac
         fi
-
-        # ${word} is neither a flag, nor an option, nor an option value
-        if [[ "${positional_number}" -lt "${positional_count}" || "${positional_count}" -lt 0 ]]; then
-            # ${word} is a positional
-            ((positional_number++))
-            unset "unparsed_words[${word_index}]"
-        else
-            if [[ -z "${word}" ]]; then
-                # Could be completing a flag, option, or subcommand
-                positional_number=-1
-            else
-                # ${word} is a subcommand or invalid, so stop processing this (sub)command
-                positional_number=-2
-            fi
-            break
+        if ((positionals < 0 || positional < positionals)); then
+            positional+=1
+            continue
         fi
+        name=''
+        if [[ -z "${terminated}" ]]; then
+            for entry in "${subcommands[@]}"; do
+                if [[ "|${entry}" == *"|${word}|"* ]]; then
+                    name="${entry%%|*}"
+                    break
+                fi
+            done
+        fi
+        if [[ -z "${name}" ]]; then
+            if [[ -z "${default_subcommand}" ]]; then return 0; fi
+            name="${default_subcommand}"
+            i=i-1
+        fi
+        path+=" ${name}"
+        __imgmake_command "${path}"
+        used=()
+        positional=0
+        terminated=''
     done
 
-    unparsed_words=("${unparsed_words[@]}")
-
-    if\
-        ! "${was_flag_option_terminator_seen}"\
-        && ! "${is_parsing_option_value}"\
-        && [[ ("${cur}" = -* && "${positional_number}" -ge 0) || "${positional_number}" -eq -1 ]]
-    then
-        COMPREPLY+=($(compgen -W "${repeating_flags[*]} ${non_repeating_flags[*]} ${repeating_options[*]} ${non_repeating_options[*]}" -- "${cur}"))
+    # The word being completed: an option's value, a flag or an option, a positional argument or a subcommand.
+    if [[ -n "${value_of}" ]]; then
+        __imgmake_value "${path}" "${value_of}"
+        return 0
     fi
-}
-
-__imgmake_add_completions() {
-    local completion
-    while IFS='' read -r completion; do
-        COMPREPLY+=("${completion}")
-    done < <(IFS=$'\n' compgen "${@}" -- "${cur}")
-}
-
-__imgmake_custom_complete() {
-    if [[ -n "${cur}" || -z ${COMP_WORDS[${COMP_CWORD}]} || "${COMP_LINE:${COMP_POINT}:1}" != ' ' ]]; then
-        local -ar words=("${COMP_WORDS[@]}")
-    else
-        local -ar words=("${COMP_WORDS[@]::${COMP_CWORD}}" '' "${COMP_WORDS[@]:${COMP_CWORD}}")
+    if [[ -z "${terminated}" ]]; then
+        if [[ "${cur}" == -* || ( -z "${cur}" && positionals -ge 0 && positional -ge positionals ) ]]; then
+            for ((j = 0; j < ${#arguments[@]}; j++)); do
+                if [[ -z "${used[j]-}" || "${arguments[j]}" == [FO]* ]] && [[ "${arguments[j]}" == ?+* ]]; then
+                    rest="${arguments[j]#*|}"
+                    while [[ -n "${rest}" ]]; do
+                        __imgmake_words "${rest%%|*}"
+                        rest="${rest#*|}"
+                    done
+                fi
+            done
+        fi
+        if [[ "${cur}" == -* ]]; then return 0; fi
     fi
-
-    "${COMP_WORDS[0]}" "${@}" "${words[@]}"
-}
-
-_imgmake() {
-    local state
-    state="$(shopt -p;shopt -po)"
-    trap "${state//$'\n'/;}" RETURN
-    shopt -s extglob
-    set +o history +o posix
-
-    local -xr SAP_SHELL=bash
-    local -x SAP_SHELL_VERSION
-    SAP_SHELL_VERSION="$(IFS='.';printf %s "${BASH_VERSINFO[*]}")"
-    local -r SAP_SHELL_VERSION
-
-    local -r cur="${2}"
-    local -r prev="${3}"
-
-    local -i positional_number
-    local -a unparsed_words=("${COMP_WORDS[@]:1:${COMP_CWORD}}")
-
-    local -a repeating_flags=()
-    local -a non_repeating_flags=(--version -h --help)
-    local -a repeating_options=()
-    local -a non_repeating_options=()
-    __imgmake_offer_flags_options 0
-
-    # Offer subcommand / subcommand argument completions
-    local -r subcommand="${unparsed_words[0]}"
-    unset 'unparsed_words[0]'
-    unparsed_words=("${unparsed_words[@]}")
-    case "${subcommand}" in
-    build|shell|list|explain|clean|ops|help)
-        # Offer subcommand argument completions
-        "_imgmake_${subcommand}"
-        ;;
-    *)
-        # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'build shell list explain clean ops help' -- "${cur}"))
-        ;;
-    esac
-}
-
-_imgmake_build() {
-    repeating_flags=()
-    non_repeating_flags=(--allow-outside -n --dry-run -k --keep-going -B --always-make --explain --no-wait -q --quiet -v --verbose --version -h --help)
-    repeating_options=()
-    non_repeating_options=(-f -C --max-pixels --check -j --pool --job-timeout --max-jobs-per-worker --stall-timeout --shard --report --junit)
-    __imgmake_offer_flags_options -1
-
-    # Offer option value completions
-    case "${prev}" in
-    '-f')
-        __imgmake_add_completions -f
-        return
-        ;;
-    '-C')
-        __imgmake_add_completions -d
-        return
-        ;;
-    '--max-pixels')
-        return
-        ;;
-    '--check')
-        __imgmake_add_completions -W 'mtime'$'\n''hash'
-        return
-        ;;
-    '-j')
-        return
-        ;;
-    '--pool')
-        __imgmake_add_completions -W 'thread'$'\n''process'
-        return
-        ;;
-    '--job-timeout')
-        return
-        ;;
-    '--max-jobs-per-worker')
-        return
-        ;;
-    '--stall-timeout')
-        return
-        ;;
-    '--shard')
-        return
-        ;;
-    '--report')
-        __imgmake_add_completions -f
-        return
-        ;;
-    '--junit')
-        __imgmake_add_completions -f
-        return
-        ;;
-    esac
-
-    # Offer positional completions
-    case "${positional_number}" in
-    *)
-        __imgmake_add_completions -W "$(__imgmake_custom_complete ---completion build -- positional@0 "${COMP_CWORD}" "$(__imgmake_cursor_index_in_current_word)")"
-        return
-        ;;
-    esac
-}
-
-_imgmake_shell() {
-    repeating_flags=()
-    non_repeating_flags=(--allow-outside --version -h --help)
-    repeating_options=()
-    non_repeating_options=(-f -C --max-pixels --check -c)
-    __imgmake_offer_flags_options -1
-
-    # Offer option value completions
-    case "${prev}" in
-    '-f')
-        __imgmake_add_completions -f
-        return
-        ;;
-    '-C')
-        __imgmake_add_completions -d
-        return
-        ;;
-    '--max-pixels')
-        return
-        ;;
-    '--check')
-        __imgmake_add_completions -W 'mtime'$'\n''hash'
-        return
-        ;;
-    '-c')
-        return
-        ;;
-    esac
-}
-
-_imgmake_list() {
-    repeating_flags=()
-    non_repeating_flags=(--allow-outside --version -h --help)
-    repeating_options=()
-    non_repeating_options=(-f -C --max-pixels --check)
-    __imgmake_offer_flags_options -1
-
-    # Offer option value completions
-    case "${prev}" in
-    '-f')
-        __imgmake_add_completions -f
-        return
-        ;;
-    '-C')
-        __imgmake_add_completions -d
-        return
-        ;;
-    '--max-pixels')
-        return
-        ;;
-    '--check')
-        __imgmake_add_completions -W 'mtime'$'\n''hash'
-        return
-        ;;
-    esac
-}
-
-_imgmake_explain() {
-    repeating_flags=()
-    non_repeating_flags=(--allow-outside --version -h --help)
-    repeating_options=()
-    non_repeating_options=(-f -C --max-pixels --check)
-    __imgmake_offer_flags_options -1
-
-    # Offer option value completions
-    case "${prev}" in
-    '-f')
-        __imgmake_add_completions -f
-        return
-        ;;
-    '-C')
-        __imgmake_add_completions -d
-        return
-        ;;
-    '--max-pixels')
-        return
-        ;;
-    '--check')
-        __imgmake_add_completions -W 'mtime'$'\n''hash'
-        return
-        ;;
-    esac
-
-    # Offer positional completions
-    case "${positional_number}" in
-    *)
-        __imgmake_add_completions -W "$(__imgmake_custom_complete ---completion explain -- positional@0 "${COMP_CWORD}" "$(__imgmake_cursor_index_in_current_word)")"
-        return
-        ;;
-    esac
-}
-
-_imgmake_clean() {
-    repeating_flags=()
-    non_repeating_flags=(--allow-outside --orphans -n --dry-run --no-wait --version -h --help)
-    repeating_options=()
-    non_repeating_options=(-f -C --max-pixels --check)
-    __imgmake_offer_flags_options -1
-
-    # Offer option value completions
-    case "${prev}" in
-    '-f')
-        __imgmake_add_completions -f
-        return
-        ;;
-    '-C')
-        __imgmake_add_completions -d
-        return
-        ;;
-    '--max-pixels')
-        return
-        ;;
-    '--check')
-        __imgmake_add_completions -W 'mtime'$'\n''hash'
-        return
-        ;;
-    esac
-
-    # Offer positional completions
-    case "${positional_number}" in
-    *)
-        __imgmake_add_completions -W "$(__imgmake_custom_complete ---completion clean -- positional@0 "${COMP_CWORD}" "$(__imgmake_cursor_index_in_current_word)")"
-        return
-        ;;
-    esac
-}
-
-_imgmake_ops() {
-    repeating_flags=()
-    non_repeating_flags=(--version -h --help)
-    repeating_options=()
-    non_repeating_options=()
-    __imgmake_offer_flags_options 1
-
-    # Offer positional completions
-    case "${positional_number}" in
-    1)
-        __imgmake_add_completions -W "$(__imgmake_custom_complete ---completion ops -- positional@0 "${COMP_CWORD}" "$(__imgmake_cursor_index_in_current_word)")"
-        return
-        ;;
-    esac
-}
-
-_imgmake_help() {
-    repeating_flags=()
-    non_repeating_flags=(--version)
-    repeating_options=()
-    non_repeating_options=()
-    __imgmake_offer_flags_options -1
+    if ((positionals < 0 || positional < positionals)); then
+        __imgmake_value "${path}" "@$((positional + 1))"
+    elif [[ -z "${terminated}" ]]; then
+        for entry in "${subcommands[@]}"; do
+            __imgmake_words "${entry%%|*}"
+        done
+    fi
+    return 0
 }
 
 complete -o filenames -F _imgmake imgmake

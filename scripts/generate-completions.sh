@@ -1,6 +1,8 @@
 #!/bin/sh
 # Regenerates the shell completion scripts in completions/ from the command-line definition
-# (swift-argument-parser's --generate-completion-script). Run after changing a command or an option:
+# (`imgmake --generate-completion-script SHELL`: bash's is imgmake's own, BashCompletionScript, built from the
+# command tree swift-argument-parser exposes; zsh's and fish's are swift-argument-parser's). Run after changing a
+# command or an option:
 #   scripts/generate-completions.sh            (builds imgmake first)
 #   IMGMAKE_BIN=path/to/imgmake scripts/generate-completions.sh
 # A test (ShellCompletionScriptTests) fails when the committed scripts differ from freshly generated ones.

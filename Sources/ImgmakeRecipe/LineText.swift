@@ -25,6 +25,41 @@ struct LineText {
 
     /// `line` without its comment: a `#` outside double quotes that starts the line or follows a blank
     /// starts a comment (so `color=#fff` and `a#b.jpg` keep their `#`).
+    /// The lines of `text`: where `text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)`
+    /// splits it (LF, VT, FF, CR, CR LF, NEL, U+2028, U+2029; each a grapheme cluster of its own), found on the
+    /// UTF-8 bytes instead of by grapheme breaking, which costs more than the rest of reading a recipe's names.
+    static func lineRanges(of text: String) -> [Range<String.Index>] {
+        let bytes = text.utf8
+        var ranges: [Range<String.Index>] = []
+        var start = bytes.startIndex
+        var index = start
+        func byte(after index: String.Index) -> UInt8? {
+            let next = bytes.index(after: index)
+            return next == bytes.endIndex ? nil : bytes[next]
+        }
+        while index != bytes.endIndex {
+            var length = 0
+            switch bytes[index] {
+            case 0x0A, 0x0B, 0x0C: length = 1
+            case 0x0D: length = byte(after: index) == 0x0A ? 2 : 1
+            case 0xC2 where byte(after: index) == 0x85: length = 2
+            case 0xE2 where byte(after: index) == 0x80:
+                let third = byte(after: bytes.index(after: index))
+                if third == 0xA8 || third == 0xA9 { length = 3 }
+            default: break
+            }
+            if length == 0 {
+                index = bytes.index(after: index)
+            } else {
+                ranges.append(start..<index)
+                index = bytes.index(index, offsetBy: length)
+                start = index
+            }
+        }
+        ranges.append(start..<bytes.endIndex)
+        return ranges
+    }
+
     static func removingComment(_ line: [Character]) -> ArraySlice<Character> {
         var inQuotes = false
         var index = 0

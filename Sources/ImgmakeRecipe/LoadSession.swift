@@ -23,6 +23,9 @@ struct LoadSession {
 
     let reader: any RecipeFileReader
     let overrides: [String: String]
+    /// Only the names of rules and groups are wanted (completion): indented lines are skipped, output patterns
+    /// and input globs not checked.
+    let namesOnly: Bool
     /// Error locations show files relative to this directory, when set.
     let displayDirectory: String?
 
@@ -42,9 +45,10 @@ struct LoadSession {
     private var includeStack: [String] = []
     private var bodyOwner = BodyOwner.nothing
 
-    init(reader: any RecipeFileReader, overrides: [String: String], displayDirectory: String?) {
+    init(reader: any RecipeFileReader, overrides: [String: String], displayDirectory: String?, namesOnly: Bool = false) {
         self.reader = reader
         self.overrides = overrides
+        self.namesOnly = namesOnly
         self.displayDirectory = displayDirectory
         self.variables = overrides
     }
@@ -67,7 +71,10 @@ struct LoadSession {
         if !files.contains(path) { files.append(path) }
         includeStack.append(path)
         bodyOwner = .nothing
-        for (index, line) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
+        for (index, range) in LineText.lineRanges(of: text).enumerated() {
+            let line = text[range]
+            // An indented line belongs to a rule (its steps): the names are on the other lines.
+            if namesOnly, let first = line.first, RecipeNames.isBlank(first) { continue }
             readLine(Array(line), in: file, at: LinePosition(file: file.shown, line: index + 1))
         }
         bodyOwner = .nothing
@@ -101,7 +108,7 @@ struct LoadSession {
             return
         }
         do {
-            switch try TopLevelLineParser.parse(text, at: position, errors: &errors) {
+            switch try TopLevelLineParser.parse(text, at: position, checkingPatterns: !namesOnly, errors: &errors) {
             case .include(let paths):
                 for path in paths { include(path, from: file) }
             case .rule(let name, let outputPattern, let inputGlobs):

@@ -39,4 +39,15 @@ public struct RecipeLoader: Sendable {
             rules: session.rules, groups: session.groups, defaultTarget: session.defaultTarget,
             variables: session.variables, variableNames: session.variableNames)
     }
+
+    /// The names of the rules, then the groups, that `load(file:)` would define, for completion: only the lines
+    /// that define names are read (variable assignments, includes, rule and group lines); steps, `with` lines,
+    /// output patterns and input globs are neither parsed nor checked. nil when the lines read have errors.
+    public func targetNames(file: String) -> [String]? {
+        let topFile = PathName.absolute(file, from: FileManager.default.currentDirectoryPath)
+        var session = LoadSession(reader: reader, overrides: [:], displayDirectory: nil, namesOnly: true)
+        session.read(file: topFile, includedAt: nil)
+        guard session.errors.isEmpty else { return nil }
+        return session.rules.map(\.name.value) + session.groups.map(\.name.value)
+    }
 }

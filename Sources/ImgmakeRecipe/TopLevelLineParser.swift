@@ -25,8 +25,9 @@ enum TopLevelLineParser {
         return (String(line[..<nameEnd]), value)
     }
 
+    /// The line; `checkingPatterns` false leaves a rule's output pattern and input globs unchecked.
     static func parse(
-        _ text: LineText, at position: LinePosition,
+        _ text: LineText, at position: LinePosition, checkingPatterns: Bool = true,
         errors: inout [RecipeError]
     ) throws(RecipeError) -> TopLevelLine {
         var cursor = LineCursor(text, at: position)
@@ -44,7 +45,7 @@ enum TopLevelLineParser {
             if cursor.current == "=" {
                 throw RecipeError("':=' is not supported: write 'NAME = value'", at: colon)
             }
-            return try ruleOrGroup(named: name, &cursor, errors: &errors)
+            return try ruleOrGroup(named: name, &cursor, checkingPatterns: checkingPatterns, errors: &errors)
         }
         if name.value == "include", cursor.isAtEnd || cursor.index > nameEnd {
             return try include(&cursor)
@@ -70,7 +71,7 @@ enum TopLevelLineParser {
     }
 
     private static func ruleOrGroup(
-        named name: Located<String>, _ cursor: inout LineCursor,
+        named name: Located<String>, _ cursor: inout LineCursor, checkingPatterns: Bool,
         errors: inout [RecipeError]
     ) throws(RecipeError) -> TopLevelLine {
         var beforeArrow: [LineWord] = []
@@ -107,8 +108,10 @@ enum TopLevelLineParser {
         guard !afterArrow.isEmpty else {
             throw RecipeError("expected at least one input glob after '<-'", at: cursor.location)
         }
-        checkOutputPattern(output, at: position, errors: &errors)
-        for glob in afterArrow { checkInputGlob(glob, at: position, errors: &errors) }
+        if checkingPatterns {
+            checkOutputPattern(output, at: position, errors: &errors)
+            for glob in afterArrow { checkInputGlob(glob, at: position, errors: &errors) }
+        }
         return .rule(
             name: name, outputPattern: output.located(in: position),
             inputGlobs: afterArrow.map { $0.located(in: position) })

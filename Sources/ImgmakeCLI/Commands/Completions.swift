@@ -13,7 +13,8 @@ import ImgmakeVips
 #endif
 
 /// Dynamic completion of targets: rule and group names of the recipe in the current directory (or the one
-/// named by -f/-C on the line being completed). Parsing only: no libvips, so it answers at once.
+/// named by -f/-C on the line being completed). Only the lines that define names are read (`RecipeLoader.targetNames`):
+/// no libvips, no steps or globs parsed, so it answers at once.
 enum TargetCompletion {
     static func complete(_ words: [String], _ index: Int, _ prefix: String) -> [String] {
         var file = OptionDefaults.recipeFile
@@ -23,8 +24,7 @@ enum TargetCompletion {
             if word == "-C" { directory = words[i + 1] }
         }
         let base = directory.map { PathName.join(FileManager.default.currentDirectoryPath, $0) } ?? FileManager.default.currentDirectoryPath
-        guard let recipe = try? RecipeLoader().load(file: PathName.join(base, file)) else { return [] }
-        let names = recipe.rules.map(\.name.value) + recipe.groups.map(\.name.value)
+        let names = RecipeLoader().targetNames(file: PathName.join(base, file)) ?? []
         return names.filter { $0.hasPrefix(prefix) }
     }
 }

@@ -23,6 +23,18 @@ public enum ImgmakeMain {
             exit(ExitStatus.success.code)
         }
         setvbuf(imgmake_stdout(), nil, _IOLBF, 0)
+        // The bash completion script is imgmake's own (BashCompletionScript); zsh's and fish's are the parser's.
+        if isBashCompletionScriptRequest(arguments) {
+            signal(SIGPIPE, SIG_IGN)
+            do {
+                StandardOutput.out(try BashCompletionScript.imgmake())
+                exit(ExitStatus.success.code)
+            } catch {
+                let message = ErrorMessage(error)
+                StandardOutput.error(message.text + "\n")
+                exit(message.status.code)
+            }
+        }
         // A closed pipe on stdout or stderr is an EPIPE from write, not a silent death (StandardOutput).
         signal(SIGPIPE, SIG_IGN)
         var command: any ParsableCommand
@@ -43,6 +55,17 @@ public enum ImgmakeMain {
             let message = ErrorMessage(error)
             StandardOutput.error(message.text + "\n")
             exit(message.status.code)
+        }
+    }
+
+    /// Whether `arguments` ask for the bash completion script: `--generate-completion-script bash` (or `=bash`),
+    /// or no shell named and bash the one swift-argument-parser detects.
+    static func isBashCompletionScriptRequest(_ arguments: [String]) -> Bool {
+        let option = "--generate-completion-script"
+        switch arguments {
+        case [option, CompletionShell.bash.rawValue], [option + "=" + CompletionShell.bash.rawValue]: return true
+        case [option]: return CompletionShell.autodetected() == .bash
+        default: return false
         }
     }
 
