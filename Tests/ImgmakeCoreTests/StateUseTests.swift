@@ -101,9 +101,12 @@ import Testing
         let alive = "/t/build/thumbs/.b.webp.imgmake-\(getpid())-\(ProcessStart.own)-1.tmp"
         tree.disk.write(dead, "half an image")
         tree.disk.write(alive, "being written")
+        let marker = "/t/.imgmake/" + TemporaryFiles.markerName
+        tree.disk.write(marker, "")  // left by the build that was killed while writing a.webp
         #expect(try tree.build().built == [])
         #expect(!tree.disk.exists(dead))
         #expect(tree.disk.exists(alive))
+        #expect(tree.disk.exists(marker))  // kept while a running writer's temporary is there
     }
 
     @Test func upToDateOutputsAreAdoptedWhenTheStateIsLost() throws {
