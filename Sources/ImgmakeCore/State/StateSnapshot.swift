@@ -425,20 +425,18 @@ final class SnapshotReader {
         /// The stamp recorded for the first input whose path is `path` (root-relative bytes), and whether it has
         /// a digest; nil when the record names no such input.
         func input(_ path: UnsafeRawBufferPointer) -> (stamp: FileStamp, hasDigest: Bool)? {
-            var position = inputsStart
-            func word(_ at: Int) -> Int { Int(UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: at, as: UInt32.self))) }
-            func integer(_ at: Int) -> Int64 { Int64(littleEndian: bytes.loadUnaligned(fromByteOffset: at, as: Int64.self)) }
-            for _ in 0..<inputCount {  // (the layout was checked by init)
-                let pathLength = word(position)
-                let pathStart = position + 4
-                let stampStart = pathStart + pathLength
-                let digestLength = word(stampStart + 16)
-                if pathLength == path.count,
-                    SnapshotReader.equal(UnsafeRawBufferPointer(rebasing: bytes[pathStart..<stampStart]), path)
+            var reader = FieldReader(bytes: bytes, position: inputsStart, end: bytes.count)
+            for _ in 0..<inputCount {  // (init checked that every field fits)
+                guard let pathLength = reader.word() else { return nil }
+                let pathStart = reader.position
+                guard reader.skip(length: pathLength), let mtime = reader.integer(), let size = reader.integer(),
+                    let digestLength = reader.word(), reader.skip(length: digestLength)
+                else { return nil }
+                if Int(pathLength) == path.count,
+                    SnapshotReader.equal(UnsafeRawBufferPointer(rebasing: bytes[pathStart..<(pathStart + path.count)]), path)
                 {
-                    return (FileStamp(mtime: integer(stampStart), size: integer(stampStart + 8)), digestLength > 0)
+                    return (FileStamp(mtime: Int64(bitPattern: mtime), size: Int64(bitPattern: size)), digestLength > 0)
                 }
-                position = stampStart + 20 + digestLength
             }
             return nil
         }
