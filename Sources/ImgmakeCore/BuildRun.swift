@@ -6,7 +6,7 @@ import ImgmakeRecipe
 /// edges, the inputs check, the state's lock, the scheduler on the pool `makeExecutor` makes, the reports.
 package enum BuildRun {
     /// What one build is asked to do, in plain values (`BuildOptions` holds the command-line form).
-    package struct Request {
+    package struct Request: Equatable {
         package var targets: [String] = []
         package var builder = Builder.Options()
         /// `--no-wait`: fail at once (exit 75) when another build holds the state's lock.

@@ -19,7 +19,7 @@ package final class Session {
     let recipeFile: String
 
     /// What a session is loaded from (plain values; `RecipeOptions` holds the command-line form).
-    package struct Options {
+    package struct Options: Equatable {
         /// The recipe file, relative to `cwd` or absolute.
         package var file = OptionDefaults.recipeFile
         package var maxPixels = OptionDefaults.maxPixels
@@ -28,6 +28,9 @@ package final class Session {
         package var checkHash = false
         /// This run's own build-log file (`log`, or `log.shard-K-of-N`).
         package var logName = "log"
+        /// Stat the inputs the globs find while the graph is built (`EarlyStamps`): for a command that judges
+        /// staleness right after loading (not the shell, whose sessions live on between commands).
+        package var readsStampsEarly = false
         package init() {}
     }
 
@@ -56,6 +59,7 @@ package final class Session {
         var graphOptions = BuildGraph.Options()
         graphOptions.maxPixels = options.maxPixels
         graphOptions.allowOutside = options.allowOutside
+        graphOptions.readsStampsEarly = options.readsStampsEarly
         let root = loaded.rootDirectory
         let state = BuildState(root: root, disk: disk, logName: options.logName)
         self.state = state
@@ -132,7 +136,12 @@ package final class Session {
         guard let disk = disk as? LockingDisk else { return nil }
         do {
             let lock = try disk.lockState(directory: state.directory, wait: wait, interrupts: interrupts, notice: notice)
-            state.reloadIfChanged()
+            // Files read while the graph was built may have been written since by another imgmake: one that
+            // held the lock meanwhile, finished (the state changed) or was killed (its marker is there).
+            let reloaded = state.reloadIfChanged()
+            if lock.waited || reloaded || self.disk.stamp(PathName.join(state.directory, TemporaryFiles.markerName)) != nil {
+                dropEarlyStamps()
+            }
             return lock
         } catch let error as StateLock.Unavailable {
             notice("warning: \(error): going on without it (another build of this tree at the same time is not kept out)")
@@ -140,13 +149,20 @@ package final class Session {
         }
     }
 
-    /// A fresh staleness checker for this session's graph and state.
+    /// Forgets the stamps read while the graph was built (`Options.readsStampsEarly`): the staleness check
+    /// reads those files again.
+    package func dropEarlyStamps() { _ = graph.takeEarlyStamps() }
+
+    /// A fresh staleness checker for this session's graph and state (the first one takes the stamps read
+    /// while the graph was built).
     func makeChecker(alwaysMake: Bool = false) -> StalenessChecker {
         var options = StalenessChecker.Options()
         options.alwaysMake = alwaysMake
         options.checkHash = self.options.checkHash
         options.libraryVersion = catalog.libraryVersion
-        return StalenessChecker(graph: graph, state: state, disk: disk, options: options)
+        let checker = StalenessChecker(graph: graph, state: state, disk: disk, options: options)
+        checker.adopt(earlyStamps: graph.takeEarlyStamps())
+        return checker
     }
 
     /// `edges` and what they depend on (dependencies first), evaluated for staleness.

@@ -16,6 +16,8 @@ package final class TestTree {
     package var stderr: [String] = []
     /// The disk sessions use: `disk`, or a wrapper of it that injects faults (`FaultyDisk`).
     package var sessionDisk: DiskInterface?
+    /// Sessions read the walked files' stamps while the graph is built (`Session.Options.readsStampsEarly`).
+    package var readsStampsEarly = false
 
     package init(recipe: String, files: [String] = []) {
         disk.write("/t/" + OptionDefaults.recipeFile, recipe)
@@ -28,6 +30,7 @@ package final class TestTree {
         options.allowOutside = allowOutside
         options.checkHash = checkHash
         options.file = file
+        options.readsStampsEarly = readsStampsEarly
         if let shard { options.logName = shard.logName }
         return try Session(options: options, overrides: overrides, disk: sessionDisk ?? disk, catalog: catalog, cwd: root)
     }

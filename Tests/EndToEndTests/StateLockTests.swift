@@ -69,6 +69,24 @@ import Testing
         try box.expectUpToDate()
     }
 
+    /// The stamps a build reads while it builds its graph (beside the walk) are read again when it had to wait
+    /// for the lock: a photo changed during the wait is built by it.
+    @Test func aPhotoChangedWhileABuildWaitsIsBuiltByIt() throws {
+        let box = try Self.project("lockchange")
+        #expect(try box.imgmake("-j2").summary?.built == Self.count)
+        for i in 0..<10 { try box.touch("photos/p\(String(format: "%02d", i)).jpg") }
+        let first = try Self.stoppedBuild(box)
+        let second = try box.start(arguments: ["-j2"])
+        #expect(Self.waits(second, for: first.pid), "\(Self.stderrSoFar(second))")
+        try box.touch("photos/p39.jpg")
+        first.send(SIGCONT)
+        let firstResult = try first.wait(timeout: 300)
+        #expect(firstResult.summary == Summary(built: 10, upToDate: Self.count - 10), "\(firstResult)")
+        let secondResult = try second.wait(timeout: 300)
+        #expect(secondResult.summary == Summary(built: 1, upToDate: Self.count - 1), "p39 was changed: \(secondResult)")
+        try box.expectUpToDate()
+    }
+
     @Test func aHolderKilledWithSigkillLetsGo() throws {
         let box = try Self.project("lockkill")
         let first = try Self.stoppedBuild(box)

@@ -96,4 +96,34 @@ import Testing
         let fast = try #require(FastPath.answer(arguments, shell: shell))
         #expect(fast == parsersAnswer(arguments))
     }
+
+    /// The build the parser makes of `arguments` (nil when they do not parse to a build).
+    private func parsersBuild(_ arguments: [String]) -> BuildInvocation? {
+        (try? ImgmakeCommand.parseAsRoot(ImgmakeCommand.subcommandFirst(arguments)) as? BuildCommand)?.invocation
+    }
+
+    /// The plain builds the fast path makes without the parser are the parser's own, value for value.
+    @Test(
+        arguments: [
+            [], ["build"], ["thumbs"], ["build", "thumbs", "sheet"], ["thumbs", "SIZE=320"], ["-j8"], ["-j", "3"],
+            ["build", "-j1"], ["thumbs", "-j", "2", "web", "Q=90"], ["-j8", "-j2"], ["build", "build/a.webp"],
+            ["photos dir/x.webp"], ["-j", "007"],
+        ])
+    func plainBuildsAreTheParsersBuilds(arguments: [String]) throws {
+        let fast = try #require(FastPath.buildInvocation(arguments), "\(arguments)")
+        let parsed = try #require(parsersBuild(arguments), "\(arguments)")
+        #expect(fast == parsed, "\(arguments)")
+    }
+
+    /// Anything else goes to the parser: another option, `--`, an empty word, a subcommand's name (which may
+    /// make it that subcommand), a job count the parser refuses or reads otherwise.
+    @Test(
+        arguments: [
+            ["-k"], ["-n"], ["--jobs", "2"], ["-C", "dir"], ["-f", "x.imgmake"], ["--"], [""], ["thumbs", ""], ["list"],
+            ["thumbs", "clean"], ["help"], ["build", "help"], ["-j0"], ["-j", "0"], ["-j"], ["-j", "x"], ["-j+2"],
+            ["-j", "-2"], ["-j2x"], ["-j", "99999999999"], ["--version"], ["-v"], ["build", "--check", "hash"],
+        ])
+    func otherBuildsAreLeftToTheParser(arguments: [String]) {
+        #expect(FastPath.buildInvocation(arguments) == nil, "\(arguments)")
+    }
 }

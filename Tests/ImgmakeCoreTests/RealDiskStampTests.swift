@@ -31,4 +31,41 @@ import Testing
         #expect(stamps(in: folder) == expected)
         #expect(stamps(in: folder + "/no-such-folder") == names.map { _ in nil })
     }
+
+    /// `RealDisk.fileNames`: the regular files with UTF-8 names, hidden ones too, in byte order; anything else
+    /// (a folder, links, a FIFO, a name that is not UTF-8) only sets `hasOthers`. The same as the listing says.
+    @Test func fileNamesAreTheRegularFilesInByteOrder() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "imgmake-names-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        ).path
+        try FileManager.default.createDirectory(atPath: folder + "/plain", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: folder + "/mixed/sub", withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let plain = ["b.png", "a.png", ".hidden.png", "a.png.png", "A.png", "é.png", "a b.png", "a"]
+        for name in plain { try Data(name.utf8).write(to: URL(fileURLWithPath: folder + "/plain/" + name)) }
+        let disk = RealDisk()
+        func names(_ directory: String) throws -> (names: [String], hasOthers: Bool) {
+            let listing = try #require(disk.fileNames(directory))
+            let names = (0..<listing.count).map { String(decoding: listing.bytes[listing.name($0)], as: UTF8.self) }
+            return (names, listing.hasOthers)
+        }
+        let sorted = plain.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
+        #expect(try names(folder + "/plain") == (sorted, false))
+
+        try Data("x".utf8).write(to: URL(fileURLWithPath: folder + "/mixed/z.png"))
+        try Data("x".utf8).write(to: URL(fileURLWithPath: folder + "/mixed/c.png"))
+        try FileManager.default.createSymbolicLink(atPath: folder + "/mixed/link.png", withDestinationPath: "z.png")
+        #expect(mkfifo(folder + "/mixed/fifo.png", 0o600) == 0)
+        // "café" in Latin-1: no String can name it.
+        let latin1 = (Array((folder + "/mixed/caf").utf8) + [0xE9, 0]).map { CChar(bitPattern: $0) }
+        let fd = latin1.withUnsafeBufferPointer { buffer in buffer.baseAddress.map { open($0, O_CREAT | O_WRONLY, 0o644) } ?? -1 }
+        #expect(fd >= 0)
+        close(fd)
+        #expect(try names(folder + "/mixed") == (["c.png", "z.png"], true))
+        // The listing says the same of which names are plain files.
+        let entries = try #require(disk.list(folder + "/mixed"))
+        let files = entries.filter { !$0.isDirectory && !$0.isSymbolicLink && $0.special == nil && !$0.hasInvalidName }
+        #expect(files.map(\.name).sorted() == ["c.png", "z.png"])
+        #expect(disk.fileNames(folder + "/no-such-folder") == nil)
+    }
 }

@@ -27,17 +27,55 @@ struct BuildCommand: ParsableCommand {
         completion: .custom(TargetCompletion.complete))
     var words: [String] = []
 
+    func run() throws { try invocation.run() }
+
+    /// What the parsed options ask for, in plain values (`FastPath.buildInvocation` makes the same from the
+    /// simplest argument lists without the parser).
+    var invocation: BuildInvocation {
+        var invocation = BuildInvocation()
+        invocation.directory = recipe.directory
+        invocation.session = recipe.sessionOptions
+        if let shard = ci.shard { invocation.session.logName = shard.logName }
+        invocation.words = words
+        invocation.request.builder = build.builderOptions
+        invocation.request.builder.shard = ci.shard
+        invocation.request.noWait = build.noWait
+        invocation.request.reportPath = ci.report
+        invocation.request.junitPath = ci.junit
+        invocation.pool = build.pool
+        invocation.settings = build.poolSettings
+        invocation.verbosity = build.verbosity
+        return invocation
+    }
+}
+
+/// One command-line build, in plain values: the directory, the session's options, the words (targets and
+/// overrides), the request, the pool and the verbosity.
+struct BuildInvocation: Equatable {
+    var directory: String?
+    var session = Session.Options()
+    var words: [String] = []
+    var request = BuildRun.Request()
+    var pool = PoolKind.default
+    var settings = ProcessPool.Settings(stallTimeout: OptionDefaults.stallTimeout > 0 ? OptionDefaults.stallTimeout : nil)
+    var verbosity = ProgressReporter.Verbosity.normal
+
     func run() throws {
-        try withDirectory(recipe.directory) {
+        try withDirectory(directory) {
             let (targets, overrides) = splitOverrides(words)
-            var sessionOptions = recipe.sessionOptions
-            if let shard = ci.shard { sessionOptions.logName = shard.logName }
+            var sessionOptions = session
+            // One build right after loading: the inputs' stamps are read while the graph is built.
+            sessionOptions.readsStampsEarly = true
             let session = try Session(options: sessionOptions, overrides: overrides, library: .vips)
-            let reporter = build.reporter
+            let reporter = ProgressReporter(verbosity: verbosity)
             session.warnAboutOverrides(reporter)
+            var request = request
+            request.targets = targets
             let summary = try BuildRun.run(
-                session: session, targets: targets, options: build, reporter: reporter,
-                shard: ci.shard, reportPath: ci.report, junitPath: ci.junit)
+                session: session, request: request, reporter: reporter, interrupts: InterruptHandler.shared
+            ) { [pool, settings] workers in
+                ExecutorFactory.make(pool, workers: workers, settings: settings)
+            }
             if summary.status != .success { throw ExitCode(summary.status.code) }
         }
     }

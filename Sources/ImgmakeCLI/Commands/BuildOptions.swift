@@ -99,17 +99,20 @@ extension BuildOptions {
 
     /// The pool these options ask for, with `workers` workers.
     func makeExecutor(workers: Int) -> JobExecutor {
-        ExecutorFactory.make(
-            pool, workers: workers,
-            settings: ProcessPool.Settings(
-                jobTimeout: jobTimeout, maxJobsPerWorker: maxJobsPerWorker,
-                stallTimeout: stallTimeout > 0 ? stallTimeout : nil))
+        ExecutorFactory.make(pool, workers: workers, settings: poolSettings)
     }
 
-    /// The progress reporter of a build with these options (-q, -v).
-    var reporter: ProgressReporter {
-        ProgressReporter(verbosity: quiet ? .quiet : (verbose ? .verbose : .normal))
+    /// What the process pool is told (--job-timeout, --max-jobs-per-worker, --stall-timeout).
+    var poolSettings: ProcessPool.Settings {
+        ProcessPool.Settings(
+            jobTimeout: jobTimeout, maxJobsPerWorker: maxJobsPerWorker, stallTimeout: stallTimeout > 0 ? stallTimeout : nil)
     }
+
+    /// How much a build with these options prints (-q, -v).
+    var verbosity: ProgressReporter.Verbosity { quiet ? .quiet : (verbose ? .verbose : .normal) }
+
+    /// The progress reporter of a build with these options.
+    var reporter: ProgressReporter { ProgressReporter(verbosity: verbosity) }
 }
 
 extension BuildRun {

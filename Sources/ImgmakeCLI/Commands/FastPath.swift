@@ -44,4 +44,45 @@ enum FastPath {
         }
         return TargetCompletion.complete(words, index, prefix)
     }
+
+    /// The build that `arguments` ask for when they are of the simplest kind, as the parser would make it, or
+    /// nil to parse them: an optional `build`, then targets, `NAME=VALUE` overrides and `-j N` (or `-jN`,
+    /// N from 1 on, in digits). Any other option, `--`, an empty word, or a subcommand's name (which the
+    /// parser may take for the subcommand, `ImgmakeCommand.subcommandFirst`) goes to the parser. This
+    /// saves a plain `imgmake` or `imgmake build -j8` the parser's reflection of its command tree (a fifth
+    /// of a no-op's instructions); `FastPathTests` checks it against the parser's own `BuildCommand`.
+    static func buildInvocation(_ arguments: [String]) -> BuildInvocation? {
+        var words = arguments[...]
+        if words.first == "build" { words = words.dropFirst() }
+        var invocation = BuildInvocation()
+        var index = words.startIndex
+        while index < words.endIndex {
+            let word = words[index]
+            guard let first = word.utf8.first, !subcommandNames.contains(word) else { return nil }
+            if first != UInt8(ascii: "-") {
+                invocation.words.append(word)
+            } else {
+                let value: Substring
+                if word == "-j" {
+                    index += 1
+                    guard index < words.endIndex else { return nil }
+                    value = Substring(words[index])
+                } else if word.hasPrefix("-j") {
+                    value = word.dropFirst(2)
+                } else {
+                    return nil
+                }
+                guard !value.isEmpty, value.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }),
+                    value.utf8.count <= 9, let jobs = Int(value), jobs >= 1
+                else { return nil }
+                invocation.request.builder.jobs = jobs
+            }
+            index += 1
+        }
+        return invocation
+    }
+
+    /// The subcommands' names, and `help` (the parser's).
+    static let subcommandNames: Set<String> = Set(
+        ImgmakeCommand.configuration.subcommands.compactMap { $0.configuration.commandName } + ["help"])
 }

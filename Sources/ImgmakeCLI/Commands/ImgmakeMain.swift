@@ -37,14 +37,21 @@ public enum ImgmakeMain {
         }
         // A closed pipe on stdout or stderr is an EPIPE from write, not a silent death (StandardOutput).
         signal(SIGPIPE, SIG_IGN)
+        // A plain build (`imgmake`, `imgmake build -j8 thumbs`), made without the parser's reflection.
+        if let invocation = FastPath.buildInvocation(arguments) { runCommand { try invocation.run() } }
         var command: any ParsableCommand
         do {
             command = try ImgmakeCommand.parseAsRoot(ImgmakeCommand.subcommandFirst(arguments))
         } catch {
             exitParsing(error)
         }
+        runCommand { try command.run() }
+    }
+
+    /// Runs a command and exits with its status, its error said the one way every error is.
+    private static func runCommand(_ run: () throws -> Void) -> Never {
         do {
-            try command.run()
+            try run()
             exit(ExitStatus.success.code)
         } catch let error as ExitCode {
             // A command's own status (a build's summary), already reported.

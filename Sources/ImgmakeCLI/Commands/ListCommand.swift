@@ -11,7 +11,10 @@ struct ListCommand: ParsableCommand {
 
     func run() throws {
         try withDirectory(recipe.directory) {
-            let session = try Session(options: recipe.sessionOptions, overrides: splitOverrides(words).overrides, library: .vips)
+            // Every output's staleness right after loading: the inputs' stamps are read while the graph is built.
+            var options = recipe.sessionOptions
+            options.readsStampsEarly = true
+            let session = try Session(options: options, overrides: splitOverrides(words).overrides, library: .vips)
             session.warnAboutOverrides(ProgressReporter(verbosity: .normal))
             print(RecipeListing.text(session), terminator: "")
         }

@@ -11,7 +11,7 @@ import ImgmakeVips
 /// outcomes in a queue, as `ThreadPool`'s threads do with jobs they run themselves.
 final class ProcessPool: JobExecutor {
     /// What the command line sets.
-    struct Settings: Sendable {
+    struct Settings: Sendable, Equatable {
         /// A job running longer is killed and fails; nil: no limit.
         var jobTimeout: Double?
         /// A worker is replaced after this many jobs; nil: never.

@@ -25,7 +25,7 @@ struct OutputResult: Sendable {
 /// Runs a build: decides what is stale, hands ready jobs to a pool in dependency order, records every
 /// finished output in the state, and reports. The one place that schedules and writes state, whichever pool runs.
 package final class Builder {
-    package struct Options {
+    package struct Options: Equatable {
         package var jobs = OptionDefaults.jobs
         package var keepGoing = false
         package var dryRun = false

@@ -4,7 +4,7 @@ import Foundation
 /// finished job; errors always on stderr; the closing summary. Writes that fail (a full disk, `/dev/full`, a
 /// closed pipe) never stop the build: see `StandardOutput`.
 package final class ProgressReporter {
-    package enum Verbosity { case quiet, normal, verbose }
+    package enum Verbosity: Equatable, Sendable { case quiet, normal, verbose }
 
     private let verbosity: Verbosity
     private let isTerminal: Bool

@@ -37,6 +37,52 @@ package struct DirectoryEntry: Hashable, Sendable {
     }
 }
 
+/// The names of a directory's regular files (by the listing's type: a link is not one; hidden names
+/// included, each valid UTF-8) as bytes, in byte order, and whether the directory holds anything else (a
+/// folder, a link, a special file, an entry the listing gives no type, a name that is not UTF-8), of which
+/// `DiskInterface.list` says more. A folder of photos is listed without a `String` per file.
+package struct FileNames: Sendable {
+    /// Each name's bytes, then a NUL.
+    package private(set) var bytes: [UInt8] = []
+    /// Where each name starts in `bytes`, and where the next would.
+    package private(set) var starts: [Int32] = [0]
+    /// The directory holds entries that are not listed here.
+    package var hasOthers = false
+
+    package init() {}
+
+    package var count: Int { starts.count - 1 }
+
+    /// Name `index`, without its NUL.
+    package func name(_ index: Int) -> Range<Int> { Int(starts[index])..<Int(starts[index + 1]) - 1 }
+
+    /// Adds a name (without a NUL).
+    package mutating func append<Name: Collection<UInt8>>(_ name: Name) {
+        bytes.append(contentsOf: name)
+        bytes.append(0)
+        starts.append(Int32(bytes.count))
+    }
+
+    /// Puts the names in byte order (a shorter name before the longer it begins).
+    package mutating func sort() {
+        let order = bytes.withUnsafeBufferPointer { buffer -> [Int] in
+            guard let base = buffer.baseAddress else { return [] }
+            return (0..<count).sorted { a, b in
+                // Each name ends with a NUL, which is below every byte of a name: strcmp order is byte order.
+                strcmp(
+                    UnsafeRawPointer(base + Int(starts[a])).assumingMemoryBound(to: CChar.self),
+                    UnsafeRawPointer(base + Int(starts[b])).assumingMemoryBound(to: CChar.self)) < 0
+            }
+        }
+        guard order != Array(0..<count) else { return }
+        var sorted = FileNames()
+        sorted.bytes.reserveCapacity(bytes.count)
+        for index in order { sorted.append(bytes[name(index)]) }
+        sorted.hasOthers = hasOthers
+        self = sorted
+    }
+}
+
 /// Which directory a path leads to, following links (`st_dev`, `st_ino`): two paths that reach the same
 /// directory have the same identity, which is how a walk notices a link back into a folder it is inside.
 package struct DirectoryIdentity: Hashable, Sendable {
@@ -62,6 +108,8 @@ package protocol DiskInterface: AnyObject, Sendable {
     func stamps(inDirectory directory: String, names: [UnsafePointer<CChar>]) -> [FileStamp?]
     /// The entries of a directory (hidden ones included), or nil when it cannot be read.
     func list(_ directory: String) -> [DirectoryEntry]?
+    /// A directory's listing as a walk wants it most (`FileNames`), or nil when it cannot be read.
+    func fileNames(_ directory: String) -> FileNames?
     /// The path with every link resolved, or nil when it does not exist.
     func realPath(_ path: String) -> String?
     func isDirectory(_ path: String) -> Bool
@@ -85,6 +133,16 @@ package protocol DiskInterface: AnyObject, Sendable {
 }
 
 extension DiskInterface {
+    package func fileNames(_ directory: String) -> FileNames? {
+        guard let entries = list(directory) else { return nil }
+        let files = entries.filter { !$0.isDirectory && !$0.isSymbolicLink && $0.special == nil && !$0.hasInvalidName }
+        var names = FileNames()
+        for file in files { names.append(Array(file.name.utf8)) }
+        names.sort()
+        names.hasOthers = files.count != entries.count
+        return names
+    }
+
     package func stamp(cString path: UnsafePointer<CChar>) -> FileStamp? { stamp(String(cString: path)) }
 
     package func stamps(inDirectory directory: String, names: [UnsafePointer<CChar>]) -> [FileStamp?] {

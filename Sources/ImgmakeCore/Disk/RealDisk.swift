@@ -73,6 +73,27 @@ package final class RealDisk: DiskInterface {
         return entries
     }
 
+    package func fileNames(_ directory: String) -> FileNames? {
+        guard let dir = opendir(directory) else { return nil }
+        defer { closedir(dir) }
+        var names = FileNames()
+        while let entry = readdir(dir) {
+            let kept = withUnsafeBytes(of: entry.pointee.d_name) { raw -> Bool in
+                guard let start = raw.baseAddress else { return false }
+                let name = UnsafeRawBufferPointer(rebasing: raw[..<strnlen(start.assumingMemoryBound(to: CChar.self), raw.count)])
+                if name.count <= 2, name.allSatisfy({ $0 == UInt8(ascii: ".") }) { return true }  // `.` and `..`
+                guard entry.pointee.d_type == UInt8(DT_REG),
+                    name.allSatisfy({ $0 < 0x80 }) || String(validating: name, as: UTF8.self) != nil
+                else { return false }
+                names.append(name)
+                return true
+            }
+            if !kept { names.hasOthers = true }
+        }
+        names.sort()
+        return names
+    }
+
     private static func entry(name: String, mode: mode_t?, isLink: Bool) -> DirectoryEntry {
         let isDirectory = mode == S_IFDIR
         let special = isDirectory || mode == S_IFREG ? nil : describe(mode: mode)

@@ -22,11 +22,17 @@ package final class BuildGraph {
     /// What a build prints as warnings before it starts, once each (files the globs skipped, globs that
     /// match nothing ...).
     private(set) var warnings: [String] = []
+    /// The walked files' stamps read while the graph was built, until the first staleness check takes them.
+    private var earlyStamps: EarlyStamps?
 
     /// Options that shape the graph.
     struct Options {
         var maxPixels = OptionDefaults.maxPixels
         var allowOutside = false
+        /// Stat the files the globs find beside the walk (`EarlyStamps`), for a command that judges
+        /// staleness right after loading (the command line's build, list and explain; not the shell, whose
+        /// sessions live on).
+        var readsStampsEarly = false
         init() {}
     }
 
@@ -49,6 +55,13 @@ package final class BuildGraph {
         edgesByRule = builder.edgesByRule
         combinations = builder.combinations
         warnings = builder.warnings
+        earlyStamps = builder.earlyStamps
+    }
+
+    /// The stamps read beside the walk (`Options.readsStampsEarly`), once: a later call returns none.
+    func takeEarlyStamps() -> [(id: PathTable.ID, stamp: FileStamp?)] {
+        defer { earlyStamps = nil }
+        return earlyStamps?.take() ?? []
     }
 
     // MARK: edges by index

@@ -11,14 +11,18 @@ final class GlobWalker {
     private let disk: DiskInterface
     private let root: String
     private var listings: [String: [DirectoryEntry]] = [:]
+    private var fileListings: [String: FileNames?] = [:]
     private var identities: [String: DirectoryIdentity?] = [:]
     /// Files and folders skipped, each named once, in the order met.
     private(set) var warnings: [String] = []
     private var warned: Set<String> = []
+    /// Where each folder's matched files go to have their stamps read beside the walk, if anywhere.
+    private let earlyStamps: EarlyStamps?
 
-    init(disk: DiskInterface, root: String) {
+    init(disk: DiskInterface, root: String, earlyStamps: EarlyStamps? = nil) {
         self.disk = disk
         self.root = root
+        self.earlyStamps = earlyStamps
     }
 
     /// The files under `glob.directory` that the glob matches, as IDs of `paths`, interned as the walk finds
@@ -55,11 +59,44 @@ final class GlobWalker {
         if !walk.relative.isEmpty { walk.relative.append(UInt8(ascii: "/")) }
         let pathPrefix = walk.path.count
         let relativePrefix = walk.relative.count
+        // This folder's matched files and their names, for `earlyStamps`.
+        var matchedHere: [PathTable.ID] = []
+        var namesHere: [UInt8] = []
         defer {
             walk.path.removeSubrange(pathLength...)
             walk.relative.removeSubrange(relativeLength...)
+            earlyStamps?.read(folder: directory, ids: matchedHere, names: namesHere)
         }
-        for entry in listing(directory) where entry.name.utf8.first != UInt8(ascii: ".") {
+        if let names = fileNames(directory), !names.hasOthers {
+            // Only regular files with UTF-8 names, the common folder of photos: matched as bytes, in byte order.
+            names.bytes.withUnsafeBufferPointer { bytes in
+                for index in 0..<names.count {
+                    let name = UnsafeBufferPointer(rebasing: bytes[names.name(index)])
+                    if name.first == UInt8(ascii: ".") { continue }
+                    walk.path.removeSubrange(pathPrefix...)
+                    walk.relative.removeSubrange(relativePrefix...)
+                    walk.path.append(contentsOf: name)
+                    walk.relative.append(contentsOf: name)
+                    guard walk.relative.withUnsafeBufferPointer({ glob.matches(bytes: $0) }) else { continue }
+                    let id = walk.path.withUnsafeBufferPointer { paths.intern($0) }
+                    found.append(id)
+                    if earlyStamps != nil {
+                        matchedHere.append(id)
+                        namesHere.append(contentsOf: name)
+                        namesHere.append(0)
+                    }
+                }
+            }
+            return
+        }
+        // Entries in the order of the paths they lead to (a folder's name as if followed by its `/`), so that
+        // the files come out sorted.
+        let entries = listing(directory).sorted { a, b in
+            let x = Array(a.name.utf8) + (a.isDirectory ? [UInt8(ascii: "/")] : [])
+            let y = Array(b.name.utf8) + (b.isDirectory ? [UInt8(ascii: "/")] : [])
+            return x.lexicographicallyPrecedes(y)
+        }
+        for entry in entries where entry.name.utf8.first != UInt8(ascii: ".") {
             walk.path.removeSubrange(pathPrefix...)
             walk.relative.removeSubrange(relativePrefix...)
             var name = entry.name
@@ -88,7 +125,14 @@ final class GlobWalker {
                 continue
             }
             let matched = walk.relative.withUnsafeBufferPointer { glob.matches(bytes: $0) }
-            if matched { found.append(walk.path.withUnsafeBufferPointer { paths.intern($0) }) }
+            guard matched else { continue }
+            let id = walk.path.withUnsafeBufferPointer { paths.intern($0) }
+            found.append(id)
+            if earlyStamps != nil {
+                matchedHere.append(id)
+                namesHere.append(contentsOf: walk.path[pathPrefix...])
+                namesHere.append(0)
+            }
         }
     }
 
@@ -98,6 +142,20 @@ final class GlobWalker {
         let entries = disk.list(directory) ?? []
         listings[directory] = entries
         return entries
+    }
+
+    /// The names of a directory's regular files (`DiskInterface.fileNames`), read once per walker.
+    func fileNames(_ directory: String) -> FileNames? {
+        if let cached = fileListings[directory] { return cached }
+        let names = disk.fileNames(directory)
+        fileListings[directory] = names
+        return names
+    }
+
+    /// The names of a directory's entries that are symbolic links: none when it holds only regular files.
+    func linkNames(_ directory: String) -> Set<String> {
+        if listings[directory] == nil, let names = fileNames(directory), !names.hasOthers { return [] }
+        return Set(listing(directory).lazy.filter(\.isSymbolicLink).map(\.name))
     }
 
     private func identity(_ directory: String) -> DirectoryIdentity? {

@@ -34,6 +34,8 @@ struct GraphBuilder {
     private var errors: [RecipeError] = []
     /// Directory listings, read once for the globs and the outside-the-tree check alike.
     private let walker: GlobWalker
+    /// The walked files' stamps, read beside the walk (`BuildGraph.Options.readsStampsEarly`).
+    let earlyStamps: EarlyStamps?
 
     init(
         recipe: CheckedRecipe, disk: DiskInterface, catalog: OperationCatalog, options: BuildGraph.Options,
@@ -45,7 +47,8 @@ struct GraphBuilder {
         self.options = options
         self.recordedStamp = recordedStamp
         self.root = recipe.recipe.rootDirectory
-        self.walker = GlobWalker(disk: disk, root: recipe.recipe.rootDirectory)
+        self.earlyStamps = options.readsStampsEarly ? EarlyStamps(disk: disk) : nil
+        self.walker = GlobWalker(disk: disk, root: recipe.recipe.rootDirectory, earlyStamps: earlyStamps)
         self.combinations = recipe.rules.map { Self.matrixCombinations($0.matrix) }
     }
 
@@ -83,6 +86,7 @@ struct GraphBuilder {
         warnings = walker.warnings.sorted()
         warnAboutGlobs(foundNothing: onDisk.foundNothing, setAside: onDisk.setAside, outputSets: settled.outputSets)
         errors += settled.clashes.joined()
+        if let earlyStamps { readEarly(outputsOf: settled.expansions, into: earlyStamps) }
         try makeEdges(settled.expansions)
         try linkDependencies()
         guard errors.isEmpty else { throw RecipeErrors(errors) }
@@ -355,6 +359,34 @@ struct GraphBuilder {
             combinations = combinations.flatMap { partial in axis.values.map { partial.merging([axis.name: $0]) { _, b in b } } }
         }
         return combinations
+    }
+
+    /// Hands the outputs, folder by folder, to `earlyStamps`, to be stat'ed while the edges are made.
+    private func readEarly(outputsOf expansions: [Expansion], into earlyStamps: EarlyStamps) {
+        var ids: [PathTable.ID] = []
+        var names: [UInt8] = []
+        var folder: [UInt8] = []
+        func flush() {
+            earlyStamps.read(folder: String(decoding: folder, as: UTF8.self), ids: ids, names: names)
+            ids = []
+            names = []
+        }
+        for expansion in expansions {
+            for output in expansion.outputs {
+                paths.withBytes(output) { bytes in
+                    let nameStart = GraphBytes.fileNameStart(bytes)
+                    let here = UnsafeBufferPointer(rebasing: bytes[..<nameStart])  // with its `/`
+                    if !GraphBytes.equal(folder, here) || ids.count >= 512 {
+                        if !ids.isEmpty { flush() }
+                        folder = Array(here)
+                    }
+                    ids.append(output)
+                    names.append(contentsOf: bytes[nameStart...])
+                    names.append(0)
+                }
+            }
+        }
+        if !ids.isEmpty { flush() }
     }
 
     private mutating func makeEdges(_ expansions: [Expansion]) throws {

@@ -3,7 +3,8 @@ import ImgmakeRecipe
 /// Whether an output would land outside the recipe's directory tree (refused unless `--allow-outside`):
 /// not below the root by its path, or led out of it by a symbolic link, a link to a folder on the way
 /// or the output's own name a link. Each folder of outputs is resolved and listed once (the listing shared
-/// with the globs through `GlobWalker`), so a tree of many outputs pays no `lstat` per output.
+/// with the globs through `GlobWalker`; names as bytes when they are all regular files), so a tree of many
+/// outputs pays no `lstat` per output.
 struct OutsideTreeCheck {
     let root: String
     let disk: DiskInterface
@@ -79,6 +80,6 @@ struct OutsideTreeCheck {
             return FolderVerdict(reason: "\(PathName.display(directory, from: root)) leads to \(real)", links: [])
         }
         guard directory == folder else { return FolderVerdict(reason: nil, links: []) }
-        return FolderVerdict(reason: nil, links: Set(walker.listing(folder).lazy.filter(\.isSymbolicLink).map(\.name)))
+        return FolderVerdict(reason: nil, links: walker.linkNames(folder))
     }
 }

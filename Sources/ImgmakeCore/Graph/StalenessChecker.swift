@@ -58,6 +58,15 @@ package final class StalenessChecker {
         self.reasons = Reasons(byEdge: Array(repeating: nil, count: graph.edgeCount))
     }
 
+    /// Takes the stamps read while the graph was built (`EarlyStamps`; `Session.lockState` drops them when
+    /// another imgmake may have written since).
+    func adopt(earlyStamps: [(id: PathTable.ID, stamp: FileStamp?)]) {
+        for (id, stamp) in earlyStamps where Int(id) < stampRead.count {
+            stampOf[Int(id)] = stamp
+            stampRead[Int(id)] = true
+        }
+    }
+
     /// The stamp of a path, read once.
     func stamp(_ path: String) -> FileStamp? {
         if let id = paths.find(path), Int(id) < stampRead.count { return stamp(id) }

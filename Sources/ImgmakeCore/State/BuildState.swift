@@ -152,10 +152,13 @@ package final class BuildState {
 
     /// Reads the state again when the snapshot or a journal changed since they were read (another build
     /// wrote to them while this one waited for the lock).
-    func reloadIfChanged() {
-        guard stateStamps() != loadedStamps else { return }
+    /// Whether it was reloaded.
+    @discardableResult
+    func reloadIfChanged() -> Bool {
+        guard stateStamps() != loadedStamps else { return false }
         reset()
         load()
+        return true
     }
 
     /// Remembers a finished output (appends one line to this run's journal).

@@ -25,6 +25,8 @@ extension RealDisk: LockingDisk {
 final class StateLock {
     static let fileName = "lock"
     private var descriptor: Int32
+    /// Another build held the lock, and this one waited for it.
+    let waited: Bool
 
     /// Another imgmake holds the lock, and the caller asked not to wait (`--no-wait`).
     struct Busy: StatusError {
@@ -94,6 +96,7 @@ final class StateLock {
             }
             usleep(polls < 20 ? 10_000 : 50_000)
         }
+        self.waited = waiting
         let pid = Array("\(getpid())\n".utf8)
         _ = ftruncate(descriptor, 0)
         _ = pid.withUnsafeBytes { pwrite(descriptor, $0.baseAddress, $0.count, 0) }
