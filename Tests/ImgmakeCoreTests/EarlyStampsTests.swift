@@ -30,6 +30,7 @@ import Testing
     @Test func theFirstCheckJudgesByTheStampsReadWhileTheGraphWasBuilt() throws {
         let tree = try builtTree()
         let session = try tree.session()
+        session.graph.waitForEarlyStamps()
         // Changed after the walk read them: this session's first check does not see it ...
         tree.disk.write("/t/photos/a.jpg", "new pixels")
         try tree.disk.remove("/t/build/thumbs/b.webp")
@@ -41,6 +42,7 @@ import Testing
     @Test func droppedEarlyStampsAreReadAgain() throws {
         let tree = try builtTree()
         let session = try tree.session()
+        session.graph.waitForEarlyStamps()
         tree.disk.write("/t/photos/b.jpg", "new pixels")
         session.dropEarlyStamps()
         #expect(stale(session) == ["build/sheet.jpg", "build/thumbs/b.webp"])

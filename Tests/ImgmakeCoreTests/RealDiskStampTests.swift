@@ -32,7 +32,7 @@ import Testing
         #expect(stamps(in: folder + "/no-such-folder") == names.map { _ in nil })
     }
 
-    /// `RealDisk.fileNames`: the regular files with UTF-8 names, hidden ones too, in byte order; anything else
+    /// `RealDisk.fileNames`: the regular files with UTF-8 names, hidden ones too (in byte order once sorted); anything else
     /// (a folder, links, a FIFO, a name that is not UTF-8) only sets `hasOthers`. The same as the listing says.
     @Test func fileNamesAreTheRegularFilesInByteOrder() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
@@ -45,7 +45,8 @@ import Testing
         for name in plain { try Data(name.utf8).write(to: URL(fileURLWithPath: folder + "/plain/" + name)) }
         let disk = RealDisk()
         func names(_ directory: String) throws -> (names: [String], hasOthers: Bool) {
-            let listing = try #require(disk.fileNames(directory))
+            var listing = try #require(disk.fileNames(directory))
+            listing.sort()
             let names = (0..<listing.count).map { String(decoding: listing.bytes[listing.name($0)], as: UTF8.self) }
             return (names, listing.hasOthers)
         }
@@ -67,5 +68,26 @@ import Testing
         let files = entries.filter { !$0.isDirectory && !$0.isSymbolicLink && $0.special == nil && !$0.hasInvalidName }
         #expect(files.map(\.name).sorted() == ["c.png", "z.png"])
         #expect(disk.fileNames(folder + "/no-such-folder") == nil)
+    }
+
+    /// `FileNames.sort()` is byte order (`lexicographicallyPrecedes` on the UTF-8 bytes), whatever the names
+    /// share: long common prefixes (the 8-byte keys tie), names shorter than 8 bytes, one name the start of
+    /// another, bytes above 0x7F.
+    @Test func fileNamesSortInByteOrder() {
+        var generator = SystemRandomNumberGenerator()
+        let pieces = ["img", "img0000", "img00001", "IMG", "a", "ab", "a.png", "a b", "é", "ü.jpg", "zz", "0", "9", "_", "-", "~"]
+        for round in 0..<200 {
+            var unique: Set<String> = []
+            for _ in 0..<(round % 40 + 1) {
+                let parts = (0..<Int.random(in: 1...4, using: &generator)).map { _ in pieces.randomElement(using: &generator) ?? "" }
+                unique.insert(parts.joined())
+            }
+            var names = FileNames()
+            for name in unique { names.append(Array(name.utf8)) }
+            names.sort()
+            let sorted = (0..<names.count).map { String(decoding: names.bytes[names.name($0)], as: UTF8.self) }
+            let expected = unique.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
+            #expect(sorted == expected)
+        }
     }
 }

@@ -60,6 +60,7 @@ struct BuildInvocation: Equatable {
     var settings = ProcessPool.Settings(stallTimeout: OptionDefaults.stallTimeout > 0 ? OptionDefaults.stallTimeout : nil)
     var verbosity = ProgressReporter.Verbosity.normal
 
+    /// Runs the build, for a process that exits after it (its session is never freed).
     func run() throws {
         try withDirectory(directory) {
             let (targets, overrides) = splitOverrides(words)
@@ -76,6 +77,9 @@ struct BuildInvocation: Equatable {
             ) { [pool, settings] workers in
                 ExecutorFactory.make(pool, workers: workers, settings: settings)
             }
+            // The process ends right after: its graph and state (objects by the ten thousand) are left to the
+            // exit, as make and ninja leave theirs, instead of being freed one by one on the no-op's last stretch.
+            _ = Unmanaged.passRetained(session)
             if summary.status != .success { throw ExitCode(summary.status.code) }
         }
     }

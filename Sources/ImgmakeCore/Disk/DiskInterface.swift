@@ -38,7 +38,7 @@ package struct DirectoryEntry: Hashable, Sendable {
 }
 
 /// The names of a directory's regular files (by the listing's type: a link is not one; hidden names
-/// included, each valid UTF-8) as bytes, in byte order, and whether the directory holds anything else (a
+/// included, each valid UTF-8) as bytes, in the listing's order (`sort()` puts them in byte order), and whether the directory holds anything else (a
 /// folder, a link, a special file, an entry the listing gives no type, a name that is not UTF-8), of which
 /// `DiskInterface.list` says more. A folder of photos is listed without a `String` per file.
 package struct FileNames: Sendable {
@@ -63,23 +63,50 @@ package struct FileNames: Sendable {
         starts.append(Int32(bytes.count))
     }
 
-    /// Puts the names in byte order (a shorter name before the longer it begins).
+    /// Puts the names in byte order (a shorter name before the longer it begins): by their first 8 bytes as
+    /// one number, then by the rest.
     package mutating func sort() {
-        let order = bytes.withUnsafeBufferPointer { buffer -> [Int] in
-            guard let base = buffer.baseAddress else { return [] }
-            return (0..<count).sorted { a, b in
-                // Each name ends with a NUL, which is below every byte of a name: strcmp order is byte order.
-                strcmp(
-                    UnsafeRawPointer(base + Int(starts[a])).assumingMemoryBound(to: CChar.self),
-                    UnsafeRawPointer(base + Int(starts[b])).assumingMemoryBound(to: CChar.self)) < 0
+        let count = count
+        guard count > 1 else { return }
+        var order = [Int32](0..<Int32(count))
+        let sorted = bytes.withUnsafeBufferPointer { bytes -> Bool in
+            starts.withUnsafeBufferPointer { starts -> Bool in
+                guard let base = bytes.baseAddress else { return true }
+                // The first 8 bytes, big-endian, NULs after a shorter name: equal keys mean both names are
+                // 8 bytes long or more (no two names are equal), so the rest compares from byte 8.
+                var keys = [UInt64](repeating: 0, count: count)
+                for index in 0..<count {
+                    var key: UInt64 = 0
+                    var offset = Int(starts[index])
+                    for _ in 0..<8 {
+                        let byte = base[offset]
+                        key = key << 8 | UInt64(byte)
+                        if byte != 0 { offset += 1 }
+                    }
+                    keys[index] = key
+                }
+                return keys.withUnsafeBufferPointer { keys -> Bool in
+                    func precedes(_ a: Int32, _ b: Int32) -> Bool {
+                        let x = keys[Int(a)]
+                        let y = keys[Int(b)]
+                        if x != y { return x < y }
+                        return strcmp(
+                            UnsafeRawPointer(base + Int(starts[Int(a)]) + 8).assumingMemoryBound(to: CChar.self),
+                            UnsafeRawPointer(base + Int(starts[Int(b)]) + 8).assumingMemoryBound(to: CChar.self)) < 0
+                    }
+                    if (1..<count).allSatisfy({ precedes(Int32($0 - 1), Int32($0)) }) { return true }
+                    order.withUnsafeMutableBufferPointer { $0.sort(by: precedes) }
+                    return false
+                }
             }
         }
-        guard order != Array(0..<count) else { return }
-        var sorted = FileNames()
-        sorted.bytes.reserveCapacity(bytes.count)
-        for index in order { sorted.append(bytes[name(index)]) }
-        sorted.hasOthers = hasOthers
-        self = sorted
+        guard !sorted else { return }
+        var result = FileNames()
+        result.bytes.reserveCapacity(bytes.count)
+        result.starts.reserveCapacity(starts.count)
+        for index in order { result.append(bytes[name(Int(index))]) }
+        result.hasOthers = hasOthers
+        self = result
     }
 }
 
@@ -138,7 +165,6 @@ extension DiskInterface {
         let files = entries.filter { !$0.isDirectory && !$0.isSymbolicLink && $0.special == nil && !$0.hasInvalidName }
         var names = FileNames()
         for file in files { names.append(Array(file.name.utf8)) }
-        names.sort()
         names.hasOthers = files.count != entries.count
         return names
     }

@@ -90,7 +90,6 @@ package final class RealDisk: DiskInterface {
             }
             if !kept { names.hasOthers = true }
         }
-        names.sort()
         return names
     }
 

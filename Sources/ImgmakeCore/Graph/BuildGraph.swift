@@ -58,6 +58,9 @@ package final class BuildGraph {
         earlyStamps = builder.earlyStamps
     }
 
+    /// Waits until the stamps handed to be read early are read (for tests).
+    func waitForEarlyStamps() { earlyStamps?.waitForReads() }
+
     /// The stamps read beside the walk (`Options.readsStampsEarly`), once: a later call returns none.
     func takeEarlyStamps() -> [(id: PathTable.ID, stamp: FileStamp?)] {
         defer { earlyStamps = nil }

@@ -58,6 +58,11 @@ final class EarlyStamps {
         state.withLock { $0.pending.append(Batch(folder: folder, ids: ids, names: names)) }
     }
 
+    /// Waits until every folder handed over so far is read (for tests, which change files only after).
+    func waitForReads() {
+        state.withLock(waitingUntil: { $0.over || !$0.busy && $0.next == $0.pending.count }) { _ in }
+    }
+
     /// Returns the stamps read by now, by path ID (each path once), after waiting for the folder being read:
     /// folders not started are not read. The reads are then over: a second call returns nothing.
     func take() -> [(id: PathTable.ID, stamp: FileStamp?)] {

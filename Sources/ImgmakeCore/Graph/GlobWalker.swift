@@ -67,8 +67,9 @@ final class GlobWalker {
             walk.relative.removeSubrange(relativeLength...)
             earlyStamps?.read(folder: directory, ids: matchedHere, names: namesHere)
         }
-        if let names = fileNames(directory), !names.hasOthers {
+        if var names = fileNames(directory), !names.hasOthers {
             // Only regular files with UTF-8 names, the common folder of photos: matched as bytes, in byte order.
+            names.sort()
             names.bytes.withUnsafeBufferPointer { bytes in
                 for index in 0..<names.count {
                     let name = UnsafeBufferPointer(rebasing: bytes[names.name(index)])

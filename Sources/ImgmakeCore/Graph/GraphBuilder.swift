@@ -322,10 +322,10 @@ struct GraphBuilder {
         let template = OutputTemplate(rule: rule, combinations: combinations)
         // By output ID: the input that made it first, or -1.
         var firstInput = [PathTable.ID](repeating: -1, count: paths.count)
-        // Every input matched one of the rule's globs: with a single glob, that one.
-        let onlyGlob = rule.globs.count == 1 ? rule.globs[0] : nil
+        // Every input matched one of the rule's globs: with a single glob, that one (its base taken once).
+        let onlyBase = rule.globs.count == 1 ? rule.globs[0].baseDirectory : nil
         for input in inputs {
-            let base = (onlyGlob ?? matchingGlob(rule, input))?.baseDirectory ?? rule.syntax.directory
+            let base = onlyBase ?? matchingGlob(rule, input)?.baseDirectory ?? rule.syntax.directory
             let below = paths.withBytes(input) { bytes in
                 GraphBytes.offsetBelow(bytes, base).map { $0 == bytes.count ? bytes.count : $0 } ?? GraphBytes.fileNameStart(bytes)
             }
