@@ -107,7 +107,10 @@ import Testing
         arguments: [
             [], ["build"], ["thumbs"], ["build", "thumbs", "sheet"], ["thumbs", "SIZE=320"], ["-j8"], ["-j", "3"],
             ["build", "-j1"], ["thumbs", "-j", "2", "web", "Q=90"], ["-j8", "-j2"], ["build", "build/a.webp"],
-            ["photos dir/x.webp"], ["-j", "007"],
+            ["photos dir/x.webp"], ["-j", "007"], ["-C", "/tmp/x", "-q"], ["-Cdir", "-v", "thumbs"], ["-q", "-v"],
+            ["-v", "-q"], ["build", "-k", "-n", "-B", "--explain", "--no-wait"], ["--quiet", "--verbose", "--keep-going"],
+            ["--dry-run", "--always-make"], ["-f", "web.imgmake", "-C", "site"], ["-fweb.imgmake"], ["-C", "list"],
+            ["-C", "a", "-C", "b"], ["-j2", "-C", "dir dir", "x=1", "thumbs"], ["-f", "build"],
         ])
     func plainBuildsAreTheParsersBuilds(arguments: [String]) throws {
         let fast = try #require(FastPath.buildInvocation(arguments), "\(arguments)")
@@ -119,9 +122,11 @@ import Testing
     /// make it that subcommand), a job count the parser refuses or reads otherwise.
     @Test(
         arguments: [
-            ["-k"], ["-n"], ["--jobs", "2"], ["-C", "dir"], ["-f", "x.imgmake"], ["--"], [""], ["thumbs", ""], ["list"],
+            ["-kq"], ["-qv"], ["--jobs", "2"], ["-C"], ["-C", "-q"], ["-C="], ["-C=dir"], ["-C", ""], ["-f"], ["-q", "-q"],
+            ["-q", "--quiet"], ["--check=hash"], ["--pool", "process"], ["--report", "r.json"], ["--shard", "1/2"],
+            ["-C-x"], ["--"], [""], ["thumbs", ""], ["list"], ["-C", "dir", "list"],
             ["thumbs", "clean"], ["help"], ["build", "help"], ["-j0"], ["-j", "0"], ["-j"], ["-j", "x"], ["-j+2"],
-            ["-j", "-2"], ["-j2x"], ["-j", "99999999999"], ["--version"], ["-v"], ["build", "--check", "hash"],
+            ["-j", "-2"], ["-j2x"], ["-j", "99999999999"], ["--version"], ["build", "--check", "hash"],
         ])
     func otherBuildsAreLeftToTheParser(arguments: [String]) {
         #expect(FastPath.buildInvocation(arguments) == nil, "\(arguments)")

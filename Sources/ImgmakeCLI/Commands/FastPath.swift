@@ -46,41 +46,73 @@ enum FastPath {
     }
 
     /// The build that `arguments` ask for when they are of the simplest kind, as the parser would make it, or
-    /// nil to parse them: an optional `build`, then targets, `NAME=VALUE` overrides and `-j N` (or `-jN`,
-    /// N from 1 on, in digits). Any other option, `--`, an empty word, or a subcommand's name (which the
-    /// parser may take for the subcommand, `ImgmakeCommand.subcommandFirst`) goes to the parser. This
-    /// saves a plain `imgmake` or `imgmake build -j8` the parser's reflection of its command tree (a fifth
-    /// of a no-op's instructions); `FastPathTests` checks it against the parser's own `BuildCommand`.
+    /// nil to parse them: an optional `build`, then targets, `NAME=VALUE` overrides, `-j N` (or `-jN`, N from
+    /// 1 on, in digits), `-C DIR`, `-f FILE` (or joined, `-CDIR`), and the flags `-q`, `-v`, `-k`, `-n`, `-B`,
+    /// `--explain`, `--no-wait` (short or long, each at most once). Any other option or spelling (`-qk`,
+    /// `--jobs=2`), `--`, an empty word, an option value that starts with `-`, or a subcommand's name (which
+    /// the parser may take for the subcommand, `ImgmakeCommand.subcommandFirst`) goes to the parser. This
+    /// saves a plain `imgmake -C photos -q` the parser's reflection of its command tree (a fifth of a no-op's
+    /// instructions); `FastPathTests` checks it against the parser's own `BuildCommand`.
     static func buildInvocation(_ arguments: [String]) -> BuildInvocation? {
         var words = arguments[...]
         if words.first == "build" { words = words.dropFirst() }
         var invocation = BuildInvocation()
+        var flags: Set<String> = []
         var index = words.startIndex
+        /// The value of an option: joined to it (`-jN`) or the next word; nil when it starts with `-`.
+        func value(of word: String, option: String) -> String? {
+            var value = String(word.dropFirst(option.count))
+            if value.isEmpty {
+                index += 1
+                guard index < words.endIndex else { return nil }
+                value = words[index]
+            }
+            return value.hasPrefix("-") ? nil : value
+        }
         while index < words.endIndex {
             let word = words[index]
             guard let first = word.utf8.first, !subcommandNames.contains(word) else { return nil }
             if first != UInt8(ascii: "-") {
                 invocation.words.append(word)
-            } else {
-                let value: Substring
-                if word == "-j" {
-                    index += 1
-                    guard index < words.endIndex else { return nil }
-                    value = Substring(words[index])
-                } else if word.hasPrefix("-j") {
-                    value = word.dropFirst(2)
-                } else {
-                    return nil
+                index += 1
+                continue
+            }
+            if let flag = flagNames[word] {
+                guard flags.insert(flag).inserted else { return nil }
+                switch flag {
+                // As `BuildOptions.verbosity`: -q wins over -v.
+                case "quiet": invocation.verbosity = .quiet
+                case "verbose": if invocation.verbosity != .quiet { invocation.verbosity = .verbose }
+                case "keep-going": invocation.request.builder.keepGoing = true
+                case "dry-run": invocation.request.builder.dryRun = true
+                case "always-make": invocation.request.builder.alwaysMake = true
+                case "explain": invocation.request.builder.explain = true
+                default: invocation.request.noWait = true
                 }
-                guard !value.isEmpty, value.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }),
-                    value.utf8.count <= 9, let jobs = Int(value), jobs >= 1
+            } else if word.hasPrefix("-j") {
+                guard let value = value(of: word, option: "-j"), !value.isEmpty,
+                    value.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }), value.utf8.count <= 9,
+                    let jobs = Int(value), jobs >= 1
                 else { return nil }
                 invocation.request.builder.jobs = jobs
+            } else if word.hasPrefix("-C") || word.hasPrefix("-f") {
+                let option = String(word.prefix(2))
+                guard let value = value(of: word, option: option), !value.isEmpty, !value.hasPrefix("=") else { return nil }
+                if option == "-C" { invocation.directory = value } else { invocation.session.file = value }
+            } else {
+                return nil
             }
             index += 1
         }
         return invocation
     }
+
+    /// The build flags `buildInvocation` knows, by spelling.
+    private static let flagNames: [String: String] = [
+        "-q": "quiet", "--quiet": "quiet", "-v": "verbose", "--verbose": "verbose", "-k": "keep-going",
+        "--keep-going": "keep-going", "-n": "dry-run", "--dry-run": "dry-run", "-B": "always-make",
+        "--always-make": "always-make", "--explain": "explain", "--no-wait": "no-wait",
+    ]
 
     /// The subcommands' names, and `help` (the parser's).
     static let subcommandNames: Set<String> = Set(
