@@ -3,7 +3,8 @@
 # and checks that a Swift toolchain is there. apt-get runs only when a package is missing, with sudo only
 # when not root.
 
-IMGMAKE_PACKAGES=(libvips-dev libreadline-dev libvips-tools pkg-config)
+# patchelf: scripts/release.sh drops GLib and GObject from the released binary's libraries.
+IMGMAKE_PACKAGES=(libvips-dev libreadline-dev libvips-tools pkg-config patchelf)
 # What the tests need on top: tmux drives the shell through a terminal; zsh and fish load the completions.
 IMGMAKE_TEST_PACKAGES=(tmux zsh fish)
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the released imgmake: release mode, the Swift runtime and libraries linked in (--static-swift-stdlib),
-# so that start-up binds a handful of system libraries (GLib, GObject, readline, libc, libstdc++) instead of
+# so that start-up binds a handful of system libraries (readline, libc, libstdc++) instead of
 # the Swift toolchain's; libvips stays behind dlopen (Sources/CVipsLoader) and is loaded only when pixels or
 # introspection are needed. Then checks the binary: no Swift library and no libvips linked, --version, a build
 # of a copy of recipes/demo with the thread pool and again with the process pool (whose workers re-exec the
@@ -15,6 +15,11 @@
 # pages they dirty) on every start, and $ORIGIN makes it look for each system library next to the binary
 # first. Both were most of `--version`'s and every Tab's start-up. A fixed address gives up ASLR for
 # imgmake's own code (libvips, GLib and libc stay randomized); --pie keeps it.
+# GLib and GObject are then dropped from the binary's list of libraries (patchelf --remove-needed): pkg-config
+# names them for the CVips module, but every function of theirs that imgmake calls is one of CVipsLoader's
+# stubs, which find them in libvips (which links them), so a run that never loads libvips maps neither them
+# nor libffi and PCRE2 (2-3 ms of every start here, with their constructors). The script refuses to drop
+# them while the binary still needs a symbol they define.
 # Everything but the path goes to stderr: bin="$(scripts/release.sh)".
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -38,6 +43,22 @@ echo "==> swift build ${flags[*]} --product imgmake" >&2
 swift build "${flags[@]}" --product imgmake >&2
 bin="$(swift build "${flags[@]}" --show-bin-path)/imgmake"
 
+# GLib and GObject off the list of libraries, once no symbol the binary needs comes from them.
+needed="$(readelf -d "$bin" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p')"
+for library in libgobject-2.0.so.0 libglib-2.0.so.0; do
+    grep -qx "$library" <<<"$needed" || continue
+    file="$(ldconfig -p | awk -v name="$library" '$1 == name && /x86-64|AArch64|64bit/ { print $NF; exit }')"
+    [[ -n $file ]] || file="$(ldd "$bin" | awk -v name="$library" '$1 == name { print $3 }')"
+    [[ -f $file ]] || { echo "release.sh: cannot find $library" >&2; exit 1; }
+    from="$(comm -12 <(nm -D --undefined-only "$bin" | awk '{ sub(/@.*/, "", $2); print $2 }' | sort -u) \
+        <(nm -D --defined-only "$file" | awk '{ sub(/@.*/, "", $3); print $3 }' | sort -u))"
+    if [[ -n $from ]]; then
+        echo "release.sh: the binary still uses $library for: $(tr '\n' ' ' <<<"$from")(add stubs in Sources/CVipsLoader)" >&2
+        exit 1
+    fi
+    patchelf --remove-needed "$library" "$bin"
+done
+
 if $check; then
     fail() { echo "release.sh: $*" >&2; exit 1; }
     echo "==> checking $bin" >&2
@@ -45,8 +66,8 @@ if $check; then
     type="$(readelf -h "$bin" | sed -n 's/^ *Type: *//p')"
     if $pie; then [[ $type == DYN* ]] || fail "--pie built a binary of type $type"; else [[ $type == EXEC* ]] || fail "the binary is of type $type, not a fixed-address executable"; fi
     if readelf -d "$bin" | grep -E 'R(UN)?PATH' >&2; then fail "the binary has a run path"; fi
-    if grep -E 'libswift|libFoundation|lib_Foundation|libdispatch|libvips' <<<"$libraries" >&2; then
-        fail "the binary links the libraries above: the Swift ones should be static, libvips loaded on use"
+    if grep -E 'libswift|libFoundation|lib_Foundation|libdispatch|libvips|libglib|libgobject' <<<"$libraries" >&2; then
+        fail "the binary links the libraries above: the Swift ones should be static, libvips (with GLib) loaded on use"
     fi
     version="$("$bin" --version)"
     [[ $version == "imgmake "* ]] || fail "--version printed '$version'"

@@ -62,31 +62,36 @@ static inline gboolean cvips_object_class_deprecated(GType t) {
 	return deprecated;
 }
 
-/* Ranges of numeric property specs; return FALSE when the spec is of another kind. */
+/* Ranges of numeric property specs; return FALSE when the spec is of another kind. The spec types are looked up
+ * by name: G_TYPE_PARAM_INT and the rest read GObject's variable g_param_spec_types, and GObject is loaded with
+ * libvips (CVipsLoader), whose stubs stand in for functions only. */
+static inline gboolean cvips_param_is(GParamSpec *p, const char *type_name) {
+	return g_type_is_a(G_PARAM_SPEC_TYPE(p), g_type_from_name(type_name));
+}
 static inline gboolean cvips_param_int_range(GParamSpec *p, gint64 *min, gint64 *max) {
-	if (G_IS_PARAM_SPEC_INT(p)) {
-		*min = G_PARAM_SPEC_INT(p)->minimum;
-		*max = G_PARAM_SPEC_INT(p)->maximum;
+	if (cvips_param_is(p, "GParamInt")) {
+		*min = ((GParamSpecInt *) p)->minimum;
+		*max = ((GParamSpecInt *) p)->maximum;
 		return TRUE;
 	}
-	if (G_IS_PARAM_SPEC_INT64(p)) {
-		*min = G_PARAM_SPEC_INT64(p)->minimum;
-		*max = G_PARAM_SPEC_INT64(p)->maximum;
+	if (cvips_param_is(p, "GParamInt64")) {
+		*min = ((GParamSpecInt64 *) p)->minimum;
+		*max = ((GParamSpecInt64 *) p)->maximum;
 		return TRUE;
 	}
-	if (G_IS_PARAM_SPEC_UINT64(p)) {
-		guint64 top = G_PARAM_SPEC_UINT64(p)->maximum;
-		*min = (gint64) G_PARAM_SPEC_UINT64(p)->minimum;
+	if (cvips_param_is(p, "GParamUInt64")) {
+		guint64 top = ((GParamSpecUInt64 *) p)->maximum;
+		*min = (gint64) ((GParamSpecUInt64 *) p)->minimum;
 		*max = top > G_MAXINT64 ? G_MAXINT64 : (gint64) top;
 		return TRUE;
 	}
 	return FALSE;
 }
 static inline gboolean cvips_param_double_range(GParamSpec *p, double *min, double *max) {
-	if (!G_IS_PARAM_SPEC_DOUBLE(p))
+	if (!cvips_param_is(p, "GParamDouble"))
 		return FALSE;
-	*min = G_PARAM_SPEC_DOUBLE(p)->minimum;
-	*max = G_PARAM_SPEC_DOUBLE(p)->maximum;
+	*min = ((GParamSpecDouble *) p)->minimum;
+	*max = ((GParamSpecDouble *) p)->maximum;
 	return TRUE;
 }
 

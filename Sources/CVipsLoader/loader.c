@@ -205,3 +205,70 @@ void vips_error(const char *domain, const char *format, ...) {
 	va_end(arguments);
 	f(domain, "%s", text);
 }
+
+// GLib and GObject: imgmake links neither (the linker drops them, `--as-needed`, as these stubs define every
+// function of theirs that imgmake calls), so a run that never loads libvips maps neither them nor libffi and
+// PCRE2. They come with libvips, whose handle dlsym searches with its dependencies. GType is unsigned long,
+// gboolean, gint and enums int, guint and flags unsigned int, gint64 long, guint64 unsigned long.
+STUB_VOID(g_free, (void * memory), (memory))
+STUB_VOID(g_strfreev, (void * strings), (strings))
+STUB_VOID(g_log_default_handler, (void * domain, int level, void * message, void * data), (domain, level, message, data))
+STUB(unsigned int, g_log_set_handler, (void * domain, int levels, void * function, void * data), (domain, levels, function, data))
+STUB(void *, g_enum_get_value_by_name, (void * klass, void * name), (klass, name))
+STUB(void *, g_enum_get_value_by_nick, (void * klass, void * nick), (klass, nick))
+STUB(void *, g_flags_get_value_by_name, (void * klass, void * name), (klass, name))
+STUB(void *, g_flags_get_value_by_nick, (void * klass, void * nick), (klass, nick))
+STUB(void *, g_object_class_find_property, (void * klass, void * name), (klass, name))
+STUB_VOID(g_object_get_property, (void * object, void * name, void * value), (object, name, value))
+STUB_VOID(g_object_set_property, (void * object, void * name, void * value), (object, name, value))
+STUB(void *, g_object_ref, (void * object), (object))
+STUB_VOID(g_object_unref, (void * object), (object))
+STUB(void *, g_param_spec_get_blurb, (void * spec), (spec))
+STUB(void *, g_param_spec_get_default_value, (void * spec), (spec))
+STUB(int, g_param_value_validate, (void * spec, void * value), (spec, value))
+STUB(void *, g_type_check_instance_cast, (void * instance, unsigned long type), (instance, type))
+STUB(int, g_type_check_instance_is_a, (void * instance, unsigned long type), (instance, type))
+STUB(void *, g_type_class_ref, (unsigned long type), (type))
+STUB_VOID(g_type_class_unref, (void * klass), (klass))
+STUB(unsigned long, g_type_from_name, (void * name), (name))
+STUB(unsigned long, g_type_fundamental, (unsigned long type), (type))
+STUB(int, g_type_is_a, (unsigned long type, unsigned long ancestor), (type, ancestor))
+STUB(void *, g_type_name, (unsigned long type), (type))
+STUB(int, g_type_test_flags, (unsigned long type, unsigned int flags), (type, flags))
+STUB(int, g_value_get_boolean, (void * value), (value))
+STUB(double, g_value_get_double, (void * value), (value))
+STUB(int, g_value_get_enum, (void * value), (value))
+STUB(unsigned int, g_value_get_flags, (void * value), (value))
+STUB(int, g_value_get_int, (void * value), (value))
+STUB(long, g_value_get_int64, (void * value), (value))
+STUB(void *, g_value_get_object, (void * value), (value))
+STUB(void *, g_value_get_string, (void * value), (value))
+STUB(unsigned long, g_value_get_uint64, (void * value), (value))
+STUB(void *, g_value_init, (void * value, unsigned long type), (value, type))
+STUB_VOID(g_value_set_boolean, (void * value, int boolean), (value, boolean))
+STUB_VOID(g_value_set_double, (void * value, double number), (value, number))
+STUB_VOID(g_value_set_enum, (void * value, int number), (value, number))
+STUB_VOID(g_value_set_flags, (void * value, unsigned int flags), (value, flags))
+STUB_VOID(g_value_set_int, (void * value, int number), (value, number))
+STUB_VOID(g_value_set_int64, (void * value, long number), (value, number))
+STUB_VOID(g_value_set_object, (void * value, void * object), (value, object))
+STUB_VOID(g_value_set_string, (void * value, void * text), (value, text))
+STUB_VOID(g_value_set_uint64, (void * value, unsigned long number), (value, number))
+STUB_VOID(g_value_unset, (void * value), (value))
+
+// g_log is variadic (GLib's inline helpers and macros call it): formatted here, passed on as "%s".
+HIDDEN void g_log(const char *domain, int level, const char *format, ...);
+void g_log(const char *domain, int level, const char *format, ...) {
+	static void (*real)(const char *, int, const char *, ...);
+	void (*f)(const char *, int, const char *, ...) = __atomic_load_n(&real, __ATOMIC_ACQUIRE);
+	if (!f) {
+		f = (void (*)(const char *, int, const char *, ...))symbol("g_log");
+		__atomic_store_n(&real, f, __ATOMIC_RELEASE);
+	}
+	char text[2048];
+	va_list arguments;
+	va_start(arguments, format);
+	vsnprintf(text, sizeof text, format, arguments);
+	va_end(arguments);
+	f(domain, level, "%s", text);
+}
