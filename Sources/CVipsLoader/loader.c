@@ -189,20 +189,30 @@ STUB(int, vips_vector_isenabled, (void), ())
 STUB_VOID(vips_vector_set_enabled, (int enabled), (enabled))
 STUB(int, vips_version, (int flag), (flag))
 
+// The real function behind a variadic stub, looked up once.
+static void *real_function(void **slot, const char *name) {
+	void *f = __atomic_load_n(slot, __ATOMIC_ACQUIRE);
+	if (!f) {
+		f = symbol(name);
+		__atomic_store_n(slot, f, __ATOMIC_RELEASE);
+	}
+	return f;
+}
+
+// The text of a variadic stub's format and arguments (after the parameter `format`).
+#define FORMATTED(text, format)                                                       \
+	char text[2048];                                                                  \
+	va_list arguments;                                                                \
+	va_start(arguments, format);                                                      \
+	vsnprintf(text, sizeof text, format, arguments);                                  \
+	va_end(arguments)
+
 // vips_error is variadic (used by VIPS_INIT on an ABI mismatch): formatted here, passed on as "%s".
 HIDDEN void vips_error(const char *domain, const char *format, ...);
 void vips_error(const char *domain, const char *format, ...) {
-	static void (*real)(const char *, const char *, ...);
-	void (*f)(const char *, const char *, ...) = __atomic_load_n(&real, __ATOMIC_ACQUIRE);
-	if (!f) {
-		f = (void (*)(const char *, const char *, ...))symbol("vips_error");
-		__atomic_store_n(&real, f, __ATOMIC_RELEASE);
-	}
-	char text[2048];
-	va_list arguments;
-	va_start(arguments, format);
-	vsnprintf(text, sizeof text, format, arguments);
-	va_end(arguments);
+	static void *real;
+	void (*f)(const char *, const char *, ...) = (void (*)(const char *, const char *, ...))real_function(&real, "vips_error");
+	FORMATTED(text, format);
 	f(domain, "%s", text);
 }
 
@@ -259,16 +269,8 @@ STUB_VOID(g_value_unset, (void * value), (value))
 // g_log is variadic (GLib's inline helpers and macros call it): formatted here, passed on as "%s".
 HIDDEN void g_log(const char *domain, int level, const char *format, ...);
 void g_log(const char *domain, int level, const char *format, ...) {
-	static void (*real)(const char *, int, const char *, ...);
-	void (*f)(const char *, int, const char *, ...) = __atomic_load_n(&real, __ATOMIC_ACQUIRE);
-	if (!f) {
-		f = (void (*)(const char *, int, const char *, ...))symbol("g_log");
-		__atomic_store_n(&real, f, __ATOMIC_RELEASE);
-	}
-	char text[2048];
-	va_list arguments;
-	va_start(arguments, format);
-	vsnprintf(text, sizeof text, format, arguments);
-	va_end(arguments);
+	static void *real;
+	void (*f)(const char *, int, const char *, ...) = (void (*)(const char *, int, const char *, ...))real_function(&real, "g_log");
+	FORMATTED(text, format);
 	f(domain, level, "%s", text);
 }

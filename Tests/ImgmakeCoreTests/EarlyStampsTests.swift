@@ -8,15 +8,8 @@ import Testing
 /// `dropEarlyStamps()` (what `lockState` does when another imgmake may have written meanwhile), reads the files
 /// again. Verdicts are otherwise those of the reads at check time.
 @Suite struct EarlyStampsTests {
-    static let recipe = """
-        thumbs: build/thumbs/{name}.webp <- photos/*.jpg
-            thumbnail 100
-        sheet: build/sheet.jpg <- build/thumbs/*.webp
-            arrayjoin across=2
-        """
-
     func builtTree() throws -> TestTree {
-        let tree = TestTree(recipe: Self.recipe, files: ["photos/a.jpg", "photos/b.jpg"])
+        let tree = TestTree(recipe: StalenessTests.recipe, files: ["photos/a.jpg", "photos/b.jpg"])
         #expect(try tree.build(["thumbs", "sheet"]).built.count == 3)
         tree.readsStampsEarly = true
         return tree
