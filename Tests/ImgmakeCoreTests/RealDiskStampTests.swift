@@ -30,17 +30,6 @@ import Testing
         }
         #expect(stamps(in: folder) == expected)
         #expect(stamps(in: folder + "/no-such-folder") == names.map { _ in nil })
-        // The same from one buffer of NUL-ended names, into a buffer (what `EarlyStamps`' thread calls).
-        func buffered(in directory: String) -> [FileStamp?] {
-            let bytes: [UInt8] = names.flatMap { Array($0.utf8) + [UInt8(0)] }
-            var result = [FileStamp?](repeating: FileStamp(mtime: -1, size: -1), count: names.count)
-            bytes.withUnsafeBufferPointer { names in
-                result.withUnsafeMutableBufferPointer { disk.stamps(inDirectory: directory, names: names, into: $0) }
-            }
-            return result
-        }
-        #expect(buffered(in: folder) == expected)
-        #expect(buffered(in: folder + "/no-such-folder") == names.map { _ in nil })
     }
 
     /// `RealDisk.fileNames`: the regular files with UTF-8 names, hidden ones too (in byte order once sorted); anything else

@@ -133,9 +133,6 @@ package protocol DiskInterface: AnyObject, Sendable {
     /// path, in one go (`RealDisk` opens the directory once and stats each name relative to it, which saves
     /// the kernel walking the directory's path again for every file).
     func stamps(inDirectory directory: String, names: [UnsafePointer<CChar>]) -> [FileStamp?]
-    /// `stamps(inDirectory:names:)` of names given one after the other, each ended by a NUL, written into
-    /// `stamps` (one per name): `RealDisk` allocates nothing, for `EarlyStamps`' thread.
-    func stamps(inDirectory directory: String, names: UnsafeBufferPointer<UInt8>, into stamps: UnsafeMutableBufferPointer<FileStamp?>)
     /// The entries of a directory (hidden ones included), or nil when it cannot be read.
     func list(_ directory: String) -> [DirectoryEntry]?
     /// A directory's listing as a walk wants it most (`FileNames`), or nil when it cannot be read.
@@ -176,21 +173,6 @@ extension DiskInterface {
 
     package func stamps(inDirectory directory: String, names: [UnsafePointer<CChar>]) -> [FileStamp?] {
         names.map { stamp(PathName.join(directory, String(cString: $0))) }
-    }
-
-    package func stamps(
-        inDirectory directory: String, names: UnsafeBufferPointer<UInt8>, into stamps: UnsafeMutableBufferPointer<FileStamp?>
-    ) {
-        guard let base = names.baseAddress else { return }
-        var pointers: [UnsafePointer<CChar>] = []
-        var start = 0
-        for (offset, byte) in names.enumerated() where byte == 0 {
-            pointers.append(UnsafeRawPointer(base + start).assumingMemoryBound(to: CChar.self))
-            start = offset + 1
-        }
-        for (index, stamp) in self.stamps(inDirectory: directory, names: pointers).enumerated() where index < stamps.count {
-            stamps[index] = stamp
-        }
     }
 }
 

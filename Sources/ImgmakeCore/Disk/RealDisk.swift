@@ -23,27 +23,6 @@ package final class RealDisk: DiskInterface {
         return names.map { fstatat(folder, $0, &st, 0) == 0 ? Self.stamp(of: st) : nil }
     }
 
-    package func stamps(
-        inDirectory directory: String, names: UnsafeBufferPointer<UInt8>, into stamps: UnsafeMutableBufferPointer<FileStamp?>
-    ) {
-        guard let base = names.baseAddress else { return }
-        let folder = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        defer { if folder >= 0 { close(folder) } }
-        var st = stat()
-        var start = 0
-        var index = 0
-        for offset in names.indices where names[offset] == 0 && index < stamps.count {
-            let name = UnsafeRawPointer(base + start).assumingMemoryBound(to: CChar.self)
-            if folder >= 0 {
-                stamps[index] = fstatat(folder, name, &st, 0) == 0 ? Self.stamp(of: st) : nil
-            } else {
-                stamps[index] = stamp(PathName.join(directory, String(cString: name)))
-            }
-            start = offset + 1
-            index += 1
-        }
-    }
-
     /// A regular file's stamp (nil for anything else).
     private static func stamp(of st: stat) -> FileStamp? {
         guard (st.st_mode & S_IFMT) == S_IFREG else { return nil }

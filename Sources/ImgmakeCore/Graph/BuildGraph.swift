@@ -62,7 +62,7 @@ package final class BuildGraph {
     func waitForEarlyStamps() { earlyStamps?.waitForReads() }
 
     /// The stamps read beside the walk (`Options.readsStampsEarly`), once: a later call returns none.
-    func takeEarlyStamps() -> [EarlyStamps.Batch] {
+    func takeEarlyStamps() -> [(id: PathTable.ID, stamp: FileStamp?)] {
         defer { earlyStamps = nil }
         return earlyStamps?.take() ?? []
     }

@@ -18,35 +18,16 @@ final class EarlyStamps {
     /// The reading thread started (else nothing is read early: the checker reads everything).
     private let started: Bool
 
-    /// One folder's files to read: made by the main thread with room for the stamps, filled by the reader,
-    /// which allocates nothing (memory a second thread allocates stays in its malloc arena, out of the main
-    /// thread's reach, and would add to the no-op's peak memory).
-    final class Batch: @unchecked Sendable {
-        // (Unchecked Sendable: `stamps` is written by the reader before it marks the batch read, under the
-        // state's lock, and read by the main thread only after; the rest is set once, in `init`.)
-        let folder: String
-        let ids: [PathTable.ID]
-        /// The names, each ended by a NUL.
-        let names: [UInt8]
-        /// `ids[k]`'s stamp, once read.
-        let stamps: UnsafeMutableBufferPointer<FileStamp?>
-
-        init(folder: String, ids: [PathTable.ID], names: [UInt8]) {
-            self.folder = folder
-            self.ids = ids
-            self.names = names
-            stamps = .allocate(capacity: ids.count)
-            stamps.initialize(repeating: nil)
-        }
-
-        deinit { stamps.deallocate() }
+    private struct Batch {
+        var folder: String
+        var ids: [PathTable.ID]
+        var names: [UInt8]
     }
 
-    private struct State: @unchecked Sendable {
+    private struct State {
         var pending: [Batch] = []
         var next = 0
-        /// How many of `pending` are read (the first ones).
-        var read = 0
+        var found: [(ids: [PathTable.ID], stamps: [FileStamp?])] = []
         /// The reader is reading a batch.
         var busy = false
         /// `take()` was called (or the object went): folders not started are left to the checker, which
@@ -74,8 +55,7 @@ final class EarlyStamps {
     /// the other, each ended by a NUL.
     func read(folder: String, ids: [PathTable.ID], names: [UInt8]) {
         guard started, !ids.isEmpty else { return }
-        let batch = Batch(folder: folder, ids: ids, names: names)
-        state.withLock { $0.pending.append(batch) }
+        state.withLock { $0.pending.append(Batch(folder: folder, ids: ids, names: names)) }
     }
 
     /// Waits until every folder handed over so far is read (for tests, which change files only after).
@@ -83,13 +63,19 @@ final class EarlyStamps {
         state.withLock(waitingUntil: { $0.over || !$0.busy && $0.next == $0.pending.count }) { _ in }
     }
 
-    /// Returns the folders read by now (`ids[k]`'s stamp is `stamps[k]`), after waiting for the folder being
-    /// read: folders not started are not read. The reads are then over: a second call returns nothing.
-    func take() -> [Batch] {
+    /// Returns the stamps read by now, by path ID (each path once), after waiting for the folder being read:
+    /// folders not started are not read. The reads are then over: a second call returns nothing.
+    func take() -> [(id: PathTable.ID, stamp: FileStamp?)] {
         state.withLock { $0.over = true }
         return state.withLock(waitingUntil: { !$0.busy }) { state in
-            defer { state.pending = [] }
-            return Array(state.pending[..<state.read])
+            var result: [(id: PathTable.ID, stamp: FileStamp?)] = []
+            result.reserveCapacity(state.found.reduce(0) { $0 + $1.ids.count })
+            for batch in state.found {
+                for (id, stamp) in zip(batch.ids, batch.stamps) { result.append((id, stamp)) }
+            }
+            state.found = []
+            state.pending = []
+            return result
         }
     }
 
@@ -103,11 +89,19 @@ final class EarlyStamps {
                 return state.pending[state.next - 1]
             }
             guard let batch else { return }
-            batch.names.withUnsafeBufferPointer { names in
-                disk.stamps(inDirectory: batch.folder, names: names, into: batch.stamps)
+            let stamps = batch.names.withUnsafeBufferPointer { bytes -> [FileStamp?] in
+                guard let base = bytes.baseAddress else { return [] }
+                var pointers: [UnsafePointer<CChar>] = []
+                pointers.reserveCapacity(batch.ids.count)
+                var start = 0
+                for (offset, byte) in bytes.enumerated() where byte == 0 {
+                    pointers.append(UnsafeRawPointer(base + start).assumingMemoryBound(to: CChar.self))
+                    start = offset + 1
+                }
+                return disk.stamps(inDirectory: batch.folder, names: pointers)
             }
             state.withLock { state in
-                state.read += 1
+                state.found.append((batch.ids, stamps))
                 state.busy = false
             }
         }

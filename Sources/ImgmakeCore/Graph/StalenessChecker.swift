@@ -60,12 +60,10 @@ package final class StalenessChecker {
 
     /// Takes the stamps read while the graph was built (`EarlyStamps`; `Session.lockState` drops them when
     /// another imgmake may have written since).
-    func adopt(earlyStamps: [EarlyStamps.Batch]) {
-        for batch in earlyStamps {
-            for (id, stamp) in zip(batch.ids, batch.stamps) where Int(id) < stampRead.count {
-                stampOf[Int(id)] = stamp
-                stampRead[Int(id)] = true
-            }
+    func adopt(earlyStamps: [(id: PathTable.ID, stamp: FileStamp?)]) {
+        for (id, stamp) in earlyStamps where Int(id) < stampRead.count {
+            stampOf[Int(id)] = stamp
+            stampRead[Int(id)] = true
         }
     }
 
