@@ -66,6 +66,9 @@ package final class Builder {
         var summary = BuildSummary()
         summary.dryRun = options.dryRun
         var (order, checker) = session.staleness(of: targets, alwaysMake: options.alwaysMake)
+        // One result per output: room for them at once (grown by doubling, the list of a 100,000-output no-op
+        // was, for a moment, two lists: the no-op's peak memory).
+        results.reserveCapacity(results.count + order.count)
         if let shard = options.shard {
             let (deferred, otherShards) = ShardPlan(graph: graph, shard: shard).split(order)
             order.removeAll { deferred.contains($0) || otherShards.contains($0) }
