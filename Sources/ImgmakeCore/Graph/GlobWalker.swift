@@ -68,8 +68,10 @@ final class GlobWalker {
             earlyStamps?.read(folder: directory, ids: matchedHere, names: namesHere)
         }
         if var names = fileNames(directory), !names.hasOthers {
-            // Only regular files with UTF-8 names, the common folder of photos: matched as bytes, in byte order.
+            // Only regular files with UTF-8 names, the common folder of photos: matched as bytes, in byte order
+            // (sorted once, for every glob that walks the folder).
             names.sort()
+            fileListings[directory] = names
             names.bytes.withUnsafeBufferPointer { bytes in
                 for index in 0..<names.count {
                     let name = UnsafeBufferPointer(rebasing: bytes[names.name(index)])
