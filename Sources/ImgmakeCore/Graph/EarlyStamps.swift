@@ -13,7 +13,6 @@ import ImgmakeSync
 /// the state changed, or a killed build's `writing` marker is there. An imgmake that wrote an output either
 /// recorded it (the state changed) or was killed with the marker in place.
 final class EarlyStamps {
-    private let disk: DiskInterface
     private let state = ConditionLock(State())
     /// The reading thread started (else nothing is read early: the checker reads everything).
     private let started: Bool
@@ -37,7 +36,6 @@ final class EarlyStamps {
 
     /// Starts the reading thread (a thread limit leaves every read to the checker).
     init(disk: DiskInterface) {
-        self.disk = disk
         let state = state
         do {
             try CheckedThread.start(name: "imgmake-stamps", stackSize: 256 << 10) {
