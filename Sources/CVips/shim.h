@@ -149,4 +149,29 @@ static inline gboolean cvips_flags_from_nick(GType t, const char *nick, guint *v
 	return v != NULL;
 }
 
+/* Memory images for imgmake's thumbnail pipeline (ThumbnailPipeline.swift). */
+static void cvips_free_on_close(VipsImage *image, gpointer data) {
+	(void) image;
+	free(data);
+}
+/* An 8-bit image over `data` (from malloc), which is freed when the image closes; NULL (and `data` freed) when
+ * libvips refuses it. */
+static inline VipsImage *cvips_image_adopting(void *data, int width, int height, int bands) {
+	VipsImage *image = vips_image_new_from_memory(
+		data, (size_t) width * (size_t) height * (size_t) bands, width, height, bands, VIPS_FORMAT_UCHAR);
+	if (!image) {
+		free(data);
+		return NULL;
+	}
+	g_signal_connect_data(image, "postclose", G_CALLBACK(cvips_free_on_close), data, NULL, (GConnectFlags) 0);
+	return image;
+}
+/* The pixels of an image in memory (vips_image_copy_memory's result) and the bytes of one of its lines, for 8-bit
+ * images (VIPS_IMAGE_SIZEOF_LINE calls a function the stubs do not have). */
+static inline const unsigned char *cvips_image_pixels(VipsImage *image) { return (const unsigned char *) image->data; }
+static inline size_t cvips_image_line_bytes_uchar(VipsImage *image) { return (size_t) image->Xsize * (size_t) image->Bands; }
+/* The x and y resolution (pixels per millimetre). */
+static inline double cvips_image_xres(VipsImage *image) { return image->Xres; }
+static inline double cvips_image_yres(VipsImage *image) { return image->Yres; }
+
 #endif

@@ -115,7 +115,8 @@ public enum ImageRunner {
         return job.loadOptions + [ResolvedArgument(name: "access", value: .enumeration("sequential"))]
     }
 
-    /// A first step that opens the source itself (`thumbnail`), after the pixel-limit check.
+    /// A first step that opens the source itself (`thumbnail`), after the pixel-limit check: imgmake's own
+    /// thumbnail (`ThumbnailPipeline`) when it handles the step and the source, else the operation itself.
     private static func openingStep(_ step: ResolvedStep, info: OperationInfo, _ job: ImageJob) throws -> VipsImageHandle {
         let source = job.sources[0]
         // The header is always read (lazily, no pixels): for the pixel limit, the loader's options, and the
@@ -131,6 +132,14 @@ public enum ImageRunner {
         let toSRGB =
             !managesColour && info.argument(named: "export-profile") != nil
             && loaded.image.fieldNames.contains("icc-profile-data")
+        if step.operation == "thumbnail", job.loadOptions.allSatisfy({ ArgumentInfo.canonicalName($0.name) == "fail-on" }),
+            let image = try failure(input: source, {
+                try ThumbnailPipeline.run(
+                    step, source: source, header: loaded.image, loader: loaded.loader, loadOptions: loadOptions)
+            })
+        {
+            return image
+        }
         let failOn = loadOptions.first { ArgumentInfo.canonicalName($0.name) == "fail-on" }?.value ?? .enumeration("truncated")
         loadOptions.removeAll { ArgumentInfo.canonicalName($0.name) == "fail-on" }
         return try failure(input: source) {
@@ -138,7 +147,9 @@ public enum ImageRunner {
             call.set("filename", .value(.string(ImageLoader.pathWithOptions(source, loadOptions))))
             if info.argument(named: "fail-on") != nil { call.set("fail-on", .value(failOn)) }
             if toSRGB { call.set("export-profile", .value(.string("srgb"))) }
-            try setArguments(step, on: &call, job)
+            var libvipsStep = step
+            libvipsStep.arguments.removeAll { $0.name == VipsCatalog.ownThumbnailSwitch }
+            try setArguments(libvipsStep, on: &call, job)
             return try result(of: call, info: info)
         }
     }

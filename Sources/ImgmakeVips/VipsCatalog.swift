@@ -189,7 +189,12 @@ public final class VipsCatalog: OperationCatalog, Sendable {
         "jxl": "jxlload", "jp2": "jp2kload",
     ]
 
-    /// Builds the info from an instance of the operation type, without touching libvips' error buffer.
+    /// The argument imgmake adds to `thumbnail`: `libvips=true` runs libvips' own thumbnail instead of imgmake's
+    /// (`ThumbnailPipeline`); the operation itself never sees it.
+    public static let ownThumbnailSwitch = "libvips"
+
+    /// Builds the info from an instance of the operation type, without touching libvips' error buffer; the
+    /// `thumbnail` operation gets imgmake's `libvips` switch.
     private static func introspect(_ nickname: String) -> OperationInfo? {
         VipsRuntime.start()
         let type = vips_type_find("VipsOperation", nickname)
@@ -198,10 +203,18 @@ public final class VipsCatalog: OperationCatalog, Sendable {
         }
         defer { g_object_unref(operation) }
         let flags = cvips_operation_class_flags(type).rawValue
+        var arguments = ArgumentIntrospection.arguments(of: operation)
+        if nickname == "thumbnail" {
+            arguments.append(
+                ArgumentInfo(
+                    name: ownThumbnailSwitch,
+                    description: "Use libvips' own thumbnail instead of imgmake's (box shrink + exact Lanczos-3)",
+                    type: .bool, isRequired: false, isInput: true, isOutput: false, defaultText: "false"))
+        }
         return OperationInfo(
             nickname: vips_nickname_find(type).map { String(cString: $0) } ?? nickname,
             description: vips_object_get_description(cvips_object(operation)).map { String(cString: $0) } ?? "",
-            arguments: ArgumentIntrospection.arguments(of: operation),
+            arguments: arguments,
             isDeprecated: flags & VIPS_OPERATION_DEPRECATED.rawValue != 0 || cvips_object_class_deprecated(type) != 0)
     }
 

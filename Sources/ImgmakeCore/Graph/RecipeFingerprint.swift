@@ -6,7 +6,7 @@ import ImgmakeRecipe
 /// to the root, so a tree cloned elsewhere keeps its fingerprints.
 enum RecipeFingerprint {
     /// Bumped when imgmake changes how it turns steps into pixels.
-    static let pipelineVersion = "imgmake-pipeline-2"  // 2: sources with an ICC profile are thumbnailed to sRGB
+    static let pipelineVersion = "imgmake-pipeline-3"  // 2: sources with an ICC profile are thumbnailed to sRGB; 3: imgmake's own thumbnail
 
     static func of(_ job: ImageJob, root: String, libraryVersion: String) -> UInt64 {
         var hash = FNV1a()
