@@ -90,6 +90,28 @@ import Testing
         #expect(!job([], steps: [], save: [ResolvedArgument(name: "Q", value: .int(80))]).stripsMetadata)
     }
 
+    /// An animation keeps its frames, delays and loop count: they describe the pixels.
+    @Test func anAnimationKeepsItsFrames() throws {
+        let photo = try MetadataPhoto(in: folder)
+        var copy = VipsOperationCall("copy")
+        copy.set("in", .image(try ImageLoader.open(photo.path)))
+        let strip = try #require(try copy.run()["out"])  // 96×64: four frames of 16 rows
+        vips_image_set_int(strip.pointer, "page-height", 16)
+        vips_image_set_int(strip.pointer, "loop", 3)
+        let source = folder.file("frames.v")
+        var save = VipsOperationCall("vipssave")
+        save.set("in", .image(strip))
+        save.set("filename", .value(.string(source)))
+        _ = try save.run()
+        let output = folder.file("frames.webp")
+        _ = try ImageRunner.run(
+            job([source], steps: [], saver: "webpsave", save: [ResolvedArgument(name: "strip", value: .bool(true))]),
+            writingTo: output)
+        let written = try ImageLoader.open(output, options: [ResolvedArgument(name: "n", value: .int(-1))])
+        #expect(written.pageCount == 4 && written.pageHeight == 16 && written.fieldText("loop") == "3")
+        #expect(photo.traces(in: try Data(contentsOf: URL(fileURLWithPath: output))).isEmpty)
+    }
+
     /// A WebP with alpha keeps it (and stays readable) once its metadata chunks are removed.
     @Test func aWebPWithAlphaKeepsItsAlpha() throws {
         let photo = try MetadataPhoto(in: folder, bands: 4)
