@@ -26,19 +26,23 @@ import Testing
                 with f = jpg webp
                 thumbnail width=48
             """)
-        let result = try box.imgmake("-j2", "stripped", "kept")
-        #expect(result.status == 0, "\(result)")
-        for ext in exts {
-            let output = "out/strip/trip.\(ext)"
-            let (fields, traces) = (try photo.fields(in: output), photo.traces(in: try box.data(output)))
-            #expect(fields.isEmpty, "\(output): \(fields)")
-            #expect(traces.isEmpty, "\(output): the file holds \(traces)")
-        }
-        // Without strip the metadata stays: the checks above can fail.
-        for output in ["out/keep/trip.jpg", "out/keep/trip.webp"] {
-            let (fields, traces) = (try photo.fields(in: output), photo.traces(in: try box.data(output)))
-            #expect(fields.contains("exif-ifd3-GPSLatitude"), "\(output): \(fields)")
-            #expect(Set(traces).isSuperset(of: ["Exif", "XMP namespace", "ICC profile", "EXIF artist"]), "\(output): \(traces)")
+        for pool in ["thread", "process"] {
+            let result = try box.imgmake("-j2", "-B", "--pool", pool, "stripped", "kept")
+            #expect(result.status == 0, "[\(pool)] \(result)")
+            for ext in exts {
+                let output = "out/strip/trip.\(ext)"
+                let (fields, traces) = (try photo.fields(in: output), photo.traces(in: try box.data(output)))
+                #expect(fields.isEmpty, "[\(pool)] \(output): \(fields)")
+                #expect(traces.isEmpty, "[\(pool)] \(output): the file holds \(traces)")
+            }
+            // Without strip the metadata stays: the checks above can fail.
+            for output in ["out/keep/trip.jpg", "out/keep/trip.webp"] {
+                let (fields, traces) = (try photo.fields(in: output), photo.traces(in: try box.data(output)))
+                #expect(fields.contains("exif-ifd3-GPSLatitude"), "[\(pool)] \(output): \(fields)")
+                #expect(
+                    Set(traces).isSuperset(of: ["Exif", "XMP namespace", "ICC profile", "EXIF artist"]),
+                    "[\(pool)] \(output): \(traces)")
+            }
         }
     }
 }
