@@ -278,3 +278,10 @@ void g_log(const char *domain, int level, const char *format, ...) {
 	FORMATTED(text, format);
 	f(domain, level, "%s", text);
 }
+
+// Metadata: `save strip=true` removes fields from a copy of the image (MetadataStrip); the tests set fields
+// to make images that carry metadata.
+STUB(int, vips_image_remove, (void * image, void * name), (image, name))
+STUB_VOID(vips_image_set_blob_copy, (void * image, void * name, void * data, unsigned long length), (image, name, data, length))
+STUB_VOID(vips_image_set_int, (void * image, void * name, int number), (image, name, number))
+STUB_VOID(vips_image_set_string, (void * image, void * name, void * text), (image, name, text))

@@ -220,6 +220,14 @@ public struct ImageJob: Sendable, Hashable, Codable {
     }
 }
 
+extension ImageJob {
+    /// Whether the save options say `strip=true` (the last `strip` given wins, as for the saver): the output
+    /// carries no metadata, whatever the saver (README: *Metadata*, under *The recipe language*).
+    public var stripsMetadata: Bool {
+        saveOptions.last { ArgumentInfo.canonicalName($0.name) == "strip" }?.value == .bool(true)
+    }
+}
+
 /// What a finished job tells about the image it wrote.
 public struct ImageSummary: Sendable, Hashable, Codable {
     public var width: Int

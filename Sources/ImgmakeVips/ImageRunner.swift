@@ -49,7 +49,7 @@ public enum ImageRunner {
             let pixels =
                 leaksOnFailedInput.contains(job.saver)
                 ? try image.copiedToMemory(for: job.saver) : image
-            save.set(try firstImageInput(of: job.saver).name, .image(pixels))
+            save.set(try firstImageInput(of: job.saver).name, .image(try MetadataStrip.image(pixels, for: job)))
             let link = try SuffixedLink(to: path, for: job.saver)
             defer { link?.remove() }
             save.set("filename", .value(.string(link?.path ?? path)))
@@ -60,6 +60,7 @@ public enum ImageRunner {
             }
             for option in job.saveOptions { save.set(option.name, .value(option.value)) }
             _ = try save.run()
+            try MetadataStrip.finish(path, for: job)
         }
         var status = stat()
         guard stat(path, &status) == 0 else {

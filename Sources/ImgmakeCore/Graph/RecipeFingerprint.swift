@@ -29,6 +29,8 @@ enum RecipeFingerprint {
         add(job.saveOptions)
         // Alpha flattened on white rather than black: only outputs whose saver drops alpha change.
         if job.flattensAlphaOnWhite { hash.combine("alpha on white") }
+        // Metadata removed by imgmake, not only by savers that honour `strip`: only those outputs change.
+        if job.stripsMetadata { hash.combine("metadata removed") }
         return hash.value
     }
 

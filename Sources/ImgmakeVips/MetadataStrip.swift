@@ -1,0 +1,106 @@
+import CVips
+import Foundation
+import ImgmakeJob
+
+/// `save strip=true`: the output carries no metadata, whatever the saver (README: *Metadata*, under *The recipe language*).
+///
+/// libvips' savers honour `strip` one by one, and not all of them do: 8.14.1's `webpsave` ignores it
+/// (fixed in 8.14.2) and writes the source's EXIF (GPS included), XMP and ICC profile; `jxlsave` always
+/// writes the ICC profile; `vipssave` writes every field. So the saver is given a copy of the image with
+/// every metadata field removed (`strip` is still passed on, so savers that honour it also skip what they
+/// add of their own), and what a saver writes from nothing is removed from its file afterwards.
+///
+/// The fields kept are an allowlist, not a denylist of the metadata known today: a loader can add any field
+/// (every ImageMagick property as `magick-*`, PNG text chunks as `png-comment-N-KEY`, EXIF in a PNG's
+/// "Raw profile type exif" text, HEIF boxes as `heif-TYPE-N`, whatever a later libvips reads), and a field
+/// a denylist misses leaks; a field an allowlist misses is a layout hint a saver then does without.
+enum MetadataStrip {
+    /// The fields that describe the pixels rather than the photo, which savers read to write the pixels
+    /// themselves (libvips 8.14's savers, and the names later versions use for the same facts). Everything
+    /// else goes: EXIF (`exif-data` and the `exif-ifd*` fields), XMP, IPTC, Photoshop data, the ICC profile,
+    /// comments, `orientation`, the EXIF thumbnail, the loader's facts about the source file.
+    static let kept: Set<String> = [
+        // The header (width, bands, format, resolution...): not metadata, and not removable.
+        "width", "height", "bands", "format", "coding", "interpretation", "xoffset", "yoffset", "xres", "yres",
+        "filename",
+        // Pages and animation.
+        "page-height", "n-pages", "delay", "loop", "gif-delay", "gif-loop", "heif-primary",
+        // The unit of xres/yres.
+        "resolution-unit",
+        // Palettes and bit depth.
+        "palette", "gif-palette", "palette-bit-depth", "bits-per-sample",
+        // The scale of HDR samples (TIFF, JPEG XL, PFM, Radiance).
+        "stonits", "pfm-scale", "rad-format", "rad-expos", "rad-aspect",
+        // How libvips computes the image.
+        "vips-sequential", "concurrency",
+    ]
+
+    /// Fields libvips' `vips_image_get_fields` hides (deprecated names) that savers may still read or
+    /// write; the ones not kept are removed by name.
+    static let hidden: [String] = ["ipct-data"]
+
+    /// The image to hand to `job`'s saver: `image` itself, or, when the job strips, a copy without metadata.
+    static func image(_ image: VipsImageHandle, for job: ImageJob) throws -> VipsImageHandle {
+        guard job.stripsMetadata else { return image }
+        var copy = VipsOperationCall("copy")
+        copy.set("in", .image(image))
+        // A copy of its own: the image itself may be shared (a source loaded once for several outputs).
+        guard let stripped = try copy.run()["out"] else {
+            throw VipsError(operation: "copy", message: "gives no image")
+        }
+        for name in stripped.fieldNames + hidden where !kept.contains(name) {
+            vips_image_remove(stripped.pointer, name)
+        }
+        return stripped
+    }
+
+    /// Removes from the file `job`'s saver wrote at `path` the metadata the saver adds from nothing:
+    /// libvips 8.14.1's `webpsave`, ignoring `strip`, always writes an EXIF chunk (orientation, resolution,
+    /// size). Nothing to do for other savers, or when the job keeps metadata.
+    static func finish(_ path: String, for job: ImageJob) throws {
+        guard job.stripsMetadata, job.saver == "webpsave" else { return }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw VipsError(operation: job.saver, message: "cannot read back \(path) to strip it")
+        }
+        guard let stripped = WebPChunks.removingMetadata(from: data) else { return }
+        guard (try? stripped.write(to: URL(fileURLWithPath: path))) != nil else {
+            throw VipsError(operation: job.saver, message: "cannot rewrite \(path) without its metadata")
+        }
+    }
+}
+
+/// The chunks of a WebP file (RIFF): `RIFF` size `WEBP`, then chunks of a four-character code, a
+/// little-endian size and the payload, padded to an even length. Metadata lives in `EXIF`, `XMP ` and `ICCP`
+/// chunks, announced by flags in the `VP8X` chunk's first byte.
+enum WebPChunks {
+    static let metadata: Set<String> = ["EXIF", "XMP ", "ICCP"]
+    /// The VP8X flags of those chunks: ICC (0x20), EXIF (0x08), XMP (0x04).
+    static let metadataFlags: UInt8 = 0x20 | 0x08 | 0x04
+
+    /// The file without its metadata chunks, or nil when it has none (or is not a WebP file).
+    static func removingMetadata(from data: Data) -> Data? {
+        let bytes = [UInt8](data)
+        guard bytes.count >= 12, bytes[0..<4].elementsEqual("RIFF".utf8), bytes[8..<12].elementsEqual("WEBP".utf8)
+        else { return nil }
+        var kept: [UInt8] = []
+        var removed = false
+        var offset = 12
+        while offset + 8 <= bytes.count {
+            let code = String(decoding: bytes[offset..<offset + 4], as: UTF8.self)
+            let size = bytes[offset + 4..<offset + 8].reversed().reduce(0) { $0 << 8 | Int($1) }
+            let end = min(bytes.count, offset + 8 + size + size % 2)
+            if metadata.contains(code) {
+                removed = true
+            } else {
+                var chunk = bytes[offset..<end]
+                if code == "VP8X", chunk.count > 8 { chunk[offset + 8] &= ~metadataFlags }
+                kept += chunk
+            }
+            offset = end
+        }
+        guard removed else { return nil }
+        let riffSize = UInt32(4 + kept.count)
+        let header = Array("RIFF".utf8) + withUnsafeBytes(of: riffSize.littleEndian, Array.init) + Array("WEBP".utf8)
+        return Data(header + kept)
+    }
+}
