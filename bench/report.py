@@ -1,6 +1,6 @@
 """Turns the raw results of the workloads (hyperfine JSON and facts.tsv in the results folder) into Markdown.
 
-usage: report.py {throughput,noop,scaling,startup,targets,issue13} RESULTS_DIR   -> Markdown on stdout
+usage: report.py {throughput,noop,scaling,startup,targets,issue13,issue14} RESULTS_DIR   -> Markdown on stdout
        report.py best-python RESULTS_DIR                                -> the id of the fastest Python pool (42 images)
 """
 import json
@@ -499,6 +499,233 @@ def issue13(rdir):
     return "\n".join(out)
 
 
+I14_SETS = [("42", "the corpus"), ("500", "the corpus repeated"), ("small", "the small-image set")]
+I14_TOOLS = [
+    ("imgmake-thread", "imgmake, thread pool (the default)"),
+    ("imgmake-process", "imgmake, process pool"),
+    ("py-process-pil", "Python process pool + Pillow"),
+    ("make-vipsthumbnail", "make -j + vipsthumbnail"),
+    ("py-thread-pil", "Python thread pool + Pillow (context)"),
+    ("py-process-pyvips", "Python process pool + pyvips (context)"),
+]
+I14_QTOOLS = [("imgmake", "imgmake"), ("pillow", "Pillow"), ("vipsthumbnail", "vipsthumbnail")]
+
+
+def issue14_quality(rdir):
+    """The quality rows: {(set, class): {tool: {metric: [values]}}} in the order met, and the metadata."""
+    path = os.path.join(rdir, "i14-quality.json")
+    if not os.path.exists(path):
+        return None, None
+    with open(path) as f:
+        doc = json.load(f)
+    classes = {}
+    for im in doc["images"]:
+        c = classes.setdefault((im["set"], im["class"]), {})
+        for tool, r in im["tools"].items():
+            t = c.setdefault(tool, {"n": 0, "missing": 0})
+            if r.get("missing"):
+                t["missing"] += 1
+                continue
+            t["n"] += 1
+            for k, v in r.items():
+                if k.startswith(("psnr_", "ssim_")):
+                    t.setdefault(k, []).append(v)
+    order = {"42": 0, "small": 1}
+    return dict(sorted(classes.items(), key=lambda kv: (order.get(kv[0][0], 2), kv[0][1]))), doc.get("metadata", {})
+
+
+def issue14(rdir):
+    """Issue 14's "done when": speed per set against Pillow and make + vipsthumbnail, quality per class, metadata."""
+    f = facts(rdir)
+    sets = f.get("i14.sets", "42 500 small").split()
+    rows = []
+
+    def met(ok):
+        return "–" if ok is None else ("**pass**" if ok else "**miss**")
+
+    def med(set_, tool):
+        return median_of(load(rdir, f"i14-{set_}-{tool}"))
+
+    def timed(set_, tool):
+        r = load(rdir, f"i14-{set_}-{tool}")
+        if r is None:
+            return "not run"
+        if "failed" in r:
+            return "**failed**"
+        return f"{secs(r['median'])} (median of {r['runs']})"
+
+    setname = {"42": "42 images", "500": f"{f.get('i14.500.images', '500')} images", "small":
+               f"small set, {f.get('i14.small.images', '?')} images"}
+    for s in sets:
+        for peer, bound, label in (("py-process-pil", 0.9, "Python process pool + Pillow"),
+                                   ("make-vipsthumbnail", 0.5, "make + vipsthumbnail")):
+            p = med(s, peer)
+            for pool, verdict in (("imgmake-thread", True), ("imgmake-process", False)):
+                r = ratio(med(s, pool), p)
+                name = (f"{setname.get(s, s)}: imgmake ≤ {bound} × {label}" if verdict
+                        else f"↳ the same, imgmake --pool process (reported)")
+                rows.append((name, timed(s, pool), timed(s, peer), fmt_ratio(r),
+                             met(None if r is None else r <= bound) if verdict else "–"))
+    if "500" in sets or any(x.isdigit() and x != "42" for x in sets):
+        big = next(x for x in sets if x.isdigit() and x != "42")
+        for pool, label in (("imgmake-thread", "thread pool"), ("imgmake-process", "process pool")):
+            a, b = med("42", pool), med(big, pool)
+            if a and b:
+                ra = int(f.get("i14.42.images", "42")) / a
+                rb = int(f.get(f"i14.{big}.images", big)) / b
+                rows.append((f"images/s at {big} within 5 % of images/s at 42 (not below 0.95 ×), {label}",
+                             f"{rb:.1f} images/s at {big}", f"{ra:.1f} images/s at 42", fmt_ratio(rb / ra),
+                             met(rb >= 0.95 * ra)))
+    classes, meta = issue14_quality(rdir)
+    if classes:
+        for metric, label, unit in (("psnr_srgb", "PSNR", " dB"), ("ssim_srgb", "SSIM", "")):
+            worst = None
+            for key, tools in classes.items():
+                a, b = tools.get("imgmake", {}).get(metric), tools.get("pillow", {}).get(metric)
+                if a and b:
+                    d = statistics.mean(a) - statistics.mean(b)
+                    if worst is None or d < worst[0]:
+                        worst = (d, key)
+            if worst:
+                fmtd = f"{worst[0]:+.2f}{unit}" if unit else f"{worst[0]:+.4f}"
+                rows.append((f"{label} (against the Lanczos-3 reference): imgmake not lower than Pillow in any class",
+                             f"worst class: {worst[1][1]} ({'small set' if worst[1][0] == 'small' else 'corpus'}), "
+                             f"imgmake − Pillow = {fmtd}", "–", "–", met(worst[0] >= 0)))
+            lm = metric.replace("srgb", "linear")
+            worst = None
+            for key, tools in classes.items():
+                a, b = tools.get("imgmake", {}).get(lm), tools.get("pillow", {}).get(lm)
+                if a and b:
+                    d = statistics.mean(a) - statistics.mean(b)
+                    if worst is None or d < worst[0]:
+                        worst = (d, key)
+            if worst:
+                fmtd = f"{worst[0]:+.2f}{unit}" if unit else f"{worst[0]:+.4f}"
+                rows.append((f"↳ the same against the linear-light reference (reported)",
+                             f"worst class: {worst[1][1]} ({'small set' if worst[1][0] == 'small' else 'corpus'}), "
+                             f"imgmake − Pillow = {fmtd}", "–", "–", "–"))
+    if meta:
+        total = carrying = 0
+        kinds = {}
+        for label, m in meta.items():
+            if not label.split("/")[-1].startswith("imgmake"):
+                continue
+            total += m["files"]
+            carrying += m.get("any", 0)
+            for k, v in m["with"].items():
+                kinds[k] = kinds.get(k, 0) + v
+        what = ", ".join(f"{k} in {v}" for k, v in sorted(kinds.items()))
+        rows.append(("no EXIF, XMP, IPTC or ICC in any imgmake output (`strip=true`; every set, both pools)",
+                     f"{carrying} of {total} files carry metadata" + (f" ({what})" if what else ""), "–", "–",
+                     met(total > 0 and carrying == 0)))
+    for s in sets:
+        if f"i14.{s}.pools-identical" in f:
+            rows.append((f"↳ {setname.get(s, s)}: thread and process pools' outputs byte-identical (reported)",
+                         f[f"i14.{s}.pools-identical"], "–", "–", "–"))
+
+    out = ["## Issue 14: per-image speed and quality, against Pillow and vipsthumbnail", ""]
+    out.append("From one run of `bench/issue14.sh`: the tools interleaved round by round (tools_run), medians, each "
+               "run from an empty output folder (imgmake also `-B`), every tool at -j"
+               f"{f.get('i14.jobs', '?')}; {f.get('i14.rounds', '')}. Recipe: `thumbnail width=320 height=320` + "
+               "`save Q=80 strip=true` to WebP; Pillow `Image.thumbnail((320, 320))` + `save(WEBP, quality=80)`; "
+               "vipsthumbnail `--size 320x320 -o OUT.webp[Q=80,strip]`. Ratios are imgmake's median ÷ the peer's; "
+               "the verdicts use imgmake's default pool (thread), the process pool is reported under it.")
+    out.append("")
+    out.append("| target | imgmake | peer | ratio | met |")
+    out.append("|---|---|---|---:|---|")
+    for row in rows:
+        out.append("| " + " | ".join(row) + " |")
+    out.append("")
+
+    for s in sets:
+        ti, tp = med(s, "imgmake-thread"), med(s, "imgmake-process")
+        if load(rdir, f"i14-{s}-imgmake-thread") is None:
+            continue
+        n = f.get(f"i14.{s}.images", s)
+        mb = int(f.get(f"i14.{s}.bytes", "0")) / 1e6
+        desc = dict(I14_SETS).get(s, "")
+        out.append(f"### Speed: {n} images ({mb:.0f} MB), {desc}")
+        out.append("")
+        out.append("| tool | median | mean ± σ | runs | images/s | CPU (user+sys) per run | others' CPU use before runs | "
+                   "imgmake thread ÷ tool | imgmake process ÷ tool | outputs |")
+        out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+        for rid, label in I14_TOOLS:
+            r = load(rdir, f"i14-{s}-{rid}")
+            cells = row_cells(r)
+            if cells is None:
+                continue
+            m = median_of(r)
+            ips = f"{int(n) / m:.1f}" if m else "–"
+            cpu = secs(r["cpu"]) if r and "cpu" in r else "–"
+            busy = f"{r['busy']:.0f} %" if r and r.get("busy") is not None else "–"
+            out.append(f"| {label} | " + " | ".join(cells) + f" | {ips} | {cpu} | {busy} | {fmt_ratio(ratio(ti, m))} | "
+                       f"{fmt_ratio(ratio(tp, m))} | {f.get(f'i14-{s}-{rid}.outputs', '–')} |")
+        for rid, _ in I14_TOOLS:
+            r = load(rdir, f"i14-{s}-{rid}")
+            if r is not None and "failed" in r:
+                out.append(f"- `{rid}` failed: {r['detail']}")
+        out.append("")
+
+    if classes:
+        out.append("### Quality per image class")
+        out.append("")
+        out.append("Each tool's WebP outputs of the last timed round (imgmake: the thread pool's, which the process "
+                   "pool's equal byte for byte, see above; the small set: the first copy of each of its 42 sources), "
+                   "decoded, against a reference made at the output's exact size: the full decode (autorotated) in "
+                   "float, premultiplied when it has alpha, resized by libvips' Lanczos-3 alone (`resize "
+                   "kernel=lanczos3 gap=0`, `vscale` for the exact height), unpremultiplied, clipped to 0–255, not "
+                   "rounded (`quality.py`). Images with alpha are compared as shown: composited over white and over "
+                   "grey 128, both in one PSNR and one SSIM (RGBA values would count the colour under alpha 0, which "
+                   "nobody sees and which WebP's encoder changes); grey is widened to RGB. PSNR: 8-bit peak, over all "
+                   "bands. SSIM: Gaussian window σ 1.5, 11 × 11, per R, G, B band, averaged. Means per class; the "
+                   "difference column is imgmake's mean − Pillow's. Pillow's WebP encoder is its wheel's libwebp, "
+                   "imgmake's and vipsthumbnail's the system's (libvips'), so the encoder is part of each figure.")
+        out.append("")
+        for kind, title in (("srgb", "against the Lanczos-3 reference (the verdict)"),
+                            ("linear", "against the linear-light Lanczos-3 reference (reported)")):
+            out.append(f"**{title}**")
+            out.append("")
+            out.append("| class | images | " + " | ".join(f"{l} PSNR" for _, l in I14_QTOOLS) + " | imgmake − Pillow | "
+                       + " | ".join(f"{l} SSIM" for _, l in I14_QTOOLS) + " | imgmake − Pillow |")
+            out.append("|---|---:|" + "---:|" * (2 * len(I14_QTOOLS) + 2))
+            for (set_, cls), tools in classes.items():
+                n = max((t.get("n", 0) for t in tools.values()), default=0)
+                cells = [cls, str(n)]
+                for metric, fmt in ((f"psnr_{kind}", "{:.2f}"), (f"ssim_{kind}", "{:.4f}")):
+                    means = {}
+                    for t, _ in I14_QTOOLS:
+                        v = tools.get(t, {}).get(metric)
+                        means[t] = statistics.mean(v) if v else None
+                        cells.append("–" if v is None else fmt.format(means[t]))
+                    a, b = means.get("imgmake"), means.get("pillow")
+                    cells.append("–" if a is None or b is None else ("{:+.2f}" if "psnr" in metric else "{:+.4f}").format(a - b))
+                out.append("| " + " | ".join(cells) + " |")
+            out.append("")
+        miss = [(k, t, v["missing"]) for k, tools in classes.items() for t, v in tools.items() if v.get("missing")]
+        for (set_, cls), t, k in miss:
+            out.append(f"- {cls}: {k} output(s) of {t} missing")
+    if meta:
+        out.append("### Metadata in the outputs")
+        out.append("")
+        out.append("Every WebP output's RIFF chunks (EXIF, XMP, ICCP), its VP8X flags, and markers of EXIF, XMP, IPTC "
+                   "(`Photoshop 3.0`, `8BIM`) and ICC (`acsp`) inside any chunk that is not image data. Files that carry each:")
+        out.append("")
+        out.append("| outputs | files | EXIF | XMP | IPTC | ICC | chunks seen | example |")
+        out.append("|---|---:|---:|---:|---:|---:|---|---|")
+        for label, m in meta.items():
+            w = m["with"]
+            out.append(f"| {label} | {m['files']} | " + " | ".join(str(w.get(k, 0)) for k in ("EXIF", "XMP", "IPTC", "ICC"))
+                       + f" | {' '.join(m['chunks'])} | {m['examples'][0] if m['examples'] else '–'} |")
+        out.append("")
+    notes = [("i14.binary", "binary"), ("i14.build", "built by"), ("i14.small.made", "small set"),
+             ("i14.quality.seconds", "quality measure, seconds")]
+    for key, label in notes:
+        if key in f:
+            out.append(f"- {label}: {f[key]}")
+    out.append("")
+    return "\n".join(out)
+
+
 def main():
     cmd, rdir = sys.argv[1], sys.argv[2]
     if cmd == "best-python":
@@ -506,7 +733,7 @@ def main():
         print(bp[0] if bp else "py-process-pil")
     else:
         print({"throughput": throughput, "noop": noop, "scaling": scaling, "startup": startup,
-               "targets": targets, "issue13": issue13}[cmd](rdir))
+               "targets": targets, "issue13": issue13, "issue14": issue14}[cmd](rdir))
 
 
 if __name__ == "__main__":
