@@ -40,6 +40,7 @@ pip_missing=()
 "$PY" -c 'import PIL' 2>/dev/null || pip_missing+=(pillow)
 "$PY" -c 'import pyvips' 2>/dev/null || pip_missing+=(pyvips)
 "$PY" -c 'import matplotlib' 2>/dev/null || pip_missing+=(matplotlib)
+"$PY" -c 'import numpy' 2>/dev/null || pip_missing+=(numpy)
 if [ ${#pip_missing[@]} -gt 0 ]; then
     log "pip install ${pip_missing[*]}"
     "$PY" -m pip install -q "${pip_missing[@]}" 2>/dev/null \
