@@ -18,14 +18,17 @@
 # pass/miss) and the raw data (i14-*.json, i14-quality.json, facts i14.*).
 #
 # Usage: bench/issue14.sh   (IMGMAKE=path to measure a given binary; bench/run-all.sh issue14 builds it first)
-#   ROUNDS=5          timed rounds on the 42 and small sets (after WARMUP untimed rounds)
-#   ROUNDS_500=3      timed rounds on the 500 set (no warm-up)     SKIP_500=1: no 500 set
-#   WARMUP=1          SMALL=210 (images in the small set)          BIG=500 (images in the repeated set)
+#   ROUNDS=5          timed rounds on the 42 and small sets (the 42 set after WARMUP untimed rounds: the first
+#   WARMUP=1          reads of the corpus; the other sets are copied just before, and in the page cache)
+#   ROUNDS_500=3      timed rounds on the 500 set                  SKIP_500=1: no 500 set
+#   SMALL=210         images in the small set                      BIG=500: images in the repeated set
 #   EXTRA_SETS=42     the sets that also time the context tools (Python thread pool + Pillow, process pool +
 #                     pyvips): e.g. "42 small", or "" for none
 #   SKIP_QUALITY=1    speed only
-# Takes about 13 minutes on 2 quiet cores (the first run 2-4 minutes more: the small set and the references are
-# made and cached in $BENCH_CACHE).
+# Takes about 15 minutes on 2 quiet cores (estimated from the throughput workload's times: 16-17 with the current
+# main's binary; the first run 2-4 minutes more: the small set and the references are made and cached in
+# $BENCH_CACHE). On a busy machine much longer: each run waits up to QUIET_WAIT (10) s for quiet (lib.sh).
+# QUICK-like: ROUNDS=2 WARMUP=0 ROUNDS_500=1 EXTRA_SETS= QUIET_WAIT=2.
 source "$(dirname "$0")/lib.sh"
 forget 'i14\.'
 rm -f "$RESULTS_DIR"/i14-*
@@ -43,7 +46,7 @@ SMALL_CACHE=$BENCH_CACHE/small-1200x900-v1
 note i14.binary "$IMGMAKE ($("$IMGMAKE" --version 2>/dev/null | head -1))"
 note i14.build "${BENCH_BUILD_NOTE:-the binary given by IMGMAKE}"
 note i14.jobs "$J"
-note i14.rounds "$ROUNDS timed round(s) on the 42 and small sets after $WARMUP warm-up round(s)$( [ -n "${SKIP_500:-}" ] || echo ", $ROUNDS_500 on the $BIG set, no warm-up")"
+note i14.rounds "$ROUNDS timed round(s) on the 42 set after $WARMUP warm-up round(s) and on the small set$( [ -n "${SKIP_500:-}" ] || echo ", $ROUNDS_500 on the $BIG set")"
 
 # --- the sets ------------------------------------------------------------------------------------------------------
 # setup NAME: $BENCH_WORK/i14-NAME/{corpus/, files.txt, Imgmakefile, peers.mk}
@@ -99,7 +102,8 @@ add() {
 
 run_set() {
     local set=$1 d=$BENCH_WORK/i14-$1 runs=$ROUNDS warm=$WARMUP files
-    [ "$set" = "$BIG" ] && runs=$ROUNDS_500 warm=0
+    [ "$set" = 42 ] || warm=0
+    [ "$set" = "$BIG" ] && runs=$ROUNDS_500
     files="\$(cat '$d/files.txt')"
     add "$set" imgmake-thread "imgmake --pool thread" "$runs" \
         "'$IMGMAKE' -C '$d' -q -B -j$J --pool thread OUT=o-imgmake-thread"
