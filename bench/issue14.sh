@@ -49,7 +49,7 @@ note i14.jobs "$J"
 note i14.rounds "$ROUNDS timed round(s) on the 42 set after $WARMUP warm-up round(s) and on the small set$( [ -n "${SKIP_500:-}" ] || echo ", $ROUNDS_500 on the $BIG set")"
 
 # --- the sets ------------------------------------------------------------------------------------------------------
-# setup NAME: $BENCH_WORK/i14-NAME/{corpus/, files.txt, Imgmakefile, peers.mk}
+# setup NAME: $BENCH_WORK/i14-NAME/{corpus/, files.txt, Imgmakefile, peers.mk} (thumb_recipes in lib.sh)
 setup() {
     local set=$1 d=$BENCH_WORK/i14-$1
     rm -rf "$d"; mkdir -p "$d"
@@ -59,21 +59,7 @@ setup() {
         *) repeat_corpus "$BENCH_WORK/i14-42/corpus" "$d/corpus" "$set" ;;
     esac
     ls "$d"/corpus/* > "$d/files.txt"
-    cat > "$d/Imgmakefile" <<'EOF'
-OUT = out
-thumbs: $(OUT)/{name}.webp <- corpus/*
-    thumbnail width=320 height=320
-    save Q=80 strip=true
-EOF
-    {
-        printf 'SRC := $(wildcard %s/corpus/*)\n' "$d"
-        printf 'all: $(patsubst %%,$(OUT)/%%.webp,$(basename $(notdir $(SRC))))\n'
-        for ext in jpg jpeg png JPG PNG; do
-            printf '$(OUT)/%%.webp: %s/corpus/%%.%s\n\tvipsthumbnail $< --size 320x320 -o $@[Q=80,strip]\n' "$d" "$ext"
-        done
-    } > "$d/peers.mk"
-    # The state folder seeded once, untimed (the libvips catalog answers), as in throughput.sh.
-    "$IMGMAKE" -C "$d" -q -n >/dev/null 2>&1 || true
+    thumb_recipes "$d"
     note "i14.$set.images" "$(wc -l < "$d/files.txt")"
     note "i14.$set.bytes" "$(du -sb "$d/corpus" | cut -f1)"
 }

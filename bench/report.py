@@ -123,6 +123,28 @@ def best_floor(rdir, size):
     return best
 
 
+def speed_table(rdir, prefix, tools, n):
+    """The Markdown lines of one set's speed table: every tool of tools run as PREFIX-ID (hyperfine JSON), its
+    images/s for n images, CPU time, the others' CPU use, imgmake's pools' medians ÷ its, its outputs (facts)."""
+    f = facts(rdir)
+    ti, tp = median_of(load(rdir, f"{prefix}-imgmake-thread")), median_of(load(rdir, f"{prefix}-imgmake-process"))
+    out = ["| tool | median | mean ± σ | runs | images/s | CPU (user+sys) per run | others' CPU use before runs | "
+           "imgmake thread ÷ tool | imgmake process ÷ tool | outputs |",
+           "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for rid, label in tools:
+        r = load(rdir, f"{prefix}-{rid}")
+        cells = row_cells(r)
+        if cells is None:
+            continue
+        m = median_of(r)
+        ips = f"{int(n) / m:.1f}" if m else "–"
+        cpu = secs(r["cpu"]) if r and "cpu" in r else "–"
+        busy = f"{r['busy']:.0f} %" if r and r.get("busy") is not None else "–"
+        out.append(f"| {label} | " + " | ".join(cells) + f" | {ips} | {cpu} | {busy} | {fmt_ratio(ratio(ti, m))} | "
+                   f"{fmt_ratio(ratio(tp, m))} | {f.get(f'{prefix}-{rid}.outputs', '–')} |")
+    return out
+
+
 def throughput(rdir):
     f = facts(rdir)
     out = ["## 1. Throughput: 320-pixel WebP thumbnails (Q80, stripped)", ""]
@@ -142,28 +164,13 @@ def throughput(rdir):
     out.append("")
     for size in tp_sizes(rdir):
         ti = median_of(load(rdir, f"tp{size}-imgmake-thread"))
-        tpr = median_of(load(rdir, f"tp{size}-imgmake-process"))
         if load(rdir, f"tp{size}-imgmake-thread") is None:
             continue
         n = f.get(f"tp{size}.images", str(size))
         mb = int(f.get(f"tp{size}.bytes", "0")) / 1e6
         out.append(f"### {n} images ({mb:.0f} MB)" + (" — the corpus" if size == 42 else " — the corpus repeated"))
         out.append("")
-        out.append("| tool | median | mean ± σ | runs | images/s | CPU (user+sys) per run | others' CPU use before runs | "
-                   "imgmake thread ÷ tool | imgmake process ÷ tool | outputs |")
-        out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
-        for rid, label in TP_TOOLS:
-            r = load(rdir, f"tp{size}-{rid}")
-            cells = row_cells(r)
-            if cells is None:
-                continue
-            m = median_of(r)
-            ips = f"{int(n) / m:.1f}" if m else "–"
-            outputs = f.get(f"tp{size}-{rid}.outputs", "–")
-            cpu = secs(r["cpu"]) if r and "cpu" in r else "–"
-            busy = f"{r['busy']:.0f} %" if r and r.get("busy") is not None else "–"
-            out.append(f"| {label} | " + " | ".join(cells) + f" | {ips} | {cpu} | {busy} | {fmt_ratio(ratio(ti, m))} | "
-                       f"{fmt_ratio(ratio(tpr, m))} | {outputs} |")
+        out += speed_table(rdir, f"tp{size}", TP_TOOLS, n)
         out.append("")
         floors = [(rid, label, load(rdir, f"tp{size}-{rid}")) for rid, label in TP_FLOORS]
         floors = [x for x in floors if x[2] is not None]
@@ -425,6 +432,17 @@ def rss_median(rdir, name):
     return (statistics.median(kbs) if kbs else None), len(kbs)
 
 
+def fact_notes(f, notes):
+    """Markdown bullets "- LABEL: value" for the (key, label) pairs of notes that the facts f hold."""
+    return [f"- {label}: {f[key]}" for key, label in notes if key in f] + [""]
+
+
+def target_table(rows, peer):
+    """A "done when" table: rows of (target, imgmake, PEER, ratio, met) as Markdown lines."""
+    out = [f"| target | imgmake | {peer} | ratio | met |", "|---|---|---|---:|---|"]
+    return out + ["| " + " | ".join(row) + " |" for row in rows] + [""]
+
+
 def issue13(rdir):
     """Issue 13's "done when" table: every target in one table, imgmake beside ninja (or the absolute bound)."""
     f = facts(rdir)
@@ -481,22 +499,14 @@ def issue13(rdir):
     out.append("From one run of `bench/issue13.sh` (imgmake and ninja interleaved round by round; medians). "
                "Ratios are imgmake's median ÷ ninja's.")
     out.append("")
-    out.append("| target | imgmake | ninja | ratio | met |")
-    out.append("|---|---|---|---:|---|")
-    for row in rows:
-        out.append("| " + " | ".join(row) + " |")
-    out.append("")
+    out += target_table(rows, "ninja")
     notes = [("i13.binary", "binary"), ("i13.build", "built by"), ("i13.noop10000.prebuild", "10,000 tree"),
              ("i13.noop100000.prebuild", "100,000 tree"), ("i13.noop10000.ninja-check", "ninja on the 10,000 tree"),
              ("i13.noop100000.ninja-check", "ninja on the 100,000 tree"), ("i13.noop10000.imgmake-check", "imgmake -n on the 10,000 tree"),
              ("i13.noop100000.imgmake-check", "imgmake -n on the 100,000 tree"),
              ("i13.tab.callback", "the Tab's callback"), ("i13.tab.replies", "what the Tab offers"),
              ("i13.vips.control-ops", "control (`imgmake ops`, which needs libvips)")]
-    for key, label in notes:
-        if key in f:
-            out.append(f"- {label}: {f[key]}")
-    out.append("")
-    return "\n".join(out)
+    return "\n".join(out + fact_notes(f, notes))
 
 
 I14_SETS = [("42", "the corpus"), ("500", "the corpus repeated"), ("small", "the small-image set")]
@@ -578,7 +588,8 @@ def issue14(rdir):
                              met(rb >= 0.95 * ra)))
     classes, meta = issue14_quality(rdir)
     if classes:
-        for metric, label, unit in (("psnr_srgb", "PSNR", " dB"), ("ssim_srgb", "SSIM", "")):
+        def worst_class(metric):
+            """(imgmake's class mean − Pillow's, (set, class)) of the class where imgmake is furthest behind."""
             worst = None
             for key, tools in classes.items():
                 a, b = tools.get("imgmake", {}).get(metric), tools.get("pillow", {}).get(metric)
@@ -586,24 +597,17 @@ def issue14(rdir):
                     d = statistics.mean(a) - statistics.mean(b)
                     if worst is None or d < worst[0]:
                         worst = (d, key)
-            if worst:
-                fmtd = f"{worst[0]:+.2f}{unit}" if unit else f"{worst[0]:+.4f}"
-                rows.append((f"{label} (against the Lanczos-3 reference): imgmake not lower than Pillow in any class",
-                             f"worst class: {worst[1][1]} ({'small set' if worst[1][0] == 'small' else 'corpus'}), "
-                             f"imgmake − Pillow = {fmtd}", "–", "–", met(worst[0] >= 0)))
-            lm = metric.replace("srgb", "linear")
-            worst = None
-            for key, tools in classes.items():
-                a, b = tools.get("imgmake", {}).get(lm), tools.get("pillow", {}).get(lm)
-                if a and b:
-                    d = statistics.mean(a) - statistics.mean(b)
-                    if worst is None or d < worst[0]:
-                        worst = (d, key)
-            if worst:
-                fmtd = f"{worst[0]:+.2f}{unit}" if unit else f"{worst[0]:+.4f}"
-                rows.append((f"↳ the same against the linear-light reference (reported)",
-                             f"worst class: {worst[1][1]} ({'small set' if worst[1][0] == 'small' else 'corpus'}), "
-                             f"imgmake − Pillow = {fmtd}", "–", "–", "–"))
+            return worst
+
+        for metric, label, fmt in (("psnr", "PSNR", "{:+.2f} dB"), ("ssim", "SSIM", "{:+.4f}")):
+            for kind, name in (("srgb", f"{label} (against the Lanczos-3 reference): imgmake not lower than Pillow "
+                                        "in any class"),
+                               ("linear", "↳ the same against the linear-light reference (reported)")):
+                worst = worst_class(f"{metric}_{kind}")
+                if worst:
+                    where = "small set" if worst[1][0] == "small" else "corpus"
+                    rows.append((name, f"worst class: {worst[1][1]} ({where}), imgmake − Pillow = "
+                                 + fmt.format(worst[0]), "–", "–", met(worst[0] >= 0) if kind == "srgb" else "–"))
     if meta:
         total = carrying = 0
         kinds = {}
@@ -631,14 +635,9 @@ def issue14(rdir):
                "vipsthumbnail `--size 320x320 -o OUT.webp[Q=80,strip]`. Ratios are imgmake's median ÷ the peer's; "
                "the verdicts use imgmake's default pool (thread), the process pool is reported under it.")
     out.append("")
-    out.append("| target | imgmake | peer | ratio | met |")
-    out.append("|---|---|---|---:|---|")
-    for row in rows:
-        out.append("| " + " | ".join(row) + " |")
-    out.append("")
+    out += target_table(rows, "peer")
 
     for s in sets:
-        ti, tp = med(s, "imgmake-thread"), med(s, "imgmake-process")
         if load(rdir, f"i14-{s}-imgmake-thread") is None:
             continue
         n = f.get(f"i14.{s}.images", s)
@@ -646,20 +645,7 @@ def issue14(rdir):
         desc = dict(I14_SETS).get(s, "")
         out.append(f"### Speed: {n} images ({mb:.0f} MB), {desc}")
         out.append("")
-        out.append("| tool | median | mean ± σ | runs | images/s | CPU (user+sys) per run | others' CPU use before runs | "
-                   "imgmake thread ÷ tool | imgmake process ÷ tool | outputs |")
-        out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
-        for rid, label in I14_TOOLS:
-            r = load(rdir, f"i14-{s}-{rid}")
-            cells = row_cells(r)
-            if cells is None:
-                continue
-            m = median_of(r)
-            ips = f"{int(n) / m:.1f}" if m else "–"
-            cpu = secs(r["cpu"]) if r and "cpu" in r else "–"
-            busy = f"{r['busy']:.0f} %" if r and r.get("busy") is not None else "–"
-            out.append(f"| {label} | " + " | ".join(cells) + f" | {ips} | {cpu} | {busy} | {fmt_ratio(ratio(ti, m))} | "
-                       f"{fmt_ratio(ratio(tp, m))} | {f.get(f'i14-{s}-{rid}.outputs', '–')} |")
+        out += speed_table(rdir, f"i14-{s}", I14_TOOLS, n)
         for rid, _ in I14_TOOLS:
             r = load(rdir, f"i14-{s}-{rid}")
             if r is not None and "failed" in r:
@@ -719,11 +705,7 @@ def issue14(rdir):
         out.append("")
     notes = [("i14.binary", "binary"), ("i14.build", "built by"), ("i14.small.made", "small set"),
              ("i14.quality.seconds", "quality measure, seconds")]
-    for key, label in notes:
-        if key in f:
-            out.append(f"- {label}: {f[key]}")
-    out.append("")
-    return "\n".join(out)
+    return "\n".join(out + fact_notes(f, notes))
 
 
 def main():
