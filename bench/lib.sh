@@ -61,6 +61,34 @@ repeat_corpus() {
     done
 }
 
+# thumb_imgmakefile DIR: DIR/Imgmakefile, 320 px WebP thumbnails (Q80, stripped) of DIR/corpus/* into $(OUT).
+thumb_imgmakefile() {
+    cat > "$1/Imgmakefile" <<'EOF'
+OUT = out
+thumbs: $(OUT)/{name}.webp <- corpus/*
+    thumbnail width=320 height=320
+    save Q=80 strip=true
+EOF
+}
+
+# thumb_recipes DIR: the throughput recipe for DIR/corpus/*: DIR/Imgmakefile (thumb_imgmakefile) and DIR/peers.mk,
+# the same for make + vipsthumbnail (as in ../shared/reference/peer-bench.sh: one pattern rule per input extension;
+# make -f DIR/peers.mk OUT=FOLDER). Then seeds imgmake's state folder (.imgmake/: the libvips catalog answers) once,
+# untimed: a recipe that has been used before. A first-ever build in a fresh folder pays that one query on top (a
+# fraction of a second).
+thumb_recipes() {
+    local d=$1 ext
+    thumb_imgmakefile "$d"
+    {
+        printf 'SRC := $(wildcard %s/corpus/*)\n' "$d"
+        printf 'all: $(patsubst %%,$(OUT)/%%.webp,$(basename $(notdir $(SRC))))\n'
+        for ext in jpg jpeg png JPG PNG; do
+            printf '$(OUT)/%%.webp: %s/corpus/%%.%s\n\tvipsthumbnail $< --size 320x320 -o $@[Q=80,strip]\n' "$d" "$ext"
+        done
+    } > "$d/peers.mk"
+    "$IMGMAKE" -C "$d" -q -n >/dev/null 2>&1 || true
+}
+
 # hf ID [hyperfine options...] -- NAME COMMAND: one hyperfine benchmark of one command, exported to
 # $RESULTS_DIR/ID.json. A failing command (non-zero exit) is recorded as $RESULTS_DIR/ID.failed and does not stop
 # the workload: the report shows it as failed.

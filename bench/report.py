@@ -1,6 +1,6 @@
 """Turns the raw results of the workloads (hyperfine JSON and facts.tsv in the results folder) into Markdown.
 
-usage: report.py {throughput,noop,scaling,startup,targets,issue13} RESULTS_DIR   -> Markdown on stdout
+usage: report.py {throughput,noop,scaling,startup,targets,issue13,issue14} RESULTS_DIR   -> Markdown on stdout
        report.py best-python RESULTS_DIR                                -> the id of the fastest Python pool (42 images)
 """
 import json
@@ -123,6 +123,28 @@ def best_floor(rdir, size):
     return best
 
 
+def speed_table(rdir, prefix, tools, n):
+    """The Markdown lines of one set's speed table: every tool of tools run as PREFIX-ID (hyperfine JSON), its
+    images/s for n images, CPU time, the others' CPU use, imgmake's pools' medians ÷ its, its outputs (facts)."""
+    f = facts(rdir)
+    ti, tp = median_of(load(rdir, f"{prefix}-imgmake-thread")), median_of(load(rdir, f"{prefix}-imgmake-process"))
+    out = ["| tool | median | mean ± σ | runs | images/s | CPU (user+sys) per run | others' CPU use before runs | "
+           "imgmake thread ÷ tool | imgmake process ÷ tool | outputs |",
+           "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for rid, label in tools:
+        r = load(rdir, f"{prefix}-{rid}")
+        cells = row_cells(r)
+        if cells is None:
+            continue
+        m = median_of(r)
+        ips = f"{int(n) / m:.1f}" if m else "–"
+        cpu = secs(r["cpu"]) if r and "cpu" in r else "–"
+        busy = f"{r['busy']:.0f} %" if r and r.get("busy") is not None else "–"
+        out.append(f"| {label} | " + " | ".join(cells) + f" | {ips} | {cpu} | {busy} | {fmt_ratio(ratio(ti, m))} | "
+                   f"{fmt_ratio(ratio(tp, m))} | {f.get(f'{prefix}-{rid}.outputs', '–')} |")
+    return out
+
+
 def throughput(rdir):
     f = facts(rdir)
     out = ["## 1. Throughput: 320-pixel WebP thumbnails (Q80, stripped)", ""]
@@ -142,28 +164,13 @@ def throughput(rdir):
     out.append("")
     for size in tp_sizes(rdir):
         ti = median_of(load(rdir, f"tp{size}-imgmake-thread"))
-        tpr = median_of(load(rdir, f"tp{size}-imgmake-process"))
         if load(rdir, f"tp{size}-imgmake-thread") is None:
             continue
         n = f.get(f"tp{size}.images", str(size))
         mb = int(f.get(f"tp{size}.bytes", "0")) / 1e6
         out.append(f"### {n} images ({mb:.0f} MB)" + (" — the corpus" if size == 42 else " — the corpus repeated"))
         out.append("")
-        out.append("| tool | median | mean ± σ | runs | images/s | CPU (user+sys) per run | others' CPU use before runs | "
-                   "imgmake thread ÷ tool | imgmake process ÷ tool | outputs |")
-        out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
-        for rid, label in TP_TOOLS:
-            r = load(rdir, f"tp{size}-{rid}")
-            cells = row_cells(r)
-            if cells is None:
-                continue
-            m = median_of(r)
-            ips = f"{int(n) / m:.1f}" if m else "–"
-            outputs = f.get(f"tp{size}-{rid}.outputs", "–")
-            cpu = secs(r["cpu"]) if r and "cpu" in r else "–"
-            busy = f"{r['busy']:.0f} %" if r and r.get("busy") is not None else "–"
-            out.append(f"| {label} | " + " | ".join(cells) + f" | {ips} | {cpu} | {busy} | {fmt_ratio(ratio(ti, m))} | "
-                       f"{fmt_ratio(ratio(tpr, m))} | {outputs} |")
+        out += speed_table(rdir, f"tp{size}", TP_TOOLS, n)
         out.append("")
         floors = [(rid, label, load(rdir, f"tp{size}-{rid}")) for rid, label in TP_FLOORS]
         floors = [x for x in floors if x[2] is not None]
@@ -425,6 +432,17 @@ def rss_median(rdir, name):
     return (statistics.median(kbs) if kbs else None), len(kbs)
 
 
+def fact_notes(f, notes):
+    """Markdown bullets "- LABEL: value" for the (key, label) pairs of notes that the facts f hold."""
+    return [f"- {label}: {f[key]}" for key, label in notes if key in f] + [""]
+
+
+def target_table(rows, peer):
+    """A "done when" table: rows of (target, imgmake, PEER, ratio, met) as Markdown lines."""
+    out = [f"| target | imgmake | {peer} | ratio | met |", "|---|---|---|---:|---|"]
+    return out + ["| " + " | ".join(row) + " |" for row in rows] + [""]
+
+
 def issue13(rdir):
     """Issue 13's "done when" table: every target in one table, imgmake beside ninja (or the absolute bound)."""
     f = facts(rdir)
@@ -481,22 +499,213 @@ def issue13(rdir):
     out.append("From one run of `bench/issue13.sh` (imgmake and ninja interleaved round by round; medians). "
                "Ratios are imgmake's median ÷ ninja's.")
     out.append("")
-    out.append("| target | imgmake | ninja | ratio | met |")
-    out.append("|---|---|---|---:|---|")
-    for row in rows:
-        out.append("| " + " | ".join(row) + " |")
-    out.append("")
+    out += target_table(rows, "ninja")
     notes = [("i13.binary", "binary"), ("i13.build", "built by"), ("i13.noop10000.prebuild", "10,000 tree"),
              ("i13.noop100000.prebuild", "100,000 tree"), ("i13.noop10000.ninja-check", "ninja on the 10,000 tree"),
              ("i13.noop100000.ninja-check", "ninja on the 100,000 tree"), ("i13.noop10000.imgmake-check", "imgmake -n on the 10,000 tree"),
              ("i13.noop100000.imgmake-check", "imgmake -n on the 100,000 tree"),
              ("i13.tab.callback", "the Tab's callback"), ("i13.tab.replies", "what the Tab offers"),
              ("i13.vips.control-ops", "control (`imgmake ops`, which needs libvips)")]
-    for key, label in notes:
-        if key in f:
-            out.append(f"- {label}: {f[key]}")
+    return "\n".join(out + fact_notes(f, notes))
+
+
+I14_SETS = [("42", "the corpus"), ("500", "the corpus repeated"), ("small", "the small-image set")]
+I14_TOOLS = [
+    ("imgmake-thread", "imgmake, thread pool (the default)"),
+    ("imgmake-process", "imgmake, process pool"),
+    ("py-process-pil", "Python process pool + Pillow"),
+    ("make-vipsthumbnail", "make -j + vipsthumbnail"),
+    ("py-thread-pil", "Python thread pool + Pillow (context)"),
+    ("py-process-pyvips", "Python process pool + pyvips (context)"),
+]
+I14_QTOOLS = [("imgmake", "imgmake"), ("pillow", "Pillow"), ("vipsthumbnail", "vipsthumbnail")]
+
+
+def issue14_quality(rdir):
+    """The quality rows: {(set, class): {tool: {metric: [values]}}} in the order met, and the metadata."""
+    path = os.path.join(rdir, "i14-quality.json")
+    if not os.path.exists(path):
+        return None, None
+    with open(path) as f:
+        doc = json.load(f)
+    classes = {}
+    for im in doc["images"]:
+        c = classes.setdefault((im["set"], im["class"]), {})
+        for tool, r in im["tools"].items():
+            t = c.setdefault(tool, {"n": 0, "missing": 0})
+            if r.get("missing"):
+                t["missing"] += 1
+                continue
+            t["n"] += 1
+            for k, v in r.items():
+                if k.startswith(("psnr_", "ssim_")):
+                    t.setdefault(k, []).append(v)
+    order = {"42": 0, "small": 1}
+    return dict(sorted(classes.items(), key=lambda kv: (order.get(kv[0][0], 2), kv[0][1]))), doc.get("metadata", {})
+
+
+def issue14(rdir):
+    """Issue 14's "done when": speed per set against Pillow and make + vipsthumbnail, quality per class, metadata."""
+    f = facts(rdir)
+    sets = f.get("i14.sets", "42 500 small").split()
+    rows = []
+
+    def met(ok):
+        return "–" if ok is None else ("**pass**" if ok else "**miss**")
+
+    def med(set_, tool):
+        return median_of(load(rdir, f"i14-{set_}-{tool}"))
+
+    def timed(set_, tool):
+        r = load(rdir, f"i14-{set_}-{tool}")
+        if r is None:
+            return "not run"
+        if "failed" in r:
+            return "**failed**"
+        return f"{secs(r['median'])} (median of {r['runs']})"
+
+    setname = {"42": "42 images", "500": f"{f.get('i14.500.images', '500')} images", "small":
+               f"small set, {f.get('i14.small.images', '?')} images"}
+    for s in sets:
+        for peer, bound, label in (("py-process-pil", 0.9, "Python process pool + Pillow"),
+                                   ("make-vipsthumbnail", 0.5, "make + vipsthumbnail")):
+            p = med(s, peer)
+            for pool, verdict in (("imgmake-thread", True), ("imgmake-process", False)):
+                r = ratio(med(s, pool), p)
+                name = (f"{setname.get(s, s)}: imgmake ≤ {bound} × {label}" if verdict
+                        else f"↳ the same, imgmake --pool process (reported)")
+                rows.append((name, timed(s, pool), timed(s, peer), fmt_ratio(r),
+                             met(None if r is None else r <= bound) if verdict else "–"))
+    if "500" in sets or any(x.isdigit() and x != "42" for x in sets):
+        big = next(x for x in sets if x.isdigit() and x != "42")
+        for pool, label in (("imgmake-thread", "thread pool"), ("imgmake-process", "process pool")):
+            a, b = med("42", pool), med(big, pool)
+            if a and b:
+                ra = int(f.get("i14.42.images", "42")) / a
+                rb = int(f.get(f"i14.{big}.images", big)) / b
+                rows.append((f"images/s at {big} within 5 % of images/s at 42 (not below 0.95 ×), {label}",
+                             f"{rb:.1f} images/s at {big}", f"{ra:.1f} images/s at 42", fmt_ratio(rb / ra),
+                             met(rb >= 0.95 * ra)))
+    classes, meta = issue14_quality(rdir)
+    if classes:
+        def worst_class(metric):
+            """(imgmake's class mean − Pillow's, (set, class)) of the class where imgmake is furthest behind."""
+            worst = None
+            for key, tools in classes.items():
+                a, b = tools.get("imgmake", {}).get(metric), tools.get("pillow", {}).get(metric)
+                if a and b:
+                    d = statistics.mean(a) - statistics.mean(b)
+                    if worst is None or d < worst[0]:
+                        worst = (d, key)
+            return worst
+
+        for metric, label, fmt in (("psnr", "PSNR", "{:+.2f} dB"), ("ssim", "SSIM", "{:+.4f}")):
+            for kind, name in (("srgb", f"{label} (against the Lanczos-3 reference): imgmake not lower than Pillow "
+                                        "in any class"),
+                               ("linear", "↳ the same against the linear-light reference (reported)")):
+                worst = worst_class(f"{metric}_{kind}")
+                if worst:
+                    where = "small set" if worst[1][0] == "small" else "corpus"
+                    rows.append((name, f"worst class: {worst[1][1]} ({where}), imgmake − Pillow = "
+                                 + fmt.format(worst[0]), "–", "–", met(worst[0] >= 0) if kind == "srgb" else "–"))
+    if meta:
+        total = carrying = 0
+        kinds = {}
+        for label, m in meta.items():
+            if not label.split("/")[-1].startswith("imgmake"):
+                continue
+            total += m["files"]
+            carrying += m.get("any", 0)
+            for k, v in m["with"].items():
+                kinds[k] = kinds.get(k, 0) + v
+        what = ", ".join(f"{k} in {v}" for k, v in sorted(kinds.items()))
+        rows.append(("no EXIF, XMP, IPTC or ICC in any imgmake output (`strip=true`; every set, both pools)",
+                     f"{carrying} of {total} files carry metadata" + (f" ({what})" if what else ""), "–", "–",
+                     met(total > 0 and carrying == 0)))
+    for s in sets:
+        if f"i14.{s}.pools-identical" in f:
+            rows.append((f"↳ {setname.get(s, s)}: thread and process pools' outputs byte-identical (reported)",
+                         f[f"i14.{s}.pools-identical"], "–", "–", "–"))
+
+    out = ["## Issue 14: per-image speed and quality, against Pillow and vipsthumbnail", ""]
+    out.append("From one run of `bench/issue14.sh`: the tools interleaved round by round (tools_run), medians, each "
+               "run from an empty output folder (imgmake also `-B`), every tool at -j"
+               f"{f.get('i14.jobs', '?')}; {f.get('i14.rounds', '')}. Recipe: `thumbnail width=320 height=320` + "
+               "`save Q=80 strip=true` to WebP; Pillow `Image.thumbnail((320, 320))` + `save(WEBP, quality=80)`; "
+               "vipsthumbnail `--size 320x320 -o OUT.webp[Q=80,strip]`. Ratios are imgmake's median ÷ the peer's; "
+               "the verdicts use imgmake's default pool (thread), the process pool is reported under it.")
     out.append("")
-    return "\n".join(out)
+    out += target_table(rows, "peer")
+
+    for s in sets:
+        if load(rdir, f"i14-{s}-imgmake-thread") is None:
+            continue
+        n = f.get(f"i14.{s}.images", s)
+        mb = int(f.get(f"i14.{s}.bytes", "0")) / 1e6
+        desc = dict(I14_SETS).get(s, "")
+        out.append(f"### Speed: {n} images ({mb:.0f} MB), {desc}")
+        out.append("")
+        out += speed_table(rdir, f"i14-{s}", I14_TOOLS, n)
+        for rid, _ in I14_TOOLS:
+            r = load(rdir, f"i14-{s}-{rid}")
+            if r is not None and "failed" in r:
+                out.append(f"- `{rid}` failed: {r['detail']}")
+        out.append("")
+
+    if classes:
+        out.append("### Quality per image class")
+        out.append("")
+        out.append("Each tool's WebP outputs of the last timed round (imgmake: the thread pool's, which the process "
+                   "pool's equal byte for byte, see above; the small set: the first copy of each of its 42 sources), "
+                   "decoded, against a reference made at the output's exact size: the full decode (autorotated) in "
+                   "float, premultiplied when it has alpha, resized by libvips' Lanczos-3 alone (`resize "
+                   "kernel=lanczos3 gap=0`, `vscale` for the exact height), unpremultiplied, clipped to 0–255, not "
+                   "rounded (`quality.py`). Images with alpha are compared as shown: composited over white and over "
+                   "grey 128, both in one PSNR and one SSIM (RGBA values would count the colour under alpha 0, which "
+                   "nobody sees and which WebP's encoder changes); grey is widened to RGB. PSNR: 8-bit peak, over all "
+                   "bands. SSIM: Gaussian window σ 1.5, 11 × 11, per R, G, B band, averaged. Means per class; the "
+                   "difference column is imgmake's mean − Pillow's. Pillow's WebP encoder is its wheel's libwebp, "
+                   "imgmake's and vipsthumbnail's the system's (libvips'), so the encoder is part of each figure.")
+        out.append("")
+        for kind, title in (("srgb", "against the Lanczos-3 reference (the verdict)"),
+                            ("linear", "against the linear-light Lanczos-3 reference (reported)")):
+            out.append(f"**{title}**")
+            out.append("")
+            out.append("| class | images | " + " | ".join(f"{l} PSNR" for _, l in I14_QTOOLS) + " | imgmake − Pillow | "
+                       + " | ".join(f"{l} SSIM" for _, l in I14_QTOOLS) + " | imgmake − Pillow |")
+            out.append("|---|---:|" + "---:|" * (2 * len(I14_QTOOLS) + 2))
+            for (set_, cls), tools in classes.items():
+                n = max((t.get("n", 0) for t in tools.values()), default=0)
+                cells = [cls, str(n)]
+                for metric, fmt in ((f"psnr_{kind}", "{:.2f}"), (f"ssim_{kind}", "{:.4f}")):
+                    means = {}
+                    for t, _ in I14_QTOOLS:
+                        v = tools.get(t, {}).get(metric)
+                        means[t] = statistics.mean(v) if v else None
+                        cells.append("–" if v is None else fmt.format(means[t]))
+                    a, b = means.get("imgmake"), means.get("pillow")
+                    cells.append("–" if a is None or b is None else ("{:+.2f}" if "psnr" in metric else "{:+.4f}").format(a - b))
+                out.append("| " + " | ".join(cells) + " |")
+            out.append("")
+        miss = [(k, t, v["missing"]) for k, tools in classes.items() for t, v in tools.items() if v.get("missing")]
+        for (set_, cls), t, k in miss:
+            out.append(f"- {cls}: {k} output(s) of {t} missing")
+    if meta:
+        out.append("### Metadata in the outputs")
+        out.append("")
+        out.append("Every WebP output's RIFF chunks (EXIF, XMP, ICCP), its VP8X flags, and markers of EXIF, XMP, IPTC "
+                   "(`Photoshop 3.0`, `8BIM`) and ICC (`acsp`) inside any chunk that is not image data. Files that carry each:")
+        out.append("")
+        out.append("| outputs | files | EXIF | XMP | IPTC | ICC | chunks seen | example |")
+        out.append("|---|---:|---:|---:|---:|---:|---|---|")
+        for label, m in meta.items():
+            w = m["with"]
+            out.append(f"| {label} | {m['files']} | " + " | ".join(str(w.get(k, 0)) for k in ("EXIF", "XMP", "IPTC", "ICC"))
+                       + f" | {' '.join(m['chunks'])} | {m['examples'][0] if m['examples'] else '–'} |")
+        out.append("")
+    notes = [("i14.binary", "binary"), ("i14.build", "built by"), ("i14.small.made", "small set"),
+             ("i14.quality.seconds", "quality measure, seconds")]
+    return "\n".join(out + fact_notes(f, notes))
 
 
 def main():
@@ -506,7 +715,7 @@ def main():
         print(bp[0] if bp else "py-process-pil")
     else:
         print({"throughput": throughput, "noop": noop, "scaling": scaling, "startup": startup,
-               "targets": targets, "issue13": issue13}[cmd](rdir))
+               "targets": targets, "issue13": issue13, "issue14": issue14}[cmd](rdir))
 
 
 if __name__ == "__main__":

@@ -2,7 +2,8 @@
 # The benchmark, in one command: installs what it needs, builds imgmake in release, runs every workload and writes
 # bench/RESULTS.md (tables, machine, targets) and bench/throughput.png (the throughput chart).
 #
-# Usage: bench/run-all.sh [WORKLOAD...]     WORKLOAD: throughput noop scaling startup issue13 profile (default: all)
+# Usage: bench/run-all.sh [WORKLOAD...]     WORKLOAD: throughput noop scaling startup issue13 issue14 profile
+#                                           (default: all)
 #   IMGMAKE=PATH        measure this binary; skip the build
 #   BENCH_BUILD=CMD     how the measured binary is built, run by bash in the package folder with $SCRATCH set to the
 #                       scratch path (default: swift build -c release --scratch-path "$SCRATCH")
@@ -10,12 +11,12 @@
 #   BENCH_SOURCE=HEAD   build the committed HEAD (exported to .build-bench-src) instead of the working tree
 #   QUICK=1             fewer runs and no 500-image / 100,000-input sizes (a smoke test, not for RESULTS.md)
 #   and the knobs of each workload script (RUNS_*, BENCH_CACHE, ...: see their headers and bench/lib.sh)
-# Takes about 20-25 minutes on 2 quiet cores (the first run longer: it builds the 100,000-input no-op state, kept
+# Takes about 35-40 minutes on 2 quiet cores (issue14 alone about 13) (the first run longer: it builds the 100,000-input no-op state, kept
 # in BENCH_CACHE for the next runs); on a busy machine up to twice that.
 set -euo pipefail
 BENCH_DIR=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$BENCH_DIR/.." && pwd)
-workloads=("$@"); [ ${#workloads[@]} -gt 0 ] || workloads=(throughput noop scaling startup issue13 profile)
+workloads=("$@"); [ ${#workloads[@]} -gt 0 ] || workloads=(throughput noop scaling startup issue13 issue14 profile)
 log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 t_start=$(date +%s)
 
@@ -39,6 +40,7 @@ pip_missing=()
 "$PY" -c 'import PIL' 2>/dev/null || pip_missing+=(pillow)
 "$PY" -c 'import pyvips' 2>/dev/null || pip_missing+=(pyvips)
 "$PY" -c 'import matplotlib' 2>/dev/null || pip_missing+=(matplotlib)
+"$PY" -c 'import numpy' 2>/dev/null || pip_missing+=(numpy)
 if [ ${#pip_missing[@]} -gt 0 ]; then
     log "pip install ${pip_missing[*]}"
     "$PY" -m pip install -q "${pip_missing[@]}" 2>/dev/null \
@@ -110,6 +112,7 @@ fi
 if [ -n "${QUICK:-}" ]; then
     export RUNS_IMGMAKE=${RUNS_IMGMAKE:-2} RUNS_PEER=${RUNS_PEER:-2} SKIP_500=${SKIP_500:-1} RUNS=${RUNS:-2}
     export SIZES=${SIZES:-10000} ROUNDS_10K=${ROUNDS_10K:-3} VERSION_ROUNDS=${VERSION_ROUNDS:-3} TAB_RUNS=${TAB_RUNS:-20}
+    export ROUNDS=${ROUNDS:-2} EXTRA_SETS=${EXTRA_SETS-}
     noop_sizes=(10000)
 else
     noop_sizes=(10000 100000)
@@ -142,7 +145,7 @@ ver() { "$@" 2>&1 | head -1 || true; }
     echo '```'
     echo
     echo "(installs what is missing, builds imgmake (${BENCH_BUILD_NOTE:-not built here: IMGMAKE=$IMGMAKE}), runs"
-    echo "bench/throughput.sh, noop.sh, scaling.sh, startup.sh, issue13.sh and profile.sh; each also runs alone once imgmake is built.)"
+    echo "bench/throughput.sh, noop.sh, scaling.sh, startup.sh, issue13.sh, issue14.sh and profile.sh; each also runs alone once imgmake is built.)"
     echo "Raw data: \`bench/results/\` (hyperfine JSON per benchmark, \`facts.tsv\`). Medians throughout; ratios are"
     echo "imgmake's median ÷ the other's."
     if [ -n "$kept" ]; then
@@ -180,7 +183,7 @@ ver() { "$@" 2>&1 | head -1 || true; }
         echo "![Throughput: imgmake against each peer](throughput.png)"
         echo
     fi
-    for w in issue13 throughput noop scaling startup profile; do
+    for w in issue13 issue14 throughput noop scaling startup profile; do
         [ -f "$RESULTS_DIR/$w.md" ] && { cat "$RESULTS_DIR/$w.md"; echo; }
     done
 } > "$RESULTS_DIR/RESULTS.md"

@@ -16,14 +16,7 @@ d=$BENCH_WORK/scaling
 rm -rf "$d"; mkdir -p "$d"
 rm -f "$RESULTS_DIR"/sc-*
 
-recipe() {
-    cat > "$1/Imgmakefile" <<'EOF'
-OUT = out
-thumbs: $(OUT)/{name}.webp <- corpus/*
-    thumbnail width=320 height=320
-    save Q=80 strip=true
-EOF
-}
+recipe() { thumb_imgmakefile "$1"; }
 
 # The corpus (reuse the throughput workload's copy when it is there).
 if [ -d "$BENCH_WORK/tp42/corpus" ]; then cp -r "$BENCH_WORK/tp42/corpus" "$d/corpus"; else make_corpus "$d/corpus"; fi

@@ -23,7 +23,7 @@ BIG=${BIG:-500}
 J=$JOBS
 VC=$(( $(nproc) / J )); [ "$VC" -ge 1 ] || VC=1   # libvips threads per pipeline in the in-process floors
 
-# setup SIZE: $BENCH_WORK/tpSIZE/{corpus/, files.txt, Imgmakefile, peers.mk}
+# setup SIZE: $BENCH_WORK/tpSIZE/{corpus/, files.txt, Imgmakefile, peers.mk} (thumb_recipes in lib.sh)
 setup() {
     local size=$1 d=$BENCH_WORK/tp$1
     rm -rf "$d"; mkdir -p "$d"
@@ -33,23 +33,7 @@ setup() {
         repeat_corpus "$BENCH_WORK/tp42/corpus" "$d/corpus" "$size"
     fi
     ls "$d"/corpus/* > "$d/files.txt"
-    cat > "$d/Imgmakefile" <<'EOF'
-OUT = out
-thumbs: $(OUT)/{name}.webp <- corpus/*
-    thumbnail width=320 height=320
-    save Q=80 strip=true
-EOF
-    # make + vipsthumbnail, as in ../shared/reference/peer-bench.sh: one pattern rule per input extension.
-    {
-        printf 'SRC := $(wildcard %s/corpus/*)\n' "$d"
-        printf 'all: $(patsubst %%,$(OUT)/%%.webp,$(basename $(notdir $(SRC))))\n'
-        for ext in jpg jpeg png JPG PNG; do
-            printf '$(OUT)/%%.webp: %s/corpus/%%.%s\n\tvipsthumbnail $< --size 320x320 -o $@[Q=80,strip]\n' "$d" "$ext"
-        done
-    } > "$d/peers.mk"
-    # Seed imgmake's state folder (.imgmake/: the libvips catalog answers) once, untimed: a recipe that has been
-    # used before. A first-ever build in a fresh folder pays that one query on top (a fraction of a second).
-    "$IMGMAKE" -C "$d" -q -n >/dev/null 2>&1 || true
+    thumb_recipes "$d"
     note "tp$size.images" "$(wc -l < "$d/files.txt")"
     note "tp$size.bytes" "$(du -sb "$d/corpus" | cut -f1)"
 }
