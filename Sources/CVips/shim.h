@@ -174,4 +174,17 @@ static inline size_t cvips_image_line_bytes_uchar(VipsImage *image) { return (si
 static inline double cvips_image_xres(VipsImage *image) { return image->Xres; }
 static inline double cvips_image_yres(VipsImage *image) { return image->Yres; }
 
+/* Rows `top` ..< `top + height` of an 8-bit image, computed through `region` (the image read top to bottom when it
+ * was loaded with access=sequential): their first byte and the bytes from one row to the next. -1 on failure
+ * (libvips' error buffer says why). */
+static inline int cvips_region_rows(VipsRegion *region, int top, int height, const unsigned char **pixels, size_t *line_bytes) {
+	VipsRect rect = {0, top, region->im->Xsize, height};
+	if (vips_region_prepare(region, &rect))
+		return -1;
+	*line_bytes = (size_t) region->bpl;
+	*pixels = (const unsigned char *) region->data + (size_t) (top - region->valid.top) * (size_t) region->bpl
+		- (size_t) region->valid.left * (size_t) region->im->Bands;
+	return 0;
+}
+
 #endif

@@ -134,10 +134,12 @@ public enum ImageRunner {
             !managesColour && info.argument(named: "export-profile") != nil
             && loaded.image.fieldNames.contains("icc-profile-data")
         if step.operation == "thumbnail", job.loadOptions.allSatisfy({ ArgumentInfo.canonicalName($0.name) == "fail-on" }),
-            let image = try failure(input: source, {
-                try ThumbnailPipeline.run(
-                    step, source: source, header: loaded.image, loader: loaded.loader, loadOptions: loadOptions)
-            })
+            let image = try failure(
+                input: source,
+                {
+                    try ThumbnailPipeline.run(
+                        step, source: source, header: loaded.image, loader: loaded.loader, loadOptions: loadOptions)
+                })
         {
             return image
         }

@@ -18,7 +18,8 @@ import ImgmakeKernels
 /// 4. Then libvips: the EXIF orientation applied (`autorot`), `crop`'s `smartcrop`, and a colour transform to
 ///    sRGB only when the embedded profile is not sRGB already (`ICCProfile.isSRGB`).
 ///
-/// The decoded source is held in memory once (a PNG is decoded whole, as by Pillow; a JPEG at its load scale).
+/// The source is read top to bottom: the box shrink takes strips of rows as libvips decodes them, so the decoded
+/// photo is never held whole; without a box shrink (at most 2 × left), the decoded image is, for the Lanczos-3.
 enum ThumbnailPipeline {
     /// The least reduction left after JPEG shrink-on-load, and before the Lanczos-3 step after the box shrink.
     static let loadGap = 2.0
@@ -32,6 +33,10 @@ enum ThumbnailPipeline {
         "jpegload", "pngload", "webpload", "tiffload", "gifload", "heifload", "jxlload", "jp2kload", "ppmload",
         "vipsload", "matrixload", "csvload",
     ]
+
+    /// libvips' `VipsSize` and `VipsInteresting` nicks.
+    static let sizes: Set<String> = ["both", "up", "down", "force"]
+    static let crops: Set<String> = ["none", "centre", "entropy", "attention", "low", "high", "all"]
 
     /// What the step asks for, in libvips' terms.
     struct Request: Equatable {
@@ -61,7 +66,10 @@ enum ThumbnailPipeline {
                 default: return nil
                 }
             }
-            guard let width, width > 0 else { return nil }
+            // Values libvips refuses get its own message.
+            guard let width, width > 0, ThumbnailPipeline.sizes.contains(size), ThumbnailPipeline.crops.contains(crop) else {
+                return nil
+            }
             self.width = width
             // libvips: "height" defaults to the width.
             self.height = height ?? width
@@ -134,27 +142,28 @@ enum ThumbnailPipeline {
         let scaleY = Double(height) / Double(out.height)
 
         let shrink = loader == "jpegload" ? jpegShrink(min(scaleX, scaleY)) : 1
-        let decoded: VipsImageHandle
-        if shrink > 1 {
-            var options = loadOptions.filter { ArgumentInfo.canonicalName($0.name) != "shrink" }
-            options.append(ResolvedArgument(name: "shrink", value: .int(shrink)))
-            decoded = try ImageLoader.load(source, options: options).image.copiedToMemory(for: "thumbnail")
-        } else {
-            decoded = try header.copiedToMemory(for: "thumbnail")
-        }
+        // Read top to bottom (a second open of the file, header only, then the pixels as they are needed), at
+        // the JPEG's load scale.
+        var options = loadOptions.filter { !["shrink", "access"].contains(ArgumentInfo.canonicalName($0.name)) }
+        options.append(ResolvedArgument(name: "access", value: .enumeration("sequential")))
+        if shrink > 1 { options.append(ResolvedArgument(name: "shrink", value: .int(shrink))) }
+        let decoded = try ImageLoader.load(source, options: options).image
         let alpha = decoded.hasAlpha && (decoded.bands == 2 || decoded.bands == 4)
-        var pixels = try Pixels(of: decoded)
+        var pixels: Pixels
         // The extent of the source, in the current image's pixels, that the output covers.
         var spanX = Double(width) / Double(shrink)
         var spanY = Double(height) / Double(shrink)
         let boxX = boxFactor(scaleX / Double(shrink))
         let boxY = boxFactor(scaleY / Double(shrink))
         if boxX > 1 || boxY > 1 {
-            pixels = try pixels.boxShrunk(boxX, boxY, alpha: alpha)
+            // Strip by strip from the decoder: the decoded photo is never held whole.
+            pixels = try Pixels.boxShrinking(decoded, boxX, boxY, alpha: alpha)
             spanX /= Double(boxX)
             spanY /= Double(boxY)
-        } else if alpha {
-            pixels = try pixels.premultiplied()
+        } else {
+            // At most 2 × the output on each axis is left: decoded whole, for the Lanczos-3 passes.
+            pixels = try Pixels(of: decoded.copiedToMemory(for: "thumbnail"))
+            if alpha { pixels = try pixels.premultiplied() }
         }
         if pixels.height != out.height || spanY != Double(out.height) {
             pixels = try pixels.resampledVertically(to: out.height, span: spanY)
@@ -237,15 +246,38 @@ final class Pixels {
         data!
     }
 
-    func boxShrunk(_ factorX: Int, _ factorY: Int, alpha: Bool) throws -> Pixels {
-        let out = try Pixels(
-            width: (width + factorX - 1) / factorX, height: (height + factorY - 1) / factorY, bands: bands)
+    /// The box shrink of `image` (8-bit, read top to bottom), computed from strips of its rows as libvips
+    /// decodes them.
+    static func boxShrinking(_ image: VipsImageHandle, _ factorX: Int, _ factorY: Int, alpha: Bool) throws -> Pixels {
+        let (width, height, bands) = (image.width, image.height, image.bands)
+        let out = try Pixels(width: (width + factorX - 1) / factorX, height: (height + factorY - 1) / factorY, bands: bands)
         let scratch = UnsafeMutableRawPointer.allocate(byteCount: imk_box_scratch_size(Int32(width), Int32(bands)), alignment: 16)
         defer { scratch.deallocate() }
-        let status = imk_box_shrink(
-            pointer, Int32(width), Int32(height), lineBytes, Int32(bands), Int32(factorX), Int32(factorY), alpha ? 1 : 0,
-            out.pointer, out.lineBytes, scratch)
-        guard status == 0 else { throw VipsError(operation: "thumbnail", message: "box shrink by \(factorX)×\(factorY) refused") }
+        guard let region = vips_region_new(image.pointer) else {
+            throw VipsError(operation: "thumbnail", message: "cannot read the decoded image")
+        }
+        defer { g_object_unref(region) }
+        // Strips of whole blocks, about 64 rows each.
+        let rowsPerStrip = factorY * max(1, 64 / factorY)
+        var top = 0
+        while top < height {
+            let rows = min(rowsPerStrip, height - top)
+            var strip: UnsafePointer<UInt8>?
+            var lineBytes = 0
+            try VipsErrorLog.shared {
+                let mark = VipsErrorLog.mark()
+                guard cvips_region_rows(region, Int32(top), Int32(rows), &strip, &lineBytes) == 0, let strip else {
+                    throw VipsError.logged(operation: "thumbnail", since: mark)
+                }
+                let status = imk_box_shrink(
+                    strip, Int32(width), Int32(rows), lineBytes, Int32(bands), Int32(factorX), Int32(factorY), alpha ? 1 : 0,
+                    out.pointer + (top / factorY) * out.lineBytes, out.lineBytes, scratch)
+                guard status == 0 else {
+                    throw VipsError(operation: "thumbnail", message: "box shrink by \(factorX)×\(factorY) refused")
+                }
+            }
+            top += rows
+        }
         return out
     }
 
