@@ -39,10 +39,11 @@ let package = Package(
         .target(
             name: "CVipsLoader",
             linkerSettings: [
-                .unsafeFlags([
-                    "-Xlinker", "--export-dynamic-symbol=orc_program_compile",
-                    "-Xlinker", "--export-dynamic-symbol=orc_program_free",
-                ])
+                .unsafeFlags(
+                    [
+                        "-Xlinker", "--export-dynamic-symbol=orc_program_compile",
+                        "-Xlinker", "--export-dynamic-symbol=orc_program_free",
+                    ], .when(platforms: [.linux]))
             ]
         ),
         // GNU readline for the interactive shell. Not through pkg-config: Debian's readline.pc brings ncurses'
