@@ -34,8 +34,18 @@ let package = Package(
         // libvips' headers and GLib/GObject (linked, found with pkg-config); shim.h adds inline helpers for the C
         // macros Swift cannot see. libvips itself is not linked: CVipsLoader loads it on first use.
         .systemLibrary(name: "CVips", pkgConfig: "gobject-2.0", providers: [.apt(["libvips-dev"])]),
-        // Stubs for the libvips functions imgmake calls, which load libvips with dlopen on the first call.
-        .target(name: "CVipsLoader"),
+        // Stubs for the libvips functions imgmake calls, which load libvips with dlopen on the first call; and
+        // liborc's code-memory calls behind one lock (orc_serial.c), exported so that libvips binds to them.
+        .target(
+            name: "CVipsLoader",
+            linkerSettings: [
+                .unsafeFlags(
+                    [
+                        "-Xlinker", "--export-dynamic-symbol=orc_program_compile",
+                        "-Xlinker", "--export-dynamic-symbol=orc_program_free",
+                    ], .when(platforms: [.linux]))
+            ]
+        ),
         // GNU readline for the interactive shell. Not through pkg-config: Debian's readline.pc brings ncurses'
         // -D_DEFAULT_SOURCE -D_XOPEN_SOURCE=600, which SwiftPM refuses with a warning; the headers are in /usr/include.
         .systemLibrary(name: "CReadline", providers: [.apt(["libreadline-dev"])]),

@@ -2,6 +2,9 @@
 # Repeated thread-pool builds of one tree from varied partial states, until one fails (issue 7: how the liborc
 # crash of RELIABILITY.md §"Bugs found" was reproduced, and how its fix was checked).
 #   scripts/repeat-builds.sh DIR [RUNS]      DIR holds an Imgmakefile (e.g. the kill loop's tree: STRESS_DIR/k)
+# (With the liborc race back and the machine loaded, the kill loop's tree built 150 times without meeting it;
+# five convolutions and resizes over the same images, rebuilt whole with -B -j16, met it on run 8: RELIABILITY.md
+# §"Bugs found" 5.)
 # Each run first deletes all outputs, half of them, or one output folder (at random), then builds with -j16 or
 # -j4. A run that exits non-zero stops the loop (exit 1) with its stderr; core dumps are allowed (ulimit -c).
 # Environment: IMGMAKE_BIN (default: the release build in .build-rel).

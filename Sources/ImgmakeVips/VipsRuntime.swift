@@ -13,17 +13,25 @@ public enum VipsRuntime {
     /// Whether libvips started, and whether its warnings show (read by the GLib log handler).
     private static let state = Mutex((started: false, warningsVisible: false))
 
-    /// Starts libvips once (thread-safe, idempotent): `VIPS_INIT`, no operation cache (a changed file must be
-    /// read afresh, and builds never repeat an operation), no run-time compiled vector code, and libvips' own
+    /// Starts libvips once (thread-safe, idempotent): glibc's malloc settings fixed, `VIPS_INIT`, no operation
+    /// cache (a changed file must be read afresh, and builds never repeat an operation), and libvips' own
     /// warnings hidden (see `setWarningsVisible`). A libvips that cannot start is a broken installation: the
-    /// process stops.
+    /// process stops. Both pools run it: the thread pool's process once, each process-pool worker once; a no-op
+    /// build and `--version` never do.
     ///
-    /// Vector code: libvips 8.14 compiles convolution and reduction loops with liborc when an operation is
-    /// built and frees them when it is destroyed; liborc 0.4.33 frees code memory without the lock that
-    /// guards allocating it, so two jobs of the thread pool building and freeing such operations at once can
-    /// crash (found by scripts/stress.sh: a SIGSEGV in `orc_code_free` under `g_object_unref`, once in 36
-    /// repeated -j16 builds). The plain C loops are as fast on the benchmark workloads (bench/RESULTS.md), and
-    /// the same in both pools, so outputs stay byte-identical between them.
+    /// Vector code: libvips 8.14 compiles its convolution and reduction loops with liborc when an operation is
+    /// built and frees them when it is destroyed; liborc 0.4.33 hands out and frees code memory without a
+    /// lock, which crashed thread-pool builds (RELIABILITY.md, "Bugs found" 5). The executable defines the two
+    /// liborc calls libvips makes that allocate or free code memory, each behind one process-wide lock
+    /// (CVipsLoader's orc_serial.c), and libvips binds to them (see `serialisedVectorCodeCalls`); so the vector
+    /// code stays on, libvips' default (`VIPS_NOVECTOR=1` turns it off, as for any libvips program).
+    ///
+    /// Malloc: libvips allocates and frees buffers of up to tens of MiB for every image. With glibc's defaults
+    /// (its mmap threshold moving up from 128 KiB, the trim threshold with it, and 8 heaps a core) those get
+    /// mappings of their own, unmapped when freed, the heaps are trimmed, and each image faults its memory in
+    /// afresh. Fixed thresholds and two heaps keep that memory in the process: on the 500-image corpus, 4 ×
+    /// fewer page faults and 8 % less CPU an image, peak RSS no higher (bench/ANALYSIS.md).
+    ///
     public static func start() {
         state.withLock { state in
             if state.started { return }
@@ -34,11 +42,11 @@ public enum VipsRuntime {
 
     /// `start()`'s work, done once, with `state` locked.
     private static func startLocked() {
+        _ = cvips_fix_malloc_settings(Int32(mmapThreshold), Int32(trimThreshold), Int32(arenas))
         if cvips_init("imgmake") != 0 {
             fatalError("libvips failed to start: \(lastError())")
         }
         vips_cache_set_max(0)
-        vips_vector_set_enabled(0)
         g_log_set_handler(
             "VIPS", G_LOG_LEVEL_WARNING,
             { domain, level, message, _ in
@@ -48,10 +56,27 @@ public enum VipsRuntime {
             }, nil)
     }
 
-    /// Whether libvips runs liborc-compiled vector code (never, once started: see `start()`).
+    /// glibc's M_MMAP_THRESHOLD (32 MiB, its maximum), M_TRIM_THRESHOLD and M_ARENA_MAX, set by `start()`.
+    static let mmapThreshold = 32 << 20
+    static let trimThreshold = 64 << 20
+    static let arenas = 2
+
+    /// Whether glibc gives a block of `bytes` a mapping of its own (for tests of the settings above).
+    static func mapsItsOwnMemory(forBlockOf bytes: Int) -> Bool {
+        cvips_malloc_maps_block(bytes)
+    }
+
+    /// Whether libvips runs liborc-compiled vector code (yes unless `VIPS_NOVECTOR` is set: see `start()`).
     public static var usesCompiledVectorCode: Bool {
         start()
         return vips_vector_isenabled() != 0
+    }
+
+    /// How many of libvips' liborc calls that allocate (`orc_program_compile`) or free (`orc_program_free`)
+    /// code memory went through imgmake's lock so far, and whether the name `orc_program_free` resolves to
+    /// imgmake's definition (what libvips binds to). Both counts stay 0 if libvips bound to liborc directly.
+    public static var serialisedVectorCodeCalls: (compiles: Int, frees: Int, freeIsImgmakes: Bool) {
+        (Int(cvips_orc_serialised_compiles()), Int(cvips_orc_serialised_frees()), cvips_orc_free_is_imgmakes())
     }
 
     /// libvips prints warnings such as "error in tile 0 x 8" to stderr while a failing image is decoded; the
