@@ -17,8 +17,9 @@ public enum ImageLoader {
         try load(path, options: options).image
     }
 
-    static func load(_ path: String, options: [ResolvedArgument]) throws -> Loaded {
-        let loader = try VipsCatalog.shared.loaderNickname(forFile: path)
+    /// `loader`: the loader already picked for this file (no second sniffing).
+    static func load(_ path: String, options: [ResolvedArgument], loader known: String? = nil) throws -> Loaded {
+        let loader = try known ?? VipsCatalog.shared.loaderNickname(forFile: path)
         var call = VipsOperationCall(loader)
         call.set("filename", .value(.string(path)))
         for option in try supportedOptions(options, loader: loader) {

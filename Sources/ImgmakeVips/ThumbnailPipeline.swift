@@ -147,7 +147,7 @@ enum ThumbnailPipeline {
         var options = loadOptions.filter { !["shrink", "access"].contains(ArgumentInfo.canonicalName($0.name)) }
         options.append(ResolvedArgument(name: "access", value: .enumeration("sequential")))
         if shrink > 1 { options.append(ResolvedArgument(name: "shrink", value: .int(shrink))) }
-        let decoded = try ImageLoader.load(source, options: options).image
+        let decoded = try ImageLoader.load(source, options: options, loader: loader).image
         let alpha = decoded.hasAlpha && (decoded.bands == 2 || decoded.bands == 4)
         var pixels: Pixels
         // The extent of the source, in the current image's pixels, that the output covers.
