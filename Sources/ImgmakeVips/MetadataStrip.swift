@@ -63,8 +63,28 @@ enum MetadataStrip {
             throw VipsError(operation: job.saver, message: "cannot read back \(path) to strip it")
         }
         guard let stripped = WebPChunks.removingMetadata(from: data) else { return }
-        guard (try? stripped.write(to: URL(fileURLWithPath: path))) != nil else {
-            throw VipsError(operation: job.saver, message: "cannot rewrite \(path) without its metadata")
+        // Written over in place with plain writes: the file is the job's temporary, renamed into place only
+        // after the job (Foundation's `Data.write` syncs the file to disk first: 1.4 ms an output).
+        guard rewrite(path, stripped) else {
+            throw VipsError(
+                operation: job.saver,
+                message: "cannot rewrite \(path) without its metadata: \(String(cString: strerror(errno)))")
+        }
+    }
+
+    private static func rewrite(_ path: String, _ data: Data) -> Bool {
+        let fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        return data.withUnsafeBytes { bytes in
+            var done = 0
+            while done < bytes.count {
+                let n = write(fd, bytes.baseAddress.map { $0 + done }, bytes.count - done)
+                if n < 0 && errno == EINTR { continue }
+                guard n > 0 else { return false }
+                done += n
+            }
+            return true
         }
     }
 }
