@@ -7,7 +7,14 @@
 
 // The loops are compiled twice on x86-64, for AVX2 and for the baseline (SSE2, which has no 32-bit multiply for
 // the vectoriser); the loader picks one on the machine that runs them.
-#if defined(__x86_64__) && defined(__ELF__)
+// Not under the sanitizers: their runtime is not ready when the loader runs the clones' resolvers (ifuncs), and
+// an instrumented resolver crashes the process before main.
+#if defined(__has_feature)
+#if __has_feature(thread_sanitizer) || __has_feature(address_sanitizer) || __has_feature(undefined_behavior_sanitizer)
+#define IMK_SANITIZED 1
+#endif
+#endif
+#if defined(__x86_64__) && defined(__ELF__) && !defined(IMK_SANITIZED)
 #define VECTORISED __attribute__((target_clones("avx2", "default")))
 #else
 #define VECTORISED
