@@ -125,14 +125,6 @@ public enum ImageRunner {
         let loaded = try failure(input: source) { try ImageLoader.load(source, options: job.loadOptions) }
         try checkPixels(loaded.image, path: source, job)
         var loadOptions = try failure(input: source) { try ImageLoader.supportedOptions(job.loadOptions, loader: loaded.loader) }
-        // A source with an ICC profile (Adobe RGB, Display P3, CMYK...) comes out in sRGB, as vipsthumbnail's
-        // users expect, unless the step manages colour itself (`export-profile`/`import-profile`).
-        let managesColour = step.arguments.contains {
-            ["export-profile", "import-profile"].contains(ArgumentInfo.canonicalName($0.name))
-        }
-        let toSRGB =
-            !managesColour && info.argument(named: "export-profile") != nil
-            && loaded.image.fieldNames.contains("icc-profile-data")
         if step.operation == "thumbnail", job.loadOptions.allSatisfy({ ArgumentInfo.canonicalName($0.name) == "fail-on" }),
             let image = try failure(
                 input: source,
@@ -143,6 +135,14 @@ public enum ImageRunner {
         {
             return image
         }
+        // A source with an ICC profile (Adobe RGB, Display P3, CMYK...) comes out in sRGB, as vipsthumbnail's
+        // users expect, unless the step manages colour itself (`export-profile`/`import-profile`).
+        let managesColour = step.arguments.contains {
+            ["export-profile", "import-profile"].contains(ArgumentInfo.canonicalName($0.name))
+        }
+        let toSRGB =
+            !managesColour && info.argument(named: "export-profile") != nil
+            && loaded.image.fieldNames.contains("icc-profile-data")
         let failOn = loadOptions.first { ArgumentInfo.canonicalName($0.name) == "fail-on" }?.value ?? .enumeration("truncated")
         loadOptions.removeAll { ArgumentInfo.canonicalName($0.name) == "fail-on" }
         return try failure(input: source) {
