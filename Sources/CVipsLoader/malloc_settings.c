@@ -12,9 +12,12 @@ bool cvips_fix_malloc_settings(int mmap_threshold, int trim_threshold, int arena
 }
 
 bool cvips_malloc_maps_block(size_t size) {
-	size_t before = mallinfo2().hblks;
+	// glibc marks a chunk that has a mapping of its own with IS_MMAPPED (bit 1 of the size word before the
+	// block): a property of this block alone, where mallinfo2's count moves with other threads' blocks too.
 	void *block = malloc(size);
-	size_t during = mallinfo2().hblks;
+	if (!block)
+		return false;
+	bool mapped = (((size_t *)block)[-1] & 2) != 0;
 	free(block);
-	return during > before;
+	return mapped;
 }
