@@ -76,7 +76,9 @@ let package = Package(
         // Fakes for tests and fuzzers: MemoryDisk (with a hand-driven clock), FakeCatalog, FakeExecutor, TestTree.
         .target(name: "ImgmakeTestSupport", dependencies: ["ImgmakeCore", "ImgmakeRecipe", "ImgmakeJob", "ImgmakeSync"]),
         .testTarget(name: "ImgmakeRecipeTests", dependencies: ["ImgmakeRecipe"]),
-        .testTarget(name: "ImgmakeVipsTests", dependencies: ["ImgmakeVips", "ImgmakeJob", "ImgmakeSync", "ImgmakeKernels", "CVips"]),
+        .testTarget(
+            name: "ImgmakeVipsTests",
+            dependencies: ["ImgmakeVips", "ImgmakeJob", "ImgmakeSync", "ImgmakeKernels", "CVips", "CVipsLoader"]),
         .testTarget(name: "ImgmakeCoreTests", dependencies: ["ImgmakeCore", "ImgmakeTestSupport", "ImgmakeSync"]),
         .testTarget(name: "ImgmakeCLITests", dependencies: ["ImgmakeCLI", "ImgmakeTestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["ImgmakeCore", "ImgmakeCLI", "ImgmakeTestSupport", "imgmake", "ImgmakeSync"]),

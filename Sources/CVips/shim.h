@@ -166,10 +166,43 @@ static inline VipsImage *cvips_image_adopting(void *data, int width, int height,
 	g_signal_connect_data(image, "postclose", G_CALLBACK(cvips_free_on_close), data, NULL, (GConnectFlags) 0);
 	return image;
 }
-/* The pixels of an image in memory (vips_image_copy_memory's result) and the bytes of one of its lines, for 8-bit
- * images (VIPS_IMAGE_SIZEOF_LINE calls a function the stubs do not have). */
-static inline const unsigned char *cvips_image_pixels(VipsImage *image) { return (const unsigned char *) image->data; }
-static inline size_t cvips_image_line_bytes_uchar(VipsImage *image) { return (size_t) image->Xsize * (size_t) image->Bands; }
+/* The pixels of an image in memory (a copy to memory's result, rows packed), or NULL. */
+static inline const unsigned char *cvips_image_data(VipsImage *image) { return (const unsigned char *) image->data; }
+/* The image's coding (VIPS_CODING_NONE: 0). */
+static inline int cvips_image_coding(VipsImage *image) { return (int) image->Coding; }
+/* `in` computed into a fresh memory image on the calling thread, strip by strip through one region, with no
+ * libvips worker thread (vips_image_copy_memory runs libvips' thread pool): the header and metadata of `in`.
+ * NULL on failure (libvips' error buffer says why). For images that are not coded (LabQ, RAD). */
+static inline VipsImage *cvips_image_computed_here(VipsImage *in) {
+	VipsImage *out = vips_image_new_memory();
+	VipsImage *inputs[] = {in, NULL};
+	if (vips_image_pipeline_array(out, VIPS_DEMAND_STYLE_ANY, inputs) || vips_image_write_prepare(out)) {
+		g_object_unref(out);
+		return NULL;
+	}
+	VipsRegion *region = vips_region_new(in);
+	if (!region) {
+		g_object_unref(out);
+		return NULL;
+	}
+	size_t pel = (size_t) in->Bands * (size_t) vips_format_sizeof(in->BandFmt), line = (size_t) in->Xsize * pel;
+	for (int top = 0; top < in->Ysize; top += 64) {
+		int rows = in->Ysize - top < 64 ? in->Ysize - top : 64;
+		VipsRect rect = {0, top, in->Xsize, rows};
+		if (vips_region_prepare(region, &rect)) {
+			g_object_unref(region);
+			g_object_unref(out);
+			return NULL;
+		}
+		for (int y = 0; y < rows; y++)
+			memcpy(out->data + (size_t) (top + y) * line,
+				region->data + (size_t) (top + y - region->valid.top) * (size_t) region->bpl
+					- (size_t) region->valid.left * pel,
+				line);
+	}
+	g_object_unref(region);
+	return out;
+}
 /* The x and y resolution (pixels per millimetre). */
 static inline double cvips_image_xres(VipsImage *image) { return image->Xres; }
 static inline double cvips_image_yres(VipsImage *image) { return image->Yres; }

@@ -154,6 +154,11 @@ STUB(int, vips_foreign_is_a, (void * loader, void * filename), (loader, filename
 STUB(unsigned long, vips_foreign_save_get_type, (void), ())
 STUB(void *, vips_image_copy_memory, (void * image), (image))
 STUB(void *, vips_region_new, (void * image), (image))
+STUB(int, vips_concurrency_get, (void), ())
+STUB(unsigned long, vips_format_sizeof, (int format), (format))
+STUB(void *, vips_image_new_memory, (void), ())
+STUB(int, vips_image_pipeline_array, (void * image, int hint, void * in), (image, hint, in))
+STUB(int, vips_image_write_prepare, (void * image), (image))
 STUB(int, vips_region_prepare, (void * region, void * rect), (region, rect))
 STUB(int, vips_image_get, (void * image, void * name, void * value), (image, name, value))
 STUB(void *, vips_image_new_from_memory, (void * data, size_t size, int width, int height, int bands, int format), (data, size, width, height, bands, format))
@@ -287,3 +292,11 @@ STUB(int, vips_image_remove, (void * image, void * name), (image, name))
 STUB_VOID(vips_image_set_blob_copy, (void * image, void * name, void * data, unsigned long length), (image, name, data, length))
 STUB_VOID(vips_image_set_int, (void * image, void * name, int number), (image, name, number))
 STUB_VOID(vips_image_set_string, (void * image, void * name, void * text), (image, name, text))
+
+
+// A symbol of libvips or one of its libraries (libwebp), or NULL when it has none: for the optional paths that
+// fall back to libvips when a library is not there (webp_writer.c). Loads libvips.
+void *cvips_optional_symbol(const char *name) {
+	cvips_library_load();
+	return dlsym(handle, name);
+}

@@ -44,6 +44,12 @@ public enum ImageRunner {
     /// One run of the job (see `run`).
     private static func attempt(_ job: ImageJob, writingTo path: String) throws -> ImageSummary {
         let image = try pipeline(job)
+        if let options = WebPWriter.options(for: job), WebPWriter.takes(image), !job.flattensAlphaOnWhite {
+            let bytes = try failure(input: soleSource(job)) {
+                try WebPWriter.write(image.copiedToMemory(for: job.saver), options: options, to: path)
+            }
+            return ImageSummary(width: image.width, height: image.height, bands: image.bands, bytes: bytes)
+        }
         try failure(input: soleSource(job)) {
             var save = VipsOperationCall(job.saver)
             let pixels =

@@ -63,28 +63,10 @@ enum MetadataStrip {
             throw VipsError(operation: job.saver, message: "cannot read back \(path) to strip it")
         }
         guard let stripped = WebPChunks.removingMetadata(from: data) else { return }
-        // Written over in place with plain writes: the file is the job's temporary, renamed into place only
-        // after the job (Foundation's `Data.write` syncs the file to disk first: 1.4 ms an output).
-        guard rewrite(path, stripped) else {
+        guard stripped.withUnsafeBytes({ FileWriting.write($0, to: path) }) else {
             throw VipsError(
                 operation: job.saver,
                 message: "cannot rewrite \(path) without its metadata: \(String(cString: strerror(errno)))")
-        }
-    }
-
-    private static func rewrite(_ path: String, _ data: Data) -> Bool {
-        let fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC)
-        guard fd >= 0 else { return false }
-        defer { close(fd) }
-        return data.withUnsafeBytes { bytes in
-            var done = 0
-            while done < bytes.count {
-                let n = write(fd, bytes.baseAddress.map { $0 + done }, bytes.count - done)
-                if n < 0 && errno == EINTR { continue }
-                guard n > 0 else { return false }
-                done += n
-            }
-            return true
         }
     }
 }
@@ -119,8 +101,26 @@ enum WebPChunks {
             offset = end
         }
         guard removed else { return nil }
+        // A VP8X chunk that announces nothing left (no alpha chunk, no animation) before a single image chunk is
+        // dropped: the file is then WebP's simple format, as libwebp writes an image without metadata.
+        if let simple = simpleFormat(kept) { kept = simple }
         let riffSize = UInt32(4 + kept.count)
         let header = Array("RIFF".utf8) + withUnsafeBytes(of: riffSize.littleEndian, Array.init) + Array("WEBP".utf8)
         return Data(header + kept)
+    }
+
+    /// `chunks` (a VP8X chunk, then the rest) without the VP8X chunk, when what follows it is one `VP8 ` or
+    /// `VP8L` chunk and its flags announce no animation (0x02) and no metadata; nil otherwise. A lone `VP8L` has
+    /// its alpha in the bitstream, so VP8X's alpha flag (0x10) does not keep it.
+    static func simpleFormat(_ chunks: [UInt8]) -> [UInt8]? {
+        guard chunks.count >= 18, chunks[0..<4].elementsEqual("VP8X".utf8) else { return nil }
+        let vp8xEnd = 8 + 10
+        guard chunks[8] & ~UInt8(0x10) == 0, chunks.count >= vp8xEnd + 8 else { return nil }
+        let code = String(decoding: chunks[vp8xEnd..<vp8xEnd + 4], as: UTF8.self)
+        let size = chunks[vp8xEnd + 4..<vp8xEnd + 8].reversed().reduce(0) { $0 << 8 | Int($1) }
+        guard code == "VP8L" || (code == "VP8 " && chunks[8] & 0x10 == 0),
+            vp8xEnd + 8 + size + size % 2 == chunks.count
+        else { return nil }
+        return Array(chunks[vp8xEnd...])
     }
 }

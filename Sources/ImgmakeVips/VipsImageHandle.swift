@@ -38,10 +38,15 @@ public final class VipsImageHandle {
 
     /// The image computed into memory (all its pixels, now): a failure to compute them (a damaged source)
     /// happens here, as a `VipsError` named after `operation`, the operation the copy is for.
-    func copiedToMemory(for operation: String) throws -> VipsImageHandle {
+    ///
+    /// With one libvips thread per pipeline (a pool of as many jobs as cores), the pixels are computed on
+    /// the calling thread (`onThisThread`): libvips' own copy runs its thread pool, which hands every tile to
+    /// a worker thread and back, for no parallelism.
+    func copiedToMemory(for operation: String, onThisThread: Bool = vips_concurrency_get() == 1) throws -> VipsImageHandle {
         try VipsErrorLog.shared {
             let mark = VipsErrorLog.mark()
-            guard let copy = vips_image_copy_memory(pointer) else {
+            let here = onThisThread && cvips_image_coding(pointer) == 0
+            guard let copy = here ? cvips_image_computed_here(pointer) : vips_image_copy_memory(pointer) else {
                 throw VipsError.logged(operation: operation, since: mark)
             }
             VipsErrorLog.drain()

@@ -18,8 +18,7 @@ struct Bitmap {
     }
 
     init(_ image: VipsImageHandle) throws {
-        let memory = try image.copiedToMemory(for: "test")
-        let pixels = try Pixels(of: memory)
+        let pixels = try Pixels.decoding(image, alpha: false)
         let data = try #require(pixels.data)
         let (w, h, b, line) = (pixels.width, pixels.height, pixels.bands, pixels.lineBytes)
         (width, height, bands) = (w, h, b)

@@ -11,5 +11,7 @@ const char *cvips_library_path(void);
 bool cvips_library_loaded(void);
 /// Loads libvips now (on a failure, prints why and exits 71).
 void cvips_library_load(void);
+/// A symbol of libvips or of a library it loaded (libwebp), or NULL when there is none. Loads libvips.
+void *cvips_optional_symbol(const char *name);
 
 #endif

@@ -5,8 +5,9 @@ import ImgmakeRecipe
 /// the saver, and the versions of imgmake's pipeline and of libvips. Paths of `@` images are taken relative
 /// to the root, so a tree cloned elsewhere keeps its fingerprints.
 enum RecipeFingerprint {
-    /// Bumped when imgmake changes how it turns steps into pixels.
-    static let pipelineVersion = "imgmake-pipeline-3"  // 2: sources with an ICC profile are thumbnailed to sRGB; 3: imgmake's own thumbnail
+    /// Bumped when imgmake changes how it turns steps into pixels. 2: sources with an ICC profile are
+    /// thumbnailed to sRGB; 3: imgmake's own thumbnail; 4: stripped WebP files in the simple format.
+    static let pipelineVersion = "imgmake-pipeline-4"
 
     static func of(_ job: ImageJob, root: String, libraryVersion: String) -> UInt64 {
         var hash = FNV1a()
