@@ -4,7 +4,7 @@
 # when not root.
 
 # patchelf: scripts/release.sh drops GLib and GObject from the released binary's libraries.
-IMGMAKE_PACKAGES=(libvips-dev libwebp-dev libreadline-dev libvips-tools pkg-config patchelf)
+IMGMAKE_PACKAGES=(libvips-dev libwebp-dev libjpeg-dev libreadline-dev libvips-tools pkg-config patchelf)
 # What the tests need on top: tmux drives the shell through a terminal; zsh and fish load the completions.
 IMGMAKE_TEST_PACKAGES=(tmux zsh fish)
 

@@ -44,10 +44,17 @@ public enum ImageRunner {
     /// One run of the job (see `run`).
     private static func attempt(_ job: ImageJob, writingTo path: String) throws -> ImageSummary {
         let image = try pipeline(job)
+        // imgmake's own WebP and JPEG writers, on this thread, where they write the saver's file exactly.
+        var write: (() throws -> Int)?
         if let options = WebPWriter.options(for: job), WebPWriter.takes(image), !job.flattensAlphaOnWhite {
-            let bytes = try failure(input: soleSource(job)) {
-                try WebPWriter.write(image.copiedToMemory(for: job.saver), options: options, to: path)
-            }
+            write = { try WebPWriter.write(image.copiedToMemory(for: job.saver), options: options, to: path) }
+        } else if let options = JPEGWriter.options(for: job),
+            let encoded = try failure(input: soleSource(job), { try JPEGWriter.encoded(image, for: job) })
+        {
+            write = { try JPEGWriter.write(encoded.copiedToMemory(for: job.saver), options: options, to: path) }
+        }
+        if let write {
+            let bytes = try failure(input: soleSource(job)) { try write() }
             return ImageSummary(width: image.width, height: image.height, bands: image.bands, bytes: bytes)
         }
         try failure(input: soleSource(job)) {

@@ -14,6 +14,10 @@ import Testing
 
     /// A colour photo-like source (three different noise bands, smoothed), with an alpha band that varies when
     /// `alpha`, as a PNG.
+    init(folder: TestFolder) { self.folder = folder }
+
+    func colourSource(alpha: Bool) throws -> String { try source(alpha: alpha) }
+
     private func source(alpha: Bool, width: Int = 75, height: Int = 49) throws -> String {
         func noise(_ seed: Int) throws -> VipsImageHandle {
             var call = VipsOperationCall("gaussnoise")
@@ -122,6 +126,112 @@ import Testing
             offset += 8 + size + size % 2
         }
         return codes
+    }
+}
+
+/// imgmake's own jpegsave (libjpeg on the job's thread) writes the file libvips' jpegsave writes when it strips.
+@Suite struct JPEGWriterTests {
+    let folder: TestFolder
+    init() throws { folder = try TestFolder() }
+
+    static let optionSets: [[(String, OperationValue)]] = [
+        [], [("Q", .int(50))], [("Q", .int(90))], [("Q", .int(95)), ("subsample_mode", .enumeration("on"))],
+        [("subsample_mode", .enumeration("off"))], [("no_subsample", .bool(true)), ("subsample_mode", .enumeration("on"))],
+        [("optimize_coding", .bool(true))], [("interlace", .bool(true))], [("restart_interval", .int(4))],
+        [("trellis_quant", .bool(false)), ("profile", .string("srgb"))],
+    ]
+
+    @Test(arguments: [1, 3], 0..<optionSets.count)
+    func theFileIsJpegsavesByteForByte(bands: Int, set: Int) throws {
+        // A colour (or grey) photo-like source with odd sizes, as a PNG.
+        var join = VipsOperationCall("bandjoin")
+        join.set(
+            "in",
+            .images(
+                try (1...bands).map { seed in
+                    var noise = VipsOperationCall("gaussnoise")
+                    noise.set("width", .value(.int(77)))
+                    noise.set("height", .value(.int(45)))
+                    noise.set("mean", .value(.double(128)))
+                    noise.set("sigma", .value(.double(50)))
+                    noise.set("seed", .value(.int(seed)))
+                    return try vips("gaussblur", try #require(try noise.run()["out"]), ("sigma", .double(1.2)))
+                }))
+        var image = try vips("cast", try #require(try join.run()["out"]), ("format", .enumeration("uchar")))
+        if bands == 1 { image = try vips("copy", image, ("interpretation", .enumeration("b-w"))) }
+        let path = folder.file("source-\(bands)-\(set).png")
+        var png = VipsOperationCall("pngsave")
+        png.set("in", .image(image))
+        png.set("filename", .value(.string(path)))
+        _ = try png.run()
+
+        let save =
+            Self.optionSets[set].map { ResolvedArgument(name: $0.0, value: $0.1) } + [ResolvedArgument(name: "strip", value: .bool(true))]
+        let theJob = job([path], steps: [], saver: "jpegsave", save: save)
+        try #require(JPEGWriter.options(for: theJob) != nil)
+        try #require(JPEGWriter.takes(try ImageLoader.open(path)))
+        let ours = folder.file("ours-\(bands)-\(set).jpg")
+        let summary = try ImageRunner.run(theJob, writingTo: ours)
+
+        let reference = folder.file("libvips-\(bands)-\(set).jpg")
+        var call = VipsOperationCall("jpegsave")
+        call.set("in", .image(try ImageLoader.open(path)))
+        call.set("filename", .value(.string(reference)))
+        for option in save { call.set(option.name, .value(option.value)) }
+        _ = try call.run()
+
+        let written = try Data(contentsOf: URL(fileURLWithPath: ours))
+        #expect(written == (try Data(contentsOf: URL(fileURLWithPath: reference))), "options \(Self.optionSets[set])")
+        #expect(summary.bytes == written.count && summary.bands == bands)
+    }
+
+    /// An image with alpha that the job flattens on white (no `flatten` step, no `background`) is flattened
+    /// as jpegsave's conversion flattens it: the same file as jpegsave's with `background=255`.
+    @Test(arguments: [2, 4])
+    func alphaFlattenedOnWhiteIsJpegsavesToo(bands: Int) throws {
+        var image = try ImageLoader.open(try WebPWriterTests(folder: folder).colourSource(alpha: true))
+        if bands == 2 {
+            let grey = try vips("colourspace", image, ("space", .enumeration("b-w")))
+            image = grey
+        }
+        let path = folder.file("alpha-\(bands).png")
+        var png = VipsOperationCall("pngsave")
+        png.set("in", .image(image))
+        png.set("filename", .value(.string(path)))
+        _ = try png.run()
+        let strip = ResolvedArgument(name: "strip", value: .bool(true))
+        let theJob = ImageJob(
+            sources: [path], isAggregate: false, loadOptions: [], steps: [], saver: "jpegsave", saveOptions: [strip],
+            maxPixels: 100_000_000, flattensAlphaOnWhite: true)
+        let source = try ImageLoader.open(path)
+        try #require(source.bands == bands && JPEGWriter.options(for: theJob) != nil)
+        try #require(try JPEGWriter.encoded(source, for: theJob) != nil)
+        let ours = folder.file("ours-alpha-\(bands).jpg")
+        _ = try ImageRunner.run(theJob, writingTo: ours)
+        let reference = folder.file("libvips-alpha-\(bands).jpg")
+        var call = VipsOperationCall("jpegsave")
+        call.set("in", .image(source))
+        call.set("filename", .value(.string(reference)))
+        call.set("strip", .value(.bool(true)))
+        call.set("background", .value(.arrayDouble([255])))
+        _ = try call.run()
+        #expect(try Data(contentsOf: URL(fileURLWithPath: ours)) == (try Data(contentsOf: URL(fileURLWithPath: reference))))
+        #expect(try ImageLoader.open(ours).bands == bands - 1)
+    }
+
+    @Test func theWriterTakesOnlyTheJobsItWritesExactly() throws {
+        func options(_ save: [(String, OperationValue)]) -> cvips_jpeg_options? {
+            JPEGWriter.options(
+                for: job(["a.png"], steps: [], saver: "jpegsave", save: save.map { ResolvedArgument(name: $0.0, value: $0.1) }))
+        }
+        let q = try #require(options([("Q", .int(85)), ("strip", .bool(true))]))
+        #expect(q.quality == 85 && q.subsample_mode == 0 && !q.optimize_coding && !q.interlace)
+        #expect(options([("Q", .int(85))]) == nil)  // metadata kept
+        #expect(options([("strip", .bool(true)), ("trellis_quant", .bool(true))]) == nil)  // libvips warns: its own run
+        #expect(options([("strip", .bool(true)), ("page-height", .int(10))]) == nil)
+        let rgba = try ImageLoader.open(try folder.image("rgba.png", width: 8, height: 8, bands: 4))
+        #expect(!JPEGWriter.takes(rgba))
+        #expect(JPEGWriter.takes(try vips("extract_band", rgba, ("band", .int(0)), ("n", .int(3)))))
     }
 }
 
