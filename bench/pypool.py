@@ -4,6 +4,7 @@ not swallowed (the script exits 1 and says which file failed), and two decode-on
 
 usage: pypool.py MODE {process,thread} JOBS OUTDIR FILE...
   MODE pil        Pillow: Image.thumbnail((320, 320)) (draft mode: shrink-on-load for JPEG), save WebP quality 80
+       piljpeg    the same, saved as JPEG quality 80 (OUTDIR/NAME.jpg; alpha composited on white, as imgmake does)
        pyvips     pyvips: Image.thumbnail(file, 320, height=320), write OUTDIR/NAME.webp[Q=80,strip]
        avg        floor, full decode: pyvips new_from_file(access=sequential).avg(); writes nothing
        shrinkavg  floor, shrink-on-load decode: as avg, but a JPEG is loaded with the shrink factor libvips'
@@ -26,6 +27,17 @@ def image_processing(name):
         with Image.open(name) as im:
             im.thumbnail((320, 320))
             im.save(out, "WEBP", quality=80)
+    elif mode == "piljpeg":
+        from PIL import Image
+        with Image.open(name) as im:
+            im.thumbnail((320, 320))
+            if im.mode in ("RGBA", "LA", "P"):
+                im = im.convert("RGBA")
+                white = Image.new("RGBA", im.size, (255, 255, 255, 255))
+                im = Image.alpha_composite(white, im).convert("RGB")
+            elif im.mode not in ("RGB", "L"):
+                im = im.convert("RGB")
+            im.save(os.path.splitext(out)[0] + ".jpg", "JPEG", quality=80)
     elif mode == "pyvips":
         import pyvips
         pyvips.Image.thumbnail(name, 320, height=320).write_to_file(out + "[Q=80,strip]")
