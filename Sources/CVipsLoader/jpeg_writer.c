@@ -8,7 +8,7 @@
 //
 // libjpeg comes with libvips (imgmake links neither): its functions are looked up in libvips' handle, and when one
 // is missing, or the library is not the version these headers describe, libvips' saver runs.
-#include "jpeg_writer.h"
+#include "encoders.h"
 #include "cvips_loader.h"
 
 #include <pthread.h>
@@ -160,6 +160,3 @@ const char *cvips_jpeg_encode(
 	return NULL;
 }
 
-void cvips_jpeg_free(unsigned char *data) {
-	free(data);
-}

@@ -9,7 +9,7 @@
 //
 // libwebp comes with libvips (imgmake links neither): its functions are looked up in libvips' handle, and when one
 // is missing the writer is not available and libvips' saver runs.
-#include "webp_writer.h"
+#include "encoders.h"
 #include "cvips_loader.h"
 
 #include <pthread.h>
@@ -137,6 +137,7 @@ const char *cvips_webp_encode(
 	return NULL;
 }
 
-void cvips_webp_free(unsigned char *data) {
+// Both encoders' files are in memory from malloc (libwebp's memory writer, jpeg_writer.c's growing buffer).
+void cvips_encoded_free(unsigned char *data) {
 	free(data);
 }

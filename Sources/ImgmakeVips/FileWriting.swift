@@ -1,3 +1,5 @@
+import CVips
+import CVipsLoader
 import Foundation
 
 /// Writing a job's output file with plain POSIX calls: the file is the job's temporary, renamed into place only
@@ -22,5 +24,35 @@ enum FileWriting {
             done += n
         }
         return close(fd) == 0
+    }
+}
+
+/// The encoder functions of encoders.h, as `EncodedFile.write` calls them: pixels, width, height, bands, row
+/// stride, then where the file goes (its bytes, its size); nil, or the failure's message.
+typealias Encoder = (
+    UnsafePointer<UInt8>, Int32, Int32, Int32, Int, UnsafeMutablePointer<UnsafeMutablePointer<UInt8>?>,
+    UnsafeMutablePointer<Int>
+) -> UnsafePointer<CChar>?
+
+/// A job's output encoded by imgmake's own writers (`WebPWriter`, `JPEGWriter`) and written to its file.
+enum EncodedFile {
+    /// Encodes `image` (8-bit, in memory: `copiedToMemory`) with `encode` and writes the file at `path`; returns
+    /// its size. Throws `VipsError`s named `saver`.
+    static func write(_ image: VipsImageHandle, as saver: String, to path: String, with encode: Encoder) throws -> Int {
+        guard let pixels = cvips_image_data(image.pointer) else {
+            throw VipsError(operation: saver, message: "the image to encode is not in memory")
+        }
+        var data: UnsafeMutablePointer<UInt8>?
+        var size = 0
+        if let message = encode(
+            pixels, Int32(image.width), Int32(image.height), Int32(image.bands), image.width * image.bands, &data, &size)
+        {
+            throw VipsError(operation: saver, message: String(cString: message))
+        }
+        defer { cvips_encoded_free(data) }
+        guard let data, FileWriting.write(UnsafeRawBufferPointer(start: data, count: size), to: path) else {
+            throw VipsError(operation: saver, message: "cannot write \(path): \(String(cString: strerror(errno)))")
+        }
+        return size
     }
 }

@@ -80,22 +80,7 @@ enum JPEGWriter {
     /// Encodes `image` (8-bit, in memory: `copiedToMemory`) and writes the file at `path`; returns its size.
     /// Throws `VipsError`s named `jpegsave`.
     static func write(_ image: VipsImageHandle, options: cvips_jpeg_options, to path: String) throws -> Int {
-        guard let pixels = cvips_image_data(image.pointer) else {
-            throw VipsError(operation: "jpegsave", message: "the image to encode is not in memory")
-        }
         var options = options
-        var data: UnsafeMutablePointer<UInt8>?
-        var size = 0
-        if let message = cvips_jpeg_encode(
-            pixels, Int32(image.width), Int32(image.height), Int32(image.bands), image.width * image.bands, &options,
-            &data, &size)
-        {
-            throw VipsError(operation: "jpegsave", message: String(cString: message))
-        }
-        defer { cvips_jpeg_free(data) }
-        guard let data, FileWriting.write(UnsafeRawBufferPointer(start: data, count: size), to: path) else {
-            throw VipsError(operation: "jpegsave", message: "cannot write \(path): \(String(cString: strerror(errno)))")
-        }
-        return size
+        return try EncodedFile.write(image, as: "jpegsave", to: path) { cvips_jpeg_encode($0, $1, $2, $3, $4, &options, $5, $6) }
     }
 }

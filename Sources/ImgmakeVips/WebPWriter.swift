@@ -60,22 +60,7 @@ enum WebPWriter {
     /// Encodes `image` (8-bit, in memory: `copiedToMemory`) and writes the file at `path`; returns its size.
     /// Throws `VipsError`s named `webpsave`.
     static func write(_ image: VipsImageHandle, options: cvips_webp_options, to path: String) throws -> Int {
-        guard let pixels = cvips_image_data(image.pointer) else {
-            throw VipsError(operation: "webpsave", message: "the image to encode is not in memory")
-        }
         var options = options
-        var data: UnsafeMutablePointer<UInt8>?
-        var size = 0
-        if let message = cvips_webp_encode(
-            pixels, Int32(image.width), Int32(image.height), Int32(image.bands), image.width * image.bands, &options,
-            &data, &size)
-        {
-            throw VipsError(operation: "webpsave", message: String(cString: message))
-        }
-        defer { cvips_webp_free(data) }
-        guard let data, FileWriting.write(UnsafeRawBufferPointer(start: data, count: size), to: path) else {
-            throw VipsError(operation: "webpsave", message: "cannot write \(path): \(String(cString: strerror(errno)))")
-        }
-        return size
+        return try EncodedFile.write(image, as: "webpsave", to: path) { cvips_webp_encode($0, $1, $2, $3, $4, &options, $5, $6) }
     }
 }

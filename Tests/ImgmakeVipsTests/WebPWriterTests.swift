@@ -12,32 +12,8 @@ import Testing
     let folder: TestFolder
     init() throws { folder = try TestFolder() }
 
-    /// A colour photo-like source (three different noise bands, smoothed), with an alpha band that varies when
-    /// `alpha`, as a PNG.
-    init(folder: TestFolder) { self.folder = folder }
-
-    func colourSource(alpha: Bool) throws -> String { try source(alpha: alpha) }
-
     private func source(alpha: Bool, width: Int = 75, height: Int = 49) throws -> String {
-        func noise(_ seed: Int) throws -> VipsImageHandle {
-            var call = VipsOperationCall("gaussnoise")
-            call.set("width", .value(.int(width)))
-            call.set("height", .value(.int(height)))
-            call.set("mean", .value(.double(128)))
-            call.set("sigma", .value(.double(50)))
-            call.set("seed", .value(.int(seed)))
-            return try vips("gaussblur", try #require(try call.run()["out"]), ("sigma", .double(1.2)))
-        }
-        var join = VipsOperationCall("bandjoin")
-        join.set("in", .images(try (1...(alpha ? 4 : 3)).map(noise)))
-        let joined = try #require(try join.run()["out"])
-        let image = try vips("cast", joined, ("format", .enumeration("uchar")))
-        let path = folder.file("source-\(alpha)-\(width)x\(height).png")
-        var save = VipsOperationCall("pngsave")
-        save.set("in", .image(image))
-        save.set("filename", .value(.string(path)))
-        _ = try save.run()
-        return path
+        try noisePhoto(in: folder, bands: alpha ? 4 : 3, width: width, height: height)
     }
 
     static let optionSets: [[(String, OperationValue)]] = [
@@ -56,22 +32,13 @@ import Testing
         try #require(WebPWriter.options(for: theJob) != nil)
         try #require(WebPWriter.takes(try ImageLoader.open(path)))
 
-        let ours = folder.file("ours-\(alpha)-\(set).webp")
-        let summary = try ImageRunner.run(theJob, writingTo: ours)
-
         // libvips' webpsave on the same image with the same options, then imgmake's removal of its metadata.
-        let reference = folder.file("libvips-\(alpha)-\(set).webp")
-        var call = VipsOperationCall("webpsave")
-        call.set("in", .image(try ImageLoader.open(path)))
-        call.set("filename", .value(.string(reference)))
-        for option in save { call.set(option.name, .value(option.value)) }
-        _ = try call.run()
-        try MetadataStrip.finish(reference, for: theJob)
-
-        let written = try Data(contentsOf: URL(fileURLWithPath: ours))
-        #expect(written == (try Data(contentsOf: URL(fileURLWithPath: reference))), "options \(Self.optionSets[set])")
-        #expect(summary.bytes == written.count && summary.width == 75 && summary.bands == (alpha ? 4 : 3))
-        #expect(try ImageLoader.open(ours).bands == (alpha ? 4 : 3))
+        let (ours, theirs, summary) = try writtenByBoth(theJob, in: folder, name: "\(alpha)-\(set).webp") {
+            try MetadataStrip.finish($0, for: theJob)
+        }
+        #expect(ours == theirs, "options \(Self.optionSets[set])")
+        #expect(summary.bytes == ours.count && summary.width == 75 && summary.bands == (alpha ? 4 : 3))
+        #expect(try ImageLoader.open(folder.file("ours-\(alpha)-\(set).webp")).bands == (alpha ? 4 : 3))
     }
 
     /// The writer takes only what it writes as webpsave would: stripped, known options, 8-bit sRGB in one page.
@@ -143,53 +110,22 @@ import Testing
 
     @Test(arguments: [1, 3], 0..<optionSets.count)
     func theFileIsJpegsavesByteForByte(bands: Int, set: Int) throws {
-        // A colour (or grey) photo-like source with odd sizes, as a PNG.
-        var join = VipsOperationCall("bandjoin")
-        join.set(
-            "in",
-            .images(
-                try (1...bands).map { seed in
-                    var noise = VipsOperationCall("gaussnoise")
-                    noise.set("width", .value(.int(77)))
-                    noise.set("height", .value(.int(45)))
-                    noise.set("mean", .value(.double(128)))
-                    noise.set("sigma", .value(.double(50)))
-                    noise.set("seed", .value(.int(seed)))
-                    return try vips("gaussblur", try #require(try noise.run()["out"]), ("sigma", .double(1.2)))
-                }))
-        var image = try vips("cast", try #require(try join.run()["out"]), ("format", .enumeration("uchar")))
-        if bands == 1 { image = try vips("copy", image, ("interpretation", .enumeration("b-w"))) }
-        let path = folder.file("source-\(bands)-\(set).png")
-        var png = VipsOperationCall("pngsave")
-        png.set("in", .image(image))
-        png.set("filename", .value(.string(path)))
-        _ = try png.run()
-
+        let path = try noisePhoto(in: folder, bands: bands, width: 77, height: 45)
         let save =
             Self.optionSets[set].map { ResolvedArgument(name: $0.0, value: $0.1) } + [ResolvedArgument(name: "strip", value: .bool(true))]
         let theJob = job([path], steps: [], saver: "jpegsave", save: save)
         try #require(JPEGWriter.options(for: theJob) != nil)
         try #require(JPEGWriter.takes(try ImageLoader.open(path)))
-        let ours = folder.file("ours-\(bands)-\(set).jpg")
-        let summary = try ImageRunner.run(theJob, writingTo: ours)
-
-        let reference = folder.file("libvips-\(bands)-\(set).jpg")
-        var call = VipsOperationCall("jpegsave")
-        call.set("in", .image(try ImageLoader.open(path)))
-        call.set("filename", .value(.string(reference)))
-        for option in save { call.set(option.name, .value(option.value)) }
-        _ = try call.run()
-
-        let written = try Data(contentsOf: URL(fileURLWithPath: ours))
-        #expect(written == (try Data(contentsOf: URL(fileURLWithPath: reference))), "options \(Self.optionSets[set])")
-        #expect(summary.bytes == written.count && summary.bands == bands)
+        let (ours, theirs, summary) = try writtenByBoth(theJob, in: folder, name: "\(bands)-\(set).jpg")
+        #expect(ours == theirs, "options \(Self.optionSets[set])")
+        #expect(summary.bytes == ours.count && summary.bands == bands)
     }
 
     /// An image with alpha that the job flattens on white (no `flatten` step, no `background`) is flattened
     /// as jpegsave's conversion flattens it: the same file as jpegsave's with `background=255`.
     @Test(arguments: [2, 4])
     func alphaFlattenedOnWhiteIsJpegsavesToo(bands: Int) throws {
-        var image = try ImageLoader.open(try WebPWriterTests(folder: folder).colourSource(alpha: true))
+        var image = try ImageLoader.open(try noisePhoto(in: folder, bands: 4, width: 75, height: 49))
         if bands == 2 {
             let grey = try vips("colourspace", image, ("space", .enumeration("b-w")))
             image = grey
@@ -260,4 +196,47 @@ import Testing
         let image = try ImageLoader.load(cut, options: [ResolvedArgument(name: "fail-on", value: .enumeration("truncated"))]).image
         #expect(throws: VipsError.self) { try image.copiedToMemory(for: "webpsave", onThisThread: true) }
     }
+}
+
+/// A photo-like source as a PNG: `bands` different noise bands (1: grey, `b-w`; 3: RGB; 4: RGB and an alpha that
+/// varies), smoothed, of odd sizes.
+func noisePhoto(in folder: TestFolder, bands: Int, width: Int, height: Int) throws -> String {
+    var join = VipsOperationCall("bandjoin")
+    join.set(
+        "in",
+        .images(
+            try (1...bands).map { seed in
+                var noise = VipsOperationCall("gaussnoise")
+                noise.set("width", .value(.int(width)))
+                noise.set("height", .value(.int(height)))
+                noise.set("mean", .value(.double(128)))
+                noise.set("sigma", .value(.double(50)))
+                noise.set("seed", .value(.int(seed)))
+                return try vips("gaussblur", try #require(try noise.run()["out"]), ("sigma", .double(1.2)))
+            }))
+    var image = try vips("cast", try #require(try join.run()["out"]), ("format", .enumeration("uchar")))
+    if bands == 1 { image = try vips("copy", image, ("interpretation", .enumeration("b-w"))) }
+    let path = folder.file("source-\(bands)-\(width)x\(height).png")
+    var png = VipsOperationCall("pngsave")
+    png.set("in", .image(image))
+    png.set("filename", .value(.string(path)))
+    _ = try png.run()
+    return path
+}
+
+/// The file `job` (one source, no steps) writes through ImageRunner, and the file libvips' own saver writes from
+/// the same source with the same options (then `finish` on it), and ImageRunner's summary.
+func writtenByBoth(
+    _ job: ImageJob, in folder: TestFolder, name: String, finish: (String) throws -> Void = { _ in }
+) throws -> (ours: Data, theirs: Data, summary: ImageSummary) {
+    let ours = folder.file("ours-" + name)
+    let summary = try ImageRunner.run(job, writingTo: ours)
+    let theirs = folder.file("libvips-" + name)
+    var call = VipsOperationCall(job.saver)
+    call.set("in", .image(try ImageLoader.open(job.sources[0])))
+    call.set("filename", .value(.string(theirs)))
+    for option in job.saveOptions { call.set(option.name, .value(option.value)) }
+    _ = try call.run()
+    try finish(theirs)
+    return (try Data(contentsOf: URL(fileURLWithPath: ours)), try Data(contentsOf: URL(fileURLWithPath: theirs)), summary)
 }
