@@ -113,7 +113,9 @@ enum WebPChunks {
     /// `VP8L` chunk and its flags announce no animation (0x02) and no metadata; nil otherwise. A lone `VP8L` has
     /// its alpha in the bitstream, so VP8X's alpha flag (0x10) does not keep it.
     static func simpleFormat(_ chunks: [UInt8]) -> [UInt8]? {
-        guard chunks.count >= 18, chunks[0..<4].elementsEqual("VP8X".utf8) else { return nil }
+        // VP8X: its code, its size (always 10), flags, 3 reserved bytes, the canvas' width and height (3 bytes each).
+        guard chunks.count >= 18, chunks[0..<4].elementsEqual("VP8X".utf8), chunks[4..<8].elementsEqual([10, 0, 0, 0])
+        else { return nil }
         let vp8xEnd = 8 + 10
         guard chunks[8] & ~UInt8(0x10) == 0, chunks.count >= vp8xEnd + 8 else { return nil }
         let code = String(decoding: chunks[vp8xEnd..<vp8xEnd + 4], as: UTF8.self)
