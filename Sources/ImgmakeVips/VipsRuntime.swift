@@ -10,8 +10,9 @@ import ImgmakeSync
 /// `imgmake --version` and a no-op build never pay for it. Every entry point of this module that touches
 /// libvips calls `start()` itself; calling it again is cheap.
 public enum VipsRuntime {
-    /// Whether libvips started, and whether its warnings show (read by the GLib log handler).
-    private static let state = Mutex((started: false, warningsVisible: false))
+    /// Whether libvips started, whether its warnings show (read by the GLib log handler), and whether glibc took
+    /// the malloc settings below.
+    private static let state = Mutex((started: false, warningsVisible: false, mallocSettingsTaken: false))
 
     /// Starts libvips once (thread-safe, idempotent): glibc's malloc settings fixed, `VIPS_INIT`, no operation
     /// cache (a changed file must be read afresh, and builds never repeat an operation), and libvips' own
@@ -35,14 +36,14 @@ public enum VipsRuntime {
     public static func start() {
         state.withLock { state in
             if state.started { return }
-            startLocked()
+            state.mallocSettingsTaken = startLocked()
             state.started = true
         }
     }
 
-    /// `start()`'s work, done once, with `state` locked.
-    private static func startLocked() {
-        _ = cvips_fix_malloc_settings(Int32(mmapThreshold), Int32(trimThreshold), Int32(arenas))
+    /// `start()`'s work, done once, with `state` locked; whether glibc took the malloc settings.
+    private static func startLocked() -> Bool {
+        let mallocSettingsTaken = cvips_fix_malloc_settings(Int32(mmapThreshold), Int32(trimThreshold), Int32(arenas))
         if cvips_init("imgmake") != 0 {
             fatalError("libvips failed to start: \(lastError())")
         }
@@ -54,12 +55,16 @@ public enum VipsRuntime {
                     g_log_default_handler(domain, level, message, nil)
                 }
             }, nil)
+        return mallocSettingsTaken
     }
 
     /// glibc's M_MMAP_THRESHOLD (32 MiB, its maximum), M_TRIM_THRESHOLD and M_ARENA_MAX, set by `start()`.
     static let mmapThreshold = 32 << 20
     static let trimThreshold = 64 << 20
     static let arenas = 2
+
+    /// Whether `start()` set the malloc settings above (glibc accepted every one).
+    static var mallocSettingsTaken: Bool { state.withLock { $0.mallocSettingsTaken } }
 
     /// Whether glibc gives a block of `bytes` a mapping of its own (for tests of the settings above).
     static func mapsItsOwnMemory(forBlockOf bytes: Int) -> Bool {
