@@ -46,7 +46,7 @@ public enum ImageRunner {
         let image = try pipeline(job)
         // imgmake's own WebP and JPEG writers, on this thread, where they write the saver's file exactly.
         var write: (() throws -> Int)?
-        if let options = WebPWriter.options(for: job), WebPWriter.takes(image), !job.flattensAlphaOnWhite {
+        if let options = WebPWriter.options(for: job), WebPWriter.takes(image) {
             write = { try WebPWriter.write(image.copiedToMemory(for: job.saver), options: options, to: path) }
         } else if let options = JPEGWriter.options(for: job),
             let encoded = try failure(input: soleSource(job), { try JPEGWriter.encoded(image, for: job) })

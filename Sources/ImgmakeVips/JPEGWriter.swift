@@ -8,8 +8,9 @@ import ImgmakeJob
 /// see `WebPWriter` (libvips' savers compress in its worker threads while the job's thread waits).
 ///
 /// Takes a job only when its file is exactly what jpegsave would write: `strip=true`, 8-bit sRGB (3 bands) or
-/// grey (1 band) pixels in one page, and no option but those it knows. Anything else (metadata kept, CMYK,
-/// alpha to flatten, mozjpeg's options) goes to libvips' saver.
+/// grey (1 band) pixels in one page (alpha flattened on white first, see `encoded`), and no option but those it
+/// knows. Anything else (metadata kept, CMYK, alpha on another `background`, mozjpeg's options) goes to libvips'
+/// saver.
 enum JPEGWriter {
     /// jpegsave's options that shape the encoding, with libvips 8.14's defaults.
     private static let defaults = cvips_jpeg_options(
