@@ -44,7 +44,16 @@ package enum BuildRun {
         var reports: [(path: String, bytes: () throws -> [UInt8])] = []
         if let reportPath = request.reportPath {
             reports.append(
-                (reportPath, { [UInt8](try BuildReport.json(results: builder.results, graph: session.graph, summary: summary)) }))
+                (
+                    reportPath,
+                    {
+                        let root = session.graph.root
+                        return [UInt8](
+                            try BuildReport.json(results: builder.results, graph: session.graph, summary: summary) { output in
+                                session.state.newestRecord(of: PathName.relative(output, to: root) ?? output)?.result
+                            })
+                    }
+                ))
         }
         if let junitPath = request.junitPath {
             reports.append((junitPath, { Array(BuildReport.junit(results: builder.results, graph: session.graph, summary: summary).utf8) }))

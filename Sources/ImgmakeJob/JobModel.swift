@@ -185,7 +185,8 @@ public struct ResolvedArgument: Sendable, Hashable, Codable {
     }
 }
 
-/// Everything needed to make one output file. Codable for the process pool.
+/// Everything needed to make one output file: libvips steps, or the user's code (`program`). Codable for the
+/// process pool.
 public struct ImageJob: Sendable, Hashable, Codable {
     /// One source file (per-input rules) or all inputs in path order (aggregate rules), absolute paths.
     public var sources: [String]
@@ -204,11 +205,15 @@ public struct ImageJob: Sendable, Hashable, Codable {
     /// step, no `save background=`): an image with alpha is flattened on white as it is saved, where
     /// libvips would flatten it on black.
     public var flattensAlphaOnWhite: Bool
+    /// The rule's `run`, `python` or `worker` step: the job runs it instead of libvips (no steps, no saver).
+    public var program: ProgramStep?
 
     public init(
         sources: [String], isAggregate: Bool, loadOptions: [ResolvedArgument], steps: [ResolvedStep],
-        saver: String, saveOptions: [ResolvedArgument], maxPixels: Int, flattensAlphaOnWhite: Bool = false
+        saver: String, saveOptions: [ResolvedArgument], maxPixels: Int, flattensAlphaOnWhite: Bool = false,
+        program: ProgramStep? = nil
     ) {
+        self.program = program
         self.flattensAlphaOnWhite = flattensAlphaOnWhite
         self.sources = sources
         self.isAggregate = isAggregate

@@ -55,9 +55,20 @@ enum BodyLineParser {
         }
         let operation = operationWord.located(in: cursor.position)
         var arguments: [ArgumentSyntax] = []
+        // A command's words are argv words (`-quality=80`, `-all=`); a worker's `NAME=VALUE` are its arguments.
+        let commandWords = operation.value == "run" || operation.value == "worker"
         while true {
             cursor.skipBlanks()
             if cursor.isAtEnd { break }
+            if commandWords {
+                let word = try cursor.readWord()
+                if operation.value == "worker", isKeywordArgument(word) {
+                    arguments.append(try argument(word, at: cursor.position, errors: &errors))
+                } else {
+                    arguments.append(commandWord(word, at: cursor.position, errors: &errors))
+                }
+                continue
+            }
             if cursor.current == "=" {
                 if arguments.isEmpty {
                     throw RecipeError("variable assignments must start in column 1", at: operation.location)
@@ -67,6 +78,25 @@ enum BodyLineParser {
             arguments.append(try argument(try cursor.readWord(), at: cursor.position, errors: &errors))
         }
         return StepSyntax(operation: operation, arguments: arguments)
+    }
+
+    /// Whether a word is `NAME=VALUE` with NAME an identifier (a letter or `_`, then letters, digits, `_`), unquoted.
+    private static func isKeywordArgument(_ word: LineWord) -> Bool {
+        guard let equals = word.firstUnquoted("="), equals > 0, !word.quoted[..<equals].contains(true) else { return false }
+        let name = word.characters[..<equals]
+        guard let first = name.first, first.isLetter || first == "_" else { return false }
+        return name.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" } && name.allSatisfy(\.isASCII)
+    }
+
+    /// A whole word of a command, as a bare value (quotes removed); its placeholders are checked.
+    private static func commandWord(_ word: LineWord, at position: LinePosition, errors: inout [RecipeError]) -> ArgumentSyntax {
+        let value = word.located(from: 0, in: position)
+        do {
+            _ = try Template(value.value)
+        } catch {
+            errors.append(RecipeError("argument value: \(error)", at: position.at(word.column(at: error.offset))))
+        }
+        return ArgumentSyntax(name: nil, value: value, quoted: word.isQuoted(at: 0))
     }
 
     /// `name=value` (split at the first unquoted `=`) or a bare value. The value's placeholders are checked.

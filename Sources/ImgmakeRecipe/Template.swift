@@ -33,6 +33,12 @@ public struct Template: Sendable, Hashable, CustomStringConvertible {
         self.pieces = try Self.parse(Array(text))
     }
 
+    /// A template of literal text only (braces in it doubled in `text`).
+    public init(literal: String) {
+        text = literal.replacing("{", with: "{{").replacing("}", with: "}}")
+        pieces = literal.isEmpty ? [] : [.literal(literal)]
+    }
+
     public var description: String { text }
 
     /// Every placeholder, in order of appearance (repeats included).

@@ -50,15 +50,19 @@ final class ProcessPool: JobExecutor {
     /// Set when a driver thread could not be started: every job fails with it (a pool short of drivers would
     /// leave jobs in the queue with no one to take them).
     private let startError: ThreadStartError?
+    /// The rules' own code (`run`, `python`, `worker`): its processes, driven by the same driver threads.
+    private let userCode: UserCode
 
     /// Starts `workers` worker processes; each runs libvips with cores / workers threads.
     init(workers: Int, settings: Settings = Settings()) {
         self.settings = settings
         let count = max(1, workers)
         vipsThreads = max(1, settings.cores / count)
+        let userCode = UserCode(jobTimeout: settings.jobTimeout, maxWorkers: count)
+        self.userCode = userCode
         let (queue, settings, vipsThreads) = (queue, settings, vipsThreads)
         startError = CheckedThread.startAll(count, name: "imgmake-worker", finished: finished) { n in
-            Self.drive(n, queue: queue, settings: settings, vipsThreads: vipsThreads)
+            Self.drive(n, queue: queue, settings: settings, vipsThreads: vipsThreads, userCode: userCode)
         }
         if startError != nil { queue.stop { _ in } }
     }
@@ -71,6 +75,7 @@ final class ProcessPool: JobExecutor {
     func nextOutcome() -> JobOutcome? { queue.nextOutcome() }
 
     func wake() {
+        userCode.interrupt()
         let victims = queue.wake { drivers -> [ProcessPoolWorker] in
             drivers.wakes += 1
             return drivers.wakes > 1 ? Array(drivers.busy.values) : []
@@ -83,6 +88,7 @@ final class ProcessPool: JobExecutor {
     func shutdown() {
         let victims = queue.stop { drivers -> [ProcessPoolWorker] in drivers.wakes > 0 ? Array(drivers.busy.values) : [] }
         for victim in victims { victim.interrupt() }
+        defer { userCode.shutdown() }
         guard !victims.isEmpty else { return finished.wait() }
         if finished.wait(timeout: .now() + ProcessPoolWorker.grace) == .timedOut {
             for victim in victims { victim.process.send(SIGKILL) }
@@ -93,13 +99,18 @@ final class ProcessPool: JobExecutor {
     /// One driver: keeps a live worker (started ahead of its first job, replaced when it dies or has run its
     /// share), and runs the queue's jobs on it until the pool stops.
     /// (Static: the driver threads start in `init`, and share only the queue and the settings.)
-    private static func drive(_ slot: Int, queue: JobQueue<Drivers>, settings: Settings, vipsThreads: Int) {
+    private static func drive(_ slot: Int, queue: JobQueue<Drivers>, settings: Settings, vipsThreads: Int, userCode: UserCode) {
         ignoreBrokenPipes()
         let startWorker = { try ProcessPoolWorker.start(executable: settings.executable, vipsThreads: vipsThreads, number: slot + 1) }
         var worker: ProcessPoolWorker?
         while true {
             if worker == nil && !queue.isStopping { worker = try? startWorker() }
             guard let request = queue.take() else { break }
+            if let program = request.job.program {
+                // User code runs in its own processes (`UserCode`), not in an imgmake worker.
+                queue.deliver(userCode.run(request, program))
+                continue
+            }
             let outcome = execute(request, slot: slot, worker: &worker, queue: queue, settings: settings, startWorker: startWorker)
             queue.deliver(outcome) { $0.busy[slot] = nil }
             if let done = worker, let limit = settings.maxJobsPerWorker, done.jobsRun >= limit {

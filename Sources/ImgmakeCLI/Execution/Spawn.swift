@@ -104,6 +104,102 @@ final class ChildProcess: Sendable {
         return ChildProcess(pid: pid, input: toChild.write, output: fromChild.read)
     }
 
+    /// How a program of the user's (README's *Your own code*) is plumbed in.
+    enum Plumbing {
+        /// A `run` command: stdin from /dev/null, stdout and stderr into one pipe (`output`), no `input`.
+        case command
+        /// A `worker` or `python` worker: stdin from /dev/null, stdout onto our stderr (what the code prints
+        /// cannot reach the protocol), stderr inherited; requests on its fd 3 (`input`), replies from its fd 4
+        /// (`output`).
+        case worker
+    }
+
+    /// Starts a program of the user's: `argv[0]` looked up on PATH unless it has a `/`, in `directory`, in its
+    /// own process group (Ctrl-C and `--job-timeout` stop the whole group: `sendToGroup`).
+    static func spawnProgram(_ argv: [String], directory: String, plumbing: Plumbing) throws -> ChildProcess {
+        try spawnLock.withLock { _ in
+            let first = try makePipe()
+            let second: (read: Int32, write: Int32)
+            do { second = try makePipe() } catch {
+                close(first.read)
+                close(first.write)
+                throw error
+            }
+            let devNull = open("/dev/null", O_RDWR | O_CLOEXEC)
+            defer {
+                if devNull >= 0 { close(devNull) }
+            }
+            var actions = posix_spawn_file_actions_t()
+            posix_spawn_file_actions_init(&actions)
+            defer { posix_spawn_file_actions_destroy(&actions) }
+            if devNull >= 0 { posix_spawn_file_actions_adddup2(&actions, devNull, 0) }
+            let ours: (input: Int32, output: Int32)
+            switch plumbing {
+            case .command:
+                // first: the command's stdout and stderr; second: unused.
+                posix_spawn_file_actions_adddup2(&actions, first.write, 1)
+                posix_spawn_file_actions_adddup2(&actions, first.write, 2)
+                ours = (-1, first.read)
+            case .worker:
+                // first: requests (the worker reads fd 3); second: replies (the worker writes fd 4).
+                posix_spawn_file_actions_adddup2(&actions, 2, 1)
+                posix_spawn_file_actions_adddup2(&actions, first.read, 3)
+                posix_spawn_file_actions_adddup2(&actions, second.write, 4)
+                ours = (first.write, second.read)
+            }
+            _ = spawnChangingDirectory(&actions, directory)
+
+            var attributes = posix_spawnattr_t()
+            posix_spawnattr_init(&attributes)
+            defer { posix_spawnattr_destroy(&attributes) }
+            let flags = POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF
+            posix_spawnattr_setflags(&attributes, Int16(flags))
+            posix_spawnattr_setpgroup(&attributes, 0)
+            var mask = sigset_t()
+            sigemptyset(&mask)
+            posix_spawnattr_setsigmask(&attributes, &mask)
+            var defaults = sigset_t()
+            sigemptyset(&defaults)
+            for signal in [SIGTERM, SIGPIPE, SIGINT, SIGHUP, SIGQUIT] { sigaddset(&defaults, signal) }
+            posix_spawnattr_setsigdefault(&attributes, &defaults)
+
+            let words: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) } + [nil]
+            defer { for word in words { free(word) } }
+            var environment = childEnvironment()
+            environment.append("IMGMAKE_WORKER_PROTOCOL=\(UserWorkerProtocol.version)")
+            let envp: [UnsafeMutablePointer<CChar>?] = environment.map { strdup($0) } + [nil]
+            defer { for entry in envp { free(entry) } }
+            var pid: pid_t = 0
+            let result = posix_spawnp(&pid, argv[0], &actions, &attributes, words, envp)
+            let unused: [Int32] =
+                plumbing == .command ? [first.write, second.read, second.write] : [first.read, second.write]
+            for fd in unused { close(fd) }
+            guard result == 0 else {
+                for fd in [ours.input, ours.output] where fd >= 0 { close(fd) }
+                throw SpawnError(message: "cannot start \(argv[0]): \(String(cString: strerror(result)))")
+            }
+            return ChildProcess(pid: pid, input: ours.input, output: ours.output)
+        }
+    }
+
+    /// Sends `signal` to the child's process group (the child and what it started), unless it has been reaped.
+    func sendToGroup(_ signal: Int32) {
+        state.withLock { state in
+            if state.status == nil { _ = kill(-pid, signal) }
+        }
+    }
+
+    /// The wait status once the child has ended (without waiting), else nil.
+    func pollExit() -> Int32? {
+        state.withLock { state in
+            if let status = state.status { return status }
+            var raw: Int32 = 0
+            let result = waitpid(pid, &raw, WNOHANG)
+            if result == pid || (result < 0 && errno == ECHILD) { state.status = raw }
+            return state.status
+        }
+    }
+
     /// Closes the child's stdin (a worker then exits).
     func closeInput() {
         state.withLock { state in
@@ -151,6 +247,11 @@ final class ChildProcess: Sendable {
         return (fds[0], fds[1])
     }
 }
+
+/// glibc's `posix_spawn_file_actions_addchdir_np` (2.29), which Swift's Glibc module leaves out (it is a GNU
+/// extension): the child starts in `path`.
+@_silgen_name("posix_spawn_file_actions_addchdir_np")
+private func spawnChangingDirectory(_ actions: UnsafeMutablePointer<posix_spawn_file_actions_t>, _ path: UnsafePointer<CChar>) -> Int32
 
 /// A child process that could not be started.
 struct SpawnError: Error, CustomStringConvertible {

@@ -16,6 +16,8 @@ final class ThreadPool: JobExecutor {
     private let vipsThreads: Int
     /// Set when a thread could not be started: every job fails with it.
     private let startError: ThreadStartError?
+    /// The rules' own code (`run`, `python`, `worker`), run by the threads in processes of its own.
+    private let userCode: UserCode
 
     /// Savers that may loop forever on a write error, so that their jobs run in a worker process.
     static let saversRunInAWorker: Set<String> = ["jp2ksave"]
@@ -27,6 +29,8 @@ final class ThreadPool: JobExecutor {
         settings: ProcessPool.Settings = ProcessPool.Settings()
     ) {
         self.settings = settings
+        let userCode = UserCode(jobTimeout: settings.jobTimeout, maxWorkers: workers)
+        self.userCode = userCode
         let vipsThreads = max(1, cores / max(1, workers))
         self.vipsThreads = vipsThreads
         VipsRuntime.start()
@@ -37,7 +41,9 @@ final class ThreadPool: JobExecutor {
             finished: finished
         ) { _ in
             ProcessPool.ignoreBrokenPipes()  // for the jobs run in a worker process
-            while let request = queue.take() { queue.deliver(Self.run(request, settings: settings, vipsThreads: vipsThreads)) }
+            while let request = queue.take() {
+                queue.deliver(Self.run(request, settings: settings, vipsThreads: vipsThreads, userCode: userCode))
+            }
             VipsRuntime.threadShutdown()
         }
         if startError != nil { queue.stop() }
@@ -50,15 +56,21 @@ final class ThreadPool: JobExecutor {
 
     func nextOutcome() -> JobOutcome? { queue.nextOutcome() }
 
-    func wake() { queue.wake() }
+    /// Ctrl-C: the user's code is stopped now (it runs in processes that can be); libvips jobs run to their end.
+    func wake() {
+        userCode.interrupt()
+        queue.wake()
+    }
 
     func shutdown() {
         queue.stop()
         finished.wait()
+        userCode.shutdown()
     }
 
     /// Runs a job in this thread, or in a worker process when its saver may never end.
-    private static func run(_ request: JobRequest, settings: ProcessPool.Settings, vipsThreads: Int) -> JobOutcome {
+    private static func run(_ request: JobRequest, settings: ProcessPool.Settings, vipsThreads: Int, userCode: UserCode) -> JobOutcome {
+        if let program = request.job.program { return userCode.run(request, program) }
         guard Self.saversRunInAWorker.contains(request.job.saver) else { return JobRunner.run(request) }
         let worker: ProcessPoolWorker
         do { worker = try ProcessPoolWorker.start(executable: settings.executable, vipsThreads: vipsThreads) } catch {

@@ -2,7 +2,10 @@ import Foundation
 
 /// `--report FILE` (JSON, one record per output) and `--junit FILE` (JUnit XML, one test case per output).
 enum BuildReport {
-    static func json(results: [OutputResult], graph: BuildGraph, summary: BuildSummary) throws -> Data {
+    /// `recordedResult` gives an output's recorded result (JSON text) when this run did not build it.
+    static func json(
+        results: [OutputResult], graph: BuildGraph, summary: BuildSummary, recordedResult: (String) -> String? = { _ in nil }
+    ) throws -> Data {
         var outputs: [[String: Any]] = []
         for result in results.sorted(by: { graph.edges[$0.edge].output < graph.edges[$1.edge].output }) {
             let edge = graph.edges[result.edge]
@@ -18,6 +21,12 @@ enum BuildReport {
             record["width"] = result.summary?.width ?? NSNull()
             record["height"] = result.summary?.height ?? NSNull()
             record["error"] = result.error ?? NSNull()
+            if edge.rule.program != nil {
+                // What the function returned: built now, or recorded when it was built (the Manager().dict() of
+                // a multiprocessing script, for every output, without recomputing any).
+                let text = result.status == .built ? result.result : result.status == .upToDate ? recordedResult(edge.output) : nil
+                record["result"] = text.flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8), options: .fragmentsAllowed) } ?? NSNull()
+            }
             outputs.append(record)
         }
         let document: [String: Any] = [

@@ -20,6 +20,9 @@ struct OutputResult: Sendable {
     var seconds: Double = 0
     var summary: ImageSummary?
     var error: String?
+    /// What the output's function returned (JSON text), for an output built now; the report takes an up-to-date
+    /// output's from the state.
+    var result: String?
 }
 
 /// Runs a build: decides what is stale, hands ready jobs to a pool in dependency order, records every
@@ -295,13 +298,13 @@ package final class Builder {
             let record = BuildRecord(
                 output: checker.key(item.output), outputStamp: stamp, recipeFingerprint: fingerprint(item),
                 inputs: inputs, builtAt: session.disk.now(), recipe: session.recipeFile,
-                outputDigest: outputDigest(item, checker))
+                outputDigest: outputDigest(item, checker), result: outcome.result)
             save(record, of: item, summary: &summary)
             summary.built += 1
             results.append(
                 OutputResult(
                     edge: edge, status: .built, reason: reason, seconds: outcome.seconds,
-                    summary: outcome.summary, error: nil))
+                    summary: outcome.summary, error: nil, result: outcome.result))
             reporter.progress(
                 done: finished, total: total, rule: item.rule.name, output: graph.display(item.output),
                 seconds: outcome.seconds)

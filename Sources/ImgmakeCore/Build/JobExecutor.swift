@@ -23,7 +23,13 @@ package struct JobOutcome: Sendable, Codable {
     /// sent by imgmake winding down an interrupted build or by whoever stopped imgmake (a process-group or
     /// cgroup stop signals the workers too). The builder reports it as interrupted when the build is.
     package var stoppedBy: Int32?
-    package init(id: Int, summary: ImageSummary?, error: ImageJobError?, seconds: Double, stoppedBy: Int32? = nil) {
+    /// What a `python` or `worker` function returned, as compact JSON text (nil: nothing, or `None`).
+    package var result: String?
+    package init(
+        id: Int, summary: ImageSummary?, error: ImageJobError?, seconds: Double, stoppedBy: Int32? = nil,
+        result: String? = nil
+    ) {
+        self.result = result
         self.id = id
         self.summary = summary
         self.error = error

@@ -11,13 +11,15 @@ package final class TemporaryFiles: Sendable {
     /// A fresh hidden name in the output's directory: `.NAME.imgmake-PID-START-N.tmp`, where START is when this
     /// process started (so a later process that reuses the PID is not taken for the writer). Hidden, so no
     /// glob matches it.
-    package func make(for output: String) -> String {
+    package func make(for output: String, keepingExtension: Bool = false) -> String {
         let n = state.withLock { state -> Int in
             state.counter += 1
             return state.counter
         }
         let directory = PathName.directory(of: output)
-        let path = PathName.join(directory, ".\(PathName.fileName(output)).imgmake-\(getpid())-\(ProcessStart.own)-\(n).tmp")
+        let ext = keepingExtension && !PathName.fileExtension(output).isEmpty ? "." + PathName.fileExtension(output) : ""
+        let path = PathName.join(
+            directory, ".\(PathName.fileName(output)).imgmake-\(getpid())-\(ProcessStart.own)-\(n).tmp\(ext)")
         state.withLock { _ = $0.paths.insert(path) }
         return path
     }
@@ -48,7 +50,7 @@ extension TemporaryFiles {
         var running = 0
         for directory in directories {
             for entry in disk.list(directory) ?? []
-            where entry.name.utf8.first == UInt8(ascii: ".") && entry.name.hasSuffix(".tmp") {
+            where entry.name.utf8.first == UInt8(ascii: ".") && entry.name.contains(".tmp") {
                 guard let writer = writer(ofTemporary: entry.name) else { continue }
                 if ProcessStart.isRunning(writer.pid, startedAt: writer.start) {
                     running += 1
@@ -70,10 +72,15 @@ extension TemporaryFiles {
         }
     }
 
-    /// The PID and start time (when the name has one) of the process that named a temporary file.
+    /// The PID and start time (when the name has one) of the process that named a temporary file
+    /// (`….imgmake-PID-START-N.tmp`, or `.tmp.EXT`).
     static func writer(ofTemporary name: String) -> (pid: Int32, start: UInt64?)? {
-        guard name.hasSuffix(".tmp"), let marker = name.range(of: ".imgmake-", options: .backwards) else { return nil }
-        let numbers = name[marker.upperBound...].dropLast(".tmp".count).split(separator: "-")
+        guard let marker = name.range(of: ".imgmake-", options: .backwards),
+            let tmp = name.range(of: ".tmp", options: .backwards, range: marker.upperBound..<name.endIndex),
+            tmp.upperBound == name.endIndex
+                || (name[tmp.upperBound] == "." && !name[name.index(after: tmp.upperBound)...].contains("."))
+        else { return nil }
+        let numbers = name[marker.upperBound..<tmp.lowerBound].split(separator: "-")
         guard numbers.count == 2 || numbers.count == 3, let pid = Int32(numbers[0]), pid > 0,
             numbers.allSatisfy({ UInt64($0) != nil })
         else { return nil }

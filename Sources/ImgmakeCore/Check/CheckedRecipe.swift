@@ -30,12 +30,15 @@ package final class CheckedRule {
     /// `save` arguments, checked against the saver of each output's extension when outputs are expanded.
     let saveArguments: [ArgumentPlan]
     let saveLocation: SourceLocation
+    /// The rule's one `run`, `python` or `worker` step (then `steps`, `loadArguments`, `saveArguments` are empty).
+    let program: ProgramPlan?
 
     init(
         index: Int, syntax: RuleSyntax, output: Template, globs: [RuleGlob], isAggregate: Bool,
         matrix: [(name: String, values: [String])], loadArguments: [ArgumentPlan], steps: [StepPlan],
-        saveArguments: [ArgumentPlan], saveLocation: SourceLocation
+        saveArguments: [ArgumentPlan], saveLocation: SourceLocation, program: ProgramPlan? = nil
     ) {
+        self.program = program
         self.index = index
         self.syntax = syntax
         self.output = output
@@ -50,6 +53,7 @@ package final class CheckedRule {
 
     /// The rule's steps as written, for `show`: `thumbnail width=320 ...` lines.
     package var stepLines: [String] {
+        if let program { return [program.display] }
         var lines: [String] = []
         if !loadArguments.isEmpty { lines.append((["load"] + loadArguments.map(\.displayText)).joined(separator: " ")) }
         for step in steps { lines.append(([step.operation.nickname] + step.arguments.map(\.displayText)).joined(separator: " ")) }
@@ -91,4 +95,28 @@ struct ArgumentPlan {
     var directory: String
 
     var displayText: String { "\(argument.name)=\(quoted ? "\"\(template.text)\"" : template.text)" }
+}
+
+/// A rule's `run`, `python` or `worker` step, checked: its words and arguments compiled, expanded per output by
+/// `JobExpander`.
+struct ProgramPlan {
+    var kind: ProgramStep.Kind
+    /// Where the step's first word (`run`, `python`, `worker`) is.
+    var location: SourceLocation
+    /// `run`: the command's words; `worker`: the worker program's words; `python`: the interpreter (`PYTHON`).
+    var words: [ProgramWordPlan]
+    /// `python`: the module, relative to the rule's directory, where it is written, and the function.
+    var module: Located<String>?
+    var function: String?
+    /// `python` and `worker`: `NAME=VALUE` arguments.
+    var arguments: [(name: String, value: ProgramWordPlan)]
+    /// The step line as written (after variables), for `show` and messages.
+    var display: String
+}
+
+/// One word or value of a program step: its template, whether it was quoted, where it is.
+struct ProgramWordPlan {
+    var template: Template
+    var quoted: Bool
+    var location: SourceLocation
 }

@@ -7,17 +7,24 @@ import ImgmakeRecipe
 package final class JobExpander {
     private let catalog: OperationCatalog
     private let maxPixels: Int
+    /// The root of the tree: a command's program in it is an input of the command's outputs.
+    private let root: String
     private var savers: [String: (nickname: String, info: OperationInfo)?] = [:]
 
-    package init(catalog: OperationCatalog, maxPixels: Int) {
+    package init(catalog: OperationCatalog, maxPixels: Int, root: String = "/") {
         self.catalog = catalog
         self.maxPixels = maxPixels
+        self.root = root
     }
 
-    /// The job for one output, and the `@` image files it reads.
+    /// The job for one output, and the files it reads besides its sources (`@` files; a `python` step's module,
+    /// a command's program in the tree).
     func job(for rule: CheckedRule, output: String, sources: [String], placeholders: [String: String]) throws
         -> (job: ImageJob, imageInputs: [String])
     {
+        if let program = rule.program {
+            return try job(running: program, of: rule, output: output, sources: sources, placeholders: placeholders)
+        }
         var imageInputs: [String] = []
         func resolve(_ plan: ArgumentPlan) throws -> ResolvedArgument {
             let value: OperationValue
@@ -84,6 +91,78 @@ package final class JobExpander {
             saver: saver.nickname, saveOptions: implied + saveOptions, maxPixels: maxPixels,
             flattensAlphaOnWhite: !saysBackground && !catalog.saverKeepsAlpha(saver.nickname))
         return (job, imageInputs)
+    }
+
+    /// The job of a `run`, `python` or `worker` rule: placeholders filled in (`{in}`, `{out}` and `{inputs}` are
+    /// filled in when the job runs), `@FILE` words made absolute paths and inputs, values typed as JSON.
+    private func job(
+        running plan: ProgramPlan, of rule: CheckedRule, output: String, sources: [String], placeholders: [String: String]
+    ) throws -> (job: ImageJob, imageInputs: [String]) {
+        var inputs: [String] = []
+        let directory = rule.syntax.directory
+        func path(_ text: String) -> String { PathName.normalize(PathName.join(directory, text)) }
+        func word(_ plan: ProgramWordPlan) throws -> CommandWord {
+            var pieces: [CommandWord.Piece] = []
+            for piece in plan.template.pieces {
+                switch piece {
+                case .literal(let text): pieces.append(.text(text))
+                case .placeholder(let placeholder):
+                    switch placeholder.name {
+                    case ProgramSteps.input: pieces.append(.input)
+                    case ProgramSteps.output: pieces.append(.output)
+                    case ProgramSteps.inputs: pieces.append(.inputs)
+                    default:
+                        guard let value = placeholders[placeholder.name] else {
+                            throw RecipeError("unknown placeholder {\(placeholder.name)}", at: plan.location)
+                        }
+                        pieces.append(.text(value))
+                    }
+                }
+            }
+            // `@FILE`: the file's path, and an input of the output.
+            if !plan.quoted, case .text(let text)? = pieces.first, text.hasPrefix("@"), text.count > 1 {
+                let file = path(String(text.dropFirst()))
+                guard pieces.count == 1 else {
+                    throw RecipeError("an @FILE argument cannot have {in}, {out} or {inputs}", at: plan.location)
+                }
+                inputs.append(file)
+                return .text(file)
+            }
+            return CommandWord(pieces)
+        }
+        var command = try plan.words.map(word)
+        if plan.kind != .python, case .text(let program)? = command.first?.pieces.first, program.contains("/") {
+            // A program named by its path (`./tools/resize.sh`) is found from the rule's directory; in the
+            // tree it is an input (a program found on PATH is not: make's rule).
+            let file = path(program)
+            command[0] = .text(file)
+            if PathName.isWithin(file, root) && !inputs.contains(file) { inputs.append(file) }
+        }
+        var module: String?
+        if let written = plan.module {
+            module = path(written.value)
+            inputs.insert(path(written.value), at: 0)
+        }
+        let arguments = try plan.arguments.map { argument -> ProgramArgument in
+            let value: ProgramValue
+            let typed = try word(argument.value)
+            let text = typed.pieces.map { piece -> String in if case .text(let t) = piece { t } else { "" } }.joined()
+            if argument.value.quoted || argument.value.template.hasPlaceholders || text != argument.value.template.text {
+                value = .string(text)
+            } else {
+                value = .typed(text)
+            }
+            return ProgramArgument(name: argument.name, value: value)
+        }
+        let ext = PathName.fileExtension(output)
+        let step = ProgramStep(
+            kind: plan.kind, command: command, module: module, function: plan.function, arguments: arguments,
+            directory: directory, display: plan.display,
+            checksImage: !ext.isEmpty && catalog.saverNickname(forPath: "x." + ext.lowercased()) != nil)
+        let job = ImageJob(
+            sources: sources, isAggregate: rule.isAggregate, loadOptions: [], steps: [], saver: "", saveOptions: [],
+            maxPixels: 0, program: step)
+        return (job, inputs)
     }
 
     /// Whether a job says what goes under an alpha channel its saver cannot keep (a `flatten` step, or

@@ -8,12 +8,21 @@ struct RecipeChecker {
     static let inputPlaceholders: Set<String> = InputPlaceholder.names
 
     let catalog: OperationCatalog
+    /// The interpreter of `python` steps: the recipe's `PYTHON` variable, split at blanks.
+    private var python: [String] = ["python3"]
+
+    init(catalog: OperationCatalog) { self.catalog = catalog }
 
     func check(_ recipe: Recipe) throws(RecipeErrors) -> CheckedRecipe {
         var errors: [RecipeError] = []
         var rules: [CheckedRule] = []
+        var checker = self
+        if let interpreter = recipe.variables[ProgramSteps.pythonVariable] {
+            let words = interpreter.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
+            if !words.isEmpty { checker.python = words }
+        }
         for (index, syntax) in recipe.rules.enumerated() {
-            do throws(RecipeErrors) { rules.append(try checkRule(syntax, index: index)) } catch { errors += error.errors }
+            do throws(RecipeErrors) { rules.append(try checker.checkRule(syntax, index: index)) } catch { errors += error.errors }
         }
         errors += checkGroups(recipe, ruleNames: Set(recipe.rules.map(\.name.value)))
         guard errors.isEmpty else { throw RecipeErrors(errors) }
@@ -57,8 +66,17 @@ struct RecipeChecker {
     private func checkRule(_ syntax: RuleSyntax, index: Int) throws(RecipeErrors) -> CheckedRule {
         var errors: [RecipeError] = []
         let matrix = checkMatrix(syntax, errors: &errors)
-        let output = checkOutput(syntax, matrixNames: Set(matrix.map(\.name)), errors: &errors)
+        let isProgram = syntax.steps.contains { ProgramSteps.kind(of: $0.operation.value) != nil }
+        let output = checkOutput(syntax, matrixNames: Set(matrix.map(\.name)), needsSaver: !isProgram, errors: &errors)
         let globs = checkGlobs(syntax, errors: &errors)
+        if isProgram {
+            let program = checkProgram(syntax, output: output, errors: &errors)
+            guard errors.isEmpty, let pattern = output.pattern, let program else { throw RecipeErrors(errors) }
+            return CheckedRule(
+                index: index, syntax: syntax, output: pattern, globs: globs, isAggregate: output.isAggregate,
+                matrix: matrix, loadArguments: [], steps: [], saveArguments: [], saveLocation: syntax.name.location,
+                program: program)
+        }
         let steps = checkSteps(syntax, output: output, errors: &errors)
         guard errors.isEmpty, let pattern = output.pattern else { throw RecipeErrors(errors) }
         return CheckedRule(
@@ -96,7 +114,9 @@ struct RecipeChecker {
 
     /// The output pattern: known placeholders, every matrix name used (else outputs would overwrite each
     /// other), and a saver for its extension.
-    private func checkOutput(_ syntax: RuleSyntax, matrixNames: Set<String>, errors: inout [RecipeError]) -> RuleOutput {
+    private func checkOutput(
+        _ syntax: RuleSyntax, matrixNames: Set<String>, needsSaver: Bool, errors: inout [RecipeError]
+    ) -> RuleOutput {
         var pattern: Template?
         do throws(RecipeError) { pattern = try compileTemplate(syntax.outputPattern) } catch { errors.append(error) }
         let outputNames = Set(pattern?.names ?? [])
@@ -116,7 +136,7 @@ struct RecipeChecker {
                         "matrix '\(name)' is not used in the output pattern, so its outputs would overwrite each other",
                         at: axis.name.location, notes: ["add {\(name)} to \(syntax.outputPattern.value)"]))
             }
-            errors += saverErrors(pattern, of: syntax)
+            if needsSaver { errors += saverErrors(pattern, of: syntax) }
         }
         return RuleOutput(pattern: pattern, isAggregate: isAggregate, known: known)
     }
@@ -217,6 +237,158 @@ struct RecipeChecker {
                     notes: ["add a step such as `arrayjoin across=6`, or a placeholder such as {path} for one output per input"]))
         }
         return planned
+    }
+
+    // MARK: Program steps
+
+    /// A rule's `run`, `python` or `worker` step: the only step of its rule; `run` writes `{out}`, takes `{in}`
+    /// only from a per-input rule and `{inputs}` only as a word of its own; `python` names `FILE:FUNCTION`,
+    /// then `NAME=VALUE` arguments.
+    private func checkProgram(_ syntax: RuleSyntax, output: RuleOutput, errors: inout [RecipeError]) -> ProgramPlan? {
+        guard let step = syntax.steps.first(where: { ProgramSteps.kind(of: $0.operation.value) != nil }),
+            let kind = ProgramSteps.kind(of: step.operation.value)
+        else { return nil }
+        if syntax.steps.count > 1 {
+            errors.append(
+                RecipeError(
+                    "'\(kind.rawValue)' must be the only step of rule '\(syntax.name.value)'", at: step.operation.location,
+                    notes: [
+                        "a rule is either libvips steps or one run, python or worker step; "
+                            + "chain two rules to do both (one rule's outputs are the next one's inputs)"
+                    ]))
+            return nil
+        }
+        let display = ([kind.rawValue] + step.arguments.map(Self.displayText)).joined(separator: " ")
+        let count = errors.count
+        func compile(_ argument: ArgumentSyntax, paths: Bool) -> ProgramWordPlan? {
+            let template: Template
+            do throws(RecipeError) { template = try compileTemplate(argument.value) } catch {
+                errors.append(error)
+                return nil
+            }
+            var known = output.known
+            if paths {
+                known.insert(ProgramSteps.output)
+                known.insert(ProgramSteps.inputs)
+                if !output.isAggregate { known.insert(ProgramSteps.input) }
+            }
+            for name in template.names where !known.contains(name) {
+                var notes: [String] = []
+                if name == ProgramSteps.input && paths {
+                    notes = ["rule '\(syntax.name.value)' makes one output of all its inputs: {inputs} gives them, one argument each"]
+                } else if [ProgramSteps.input, ProgramSteps.output, ProgramSteps.inputs].contains(name) {
+                    notes = ["a \(kind.rawValue) function is given the source and the output to write as its first two arguments"]
+                } else if output.isAggregate && Self.inputPlaceholders.contains(name) {
+                    notes = ["this rule's output has no {path}, {name}, {dir} or {ext}, so there is no single input to take {\(name)} from"]
+                } else {
+                    notes = suggestion(name, in: Array(known))
+                }
+                errors.append(
+                    RecipeError("unknown placeholder {\(name)}", at: template.location(ofName: name, in: argument.value.location), notes: notes))
+            }
+            if paths, template.names.contains(ProgramSteps.inputs), template.pieces.count != 1 {
+                errors.append(
+                    RecipeError(
+                        "{inputs} must be a word of its own (it becomes one argument per input)", at: argument.value.location))
+            }
+            return ProgramWordPlan(template: template, quoted: argument.quoted, location: argument.value.location)
+        }
+        var words: [ProgramWordPlan] = []
+        var arguments: [(name: String, value: ProgramWordPlan)] = []
+        var module: Located<String>?
+        var function: String?
+        switch kind {
+        case .run, .worker:
+            for argument in step.arguments {
+                if let name = argument.name {
+                    if arguments.contains(where: { $0.name == name.value }) {
+                        errors.append(RecipeError("argument '\(name.value)' is given twice", at: name.location))
+                    }
+                    if let value = compile(argument, paths: false) { arguments.append((name.value, value)) }
+                } else if let word = compile(argument, paths: kind == .run) {
+                    words.append(word)
+                }
+            }
+            if words.isEmpty {
+                errors.append(
+                    RecipeError(
+                        "'\(kind.rawValue)' needs a command", at: step.operation.location,
+                        notes: [kind == .run ? "for example: run cwebp -q 80 {in} -o {out}" : "for example: worker ./tools/my-worker"]))
+            } else if let first = words.first, first.template.hasPlaceholders {
+                errors.append(RecipeError("the command's program cannot have a placeholder", at: first.location))
+            } else if kind == .run, !words.contains(where: { $0.template.names.contains(ProgramSteps.output) }) {
+                errors.append(
+                    RecipeError(
+                        "'run' does not say where the command writes the output: no {out} in its arguments",
+                        at: step.operation.location,
+                        notes: ["{out} is a temporary file in the output's folder, renamed into place when the command succeeds"]))
+            }
+        case .python:
+            words = python.map {
+                ProgramWordPlan(template: Template(literal: $0), quoted: true, location: step.operation.location)
+            }
+            for argument in step.arguments {
+                guard let name = argument.name else {
+                    if module == nil && function == nil {
+                        (module, function) = pythonTarget(argument, errors: &errors)
+                    } else {
+                        errors.append(
+                            RecipeError(
+                                "'python' takes FILE:FUNCTION, then NAME=VALUE arguments: '\(argument.value.value)' has no name",
+                                at: argument.value.location))
+                    }
+                    continue
+                }
+                guard ProgramSteps.isIdentifier(name.value) else {
+                    errors.append(
+                        RecipeError(
+                            "'\(name.value)' is not a Python argument name", at: name.location,
+                            notes: ["names are letters, digits and '_', not starting with a digit"]))
+                    continue
+                }
+                if arguments.contains(where: { $0.name == name.value }) {
+                    errors.append(RecipeError("argument '\(name.value)' is given twice", at: name.location))
+                    continue
+                }
+                if let value = compile(argument, paths: false) { arguments.append((name.value, value)) }
+            }
+            if module == nil && function == nil && errors.count == count {
+                errors.append(
+                    RecipeError(
+                        "'python' needs the function to call: FILE:FUNCTION", at: step.operation.location,
+                        notes: ["for example: python tools/augment.py:random_crop size=224"]))
+            }
+        }
+        guard errors.count == count else { return nil }
+        return ProgramPlan(
+            kind: kind, location: step.operation.location, words: words, module: module, function: function,
+            arguments: arguments, display: display)
+    }
+
+    /// `FILE:FUNCTION` of a `python` step: a `.py` file and a function name.
+    private func pythonTarget(_ argument: ArgumentSyntax, errors: inout [RecipeError]) -> (Located<String>?, String?) {
+        let text = argument.value.value
+        guard let colon = text.lastIndex(of: ":"), colon != text.startIndex,
+            ProgramSteps.isIdentifier(String(text[text.index(after: colon)...]))
+        else {
+            errors.append(
+                RecipeError(
+                    "expected FILE:FUNCTION, found '\(text)'", at: argument.value.location,
+                    notes: ["for example: python tools/augment.py:random_crop"]))
+            return (nil, nil)
+        }
+        let file = String(text[..<colon])
+        if file.contains("{") {
+            errors.append(RecipeError("the Python file cannot have a placeholder", at: argument.value.location))
+            return (nil, nil)
+        }
+        return (Located(file, at: argument.value.location), String(text[text.index(after: colon)...]))
+    }
+
+    /// An argument as the recipe wrote it, quotes put back where it had them.
+    private static func displayText(_ argument: ArgumentSyntax) -> String {
+        let value = argument.quoted ? "\"\(argument.value.value)\"" : argument.value.value
+        return argument.name.map { "\($0.value)=\(value)" } ?? value
     }
 
     // MARK: Steps

@@ -390,7 +390,7 @@ struct GraphBuilder {
     }
 
     private mutating func makeEdges(_ expansions: [Expansion]) throws {
-        let expander = JobExpander(catalog: catalog, maxPixels: options.maxPixels)
+        let expander = JobExpander(catalog: catalog, maxPixels: options.maxPixels, root: root)
         var outside = OutsideTreeCheck(root: root, disk: disk, walker: walker)
         edgesByRule = Array(repeating: [], count: recipe.rules.count)
         producerOfPath = Array(repeating: -1, count: paths.count)
@@ -475,6 +475,17 @@ struct GraphBuilder {
                 } else if disk.stamp(paths.string(input)) == nil, missingReported.insert(input).inserted {
                     let rule = recipe.rules[Int(storage.rule[index])]
                     let name = PathName.fileName(paths.string(input))
+                    if let program = rule.program {
+                        let words = program.words + program.arguments.map(\.value)
+                        let location =
+                            program.module.flatMap { PathName.fileName($0.value) == name ? $0.location : nil }
+                            ?? words.first { $0.template.text.contains(name) }?.location
+                        errors.append(
+                            RecipeError(
+                                "file \(display(paths.string(input))) does not exist and no rule makes it",
+                                at: location ?? program.location))
+                        continue
+                    }
                     let location = rule.steps.flatMap(\.arguments).first { $0.template.text.contains(name) }?.location
                     errors.append(
                         RecipeError(

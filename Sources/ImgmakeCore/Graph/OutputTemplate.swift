@@ -147,6 +147,13 @@ struct SharedJobs {
     private var known: [([UInt8], Int32)] = []
 
     init(rule: CheckedRule) {
+        if let program = rule.program {
+            // `{in}`, `{out}` and `{inputs}` are filled in from the edge's own sources when its job runs.
+            let filledLater: Set<String> = [ProgramSteps.input, ProgramSteps.output, ProgramSteps.inputs]
+            let words = program.words + program.arguments.map(\.value)
+            shareable = !words.contains { $0.template.names.contains { !filledLater.contains($0) } }
+            return
+        }
         let plans = rule.loadArguments + rule.steps.flatMap(\.arguments) + rule.saveArguments
         shareable = !plans.contains { $0.template.hasPlaceholders }
     }

@@ -9,6 +9,9 @@
 /// `H` and `h` lines are `R` and `r` lines with the output's content digest (written by `--check hash` runs)
 /// after its size: `H <builtAt> <output> <mtime> <size> <output-digest> <recipe-fp> ...`.
 ///
+/// A record of an output whose function returned a value ends with one more field before the checksum: `=`
+/// and the value's JSON text (escaped as paths are).
+///
 /// Paths escape `\`, tab, newline and carriage return as `\\`, `\t`, `\n`, `\r`.
 enum BuildLogCodec {
     static let header = "# imgmake build log v2\n"
@@ -33,6 +36,7 @@ enum BuildLogCodec {
         for input in record.inputs {
             fields += [escape(input.path), String(input.stamp.mtime), String(input.stamp.size), input.digest]
         }
+        if let result = record.result { fields.append("=" + escape(result)) }
         return seal(fields)
     }
 
@@ -78,12 +82,16 @@ enum BuildLogCodec {
                         path: unescape(path), stamp: FileStamp(mtime: inMtime, size: inSize),
                         digest: String(decoding: digest, as: UTF8.self)))
             }
-            guard fields.atEnd else { return nil }
+            var result: String?
+            if !fields.atEnd {
+                guard let field = fields.next(), field.first == UInt8(ascii: "="), fields.atEnd else { return nil }
+                result = unescape(field.dropFirst())
+            }
             return .record(
                 BuildRecord(
                     output: output, outputStamp: FileStamp(mtime: mtime, size: size),
                     recipeFingerprint: fingerprint, inputs: inputs, builtAt: builtAt, recipe: recipe,
-                    outputDigest: outputDigest))
+                    outputDigest: outputDigest, result: result))
         default:
             return nil
         }

@@ -18,11 +18,15 @@ struct BuildRecord: Sendable, Equatable {
     /// The output's content digest (hex SHA-256) when a `--check hash` run wrote or checked it, else empty: an
     /// output restored from a cache with a new mtime is up to date when its content is still this.
     var outputDigest: String
+    /// What the rule's `python` or `worker` function returned for the output (compact JSON text), or nil: kept
+    /// so that `--report` holds it for an output that is up to date.
+    var result: String?
 
     init(
         output: String, outputStamp: FileStamp, recipeFingerprint: UInt64, inputs: [InputRecord], builtAt: Int64,
-        recipe: String? = nil, outputDigest: String = ""
+        recipe: String? = nil, outputDigest: String = "", result: String? = nil
     ) {
+        self.result = result
         self.output = output
         self.outputStamp = outputStamp
         self.recipeFingerprint = recipeFingerprint

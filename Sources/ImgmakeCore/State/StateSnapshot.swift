@@ -15,7 +15,8 @@
 ///                        u32 checksum (of the bytes after it), u32 key length, the key (the output, UTF-8),
 ///                        i64 builtAt, i64 output mtime, i64 output size, u64 recipe fingerprint,
 ///                        string recipe (length 0xFFFF_FFFF: none), string output digest, u32 input count,
-///                        per input: string path, i64 mtime, i64 size, string digest
+///                        per input: string path, i64 mtime, i64 size, string digest; then, when a
+///                        function returned a value for the output, string result (its JSON text)
 ///                        (a string: u32 length, then the UTF-8 bytes)
 ///
 /// When the index or the header is damaged, the records are found by scanning the file for records whose
@@ -102,6 +103,7 @@ struct SnapshotWriter {
             integer(UInt64(bitPattern: input.stamp.size))
             string(input.digest)
         }
+        if let result = record.result { string(result) }
         seal(from: start, hash: StateSnapshot.hash(record.output))
     }
 
@@ -524,11 +526,16 @@ final class SnapshotReader {
                     path: path, stamp: FileStamp(mtime: Int64(bitPattern: inMtime), size: Int64(bitPattern: inSize)),
                     digest: digest))
         }
+        var result: String?
+        if reader.position != end {
+            guard let length = reader.word(), let text = reader.string(length: length) else { return nil }
+            result = text
+        }
         guard reader.position == end else { return nil }
         return BuildRecord(
             output: output, outputStamp: FileStamp(mtime: Int64(bitPattern: mtime), size: Int64(bitPattern: size)),
             recipeFingerprint: fingerprint, inputs: inputs, builtAt: Int64(bitPattern: builtAt), recipe: recipe,
-            outputDigest: outputDigest)
+            outputDigest: outputDigest, result: result)
     }
 
     /// Bounds-checked little-endian reads from `position` up to `end`.
