@@ -1,6 +1,6 @@
 """Turns the raw results of the workloads (hyperfine JSON and facts.tsv in the results folder) into Markdown.
 
-usage: report.py {throughput,noop,scaling,startup,targets,issue13,issue14} RESULTS_DIR   -> Markdown on stdout
+usage: report.py {throughput,noop,scaling,startup,targets,issue13,issue14,issue15} RESULTS_DIR   -> Markdown on stdout
        report.py best-python RESULTS_DIR                                -> the id of the fastest Python pool (42 images)
 """
 import json
@@ -708,6 +708,81 @@ def issue14(rdir):
     return "\n".join(out + fact_notes(f, notes))
 
 
+def issue15(rdir):
+    """Issue 15: a `python FILE:FUNCTION` rule against the user's multiprocessing script, and its no-op."""
+    f = facts(rdir)
+    n = f.get("i15.images", "500")
+    rows = []
+
+    def met(ok):
+        return "–" if ok is None else ("**pass**" if ok else "**miss**")
+
+    def timed(rid):
+        r = load(rdir, rid)
+        if r is None:
+            return None, "not run"
+        if "failed" in r:
+            return None, "**failed**"
+        return r, f"{secs(r['median'])} (median of {r['runs']})"
+
+    a, at = timed("i15-imgmake")
+    b, bt = timed("i15-mpscript")
+    r = ratio(median_of(a), median_of(b))
+    rows.append((f"{n} images, -j{f.get('i15.jobs', '?')}: imgmake's python rule ≤ 1.05 × mpscript.py", at, bt,
+                 "–" if r is None else f"{r:.3f}", met(None if r is None else r <= 1.05)))
+    c, ct = timed("i15-noop")
+    rows.append((f"↳ the no-op of the same build (reported)", ct, "–", "–", "–"))
+    procs = f.get("i15.procs.noop")
+    if procs:
+        m = re.match(r"(\d+) execve \((\d+) of Python\), (\d+) processes", procs)
+        ok = m is not None and m.group(2) == "0"
+        rows.append(("the no-op starts no Python process (strace -f: execve, clone/fork)", procs, "–", "–", met(ok)))
+    for key, label in (("i15.procs.build", "↳ control: the full build under the same trace"),
+                       ("i15.procs.mpscript", "↳ mpscript.py under the same trace")):
+        if key in f:
+            rows.append((f"{label} (reported)", f[key], "–", "–", "–"))
+    if "i15.identical" in f:
+        rows.append(("↳ imgmake's and mpscript.py's outputs byte-identical (reported)", f["i15.identical"], "–", "–", "–"))
+
+    out = ["## Issue 15: your own Python function as a rule, against the multiprocessing script", ""]
+    out.append("From one run of `bench/issue15.sh`: imgmake, its no-op and the script interleaved round by round "
+               "(tools_run), medians, imgmake (`-B`) and the script each from an empty output folder, both at -j"
+               f"{f.get('i15.jobs', '?')}; {f.get('i15.rounds', '')}. The function is `bench/userfunc.py`'s "
+               "`thumbnail(src, dst, size=320)` (Pillow `Image.thumbnail((320, 320))`, `save(WEBP, quality=80)`, "
+               "returns `{\"width\", \"height\"}`), called by imgmake's `python` rule and by `bench/mpscript.py` "
+               "(`multiprocessing.Pool(JOBS).apply_async(thumbnail, (name, out))`, results into a "
+               "`Manager().dict()`). Ratio: imgmake's median ÷ mpscript.py's.")
+    out.append("")
+    out += target_table(rows, "mpscript.py")
+    recipe = os.path.join(rdir, "i15-Imgmakefile")
+    if os.path.exists(recipe):
+        with open(recipe) as fh:
+            out += ["The recipe:", "", "```", fh.read().rstrip("\n"), "```", ""]
+    out.append(f"### Speed: {n} images ({int(f.get('i15.bytes', '0')) / 1e6:.0f} MB), the corpus repeated")
+    out.append("")
+    out.append("| tool | median | mean ± σ | runs | images/s | CPU (user+sys) per run | others' CPU use before runs "
+               "| imgmake ÷ tool | outputs |")
+    out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for rid, label in (("i15-imgmake", "imgmake -B, python rule"), ("i15-mpscript", "mpscript.py"),
+                       ("i15-noop", "imgmake no-op (no -B)")):
+        x = load(rdir, rid)
+        cells = row_cells(x)
+        if cells is None:
+            continue
+        if "failed" in x:
+            out.append(f"| {label} | " + " | ".join(cells) + " | – | – | – | – | – |")
+            continue
+        ips = f"{int(n) / x['median']:.1f}" if rid != "i15-noop" else "–"
+        busy = "–" if x["busy"] is None else f"{x['busy']:.0f} %"
+        vs = fmt_ratio(ratio(median_of(a), x["median"])) if rid != "i15-noop" else "–"
+        outputs = f.get(rid + ".outputs", "–")
+        out.append(f"| {label} | " + " | ".join(cells) + f" | {ips} | {secs(x['cpu'])} | {busy} | {vs} | {outputs} |")
+    out.append("")
+    notes = [("i15.binary", "binary"), ("i15.python", "Python"), ("i15.noop.dry", "dry run after the rounds"),
+             ("i15.report.results", "--report of a full build"), ("i15.report.durations", "its jobs' durations")]
+    return "\n".join(out + fact_notes(f, notes))
+
+
 def main():
     cmd, rdir = sys.argv[1], sys.argv[2]
     if cmd == "best-python":
@@ -715,7 +790,7 @@ def main():
         print(bp[0] if bp else "py-process-pil")
     else:
         print({"throughput": throughput, "noop": noop, "scaling": scaling, "startup": startup,
-               "targets": targets, "issue13": issue13, "issue14": issue14}[cmd](rdir))
+               "targets": targets, "issue13": issue13, "issue14": issue14, "issue15": issue15}[cmd](rdir))
 
 
 if __name__ == "__main__":

@@ -17,6 +17,30 @@ public enum ImageLoader {
         try load(path, options: options).image
     }
 
+    /// What a file's header says (`header(of:)`).
+    public struct Header: Sendable {
+        public var loader: String
+        public var width: Int
+        public var height: Int
+        public var bands: Int
+    }
+
+    /// Reads a file's header (the user's code wrote it: is it an image, and of which format?). Throws a
+    /// `VipsError` with this file's own message: read again alone when other threads' libvips errors may be
+    /// mixed in (as `ImageRunner.run` does).
+    public static func header(of path: String) throws -> Header {
+        VipsRuntime.start()
+        func attempt() throws -> Header {
+            let loaded = try load(path, options: [])
+            return Header(
+                loader: loaded.loader, width: loaded.image.width, height: loaded.image.height, bands: loaded.image.bands)
+        }
+        let (first, alone) = VipsErrorLog.sharing { try attempt() }
+        if alone { return try first.get() }
+        guard case .failure = first else { return try first.get() }
+        return try VipsErrorLog.exclusively { try attempt() }
+    }
+
     /// `loader`: the loader already picked for this file (no second sniffing).
     static func load(_ path: String, options: [ResolvedArgument], loader known: String? = nil) throws -> Loaded {
         let loader = try known ?? VipsCatalog.shared.loaderNickname(forFile: path)

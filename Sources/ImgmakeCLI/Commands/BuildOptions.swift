@@ -79,8 +79,9 @@ struct BuildOptions: ParsableArguments {
             throw ValidationError("--stall-timeout needs a number of seconds, 0 or more")
         }
         if let maxJobsPerWorker, maxJobsPerWorker < 1 { throw ValidationError("--max-jobs-per-worker needs a number of at least 1") }
-        if pool == .thread && (jobTimeout != nil || maxJobsPerWorker != nil) {
-            throw ValidationError("--job-timeout and --max-jobs-per-worker need --pool process (a thread cannot be stopped)")
+        // A thread pool's user code (`run`, `python`, `worker`) runs in processes, which a timeout can stop.
+        if pool == .thread && maxJobsPerWorker != nil {
+            throw ValidationError("--max-jobs-per-worker needs --pool process (the thread pool has no worker processes)")
         }
     }
 }

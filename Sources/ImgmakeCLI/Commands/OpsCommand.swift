@@ -14,7 +14,9 @@ struct OpsCommand: ParsableCommand {
     var filter: String?
 
     func run() throws {
-        if let filter, let text = OperationDocs.describe(filter) {
+        if let filter, let text = ProgramSteps.helpText(filter) {
+            print(text, terminator: "")
+        } else if let filter, let text = OperationDocs.describe(filter) {
             print(text, terminator: text.hasSuffix("\n") ? "" : "\n")
         } else {
             let text = OperationDocs.list(filter: filter)

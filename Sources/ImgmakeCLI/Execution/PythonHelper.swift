@@ -26,7 +26,14 @@ enum UserWorkerProtocol {
         return Array(("{" + fields.joined(separator: ",") + "}\n").utf8)
     }
 
-    /// The Python program of `python` steps, run as `PYTHON -u -c PROGRAM`: reads requests on fd 3, imports
+    /// How the interpreter is started: `PYTHON -u -c BOOTSTRAP imgmake-worker`, the bootstrap taking the program
+    /// from the environment (and out of it, so the user's subprocesses do not inherit it; `ps` shows one line).
+    static let pythonArguments = [
+        "-u", "-c", "exec(__import__('os').environ.pop('\(pythonProgramVariable)'))", "imgmake-worker",
+    ]
+    static let pythonProgramVariable = "IMGMAKE_PYTHON_WORKER"
+
+    /// The Python program of `python` steps (`pythonArguments`): reads requests on fd 3, imports
     /// each module once (again when its file changed), calls `FUNCTION(src, dst, **args)` (`srcs` for an
     /// aggregate), and answers on fd 4. What the functions print goes to stdout, which imgmake points at its
     /// own stderr, never at the protocol.

@@ -116,7 +116,10 @@ final class ChildProcess: Sendable {
 
     /// Starts a program of the user's: `argv[0]` looked up on PATH unless it has a `/`, in `directory`, in its
     /// own process group (Ctrl-C and `--job-timeout` stop the whole group: `sendToGroup`).
-    static func spawnProgram(_ argv: [String], directory: String, plumbing: Plumbing) throws -> ChildProcess {
+    /// `environment`: entries added to this process' environment.
+    static func spawnProgram(
+        _ argv: [String], directory: String, plumbing: Plumbing, environment extra: [String] = []
+    ) throws -> ChildProcess {
         try spawnLock.withLock { _ in
             let first = try makePipe()
             let second: (read: Int32, write: Int32)
@@ -167,6 +170,7 @@ final class ChildProcess: Sendable {
             defer { for word in words { free(word) } }
             var environment = childEnvironment()
             environment.append("IMGMAKE_WORKER_PROTOCOL=\(UserWorkerProtocol.version)")
+            environment += extra
             let envp: [UnsafeMutablePointer<CChar>?] = environment.map { strdup($0) } + [nil]
             defer { for entry in envp { free(entry) } }
             var pid: pid_t = 0

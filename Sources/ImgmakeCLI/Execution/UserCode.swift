@@ -163,7 +163,7 @@ final class UserCode: Sendable {
 
     private func runOnWorker(_ request: JobRequest, _ program: ProgramStep, writingTo temporary: String, start: UInt64) -> Ending {
         var argv = program.command.flatMap { $0.expanded(sources: [], output: "") }
-        if program.kind == .python { argv += ["-u", "-c", UserWorkerProtocol.pythonProgram] }
+        if program.kind == .python { argv += UserWorkerProtocol.pythonArguments }
         let key = argv.joined(separator: "\u{0}") + "\u{0}" + program.directory
         let line = UserWorkerProtocol.request(
             id: request.id, program: program, sources: request.job.sources, isAggregate: request.job.isAggregate,
@@ -173,7 +173,11 @@ final class UserCode: Sendable {
         // started for the job, once.
         for _ in 0..<2 {
             let worker: UserWorker
-            do { worker = try checkout(key, argv: argv, directory: program.directory) } catch {
+            do {
+                worker = try checkout(
+                    key, argv: argv, directory: program.directory,
+                    environment: program.kind == .python ? [UserWorkerProtocol.pythonProgramVariable + "=" + UserWorkerProtocol.pythonProgram] : [])
+            } catch {
                 return .failed("\(error)")
             }
             guard register(request.id, worker.process) else {
@@ -201,7 +205,7 @@ final class UserCode: Sendable {
                         "the \(what) (pid \(worker.process.pid)) \(WaitStatus.describe(status)) while running the job "
                             + "(it is replaced for the next job)")
                 case .line(let bytes):
-                    switch Self.reply(bytes, id: request.id) {
+                    switch Self.reply(bytes, id: request.id, directory: program.directory) {
                     case .success(let ending):
                         checkin(worker, key: key)
                         return ending
@@ -219,7 +223,7 @@ final class UserCode: Sendable {
 
     /// A worker's reply to job `id`: `{"v":1,"id":7,"ok":true,"result":...}` or `{"v":1,"id":7,"ok":false,
     /// "error":"...","where":"..."}`. A failure is a line that is no such reply, worded to follow "the worker (pid N) ".
-    private static func reply(_ line: [UInt8], id: Int) -> Result<Ending, UserCodeError> {
+    private static func reply(_ line: [UInt8], id: Int, directory: String) -> Result<Ending, UserCodeError> {
         guard let object = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any] else {
             return .failure(UserCodeError(message: "sent a line that is not a JSON reply: \(WorkerMessage.quoted(line))"))
         }
@@ -231,7 +235,10 @@ final class UserCode: Sendable {
         }
         guard ok else {
             let error = (object["error"] as? String).flatMap { $0.isEmpty ? nil : $0 } ?? "the job failed (no message)"
-            let place = (object["where"] as? String).flatMap { $0.isEmpty ? nil : " (\($0))" } ?? ""
+            // The function's line, its file relative to the rule's folder.
+            let place = (object["where"] as? String).flatMap { text -> String? in
+                text.isEmpty ? nil : " (" + (text.hasPrefix(directory + "/") ? String(text.dropFirst(directory.count + 1)) : text) + ")"
+            } ?? ""
             return .success(.failed(error + place))
         }
         guard let value = object["result"], !(value is NSNull) else { return .success(.succeeded(result: nil)) }
@@ -244,7 +251,7 @@ final class UserCode: Sendable {
 
     /// An idle worker started by `argv` in `directory`, or a new one (an idle worker of another command is
     /// ended first when `maxWorkers` live).
-    private func checkout(_ key: String, argv: [String], directory: String) throws -> UserWorker {
+    private func checkout(_ key: String, argv: [String], directory: String, environment: [String]) throws -> UserWorker {
         let (found, evicted) = state.withLock { state -> (UserWorker?, UserWorker?) in
             if let worker = state.idle[key]?.popLast() { return (worker, nil) }
             var evicted: UserWorker?
@@ -261,7 +268,8 @@ final class UserCode: Sendable {
         }
         if let found { return found }
         do {
-            return UserWorker(process: try ChildProcess.spawnProgram(argv, directory: directory, plumbing: .worker))
+            return UserWorker(
+                process: try ChildProcess.spawnProgram(argv, directory: directory, plumbing: .worker, environment: environment))
         } catch {
             state.withLock { $0.workers -= 1 }
             throw error
@@ -325,10 +333,9 @@ final class UserCode: Sendable {
         var summary: ImageSummary?
         if program.checksImage {
             let ext = PathName.fileExtension(request.output).lowercased()
-            VipsRuntime.start()
             do {
-                let image = try ImageLoader.open(temporary)
-                let loader = image.loader ?? ""
+                let image = try ImageLoader.header(of: temporary)
+                let loader = image.loader
                 if let saver = VipsCatalog.shared.saverNickname(forPath: "x." + ext), let family = Self.family(saver),
                     let found = Self.family(loader), found != family
                 {
@@ -337,8 +344,8 @@ final class UserCode: Sendable {
                 }
                 summary = ImageSummary(width: image.width, height: image.height, bands: image.bands, bytes: Int(info.st_size))
             } catch {
-                return .failure(
-                    UserCodeError(message: "wrote a file that is not a .\(ext) image libvips can read: \(error)"))
+                let message = "\(error)".replacing(temporary, with: PathName.fileName(request.output))
+                return .failure(UserCodeError(message: "wrote a file that is not a .\(ext) image libvips can read: \(message)"))
             }
         }
         guard rename(temporary, request.output) == 0 else {

@@ -69,10 +69,14 @@ extension Shell {
             out(command.helpText)
             return Outcome()
         }
+        if args.count == 1, let text = ProgramSteps.helpText(topic) {
+            out(text)
+            return Outcome()
+        }
         guard args.count <= 2 else { throw ShellUsage("usage: help [COMMAND|OPERATION [ARGUMENT]]") }
         let catalog = sessions.catalog.operations
         guard let operation = catalog.operation(named: topic), let text = OperationDocs.describe(topic) else {
-            let guess = Suggestions.closest(to: topic, in: ShellCommandInfo.allWords + catalog.operationNames)
+            let guess = Suggestions.closest(to: topic, in: ShellCommandInfo.allWords + ProgramSteps.names + catalog.operationNames)
             throw ShellUsage(
                 "no command or libvips operation called '\(topic)'" + (guess.map { " (did you mean '\($0)'?)" } ?? "")
                     + "; `help` lists the commands, `ops` the operations")
