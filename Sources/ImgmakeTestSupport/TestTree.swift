@@ -103,6 +103,9 @@ package final class FakeExecutor: JobExecutor {
         self.failing = failing
     }
 
+    /// What every job returns as its result (a `python` function's JSON), nil by default.
+    package let result = Mutex<String?>(nil)
+
     /// Called with each job as it is submitted, before its output is written.
     package let onSubmit = Mutex<(@Sendable (JobRequest) -> Void)?>(nil)
 
@@ -116,7 +119,9 @@ package final class FakeExecutor: JobExecutor {
             return state.withLock { $0.pending.append(outcome) }
         }
         disk.write(request.output, "image from \(request.job.sources.joined(separator: ","))")
-        let outcome = JobOutcome(id: request.id, summary: ImageSummary(width: 1, height: 1, bands: 3, bytes: 10), error: nil, seconds: 0)
+        let outcome = JobOutcome(
+            id: request.id, summary: ImageSummary(width: 1, height: 1, bands: 3, bytes: 10), error: nil, seconds: 0,
+            result: result.withLock { $0 })
         state.withLock {
             $0.written.append(request.output)
             $0.pending.append(outcome)
