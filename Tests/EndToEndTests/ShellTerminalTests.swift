@@ -74,6 +74,30 @@ struct ShellTerminalTests {
         #expect(screen.contains("EXITED 0"), "Ctrl-D leaves: \(screen)")
     }
 
+    @Test func pythonRulesAreShownBuiltExplainedAndCompleted() throws {
+        let folder = try folder()
+        try folder.write("tools/copy.py", "import shutil\ndef copy(src, dst, level=1):\n    shutil.copyfile(src, dst)\n    return level\n")
+        try folder.write("Imgmakefile", (try folder.read("Imgmakefile")) + "\ncopies: build/copies/{name}.ppm <- photos/*.ppm\n    python tools/copy.py:copy level=2\n")
+        let tmux = try shell(in: folder)
+        try tmux.enter("show copies")
+        var screen = try tmux.wait { $0.contains("3 stale") }
+        #expect(screen.contains("    python tools/copy.py:copy level=2"), "\(screen)")
+        #expect(screen.contains("<- photos/apple.ppm tools/copy.py"), "the Python file is an input: \(screen)")
+        try tmux.waitForPrompt()
+        try tmux.enter("build copies -j2")
+        screen = try tmux.wait { $0.contains("3 built, 0 failed") }
+        try tmux.waitForPrompt()
+        try tmux.enter("explain copies")
+        screen = try tmux.wait { $0.contains("build/copies/cherry.ppm: up to date") }
+        try tmux.waitForPrompt()
+        try tmux.enter("help python")
+        screen = try tmux.wait { $0.contains("python FILE:FUNCTION NAME=VALUE") }
+        #expect(screen.contains("Calls FUNCTION(src, dst, **args)"), "\(screen)")
+        try tmux.waitForPrompt()
+        #expect(try complete(tmux, "help pyth", expecting: "imgmake> help python ") == "imgmake> help python ")
+        #expect(try complete(tmux, "build cop", expecting: "imgmake> build copies ") == "imgmake> build copies ")
+    }
+
     @Test func ctrlCAtThePromptClearsTheLine() throws {
         let folder = try folder()
         let tmux = try shell(in: folder)
