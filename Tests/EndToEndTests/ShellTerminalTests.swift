@@ -77,7 +77,9 @@ struct ShellTerminalTests {
     @Test func pythonRulesAreShownBuiltExplainedAndCompleted() throws {
         let folder = try folder()
         try folder.write("tools/copy.py", "import shutil\ndef copy(src, dst, level=1):\n    shutil.copyfile(src, dst)\n    return level\n")
-        try folder.write("Imgmakefile", (try folder.read("Imgmakefile")) + "\ncopies: build/copies/{name}.ppm <- photos/*.ppm\n    python tools/copy.py:copy level=2\n")
+        try folder.write(
+            "Imgmakefile",
+            (try folder.read("Imgmakefile")) + "\ncopies: build/copies/{name}.ppm <- photos/*.ppm\n    python tools/copy.py:copy level=2\n")
         let tmux = try shell(in: folder)
         try tmux.enter("show copies")
         var screen = try tmux.wait { $0.contains("3 stale") }

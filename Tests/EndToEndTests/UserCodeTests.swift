@@ -109,7 +109,9 @@ import Testing
         // The interpreter is a wrapper that logs each start: PYTHON = ... says which interpreter runs the workers.
         try box.write("py.sh", "#!/bin/sh\necho started >> \(box.path("starts.log"))\nexec python3 \"$@\"\n")
         chmod(box.path("py.sh"), 0o755)
-        try box.write("tools/counted.py", "import os\nopen(\(String(reflecting: box.path("imports.log"))), 'a').write('x\\n')\nfrom fns import copy\n")
+        try box.write(
+            "tools/counted.py", "import os\nopen(\(String(reflecting: box.path("imports.log"))), 'a').write('x\\n')\nfrom fns import copy\n"
+        )
         for i in 0..<8 { try box.image("photos/more\(i).jpg", width: 32, height: 32, seed: 1) }
         try box.write(
             "Imgmakefile",
@@ -169,7 +171,9 @@ import Testing
         #expect(result.status == 0 && result.summary == Summary(built: 2), "\(result)")
         #expect(try box.read("build/names.json") == #"["a.jpg", "b.jpg", "c.jpg"]"#)
         #expect(try Self.report(box, "r.json")["build/names.json"]?["result"] as? Int == 3)
-        let listed = try box.read("build/joined.txt").split(separator: "\n").map { ($0 as Substring).split(separator: "/").last.map(String.init) ?? "" }
+        let listed = try box.read("build/joined.txt").split(separator: "\n").map {
+            ($0 as Substring).split(separator: "/").last.map(String.init) ?? ""
+        }
         #expect(listed == ["a.jpg", "b.jpg", "c.jpg"], "{inputs}: one argument per input, sorted: \(listed)")
     }
 
@@ -199,17 +203,38 @@ import Testing
         #expect(result.summary == Summary(built: 2, failed: 7), "a.jpg and c.jpg of boom are built: \(result)")
         #expect(box.exists("build/boom/a.jpg") && box.exists("build/boom/c.jpg") && !box.exists("build/boom/b.jpg"))
         let errors = result.stderr
-        let line = try #require(Self.module.split(separator: "\n", omittingEmptySubsequences: false).firstIndex { $0.contains("raise ValueError") }) + 1
+        let line =
+            try #require(
+                Self.module.split(separator: "\n", omittingEmptySubsequences: false).firstIndex { $0.contains("raise ValueError") }) + 1
         #expect(
             errors.contains(
-                "build/boom/b.jpg (rule boom, from photos/b.jpg): python fns.py:boom: ValueError: no faces in b.jpg (tools/fns.py, line \(line), in boom)"),
+                "build/boom/b.jpg (rule boom, from photos/b.jpg): python fns.py:boom: ValueError: no faces in b.jpg (tools/fns.py, line \(line), in boom)"
+            ),
             "\(result)")
-        #expect(errors.contains("build/lazy/a.jpg (rule lazy, from photos/a.jpg): python fns.py:lazy: the function returned but did not write the output"), "\(result)")
-        #expect(errors.contains("build/text/a.png (rule text, from photos/a.jpg): python fns.py:text: wrote a file that is not a .png image libvips can read"), "\(result)")
-        #expect(errors.contains("build/runfail/a.jpg (rule runfail, from photos/a.jpg): run sh: exited with status 4:\n    first line\n    cannot read "), "\(result)")
-        #expect(errors.contains("build/runlazy/a.webp (rule runlazy, from photos/a.jpg): run true: the command exited with status 0 but did not write {out}"), "\(result)")
-        #expect(errors.contains("build/wrongformat/a.png (rule wrongformat, from photos/a.jpg): run cp: wrote a JPEG file (jpegload reads it), not the .png file its name says"), "\(result)")
-        #expect(errors.contains("build/nosuch/a.jpg (rule nosuch, from photos/a.jpg): run no-such-program-here: cannot start no-such-program-here: No such file or directory"), "\(result)")
+        #expect(
+            errors.contains(
+                "build/lazy/a.jpg (rule lazy, from photos/a.jpg): python fns.py:lazy: the function returned but did not write the output"),
+            "\(result)")
+        #expect(
+            errors.contains(
+                "build/text/a.png (rule text, from photos/a.jpg): python fns.py:text: wrote a file that is not a .png image libvips can read"
+            ), "\(result)")
+        #expect(
+            errors.contains(
+                "build/runfail/a.jpg (rule runfail, from photos/a.jpg): run sh: exited with status 4:\n    first line\n    cannot read "),
+            "\(result)")
+        #expect(
+            errors.contains(
+                "build/runlazy/a.webp (rule runlazy, from photos/a.jpg): run true: the command exited with status 0 but did not write {out}"
+            ), "\(result)")
+        #expect(
+            errors.contains(
+                "build/wrongformat/a.png (rule wrongformat, from photos/a.jpg): run cp: wrote a JPEG file (jpegload reads it), not the .png file its name says"
+            ), "\(result)")
+        #expect(
+            errors.contains(
+                "build/nosuch/a.jpg (rule nosuch, from photos/a.jpg): run no-such-program-here: cannot start no-such-program-here: No such file or directory"
+            ), "\(result)")
         #expect(box.temporaries().isEmpty, "no temporary is left: \(box.temporaries())")
         #expect(box.files(under: "build").sorted() == ["build/boom/a.jpg", "build/boom/c.jpg"], "\(box.files(under: "build"))")
     }
@@ -230,10 +255,12 @@ import Testing
         #expect(result.status == 1 && result.summary == Summary(built: 4, failed: 2), "\(result)")
         #expect(
             result.stderr.range(
-                of: #"build/crash/b\.jpg \(rule crash, from photos/b\.jpg\): python fns\.py:crash: the Python worker \(pid \d+\) exited with status 3 while running the job"#,
+                of:
+                    #"build/crash/b\.jpg \(rule crash, from photos/b\.jpg\): python fns\.py:crash: the Python worker \(pid \d+\) exited with status 3 while running the job"#,
                 options: .regularExpression) != nil, "\(result)")
         #expect(
-            result.stderr.contains("build/hang/b.jpg (rule hang, from photos/b.jpg): python fns.py:hang: timed out after 3 s (--job-timeout): killed"),
+            result.stderr.contains(
+                "build/hang/b.jpg (rule hang, from photos/b.jpg): python fns.py:hang: timed out after 3 s (--job-timeout): killed"),
             "\(result)")
         #expect(Set(box.files(under: "build")) == ["build/crash/a.jpg", "build/crash/c.jpg", "build/hang/a.jpg", "build/hang/c.jpg"])
         #expect(box.temporaries().isEmpty, "\(box.temporaries())")
@@ -338,12 +365,15 @@ import Testing
         #expect(result.status == 2, "\(result)")
         let errors = result.stderr
         #expect(errors.contains("Imgmakefile:2:12: error: expected FILE:FUNCTION, found 'tools/fns.py'"), "\(result)")
-        #expect(errors.contains("Imgmakefile:4:5: error: 'run' does not say where the command writes the output: no {out} in its arguments"), "\(result)")
+        #expect(
+            errors.contains("Imgmakefile:4:5: error: 'run' does not say where the command writes the output: no {out} in its arguments"),
+            "\(result)")
         #expect(errors.contains("Imgmakefile:6:13: error: unknown placeholder {in}"), "\(result)")
         #expect(errors.contains("{inputs} gives them, one argument each"), "\(result)")
         #expect(errors.contains("Imgmakefile:9:5: error: 'python' must be the only step of rule 'd'"), "\(result)")
         let missing = try box.imgmake("-n", "-f", "missing.imgmake")
         #expect(missing.status == 2, "\(missing)")
-        #expect(missing.stderr.contains("missing.imgmake:2:12: error: file tools/missing.py does not exist and no rule makes it"), "\(missing)")
+        #expect(
+            missing.stderr.contains("missing.imgmake:2:12: error: file tools/missing.py does not exist and no rule makes it"), "\(missing)")
     }
 }

@@ -3,11 +3,11 @@ import ImgmakeRecipe
 import ImgmakeTestSupport
 import Testing
 
+@testable import ImgmakeCore
+
 #if canImport(Glibc)
     import Glibc
 #endif
-
-@testable import ImgmakeCore
 
 /// README's *Your own code* on the fake disk and catalog: how `run`, `python` and `worker` steps are checked,
 /// expanded and fingerprinted, and how their results are kept in the state.
@@ -26,23 +26,46 @@ import Testing
     }
 
     @Test func programRulesAreCheckedWithTheirPlaces() {
-        #expect(errors("a: out/{name}.png <- photos/*.jpg\n    python tools/augment.py\n") == [
-            "Imgmakefile:2:12: error: expected FILE:FUNCTION, found 'tools/augment.py'\n    for example: python tools/augment.py:random_crop"
-        ])
-        #expect(errors("a: out/{name}.png <- photos/*.jpg\n    python\n").first?.hasPrefix("Imgmakefile:2:5: error: 'python' needs the function to call: FILE:FUNCTION") == true)
-        #expect(errors("a: out/{name}.png <- photos/*.jpg\n    python tools/augment.py:f extra\n").first?.hasPrefix("Imgmakefile:2:31: error: 'python' takes FILE:FUNCTION, then NAME=VALUE arguments") == true)
-        #expect(errors("a: out/{name}.png <- photos/*.jpg\n    python tools/augment.py:f 2x=1\n").first?.hasPrefix("Imgmakefile:2:31: error: '2x' is not a Python argument name") == true)
-        #expect(errors("a: out/{name}.png <- photos/*.jpg\n    python tools/augment.py:f x=1 x=2\n").first?.hasPrefix("Imgmakefile:2:35: error: argument 'x' is given twice") == true)
-        #expect(errors("a: out/{name}.png <- photos/*.jpg\n    python tools/augment.py:f x={out}\n").first?.contains("unknown placeholder {out}") == true)
-        #expect(errors("a: out/{name}.png <- photos/*.jpg\n    run cwebp {in}\n").first?.hasPrefix("Imgmakefile:2:5: error: 'run' does not say where the command writes the output") == true)
-        #expect(errors("a: out/{name}.png <- photos/*.jpg\n    run\n").first?.hasPrefix("Imgmakefile:2:5: error: 'run' needs a command") == true)
-        #expect(errors("a: out/{name}.png <- photos/*.jpg\n    run {name} {out}\n").first?.hasPrefix("Imgmakefile:2:9: error: the command's program cannot have a placeholder") == true)
-        #expect(errors("a: out/{name}.png <- photos/*.jpg\n    run cat x{inputs} {out}\n").first?.hasPrefix("Imgmakefile:2:13: error: {inputs} must be a word of its own") == true)
+        #expect(
+            errors("a: out/{name}.png <- photos/*.jpg\n    python tools/augment.py\n") == [
+                "Imgmakefile:2:12: error: expected FILE:FUNCTION, found 'tools/augment.py'\n    for example: python tools/augment.py:random_crop"
+            ])
+        #expect(
+            errors("a: out/{name}.png <- photos/*.jpg\n    python\n").first?.hasPrefix(
+                "Imgmakefile:2:5: error: 'python' needs the function to call: FILE:FUNCTION") == true)
+        #expect(
+            errors("a: out/{name}.png <- photos/*.jpg\n    python tools/augment.py:f extra\n").first?.hasPrefix(
+                "Imgmakefile:2:31: error: 'python' takes FILE:FUNCTION, then NAME=VALUE arguments") == true)
+        #expect(
+            errors("a: out/{name}.png <- photos/*.jpg\n    python tools/augment.py:f 2x=1\n").first?.hasPrefix(
+                "Imgmakefile:2:31: error: '2x' is not a Python argument name") == true)
+        #expect(
+            errors("a: out/{name}.png <- photos/*.jpg\n    python tools/augment.py:f x=1 x=2\n").first?.hasPrefix(
+                "Imgmakefile:2:35: error: argument 'x' is given twice") == true)
+        #expect(
+            errors("a: out/{name}.png <- photos/*.jpg\n    python tools/augment.py:f x={out}\n").first?.contains(
+                "unknown placeholder {out}") == true)
+        #expect(
+            errors("a: out/{name}.png <- photos/*.jpg\n    run cwebp {in}\n").first?.hasPrefix(
+                "Imgmakefile:2:5: error: 'run' does not say where the command writes the output") == true)
+        #expect(
+            errors("a: out/{name}.png <- photos/*.jpg\n    run\n").first?.hasPrefix("Imgmakefile:2:5: error: 'run' needs a command") == true
+        )
+        #expect(
+            errors("a: out/{name}.png <- photos/*.jpg\n    run {name} {out}\n").first?.hasPrefix(
+                "Imgmakefile:2:9: error: the command's program cannot have a placeholder") == true)
+        #expect(
+            errors("a: out/{name}.png <- photos/*.jpg\n    run cat x{inputs} {out}\n").first?.hasPrefix(
+                "Imgmakefile:2:13: error: {inputs} must be a word of its own") == true)
         let aggregate = errors("a: out/all.png <- photos/*.jpg\n    run cat {in} {out}\n")
         #expect(aggregate.first?.hasPrefix("Imgmakefile:2:13: error: unknown placeholder {in}") == true, "\(aggregate)")
         #expect(aggregate.first?.contains("{inputs} gives them, one argument each") == true, "\(aggregate)")
-        #expect(errors("a: out/{name}.png <- photos/*.jpg\n    thumbnail 10\n    run cp {in} {out}\n").first?.hasPrefix("Imgmakefile:3:5: error: 'run' must be the only step of rule 'a'") == true)
-        #expect(errors("a: out/{name}.png <- photos/*.jpg\n    worker\n").first?.hasPrefix("Imgmakefile:2:5: error: 'worker' needs a command") == true)
+        #expect(
+            errors("a: out/{name}.png <- photos/*.jpg\n    thumbnail 10\n    run cp {in} {out}\n").first?.hasPrefix(
+                "Imgmakefile:3:5: error: 'run' must be the only step of rule 'a'") == true)
+        #expect(
+            errors("a: out/{name}.png <- photos/*.jpg\n    worker\n").first?.hasPrefix("Imgmakefile:2:5: error: 'worker' needs a command")
+                == true)
         // No saver is needed for what user code writes, and an aggregate needs no combining step.
         #expect(errors("a: out/stats.json <- photos/*.jpg\n    python tools/augment.py:summarize\n") == [])
         #expect(errors("a: out/{name}.txt <- photos/*.jpg\n    run sh -c \"echo $$0 > $$1\" {in} {out}\n") == [])
@@ -55,7 +78,8 @@ import Testing
         let program = try #require(job.program)
         #expect(program.kind == .run && job.steps.isEmpty && job.saver.isEmpty)
         let argv = program.command.flatMap { $0.expanded(sources: ["/t/photos/a.jpg"], output: "/t/out/.tmp.webp") }
-        #expect(argv == ["/t/tools/resize.sh", "-o=/t/out/.tmp.webp", "--lut", "/t/assets/lut.cube", "two words", "a.x", "/t/photos/a.jpg"])
+        #expect(
+            argv == ["/t/tools/resize.sh", "-o=/t/out/.tmp.webp", "--lut", "/t/assets/lut.cube", "two words", "a.x", "/t/photos/a.jpg"])
         // The program in the tree and the @ file are inputs of the output; the source first.
         #expect(inputs == ["photos/a.jpg", "assets/lut.cube", "tools/resize.sh"], "\(inputs)")
         #expect(program.checksImage, ".webp names an image format")
@@ -82,7 +106,8 @@ import Testing
         #expect(values["label"] == .string("7"), "a quoted value is a string")
         #expect(values["zip"] == .int(7))
         #expect(values["lut"] == .string("/t/assets/lut.cube") && values["word"] == .string("attention"))
-        #expect(program.arguments.map(\.name) == ["size", "scale", "mirror", "seed", "label", "zip", "lut", "word"], "in the order written")
+        #expect(
+            program.arguments.map(\.name) == ["size", "scale", "mirror", "seed", "label", "zip", "lut", "word"], "in the order written")
         #expect(inputs == ["photos/b.jpg", "tools/augment.py", "assets/lut.cube"], "\(inputs)")
         #expect(ProgramValue.string("a\"b\\\n").json == #""a\"b\\\n""#)
     }
@@ -133,7 +158,8 @@ import Testing
         let disk = MemoryDisk()
         let state = BuildState(root: "/t", disk: disk)
         try state.record(record)
-        try state.record(BuildRecord(output: "out/b.png", outputStamp: FileStamp(mtime: 5, size: 9), recipeFingerprint: 3, inputs: [], builtAt: 7))
+        try state.record(
+            BuildRecord(output: "out/b.png", outputStamp: FileStamp(mtime: 5, size: 9), recipeFingerprint: 3, inputs: [], builtAt: 7))
         try state.compactIfNeeded(force: true)
         let reloaded = BuildState(root: "/t", disk: disk)
         #expect(reloaded.newestRecord(of: "out/a.png") == record, "through the snapshot")

@@ -176,7 +176,8 @@ final class UserCode: Sendable {
             do {
                 worker = try checkout(
                     key, argv: argv, directory: program.directory,
-                    environment: program.kind == .python ? [UserWorkerProtocol.pythonProgramVariable + "=" + UserWorkerProtocol.pythonProgram] : [])
+                    environment: program.kind == .python
+                        ? [UserWorkerProtocol.pythonProgramVariable + "=" + UserWorkerProtocol.pythonProgram] : [])
             } catch {
                 return .failed("\(error)")
             }
@@ -236,13 +237,16 @@ final class UserCode: Sendable {
         guard ok else {
             let error = (object["error"] as? String).flatMap { $0.isEmpty ? nil : $0 } ?? "the job failed (no message)"
             // The function's line, its file relative to the rule's folder.
-            let place = (object["where"] as? String).flatMap { text -> String? in
-                text.isEmpty ? nil : " (" + (text.hasPrefix(directory + "/") ? String(text.dropFirst(directory.count + 1)) : text) + ")"
-            } ?? ""
+            let place =
+                (object["where"] as? String).flatMap { text -> String? in
+                    text.isEmpty ? nil : " (" + (text.hasPrefix(directory + "/") ? String(text.dropFirst(directory.count + 1)) : text) + ")"
+                } ?? ""
             return .success(.failed(error + place))
         }
         guard let value = object["result"], !(value is NSNull) else { return .success(.succeeded(result: nil)) }
-        guard let data = try? JSONSerialization.data(withJSONObject: value, options: [.sortedKeys, .fragmentsAllowed, .withoutEscapingSlashes])
+        guard
+            let data = try? JSONSerialization.data(
+                withJSONObject: value, options: [.sortedKeys, .fragmentsAllowed, .withoutEscapingSlashes])
         else {
             return .failure(UserCodeError(message: "sent a result that cannot be written as JSON"))
         }
@@ -320,8 +324,7 @@ final class UserCode: Sendable {
 
     /// The temporary the code wrote, checked and renamed into place: it must exist, and when the output's
     /// extension names an image format, be an image of that format libvips reads.
-    private static func finish(_ request: JobRequest, _ program: ProgramStep, temporary: String) -> Result<ImageSummary?, UserCodeError>
-    {
+    private static func finish(_ request: JobRequest, _ program: ProgramStep, temporary: String) -> Result<ImageSummary?, UserCodeError> {
         var info = stat()
         guard stat(temporary, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else {
             let wrote =
@@ -340,7 +343,8 @@ final class UserCode: Sendable {
                     let found = Self.family(loader), found != family
                 {
                     return .failure(
-                        UserCodeError(message: "wrote a \(found.uppercased()) file (\(loader) reads it), not the .\(ext) file its name says"))
+                        UserCodeError(
+                            message: "wrote a \(found.uppercased()) file (\(loader) reads it), not the .\(ext) file its name says"))
                 }
                 summary = ImageSummary(width: image.width, height: image.height, bands: image.bands, bytes: Int(info.st_size))
             } catch {

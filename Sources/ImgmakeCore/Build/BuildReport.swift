@@ -25,7 +25,8 @@ enum BuildReport {
                 // What the function returned: built now, or recorded when it was built (the Manager().dict() of
                 // a multiprocessing script, for every output, without recomputing any).
                 let text = result.status == .built ? result.result : result.status == .upToDate ? recordedResult(edge.output) : nil
-                record["result"] = text.flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8), options: .fragmentsAllowed) } ?? NSNull()
+                record["result"] =
+                    text.flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8), options: .fragmentsAllowed) } ?? NSNull()
             }
             outputs.append(record)
         }

@@ -284,7 +284,8 @@ struct RecipeChecker {
                     notes = suggestion(name, in: Array(known))
                 }
                 errors.append(
-                    RecipeError("unknown placeholder {\(name)}", at: template.location(ofName: name, in: argument.value.location), notes: notes))
+                    RecipeError(
+                        "unknown placeholder {\(name)}", at: template.location(ofName: name, in: argument.value.location), notes: notes))
             }
             if paths, template.names.contains(ProgramSteps.inputs), template.pieces.count != 1 {
                 errors.append(
