@@ -120,7 +120,9 @@ hf() {
 # would spend most of the time waiting for quiet (RUNS is the number of rounds: RUNS x PER_ROUND runs in all).
 # HYPERFINE_OPTIONS (split on spaces): e.g. -N, to run the command without a shell (no shell start to subtract).
 #   QUIET_WAIT=10  before each run, wait up to this many seconds while other processes keep over QUIET_BUSY % of
-#   QUIET_BUSY=25  the CPU busy (sampled over 1 s from /proc/stat); what was seen is kept with the results.
+#   QUIET_BUSY=25  the CPU busy (sampled over 1 s from /proc/stat); what was seen is kept with the results,
+#                  and so is what others used during each round without warm-up runs (/proc/stat's busy time
+#                  around the round less the command's own user + system: others_busy_percent_during_rounds).
 T_ID=(); T_NAME=(); T_RUNS=(); T_PREP=(); T_CMD=(); T_PER=(); T_OPT=()
 # cpu_busy: per cent of all CPU time not idle over the next second (nothing of ours runs meanwhile).
 cpu_busy() {
@@ -158,6 +160,9 @@ tools_run() {
             log "$id: round $r/${T_RUNS[$i]}: ${T_NAME[$i]} (others kept ${q%% *} % of the CPU busy; waited ${q##* } s)"
             local hopts; read -r -a hopts <<< "${T_OPT[$i]}"
             [ -z "${T_PREP[$i]}" ] || hopts+=(--prepare "${T_PREP[$i]}")
+            # /proc/stat around the round (not a round with warm-up runs, whose CPU time hyperfine does not
+            # report): what others used meanwhile is the busy time less the command's own user + system.
+            [ "$w" != 0 ] || head -1 /proc/stat > "$parts/$id.$r.stat"
             if ! hyperfine --style basic "${hopts[@]}" --runs "${T_PER[$i]}" --warmup "$w" \
                     --export-json "$parts/$id.$r.json" --command-name "${T_NAME[$i]}" "${T_CMD[$i]}" \
                     > "$parts/$id.$r.log" 2>&1; then
@@ -165,6 +170,7 @@ tools_run() {
                 { echo "${T_NAME[$i]}"; echo "${T_CMD[$i]}"; tail -20 "$parts/$id.$r.log"; } > "$RESULTS_DIR/$id.failed"
                 log "$id: FAILED in round $r (see $RESULTS_DIR/$id.failed)"
             else
+                [ "$w" != 0 ] || head -1 /proc/stat >> "$parts/$id.$r.stat"
                 grep -E 'Time \(' "$parts/$id.$r.log" | sed 's/^/    /' >&2 || true
             fi
         done
@@ -183,13 +189,26 @@ for p in parts:
         busy.append(int(open(p[:-len(".json")] + ".busy").read().split()[0]))
     except (OSError, ValueError, IndexError):
         pass
+# Others' share of all CPU time during each round (per cent), where /proc/stat was read around it (lib.sh above).
+during = []
+for p, r in zip(parts, rs):
+    try:
+        a, b = [[int(x) for x in l.split()[1:9]] for l in open(p[:-len(".json")] + ".stat").read().splitlines()[:2]]
+    except (OSError, ValueError):
+        continue
+    total = sum(b) - sum(a)
+    busy_jiffies = total - ((b[3] + b[4]) - (a[3] + a[4]))
+    own = (r.get("user", 0.0) + r.get("system", 0.0)) * len(r["times"]) * 100  # USER_HZ
+    if total > 0:
+        during.append(round(max(0.0, busy_jiffies - own) * 100 / total, 1))
 times = [t for r in rs for t in r["times"]]
 m = dict(rs[0])
 m.update(times=times, mean=statistics.mean(times), stddev=statistics.stdev(times) if len(times) > 1 else 0.0,
          median=statistics.median(times), min=min(times), max=max(times),
          user=statistics.mean(r["user"] for r in rs), system=statistics.mean(r["system"] for r in rs),
          exit_codes=[c for r in rs for c in r.get("exit_codes", [])])
-json.dump({"results": [m], "interleaved_rounds": len(rs), "others_busy_percent_before_runs": busy},
+json.dump({"results": [m], "interleaved_rounds": len(rs), "others_busy_percent_before_runs": busy,
+           "others_busy_percent_during_rounds": during},
           open(out, "w"), indent=1)
 PYEOF
     done

@@ -708,6 +708,37 @@ def issue14(rdir):
     return "\n".join(out + fact_notes(f, notes))
 
 
+QUIET_PCT = 5
+
+
+def fmt3(x):
+    return "–" if x is None else f"{x:.3f}"
+
+
+def issue15_rounds(rdir):
+    """Issue 15's rounds, paired: per round imgmake's and mpscript.py's wall and CPU times and others' CPU share
+    during each run (lib.sh's others_busy_percent_during_rounds; None where it was not measured)."""
+    docs = {}
+    for rid in ("i15-imgmake", "i15-mpscript"):
+        path = os.path.join(rdir, rid + ".json")
+        if not os.path.exists(path):
+            return []
+        with open(path) as fh:
+            docs[rid] = json.load(fh)
+    im, mp = docs["i15-imgmake"], docs["i15-mpscript"]
+    ti, tm = im["results"][0]["times"], mp["results"][0]["times"]
+    di, dm = im.get("others_busy_percent_during_rounds") or [], mp.get("others_busy_percent_during_rounds") or []
+    ci, cm = im["results"][0].get("round_cpu") or [], mp["results"][0].get("round_cpu") or []
+    out = []
+    for k in range(min(len(ti), len(tm))):
+        oi = di[k] if k < len(di) else None
+        om = dm[k] if k < len(dm) else None
+        out.append({"round": k + 1, "im": ti[k], "mp": tm[k], "im_others": oi, "mp_others": om,
+                    "im_cpu": ci[k] if k < len(ci) else None, "mp_cpu": cm[k] if k < len(cm) else None,
+                    "quiet": oi is not None and om is not None and oi < QUIET_PCT and om < QUIET_PCT})
+    return out
+
+
 def issue15(rdir):
     """Issue 15: a `python FILE:FUNCTION` rule against the user's multiprocessing script, and its no-op."""
     f = facts(rdir)
@@ -730,6 +761,24 @@ def issue15(rdir):
     r = ratio(median_of(a), median_of(b))
     rows.append((f"{n} images, -j{f.get('i15.jobs', '?')}: imgmake's python rule ≤ 1.05 × mpscript.py", at, bt,
                  "–" if r is None else f"{r:.3f}", met(None if r is None else r <= 1.05)))
+    rounds = issue15_rounds(rdir)
+    if a and b and "cpu" in a and "cpu" in b:
+        rows.append(("↳ CPU time (user + sys of the whole process tree), mean of the rounds (reported)",
+                     secs(a["cpu"]), secs(b["cpu"]), fmt3(ratio(a["cpu"], b["cpu"])), "–"))
+    if rounds:
+        quiet = [x for x in rounds if x["quiet"]]
+        paired = [x["im"] / x["mp"] for x in rounds]
+        rows.append(("↳ the rounds' own ratios (imgmake ÷ mpscript.py of the same round), median (reported)",
+                     f"{len(paired)} rounds", "–", fmt3(statistics.median(paired)), "–"))
+        if quiet:
+            qa = statistics.median(x["im"] for x in quiet)
+            qb = statistics.median(x["mp"] for x in quiet)
+            rows.append((f"↳ the quiet rounds alone (others < {QUIET_PCT} % of the CPU during both runs), medians "
+                         "(reported)", f"{secs(qa)} (median of {len(quiet)})", f"{secs(qb)} (median of {len(quiet)})",
+                         fmt3(qa / qb), "–"))
+        else:
+            rows.append((f"↳ the quiet rounds alone (others < {QUIET_PCT} % of the CPU during both runs) (reported)",
+                         "none", "none", "–", "–"))
     c, ct = timed("i15-noop")
     rows.append((f"↳ the no-op of the same build (reported)", ct, "–", "–", "–"))
     procs = f.get("i15.procs.noop")
@@ -778,6 +827,21 @@ def issue15(rdir):
         outputs = f.get(rid + ".outputs", "–")
         out.append(f"| {label} | " + " | ".join(cells) + f" | {ips} | {secs(x['cpu'])} | {busy} | {vs} | {outputs} |")
     out.append("")
+    if rounds:
+        out.append("### Round by round")
+        out.append("")
+        out.append("Others' CPU use: the share of all CPU time others used during the run (`/proc/stat` busy time "
+                   "around it less the run's own user + sys; lib.sh). A round is quiet when it is under "
+                   f"{QUIET_PCT} % for both runs.")
+        out.append("")
+        out.append("| round | imgmake | its CPU | others during | mpscript.py | its CPU | others during | ratio | quiet |")
+        out.append("|---:|---:|---:|---:|---:|---:|---:|---:|---|")
+        for x in rounds:
+            pct = lambda v: "–" if v is None else f"{v:.1f} %"
+            out.append(f"| {x['round']} | {secs(x['im'])} | {secs(x['im_cpu'])} | {pct(x['im_others'])} | "
+                       f"{secs(x['mp'])} | {secs(x['mp_cpu'])} | {pct(x['mp_others'])} | {x['im'] / x['mp']:.3f} | "
+                       + ("yes" if x["quiet"] else "no") + " |")
+        out.append("")
     notes = [("i15.binary", "binary"), ("i15.python", "Python"), ("i15.noop.dry", "dry run after the rounds"),
              ("i15.report.results", "--report of a full build"), ("i15.report.durations", "its jobs' durations")]
     return "\n".join(out + fact_notes(f, notes))

@@ -11,6 +11,8 @@ bool cvips_fix_malloc_settings(int mmap_threshold, int trim_threshold, int arena
 		&& mallopt(M_ARENA_MAX, arenas) == 1;
 }
 
+bool cvips_set_arena_max(int arenas) { return mallopt(M_ARENA_MAX, arenas) == 1; }
+
 bool cvips_malloc_maps_block(size_t size) {
 	// glibc marks a chunk that has a mapping of its own with IS_MMAPPED (bit 1 of the size word before the
 	// block): a property of this block alone, where mallinfo2's count moves with other threads' blocks too.

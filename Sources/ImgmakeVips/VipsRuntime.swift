@@ -61,7 +61,22 @@ public enum VipsRuntime {
     /// glibc's M_MMAP_THRESHOLD (32 MiB, its maximum), M_TRIM_THRESHOLD and M_ARENA_MAX, set by `start()`.
     static let mmapThreshold = 32 << 20
     static let trimThreshold = 64 << 20
-    static let arenas = 2
+    /// Under an address-space limit (`ulimit -v`, `prlimit --as`) one: each arena reserves 64 MiB of address
+    /// space, and a second one in imgmake's process under a 250 MiB limit left libvips too little to load
+    /// (GLib aborted the build, where the limit should fail jobs alone).
+    static var arenas: Int { isAddressSpaceLimited ? 1 : 2 }
+
+    /// Whether this process runs under an address-space limit.
+    static var isAddressSpaceLimited: Bool {
+        var limit = rlimit()
+        return getrlimit(Int32(RLIMIT_AS.rawValue), &limit) == 0 && limit.rlim_cur != rlim_t.max
+    }
+
+    /// Called first thing in `main`, before any thread allocates: under an address-space limit, one malloc arena
+    /// (`arenas`). libvips is not loaded.
+    public static func limitArenasUnderAnAddressSpaceLimit() {
+        if isAddressSpaceLimited { _ = cvips_set_arena_max(1) }
+    }
 
     /// Whether `start()` set the malloc settings above (glibc accepted every one).
     static var mallocSettingsTaken: Bool { state.withLock { $0.mallocSettingsTaken } }

@@ -30,6 +30,10 @@ import Testing
         def lazy(src, dst):
             return None
 
+        def unjson(src, dst):
+            shutil.copyfile(src, dst)
+            return {1, 2}
+
         def text(src, dst):
             with open(dst, "w") as out:
                 out.write("not an image")
@@ -182,7 +186,7 @@ import Testing
         let box = try Self.project(
             "python-errors-\(pool)",
             recipe: """
-                all: boom lazy text runfail runlazy wrongformat nosuch
+                all: boom lazy text runfail runlazy wrongformat nosuch unjson
                 boom: build/boom/{name}.jpg <- photos/*.jpg
                     python tools/fns.py:boom
                 lazy: build/lazy/{name}.jpg <- photos/a.jpg
@@ -197,10 +201,12 @@ import Testing
                     run cp {in} {out}
                 nosuch: build/nosuch/{name}.jpg <- photos/a.jpg
                     run no-such-program-here {in} {out}
+                unjson: build/unjson/{name}.jpg <- photos/a.jpg
+                    python tools/fns.py:unjson
                 """)
         let result = try box.imgmake("-k", "-j2", "--pool", pool)
         #expect(result.status == 1, "\(result)")
-        #expect(result.summary == Summary(built: 2, failed: 7), "a.jpg and c.jpg of boom are built: \(result)")
+        #expect(result.summary == Summary(built: 2, failed: 8), "a.jpg and c.jpg of boom are built: \(result)")
         #expect(box.exists("build/boom/a.jpg") && box.exists("build/boom/c.jpg") && !box.exists("build/boom/b.jpg"))
         let errors = result.stderr
         let line =
@@ -234,6 +240,10 @@ import Testing
         #expect(
             errors.contains(
                 "build/nosuch/a.jpg (rule nosuch, from photos/a.jpg): run no-such-program-here: cannot start no-such-program-here: No such file or directory"
+            ), "\(result)")
+        #expect(
+            errors.contains(
+                "build/unjson/a.jpg (rule unjson, from photos/a.jpg): python fns.py:unjson: TypeError: the function returned a value that is not JSON: Object of type set is not JSON serializable"
             ), "\(result)")
         #expect(box.temporaries().isEmpty, "no temporary is left: \(box.temporaries())")
         #expect(box.files(under: "build").sorted() == ["build/boom/a.jpg", "build/boom/c.jpg"], "\(box.files(under: "build"))")

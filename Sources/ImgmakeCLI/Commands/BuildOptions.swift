@@ -32,7 +32,7 @@ struct BuildOptions: ParsableArguments {
     @Option(
         name: .long,
         help: ArgumentHelp(
-            "With --pool process: kill a job that runs longer than SECONDS, and fail it.",
+            "Kill a job that runs longer than SECONDS, and fail it (with --pool thread: run, python, worker jobs only).",
             valueName: "SECONDS"))
     var jobTimeout: Double?
 

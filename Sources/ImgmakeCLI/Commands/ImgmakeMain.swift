@@ -1,6 +1,7 @@
 import ArgumentParser
 import CReadline
 import ImgmakeCore
+import ImgmakeVips
 
 #if canImport(FoundationEssentials)
     import FoundationEssentials
@@ -23,6 +24,7 @@ public enum ImgmakeMain {
             exit(ExitStatus.success.code)
         }
         setvbuf(imgmake_stdout(), nil, _IOLBF, 0)
+        VipsRuntime.limitArenasUnderAnAddressSpaceLimit()
         // The bash completion script is imgmake's own (BashCompletionScript); zsh's and fish's are the parser's.
         if isBashCompletionScriptRequest(arguments) {
             signal(SIGPIPE, SIG_IGN)

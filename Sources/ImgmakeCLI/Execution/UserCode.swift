@@ -148,7 +148,7 @@ final class UserCode: Sendable {
             return .failed(WaitStatus.describe(status) + Self.tail(of: text))
         }
         // What the command printed, as make and ninja show it.
-        if !captured.isEmpty { FileHandle.standardError.write(Data(captured)) }
+        if !captured.isEmpty { StandardOutput.error(text) }
         return .succeeded(result: nil)
     }
 
