@@ -107,7 +107,8 @@ struct HangFaultTests {
         // Each job fails alone, of the limit: its worker died of it ("out of memory (...): worker process killed
         // by signal 11"), or a thread could not start under it (a stack is address space too): the worker's own
         // ("cannot start a thread: ... (the address space is limited to 250 MiB)") or one of libvips' ("glib:
-        // Error creating thread"). Which one depends on where the memory runs out; never the whole build.
+        // Error creating thread"), or libvips' own allocation failed and the job failed with its message
+        // ("vips_tracked: out of memory"). Which one depends on where the memory runs out; never the whole build.
         // The small photo's job may also just fit (how much a worker maps depends on how many threads libvips
         // starts): it then builds, and only the big one fails.
         let smallBuilt = tight.summary == Summary(built: 1, failed: 1) && box.exists("out/small.png")
@@ -120,6 +121,7 @@ struct HangFaultTests {
                     $0.contains("out of memory (the address space is limited to 250 MiB): worker process killed by signal")
                         || $0.hasSuffix("cannot start a thread: Resource temporarily unavailable (the address space is limited to 250 MiB)")
                         || $0.hasSuffix("glib: Error creating thread: Resource temporarily unavailable")
+                        || $0.contains(": vips_tracked: out of memory")
                 } == true,
                 "\(tight)")
         }
