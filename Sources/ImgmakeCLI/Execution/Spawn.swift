@@ -76,19 +76,8 @@ final class ChildProcess: Sendable {
         posix_spawn_file_actions_adddup2(&actions, fromChild.write, 1)
 
         var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
+        setUp(&attributes, defaultSignals: [SIGTERM, SIGPIPE])
         defer { posix_spawnattr_destroy(&attributes) }
-        let flags = POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF
-        posix_spawnattr_setflags(&attributes, Int16(flags))
-        posix_spawnattr_setpgroup(&attributes, 0)
-        var mask = sigset_t()
-        sigemptyset(&mask)
-        posix_spawnattr_setsigmask(&attributes, &mask)
-        var defaults = sigset_t()
-        sigemptyset(&defaults)
-        sigaddset(&defaults, SIGTERM)
-        sigaddset(&defaults, SIGPIPE)
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
 
         let argv: [UnsafeMutablePointer<CChar>?] = words.map { strdup($0) } + [nil]
         defer { for word in argv { free(word) } }
@@ -153,18 +142,9 @@ final class ChildProcess: Sendable {
             _ = spawnChangingDirectory(&actions, directory)
 
             var attributes = posix_spawnattr_t()
-            posix_spawnattr_init(&attributes)
+            // The user's code gets the signals a shell's child gets (ours ignores or handles some of them).
+            setUp(&attributes, defaultSignals: [SIGTERM, SIGPIPE, SIGINT, SIGHUP, SIGQUIT])
             defer { posix_spawnattr_destroy(&attributes) }
-            let flags = POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF
-            posix_spawnattr_setflags(&attributes, Int16(flags))
-            posix_spawnattr_setpgroup(&attributes, 0)
-            var mask = sigset_t()
-            sigemptyset(&mask)
-            posix_spawnattr_setsigmask(&attributes, &mask)
-            var defaults = sigset_t()
-            sigemptyset(&defaults)
-            for signal in [SIGTERM, SIGPIPE, SIGINT, SIGHUP, SIGQUIT] { sigaddset(&defaults, signal) }
-            posix_spawnattr_setsigdefault(&attributes, &defaults)
 
             let words: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) } + [nil]
             defer { for word in words { free(word) } }
@@ -184,6 +164,22 @@ final class ChildProcess: Sendable {
             }
             return ChildProcess(pid: pid, input: ours.input, output: ours.output)
         }
+    }
+
+    /// Initialises spawn attributes: a process group of the child's own, an empty signal mask, `defaultSignals`
+    /// at their default actions.
+    private static func setUp(_ attributes: inout posix_spawnattr_t, defaultSignals: [Int32]) {
+        posix_spawnattr_init(&attributes)
+        let flags = POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF
+        posix_spawnattr_setflags(&attributes, Int16(flags))
+        posix_spawnattr_setpgroup(&attributes, 0)
+        var mask = sigset_t()
+        sigemptyset(&mask)
+        posix_spawnattr_setsigmask(&attributes, &mask)
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        for signal in defaultSignals { sigaddset(&defaults, signal) }
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
     }
 
     /// Sends `signal` to the child's process group (the child and what it started), unless it has been reaped.
