@@ -25,7 +25,8 @@
 #   QUIET_WAIT=60 seconds each run may wait for the other processes to quieten (lib.sh; its default is 10)
 # Besides the medians of all rounds the report gives, per round, the two tools' times, CPU times and what others
 # used of the CPU during the run (lib.sh), and the ratio over the rounds where others used under 5 % during both.
-# Takes about 5 minutes on 2 quiet cores (two 25 s builds a round); longer on a busy machine (lib.sh's QUIET_WAIT).
+# Takes about 8 minutes on 2 quiet cores (two 28 s builds a round, the warm-up round, three untimed builds);
+# longer on a busy machine (lib.sh's QUIET_WAIT).
 source "$(dirname "$0")/lib.sh"
 forget 'i15\.'
 rm -f "$RESULTS_DIR"/i15-*

@@ -206,7 +206,8 @@ m = dict(rs[0])
 m.update(times=times, mean=statistics.mean(times), stddev=statistics.stdev(times) if len(times) > 1 else 0.0,
          median=statistics.median(times), min=min(times), max=max(times),
          user=statistics.mean(r["user"] for r in rs), system=statistics.mean(r["system"] for r in rs),
-         exit_codes=[c for r in rs for c in r.get("exit_codes", [])])
+         exit_codes=[c for r in rs for c in r.get("exit_codes", [])],
+         round_cpu=[(r.get("user") or 0.0) + (r.get("system") or 0.0) for r in rs])
 json.dump({"results": [m], "interleaved_rounds": len(rs), "others_busy_percent_before_runs": busy,
            "others_busy_percent_during_rounds": during},
           open(out, "w"), indent=1)

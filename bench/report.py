@@ -443,21 +443,27 @@ def target_table(rows, peer):
     return out + ["| " + " | ".join(row) + " |" for row in rows] + [""]
 
 
+def target_met(ok):
+    """A "met" cell: pass, miss, or – when not decided."""
+    return "–" if ok is None else ("**pass**" if ok else "**miss**")
+
+
+def timed_run(rdir, rid):
+    """A timed result and its cell: (the result, "MEDIAN (median of RUNS)"), or (None, why not)."""
+    r = load(rdir, rid)
+    if r is None:
+        return None, "not run"
+    if "failed" in r:
+        return None, "**failed**"
+    return r, f"{secs(r['median'])} (median of {r['runs']})"
+
+
 def issue13(rdir):
     """Issue 13's "done when" table: every target in one table, imgmake beside ninja (or the absolute bound)."""
     f = facts(rdir)
     rows = []
-
-    def met(ok):
-        return "–" if ok is None else ("**pass**" if ok else "**miss**")
-
-    def timed(rid):
-        r = load(rdir, rid)
-        if r is None:
-            return None, "not run"
-        if "failed" in r:
-            return None, "**failed**"
-        return r, f"{secs(r['median'])} (median of {r['runs']})"
+    met = target_met
+    timed = lambda rid: timed_run(rdir, rid)  # noqa: E731
 
     for n in (10000, 100000):
         im, imt = timed(f"i13-noop{n}-imgmake")
@@ -745,16 +751,8 @@ def issue15(rdir):
     n = f.get("i15.images", "500")
     rows = []
 
-    def met(ok):
-        return "–" if ok is None else ("**pass**" if ok else "**miss**")
-
-    def timed(rid):
-        r = load(rdir, rid)
-        if r is None:
-            return None, "not run"
-        if "failed" in r:
-            return None, "**failed**"
-        return r, f"{secs(r['median'])} (median of {r['runs']})"
+    met = target_met
+    timed = lambda rid: timed_run(rdir, rid)  # noqa: E731
 
     a, at = timed("i15-imgmake")
     b, bt = timed("i15-mpscript")
