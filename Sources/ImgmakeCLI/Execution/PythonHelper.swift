@@ -35,8 +35,8 @@ enum UserWorkerProtocol {
 
     /// The Python program of `python` steps (`pythonArguments`): reads requests on fd 3, imports
     /// each module once (again when its file changed), calls `FUNCTION(src, dst, **args)` (`srcs` for an
-    /// aggregate), and answers on fd 4. What the functions print goes to stdout, which imgmake points at its
-    /// own stderr, never at the protocol.
+    /// aggregate), and answers on fd 4. What the functions print goes to stdout and stderr, a pipe imgmake
+    /// reads for the job, never the protocol (stdout is flushed before each reply).
     static let pythonProgram = #"""
         import importlib.util, json, os, sys, traceback
 

@@ -12,9 +12,13 @@ final class ChildProcess: Sendable {
     /// may then belong to another process and must not be signalled).
     private let state: Mutex<(input: Int32, status: Int32?)>
 
-    private init(pid: pid_t, input: Int32, output: Int32) {
+    /// A worker's stdout and stderr (read), for the jobs' outputs (`Plumbing.worker`); -1 for other children.
+    let console: Int32
+
+    private init(pid: pid_t, input: Int32, output: Int32, console: Int32 = -1) {
         self.pid = pid
         self.output = output
+        self.console = console
         state = Mutex((input, nil))
     }
 
@@ -24,6 +28,7 @@ final class ChildProcess: Sendable {
     deinit {
         closeInput()
         close(output)
+        if console >= 0 { close(console) }
     }
 
     /// Starts `executable` with `arguments` (argv[1...], after `name` as argv[0]) and this process' environment
@@ -97,9 +102,9 @@ final class ChildProcess: Sendable {
     enum Plumbing {
         /// A `run` command: stdin from /dev/null, stdout and stderr into one pipe (`output`), no `input`.
         case command
-        /// A `worker` or `python` worker: stdin from /dev/null, stdout onto our stderr (what the code prints
-        /// cannot reach the protocol), stderr inherited; requests on its fd 3 (`input`), replies from its fd 4
-        /// (`output`).
+        /// A `worker` or `python` worker: stdin from /dev/null, stdout and stderr into one pipe (`console`: what
+        /// the code prints cannot reach the protocol, and is shown with its job); requests on its fd 3
+        /// (`input`), replies from its fd 4 (`output`).
         case worker
     }
 
@@ -110,13 +115,17 @@ final class ChildProcess: Sendable {
         _ argv: [String], directory: String, plumbing: Plumbing, environment extra: [String] = []
     ) throws -> ChildProcess {
         try spawnLock.withLock { _ in
-            let first = try makePipe()
-            let second: (read: Int32, write: Int32)
-            do { second = try makePipe() } catch {
-                close(first.read)
-                close(first.write)
+            var pipes: [(read: Int32, write: Int32)] = []
+            do {
+                for _ in 0..<(plumbing == .command ? 1 : 3) { pipes.append(try makePipe()) }
+            } catch {
+                for pipe in pipes {
+                    close(pipe.read)
+                    close(pipe.write)
+                }
                 throw error
             }
+            let first = pipes[0]
             let devNull = open("/dev/null", O_RDWR | O_CLOEXEC)
             defer {
                 if devNull >= 0 { close(devNull) }
@@ -125,19 +134,24 @@ final class ChildProcess: Sendable {
             posix_spawn_file_actions_init(&actions)
             defer { posix_spawn_file_actions_destroy(&actions) }
             if devNull >= 0 { posix_spawn_file_actions_adddup2(&actions, devNull, 0) }
-            let ours: (input: Int32, output: Int32)
+            let ours: (input: Int32, output: Int32, console: Int32)
+            let theirs: [Int32]
             switch plumbing {
             case .command:
-                // first: the command's stdout and stderr; second: unused.
+                // The command's stdout and stderr.
                 posix_spawn_file_actions_adddup2(&actions, first.write, 1)
                 posix_spawn_file_actions_adddup2(&actions, first.write, 2)
-                ours = (-1, first.read)
+                ours = (-1, first.read, -1)
+                theirs = [first.write]
             case .worker:
-                // first: requests (the worker reads fd 3); second: replies (the worker writes fd 4).
-                posix_spawn_file_actions_adddup2(&actions, 2, 1)
+                // Requests (the worker reads fd 3), replies (it writes fd 4), its stdout and stderr.
+                let (replies, console) = (pipes[1], pipes[2])
                 posix_spawn_file_actions_adddup2(&actions, first.read, 3)
-                posix_spawn_file_actions_adddup2(&actions, second.write, 4)
-                ours = (first.write, second.read)
+                posix_spawn_file_actions_adddup2(&actions, replies.write, 4)
+                posix_spawn_file_actions_adddup2(&actions, console.write, 1)
+                posix_spawn_file_actions_adddup2(&actions, console.write, 2)
+                ours = (first.write, replies.read, console.read)
+                theirs = [first.read, replies.write, console.write]
             }
             _ = spawnChangingDirectory(&actions, directory)
 
@@ -155,14 +169,12 @@ final class ChildProcess: Sendable {
             defer { for entry in envp { free(entry) } }
             var pid: pid_t = 0
             let result = posix_spawnp(&pid, argv[0], &actions, &attributes, words, envp)
-            let unused: [Int32] =
-                plumbing == .command ? [first.write, second.read, second.write] : [first.read, second.write]
-            for fd in unused { close(fd) }
+            for fd in theirs { close(fd) }
             guard result == 0 else {
-                for fd in [ours.input, ours.output] where fd >= 0 { close(fd) }
+                for fd in [ours.input, ours.output, ours.console] where fd >= 0 { close(fd) }
                 throw SpawnError(message: "cannot start \(argv[0]): \(String(cString: strerror(result)))")
             }
-            return ChildProcess(pid: pid, input: ours.input, output: ours.output)
+            return ChildProcess(pid: pid, input: ours.input, output: ours.output, console: ours.console)
         }
     }
 

@@ -50,19 +50,23 @@ final class UserCode: Sendable {
     func run(_ request: JobRequest, _ program: ProgramStep) -> JobOutcome {
         let start = DispatchTime.now().uptimeNanoseconds
         let source = request.job.isAggregate ? nil : request.job.sources.first
+        var printed = ""
         func outcome(_ error: String?, result: String? = nil, summary: ImageSummary? = nil, stopped: Bool = false) -> JobOutcome {
-            JobOutcome(
+            var outcome = JobOutcome(
                 id: request.id, summary: summary,
                 error: error.map { ImageJobError(step: program.stepName, input: source, message: $0) },
                 seconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9, stoppedBy: stopped ? SIGTERM : nil,
                 result: result)
+            outcome.output = printed.isEmpty ? nil : printed
+            return outcome
         }
         do { try RealDisk().makeDirectories(PathName.directory(of: request.output)) } catch {
             return outcome("cannot make the output's folder: \(error)")
         }
         let temporary = TemporaryFiles.shared.make(for: request.output, keepingExtension: true)
         defer { TemporaryFiles.shared.release(temporary) }
-        let ending =
+        let ending: Ending
+        (ending, printed) =
             program.kind == .run
             ? runCommand(request, program, writingTo: temporary, start: start)
             : runOnWorker(request, program, writingTo: temporary, start: start)
@@ -108,23 +112,27 @@ final class UserCode: Sendable {
 
     // MARK: run
 
-    private func runCommand(_ request: JobRequest, _ program: ProgramStep, writingTo temporary: String, start: UInt64) -> Ending {
+    /// Runs the command; what it printed is shown with its job when it succeeded (when it failed, its last
+    /// lines are in the error).
+    private func runCommand(
+        _ request: JobRequest, _ program: ProgramStep, writingTo temporary: String, start: UInt64
+    ) -> (Ending, printed: String) {
         let argv = program.command.flatMap { $0.expanded(sources: request.job.sources, output: temporary) }
         let process: ChildProcess
         do { process = try ChildProcess.spawnProgram(argv, directory: program.directory, plumbing: .command) } catch {
-            return .failed("\(error)")
+            return (.failed("\(error)"), "")
         }
         guard register(request.id, process) else {
             process.sendToGroup(SIGKILL)
             process.wait(grace: Self.grace)
-            return .stopped
+            return (.stopped, "")
         }
         defer { unregister(request.id) }
         var captured: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 65536)
         var exitedAt: UInt64?
         while true {
-            if let ending = overdue(process, start: start) { return ending }
+            if let ending = overdue(process, start: start) { return (ending, "") }
             var poller = pollfd(fd: process.output, events: Int16(POLLIN), revents: 0)
             let ready = poll(&poller, 1, 100)
             if ready > 0 {
@@ -142,14 +150,12 @@ final class UserCode: Sendable {
             }
         }
         let status = process.wait(grace: Self.grace)
-        if isInterrupted { return .stopped }
+        if isInterrupted { return (.stopped, "") }
         let text = String(decoding: captured, as: UTF8.self)
         guard WaitStatus.exited(status) && (status >> 8) & 0xff == 0 else {
-            return .failed(WaitStatus.describe(status) + Self.tail(of: text))
+            return (.failed(WaitStatus.describe(status) + Self.tail(of: text)), "")
         }
-        // What the command printed, as make and ninja show it.
-        if !captured.isEmpty { StandardOutput.error(text) }
-        return .succeeded(result: nil)
+        return (.succeeded(result: nil), text)
     }
 
     /// The last lines of a command's output, for its error: `: ` and up to 5 lines, indented.
@@ -161,7 +167,11 @@ final class UserCode: Sendable {
 
     // MARK: python, worker
 
-    private func runOnWorker(_ request: JobRequest, _ program: ProgramStep, writingTo temporary: String, start: UInt64) -> Ending {
+    /// Runs the job on a worker; what the worker printed meanwhile is shown with the job (when the worker
+    /// died, its last lines are in the error).
+    private func runOnWorker(
+        _ request: JobRequest, _ program: ProgramStep, writingTo temporary: String, start: UInt64
+    ) -> (Ending, printed: String) {
         var argv = program.command.flatMap { $0.expanded(sources: [], output: "") }
         if program.kind == .python { argv += UserWorkerProtocol.pythonArguments }
         let key = argv.joined(separator: "\u{0}") + "\u{0}" + program.directory
@@ -179,47 +189,56 @@ final class UserCode: Sendable {
                     environment: program.kind == .python
                         ? [UserWorkerProtocol.pythonProgramVariable + "=" + UserWorkerProtocol.pythonProgram] : [])
             } catch {
-                return .failed("\(error)")
+                return (.failed("\(error)"), "")
             }
             guard register(request.id, worker.process) else {
                 checkin(worker, key: key)
-                return .stopped
+                return (.stopped, "")
             }
             defer { unregister(request.id) }
             guard writeAll(worker.process.input, line) else {
                 retire(worker)
                 continue
             }
+            var console = Console(fd: worker.process.console)
             while true {
                 if let ending = overdue(worker.process, start: start) {
                     retire(worker)
-                    return ending
+                    return (ending, console.text)
                 }
-                switch worker.reader.next(deadline: DispatchTime.now().uptimeNanoseconds + 100_000_000) {
-                case .timedOut:
-                    continue
-                case .endOfFile:
-                    let status = worker.process.wait(grace: Self.grace)
-                    retire(worker)
-                    if isInterrupted { return .stopped }
-                    return .failed(
-                        "the \(what) (pid \(worker.process.pid)) \(WaitStatus.describe(status)) while running the job "
-                            + "(it is replaced for the next job)")
-                case .line(let bytes):
-                    switch Self.reply(bytes, id: request.id, directory: program.directory) {
+                if let reply = worker.reader.takeLine() {
+                    console.drain()  // what it printed before it replied
+                    switch Self.reply(reply, id: request.id, directory: program.directory) {
                     case .success(let ending):
                         checkin(worker, key: key)
-                        return ending
+                        return (ending, console.text)
                     case .failure(let message):
                         worker.process.sendToGroup(SIGKILL)
                         worker.process.wait(grace: Self.grace)
                         retire(worker)
-                        return .failed("the \(what) (pid \(worker.process.pid)) \(message)")
+                        return (.failed("the \(what) (pid \(worker.process.pid)) \(message)"), console.text)
                     }
+                }
+                var fds = [
+                    pollfd(fd: worker.process.output, events: Int16(POLLIN), revents: 0),
+                    pollfd(fd: console.isOpen ? console.fd : -1, events: Int16(POLLIN), revents: 0),
+                ]
+                guard poll(&fds, 2, 100) > 0 else { continue }
+                if fds[1].revents != 0 { console.readOnce() }
+                if fds[0].revents != 0, !worker.reader.fill() {
+                    let status = worker.process.wait(grace: Self.grace)
+                    console.drain()
+                    retire(worker)
+                    if isInterrupted { return (.stopped, "") }
+                    return (
+                        .failed(
+                            "the \(what) (pid \(worker.process.pid)) \(WaitStatus.describe(status)) while running the job "
+                                + "(it is replaced for the next job)" + Self.tail(of: console.text)), ""
+                    )
                 }
             }
         }
-        return .failed("the \(what) processes keep dying before taking a job")
+        return (.failed("the \(what) processes keep dying before taking a job"), "")
     }
 
     /// A worker's reply to job `id`: `{"v":1,"id":7,"ok":true,"result":...}` or `{"v":1,"id":7,"ok":false,
@@ -366,6 +385,42 @@ final class UserCode: Sendable {
             return ["magick", "vips", "matrix", "csv", "raw", "fits", "analyze", "rad", "openslide"].contains(name) ? nil : name
         }
         return nil
+    }
+}
+
+/// What a worker prints (its stdout and stderr, one pipe) during a job, kept for the job's outcome (the last
+/// MiB of it).
+struct Console {
+    let fd: Int32
+    private(set) var isOpen: Bool
+    private var bytes: [UInt8] = []
+
+    init(fd: Int32) {
+        self.fd = fd
+        isOpen = fd >= 0
+    }
+
+    var text: String { String(decoding: bytes, as: UTF8.self) }
+
+    /// Reads what is there now, once (after `poll` said so).
+    mutating func readOnce() {
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+        if count > 0 {
+            bytes += chunk[..<count]
+            if bytes.count > 1 << 20 { bytes.removeFirst(bytes.count - (1 << 20)) }
+        } else if count == 0 || errno != EINTR {
+            isOpen = false
+        }
+    }
+
+    /// Reads all that is there now, without waiting.
+    mutating func drain() {
+        while isOpen {
+            var poller = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            guard poll(&poller, 1, 0) > 0 else { return }
+            readOnce()
+        }
     }
 }
 

@@ -100,6 +100,27 @@ struct LineReader {
 
     init(fd: Int32) { self.fd = fd }
 
+    /// The next complete line already read, without its newline, if there is one.
+    mutating func takeLine() -> [UInt8]? {
+        guard let newline = buffer.firstIndex(of: UInt8(ascii: "\n")) else { return nil }
+        defer { buffer.removeSubrange(...newline) }
+        return Array(buffer[..<newline])
+    }
+
+    /// Reads once what the descriptor has (call when `poll` says it is readable); false at end of file.
+    mutating func fill() -> Bool {
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if count > 0 {
+                buffer += chunk[..<count]
+                return true
+            }
+            if count < 0 && errno == EINTR { continue }
+            return false
+        }
+    }
+
     /// The next line without its newline; waits until `deadline` (a `DispatchTime` uptime in ns), or forever.
     mutating func next(deadline: UInt64? = nil) -> Result {
         var chunk = [UInt8](repeating: 0, count: 65536)

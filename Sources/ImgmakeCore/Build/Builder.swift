@@ -270,6 +270,7 @@ package final class Builder {
             let inputs = inFlight.removeValue(forKey: edge) ?? []
             finished += 1
             let reason = checker.reasons[edge]?.first?.description ?? ""
+            if let printed = outcome.output, !printed.isEmpty { reporter.jobOutput(printed) }
             if outcome.error != nil, let signal = outcome.stoppedBy, jobWasInterrupted(by: signal) {
                 // Stopped by the interrupt (a process-group or cgroup stop signals the workers too): not a
                 // failure, and its dependents are simply not started.

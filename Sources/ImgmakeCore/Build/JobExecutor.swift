@@ -25,6 +25,8 @@ package struct JobOutcome: Sendable, Codable {
     package var stoppedBy: Int32?
     /// What a `python` or `worker` function returned, as compact JSON text (nil: nothing, or `None`).
     package var result: String?
+    /// What the user's code printed during the job (stdout and stderr), shown with it.
+    package var output: String?
     package init(
         id: Int, summary: ImageSummary?, error: ImageJobError?, seconds: Double, stoppedBy: Int32? = nil,
         result: String? = nil

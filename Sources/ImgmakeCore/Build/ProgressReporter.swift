@@ -65,6 +65,13 @@ package final class ProgressReporter {
         errorOutput("imgmake: error: \(text)\n")
     }
 
+    /// What a job's own code printed (a `run` command, a `python` function), on stderr above the status line, as
+    /// make and ninja show a command's output; with -q too (it is the user's).
+    func jobOutput(_ text: String) {
+        clearStatus()
+        errorOutput(text.hasSuffix("\n") ? text : text + "\n")
+    }
+
     func summary(_ text: String) {
         clearStatus()
         guard verbosity != .quiet else { return }

@@ -51,7 +51,7 @@ extension ProgramSteps {
                   ints, floats, true/false, or strings (quoted, with a placeholder, or anything else); @FILE is a
                   path and an input. FILE is an input of every output: editing it rebuilds them. What the
                   function returns (JSON) is kept per output and shown by --report as "result". The interpreter
-                  is python3 on PATH unless the recipe sets PYTHON = ...; print() goes to stderr.
+                  is python3 on PATH unless the recipe sets PYTHON = ...; what it prints is shown with its job.
                     crops: build/crops/{path}.png <- photos/**/*.jpg
                         python tools/augment.py:random_crop size=224 seed={name}
 
@@ -63,7 +63,8 @@ extension ProgramSteps {
                   JSON request per line on its file descriptor 3 ({"v":1,"id":7,"sources":[...],"aggregate":false,
                   "output":"TEMP","target":"OUTPUT","cwd":"DIR","args":{...}}), writes the output file, and answers
                   each on descriptor 4: {"v":1,"id":7,"ok":true,"result":ANY} or {"v":1,"id":7,"ok":false,
-                  "error":"MESSAGE"}. It exits when descriptor 3 closes. NAME=VALUE words are the args.
+                  "error":"MESSAGE"}. It exits when descriptor 3 closes. NAME=VALUE words are the args; what it
+                  prints on stdout or stderr is shown with the job.
 
                 """
         case nil:
