@@ -84,6 +84,7 @@ import Testing
         #expect(first.status == 0 && first.summary == Summary(built: 3), "\(first)")
         #expect(try box.data("build/a.jpg") == box.data("photos/a.jpg"))
         #expect(box.temporaries().isEmpty, "\(box.temporaries())")
+        #expect(!box.exists("tools/__pycache__"), "no bytecode cache is written into the tree")
         let results = try Self.report(box, "first.json")
         let a = try #require(results["build/a.jpg"]?["result"] as? [String: Any], "\(results)")
         // Values typed as the README says: an int, a float, a bool; a placeholder's value a string.

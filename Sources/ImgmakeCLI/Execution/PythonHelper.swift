@@ -40,6 +40,9 @@ enum UserWorkerProtocol {
     static let pythonProgram = #"""
         import importlib.util, json, os, sys, traceback
 
+        # The user's modules are imported without writing __pycache__ folders into the tree.
+        sys.dont_write_bytecode = True
+
         def load(modules, path, name):
             stamp = os.stat(path).st_mtime_ns
             entry = modules.get(path)
