@@ -23,7 +23,7 @@ function __imgmake_parse_tokens -S
         __imgmake_parse_subcommand 0 'version' 'h/help'
         switch $unparsed_tokens[1]
         case 'build'
-            __imgmake_parse_subcommand -r 1 'f=' 'C=' 'max-pixels=' 'allow-outside' 'check=' 'j=' 'pool=' 'job-timeout=' 'max-jobs-per-worker=' 'stall-timeout=' 'n/dry-run' 'k/keep-going' 'B/always-make' 'explain' 'no-wait' 'q/quiet' 'v/verbose' 'shard=' 'report=' 'junit=' 'version' 'h/help'
+            __imgmake_parse_subcommand -r 1 'f=' 'C=' 'max-pixels=' 'allow-outside' 'check=' 'j=' 'pool=' 'job-timeout=' 'max-jobs-per-worker=' 'stall-timeout=' 'n/dry-run' 'k/keep-going' 'B/always-make' 'explain' 'no-wait' 'q/quiet' 'v/verbose' 'shard=' 'shard-count=' 'report=' 'junit=' 'version' 'h/help'
         case 'shell'
             __imgmake_parse_subcommand -r 1 'f=' 'C=' 'max-pixels=' 'allow-outside' 'check=' 'c=' 'version' 'h/help'
         case 'list'
@@ -115,7 +115,8 @@ complete -c 'imgmake' -n '__imgmake_should_offer_completions_for_flags_or_option
 complete -c 'imgmake' -n '__imgmake_should_offer_completions_for_flags_or_options "imgmake build" no-wait' -l 'no-wait' -d 'When another build of this tree is running, fail at once (exit 75) instead of waiting for it.'
 complete -c 'imgmake' -n '__imgmake_should_offer_completions_for_flags_or_options "imgmake build" q quiet' -s 'q' -l 'quiet' -d 'Print only errors.'
 complete -c 'imgmake' -n '__imgmake_should_offer_completions_for_flags_or_options "imgmake build" v verbose' -s 'v' -l 'verbose' -d 'Print more about each job.'
-complete -c 'imgmake' -n '__imgmake_should_offer_completions_for_flags_or_options "imgmake build" shard' -l 'shard' -d 'Build only the per-input outputs in shard K of N (1-based); aggregate outputs are left for an unsharded run.' -rfka ''
+complete -c 'imgmake' -n '__imgmake_should_offer_completions_for_flags_or_options "imgmake build" shard' -l 'shard' -d 'Build only the per-input outputs in shard K of N (1-based); aggregate outputs are left for an unsharded run. auto: the shard the scheduler gave this job (GitLab CI, CircleCI, Buildkite, Slurm job arrays, Kubernetes Indexed Jobs).' -rfka ''
+complete -c 'imgmake' -n '__imgmake_should_offer_completions_for_flags_or_options "imgmake build" shard-count' -l 'shard-count' -d 'With --shard auto: the number of shards, for a Kubernetes Indexed Job (its completions).' -rfka ''
 complete -c 'imgmake' -n '__imgmake_should_offer_completions_for_flags_or_options "imgmake build" report' -l 'report' -d 'Write a JSON report of every output to FILE.' -rF
 complete -c 'imgmake' -n '__imgmake_should_offer_completions_for_flags_or_options "imgmake build" junit' -l 'junit' -d 'Write a JUnit XML report (one test case per output) to FILE.' -rF
 complete -c 'imgmake' -n '__imgmake_should_offer_completions_for_positional "imgmake build" -ge 1' -fka '(__imgmake_custom_completion ---completion build -- positional@0 (count (__imgmake_tokens -pc)) (__imgmake_tokens -tC))'

@@ -49,7 +49,9 @@ package enum BuildRun {
                     {
                         let root = session.graph.root
                         return [UInt8](
-                            try BuildReport.json(results: builder.results, graph: session.graph, summary: summary) { output in
+                            try BuildReport.json(
+                                results: builder.results, graph: session.graph, summary: summary, shard: request.builder.shard
+                            ) { output in
                                 session.state.newestRecord(of: PathName.relative(output, to: root) ?? output)?.result
                             })
                     }

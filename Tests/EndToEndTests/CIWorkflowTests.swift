@@ -35,7 +35,10 @@ import Testing
     /// Runs the shard jobs of a workflow in three copies of the tree, gathers their outputs and `.imgmake/`
     /// folders into a fourth by copying, runs the fan-in job there: only the aggregate is built, and every
     /// output equals that of one unsharded build.
-    func runWorkflow(_ file: String, shardVariables: (Int) -> [String: String]) throws {
+    /// `environment`: what the scheduler sets for shard K (GitLab's `CI_NODE_INDEX`, read by `--shard auto`).
+    func runWorkflow(
+        _ file: String, shardVariables: (Int) -> [String: String], environment: (Int) -> [String: String] = { _ in [:] }
+    ) throws {
         let box = try Sandbox("workflow")
         try demoProject(box)
         let reference = box.base + "/reference"
@@ -51,8 +54,11 @@ import Testing
             try #require(commands.count == 2, "expected a shard command and a fan-in command in \(file)")
             let copy = box.base + "/shard-\(shard)"
             try copyTree(box.root, copy)
-            let result = try box.imgmake(arguments: commands[0], in: copy)
+            let result = try box.imgmake(arguments: commands[0], in: copy, environment: environment(shard))
             #expect(result.status == 0, "\(result)")
+            if commands[0].contains("auto") {
+                #expect(result.stderr.contains("imgmake: --shard auto: shard \(shard)/3 from "), "\(result)")
+            }
             #expect(!result.builtOutputs.contains("build/contact-sheet.jpg"))
             shardBuilt += result.summary?.built ?? 0
             // The artifact upload / download: plain copies of the shard's outputs and state into one tree.
@@ -65,6 +71,7 @@ import Testing
         let final = try box.imgmake(arguments: commands[1], in: fanIn)
         #expect(final.status == 0, "\(final)")
         #expect(final.builtOutputs == ["build/contact-sheet.jpg"], "\(final)")
+        #expect(!final.stderr.contains("holds the logs of shard"), "every shard's log is there: \(final)")
         for output in try FileManager.default.subpathsOfDirectory(atPath: reference + "/recipes/demo/build") {
             let a = reference + "/recipes/demo/build/" + output
             var isDirectory: ObjCBool = false
@@ -78,7 +85,46 @@ import Testing
     }
 
     @Test func gitlabPipelineRunsLocally() throws {
-        try runWorkflow("gitlab-ci.yml") { ["$CI_NODE_INDEX": String($0), "$CI_NODE_TOTAL": "3"] }
+        try runWorkflow(
+            "gitlab-ci.yml", shardVariables: { ["$CI_NODE_INDEX": String($0), "$CI_NODE_TOTAL": "3"] },
+            environment: { ["CI_NODE_INDEX": String($0), "CI_NODE_TOTAL": "3"] })
+    }
+
+    /// `--shard auto` with a scheduler's variables builds the shard `--shard K/N` builds, the report names it, a
+    /// fan-in run over a missing shard's log warns, and no variable at all is a usage error.
+    @Test func shardAutoReadsTheSchedulersVariables() throws {
+        let box = try Sandbox("shard-auto")
+        try demoProject(box)
+        let fixed = box.base + "/fixed"
+        try copyTree(box.root, fixed)
+        let expected = try box.imgmake(arguments: ["-C", "recipes/demo", "--shard", "2/3", "thumbs"], in: fixed)
+        try #require(expected.status == 0, "\(expected)")
+        // Slurm's --array=0-4:2 (tasks 0, 2, 4): task 2 is the second shard of three.
+        let slurm = ["SLURM_ARRAY_TASK_ID": "2", "SLURM_ARRAY_TASK_MIN": "0", "SLURM_ARRAY_TASK_STEP": "2", "SLURM_ARRAY_TASK_COUNT": "3"]
+        let auto = try box.imgmake(
+            arguments: ["-C", "recipes/demo", "--shard", "auto", "--report", "r.json", "thumbs"], environment: slurm)
+        #expect(auto.status == 0, "\(auto)")
+        #expect(auto.stderr.contains("imgmake: --shard auto: shard 2/3 from a Slurm job array (SLURM_ARRAY_TASK_ID=2, "), "\(auto)")
+        #expect(Set(auto.builtOutputs) == Set(expected.builtOutputs) && !auto.builtOutputs.isEmpty, "\(auto)\n\(expected)")
+        let report = try #require(try JSONSerialization.jsonObject(with: box.data("recipes/demo/r.json")) as? [String: Any])
+        #expect(report["shard"] as? String == "2/3", "\(report["shard"] ?? "none")")
+        // The fan-in run in this tree has shard 2's log alone.
+        let fanIn = try box.imgmake("-C", "recipes/demo", "-n", "thumbs")
+        #expect(
+            fanIn.stderr.contains("holds the logs of shard 2 of 3, not of shards 1 and 3 (log.shard-1-of-3, log.shard-3-of-3 missing)"),
+            "\(fanIn)")
+
+        let none = try box.imgmake("-C", "recipes/demo", "--shard", "auto", "thumbs")
+        #expect(none.status == 2 && none.stderr.contains("imgmake: error: --shard auto found no scheduler's variables"), "\(none)")
+        let kubernetes = try box.imgmake(
+            arguments: ["-C", "recipes/demo", "--shard", "auto", "-n", "thumbs"], environment: ["JOB_COMPLETION_INDEX": "1"])
+        #expect(kubernetes.status == 2 && kubernetes.stderr.contains("add --shard-count N"), "\(kubernetes)")
+        let counted = try box.imgmake(
+            arguments: ["-C", "recipes/demo", "--shard", "auto", "--shard-count", "3", "-n", "thumbs"],
+            environment: ["JOB_COMPLETION_INDEX": "1"])
+        #expect(
+            counted.status == 0 && counted.stderr.contains("shard 2/3 from a Kubernetes Indexed Job (JOB_COMPLETION_INDEX=1)"), "\(counted)"
+        )
     }
 
     @Test func hashCheckSurvivesAFreshClone() throws {

@@ -27,7 +27,15 @@ struct BuildCommand: ParsableCommand {
         completion: .custom(TargetCompletion.complete))
     var words: [String] = []
 
-    func run() throws { try invocation.run() }
+    func run() throws {
+        var invocation = self.invocation
+        if ci.shard == .auto, let (shard, notice) = try ci.resolvedShard(environment: ProcessInfo.processInfo.environment) {
+            if let notice { StandardOutput.error("imgmake: \(notice)\n") }
+            invocation.session.logName = shard.logName
+            invocation.request.builder.shard = shard
+        }
+        try invocation.run()
+    }
 
     /// What the parsed options ask for, in plain values (`FastPath.buildInvocation` makes the same from the
     /// simplest argument lists without the parser).
@@ -35,10 +43,11 @@ struct BuildCommand: ParsableCommand {
         var invocation = BuildInvocation()
         invocation.directory = recipe.directory
         invocation.session = recipe.sessionOptions
-        if let shard = ci.shard { invocation.session.logName = shard.logName }
+        // `--shard auto` is resolved from the environment in `run`.
+        if case .fixed(let shard)? = ci.shard { invocation.session.logName = shard.logName }
         invocation.words = words
         invocation.request.builder = build.builderOptions
-        invocation.request.builder.shard = ci.shard
+        if case .fixed(let shard)? = ci.shard { invocation.request.builder.shard = shard }
         invocation.request.noWait = build.noWait
         invocation.request.reportPath = ci.report
         invocation.request.junitPath = ci.junit

@@ -87,7 +87,7 @@ struct ShellCommandInfo {
 /// Option names and help lines of the command line's definitions, read from swift-argument-parser's help.
 enum ShellOptionNames {
     /// Options of `imgmake build` that a shell `build` refuses (CI sharding writes its own build log).
-    static let notInShell = ["--shard"]
+    static let notInShell = ["--shard", "--shard-count"]
 
     /// Option names (`-j`, `--pool`, `-n`, `--dry-run` ...) of a definition, without `-h/--help`/`--version`,
     /// and without those of `excluding`.

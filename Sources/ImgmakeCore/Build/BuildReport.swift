@@ -4,7 +4,8 @@ import Foundation
 enum BuildReport {
     /// `recordedResult` gives an output's recorded result (JSON text) when this run did not build it.
     static func json(
-        results: [OutputResult], graph: BuildGraph, summary: BuildSummary, recordedResult: (String) -> String? = { _ in nil }
+        results: [OutputResult], graph: BuildGraph, summary: BuildSummary, shard: Shard? = nil,
+        recordedResult: (String) -> String? = { _ in nil }
     ) throws -> Data {
         var outputs: [[String: Any]] = []
         for result in results.sorted(by: { graph.edges[$0.edge].output < graph.edges[$1.edge].output }) {
@@ -32,6 +33,7 @@ enum BuildReport {
         }
         let document: [String: Any] = [
             "imgmake": ImgmakeVersion.current,
+            "shard": shard.map { "\($0.index)/\($0.count)" } ?? NSNull(),
             "summary": [
                 "built": summary.built, "would-build": summary.wouldBuild, "failed": summary.failed, "up-to-date": summary.upToDate,
                 "skipped": summary.skipped + summary.deferred, "interrupted": summary.interrupted,

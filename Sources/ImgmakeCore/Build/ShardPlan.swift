@@ -32,8 +32,8 @@ struct ShardPlan {
 
 /// `K/N`: shard K (1-based) of N.
 package struct Shard: Sendable, Equatable {
-    var index: Int
-    var count: Int
+    package var index: Int
+    package var count: Int
 
     package init(index: Int, count: Int) {
         self.index = index

@@ -307,6 +307,30 @@ package final class BuildState {
         warnings.append("\(snapshotPath): skipped damaged record\(count == 1 ? "" : "s") (their outputs will be rebuilt)")
     }
 
+    /// The fan-in run after sharded ones: the logs of some shards of N are there, not those of the others (a
+    /// shard's job failed, or its `.imgmake/` was not gathered).
+    private func warnAboutMissingShards(_ names: [String]) {
+        var present: [Int: Set<Int>] = [:]
+        for name in names where name.hasPrefix("log.shard-") {
+            let parts = name.dropFirst("log.shard-".count).split(separator: "-")
+            guard parts.count == 3, parts[1] == "of", let k = Int(parts[0]), let n = Int(parts[2]), k >= 1, k <= n else { continue }
+            present[n, default: []].insert(k)
+        }
+        for (n, shards) in present.sorted(by: { $0.key < $1.key }) {
+            let missing = (1...n).filter { !shards.contains($0) }
+            guard !missing.isEmpty else { continue }
+            func list(_ numbers: [Int]) -> String {
+                let words = numbers.map(String.init)
+                return words.count == 1 ? words[0] : words.dropLast().joined(separator: ", ") + " and " + words[words.count - 1]
+            }
+            let files = missing.map { "log.shard-\($0)-of-\(n)" }.joined(separator: ", ")
+            warnings.append(
+                "\(directory) holds the logs of shard\(shards.count == 1 ? "" : "s") \(list(shards.sorted())) of \(n), not of shard"
+                    + "\(missing.count == 1 ? "" : "s") \(list(missing)) (\(files) missing): "
+                    + "their outputs are judged without their records (rebuilt, or adopted by modification times)")
+        }
+    }
+
     private func load() {
         guard disk.isDirectory(directory) else { return }
         guard let names = stateNames() else {
@@ -314,6 +338,7 @@ package final class BuildState {
             return
         }
         isAvailable = !names.isEmpty
+        if isMainLog { warnAboutMissingShards(names) }
         for name in names {
             let path = PathName.join(directory, name)
             loadedStamps[name] = disk.stamp(path)  // before the read: a write during it shows as a change
