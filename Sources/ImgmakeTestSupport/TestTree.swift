@@ -18,6 +18,9 @@ package final class TestTree {
     package var sessionDisk: DiskInterface?
     /// Sessions read the walked files' stamps while the graph is built (`Session.Options.readsStampsEarly`).
     package var readsStampsEarly = false
+    /// Whether the fake pool's outputs are a function of their sources' contents (early cutoff), rather than
+    /// new bytes on every job.
+    package var deterministicJobs = false
 
     package init(recipe: String, files: [String] = []) {
         disk.write("/t/" + OptionDefaults.recipeFile, recipe)
@@ -72,7 +75,7 @@ package final class TestTree {
         options.jobs = 2
         options.shard = shard
         configure(&options)
-        let executor = FakeExecutor(disk: disk, failing: failing)
+        let executor = FakeExecutor(disk: disk, failing: failing, deterministic: deterministicJobs)
         let builder = Builder(
             session: session, reporter: .quiet(errors: { self.stderr.append($0) }), options: options,
             interrupts: FakeInterrupts()
@@ -98,13 +101,18 @@ package final class FakeExecutor: JobExecutor {
     package var pending: [JobOutcome] { state.withLock { $0.pending } }
     package var written: [String] { state.withLock { $0.written } }
 
-    package init(disk: MemoryDisk, failing: Set<String>) {
+    package init(disk: MemoryDisk, failing: Set<String>, deterministic: Bool = false) {
         self.disk = disk
         self.failing = failing
+        self.deterministic = deterministic
     }
 
     /// What every job returns as its result (a `python` function's JSON), nil by default.
     package let result = Mutex<String?>(nil)
+    /// Whether a job's output depends only on its sources' contents.
+    package let deterministic: Bool
+    /// Jobs run by every fake pool so far: each output is new bytes, across builds too.
+    private static let jobsRun = Mutex(0)
 
     /// Called with each job as it is submitted, before its output is written.
     package let onSubmit = Mutex<(@Sendable (JobRequest) -> Void)?>(nil)
@@ -118,7 +126,19 @@ package final class FakeExecutor: JobExecutor {
                 seconds: 0)
             return state.withLock { $0.pending.append(outcome) }
         }
-        disk.write(request.output, "image from \(request.job.sources.joined(separator: ","))")
+        // A job's output differs from every earlier one (as a new encoder's would), unless the fake is
+        // `deterministic`: then it is a function of its sources' contents (early cutoff's case).
+        let content: String
+        if deterministic {
+            content =
+                "image from "
+                + request.job.sources.map { (try? disk.read($0)).map { String(decoding: $0, as: UTF8.self) } ?? "" }
+                .joined(separator: ",")
+        } else {
+            content = "image from \(request.job.sources.joined(separator: ",")), job \(Self.jobsRun.withLock { $0 += 1
+return $0 })"
+        }
+        disk.write(request.output, content)
         let outcome = JobOutcome(
             id: request.id, summary: ImageSummary(width: 1, height: 1, bands: 3, bytes: 10), error: nil, seconds: 0,
             result: result.withLock { $0 })

@@ -179,6 +179,7 @@ import Testing
         #expect(Set(box.files(under: "out dir")).union(box.files(under: "marked")) == expected, "\(result)")
         #expect(try box.imageSize("out dir/sheet.png")?.width == 4 * 24)
         try box.expectUpToDate()
+        try box.image("my photos/日本.jpg", seed: 30)  // new pixels: its outputs and the sheet
         try box.touch("my photos/日本.jpg")
         try box.expectBuild(rebuilds: ["out dir/日本 ✓.webp", "marked/日本.png", "out dir/sheet.png"])
         // The same recipe, run from a folder with a space and non-ASCII characters in its name.

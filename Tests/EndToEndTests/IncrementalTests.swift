@@ -19,10 +19,18 @@ import Testing
         #expect(third.summary == Summary(upToDate: 10), "\(third)")
     }
 
-    @Test func touchingOnePhotoRebuildsItsOutputsAndTheSheet() throws {
+    /// A touched photo (same pixels, new mtime) rebuilds its outputs; they come out byte-identical, so the
+    /// sheet made from its thumbnail is not rebuilt (early cutoff). New pixels rebuild the sheet too.
+    @Test func touchingOnePhotoRebuildsItsOutputsAndEarlyCutoffSparesTheSheet() throws {
         let box = try PhotoProject.make("touch")
         try box.touch("photos/a.jpg")
-        try box.expectBuild(rebuilds: PhotoProject.outputs(of: "a").union(["build/sheet.jpg"]))
+        let touched = try box.expectBuild(["-j2", "--explain"], rebuilds: PhotoProject.outputs(of: "a"))
+        #expect(
+            touched.stdout.contains(
+                "explain: build/sheet.jpg: not rebuilt, early cutoff: its input build/thumbs/a.webp came out byte-identical"),
+            "\(touched)")
+        try box.expectUpToDate()
+        try box.image("photos/sub/c.jpg", seed: 9)
         try box.touch("photos/sub/c.jpg")
         try box.expectBuild(rebuilds: PhotoProject.outputs(of: "sub/c").union(["build/sheet.jpg"]))
         try box.expectUpToDate()
@@ -107,6 +115,9 @@ import Testing
         #expect(nothing.stdout.contains("build/thumbs/sub/c.webp"), "\(nothing)")
 
         let box = try PhotoProject.make("dry")
+        // New pixels (a touch alone would rebuild b's outputs byte-identical and leave the sheet: early cutoff,
+        // which a dry run cannot know).
+        try box.image("photos/b.png", seed: 9)
         try box.touch("photos/b.png")
         let before = box.stamps()
         let dry = try box.imgmake("--dry-run")

@@ -9,6 +9,7 @@ import Testing
 @Suite struct ReportTests {
     @Test func dryRunReportsSayWhatWouldBeBuilt() throws {
         let box = try PhotoProject.make("dry-report")
+        try box.image("photos/b.png", seed: 9)  // new pixels: the sheet is rebuilt too
         try box.touch("photos/b.png")
         let before = box.stamps()
         let dry = try box.imgmake("-n", "--report", "report.json", "--junit", "junit.xml")

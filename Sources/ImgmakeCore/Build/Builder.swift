@@ -127,6 +127,9 @@ package final class Builder {
             defer { if !othersWriting { try? session.disk.remove(marker) } }
             try run(stale, checker: checker, summary: &summary)
         }
+        if options.shard != nil {
+            do { try state.markShardRan() } catch { reporter.warning("cannot write this shard's build log: \(error)") }
+        }
         if let error = summary.stateError {
             // Once, not per record: the outputs are fine, the next run's knowledge of them is not.
             let others = summary.unrecorded - unrecordedOutputs.count
@@ -247,6 +250,28 @@ package final class Builder {
         var skipped: Set<Int> = []
         var finished = 0
         let total = stale.count
+        // Early cutoff (ninja's restat, redo-stamp): the digest of the output a job replaces, for jobs that other
+        // stale edges wait on; the edges whose output came out byte-identical (or that were cut off themselves).
+        var replacedDigests: [Int: String] = [:]
+        var unchanged: Set<Int> = []
+        /// Marks a finished edge's dependents as no longer waiting on it; those now ready run, or are cut off
+        /// when every reason they had was an input rebuilt by this run and each such input came out unchanged.
+        func release(_ edge: Int) {
+            var pending = [edge]
+            while let done = pending.popLast() {
+                for dependent in dependents[done] ?? [] {
+                    waitingOn[dependent, default: 0] -= 1  // set for every stale edge, and dependents are stale
+                    guard waitingOn[dependent] == 0, !skipped.contains(dependent) else { continue }
+                    if cutOff(dependent, staleSet: staleSet, unchanged: unchanged, checker: checker, summary: &summary) {
+                        unchanged.insert(dependent)
+                        finished += 1
+                        pending.append(dependent)
+                    } else {
+                        ready.insert(dependent, at: 0)
+                    }
+                }
+            }
+        }
         while true {
             if interrupts.isInterrupted && !summary.interrupted {
                 stopping = true
@@ -261,6 +286,12 @@ package final class Builder {
                 let item = graph.edges[edge]
                 let previous = state.record(of: checker.key(item.output), onDisk: checker.stamp(item.output))
                 inFlight[edge] = item.inputs.map { checker.inputRecord($0, previous: previous) }
+                if dependents[edge] != nil, let previous, previous.outputStamp == checker.stamp(item.output) {
+                    // The file imgmake wrote last (its record's stamp): its content, recorded or read now.
+                    if let digest = previous.outputDigest.isEmpty ? checker.digest(item.output) : previous.outputDigest {
+                        replacedDigests[edge] = digest
+                    }
+                }
                 executor.submit(JobRequest(id: edge, output: item.output, job: item.job))
             }
             if inFlight.isEmpty { break }
@@ -296,6 +327,9 @@ package final class Builder {
             }
             checker.invalidate(item.output)
             let stamp = checker.stamp(item.output) ?? FileStamp(mtime: 0, size: 0)
+            if let replaced = replacedDigests.removeValue(forKey: edge), checker.digest(item.output) == replaced {
+                unchanged.insert(edge)
+            }
             let record = BuildRecord(
                 output: checker.key(item.output), outputStamp: stamp, recipeFingerprint: fingerprint(item),
                 inputs: inputs, builtAt: session.disk.now(), recipe: session.recipeFile,
@@ -309,13 +343,40 @@ package final class Builder {
             reporter.progress(
                 done: finished, total: total, rule: item.rule.name, output: graph.display(item.output),
                 seconds: outcome.seconds)
-            for dependent in dependents[edge] ?? [] {
-                waitingOn[dependent, default: 0] -= 1  // set for every stale edge, and dependents are stale
-                if waitingOn[dependent] == 0 && !skipped.contains(dependent) { ready.insert(dependent, at: 0) }
-            }
+            release(edge)
         }
         executor.shutdown()
         if summary.interrupted { TemporaryFiles.shared.removeAll() }
+    }
+
+    /// Early cutoff: a stale edge whose every reason is an input this run rebuilt (`inputRebuilt`), each of which
+    /// came out byte-identical to the file it replaced, is up to date after all. Its record is written again
+    /// with its inputs' new stamps (so the next run sees nothing changed), and it counts as up to date.
+    private func cutOff(
+        _ edge: Int, staleSet: Set<Int>, unchanged: Set<Int>, checker: StalenessChecker, summary: inout BuildSummary
+    ) -> Bool {
+        guard let reasons = checker.reasons[edge], !reasons.isEmpty,
+            reasons.allSatisfy({ if case .inputRebuilt = $0 { true } else { false } })
+        else { return false }
+        let item = graph.edges[edge]
+        let rebuilt = item.dependencies.filter(staleSet.contains)
+        guard !rebuilt.isEmpty, rebuilt.allSatisfy(unchanged.contains), let stamp = checker.stamp(item.output),
+            let previous = state.record(of: checker.key(item.output), onDisk: stamp), previous.outputStamp == stamp
+        else { return false }
+        var record = previous
+        record.inputs = item.inputs.map { checker.inputRecord($0, previous: previous) }
+        record.builtAt = session.disk.now()
+        record.recipe = session.recipeFile
+        save(record, of: item, summary: &summary)
+        summary.upToDate += 1
+        let inputs = rebuilt.map { graph.display(graph.edges[$0].output) }
+        let reason =
+            "early cutoff: \(inputs.count == 1 ? "its input" : "its inputs") \(inputs.joined(separator: ", ")) "
+            + "came out byte-identical"
+        results.append(OutputResult(edge: edge, status: .upToDate, reason: reason))
+        let line = "\(graph.display(item.output)): not rebuilt, \(reason)"
+        if options.explain { reporter.info("explain: " + line) } else { reporter.detail(line) }
+        return true
     }
 
     /// Whether a job whose worker ended by `signal` (SIGTERM, SIGINT, SIGHUP) was stopped by the interrupt of

@@ -179,6 +179,14 @@ package final class BuildState {
         journalLines += 1
     }
 
+    /// A sharded run leaves its log even when it recorded nothing, so that the fan-in run knows the shard ran
+    /// (`warnAboutMissingShards`).
+    func markShardRan() throws {
+        guard !isMainLog, disk.stamp(logPath) == nil else { return }
+        try ensureDirectory()
+        try disk.append(logPath, Array(BuildLogCodec.header.utf8))
+    }
+
     /// Forgets an output that was removed (or that is no longer what imgmake wrote).
     func forget(_ output: String) throws {
         guard let existing = newestRecord(of: output) else { return }
@@ -308,7 +316,8 @@ package final class BuildState {
     }
 
     /// The fan-in run after sharded ones: the logs of some shards of N are there, not those of the others (a
-    /// shard's job failed, or its `.imgmake/` was not gathered).
+    /// shard's job failed, or its `.imgmake/` was not gathered). `names`: the shard logs that hold records the
+    /// snapshot does not.
     private func warnAboutMissingShards(_ names: [String]) {
         var present: [Int: Set<Int>] = [:]
         for name in names where name.hasPrefix("log.shard-") {
@@ -338,7 +347,9 @@ package final class BuildState {
             return
         }
         isAvailable = !names.isEmpty
-        if isMainLog { warnAboutMissingShards(names) }
+        // The shard logs there are, but not the leftovers of a compaction killed before it removed them all
+        // (every record of theirs is the snapshot's): a shard's log with no record says the shard ran.
+        var shardLogs: [String: Bool] = [:]  // name → holds a record the snapshot does not
         for name in names {
             let path = PathName.join(directory, name)
             loadedStamps[name] = disk.stamp(path)  // before the read: a write during it shows as a change
@@ -358,6 +369,9 @@ package final class BuildState {
                 lines += 1
                 switch BuildLogCodec.decode(line) {
                 case .record(let record)?:
+                    if isMainLog, name.hasPrefix("log.shard-"), shardLogs[name] != true {
+                        shardLogs[name] = snapshot == nil || snapshotRecord(record.output) != record
+                    }
                     add(record)
                 case .removal(let output, let at)?:
                     removedAt[output] = max(removedAt[output] ?? at, at)
@@ -366,6 +380,7 @@ package final class BuildState {
                 }
             }
             journalLines += lines
+            if isMainLog, name.hasPrefix("log.shard-"), lines == 0 { shardLogs[name] = true }
             if name == logName {
                 linesInOwnLog = lines
                 ownLogIsTorn = bytes.last.map { $0 != UInt8(ascii: "\n") } ?? false
@@ -393,6 +408,7 @@ package final class BuildState {
             }
         }
         if compactionIsDue { needsRepair = true }
+        if isMainLog { warnAboutMissingShards(shardLogs.filter(\.value).map(\.key)) }
     }
 
     private func loadSnapshot(_ path: String) {
