@@ -135,8 +135,11 @@ package final class FakeExecutor: JobExecutor {
                 + request.job.sources.map { (try? disk.read($0)).map { String(decoding: $0, as: UTF8.self) } ?? "" }
                 .joined(separator: ",")
         } else {
-            content = "image from \(request.job.sources.joined(separator: ",")), job \(Self.jobsRun.withLock { $0 += 1
-return $0 })"
+            let job = Self.jobsRun.withLock { count -> Int in
+                count += 1
+                return count
+            }
+            content = "image from \(request.job.sources.joined(separator: ",")), job \(job)"
         }
         disk.write(request.output, content)
         let outcome = JobOutcome(

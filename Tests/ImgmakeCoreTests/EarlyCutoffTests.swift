@@ -32,8 +32,9 @@ import Testing
         let (session, builder, _) = try tree.makeBuilder()
         let summary = try builder.build(session.edges(for: ["sheet"]))
         #expect(summary.built == 1 && summary.upToDate == 4, "\(summary.line)")
-        let cut = builder.results.filter { $0.reason.hasPrefix("early cutoff") }.map { session.graph.display(session.graph.edges[$0.edge].output) }
-        // The chain is cut at its first link: big/a.png is cut off, and the sheet, which waited on it, too.
+        let cut = builder.results.filter { $0.reason.hasPrefix("early cutoff") }
+            .map { session.graph.display(session.graph.edges[$0.edge].output) }
+        // The chain is cut at its first link: big/a.jpg is cut off, and the sheet, which waited on it, too.
         #expect(cut == ["build/big/a.jpg", "build/sheet.jpg"], "\(cut)")
         #expect(
             builder.results.first { $0.reason.hasPrefix("early cutoff") }?.reason
