@@ -6,8 +6,9 @@
 # patchelf: scripts/release.sh drops GLib and GObject from the released binary's libraries.
 IMGMAKE_PACKAGES=(libvips-dev libwebp-dev libjpeg-dev libreadline-dev libvips-tools pkg-config patchelf)
 # What the tests need on top: tmux drives the shell through a terminal; zsh and fish load the completions;
-# python3 with Pillow and cwebp (webp) run the user-code examples (recipes/ml-preprocess, recipes/run-cwebp).
-IMGMAKE_TEST_PACKAGES=(tmux zsh fish python3 python3-pil webp)
+# python3 with Pillow and cwebp (webp) run the user-code examples (recipes/ml-preprocess, recipes/run-cwebp);
+# slurm-wlm and munge run ci-examples/slurm.sh on a one-node Slurm (SlurmTests, as root).
+IMGMAKE_TEST_PACKAGES=(tmux zsh fish python3 python3-pil webp slurm-wlm munge)
 
 imgmake_install_dependencies() {
     local missing=()
