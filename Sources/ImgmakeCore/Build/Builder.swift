@@ -286,7 +286,9 @@ package final class Builder {
                 let item = graph.edges[edge]
                 let previous = state.record(of: checker.key(item.output), onDisk: checker.stamp(item.output))
                 inFlight[edge] = item.inputs.map { checker.inputRecord($0, previous: previous) }
-                if dependents[edge] != nil, let previous, previous.outputStamp == checker.stamp(item.output) {
+                if let waiting = dependents[edge], waiting.contains(where: { Self.mayBeCutOff($0, checker) }), let previous,
+                    previous.outputStamp == checker.stamp(item.output)
+                {
                     // The file imgmake wrote last (its record's stamp): its content, recorded or read now.
                     if let digest = previous.outputDigest.isEmpty ? checker.digest(item.output) : previous.outputDigest {
                         replacedDigests[edge] = digest
@@ -349,15 +351,20 @@ package final class Builder {
         if summary.interrupted { TemporaryFiles.shared.removeAll() }
     }
 
+    /// Whether a stale edge could be cut off: its every reason is an input this run rebuilds (not `-B`, nor a
+    /// reason of its own). Only then is the old content of what it waits on worth reading.
+    private static func mayBeCutOff(_ edge: Int, _ checker: StalenessChecker) -> Bool {
+        guard let reasons = checker.reasons[edge], !reasons.isEmpty else { return false }
+        return reasons.allSatisfy { if case .inputRebuilt = $0 { true } else { false } }
+    }
+
     /// Early cutoff: a stale edge whose every reason is an input this run rebuilt (`inputRebuilt`), each of which
     /// came out byte-identical to the file it replaced, is up to date after all. Its record is written again
     /// with its inputs' new stamps (so the next run sees nothing changed), and it counts as up to date.
     private func cutOff(
         _ edge: Int, staleSet: Set<Int>, unchanged: Set<Int>, checker: StalenessChecker, summary: inout BuildSummary
     ) -> Bool {
-        guard let reasons = checker.reasons[edge], !reasons.isEmpty,
-            reasons.allSatisfy({ if case .inputRebuilt = $0 { true } else { false } })
-        else { return false }
+        guard Self.mayBeCutOff(edge, checker) else { return false }
         let item = graph.edges[edge]
         let rebuilt = item.dependencies.filter(staleSet.contains)
         guard !rebuilt.isEmpty, rebuilt.allSatisfy(unchanged.contains), let stamp = checker.stamp(item.output),
