@@ -6,13 +6,7 @@ import Testing
 @Suite struct CIWorkflowTests {
     static let repository = Imgmake.repository
 
-    /// Copies `from` to `to` (below the sandbox base) like a fresh clone or a cache restore: `cp -R` without
-    /// `-p`, so every file gets a new modification time.
-    func copyTree(_ from: String, _ to: String) throws {
-        try FileManager.default.createDirectory(atPath: (to as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        let result = try runProgram("cp", ["-R", from, to], in: "/")
-        try #require(result.status == 0, "\(result)")
-    }
+    func copyTree(_ from: String, _ to: String) throws { try DemoTree.copyTree(from, to) }
 
     /// `imgmake` lines of a workflow file, in order, with the shard variables given.
     func imgmakeCommands(_ file: String, substitutions: [String: String]) throws -> [[String]] {
@@ -26,11 +20,7 @@ import Testing
         }
     }
 
-    func demoProject(_ box: Sandbox) throws {
-        try copyTree(Self.repository + "/recipes/demo", box.path("recipes/demo"))
-        try? FileManager.default.removeItem(atPath: box.path("recipes/demo/build"))
-        try? FileManager.default.removeItem(atPath: box.path("recipes/demo/.imgmake"))
-    }
+    func demoProject(_ box: Sandbox) throws { try DemoTree.copy(into: box) }
 
     /// Runs the shard jobs of a workflow in three copies of the tree, gathers their outputs and `.imgmake/`
     /// folders into a fourth by copying, runs the fan-in job there: only the aggregate is built, and every
@@ -41,10 +31,7 @@ import Testing
     ) throws {
         let box = try Sandbox("workflow")
         try demoProject(box)
-        let reference = box.base + "/reference"
-        try copyTree(box.root, reference)
-        let whole = try box.imgmake(arguments: ["-C", "recipes/demo", "-q", "thumbs", "sheet"], in: reference)
-        try #require(whole.status == 0, "\(whole)")
+        let reference = try DemoTree.reference(of: box)
 
         let fanIn = box.base + "/fan-in"
         try copyTree(box.root, fanIn)
@@ -72,12 +59,7 @@ import Testing
         #expect(final.status == 0, "\(final)")
         #expect(final.builtOutputs == ["build/contact-sheet.jpg"], "\(final)")
         #expect(!final.stderr.contains("holds the logs of shard"), "every shard's log is there: \(final)")
-        for output in try FileManager.default.subpathsOfDirectory(atPath: reference + "/recipes/demo/build") {
-            let a = reference + "/recipes/demo/build/" + output
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: a, isDirectory: &isDirectory), !isDirectory.boolValue else { continue }
-            #expect(FileManager.default.contentsEqual(atPath: a, andPath: fanIn + "/recipes/demo/build/" + output), "\(output)")
-        }
+        try DemoTree.expectSameOutputs(reference, fanIn)
     }
 
     @Test func githubActionsWorkflowRunsLocally() throws {

@@ -116,21 +116,11 @@ import Testing
         }
     }
 
-    func copyTree(_ from: String, _ to: String) throws {
-        try FileManager.default.createDirectory(atPath: (to as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        let result = try runProgram("cp", ["-R", from, to], in: "/")
-        try #require(result.status == 0, "\(result)")
-    }
-
     @Test(.enabled(if: getuid() == 0, "Slurm's daemons are started as root"))
     func theSlurmExampleShardsAndFansIn() throws {
         let box = try Sandbox("slurm")
-        try copyTree(Imgmake.repository + "/recipes/demo", box.path("recipes/demo"))
-        for folder in ["build", ".imgmake"] { try? FileManager.default.removeItem(atPath: box.path("recipes/demo/" + folder)) }
-        let reference = box.base + "/reference"
-        try copyTree(box.root, reference)
-        let whole = try box.imgmake(arguments: ["-C", "recipes/demo", "-q", "thumbs", "sheet"], in: reference)
-        try #require(whole.status == 0, "\(whole)")
+        try DemoTree.copy(into: box)
+        let reference = try DemoTree.reference(of: box)
 
         let cluster: Cluster
         do { cluster = try Cluster(in: box) } catch {
@@ -165,11 +155,6 @@ import Testing
         let outputs = try #require(report["outputs"] as? [[String: Any]])
         let built = outputs.filter { $0["status"] as? String == "built" }.compactMap { $0["target"] as? String }
         #expect(built == ["build/contact-sheet.jpg"], "\(built)")
-        for output in try FileManager.default.subpathsOfDirectory(atPath: reference + "/recipes/demo/build") {
-            let a = reference + "/recipes/demo/build/" + output
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: a, isDirectory: &isDirectory), !isDirectory.boolValue else { continue }
-            #expect(FileManager.default.contentsEqual(atPath: a, andPath: box.path("recipes/demo/build/" + output)), "\(output)")
-        }
+        try DemoTree.expectSameOutputs(reference, box.root)
     }
 }
