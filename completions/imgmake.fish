@@ -23,7 +23,7 @@ function __imgmake_parse_tokens -S
         __imgmake_parse_subcommand 0 'version' 'h/help'
         switch $unparsed_tokens[1]
         case 'build'
-            __imgmake_parse_subcommand -r 1 'f=' 'C=' 'max-pixels=' 'allow-outside' 'check=' 'j=' 'pool=' 'job-timeout=' 'max-jobs-per-worker=' 'stall-timeout=' 'n/dry-run' 'k/keep-going' 'B/always-make' 'explain' 'no-wait' 'q/quiet' 'v/verbose' 'shard=' 'shard-count=' 'report=' 'junit=' 'version' 'h/help'
+            __imgmake_parse_subcommand -r 1 'f=' 'C=' 'max-pixels=' 'allow-outside' 'check=' 'j=' 'pool=' 'job-timeout=' 'cache=' 'cache-max-size=' 'max-jobs-per-worker=' 'stall-timeout=' 'n/dry-run' 'k/keep-going' 'B/always-make' 'explain' 'no-wait' 'q/quiet' 'v/verbose' 'shard=' 'shard-count=' 'report=' 'junit=' 'version' 'h/help'
         case 'shell'
             __imgmake_parse_subcommand -r 1 'f=' 'C=' 'max-pixels=' 'allow-outside' 'check=' 'c=' 'version' 'h/help'
         case 'list'
@@ -106,6 +106,8 @@ complete -c 'imgmake' -n '__imgmake_should_offer_completions_for_flags_or_option
 complete -c 'imgmake' -n '__imgmake_should_offer_completions_for_flags_or_options "imgmake build" j' -s 'j' -d 'Run N jobs at once (the default is the number of cores).' -rfka ''
 complete -c 'imgmake' -n '__imgmake_should_offer_completions_for_flags_or_options "imgmake build" pool' -l 'pool' -d 'The pool that runs jobs: thread or process (process under a memory limit).' -rfka 'thread process'
 complete -c 'imgmake' -n '__imgmake_should_offer_completions_for_flags_or_options "imgmake build" job-timeout' -l 'job-timeout' -d 'Kill a job that runs longer than SECONDS, and fail it (with --pool thread: run, python, worker jobs only).' -rfka ''
+complete -c 'imgmake' -n '__imgmake_should_offer_completions_for_flags_or_options "imgmake build" cache' -l 'cache' -d 'Take outputs from, and keep them in, the shared cache folder DIR (default: $IMGMAKE_CACHE).' -rfa '(__imgmake_complete_directories)'
+complete -c 'imgmake' -n '__imgmake_should_offer_completions_for_flags_or_options "imgmake build" cache-max-size' -l 'cache-max-size' -d 'The cache\'s size limit (K, M, G suffixes; default 10G): least recently used entries go.' -rfka ''
 complete -c 'imgmake' -n '__imgmake_should_offer_completions_for_flags_or_options "imgmake build" max-jobs-per-worker' -l 'max-jobs-per-worker' -d 'With --pool process: replace each worker process after N jobs.' -rfka ''
 complete -c 'imgmake' -n '__imgmake_should_offer_completions_for_flags_or_options "imgmake build" stall-timeout' -l 'stall-timeout' -d 'Stop and fail a job that makes no progress for SECONDS (no CPU, no bytes read or written, or only failing writes); 0: never.' -rfka ''
 complete -c 'imgmake' -n '__imgmake_should_offer_completions_for_flags_or_options "imgmake build" dry-run n' -s 'n' -l 'dry-run' -d 'Show what would be built; build nothing.'

@@ -60,6 +60,7 @@ package final class FaultyDisk: DiskInterface {
     package func map(_ path: String) throws -> MappedFile { try base.map(path) }
     package func makeDirectories(_ path: String) throws { try base.makeDirectories(path) }
     package func remove(_ path: String) throws { try base.remove(path) }
+    package func rename(_ from: String, to: String) throws { try base.rename(from, to: to) }
     package func digest(_ path: String) -> String? { base.digest(path) }
     package func now() -> Int64 { base.now() }
 }

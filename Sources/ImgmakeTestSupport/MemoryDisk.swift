@@ -151,6 +151,16 @@ package final class MemoryDisk: DiskInterface, Sendable {
         }
     }
 
+    package func rename(_ from: String, to: String) throws {
+        try storage.withLock { s in
+            guard let source = s.resolve(from), let file = s.files.removeValue(forKey: source) else {
+                throw DiskError(from, "No such file or directory")
+            }
+            s.put(to, file.bytes)
+            s.files[to]?.mtime = file.mtime
+        }
+    }
+
     package func digest(_ path: String) -> String? { (try? read(path)).map { ContentDigest.sha256(bytes: $0) } }
 
     package func now() -> Int64 { storage.withLock { s in s.clock } }

@@ -21,6 +21,8 @@ package final class TestTree {
     /// Whether the fake pool's outputs are a function of their sources' contents (early cutoff), rather than
     /// new bytes on every job.
     package var deterministicJobs = false
+    /// `--cache`: the shared cache the builds use, if any.
+    package var cache: CacheSettings?
 
     package init(recipe: String, files: [String] = []) {
         disk.write("/t/" + OptionDefaults.recipeFile, recipe)
@@ -74,6 +76,7 @@ package final class TestTree {
         var options = Builder.Options()
         options.jobs = 2
         options.shard = shard
+        options.cache = cache
         configure(&options)
         let executor = FakeExecutor(disk: disk, failing: failing, deterministic: deterministicJobs)
         let builder = Builder(

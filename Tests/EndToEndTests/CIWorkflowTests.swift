@@ -72,6 +72,45 @@ import Testing
             environment: { ["CI_NODE_INDEX": String($0), "CI_NODE_TOTAL": "3"] })
     }
 
+    /// `--cache DIR`: a fresh copy of a built tree (new mtimes, no `.imgmake/`) takes every output from the
+    /// cache, byte-identical, and runs no job; `IMGMAKE_CACHE` does the same on the plain build's fast path; a
+    /// damaged entry is found by its digest, rebuilt and replaced.
+    @Test func aFreshCloneTakesEveryOutputFromTheCache() throws {
+        let box = try Sandbox("cache")
+        try demoProject(box)
+        let cache = box.base + "/cache"
+        let first = try box.imgmake("-C", "recipes/demo", "-j2", "-q", "--cache", cache)
+        try #require(first.status == 0, "\(first)")
+        let clone = box.base + "/clone"
+        try copyTree(box.root, clone)
+        try? FileManager.default.removeItem(atPath: clone + "/recipes/demo/build")
+        try? FileManager.default.removeItem(atPath: clone + "/recipes/demo/.imgmake")
+        let fresh = try box.imgmake(arguments: ["-C", "recipes/demo", "-j2", "--cache", cache, "--report", "r.json"], in: clone)
+        #expect(fresh.status == 0, "\(fresh)")
+        #expect(fresh.stdout.contains("43 built (43 from cache), 0 failed, 0 up to date"), "\(fresh)")
+        let report = try #require(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: clone + "/recipes/demo/r.json"))) as? [String: Any]
+        )
+        let outputs = try #require(report["outputs"] as? [[String: Any]])
+        #expect(outputs.count == 43 && outputs.allSatisfy { $0["from-cache"] as? Bool == true }, "no job ran")
+        try DemoTree.expectSameOutputs(box.root, clone)
+        #expect(try box.imgmake(arguments: ["-C", "recipes/demo", "--cache", cache], in: clone).summary == Summary(upToDate: 43))
+
+        // IMGMAKE_CACHE, and a damaged entry (its bytes cut short).
+        let entries = try FileManager.default.subpathsOfDirectory(atPath: cache).filter { $0.count > 40 && !$0.hasSuffix(".meta") }
+        try #require(entries.count == 43, "\(entries.count) entries")
+        let damaged = cache + "/" + entries[0]
+        try Data("not what it was".utf8).write(to: URL(fileURLWithPath: damaged))
+        let second = box.base + "/second"
+        try copyTree(clone, second)
+        for folder in ["build", ".imgmake"] { try? FileManager.default.removeItem(atPath: second + "/recipes/demo/" + folder) }
+        let again = try box.imgmake(arguments: ["-C", "recipes/demo", "-j2"], in: second, environment: ["IMGMAKE_CACHE": cache])
+        #expect(again.status == 0 && again.stdout.contains("43 built (42 from cache)"), "\(again)")
+        #expect(again.stderr.contains("its content does not match its digest (damaged): removed; the job runs"), "\(again)")
+        try DemoTree.expectSameOutputs(box.root, second)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: damaged)) != Data("not what it was".utf8), "the entry was replaced")
+    }
+
     /// `--shard auto` with a scheduler's variables builds the shard `--shard K/N` builds, the report names it, a
     /// fan-in run over a missing shard's log warns, and no variable at all is a usage error.
     @Test func shardAutoReadsTheSchedulersVariables() throws {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import ImgmakeCore
+import ImgmakeRecipe
 
 #if canImport(FoundationEssentials)
     import FoundationEssentials
@@ -35,6 +36,18 @@ struct BuildOptions: ParsableArguments {
             "Kill a job that runs longer than SECONDS, and fail it (with --pool thread: run, python, worker jobs only).",
             valueName: "SECONDS"))
     var jobTimeout: Double?
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Take outputs from, and keep them in, the shared cache folder DIR (default: $IMGMAKE_CACHE).", valueName: "DIR"),
+        completion: .directory)
+    var cache: String?
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp("The cache's size limit (K, M, G suffixes; default 10G): least recently used entries go.", valueName: "SIZE"))
+    var cacheMaxSize: String?
 
     @Option(name: .long, help: ArgumentHelp("With --pool process: replace each worker process after N jobs.", valueName: "N"))
     var maxJobsPerWorker: Int?
@@ -79,6 +92,9 @@ struct BuildOptions: ParsableArguments {
             throw ValidationError("--stall-timeout needs a number of seconds, 0 or more")
         }
         if let maxJobsPerWorker, maxJobsPerWorker < 1 { throw ValidationError("--max-jobs-per-worker needs a number of at least 1") }
+        if let cacheMaxSize, ContentCache.parseSize(cacheMaxSize) == nil {
+            throw ValidationError("--cache-max-size needs a size: a number of bytes, or with K, M, G or T (10G)")
+        }
         // A thread pool's user code (`run`, `python`, `worker`) runs in processes, which a timeout can stop.
         if pool == .thread && maxJobsPerWorker != nil {
             throw ValidationError("--max-jobs-per-worker needs --pool process (the thread pool has no worker processes)")
@@ -92,6 +108,11 @@ extension BuildOptions {
         var options = Builder.Options()
         options.jobs = jobs
         options.keepGoing = keepGoing
+        if let cache {
+            options.cache = CacheSettings(
+                directory: PathName.absolute(cache, from: FileManager.default.currentDirectoryPath),
+                maxBytes: cacheMaxSize.flatMap(ContentCache.parseSize) ?? ContentCache.defaultMaxBytes)
+        }
         options.dryRun = dryRun
         options.explain = explain
         options.alwaysMake = alwaysMake

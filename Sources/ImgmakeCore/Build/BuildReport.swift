@@ -22,6 +22,7 @@ enum BuildReport {
             record["width"] = result.summary?.width ?? NSNull()
             record["height"] = result.summary?.height ?? NSNull()
             record["error"] = result.error ?? NSNull()
+            record["from-cache"] = result.fromCache
             if edge.rule.program != nil {
                 // What the function returned: built now, or recorded when it was built (the Manager().dict() of
                 // a multiprocessing script, for every output, without recomputing any).
@@ -35,7 +36,8 @@ enum BuildReport {
             "imgmake": ImgmakeVersion.current,
             "shard": shard.map { "\($0.index)/\($0.count)" } ?? NSNull(),
             "summary": [
-                "built": summary.built, "would-build": summary.wouldBuild, "failed": summary.failed, "up-to-date": summary.upToDate,
+                "built": summary.built, "from-cache": summary.fromCache, "would-build": summary.wouldBuild, "failed": summary.failed,
+                "up-to-date": summary.upToDate,
                 "skipped": summary.skipped + summary.deferred, "interrupted": summary.interrupted,
                 "stopped": summary.stopped,
                 "seconds": (summary.seconds * 1000).rounded() / 1000,

@@ -3,6 +3,8 @@ import Foundation
 /// Counts and timing of one build, and the closing line the user reads.
 package struct BuildSummary: Sendable {
     var built = 0
+    /// Of `built`, those taken from the cache (`--cache`).
+    var fromCache = 0
     var failed = 0
     var upToDate = 0
     /// Stale outputs a dry run (`-n`) did not build (`built` stays 0).
@@ -33,7 +35,7 @@ package struct BuildSummary: Sendable {
             return "\(wouldBuild) to build, \(upToDate) up to date" + (deferred > 0 ? ", \(deferred) left for an unsharded run" : "")
                 + " (dry run: nothing was built)"
         }
-        var parts = ["\(built) built", "\(failed) failed"]
+        var parts = ["\(built) built" + (fromCache > 0 ? " (\(fromCache) from cache)" : ""), "\(failed) failed"]
         if skipped > 0 { parts.append("\(skipped) skipped") }
         if stopped > 0 { parts.append("\(stopped) interrupted") }
         parts.append("\(upToDate) up to date")

@@ -20,6 +20,8 @@ struct OutputResult: Sendable {
     var seconds: Double = 0
     var summary: ImageSummary?
     var error: String?
+    /// Built by taking it from the cache (`--cache`), not by a job.
+    var fromCache = false
     /// What the output's function returned (JSON text), for an output built now; the report takes an up-to-date
     /// output's from the state.
     var result: String?
@@ -36,6 +38,8 @@ package final class Builder {
         package var alwaysMake = false
         /// `--shard K/N`: only per-input outputs whose source falls in the shard; aggregates are deferred.
         package var shard: Shard?
+        /// `--cache DIR`, `--cache-max-size`: the shared cache, and its limit.
+        package var cache: CacheSettings?
         package init() {}
     }
 
@@ -242,8 +246,19 @@ package final class Builder {
         let waker = ExecutorWaker()
         try interrupts.arm { waker.wake() }
         defer { interrupts.disarm() }
-        let executor = makeExecutor(min(options.jobs, stale.count))
-        waker.set(executor)
+        // Made when the first job runs: a build whose every output comes from the cache starts no pool (and
+        // no libvips).
+        var pool: JobExecutor?
+        func executor() -> JobExecutor {
+            if let pool { return pool }
+            let made = makeExecutor(min(options.jobs, stale.count))
+            waker.set(made)
+            pool = made
+            return made
+        }
+        let cache = options.cache.map { ContentCache(directory: $0.directory, maxBytes: $0.maxBytes, disk: session.disk) }
+        var cacheKeys: [Int: String] = [:]
+        var cacheWriteFailed = false
 
         var inFlight: [Int: [InputRecord]] = [:]
         var stopping = false
@@ -285,7 +300,7 @@ package final class Builder {
             while !stopping, inFlight.count < options.jobs, let edge = ready.popLast() {
                 let item = graph.edges[edge]
                 let previous = state.record(of: checker.key(item.output), onDisk: checker.stamp(item.output))
-                inFlight[edge] = item.inputs.map { checker.inputRecord($0, previous: previous) }
+                let inputs = item.inputs.map { checker.inputRecord($0, previous: previous) }
                 if let waiting = dependents[edge], waiting.contains(where: { Self.mayBeCutOff($0, checker) }), let previous,
                     previous.outputStamp == checker.stamp(item.output)
                 {
@@ -294,10 +309,45 @@ package final class Builder {
                         replacedDigests[edge] = digest
                     }
                 }
-                executor.submit(JobRequest(id: edge, output: item.output, job: item.job))
+                if let cache, let key = cacheKey(item, checker) {
+                    switch cache.lookup(key) {
+                    case .hit(let bytes, let result):
+                        if restore(bytes, to: item.output) {
+                            finished += 1
+                            checker.invalidate(item.output)
+                            let stamp = checker.stamp(item.output) ?? FileStamp(mtime: 0, size: 0)
+                            if let replaced = replacedDigests.removeValue(forKey: edge), ContentDigest.sha256(bytes: bytes) == replaced {
+                                unchanged.insert(edge)
+                            }
+                            let record = BuildRecord(
+                                output: checker.key(item.output), outputStamp: stamp, recipeFingerprint: fingerprint(item),
+                                inputs: inputs, builtAt: session.disk.now(), recipe: session.recipeFile,
+                                outputDigest: outputDigest(item, checker), result: result)
+                            save(record, of: item, summary: &summary)
+                            summary.built += 1
+                            summary.fromCache += 1
+                            results.append(
+                                OutputResult(
+                                    edge: edge, status: .built, reason: checker.reasons[edge]?.first?.description ?? "", fromCache: true,
+                                    result: result))
+                            if options.explain { reporter.info("explain: \(graph.display(item.output)): from the cache") }
+                            reporter.progress(
+                                done: finished, total: total, rule: item.rule.name, output: graph.display(item.output), seconds: 0)
+                            release(edge)
+                            continue
+                        }
+                    case .corrupt(let message):
+                        reporter.warning("cache: \(message); the job runs")
+                    case .miss:
+                        break
+                    }
+                    cacheKeys[edge] = key
+                }
+                inFlight[edge] = inputs
+                executor().submit(JobRequest(id: edge, output: item.output, job: item.job))
             }
             if inFlight.isEmpty { break }
-            guard let outcome = executor.nextOutcome() else { continue }
+            guard let outcome = executor().nextOutcome() else { continue }
             let edge = outcome.id
             let item = graph.edges[edge]
             let inputs = inFlight.removeValue(forKey: edge) ?? []
@@ -342,13 +392,51 @@ package final class Builder {
                 OutputResult(
                     edge: edge, status: .built, reason: reason, seconds: outcome.seconds,
                     summary: outcome.summary, error: nil, result: outcome.result))
+            if let cache, let key = cacheKeys.removeValue(forKey: edge), !cacheWriteFailed {
+                do { try cache.store(key, bytes: try session.disk.read(item.output), result: outcome.result) } catch {
+                    cacheWriteFailed = true
+                    reporter.warning("cannot write to the cache \(cache.directory): \(error); this build stores no more in it")
+                }
+            }
             reporter.progress(
                 done: finished, total: total, rule: item.rule.name, output: graph.display(item.output),
                 seconds: outcome.seconds)
             release(edge)
         }
-        executor.shutdown()
+        pool?.shutdown()
         if summary.interrupted { TemporaryFiles.shared.removeAll() }
+        if let cache {
+            let evicted = cache.evictIfNeeded()
+            if evicted > 0 {
+                reporter.detail("removed \(evicted) least recently used cache entr\(evicted == 1 ? "y" : "ies") (--cache-max-size)")
+            }
+        }
+    }
+
+    /// The cache key of an edge's output (`ContentCache.key`): nil when an input cannot be read.
+    private func cacheKey(_ edge: Edge, _ checker: StalenessChecker) -> String? {
+        var inputs: [(path: String, digest: String)] = []
+        for input in edge.inputs {
+            guard let digest = checker.digest(input) else { return nil }
+            inputs.append((checker.key(input), digest))
+        }
+        return ContentCache.key(fingerprint: fingerprint(edge), inputs: inputs)
+    }
+
+    /// Writes an output taken from the cache into place: a temporary beside it, then a rename.
+    private func restore(_ bytes: [UInt8], to output: String) -> Bool {
+        let temporary = TemporaryFiles.shared.make(for: output)
+        defer { TemporaryFiles.shared.release(temporary) }
+        do {
+            try session.disk.makeDirectories(PathName.directory(of: output))
+            try session.disk.writeAtomically(temporary, bytes)
+            try session.disk.rename(temporary, to: output)
+            return true
+        } catch {
+            try? session.disk.remove(temporary)
+            reporter.warning("cannot write \(graph.display(output)) from the cache: \(error); the job runs")
+            return false
+        }
     }
 
     /// Whether a stale edge could be cut off: its every reason is an input this run rebuilds (not `-B`, nor a

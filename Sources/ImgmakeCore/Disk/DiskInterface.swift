@@ -153,6 +153,8 @@ package protocol DiskInterface: AnyObject, Sendable {
     func append(_ path: String, _ bytes: [UInt8]) throws
     func makeDirectories(_ path: String) throws
     func remove(_ path: String) throws
+    /// Renames a file (replacing `to`), atomically within one file system.
+    func rename(_ from: String, to: String) throws
     /// SHA-256 of a file's content (hex), or nil when it cannot be read.
     func digest(_ path: String) -> String?
     /// Current time in nanoseconds since the epoch.

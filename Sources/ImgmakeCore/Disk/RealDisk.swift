@@ -191,11 +191,15 @@ package final class RealDisk: DiskInterface {
             unlink(temporary)
             throw error
         }
-        guard rename(temporary, path) == 0 else {
+        guard Glibc.rename(temporary, path) == 0 else {
             let error = DiskError.errno(path)
             unlink(temporary)
             throw error
         }
+    }
+
+    package func rename(_ from: String, to: String) throws {
+        guard Glibc.rename(from, to) == 0 else { throw DiskError.errno(to) }
     }
 
     package func append(_ path: String, _ bytes: [UInt8]) throws {
