@@ -287,6 +287,29 @@ package final class Builder {
                 }
             }
         }
+        /// Records an output just written, by its job or from the cache: its record (with the function's result),
+        /// whether it came out as the file it replaced (early cutoff), its result and progress line; then its
+        /// dependents are released.
+        func built(_ edge: Int, inputs: [InputRecord], result: OutputResult) {
+            let item = graph.edges[edge]
+            checker.invalidate(item.output)
+            let stamp = checker.stamp(item.output) ?? FileStamp(mtime: 0, size: 0)
+            if let replaced = replacedDigests.removeValue(forKey: edge), checker.digest(item.output) == replaced {
+                unchanged.insert(edge)
+            }
+            let record = BuildRecord(
+                output: checker.key(item.output), outputStamp: stamp, recipeFingerprint: fingerprint(item),
+                inputs: inputs, builtAt: session.disk.now(), recipe: session.recipeFile,
+                outputDigest: outputDigest(item, checker), result: result.result)
+            save(record, of: item, summary: &summary)
+            summary.built += 1
+            var result = result
+            if result.reason.isEmpty { result.reason = checker.reasons[edge]?.first?.description ?? "" }
+            results.append(result)
+            reporter.progress(
+                done: finished, total: total, rule: item.rule.name, output: graph.display(item.output), seconds: result.seconds)
+            release(edge)
+        }
         while true {
             if interrupts.isInterrupted && !summary.interrupted {
                 stopping = true
@@ -314,26 +337,11 @@ package final class Builder {
                     case .hit(let bytes, let result):
                         if restore(bytes, to: item.output) {
                             finished += 1
-                            checker.invalidate(item.output)
-                            let stamp = checker.stamp(item.output) ?? FileStamp(mtime: 0, size: 0)
-                            if let replaced = replacedDigests.removeValue(forKey: edge), ContentDigest.sha256(bytes: bytes) == replaced {
-                                unchanged.insert(edge)
-                            }
-                            let record = BuildRecord(
-                                output: checker.key(item.output), outputStamp: stamp, recipeFingerprint: fingerprint(item),
-                                inputs: inputs, builtAt: session.disk.now(), recipe: session.recipeFile,
-                                outputDigest: outputDigest(item, checker), result: result)
-                            save(record, of: item, summary: &summary)
-                            summary.built += 1
                             summary.fromCache += 1
-                            results.append(
-                                OutputResult(
-                                    edge: edge, status: .built, reason: checker.reasons[edge]?.first?.description ?? "", fromCache: true,
-                                    result: result))
                             if options.explain { reporter.info("explain: \(graph.display(item.output)): from the cache") }
-                            reporter.progress(
-                                done: finished, total: total, rule: item.rule.name, output: graph.display(item.output), seconds: 0)
-                            release(edge)
+                            built(
+                                edge, inputs: inputs,
+                                result: OutputResult(edge: edge, status: .built, reason: "", fromCache: true, result: result))
                             continue
                         }
                     case .corrupt(let message):
@@ -377,31 +385,17 @@ package final class Builder {
                 summary.skipped += skipDependents(of: edge, dependents: dependents, skipped: &skipped)
                 continue
             }
-            checker.invalidate(item.output)
-            let stamp = checker.stamp(item.output) ?? FileStamp(mtime: 0, size: 0)
-            if let replaced = replacedDigests.removeValue(forKey: edge), checker.digest(item.output) == replaced {
-                unchanged.insert(edge)
-            }
-            let record = BuildRecord(
-                output: checker.key(item.output), outputStamp: stamp, recipeFingerprint: fingerprint(item),
-                inputs: inputs, builtAt: session.disk.now(), recipe: session.recipeFile,
-                outputDigest: outputDigest(item, checker), result: outcome.result)
-            save(record, of: item, summary: &summary)
-            summary.built += 1
-            results.append(
-                OutputResult(
-                    edge: edge, status: .built, reason: reason, seconds: outcome.seconds,
-                    summary: outcome.summary, error: nil, result: outcome.result))
             if let cache, let key = cacheKeys.removeValue(forKey: edge), !cacheWriteFailed {
                 do { try cache.store(key, bytes: try session.disk.read(item.output), result: outcome.result) } catch {
                     cacheWriteFailed = true
                     reporter.warning("cannot write to the cache \(cache.directory): \(error); this build stores no more in it")
                 }
             }
-            reporter.progress(
-                done: finished, total: total, rule: item.rule.name, output: graph.display(item.output),
-                seconds: outcome.seconds)
-            release(edge)
+            built(
+                edge, inputs: inputs,
+                result: OutputResult(
+                    edge: edge, status: .built, reason: reason, seconds: outcome.seconds, summary: outcome.summary,
+                    result: outcome.result))
         }
         pool?.shutdown()
         if summary.interrupted { TemporaryFiles.shared.removeAll() }
