@@ -72,7 +72,6 @@ struct BuildInvocation: Equatable {
 
     /// Runs the build, for a process that exits after it (its session is never freed).
     func run() throws {
-        let startDirectory = FileManager.default.currentDirectoryPath
         try withDirectory(directory) {
             let (targets, overrides) = splitOverrides(words)
             var sessionOptions = session
@@ -83,11 +82,6 @@ struct BuildInvocation: Equatable {
             session.warnAboutOverrides(reporter)
             var request = request
             request.targets = targets
-            // `IMGMAKE_CACHE` when no --cache was given (the fast path's plain builds too); relative to where
-            // imgmake was started.
-            if request.builder.cache == nil, let folder = ProcessInfo.processInfo.environment["IMGMAKE_CACHE"], !folder.isEmpty {
-                request.builder.cache = CacheSettings(directory: PathName.absolute(folder, from: startDirectory))
-            }
             let summary = try BuildRun.run(
                 session: session, request: request, reporter: reporter, interrupts: InterruptHandler.shared
             ) { [pool, settings] workers in

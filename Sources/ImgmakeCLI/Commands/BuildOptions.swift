@@ -108,11 +108,7 @@ extension BuildOptions {
         var options = Builder.Options()
         options.jobs = jobs
         options.keepGoing = keepGoing
-        if let cache {
-            options.cache = CacheSettings(
-                directory: PathName.absolute(cache, from: FileManager.default.currentDirectoryPath),
-                maxBytes: cacheMaxSize.flatMap(ContentCache.parseSize) ?? ContentCache.defaultMaxBytes)
-        }
+        options.cache = Self.cacheSettings(folder: cache, maxSize: cacheMaxSize)
         options.dryRun = dryRun
         options.explain = explain
         options.alwaysMake = alwaysMake
@@ -135,6 +131,18 @@ extension BuildOptions {
 
     /// The progress reporter of a build with these options.
     var reporter: ProgressReporter { ProgressReporter(verbosity: verbosity) }
+}
+
+extension BuildOptions {
+    /// The cache a build uses: `--cache DIR`, else `IMGMAKE_CACHE`, relative to the current folder (every build:
+    /// the parser's, the fast path's, the shell's).
+    static func cacheSettings(folder: String?, maxSize: String?) -> CacheSettings? {
+        let environment = ProcessInfo.processInfo.environment["IMGMAKE_CACHE"].flatMap { $0.isEmpty ? nil : $0 }
+        guard let folder = folder ?? environment else { return nil }
+        return CacheSettings(
+            directory: PathName.absolute(folder, from: FileManager.default.currentDirectoryPath),
+            maxBytes: maxSize.flatMap(ContentCache.parseSize) ?? ContentCache.defaultMaxBytes)
+    }
 }
 
 extension BuildRun {

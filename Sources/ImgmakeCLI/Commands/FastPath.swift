@@ -57,6 +57,7 @@ enum FastPath {
         var words = arguments[...]
         if words.first == "build" { words = words.dropFirst() }
         var invocation = BuildInvocation()
+        invocation.request.builder.cache = BuildOptions.cacheSettings(folder: nil, maxSize: nil)  // IMGMAKE_CACHE
         var flags: Set<String> = []
         var index = words.startIndex
         /// The value of an option: joined to it (`-jN`) or the next word; nil when it starts with `-`.
