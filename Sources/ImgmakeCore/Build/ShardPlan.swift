@@ -50,6 +50,16 @@ package struct Shard: Sendable, Equatable {
     /// The build-log file a sharded run writes, so shards' `.imgmake/` folders can be copied together.
     package var logName: String { "log.shard-\(index)-of-\(count)" }
 
+    /// The shard whose log is `name` (`logName`), or nil.
+    init?(logName name: String) {
+        guard name.hasPrefix("log.shard-") else { return nil }
+        let parts = name.dropFirst("log.shard-".count).split(separator: "-")
+        guard parts.count == 3, parts[1] == "of", let k = Int(parts[0]), let n = Int(parts[2]), n >= 1, k >= 1, k <= n else {
+            return nil
+        }
+        self.init(index: k, count: n)
+    }
+
     /// Whether a stable key (a root-relative source path) falls in this shard.
     func contains(key: String) -> Bool {
         Int(FNV1a.hash(key) % UInt64(count)) == index - 1

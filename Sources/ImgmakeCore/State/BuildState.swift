@@ -320,11 +320,7 @@ package final class BuildState {
     /// snapshot does not.
     private func warnAboutMissingShards(_ names: [String]) {
         var present: [Int: Set<Int>] = [:]
-        for name in names where name.hasPrefix("log.shard-") {
-            let parts = name.dropFirst("log.shard-".count).split(separator: "-")
-            guard parts.count == 3, parts[1] == "of", let k = Int(parts[0]), let n = Int(parts[2]), k >= 1, k <= n else { continue }
-            present[n, default: []].insert(k)
-        }
+        for shard in names.compactMap(Shard.init(logName:)) { present[shard.count, default: []].insert(shard.index) }
         for (n, shards) in present.sorted(by: { $0.key < $1.key }) {
             let missing = (1...n).filter { !shards.contains($0) }
             guard !missing.isEmpty else { continue }
@@ -369,7 +365,7 @@ package final class BuildState {
                 lines += 1
                 switch BuildLogCodec.decode(line) {
                 case .record(let record)?:
-                    if isMainLog, name.hasPrefix("log.shard-"), shardLogs[name] != true {
+                    if isMainLog, shardLogs[name] != true, Shard(logName: name) != nil {
                         shardLogs[name] = snapshot == nil || snapshotRecord(record.output) != record
                     }
                     add(record)
@@ -380,7 +376,7 @@ package final class BuildState {
                 }
             }
             journalLines += lines
-            if isMainLog, name.hasPrefix("log.shard-"), lines == 0 { shardLogs[name] = true }
+            if isMainLog, lines == 0, Shard(logName: name) != nil { shardLogs[name] = true }
             if name == logName {
                 linesInOwnLog = lines
                 ownLogIsTorn = bytes.last.map { $0 != UInt8(ascii: "\n") } ?? false
