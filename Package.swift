@@ -5,7 +5,7 @@ import PackageDescription
 //
 //   imgmake (main.swift) → ImgmakeCLI → ImgmakeCore → ImgmakeJob, ImgmakeRecipe, ImgmakeSync
 //                                     → ImgmakeVips → ImgmakeJob, ImgmakeSync, CVips
-//                                     → CReadline, ArgumentParser
+//                                     → CReadline, CHTTP, ArgumentParser
 //
 // The core has no libvips, readline or ArgumentParser: its tests and the fuzzers link none of them.
 
@@ -46,6 +46,8 @@ let package = Package(
                     ], .when(platforms: [.linux]))
             ]
         ),
+        // HTTP through libcurl, loaded with dlopen on the first request (`--remote-cache`); no headers or link needed.
+        .target(name: "CHTTP"),
         // GNU readline for the interactive shell. Not through pkg-config: Debian's readline.pc brings ncurses'
         // -D_DEFAULT_SOURCE -D_XOPEN_SOURCE=600, which SwiftPM refuses with a warning; the headers are in /usr/include.
         .systemLibrary(name: "CReadline", providers: [.apt(["libreadline-dev"])]),
@@ -68,7 +70,7 @@ let package = Package(
         .target(
             name: "ImgmakeCLI",
             dependencies: [
-                "ImgmakeCore", "ImgmakeRecipe", "ImgmakeJob", "ImgmakeSync", "ImgmakeVips", "CVips", "CReadline",
+                "ImgmakeCore", "ImgmakeRecipe", "ImgmakeJob", "ImgmakeSync", "ImgmakeVips", "CVips", "CReadline", "CHTTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -18,11 +18,12 @@ package enum BuildRun {
 
     /// `makeExecutor` is called with the number of workers once jobs are about to run (never for a no-op or a
     /// dry run), after the catalog cache was compared with the image library. `interrupts` stop the wait for
-    /// the state's lock and the build (the process' `InterruptHandler`; a fake in tests).
+    /// the state's lock and the build (the process' `InterruptHandler`; a fake in tests). `transport` reaches the
+    /// server of `--remote-cache`.
     @discardableResult
     package static func run(
         session: Session, request: Request, reporter: ProgressReporter, interrupts: InterruptSource,
-        makeExecutor: @escaping (Int) -> JobExecutor
+        transport: HTTPTransport? = nil, makeExecutor: @escaping (Int) -> JobExecutor
     ) throws -> BuildSummary {
         let edges = try session.edges(for: request.targets)
         for warning in session.graph.warnings { reporter.warning(warning) }
@@ -31,7 +32,9 @@ package enum BuildRun {
         let lock =
             request.builder.dryRun ? nil : try session.lockState(wait: !request.noWait, interrupts: interrupts, notice: reporter.notice)
         defer { lock?.release() }
-        let builder = Builder(session: session, reporter: reporter, options: request.builder, interrupts: interrupts) { workers in
+        let builder = Builder(
+            session: session, reporter: reporter, options: request.builder, interrupts: interrupts, transport: transport
+        ) { workers in
             // Jobs are about to run, so libvips starts anyway: the cached answers the recipe was checked with
             // are compared with libvips' now (a job whose saver is wrong fails in `JobRunner`).
             verifyCatalogCache(session, reporter)

@@ -23,6 +23,9 @@ package final class TestTree {
     package var deterministicJobs = false
     /// `--cache`: the shared cache the builds use, if any.
     package var cache: CacheSettings?
+    /// `--remote-cache`: the server's settings, and the transport that reaches it (a `FakeHTTPServer`).
+    package var remoteCache: RemoteCacheSettings?
+    package var transport: HTTPTransport?
 
     package init(recipe: String, files: [String] = []) {
         disk.write("/t/" + OptionDefaults.recipeFile, recipe)
@@ -77,11 +80,12 @@ package final class TestTree {
         options.jobs = 2
         options.shard = shard
         options.cache = cache
+        options.remoteCache = remoteCache
         configure(&options)
         let executor = FakeExecutor(disk: disk, failing: failing, deterministic: deterministicJobs)
         let builder = Builder(
             session: session, reporter: .quiet(errors: { self.stderr.append($0) }), options: options,
-            interrupts: FakeInterrupts()
+            interrupts: FakeInterrupts(), transport: transport
         ) { _ in executor }
         return (session, builder, executor)
     }

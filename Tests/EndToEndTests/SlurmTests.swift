@@ -10,25 +10,6 @@ import Testing
 /// logs in the sandbox): a job array of 3 `--shard auto` tasks, then the fan-in job (`--dependency=afterok`); the
 /// tree equals an unsharded build. When Slurm cannot be started here, the test says why and fails.
 @Suite(.serialized) struct SlurmTests {
-    /// A free TCP port on 127.0.0.1 (bound, read, released).
-    static func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        try #require(fd >= 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer -> Bool in
-                bind(fd, pointer, length) == 0 && getsockname(fd, pointer, &length) == 0
-            }
-        }
-        try #require(bound, "cannot bind a port on 127.0.0.1: \(String(cString: strerror(errno)))")
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
-
     /// munged, slurmctld and slurmd for one node, all in `folder`; stopped by `stop()`.
     final class Cluster {
         let folder: String
@@ -51,7 +32,7 @@ import Testing
             gethostname(&name, name.count)
             let host = String(cString: name).split(separator: ".").first.map(String.init) ?? "localhost"
             let socket = folder + "/munge/munge.socket"
-            let (controller, node) = (try SlurmTests.freePort(), try SlurmTests.freePort())
+            let (controller, node) = (try freeTCPPort(), try freeTCPPort())
             try """
             ClusterName=imgmaketest
             SlurmctldHost=\(host)(127.0.0.1)

@@ -83,7 +83,8 @@ struct BuildInvocation: Equatable {
             var request = request
             request.targets = targets
             let summary = try BuildRun.run(
-                session: session, request: request, reporter: reporter, interrupts: InterruptHandler.shared
+                session: session, request: request, reporter: reporter, interrupts: InterruptHandler.shared,
+                transport: request.builder.remoteCache?.transport
             ) { [pool, settings] workers in
                 ExecutorFactory.make(pool, workers: workers, settings: settings)
             }

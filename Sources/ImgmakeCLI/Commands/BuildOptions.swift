@@ -49,6 +49,21 @@ struct BuildOptions: ParsableArguments {
         help: ArgumentHelp("The cache's size limit (K, M, G suffixes; default 10G): least recently used entries go.", valueName: "SIZE"))
     var cacheMaxSize: String?
 
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Take outputs from, and keep them on, a Bazel HTTP remote cache (nginx WebDAV, bazel-remote; default: $IMGMAKE_REMOTE_CACHE).",
+            valueName: "URL"))
+    var remoteCache: String?
+
+    @Flag(name: .long, help: "Take outputs from the remote cache, never store in it (for untrusted jobs).")
+    var remoteCacheReadOnly = false
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp("Give up on the remote cache when it does not answer in SECONDS (default 60).", valueName: "SECONDS"))
+    var remoteCacheTimeout: Double?
+
     @Option(name: .long, help: ArgumentHelp("With --pool process: replace each worker process after N jobs.", valueName: "N"))
     var maxJobsPerWorker: Int?
 
@@ -95,6 +110,12 @@ struct BuildOptions: ParsableArguments {
         if let cacheMaxSize, ContentCache.parseSize(cacheMaxSize) == nil {
             throw ValidationError("--cache-max-size needs a size: a number of bytes, or with K, M, G or T (10G)")
         }
+        if let remoteCache, !Self.isHTTPURL(remoteCache) {
+            throw ValidationError("--remote-cache needs an http:// or https:// URL, not '\(remoteCache)'")
+        }
+        if let remoteCacheTimeout, !(remoteCacheTimeout > 0 && remoteCacheTimeout.isFinite) {
+            throw ValidationError("--remote-cache-timeout needs a number of seconds above 0")
+        }
         // A thread pool's user code (`run`, `python`, `worker`) runs in processes, which a timeout can stop.
         if pool == .thread && maxJobsPerWorker != nil {
             throw ValidationError("--max-jobs-per-worker needs --pool process (the thread pool has no worker processes)")
@@ -109,6 +130,7 @@ extension BuildOptions {
         options.jobs = jobs
         options.keepGoing = keepGoing
         options.cache = Self.cacheSettings(folder: cache, maxSize: cacheMaxSize)
+        options.remoteCache = Self.remoteCacheSettings(url: remoteCache, readOnly: remoteCacheReadOnly, timeout: remoteCacheTimeout)
         options.dryRun = dryRun
         options.explain = explain
         options.alwaysMake = alwaysMake
@@ -145,6 +167,34 @@ extension BuildOptions {
     }
 }
 
+extension BuildOptions {
+    /// The remote cache a build uses: `--remote-cache URL`, else `IMGMAKE_REMOTE_CACHE` (an empty value: none; a
+    /// value that is no http(s) URL: a warning, and none).
+    static func remoteCacheSettings(url: String?, readOnly: Bool, timeout: Double?) -> RemoteCacheSettings? {
+        var url = url
+        if url == nil, let variable = ProcessInfo.processInfo.environment["IMGMAKE_REMOTE_CACHE"], !variable.isEmpty {
+            guard isHTTPURL(variable) else {
+                StandardOutput.error(
+                    "imgmake: warning: IMGMAKE_REMOTE_CACHE is no http:// or https:// URL ('\(variable)'): no remote cache\n")
+                return nil
+            }
+            url = variable
+        }
+        guard let url else { return nil }
+        return RemoteCacheSettings(url: url, readOnly: readOnly, timeout: timeout ?? RemoteCacheSettings.defaultTimeout)
+    }
+
+    static func isHTTPURL(_ text: String) -> Bool {
+        let lower = text.lowercased()
+        return (lower.hasPrefix("http://") && lower.count > 7) || (lower.hasPrefix("https://") && lower.count > 8)
+    }
+}
+
+extension RemoteCacheSettings {
+    /// The client of this server.
+    var transport: HTTPTransport { CurlTransport(timeout: timeout) }
+}
+
 extension BuildRun {
     /// A build with command-line options, as `imgmake build` and the shell's `build` run it.
     @discardableResult
@@ -161,6 +211,7 @@ extension BuildRun {
         request.junitPath = junitPath
         return try run(
             session: session, request: request, reporter: reporter ?? build.reporter,
-            interrupts: InterruptHandler.shared, makeExecutor: build.makeExecutor(workers:))
+            interrupts: InterruptHandler.shared, transport: request.builder.remoteCache?.transport,
+            makeExecutor: build.makeExecutor(workers:))
     }
 }

@@ -105,6 +105,8 @@ enum FastPath {
             }
             index += 1
         }
+        // Last: a warning about the variable is printed once, by the path that builds.
+        invocation.request.builder.remoteCache = BuildOptions.remoteCacheSettings(url: nil, readOnly: false, timeout: nil)
         return invocation
     }
 

@@ -20,7 +20,7 @@ struct OutputResult: Sendable {
     var seconds: Double = 0
     var summary: ImageSummary?
     var error: String?
-    /// Built by taking it from the cache (`--cache`), not by a job.
+    /// Built by taking it from a cache (`--cache`, `--remote-cache`), not by a job.
     var fromCache = false
     /// What the output's function returned (JSON text), for an output built now; the report takes an up-to-date
     /// output's from the state.
@@ -40,6 +40,8 @@ package final class Builder {
         package var shard: Shard?
         /// `--cache DIR`, `--cache-max-size`: the shared cache, and its limit.
         package var cache: CacheSettings?
+        /// `--remote-cache URL` and its options: the server's cache (after the folder's).
+        package var remoteCache: RemoteCacheSettings?
         package init() {}
     }
 
@@ -51,15 +53,18 @@ package final class Builder {
     /// Ctrl-C and the other stopping signals: the process' `InterruptHandler` (command line, shell), a fake in tests.
     private let interrupts: InterruptSource
     private let makeExecutor: (Int) -> JobExecutor
+    /// How `--remote-cache` reaches its server (libcurl in the command line, a fake in tests).
+    private let transport: HTTPTransport?
     private(set) var results: [OutputResult] = []
     /// The first outputs whose records could not be saved, for the message.
     private var unrecordedOutputs: [String] = []
 
     package init(
         session: Session, reporter: ProgressReporter, options: Options, interrupts: InterruptSource,
-        makeExecutor: @escaping (Int) -> JobExecutor
+        transport: HTTPTransport? = nil, makeExecutor: @escaping (Int) -> JobExecutor
     ) {
         self.session = session
+        self.transport = transport
         self.reporter = reporter
         self.options = options
         self.interrupts = interrupts
@@ -256,9 +261,8 @@ package final class Builder {
             pool = made
             return made
         }
-        let cache = options.cache.map { ContentCache(directory: $0.directory, maxBytes: $0.maxBytes, disk: session.disk) }
+        let cache = makeCache()
         var cacheKeys: [Int: String] = [:]
-        var cacheWriteFailed = false
 
         var inFlight: [Int: [InputRecord]] = [:]
         var stopping = false
@@ -333,21 +337,14 @@ package final class Builder {
                     }
                 }
                 if let cache, let key = cacheKey(item, checker) {
-                    switch cache.lookup(key) {
-                    case .hit(let bytes, let result):
-                        if restore(bytes, to: item.output) {
-                            finished += 1
-                            summary.fromCache += 1
-                            if options.explain { reporter.info("explain: \(graph.display(item.output)): from the cache") }
-                            built(
-                                edge, inputs: inputs,
-                                result: OutputResult(edge: edge, status: .built, reason: "", fromCache: true, result: result))
-                            continue
-                        }
-                    case .corrupt(let message):
-                        reporter.warning("cache: \(message); the job runs")
-                    case .miss:
-                        break
+                    if let hit = cache.lookup(key), restore(hit.bytes, to: item.output) {
+                        finished += 1
+                        summary.fromCache += 1
+                        if options.explain { reporter.info("explain: \(graph.display(item.output)): from \(hit.source)") }
+                        built(
+                            edge, inputs: inputs,
+                            result: OutputResult(edge: edge, status: .built, reason: "", fromCache: true, result: hit.result))
+                        continue
                     }
                     cacheKeys[edge] = key
                 }
@@ -385,10 +382,12 @@ package final class Builder {
                 summary.skipped += skipDependents(of: edge, dependents: dependents, skipped: &skipped)
                 continue
             }
-            if let cache, let key = cacheKeys.removeValue(forKey: edge), !cacheWriteFailed {
-                do { try cache.store(key, bytes: try session.disk.read(item.output), result: outcome.result) } catch {
-                    cacheWriteFailed = true
-                    reporter.warning("cannot write to the cache \(cache.directory): \(error); this build stores no more in it")
+            if let cache, let key = cacheKeys.removeValue(forKey: edge) {
+                do {
+                    let bytes = try session.disk.read(item.output)
+                    cache.store(key, path: checker.key(item.output), bytes: bytes, result: outcome.result)
+                } catch {
+                    reporter.warning("cannot read \(graph.display(item.output)) to keep it in the cache: \(error)")
                 }
             }
             built(
@@ -400,11 +399,27 @@ package final class Builder {
         pool?.shutdown()
         if summary.interrupted { TemporaryFiles.shared.removeAll() }
         if let cache {
-            let evicted = cache.evictIfNeeded()
+            let evicted = cache.finish()
             if evicted > 0 {
                 reporter.detail("removed \(evicted) least recently used cache entr\(evicted == 1 ? "y" : "ies") (--cache-max-size)")
             }
         }
+    }
+
+    /// The caches the options ask for, or nil for none.
+    private func makeCache() -> BuildCache? {
+        let local = options.cache.map { ContentCache(directory: $0.directory, maxBytes: $0.maxBytes, disk: session.disk) }
+        var remote: RemoteCache?
+        if let settings = options.remoteCache {
+            if let transport {
+                remote = RemoteCache(settings: settings, transport: transport) { [reporter] in reporter.warning($0) }
+            } else {
+                reporter.warning(
+                    "remote cache \(RemoteCache.withoutCredentials(settings.url)): no HTTP client here; this build goes on without it")
+            }
+        }
+        guard local != nil || remote != nil else { return nil }
+        return BuildCache(local: local, remote: remote) { [reporter] in reporter.warning($0) }
     }
 
     /// The cache key of an edge's output (`ContentCache.key`): nil when an input cannot be read.

@@ -28,12 +28,8 @@ package final class ContentCache {
         return ContentDigest.sha256(bytes: Array(text.utf8))
     }
 
-    package enum Lookup: Equatable {
-        case miss
-        case hit(bytes: [UInt8], result: String?)
-        /// The entry's bytes do not match its digest (or its metadata is unreadable): removed.
-        case corrupt(String)
-    }
+    /// A damaged entry (its bytes do not match its digest, or its metadata is unreadable) is removed.
+    package typealias Lookup = CacheLookup
 
     private func paths(_ key: String) -> (data: String, meta: String) {
         let folder = PathName.join(directory, String(key.prefix(2)))
