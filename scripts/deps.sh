@@ -3,8 +3,9 @@
 # and checks that a Swift toolchain is there. apt-get runs only when a package is missing, with sudo only
 # when not root.
 
-# patchelf: scripts/release.sh drops GLib and GObject from the released binary's libraries.
-IMGMAKE_PACKAGES=(libvips-dev libwebp-dev libjpeg-dev libreadline-dev libvips-tools pkg-config patchelf)
+# patchelf: scripts/release.sh drops GLib and GObject from the released binary's libraries. libcurl4: --remote-cache
+# loads it when it first asks the server.
+IMGMAKE_PACKAGES=(libvips-dev libwebp-dev libjpeg-dev libreadline-dev libvips-tools pkg-config patchelf libcurl4)
 # What the tests need on top: tmux drives the shell through a terminal; zsh and fish load the completions;
 # python3 with Pillow and cwebp (webp) run the user-code examples (recipes/ml-preprocess, recipes/run-cwebp);
 # slurm-wlm and munge run ci-examples/slurm.sh on a one-node Slurm (SlurmTests, as root); nginx-light (its WebDAV
@@ -39,7 +40,18 @@ imgmake_install_dependencies() {
         echo "==> installing ${missing[*]}"
         export DEBIAN_FRONTEND=noninteractive
         "${sudo[@]}" apt-get update -q
-        "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
+        # The tests start their own nginx, Slurm and munge on 127.0.0.1: the packages' services are not started
+        # (policy-rc.d's 101, "action not allowed"), unless the machine already has a policy of its own.
+        local policy=""
+        if [[ ! -e /usr/sbin/policy-rc.d ]]; then
+            policy=/usr/sbin/policy-rc.d
+            printf '#!/bin/sh\nexit 101\n' | "${sudo[@]}" tee "$policy" >/dev/null
+            "${sudo[@]}" chmod 755 "$policy"
+        fi
+        local status=0
+        "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" || status=$?
+        [[ -n $policy ]] && "${sudo[@]}" rm -f "$policy"
+        ((status == 0)) || return "$status"
     fi
 
     # A toolchain unpacked in /opt/swift is on PATH only in login shells (profile.d); CI's shell is not one.

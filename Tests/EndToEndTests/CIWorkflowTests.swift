@@ -24,7 +24,8 @@ import Testing
 
     /// Runs the shard jobs of a workflow in three copies of the tree, gathers their outputs and `.imgmake/`
     /// folders into a fourth by copying, runs the fan-in job there: only the aggregate is built, and every
-    /// output equals that of one unsharded build.
+    /// output equals that of one unsharded build; with the remote cache the workflow names (a real nginx), the
+    /// shards of a second pipeline on fresh copies take every output from it.
     /// `environment`: what the scheduler sets for shard K (GitLab's `CI_NODE_INDEX`, read by `--shard auto`).
     func runWorkflow(
         _ file: String, shardVariables: (Int) -> [String: String], environment: (Int) -> [String: String] = { _ in [:] }
@@ -32,6 +33,13 @@ import Testing
         let box = try Sandbox("workflow")
         try demoProject(box)
         let reference = try DemoTree.reference(of: box)
+        // The remote cache the workflow reads from IMGMAKE_REMOTE_CACHE (a repository or CI/CD variable).
+        let text = try String(contentsOfFile: Self.repository + "/ci-examples/" + file, encoding: .utf8)
+        #expect(text.contains("IMGMAKE_REMOTE_CACHE"), "\(file) shows the remote cache")
+        let server = try WebDAVServer(in: box)
+        try server.start()
+        defer { server.stop() }
+        func withCache(_ shard: Int) -> [String: String] { environment(shard).merging(["IMGMAKE_REMOTE_CACHE": server.url]) { a, _ in a } }
 
         let fanIn = box.base + "/fan-in"
         try copyTree(box.root, fanIn)
@@ -41,7 +49,7 @@ import Testing
             try #require(commands.count == 2, "expected a shard command and a fan-in command in \(file)")
             let copy = box.base + "/shard-\(shard)"
             try copyTree(box.root, copy)
-            let result = try box.imgmake(arguments: commands[0], in: copy, environment: environment(shard))
+            let result = try box.imgmake(arguments: commands[0], in: copy, environment: withCache(shard))
             #expect(result.status == 0, "\(result)")
             if commands[0].contains("auto") {
                 #expect(result.stderr.contains("imgmake: --shard auto: shard \(shard)/3 from "), "\(result)")
@@ -54,8 +62,17 @@ import Testing
             }
         }
         #expect(shardBuilt == 7)
+        // Another pipeline on fresh runners: every shard takes its outputs from the remote cache.
+        for shard in 1...3 {
+            let commands = try imgmakeCommands(file, substitutions: shardVariables(shard))
+            let copy = box.base + "/again-\(shard)"
+            try copyTree(box.root, copy)
+            let result = try box.imgmake(arguments: commands[0], in: copy, environment: withCache(shard))
+            let built = result.summary?.built ?? -1
+            #expect(result.status == 0 && built > 0 && result.stdout.contains("\(built) built (\(built) from cache)"), "\(result)")
+        }
         let commands = try imgmakeCommands(file, substitutions: shardVariables(1))
-        let final = try box.imgmake(arguments: commands[1], in: fanIn)
+        let final = try box.imgmake(arguments: commands[1], in: fanIn, environment: withCache(1))
         #expect(final.status == 0, "\(final)")
         #expect(final.builtOutputs == ["build/contact-sheet.jpg"], "\(final)")
         #expect(!final.stderr.contains("holds the logs of shard"), "every shard's log is there: \(final)")

@@ -56,7 +56,9 @@ struct BuildOptions: ParsableArguments {
             valueName: "URL"))
     var remoteCache: String?
 
-    @Flag(name: .long, help: "Take outputs from the remote cache, never store in it (for untrusted jobs).")
+    @Flag(
+        name: .long,
+        help: "Take outputs from the remote cache, never store in it, for untrusted jobs (or $IMGMAKE_REMOTE_CACHE_READ_ONLY=true).")
     var remoteCacheReadOnly = false
 
     @Option(
@@ -169,10 +171,12 @@ extension BuildOptions {
 
 extension BuildOptions {
     /// The remote cache a build uses: `--remote-cache URL`, else `IMGMAKE_REMOTE_CACHE` (an empty value: none; a
-    /// value that is no http(s) URL: a warning, and none).
+    /// value that is no http(s) URL: a warning, and none). Read-only with `--remote-cache-read-only` or
+    /// `IMGMAKE_REMOTE_CACHE_READ_ONLY=true` (or 1, yes: what a CI expression for "is a pull request" gives).
     static func remoteCacheSettings(url: String?, readOnly: Bool, timeout: Double?) -> RemoteCacheSettings? {
+        let environment = ProcessInfo.processInfo.environment
         var url = url
-        if url == nil, let variable = ProcessInfo.processInfo.environment["IMGMAKE_REMOTE_CACHE"], !variable.isEmpty {
+        if url == nil, let variable = environment["IMGMAKE_REMOTE_CACHE"], !variable.isEmpty {
             guard isHTTPURL(variable) else {
                 StandardOutput.error(
                     "imgmake: warning: IMGMAKE_REMOTE_CACHE is no http:// or https:// URL ('\(variable)'): no remote cache\n")
@@ -181,7 +185,9 @@ extension BuildOptions {
             url = variable
         }
         guard let url else { return nil }
-        return RemoteCacheSettings(url: url, readOnly: readOnly, timeout: timeout ?? RemoteCacheSettings.defaultTimeout)
+        let readOnlyVariable = ["true", "1", "yes"].contains(environment["IMGMAKE_REMOTE_CACHE_READ_ONLY"]?.lowercased() ?? "")
+        return RemoteCacheSettings(
+            url: url, readOnly: readOnly || readOnlyVariable, timeout: timeout ?? RemoteCacheSettings.defaultTimeout)
     }
 
     static func isHTTPURL(_ text: String) -> Bool {

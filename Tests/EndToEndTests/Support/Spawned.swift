@@ -60,7 +60,8 @@ struct Summary: Equatable {
             upToDate = Summary.number(before: " up to date", in: line) ?? 0
             return
         }
-        guard let line = lines.last(where: { $0.contains(" built, ") && $0.contains(" up to date") }),
+        // `3 built, ...` or, with outputs from a cache, `3 built (2 from cache), ...`.
+        guard let line = lines.last(where: { ($0.contains(" built, ") || $0.contains(" from cache), ")) && $0.contains(" up to date") }),
             let built = Summary.number(before: " built", in: line)
         else { return nil }
         self.built = built
