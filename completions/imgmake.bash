@@ -21,7 +21,7 @@ __imgmake_command() {
         subcommands=()
         default_subcommand=''
         positionals=-1
-        arguments=('o+|-f|' 'o+|-C|' 'o+|--max-pixels|' 'f+|--allow-outside|' 'o+|--check|' 'o+|-j|' 'o+|--pool|' 'o+|--job-timeout|' 'o+|--cache|' 'o+|--cache-max-size|' 'o+|--max-jobs-per-worker|' 'o+|--stall-timeout|' 'f+|-n|--dry-run|' 'f+|-k|--keep-going|' 'f+|-B|--always-make|' 'f+|--explain|' 'f+|--no-wait|' 'f+|-q|--quiet|' 'f+|-v|--verbose|' 'o+|--shard|' 'o+|--shard-count|' 'o+|--report|' 'o+|--junit|' 'f+|--version|' 'f+|-h|--help|')
+        arguments=('o+|-f|' 'o+|-C|' 'o+|--max-pixels|' 'f+|--allow-outside|' 'o+|--check|' 'o+|-j|' 'o+|--pool|' 'o+|--job-timeout|' 'o+|--cache|' 'o+|--cache-max-size|' 'o+|--remote-cache|' 'f+|--remote-cache-read-only|' 'o+|--remote-cache-timeout|' 'o+|--max-jobs-per-worker|' 'o+|--stall-timeout|' 'f+|-n|--dry-run|' 'f+|-k|--keep-going|' 'f+|-B|--always-make|' 'f+|--explain|' 'f+|--no-wait|' 'f+|-q|--quiet|' 'f+|-v|--verbose|' 'o+|--shard|' 'o+|--shard-count|' 'o+|--report|' 'o+|--junit|' 'f+|--version|' 'f+|-h|--help|')
         ;;
 
     'imgmake shell')

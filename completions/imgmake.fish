@@ -23,7 +23,7 @@ function __imgmake_parse_tokens -S
         __imgmake_parse_subcommand 0 'version' 'h/help'
         switch $unparsed_tokens[1]
         case 'build'
-            __imgmake_parse_subcommand -r 1 'f=' 'C=' 'max-pixels=' 'allow-outside' 'check=' 'j=' 'pool=' 'job-timeout=' 'cache=' 'cache-max-size=' 'max-jobs-per-worker=' 'stall-timeout=' 'n/dry-run' 'k/keep-going' 'B/always-make' 'explain' 'no-wait' 'q/quiet' 'v/verbose' 'shard=' 'shard-count=' 'report=' 'junit=' 'version' 'h/help'
+            __imgmake_parse_subcommand -r 1 'f=' 'C=' 'max-pixels=' 'allow-outside' 'check=' 'j=' 'pool=' 'job-timeout=' 'cache=' 'cache-max-size=' 'remote-cache=' 'remote-cache-read-only' 'remote-cache-timeout=' 'max-jobs-per-worker=' 'stall-timeout=' 'n/dry-run' 'k/keep-going' 'B/always-make' 'explain' 'no-wait' 'q/quiet' 'v/verbose' 'shard=' 'shard-count=' 'report=' 'junit=' 'version' 'h/help'
         case 'shell'
             __imgmake_parse_subcommand -r 1 'f=' 'C=' 'max-pixels=' 'allow-outside' 'check=' 'c=' 'version' 'h/help'
         case 'list'
@@ -108,6 +108,9 @@ complete -c 'imgmake' -n '__imgmake_should_offer_completions_for_flags_or_option
 complete -c 'imgmake' -n '__imgmake_should_offer_completions_for_flags_or_options "imgmake build" job-timeout' -l 'job-timeout' -d 'Kill a job that runs longer than SECONDS, and fail it (with --pool thread: run, python, worker jobs only).' -rfka ''
 complete -c 'imgmake' -n '__imgmake_should_offer_completions_for_flags_or_options "imgmake build" cache' -l 'cache' -d 'Take outputs from, and keep them in, the shared cache folder DIR (default: $IMGMAKE_CACHE).' -rfa '(__imgmake_complete_directories)'
 complete -c 'imgmake' -n '__imgmake_should_offer_completions_for_flags_or_options "imgmake build" cache-max-size' -l 'cache-max-size' -d 'The cache\'s size limit (K, M, G suffixes; default 10G): least recently used entries go.' -rfka ''
+complete -c 'imgmake' -n '__imgmake_should_offer_completions_for_flags_or_options "imgmake build" remote-cache' -l 'remote-cache' -d 'Take outputs from, and keep them on, a Bazel HTTP remote cache (nginx WebDAV, bazel-remote; default: $IMGMAKE_REMOTE_CACHE).' -rfka ''
+complete -c 'imgmake' -n '__imgmake_should_offer_completions_for_flags_or_options "imgmake build" remote-cache-read-only' -l 'remote-cache-read-only' -d 'Take outputs from the remote cache, never store in it, for untrusted jobs (or $IMGMAKE_REMOTE_CACHE_READ_ONLY=true).'
+complete -c 'imgmake' -n '__imgmake_should_offer_completions_for_flags_or_options "imgmake build" remote-cache-timeout' -l 'remote-cache-timeout' -d 'Give up on the remote cache when it does not answer in SECONDS (default 60).' -rfka ''
 complete -c 'imgmake' -n '__imgmake_should_offer_completions_for_flags_or_options "imgmake build" max-jobs-per-worker' -l 'max-jobs-per-worker' -d 'With --pool process: replace each worker process after N jobs.' -rfka ''
 complete -c 'imgmake' -n '__imgmake_should_offer_completions_for_flags_or_options "imgmake build" stall-timeout' -l 'stall-timeout' -d 'Stop and fail a job that makes no progress for SECONDS (no CPU, no bytes read or written, or only failing writes); 0: never.' -rfka ''
 complete -c 'imgmake' -n '__imgmake_should_offer_completions_for_flags_or_options "imgmake build" dry-run n' -s 'n' -l 'dry-run' -d 'Show what would be built; build nothing.'
