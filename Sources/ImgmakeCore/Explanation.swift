@@ -10,7 +10,8 @@ package enum Explanation {
             if reasons.isEmpty {
                 text += "\(name): up to date\n"
             } else {
-                text += "\(name): stale: " + reasons.map(\.description).joined(separator: "; ") + "\n"
+                let inputs = session.graph.edges[edge].inputs.count
+                text += "\(name): stale: " + StaleReason.explain(reasons, inputs: inputs) + "\n"
             }
         }
         return text

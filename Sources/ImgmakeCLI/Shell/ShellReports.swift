@@ -30,7 +30,8 @@ enum ShellReports {
             text += "\(rule.name): \(stale.count) of \(counted) stale\n"
             for edge in stale.prefix(staleLinesPerRule) {
                 let reasons = checker.reasons[edge] ?? []
-                text += "  \(graph.display(graph.edges[edge].output)): " + reasons.map(\.description).joined(separator: "; ") + "\n"
+                let inputs = graph.edges[edge].inputs.count
+                text += "  \(graph.display(graph.edges[edge].output)): " + StaleReason.explain(reasons, inputs: inputs) + "\n"
             }
             if stale.count > staleLinesPerRule {
                 text += "  ... and \(stale.count - staleLinesPerRule) more (`explain \(rule.name)` lists every output)\n"
@@ -80,7 +81,7 @@ enum ShellReports {
         text += ruleHeader(item.rule, indent: "  ")
         text += "  inputs:\n" + item.inputs.map { "    \(graph.display($0))\n" }.joined()
         let reasons = checker.reasons[edge] ?? []
-        text += "  status: " + (reasons.isEmpty ? "up to date" : "stale: " + reasons.map(\.description).joined(separator: "; ")) + "\n"
+        text += "  status: " + (reasons.isEmpty ? "up to date" : "stale: " + StaleReason.explain(reasons, inputs: item.inputs.count)) + "\n"
         return text
     }
 

@@ -105,7 +105,7 @@ package final class Builder {
                 guard let reasons = checker.reasons[edge], let first = reasons.first else {
                     preconditionFailure("a stale edge has at least one reason")
                 }
-                let text = options.explain ? reasons.map(\.description).joined(separator: "; ") : first.description
+                let text = options.explain ? StaleReason.explain(reasons, inputs: graph.edges[edge].inputs.count) : first.description
                 reporter.info("\(options.dryRun ? "would build" : "explain:") \(graph.display(graph.edges[edge].output)): \(text)")
             }
         }
@@ -376,7 +376,7 @@ package final class Builder {
                     OutputResult(
                         edge: edge, status: .failed, reason: reason, seconds: outcome.seconds,
                         summary: nil, error: error.description))
-                let input = error.input.map { graph.display($0) } ?? item.sources.map { graph.display($0) }.joined(separator: ", ")
+                let input = error.input.map { graph.display($0) } ?? Listing.names(item.sources.map { graph.display($0) })
                 reporter.error("\(graph.display(item.output)) (rule \(item.rule.name), from \(input)): \(error.step): \(error.message)")
                 if !options.keepGoing { stopping = true }
                 summary.skipped += skipDependents(of: edge, dependents: dependents, skipped: &skipped)
