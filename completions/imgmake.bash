@@ -21,28 +21,28 @@ __imgmake_command() {
         subcommands=()
         default_subcommand=''
         positionals=-1
-        arguments=('o+|-f|' 'o+|-C|' 'o+|--max-pixels|' 'f+|--allow-outside|' 'o+|--check|' 'o+|-j|' 'o+|--pool|' 'o+|--job-timeout|' 'o+|--cache|' 'o+|--cache-max-size|' 'o+|--remote-cache|' 'f+|--remote-cache-read-only|' 'o+|--remote-cache-timeout|' 'o+|--max-jobs-per-worker|' 'o+|--stall-timeout|' 'f+|-n|--dry-run|' 'f+|-k|--keep-going|' 'f+|-B|--always-make|' 'f+|--explain|' 'f+|--no-wait|' 'f+|-q|--quiet|' 'f+|-v|--verbose|' 'o+|--shard|' 'o+|--shard-count|' 'o+|--report|' 'o+|--junit|' 'f+|--version|' 'f+|-h|--help|')
+        arguments=('o+|-f|--file|' 'o+|-C|--directory|' 'o+|--max-pixels|' 'f+|--allow-outside|' 'o+|--check|' 'o+|-j|--jobs|' 'o+|--pool|' 'o+|--job-timeout|' 'o+|--cache|' 'o+|--cache-max-size|' 'o+|--remote-cache|' 'f+|--remote-cache-read-only|' 'o+|--remote-cache-timeout|' 'o+|--max-jobs-per-worker|' 'o+|--stall-timeout|' 'f+|-n|--dry-run|' 'f+|--question|' 'f+|-k|--keep-going|' 'f+|-B|--always-make|' 'f+|--explain|' 'f+|--no-wait|' 'f+|-q|--quiet|' 'f+|-v|--verbose|' 'o+|--shard|' 'o+|--shard-count|' 'o+|--report|' 'o+|--junit|' 'f+|--version|' 'f+|-h|--help|')
         ;;
 
     'imgmake shell')
         subcommands=()
         default_subcommand=''
         positionals=-1
-        arguments=('o+|-f|' 'o+|-C|' 'o+|--max-pixels|' 'f+|--allow-outside|' 'o+|--check|' 'o+|-c|' 'f+|--version|' 'f+|-h|--help|')
+        arguments=('o+|-f|--file|' 'o+|-C|--directory|' 'o+|--max-pixels|' 'f+|--allow-outside|' 'o+|--check|' 'o+|-c|' 'f+|--version|' 'f+|-h|--help|')
         ;;
 
     'imgmake list'|'imgmake explain')
         subcommands=()
         default_subcommand=''
         positionals=-1
-        arguments=('o+|-f|' 'o+|-C|' 'o+|--max-pixels|' 'f+|--allow-outside|' 'o+|--check|' 'f+|--version|' 'f+|-h|--help|')
+        arguments=('o+|-f|--file|' 'o+|-C|--directory|' 'o+|--max-pixels|' 'f+|--allow-outside|' 'o+|--check|' 'f+|--version|' 'f+|-h|--help|')
         ;;
 
     'imgmake clean')
         subcommands=()
         default_subcommand=''
         positionals=-1
-        arguments=('o+|-f|' 'o+|-C|' 'o+|--max-pixels|' 'f+|--allow-outside|' 'o+|--check|' 'f+|--orphans|' 'f+|-n|--dry-run|' 'f+|--no-wait|' 'f+|--version|' 'f+|-h|--help|')
+        arguments=('o+|-f|--file|' 'o+|-C|--directory|' 'o+|--max-pixels|' 'f+|--allow-outside|' 'o+|--check|' 'f+|--orphans|' 'f+|-n|--dry-run|' 'f+|--no-wait|' 'f+|--version|' 'f+|-h|--help|')
         ;;
 
     'imgmake ops')
@@ -67,8 +67,8 @@ __imgmake_value() {
     case "$1" in
     'imgmake build')
         case "$2" in
-        -f|--report|--junit) __imgmake_compgen -f ;;
-        -C|--cache) __imgmake_compgen -d ;;
+        -f|--file|--report|--junit) __imgmake_compgen -f ;;
+        -C|--directory|--cache) __imgmake_compgen -d ;;
         --check) __imgmake_words mtime hash ;;
         --pool) __imgmake_words thread process ;;
         '@'*) __imgmake_callback ---completion build -- positional@0 ;;
@@ -77,16 +77,16 @@ __imgmake_value() {
 
     'imgmake shell'|'imgmake list')
         case "$2" in
-        -f) __imgmake_compgen -f ;;
-        -C) __imgmake_compgen -d ;;
+        -f|--file) __imgmake_compgen -f ;;
+        -C|--directory) __imgmake_compgen -d ;;
         --check) __imgmake_words mtime hash ;;
         esac
         ;;
 
     'imgmake explain')
         case "$2" in
-        -f) __imgmake_compgen -f ;;
-        -C) __imgmake_compgen -d ;;
+        -f|--file) __imgmake_compgen -f ;;
+        -C|--directory) __imgmake_compgen -d ;;
         --check) __imgmake_words mtime hash ;;
         '@'*) __imgmake_callback ---completion explain -- positional@0 ;;
         esac
@@ -94,8 +94,8 @@ __imgmake_value() {
 
     'imgmake clean')
         case "$2" in
-        -f) __imgmake_compgen -f ;;
-        -C) __imgmake_compgen -d ;;
+        -f|--file) __imgmake_compgen -f ;;
+        -C|--directory) __imgmake_compgen -d ;;
         --check) __imgmake_words mtime hash ;;
         '@'*) __imgmake_callback ---completion clean -- positional@0 ;;
         esac

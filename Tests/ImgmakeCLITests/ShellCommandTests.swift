@@ -90,7 +90,7 @@ import Testing
     @Test func shellDefaultsComeBeforeTheLinesOptions() throws {
         // `set jobs 3` puts -j 3 first; -j on the line comes later and wins, as on the command line.
         let command = try BuildCommand.parse(["-j", "3", "--pool", "thread", "thumbs", "-j", "5"])
-        #expect(command.build.jobs == 5)
+        #expect(command.build.jobCount == 5)
         #expect(command.words == ["thumbs"])
     }
 

@@ -55,6 +55,7 @@ struct BuildCommand: ParsableCommand {
         invocation.pool = build.pool
         invocation.settings = build.poolSettings
         invocation.verbosity = build.verbosity
+        invocation.question = build.question
         return invocation
     }
 }
@@ -69,9 +70,22 @@ struct BuildInvocation: Equatable {
     var pool = PoolKind.default
     var settings = ProcessPool.Settings(stallTimeout: OptionDefaults.stallTimeout > 0 ? OptionDefaults.stallTimeout : nil)
     var verbosity = ProgressReporter.Verbosity.normal
+    /// `--question`: a dry run that prints nothing and answers with its status (0 up to date, 1 stale, 2 errors).
+    var question = false
 
-    /// Runs the build, for a process that exits after it (its session is never freed).
+    /// Runs the build, for a process that exits after it (its session is never freed). With `--question`, make's
+    /// `-q`: every error is said as usual and exits 2, whatever its own status, so that 1 means "stale" only.
     func run() throws {
+        guard question else { return try build() }
+        do { try build() } catch let error as ExitCode {
+            throw error
+        } catch {
+            StandardOutput.error(ErrorMessage(error).text + "\n")
+            throw ExitCode(ExitStatus.usage.code)
+        }
+    }
+
+    private func build() throws {
         try withDirectory(directory) {
             let (targets, overrides) = splitOverrides(words)
             var sessionOptions = session
@@ -91,6 +105,11 @@ struct BuildInvocation: Equatable {
             // The process ends right after: its graph and state (objects by the ten thousand) are left to the
             // exit, as make and ninja leave theirs, instead of being freed one by one on the no-op's last stretch.
             _ = Unmanaged.passRetained(session)
+            if question {
+                if summary.status != .success { throw ExitCode(ExitStatus.usage.code) }
+                if summary.wouldBuild > 0 { throw ExitCode(ExitStatus.failure.code) }
+                return
+            }
             if summary.status != .success { throw ExitCode(summary.status.code) }
         }
     }

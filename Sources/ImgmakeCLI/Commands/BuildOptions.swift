@@ -22,10 +22,14 @@ enum PoolKind: String, ExpressibleByArgument, CaseIterable, Sendable {
 
 /// Options of a build, shared by the command line and the shell's `build`.
 struct BuildOptions: ParsableArguments {
+    /// nil: the number of cores of the machine that runs the build (never the one that printed the help).
     @Option(
-        name: .customShort("j", allowingJoined: true),
-        help: ArgumentHelp("Run N jobs at once (the default is the number of cores).", valueName: "N"))
-    var jobs: Int = OptionDefaults.jobs
+        name: [.customShort("j", allowingJoined: true), .customLong("jobs")],
+        help: ArgumentHelp("Run N jobs at once (default: the number of cores).", valueName: "N"))
+    var jobs: Int?
+
+    /// `-j N`, or the number of cores.
+    var jobCount: Int { jobs ?? OptionDefaults.jobs }
 
     @Option(name: .long, help: "The pool that runs jobs: thread or process (process under a memory limit).")
     var pool: PoolKind = .default
@@ -79,6 +83,11 @@ struct BuildOptions: ParsableArguments {
     @Flag(name: [.customShort("n"), .customLong("dry-run")], help: "Show what would be built; build nothing.")
     var dryRun = false
 
+    @Flag(
+        name: .long,
+        help: "Build nothing, print nothing: exit 0 when every target is up to date, 1 when something is stale, 2 on errors (make's -q).")
+    var question = false
+
     @Flag(name: [.customShort("k"), .customLong("keep-going")], help: "Go on past failed jobs.")
     var keepGoing = false
 
@@ -101,7 +110,7 @@ struct BuildOptions: ParsableArguments {
     init() {}
 
     func validate() throws {
-        guard jobs >= 1 else { throw ValidationError("-j needs a number of jobs of at least 1") }
+        if let jobs, jobs < 1 { throw ValidationError("-j needs a number of jobs of at least 1") }
         if let jobTimeout, !(jobTimeout > 0 && jobTimeout.isFinite) {
             throw ValidationError("--job-timeout needs a number of seconds above 0")
         }
@@ -129,11 +138,11 @@ extension BuildOptions {
     /// The scheduler's options from these (the shard, which is a CI option, is added by the caller).
     var builderOptions: Builder.Options {
         var options = Builder.Options()
-        options.jobs = jobs
+        options.jobs = jobCount
         options.keepGoing = keepGoing
         options.cache = Self.cacheSettings(folder: cache, maxSize: cacheMaxSize)
         options.remoteCache = Self.remoteCacheSettings(url: remoteCache, readOnly: remoteCacheReadOnly, timeout: remoteCacheTimeout)
-        options.dryRun = dryRun
+        options.dryRun = dryRun || question
         options.explain = explain
         options.alwaysMake = alwaysMake
         return options
@@ -151,7 +160,7 @@ extension BuildOptions {
     }
 
     /// How much a build with these options prints (-q, -v).
-    var verbosity: ProgressReporter.Verbosity { quiet ? .quiet : (verbose ? .verbose : .normal) }
+    var verbosity: ProgressReporter.Verbosity { quiet || question ? .quiet : (verbose ? .verbose : .normal) }
 
     /// The progress reporter of a build with these options.
     var reporter: ProgressReporter { ProgressReporter(verbosity: verbosity) }

@@ -4,12 +4,14 @@ import ImgmakeCore
 /// Options that pick and shape the recipe; shared by every subcommand that reads one.
 struct RecipeOptions: ParsableArguments {
     @Option(
-        name: .customShort("f", allowingJoined: true), help: ArgumentHelp("Read FILE as the recipe.", valueName: "FILE"),
+        name: [.customShort("f", allowingJoined: true), .customLong("file")],
+        help: ArgumentHelp("Read FILE as the recipe.", valueName: "FILE"),
         completion: .file())
     var file: String = OptionDefaults.recipeFile
 
     @Option(
-        name: .customShort("C", allowingJoined: true), help: ArgumentHelp("Change to DIR before doing anything.", valueName: "DIR"),
+        name: [.customShort("C", allowingJoined: true), .customLong("directory")],
+        help: ArgumentHelp("Change to DIR before doing anything.", valueName: "DIR"),
         completion: .directory)
     var directory: String?
 

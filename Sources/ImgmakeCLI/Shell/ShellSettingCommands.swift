@@ -23,7 +23,7 @@ extension Shell {
             } catch {
                 throw ShellUsage(BuildOptions.message(for: error))
             }
-            if name == "jobs" { jobs = parsed.jobs } else { pool = parsed.pool }
+            if name == "jobs" { jobs = parsed.jobCount } else { pool = parsed.pool }
             out("\(name) = \(name == "jobs" ? String(jobs) : pool.rawValue)\n")
             return Outcome()
         default:

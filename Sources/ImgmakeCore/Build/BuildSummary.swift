@@ -8,7 +8,7 @@ package struct BuildSummary: Sendable {
     var failed = 0
     var upToDate = 0
     /// Stale outputs a dry run (`-n`) did not build (`built` stays 0).
-    var wouldBuild = 0
+    package internal(set) var wouldBuild = 0
     /// Outputs whose inputs failed.
     var skipped = 0
     /// Aggregate outputs a sharded run leaves for the unsharded one.

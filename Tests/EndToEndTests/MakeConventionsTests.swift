@@ -1,0 +1,60 @@
+import Foundation
+import Testing
+
+/// Issue 17: the habits of make and ninja users (`--question`, the long forms of -j, -f, -C, the help).
+@Suite struct MakeConventionsTests {
+    static let recipe = """
+        thumbs: out/{name}.png <- photos/*.png
+            thumbnail 24
+
+        """
+
+    func tree(_ name: String) throws -> Sandbox {
+        try Sandbox(name, recipe: Self.recipe, images: [("photos/a.png", 64, 48, 1), ("photos/b.png", 64, 48, 2)])
+    }
+
+    @Test func questionAnswersWithItsStatusAndPrintsNothing() throws {
+        let box = try tree("question")
+        let stale = try box.imgmake("--question")
+        #expect(stale.status == 1 && stale.stdout.isEmpty && stale.stderr.isEmpty, "\(stale)")
+        #expect(!box.exists("out/a.png"), "nothing built")
+        #expect(try box.imgmake("-q").status == 0)
+        let upToDate = try box.imgmake("--question")
+        #expect(upToDate.status == 0 && upToDate.stdout.isEmpty && upToDate.stderr.isEmpty, "\(upToDate)")
+        try box.touch("photos/b.png")
+        #expect(try box.imgmake("--question", "thumbs").status == 1)
+        #expect(try box.imgmake("--question", "out/a.png").status == 0, "one target up to date")
+        // Errors are 2, whatever their own status: an unknown target, a recipe error.
+        let unknown = try box.imgmake("--question", "nosuch")
+        #expect(unknown.status == 2 && unknown.stderr.contains("no rule, group or output called 'nosuch'"), "\(unknown)")
+        try box.write("Imgmakefile", "thumbs: out/{name}.png <- photos/*.png\n    thumbnial 24\n")
+        let broken = try box.imgmake("--question")
+        #expect(broken.status == 2 && broken.stderr.contains("Imgmakefile:2:5: error:"), "\(broken)")
+    }
+
+    @Test func theLongFormsOfJobsFileAndDirectoryWork() throws {
+        let box = try tree("long-forms")
+        try box.write("web.imgmake", "small: out/small/{name}.png <- photos/*.png\n    thumbnail 12\n")
+        let run = try box.imgmake(arguments: ["--directory", box.root, "--file", "web.imgmake", "--jobs", "2"], in: "/")
+        #expect(run.status == 0 && run.summary == Summary(built: 2), "\(run)")
+        #expect(try box.imageSize("out/small/a.png")?.width == 12)
+        let joined = try box.imgmake("--jobs=1", "--file=web.imgmake", "-n")
+        #expect(joined.status == 0 && joined.stdout.contains("0 to build, 2 up to date"), "\(joined)")
+    }
+
+    @Test func helpNeverPrintsTheCoreCountOfTheMachineThatPrintedIt() throws {
+        let help = try Tree.help()
+        let line = try #require(help.split(separator: "\n").first { $0.contains("-j, --jobs <N>") }, "\(help)")
+        #expect(
+            line.contains("(default: the number of cores)") && !line.contains("default: \(ProcessInfo.processInfo.activeProcessorCount)"))
+    }
+
+    enum Tree {
+        static func help() throws -> String {
+            let box = try Sandbox("help")
+            let run = try box.imgmake("build", "--help")
+            try #require(run.status == 0, "\(run)")
+            return run.stdout
+        }
+    }
+}
