@@ -3,7 +3,9 @@
 ///
 /// Syntax: `*` (any run of characters within a segment), `?` (one character), `[abc]`, `[a-z]`,
 /// `[!abc]` or `[^abc]`, `{a,b}` (alternatives, may nest and may contain `/`), `**` as a whole segment
-/// (zero or more directories) and `\x` (a literal `x`). Matching is case-sensitive and byte-exact.
+/// (zero or more directories) and `\x` (a literal `x`). Matching is case-sensitive and byte-exact, unless the
+/// pattern starts with `(?i)` (as in regular expressions): then letters match in either case (`(?i)photos/*.jpg`
+/// matches `photos/A.JPG`), except in the base, the leading folders without wildcards, which are read as written.
 /// Wildcards and `**` never match a segment that starts with `.` (hidden files and folders, `.`, `..`)
 /// unless the pattern segment itself starts with a literal `.`; `.` and `..` only match literally.
 /// Paths passed in are expected to be normalised (no empty or `.` segments).
@@ -18,16 +20,23 @@ public struct Glob: Sendable, Hashable, CustomStringConvertible {
     public let base: String
     /// True when any alternative has `*`, `?`, a class or `**` (brace groups alone do not count).
     public let hasWildcards: Bool
+    /// The pattern starts with `(?i)`: letters past the base match in either case.
+    public let ignoresCase: Bool
     let compiled: [GlobAlternative]
 
+    /// The prefix that makes a pattern case-insensitive.
+    public static let ignoreCasePrefix = "(?i)"
+
     public init(_ pattern: String) throws(GlobError) {
-        let characters = Array(pattern)
+        ignoresCase = pattern.hasPrefix(Self.ignoreCasePrefix)
+        let characters = Array(ignoresCase ? pattern.dropFirst(Self.ignoreCasePrefix.count) : Substring(pattern))
         try GlobSyntax.validate(characters[...])
         let expanded = GlobSyntax.expandBraces(characters[...])
         var compiled: [GlobAlternative] = []
-        for alternative in expanded { compiled.append(try GlobAlternative(alternative)) }
+        for alternative in expanded { compiled.append(try GlobAlternative(alternative, ignoringCase: ignoresCase)) }
         self.pattern = pattern
-        self.alternatives = expanded.map { String($0) }
+        let prefix = ignoresCase ? Self.ignoreCasePrefix : ""
+        self.alternatives = expanded.map { prefix + String($0) }
         self.compiled = compiled
         self.hasWildcards = !compiled.allSatisfy(\.isLiteral)
         self.base = Self.commonBase(of: compiled)
@@ -37,7 +46,9 @@ public struct Glob: Sendable, Hashable, CustomStringConvertible {
     /// `photos/bc/*.jpg`, `photos/bd/*.jpg`. Braces without a comma, unclosed braces, escaped braces and
     /// braces inside `[...]` stay as written.
     public static func expandBraces(_ pattern: String) -> [String] {
-        GlobSyntax.expandBraces(Array(pattern)[...]).map { String($0) }
+        let ignoresCase = pattern.hasPrefix(ignoreCasePrefix)
+        let rest = Array(ignoresCase ? pattern.dropFirst(ignoreCasePrefix.count) : Substring(pattern))
+        return GlobSyntax.expandBraces(rest[...]).map { (ignoresCase ? ignoreCasePrefix : "") + String($0) }
     }
 
     public var description: String { pattern }

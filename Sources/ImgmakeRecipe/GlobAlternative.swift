@@ -16,9 +16,11 @@ struct GlobAlternative: Sendable {
     /// path's last segments.
     private let lastGlobstar: Int?
 
-    init(_ pattern: [Character]) throws(GlobError) {
+    /// `ignoringCase`: letters in the segments after the literal directories match in either case.
+    init(_ pattern: [Character], ignoringCase: Bool = false) throws(GlobError) {
         isAbsolute = pattern.first == "/"
         var segments: [GlobSegment] = []
+        var parts: [ArraySlice<Character>] = []
         for part in pattern.split(separator: "/") where part != ["."] {
             if part.elementsEqual("**") {
                 if case .globstar = segments.last { continue }
@@ -26,10 +28,18 @@ struct GlobAlternative: Sendable {
             } else {
                 segments.append(try GlobSegment(part))
             }
+            parts.append(part)
+        }
+        let literalDirectories = segments.dropLast().map(\.literalText).prefix { $0 != nil }.compactMap { $0 }
+        if ignoringCase {
+            for index in literalDirectories.count..<segments.count {
+                if case .globstar = segments[index] { continue }
+                segments[index] = try GlobSegment(parts[index], ignoringCase: true)
+            }
         }
         self.segments = segments
         lastGlobstar = segments.lastIndex { if case .globstar = $0 { true } else { false } }
-        literalDirectories = segments.dropLast().map(\.literalText).prefix { $0 != nil }.compactMap { $0 }
+        self.literalDirectories = literalDirectories
         prefix = Array(((isAbsolute ? "/" : "") + literalDirectories.map { $0 + "/" }.joined()).utf8)
         switch segments.last {
         case .literal(let bytes): suffix = bytes

@@ -7,8 +7,9 @@ enum GlobSegment: Sendable {
     /// A segment with `*`, `?` or classes.
     case pattern(GlobSegmentPattern)
 
-    /// Compiles one brace-free, slash-free segment (`**` must be handled by the caller).
-    init(_ text: ArraySlice<Character>) throws(GlobError) {
+    /// Compiles one brace-free, slash-free segment (`**` must be handled by the caller). `ignoringCase`: each
+    /// letter with another case is the class of both (`a` is `[aA]`), and each class holds both cases.
+    init(_ text: ArraySlice<Character>, ignoringCase: Bool = false) throws(GlobError) {
         var tokens: [GlobToken] = []
         var literal = ""
         func flush() {
@@ -35,10 +36,16 @@ enum GlobSegment: Sendable {
                     continue
                 }
                 flush()
-                tokens.append(.characterSet(try GlobSyntax.characterSet(text, open: index - 1, close: close)))
+                let set = try GlobSyntax.characterSet(text, open: index - 1, close: close)
+                tokens.append(.characterSet(ignoringCase ? set.ignoringCase : set))
                 index = close + 1
             default:
-                literal.append(character)
+                if ignoringCase, let cases = GlobCharacterSet.cases(of: character) {
+                    flush()
+                    tokens.append(.characterSet(cases))
+                } else {
+                    literal.append(character)
+                }
             }
         }
         flush()

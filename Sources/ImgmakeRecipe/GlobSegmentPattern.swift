@@ -17,6 +17,38 @@ struct GlobCharacterSet: Sendable {
     func contains(_ scalar: UInt32) -> Bool {
         ranges.contains { $0.contains(scalar) } != negated
     }
+
+    /// The class of a letter in both its cases (`[aA]`), or nil for a character with one case (a digit, `.`,
+    /// `ß`, whose capital is two letters).
+    static func cases(of character: Character) -> GlobCharacterSet? {
+        let text = String(character)
+        let scalars = Set(
+            [text, text.lowercased(), text.uppercased()].compactMap { variant -> UInt32? in
+                let scalars = variant.unicodeScalars
+                return scalars.count == 1 ? scalars.first?.value : nil
+            })
+        guard scalars.count > 1, character.unicodeScalars.count == 1 else { return nil }
+        return GlobCharacterSet(negated: false, ranges: scalars.sorted().map { $0...$0 })
+    }
+
+    /// The same class with every letter in both cases (`[a-c]` holds `A`-`C` too; `[!a]` excludes `A`).
+    var ignoringCase: GlobCharacterSet {
+        var added: [ClosedRange<UInt32>] = []
+        for range in ranges {
+            // ASCII letters by range arithmetic (a class like `[!a-z]` can be wide); other scalars one by one.
+            for (from, to) in [(UInt32(0x61), UInt32(0x41)), (UInt32(0x41), UInt32(0x61))] {
+                let low = max(range.lowerBound, from)
+                let high = min(range.upperBound, from + 25)
+                if low <= high { added.append((low - from + to)...(high - from + to)) }
+            }
+            guard range.count <= 256 else { continue }
+            for value in range where value >= 0x80 {
+                guard let scalar = Unicode.Scalar(value), let set = Self.cases(of: Character(scalar)) else { continue }
+                added += set.ranges
+            }
+        }
+        return GlobCharacterSet(negated: negated, ranges: ranges + added)
+    }
 }
 
 /// A segment with wildcards. The literal runs at both ends (`head`, `tail`) are compared directly;

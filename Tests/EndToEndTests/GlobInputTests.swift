@@ -117,4 +117,24 @@ import Testing
         #expect(result.stderr.contains("'**/*.jpg' (Imgmakefile:1:25)"), "\(result)")
         #expect(!box.exists("out"), "\(result)")
     }
+
+    /// Issue 17, point 15: cameras' `.JPG` and `.Jpeg`. `*.jpg` misses them, with a hint when it matches nothing;
+    /// `(?i)` matches them, and `{ext}` keeps the file's own case.
+    @Test func questionIGlobsMatchCamerasUppercaseExtensions() throws {
+        let box = try Sandbox("nocase")
+        for (name, seed) in [("IMG_0001.JPG", 1), ("IMG_0002.Jpeg", 2), ("x/holiday.jpg", 3), ("notes.txt", 4)] {
+            try box.image("photos/" + name, width: 40, height: 30, seed: seed, format: name.hasSuffix(".txt") ? "png" : "jpg")
+        }
+        try box.write("Imgmakefile", "thumbs: out/{path}.{ext}.png <- photos/*.jpg\n    thumbnail 16\n")
+        let missed = try box.imgmake()
+        #expect(
+            missed.stderr.contains(
+                "Imgmakefile:1:33: glob 'photos/*.jpg' of rule 'thumbs' matches no file (in either case it matches 1 file: "
+                    + "write it '(?i)photos/*.jpg' to match any case)"), "\(missed)")
+        try box.write("Imgmakefile", "thumbs: out/{path}.{ext}.png <- (?i)photos/**/*.{jpg,jpeg}\n    thumbnail 16\n")
+        let run = try box.imgmake()
+        #expect(run.status == 0 && run.summary == Summary(built: 3) && run.stderr.isEmpty, "\(run)")
+        #expect(Set(box.files(under: "out")) == ["out/IMG_0001.JPG.png", "out/IMG_0002.Jpeg.png", "out/x/holiday.jpg.png"])
+        #expect(try box.imgmake().summary == Summary(upToDate: 3))
+    }
 }

@@ -188,4 +188,25 @@ import Testing
             }
         }
     }
+
+    /// `(?i)`: cameras' `.JPG` and `.Jpeg` match `*.{jpg,jpeg}`; the base folder is read as written.
+    @Test func aPatternThatStartsWithQuestionIMatchesEitherCase() throws {
+        let photos = try glob("(?i)photos/**/*.{jpg,jpeg}")
+        #expect(photos.ignoresCase && photos.base == "photos")
+        for path in ["photos/a.jpg", "photos/B.JPG", "photos/2024/c.Jpeg", "photos/x/IMG_0001.JpG"] {
+            #expect(photos.matches(path), "\(path)")
+        }
+        #expect(!photos.matches("Photos/a.jpg"), "the base is as written")
+        #expect(!photos.matches("photos/a.png") && !photos.matches("photos/.hidden/a.JPG"))
+        #expect(try !glob("photos/*.jpg").matches("photos/a.JPG"), "without (?i), case counts")
+        #expect(try glob("(?i)a/[a-c]x.png").matches("a/Bx.PNG") && glob("(?i)a/[!a]x.png").matches("a/bx.png"))
+        #expect(try !glob("(?i)a/[!a]x.png").matches("a/Ax.png"), "a negated class excludes both cases")
+        #expect(try glob("(?i)a/caf\u{E9}.png").matches("a/CAF\u{C9}.PNG"))
+        #expect(try glob("(?i)a/stra\u{DF}e.png").matches("a/STRA\u{DF}E.png"), "\u{DF} has no one-letter capital")
+        #expect(try glob("(?i)photos/a.jpg").literalPaths == nil, "a literal name is looked for in either case")
+        #expect(Glob.expandBraces("(?i)a/{b,c}.jpg") == ["(?i)a/b.jpg", "(?i)a/c.jpg"])
+        // Against other rules' output patterns: `out/*.JPG` outputs feed `(?i)out/*.jpg`.
+        #expect(try glob("(?i)/t/out/*.jpg").commonMatch(with: try glob("/t/out/?*.JPG")) != nil)
+        #expect(try glob("/t/out/*.jpg").commonMatch(with: try glob("/t/out/?*.JPG")) == nil)
+    }
 }

@@ -268,7 +268,9 @@ struct GraphBuilder {
                             } ?? false
                         }
                 }
-                if !fed { warnings.append("\(glob.location): glob '\(glob.text)' of rule '\(rule.name)' matches no file") }
+                if !fed {
+                    warnings.append("\(glob.location): glob '\(glob.text)' of rule '\(rule.name)' matches no file" + caseHint(glob))
+                }
             }
             var leftovers: [(glob: RuleGlob, rule: Int, files: [String])] = []
             for item in setAside[rule.index] where !outputSets[item.rule].contains(item.file) {
@@ -289,6 +291,19 @@ struct GraphBuilder {
                 )
             }
         }
+    }
+
+    /// For a glob that matched nothing: the files it would match in either case (cameras' `.JPG` for `*.jpg`),
+    /// as a hint to write it with `(?i)`; "" when there are none, or the glob ignores case already.
+    private func caseHint(_ glob: RuleGlob) -> String {
+        guard !glob.glob.ignoresCase, let folded = try? Glob(Glob.ignoreCasePrefix + glob.text) else { return "" }
+        var either = glob
+        either.glob = folded
+        // A walker of its own: the build's feeds its IDs to the early stamps, and these are of a table of their own.
+        let found = GlobWalker(disk: disk, root: root).fileIDs(matching: either, into: PathTable()).count
+        guard found > 0 else { return "" }
+        let files = found == 1 ? "1 file" : "\(found) files"
+        return " (in either case it matches \(files): write it '\(Glob.ignoreCasePrefix)\(glob.text)' to match any case)"
     }
 
     /// The first glob of `rule` that matches `path`, if any.

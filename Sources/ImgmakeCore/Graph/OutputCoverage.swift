@@ -34,7 +34,11 @@ enum OutputCoverage {
     }
 
     /// A glob of the rule's directory made absolute, `.` and `..` segments of its literal part resolved.
+    /// A `(?i)` prefix stays in front.
     static func absolute(_ pattern: String, in directory: String) -> String {
+        if pattern.hasPrefix(Glob.ignoreCasePrefix) {
+            return Glob.ignoreCasePrefix + absolute(String(pattern.dropFirst(Glob.ignoreCasePrefix.count)), in: directory)
+        }
         if pattern.hasPrefix("/") { return pattern }
         var segments: [Substring] = Glob.escaping(directory).split(separator: "/", omittingEmptySubsequences: true)
         for segment in pattern.split(separator: "/", omittingEmptySubsequences: true) {
