@@ -119,6 +119,7 @@ package final class Session {
         var result: [Int] = []
         for target in targets {
             guard let edges = graph.edges(forTarget: target, cwd: cwd) else {
+                if let source = graph.sourceNote(target, cwd: cwd) { throw UsageError("'\(target)' is \(source)") }
                 let note = Suggestions.closest(to: target, in: recipe.targetNames).map { " (did you mean '\($0)'?)" } ?? ""
                 throw UsageError("no rule, group or output called '\(target)'\(note)")
             }

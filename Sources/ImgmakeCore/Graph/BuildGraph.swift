@@ -174,7 +174,8 @@ package final class BuildGraph {
         if !errors.isEmpty { throw RecipeErrors(errors) }
     }
 
-    /// Edges of a target: a rule name, a group name, or an output path (absolute or relative to `cwd`).
+    /// Edges of a target: a rule name, a group name, an output path (absolute or relative to `cwd`), or a folder
+    /// (`out/thumbs/2024/`, with or without the slash): every output below it.
     package func edges(forTarget target: String, cwd: String) -> [Int]? {
         if let rule = recipe.rule(named: target) { return edgesByRule[rule.index] }
         if let group = recipe.group(named: target) {
@@ -187,7 +188,39 @@ package final class BuildGraph {
         }
         let path = PathName.normalize(PathName.join(cwd, target))
         if let edge = producer[path] { return [edge] }
-        return nil
+        return edges(under: path)
+    }
+
+    /// The edges whose outputs are below folder `path` (absolute), in graph order; nil when there are none.
+    func edges(under path: String) -> [Int]? {
+        let prefix = Array((path.hasSuffix("/") ? path : path + "/").utf8)
+        var found: [Int] = []
+        for edge in 0..<storage.count {
+            let below = paths.withBytes(storage.output[edge]) { bytes in
+                bytes.count > prefix.count && GraphBytes.equal(prefix, UnsafeBufferPointer(rebasing: bytes[..<prefix.count]))
+            }
+            if below { found.append(edge) }
+        }
+        return found.isEmpty ? nil : found
+    }
+
+    /// What a path that is no target is to this graph, for the message about it: "a source of rule 'thumbs'
+    /// (it makes build/thumbs/a.webp ...)" when some rule reads it; nil otherwise.
+    package func sourceNote(_ target: String, cwd: String) -> String? {
+        let path = PathName.normalize(PathName.join(cwd, target))
+        guard let id = paths.find(path) else { return nil }
+        var rules: [Int] = []
+        var outputs: [String] = []
+        for edge in 0..<storage.count where sourceIDs(of: edge).contains(id) || storage.imageInputs[edge].contains(id) {
+            let rule = Int(storage.rule[edge])
+            if !rules.contains(rule) { rules.append(rule) }
+            outputs.append(display(output(of: edge)))
+        }
+        guard !rules.isEmpty else { return nil }
+        let names = rules.map { "'\(recipe.rules[$0].name)'" }
+        let of =
+            names.count == 1 ? "rule \(names[0])" : "rules " + names.dropLast().joined(separator: ", ") + " and " + names[names.count - 1]
+        return "a source of \(of), not an output: it makes \(Listing.names(outputs))"
     }
 
     /// The edges to consider for `targets` and everything they depend on, in dependency order.
