@@ -7,7 +7,19 @@ import Testing
         let box = try Sandbox("version")
         let result = try box.imgmake("--version")
         #expect(result.status == 0, "\(result)")
-        #expect(result.stdout.range(of: #"\d+\.\d+\.\d+"#, options: .regularExpression) != nil, "\(result)")
+        let lines = result.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.first?.range(of: #"^imgmake \d+\.\d+\.\d+$"#, options: .regularExpression) != nil, "\(result)")
+        // The libvips it runs on (the version decides rebuilds), as the vips CLI says it, and its formats.
+        let vips = try runProgram("vips", ["--version"], in: box.root)
+        let version = try #require(
+            vips.stdout.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: "-").dropFirst().first?.split(separator: " ")
+                .first,
+            "\(vips)")
+        #expect(lines.count > 1 && lines[1].hasPrefix("libvips \(version) (/"), "\(result)")
+        #expect(lines.contains { $0.hasPrefix("reads and writes: JPEG, PNG, WebP") }, "\(result)")
+        #expect(
+            lines.contains { $0.hasPrefix("reads") && $0.contains("PDF") }
+                || lines.contains { $0.contains("not in this libvips") && $0.contains("PDF") })
         // No recipe is needed, and nothing is written.
         #expect(box.files().isEmpty && !box.exists(".imgmake"))
     }

@@ -13,13 +13,13 @@ import Testing
         #expect(fast.stderr == slow.stderr, "\(what): \(fast)\n\(slow)")
     }
 
-    @Test func versionPrintsWhatTheParserPrints() throws {
+    @Test func versionPrintsTheSameWhereverItIs() throws {
         let box = try Sandbox("fast-version")
         let fast = try box.imgmake("--version")
         #expect(fast.stdout.hasPrefix("imgmake ") && fast.stdout.hasSuffix("\n"), "\(fast)")
-        // `--version` among other words is the parser's (the fast path takes only `--version` alone).
         same(fast, try box.imgmake("--version", "--version"), "--version --version")
         same(fast, try box.imgmake("build", "--version"), "build --version")
+        same(fast, try box.imgmake("-C", ".", "--version"), "-C . --version")
     }
 
     @Test(arguments: [nil, "bash", "zsh", "fish"] as [String?])

@@ -1,13 +1,13 @@
 import ImgmakeCore
 
-/// The answers `imgmake` gives without swift-argument-parser: `--version` and the shell completion scripts'
-/// callbacks for targets (`imgmake ---completion build -- positional@0 ...`, on every Tab). Building the
-/// command tree and reflecting over every command's properties costs more than the answer itself, so
-/// `ImgmakeMain` asks here first. Only exact argument lists for which swift-argument-parser prints the same
-/// bytes are answered (`FastPathTests` compares both paths); everything else (`ops` completion, which needs
-/// libvips, `--version` among other words, malformed callbacks) takes the parser's path.
+/// The answers `imgmake` gives without swift-argument-parser: the shell completion scripts' callbacks for
+/// targets (`imgmake ---completion build -- positional@0 ...`, on every Tab). Building the command tree and
+/// reflecting over every command's properties costs more than the answer itself, so `ImgmakeMain` asks here
+/// first. Only exact argument lists for which swift-argument-parser prints the same bytes are answered
+/// (`FastPathTests` compares both paths); everything else (`ops` completion, which needs libvips, malformed
+/// callbacks) takes the parser's path.
 enum FastPath {
-    /// What `--version` prints (the version of `ImgmakeCommand`'s configuration, too).
+    /// The first line of `--version` (`VersionReport`), and the version of `ImgmakeCommand`'s configuration.
     static let versionText = "imgmake \(ImgmakeVersion.current)"
 
     /// The commands whose first positional argument completes targets with `TargetCompletion` (the ones the
@@ -17,7 +17,6 @@ enum FastPath {
     /// The text to print on standard output (then exit 0) for `arguments`, or nil to parse them.
     /// `shell` is `SAP_SHELL`, which the completion scripts set (zsh's answers end with an extra " " line).
     static func answer(_ arguments: [String], shell: String?) -> String? {
-        if arguments == ["--version"] { return versionText + "\n" }
         guard let words = completions(arguments) else { return nil }
         // swift-argument-parser's `CompletionShell.format(completions:)`, then `print`ed unless empty.
         let text = (shell == "zsh" ? words + [" "] : words).joined(separator: "\n")

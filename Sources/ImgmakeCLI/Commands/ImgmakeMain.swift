@@ -17,7 +17,13 @@ import ImgmakeVips
 /// here; every other error by `ErrorMessage`, as the shell renders them.
 public enum ImgmakeMain {
     public static func run(_ arguments: [String] = Array(CommandLine.arguments.dropFirst())) -> Never {
-        // `--version` and the completion scripts' callbacks, answered before the parser builds its command tree.
+        // `--version` anywhere before `--`: imgmake's version, and libvips' (VersionReport loads libvips).
+        if arguments.prefix(while: { $0 != "--" }).contains("--version") {
+            signal(SIGPIPE, SIG_IGN)
+            StandardOutput.out(VersionReport.text())
+            exit(ExitStatus.success.code)
+        }
+        // The completion scripts' callbacks, answered before the parser builds its command tree.
         if let answer = FastPath.answer(arguments, shell: getenv("SAP_SHELL").map { String(cString: $0) }) {
             signal(SIGPIPE, SIG_IGN)
             StandardOutput.out(answer)
