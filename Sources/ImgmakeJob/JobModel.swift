@@ -226,6 +226,26 @@ public struct ImageJob: Sendable, Hashable, Codable {
 }
 
 extension ImageJob {
+    /// The job's steps as they run, expanded for its output (`-v`): `thumbnail filename=photos/a.jpg width=320
+    /// | sharpen sigma=0.5 | webpsave Q=80 strip=true`; `display` shows a path (relative to the tree).
+    public func stepsText(display: (String) -> String) -> String {
+        if let program { return program.display }
+        func text(_ argument: ResolvedArgument) -> String {
+            let value: String
+            switch argument.value {
+            case .imageFile(let path): value = "@" + display(path)
+            case .imageFiles(let paths): value = paths.map { "@" + display($0) }.joined(separator: ",")
+            default: value = argument.value.canonicalText
+            }
+            return argument.name + "=" + value
+        }
+        var parts: [String] = []
+        if !loadOptions.isEmpty { parts.append((["load"] + loadOptions.map(text)).joined(separator: " ")) }
+        for step in steps { parts.append(([step.operation] + step.arguments.map(text)).joined(separator: " ")) }
+        parts.append(([saver] + saveOptions.map(text)).joined(separator: " "))
+        return parts.joined(separator: " | ")
+    }
+
     /// Whether the save options say `strip=true` (the last `strip` given wins, as for the saver): the output
     /// carries no metadata, whatever the saver (README: *Metadata*, under *The recipe language*).
     public var stripsMetadata: Bool {
@@ -239,7 +259,26 @@ public struct ImageSummary: Sendable, Hashable, Codable {
     public var height: Int
     public var bands: Int
     public var bytes: Int
-    public init(width: Int, height: Int, bands: Int, bytes: Int) {
+    /// What the source was, for `-v` (`JobRequest.verbose`): nil otherwise, and for user code and aggregates.
+    public var source: SourceFacts?
+    public init(width: Int, height: Int, bands: Int, bytes: Int, source: SourceFacts? = nil) {
+        self.width = width
+        self.height = height
+        self.bands = bands
+        self.bytes = bytes
+        self.source = source
+    }
+}
+
+/// A source image as its header says, and the loader libvips picked for it by its content.
+public struct SourceFacts: Sendable, Hashable, Codable {
+    public var loader: String
+    public var width: Int
+    public var height: Int
+    public var bands: Int
+    public var bytes: Int
+    public init(loader: String, width: Int, height: Int, bands: Int, bytes: Int) {
+        self.loader = loader
         self.width = width
         self.height = height
         self.bands = bands

@@ -37,6 +37,13 @@ enum JobRunner {
                     error: ImageJobError(step: "rename", input: nil, message: message), seconds: seconds())
             }
             if summary.bytes == 0, let stamp = RealDisk().stamp(request.output) { summary.bytes = Int(stamp.size) }
+            if request.verbose, !request.job.isAggregate, let source = request.job.sources.first,
+                let header = try? ImageLoader.header(of: source)
+            {
+                summary.source = SourceFacts(
+                    loader: header.loader, width: header.width, height: header.height, bands: header.bands,
+                    bytes: Int(RealDisk().stamp(source)?.size ?? 0))
+            }
             return JobOutcome(id: request.id, summary: summary, error: nil, seconds: seconds())
         } catch let error as ImageJobError {
             unlink(temporary)

@@ -349,7 +349,7 @@ package final class Builder {
                     cacheKeys[edge] = key
                 }
                 inFlight[edge] = inputs
-                executor().submit(JobRequest(id: edge, output: item.output, job: item.job))
+                executor().submit(JobRequest(id: edge, output: item.output, job: item.job, verbose: reporter.isVerbose))
             }
             if inFlight.isEmpty { break }
             guard let outcome = executor().nextOutcome() else { continue }
@@ -395,6 +395,9 @@ package final class Builder {
                 result: OutputResult(
                     edge: edge, status: .built, reason: reason, seconds: outcome.seconds, summary: outcome.summary,
                     result: outcome.result))
+            if reporter.isVerbose {
+                for line in jobDetails(item, outcome.summary) { reporter.detail("    " + line) }
+            }
         }
         pool?.shutdown()
         if summary.interrupted { TemporaryFiles.shared.removeAll() }
@@ -420,6 +423,36 @@ package final class Builder {
         }
         guard local != nil || remote != nil else { return nil }
         return BuildCache(local: local, remote: remote) { [reporter] in reporter.warning($0) }
+    }
+
+    /// `-v`, after a job's line (as `make` echoes commands, `ninja -v`): its steps as they ran, expanded; its
+    /// source (the loader libvips picked, the header's size, the file's bytes) and what it wrote.
+    private func jobDetails(_ edge: Edge, _ summary: ImageSummary?) -> [String] {
+        var lines = [edge.job.stepsText { graph.display($0) }]
+        guard let summary else { return lines }
+        let written =
+            "\(summary.width)×\(summary.height), \(summary.bands) band\(summary.bands == 1 ? "" : "s"), \(Self.bytes(summary.bytes))"
+        let from: String
+        if let source = summary.source, let path = edge.sources.first {
+            from =
+                "\(graph.display(path)) (\(source.loader), \(source.width)×\(source.height), \(source.bands) band\(source.bands == 1 ? "" : "s"), "
+                + "\(Self.bytes(source.bytes)))"
+        } else {
+            from = edge.sources.count == 1 ? graph.display(edge.sources[0]) : "\(edge.sources.count) inputs"
+        }
+        lines.append("\(from) → \(graph.display(edge.output)) (\(written))")
+        return lines
+    }
+
+    /// `18.4 KiB`: a size in bytes for people.
+    static func bytes(_ count: Int) -> String {
+        guard count >= 1024 else { return "\(count) B" }
+        var value = Double(count) / 1024
+        for unit in ["KiB", "MiB", "GiB"] {
+            if value < 1024 || unit == "GiB" { return String(format: "%.1f \(unit)", value) }
+            value /= 1024
+        }
+        return "\(count) B"
     }
 
     /// The cache key of an edge's output (`ContentCache.key`): nil when an input cannot be read.

@@ -6,10 +6,13 @@ package struct JobRequest: Sendable, Codable {
     /// Absolute path of the output.
     package var output: String
     package var job: ImageJob
-    package init(id: Int, output: String, job: ImageJob) {
+    /// `-v`: the outcome's summary says what the source was (`ImageSummary.source`: its loader and header).
+    package var verbose: Bool
+    package init(id: Int, output: String, job: ImageJob, verbose: Bool = false) {
         self.id = id
         self.output = output
         self.job = job
+        self.verbose = verbose
     }
 }
 

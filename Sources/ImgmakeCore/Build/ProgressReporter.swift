@@ -23,6 +23,9 @@ package final class ProgressReporter {
         self.errorOutput = errorOutput
     }
 
+    /// `-v`: what `detail` prints, and what jobs are asked to tell (`JobRequest.verbose`).
+    package var isVerbose: Bool { verbosity == .verbose }
+
     /// A job finished (or, on a terminal, started): `[37/120] thumbs build/thumbs/a.webp`.
     func progress(done: Int, total: Int, rule: String, output path: String, seconds: Double?) {
         guard verbosity != .quiet else { return }
