@@ -11,7 +11,7 @@
 __imgmake_command() {
     case "$1" in
     imgmake)
-        subcommands=('build|' 'shell|' 'list|' 'explain|' 'clean|' 'ops|' 'help|')
+        subcommands=('build|' 'shell|' 'list|' 'explain|' 'graph|' 'clean|' 'ops|' 'help|')
         default_subcommand=build
         positionals=0
         arguments=('f+|--version|' 'f+|-h|--help|')
@@ -35,7 +35,14 @@ __imgmake_command() {
         subcommands=()
         default_subcommand=''
         positionals=-1
-        arguments=('o+|-f|--file|' 'o+|-C|--directory|' 'o+|--max-pixels|' 'f+|--allow-outside|' 'o+|--check|' 'f+|--version|' 'f+|-h|--help|')
+        arguments=('o+|-f|--file|' 'o+|-C|--directory|' 'o+|--max-pixels|' 'f+|--allow-outside|' 'o+|--check|' 'f+|--json|' 'f+|--version|' 'f+|-h|--help|')
+        ;;
+
+    'imgmake graph')
+        subcommands=()
+        default_subcommand=''
+        positionals=-1
+        arguments=('o+|-f|--file|' 'o+|-C|--directory|' 'o+|--max-pixels|' 'f+|--allow-outside|' 'o+|--check|' 'f+|--rules|' 'f+|--version|' 'f+|-h|--help|')
         ;;
 
     'imgmake clean')
@@ -89,6 +96,15 @@ __imgmake_value() {
         -C|--directory) __imgmake_compgen -d ;;
         --check) __imgmake_words mtime hash ;;
         '@'*) __imgmake_callback ---completion explain -- positional@0 ;;
+        esac
+        ;;
+
+    'imgmake graph')
+        case "$2" in
+        -f|--file) __imgmake_compgen -f ;;
+        -C|--directory) __imgmake_compgen -d ;;
+        --check) __imgmake_words mtime hash ;;
+        '@'*) __imgmake_callback ---completion graph -- positional@0 ;;
         esac
         ;;
 

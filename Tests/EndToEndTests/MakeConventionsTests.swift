@@ -79,4 +79,38 @@ import Testing
         let quiet = try box.imgmake("-B", "out/a.webp")
         #expect(!quiet.stdout.contains("pngload"), "only with -v: \(quiet)")
     }
+
+    /// `imgmake graph` (Graphviz dot, as `ninja -t graph`), `list --json` and `explain --json`, on the demo.
+    @Test func theGraphDrawsAndTheJSONParses() throws {
+        let box = try Sandbox("graph")
+        try DemoTree.copy(into: box)
+        let graph = try box.imgmake("-C", "recipes/demo", "graph")
+        #expect(graph.status == 0 && graph.stdout.hasPrefix("digraph imgmake {"), "\(graph)")
+        #expect(
+            graph.stdout.contains("subgraph \"cluster_sheet\"")
+                && graph.stdout.contains("\"build/thumbs/rocket.webp\" -> \"build/contact-sheet.jpg\";"))
+        try box.write("graph.dot", graph.stdout)
+        let svg = try runProgram("dot", ["-Tsvg", "-o", box.path("graph.svg"), box.path("graph.dot")], in: box.root)
+        let drawn = try box.read("graph.svg")
+        #expect(svg.status == 0 && drawn.contains("<svg"), "\(svg)")
+        let rules = try box.imgmake("-C", "recipes/demo", "graph", "--rules", "sheet")
+        #expect(rules.stdout.contains("\"rule:thumbs\" -> \"rule:sheet\";") && !rules.stdout.contains("rule:marked"), "\(rules)")
+        try box.write("rules.dot", rules.stdout)
+        let drawnRules = try runProgram("dot", ["-Tsvg", "-o", box.path("rules.svg"), box.path("rules.dot")], in: box.root)
+        #expect(drawnRules.status == 0, "\(drawnRules)")
+
+        let list = try box.imgmake("-C", "recipes/demo", "list", "--json")
+        let listed = try #require(try JSONSerialization.jsonObject(with: Data(list.stdout.utf8)) as? [String: Any], "\(list)")
+        let thumbs = try #require((listed["rules"] as? [[String: Any]])?.first { $0["name"] as? String == "thumbs" })
+        #expect((thumbs["outputs"] as? [[String: Any]])?.count == 7 && thumbs["stale"] as? Int == 7, "\(thumbs)")
+        #expect(listed["default-target"] as? String == "all")
+
+        let explain = try box.imgmake("-C", "recipes/demo", "explain", "--json", "build/contact-sheet.jpg", "photos/rocket.jpg")
+        let explained = try #require(try JSONSerialization.jsonObject(with: Data(explain.stdout.utf8)) as? [String: Any], "\(explain)")
+        let output = try #require((explained["outputs"] as? [[String: Any]])?.first)
+        #expect(output["target"] as? String == "build/contact-sheet.jpg" && output["stale"] as? Bool == true)
+        #expect((output["reasons"] as? [String])?.first == "the output is missing")
+        let source = try #require((explained["sources"] as? [[String: Any]])?.first)
+        #expect(source["rules"] as? [String] == ["thumbs", "responsive", "marked"], "\(source)")
+    }
 }

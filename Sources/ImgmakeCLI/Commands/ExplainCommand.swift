@@ -11,6 +11,8 @@ struct ExplainCommand: ParsableCommand {
         help: ArgumentHelp("Outputs (or rules and groups) to explain, and NAME=VALUE overrides.", valueName: "OUTPUT"),
         completion: .custom(TargetCompletion.complete))
     var words: [String] = []
+    @Flag(name: .long, help: "Print JSON, for scripts: each output's rule, whether it is stale, and every reason.")
+    var json = false
 
     func run() throws {
         try withDirectory(recipe.directory) {
@@ -18,7 +20,11 @@ struct ExplainCommand: ParsableCommand {
             guard !targets.isEmpty else { throw UsageError("explain needs at least one output (or rule)") }
             let session = try Session(options: recipe.sessionOptions, overrides: overrides, library: .vips)
             session.warnAboutOverrides(ProgressReporter(verbosity: .normal))
-            print(try Explanation.text(session, targets: targets), terminator: "")
+            if json {
+                StandardOutput.out(String(decoding: try Explanation.json(session, targets: targets), as: UTF8.self))
+            } else {
+                print(try Explanation.text(session, targets: targets), terminator: "")
+            }
         }
     }
 }

@@ -17,7 +17,7 @@ struct ImgmakeCommand: ParsableCommand {
             """,
         version: FastPath.versionText,
         subcommands: [
-            BuildCommand.self, ShellCommand.self, ListCommand.self, ExplainCommand.self, CleanCommand.self,
+            BuildCommand.self, ShellCommand.self, ListCommand.self, ExplainCommand.self, GraphCommand.self, CleanCommand.self,
             OpsCommand.self, WorkerCommand.self,
         ],
         defaultSubcommand: BuildCommand.self

@@ -8,6 +8,8 @@ struct ListCommand: ParsableCommand {
 
     @OptionGroup var recipe: RecipeOptions
     @Argument(help: ArgumentHelp("NAME=VALUE variable overrides.", valueName: "NAME=VALUE")) var words: [String] = []
+    @Flag(name: .long, help: "Print JSON, for scripts: every rule with its outputs (stale or not, and why), the groups.")
+    var json = false
 
     func run() throws {
         try withDirectory(recipe.directory) {
@@ -16,7 +18,11 @@ struct ListCommand: ParsableCommand {
             options.readsStampsEarly = true
             let session = try Session(options: options, overrides: splitOverrides(words).overrides, library: .vips)
             session.warnAboutOverrides(ProgressReporter(verbosity: .normal))
-            print(RecipeListing.text(session), terminator: "")
+            if json {
+                StandardOutput.out(String(decoding: try RecipeListing.json(session), as: UTF8.self))
+            } else {
+                print(RecipeListing.text(session), terminator: "")
+            }
         }
     }
 }

@@ -191,6 +191,20 @@ package final class BuildGraph {
         return edges(under: path)
     }
 
+    /// The rules that read `target` (a path that no rule makes) and the outputs it feeds, or nil when none does.
+    package func sourceUse(_ target: String, cwd: String) -> (rules: [String], outputs: [String])? {
+        let path = PathName.normalize(PathName.join(cwd, target))
+        guard let id = paths.find(path), producer(ofPath: id) == nil else { return nil }
+        var rules: [String] = []
+        var outputs: [String] = []
+        for edge in 0..<storage.count where sourceIDs(of: edge).contains(id) || storage.imageInputs[edge].contains(id) {
+            let rule = recipe.rules[Int(storage.rule[edge])].name
+            if !rules.contains(rule) { rules.append(rule) }
+            outputs.append(display(output(of: edge)))
+        }
+        return rules.isEmpty ? nil : (rules, outputs)
+    }
+
     /// The edges whose outputs are below folder `path` (absolute), in graph order; nil when there are none.
     func edges(under path: String) -> [Int]? {
         let prefix = Array((path.hasSuffix("/") ? path : path + "/").utf8)
@@ -207,17 +221,8 @@ package final class BuildGraph {
     /// What a path that is no target is to this graph, for the message about it: "a source of rule 'thumbs'
     /// (it makes build/thumbs/a.webp ...)" when some rule reads it; nil otherwise.
     package func sourceNote(_ target: String, cwd: String) -> String? {
-        let path = PathName.normalize(PathName.join(cwd, target))
-        guard let id = paths.find(path) else { return nil }
-        var rules: [Int] = []
-        var outputs: [String] = []
-        for edge in 0..<storage.count where sourceIDs(of: edge).contains(id) || storage.imageInputs[edge].contains(id) {
-            let rule = Int(storage.rule[edge])
-            if !rules.contains(rule) { rules.append(rule) }
-            outputs.append(display(output(of: edge)))
-        }
-        guard !rules.isEmpty else { return nil }
-        let names = rules.map { "'\(recipe.rules[$0].name)'" }
+        guard let (rules, outputs) = sourceUse(target, cwd: cwd) else { return nil }
+        let names = rules.map { "'\($0)'" }
         let of =
             names.count == 1 ? "rule \(names[0])" : "rules " + names.dropLast().joined(separator: ", ") + " and " + names[names.count - 1]
         return "a source of \(of), not an output: it makes \(Listing.names(outputs))"
