@@ -13,6 +13,8 @@ package enum BuildRun {
         package var noWait = false
         package var reportPath: String?
         package var junitPath: String?
+        /// Under GitHub Actions, `$GITHUB_STEP_SUMMARY`: the Markdown summary is appended to it.
+        package var stepSummaryPath: String?
         package init() {}
     }
 
@@ -62,6 +64,17 @@ package enum BuildRun {
         }
         if let junitPath = request.junitPath {
             reports.append((junitPath, { Array(BuildReport.junit(results: builder.results, graph: session.graph, summary: summary).utf8) }))
+        }
+        if let path = request.stepSummaryPath {
+            let failures = builder.results.filter { $0.status == .failed }.map { result in
+                "`\(session.graph.display(session.graph.edges[result.edge].output))` (rule \(session.graph.edges[result.edge].rule.name)): "
+                    + (result.error ?? "failed")
+            }
+            let markdown = GitHubActions.stepSummary(summary, failures: failures)
+            do { try session.disk.append(PathName.join(session.cwd, path), Array(markdown.utf8)) } catch {
+                reporter.warning(
+                    "cannot write the job summary to \(path): \((error as? DiskError)?.message ?? ErrorMessage.describe(error))")
+            }
         }
         for (path, bytes) in reports {
             do { try session.disk.writeAtomically(PathName.join(session.cwd, path), try bytes()) } catch {

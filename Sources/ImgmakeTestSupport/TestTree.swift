@@ -166,6 +166,6 @@ package final class FakeExecutor: JobExecutor {
 extension ProgressReporter {
     /// A reporter that prints nothing (`-q`, no terminal); what it would print on stderr goes to `errors`.
     package static func quiet(errors: @escaping (String) -> Void = { _ in }) -> ProgressReporter {
-        ProgressReporter(verbosity: .quiet, isTerminal: false, output: { _ in }, errorOutput: errors)
+        ProgressReporter(verbosity: .quiet, isTerminal: false, output: { _ in }, errorOutput: errors, gitHub: nil)
     }
 }

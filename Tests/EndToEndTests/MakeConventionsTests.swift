@@ -113,4 +113,46 @@ import Testing
         let source = try #require((explained["sources"] as? [[String: Any]])?.first)
         #expect(source["rules"] as? [String] == ["thumbs", "responsive", "marked"], "\(source)")
     }
+
+    /// On a terminal the status line is redrawn in place; with `TERM=dumb` (Emacs' shell) each job gets its line.
+    @Test(.enabled(if: Tmux.available)) func aDumbTerminalGetsOneLinePerJob() throws {
+        let box = try tree("term-dumb")
+        let dumb = try Tmux(["env", "TERM=dumb", Imgmake.binary, "-j1"], in: box.root)
+        let screen = try dumb.wait { $0.contains("EXITED") }
+        #expect(screen.contains("[1/2] thumbs out/") && screen.contains("[2/2] thumbs out/"), "\(screen)")
+        try box.remove("out")
+        let xterm = try Tmux([Imgmake.binary, "-j1"], in: box.root)
+        let redrawn = try xterm.wait { $0.contains("EXITED") }
+        #expect(redrawn.contains("2 built") && !redrawn.contains("[1/2]"), "the status line was cleared: \(redrawn)")
+    }
+
+    /// Under GitHub Actions: recipe errors and failed jobs as `::error` annotations on the recipe's lines, and a
+    /// Markdown job summary appended to `$GITHUB_STEP_SUMMARY`.
+    @Test func gitHubActionsGetsAnnotationsAndAJobSummary() throws {
+        let box = try tree("github")
+        try box.write("photos/broken.png", "not an image")
+        let summaryFile = box.base + "/step-summary.md"
+        try "earlier step\n".write(toFile: summaryFile, atomically: true, encoding: .utf8)
+        let environment = ["GITHUB_ACTIONS": "true", "GITHUB_WORKSPACE": box.base, "GITHUB_STEP_SUMMARY": summaryFile]
+        let run = try box.imgmake(arguments: ["-k"], environment: environment)
+        #expect(run.status == 1, "\(run)")
+        #expect(
+            run.stdout.contains(
+                "::error file=work/Imgmakefile,line=1,col=1,title=imgmake%3A rule thumbs failed::out/broken.png (from photos/broken.png): "),
+            "\(run)")
+        let summary = try String(contentsOfFile: summaryFile, encoding: .utf8)
+        #expect(summary.hasPrefix("earlier step\n### imgmake: 2 built, 1 failed"), "appended: \(summary)")
+        #expect(summary.contains("| 2 | 0 | 1 | 0 | 0 |") && summary.contains("- `out/broken.png` (rule thumbs): "), "\(summary)")
+
+        try box.write("Imgmakefile", "thumbs: out/{name}.png <- photos/*.png\n    thumbnial 24\n")
+        let broken = try box.imgmake(arguments: [], environment: environment)
+        #expect(broken.status == 2, "\(broken)")
+        #expect(
+            broken.stdout.contains(
+                "::error file=work/Imgmakefile,line=2,col=5,title=imgmake%3A recipe error::unknown operation 'thumbnial'%0A"),
+            "\(broken)")
+        #expect(broken.stderr.contains("Imgmakefile:2:5: error: unknown operation 'thumbnial'"), "and the usual error: \(broken)")
+        let plain = try box.imgmake()
+        #expect(!plain.stdout.contains("::error"), "only under GitHub Actions: \(plain)")
+    }
 }

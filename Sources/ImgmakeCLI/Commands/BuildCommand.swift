@@ -96,6 +96,10 @@ struct BuildInvocation: Equatable {
             session.warnAboutOverrides(reporter)
             var request = request
             request.targets = targets
+            let environment = ProcessInfo.processInfo.environment
+            if environment["GITHUB_ACTIONS"] == "true", let path = environment["GITHUB_STEP_SUMMARY"], !path.isEmpty, !question {
+                request.stepSummaryPath = path
+            }
             let summary = try BuildRun.run(
                 session: session, request: request, reporter: reporter, interrupts: InterruptHandler.shared,
                 transport: request.builder.remoteCache?.transport

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CReadline
 import ImgmakeCore
+import ImgmakeRecipe
 import ImgmakeVips
 
 #if canImport(FoundationEssentials)
@@ -69,7 +70,22 @@ public enum ImgmakeMain {
         } catch {
             let message = ErrorMessage(error)
             StandardOutput.error(message.text + "\n")
+            annotateForGitHub(error)
             exit(message.status.code)
+        }
+    }
+
+    /// Under GitHub Actions, each recipe error as an `::error` annotation on its line too (stdout).
+    private static func annotateForGitHub(_ error: Error) {
+        guard let gitHub = ProgressReporter.gitHubFromEnvironment else { return }
+        let errors = (error as? RecipeErrors)?.errors ?? (error as? RecipeError).map { [$0] } ?? []
+        let cwd = FileManager.default.currentDirectoryPath
+        for error in errors {
+            let text = ([error.message] + error.notes).joined(separator: "\n")
+            StandardOutput.out(
+                GitHubActions.errorAnnotation(
+                    text, at: error.location, title: "imgmake: recipe error", cwd: cwd, workspace: gitHub.workspace)
+                    + "\n")
         }
     }
 

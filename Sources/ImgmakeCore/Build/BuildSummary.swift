@@ -26,6 +26,8 @@ package struct BuildSummary: Sendable {
     var reportFailed = false
     var dryRun = false
     var seconds = 0.0
+    /// Bytes of the outputs written (by jobs and from caches).
+    package internal(set) var bytesWritten: Int64 = 0
 
     package init() {}
 

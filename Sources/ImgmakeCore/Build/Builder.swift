@@ -340,6 +340,7 @@ package final class Builder {
                     if let hit = cache.lookup(key), restore(hit.bytes, to: item.output) {
                         finished += 1
                         summary.fromCache += 1
+                        summary.bytesWritten += Int64(hit.bytes.count)
                         if options.explain { reporter.info("explain: \(graph.display(item.output)): from \(hit.source)") }
                         built(
                             edge, inputs: inputs,
@@ -378,6 +379,9 @@ package final class Builder {
                         summary: nil, error: error.description))
                 let input = error.input.map { graph.display($0) } ?? Listing.names(item.sources.map { graph.display($0) })
                 reporter.error("\(graph.display(item.output)) (rule \(item.rule.name), from \(input)): \(error.step): \(error.message)")
+                reporter.annotate(
+                    "\(graph.display(item.output)) (from \(input)): \(error.step): \(error.message)", at: item.rule.syntax.name.location,
+                    title: "imgmake: rule \(item.rule.name) failed")
                 if !options.keepGoing { stopping = true }
                 summary.skipped += skipDependents(of: edge, dependents: dependents, skipped: &skipped)
                 continue
@@ -395,6 +399,7 @@ package final class Builder {
                 result: OutputResult(
                     edge: edge, status: .built, reason: reason, seconds: outcome.seconds, summary: outcome.summary,
                     result: outcome.result))
+            summary.bytesWritten += Int64(outcome.summary?.bytes ?? 0)
             if reporter.isVerbose {
                 for line in jobDetails(item, outcome.summary) { reporter.detail("    " + line) }
             }
