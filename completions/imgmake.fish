@@ -23,7 +23,7 @@ function __imgmake_parse_tokens -S
         __imgmake_parse_subcommand 0 'version' 'h/help'
         switch $unparsed_tokens[1]
         case 'build'
-            __imgmake_parse_subcommand -r 1 'f/file=' 'C/directory=' 'max-pixels=' 'allow-outside' 'check=' 'j/jobs=' 'pool=' 'job-timeout=' 'cache=' 'cache-max-size=' 'remote-cache=' 'remote-cache-read-only' 'remote-cache-timeout=' 'max-jobs-per-worker=' 'stall-timeout=' 'n/dry-run' 'question' 'k/keep-going' 'B/always-make' 'explain' 'no-wait' 'q/quiet' 'v/verbose' 'shard=' 'shard-count=' 'report=' 'junit=' 'version' 'h/help'
+            __imgmake_parse_subcommand -r 1 'f/file=' 'C/directory=' 'max-pixels=' 'allow-outside' 'check=' 'j/jobs=' 'pool=' 'job-timeout=' 'cache=' 'cache-max-size=' 'remote-cache=' 'remote-cache-read-only' 'remote-cache-timeout=' 'max-jobs-per-worker=' 'stall-timeout=' 'n/dry-run' 'question' 'k/keep-going' 'B/always-make' 'explain' 'no-wait' 'q/quiet' 'v/verbose' 'shard=' 'shard-count=' 'report=' 'junit=' 'trace=' 'version' 'h/help'
         case 'shell'
             __imgmake_parse_subcommand -r 1 'f/file=' 'C/directory=' 'max-pixels=' 'allow-outside' 'check=' 'c=' 'version' 'h/help'
         case 'list'
@@ -128,6 +128,7 @@ complete -c 'imgmake' -n '__imgmake_should_offer_completions_for_flags_or_option
 complete -c 'imgmake' -n '__imgmake_should_offer_completions_for_flags_or_options "imgmake build" shard-count' -l 'shard-count' -d 'With --shard auto: the number of shards, for a Kubernetes Indexed Job (its completions).' -rfka ''
 complete -c 'imgmake' -n '__imgmake_should_offer_completions_for_flags_or_options "imgmake build" report' -l 'report' -d 'Write a JSON report of every output to FILE.' -rF
 complete -c 'imgmake' -n '__imgmake_should_offer_completions_for_flags_or_options "imgmake build" junit' -l 'junit' -d 'Write a JUnit XML report (one test case per output) to FILE.' -rF
+complete -c 'imgmake' -n '__imgmake_should_offer_completions_for_flags_or_options "imgmake build" trace' -l 'trace' -d 'Write a Chrome trace of the run to FILE (Perfetto, chrome://tracing): the phases, and each job on its worker.' -rF
 complete -c 'imgmake' -n '__imgmake_should_offer_completions_for_positional "imgmake build" -ge 1' -fka '(__imgmake_custom_completion ---completion build -- positional@0 (count (__imgmake_tokens -pc)) (__imgmake_tokens -tC))'
 complete -c 'imgmake' -n '__imgmake_should_offer_completions_for_flags_or_options "imgmake build" version' -l 'version' -d 'Show the version.'
 complete -c 'imgmake' -n '__imgmake_should_offer_completions_for_flags_or_options "imgmake build" h help' -s 'h' -l 'help' -d 'Show help information.'

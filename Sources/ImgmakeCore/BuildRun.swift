@@ -15,6 +15,8 @@ package enum BuildRun {
         package var junitPath: String?
         /// Under GitHub Actions, `$GITHUB_STEP_SUMMARY`: the Markdown summary is appended to it.
         package var stepSummaryPath: String?
+        /// `--trace FILE`: a Chrome trace of the run.
+        package var tracePath: String?
         package init() {}
     }
 
@@ -55,10 +57,21 @@ package enum BuildRun {
                         let root = session.graph.root
                         return [UInt8](
                             try BuildReport.json(
-                                results: builder.results, graph: session.graph, summary: summary, shard: request.builder.shard
+                                results: builder.results, graph: session.graph, summary: summary, shard: request.builder.shard,
+                                zero: (session.phases + builder.phases).map(\.start).min()
                             ) { output in
                                 session.state.newestRecord(of: PathName.relative(output, to: root) ?? output)?.result
                             })
+                    }
+                ))
+        }
+        if let tracePath = request.tracePath {
+            reports.append(
+                (
+                    tracePath,
+                    {
+                        [UInt8](
+                            try BuildTrace.json(phases: session.phases + builder.phases, results: builder.results, graph: session.graph))
                     }
                 ))
         }

@@ -17,6 +17,8 @@ package final class Session {
     /// The top recipe file relative to the root (`Imgmakefile`, `web.imgmake`): the owner of the records
     /// this session writes.
     let recipeFile: String
+    /// When loading (reading and checking the recipe) and making the graph began and ended (`--trace`).
+    package private(set) var phases: [TracePhase] = []
 
     /// What a session is loaded from (plain values; `RecipeOptions` holds the command-line form).
     package struct Options: Equatable {
@@ -44,6 +46,8 @@ package final class Session {
         self.cwd = cwd
         self.options = options
         self.disk = disk
+        var phases: [TracePhase] = []
+        let loadStart = TracePhase.now()
         let path = PathName.normalize(PathName.join(cwd, options.file))
         guard disk.stamp(path) != nil else {
             throw RecipeErrors([
@@ -65,14 +69,18 @@ package final class Session {
         self.state = state
         func check(_ catalog: OperationCatalog) throws -> (CheckedRecipe, BuildGraph) {
             let recipe = try RecipeChecker(catalog: catalog).check(loaded)
+            let graphStart = TracePhase.now()
+            phases = [TracePhase(name: "load", start: loadStart, end: graphStart)]
             let graph = try BuildGraph(recipe: recipe, disk: disk, catalog: catalog, options: graphOptions) { path in
                 PathName.relative(path, to: root).flatMap { state.newestRecord(of: $0)?.outputStamp }
             }
+            phases.append(TracePhase(name: "graph", start: graphStart, end: TracePhase.now()))
             return (recipe, graph)
         }
         if let catalog {
             self.catalog = catalog
             (self.recipe, self.graph) = try check(catalog)
+            self.phases = phases
             return
         }
         guard let library else { preconditionFailure("a Session needs a catalog, or the image library to make one") }
@@ -92,6 +100,7 @@ package final class Session {
         // file saved next answers it too (a no-op build then never loads libvips).
         _ = cached.libraryVersion
         cached.save()
+        self.phases = phases
     }
 
     private static func unknownOverrides(_ overrides: [String: String], in recipe: Recipe, file: String) -> [String: String] {

@@ -155,4 +155,33 @@ import Testing
         let plain = try box.imgmake()
         #expect(!plain.stdout.contains("::error"), "only under GitHub Actions: \(plain)")
     }
+
+    /// `--trace FILE`: a Chrome trace (as Bazel's `--profile`, ninjatracing) with the phases and one complete
+    /// event per job on its worker's thread; the report gets each job's start and worker.
+    @Test(arguments: ["thread", "process"]) func theTraceHasThePhasesAndOneEventPerJob(pool: String) throws {
+        let box = try tree("trace-\(pool)")
+        try box.image("photos/c.png", width: 64, height: 48, seed: 3)
+        let run = try box.imgmake("-j2", "--pool", pool, "--trace", "trace.json", "--report", "report.json")
+        #expect(run.status == 0 && run.summary == Summary(built: 3), "\(run)")
+        let trace = try #require(try JSONSerialization.jsonObject(with: box.data("trace.json")) as? [String: Any])
+        let events = try #require(trace["traceEvents"] as? [[String: Any]])
+        let complete = events.filter { $0["ph"] as? String == "X" }
+        let phases = complete.filter { $0["cat"] as? String == "phase" }.compactMap { $0["name"] as? String }
+        #expect(phases == ["load", "graph", "staleness", "build"], "\(phases)")
+        let jobs = complete.filter { $0["cat"] as? String == "thumbs" }
+        #expect(Set(jobs.compactMap { $0["name"] as? String }) == ["out/a.png", "out/b.png", "out/c.png"] && jobs.count == 3, "\(jobs)")
+        for job in jobs {
+            let args = try #require(job["args"] as? [String: Any])
+            #expect(args["rule"] as? String == "thumbs" && args["status"] as? String == "built")
+            #expect((job["tid"] as? Int).map { (1...2).contains($0) } == true && (job["dur"] as? Double ?? 0) > 0, "\(job)")
+        }
+        let names = events.filter { $0["name"] as? String == "thread_name" }.compactMap {
+            ($0["args"] as? [String: Any])?["name"] as? String
+        }
+        #expect(names.contains("imgmake") && names.contains { $0.hasPrefix("worker ") }, "\(names)")
+        let report = try #require(try JSONSerialization.jsonObject(with: box.data("report.json")) as? [String: Any])
+        for output in try #require(report["outputs"] as? [[String: Any]]) {
+            #expect((output["start"] as? Double ?? -1) >= 0 && (output["worker"] as? Int).map { (1...2).contains($0) } == true, "\(output)")
+        }
+    }
 }

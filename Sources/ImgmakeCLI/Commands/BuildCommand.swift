@@ -52,6 +52,7 @@ struct BuildCommand: ParsableCommand {
         invocation.request.noWait = build.noWait
         invocation.request.reportPath = ci.report
         invocation.request.junitPath = ci.junit
+        invocation.request.tracePath = ci.trace
         invocation.pool = build.pool
         invocation.settings = build.poolSettings
         invocation.verbosity = build.verbosity

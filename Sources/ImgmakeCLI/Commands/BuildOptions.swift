@@ -215,7 +215,7 @@ extension BuildRun {
     @discardableResult
     static func run(
         session: Session, targets: [String], options build: BuildOptions, reporter: ProgressReporter? = nil,
-        shard: Shard? = nil, reportPath: String? = nil, junitPath: String? = nil
+        shard: Shard? = nil, reportPath: String? = nil, junitPath: String? = nil, tracePath: String? = nil
     ) throws -> BuildSummary {
         var request = Request()
         request.targets = targets
@@ -224,6 +224,7 @@ extension BuildRun {
         request.noWait = build.noWait
         request.reportPath = reportPath
         request.junitPath = junitPath
+        request.tracePath = tracePath
         return try run(
             session: session, request: request, reporter: reporter ?? build.reporter,
             interrupts: InterruptHandler.shared, transport: request.builder.remoteCache?.transport,

@@ -25,6 +25,14 @@ struct CIOptions: ParsableArguments {
         name: .long, help: ArgumentHelp("Write a JUnit XML report (one test case per output) to FILE.", valueName: "FILE"),
         completion: .file())
     var junit: String?
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Write a Chrome trace of the run to FILE (Perfetto, chrome://tracing): the phases, and each job on its worker.",
+            valueName: "FILE"),
+        completion: .file())
+    var trace: String?
 }
 
 extension CIOptions {

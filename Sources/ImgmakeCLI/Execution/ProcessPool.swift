@@ -108,10 +108,13 @@ final class ProcessPool: JobExecutor {
             guard let request = queue.take() else { break }
             if let program = request.job.program {
                 // User code runs in its own processes (`UserCode`), not in an imgmake worker.
-                queue.deliver(userCode.run(request, program))
+                var outcome = userCode.run(request, program)
+                outcome.worker = slot + 1
+                queue.deliver(outcome)
                 continue
             }
-            let outcome = execute(request, slot: slot, worker: &worker, queue: queue, settings: settings, startWorker: startWorker)
+            var outcome = execute(request, slot: slot, worker: &worker, queue: queue, settings: settings, startWorker: startWorker)
+            outcome.worker = slot + 1
             queue.deliver(outcome) { $0.busy[slot] = nil }
             if let done = worker, let limit = settings.maxJobsPerWorker, done.jobsRun >= limit {
                 done.stop()

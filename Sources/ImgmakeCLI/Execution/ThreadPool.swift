@@ -39,10 +39,12 @@ final class ThreadPool: JobExecutor {
         startError = CheckedThread.startAll(
             max(1, workers), name: "imgmake-worker", stackSize: 8 << 20,
             finished: finished
-        ) { _ in
+        ) { thread in
             ProcessPool.ignoreBrokenPipes()  // for the jobs run in a worker process
             while let request = queue.take() {
-                queue.deliver(Self.run(request, settings: settings, vipsThreads: vipsThreads, userCode: userCode))
+                var outcome = Self.run(request, settings: settings, vipsThreads: vipsThreads, userCode: userCode)
+                outcome.worker = thread + 1
+                queue.deliver(outcome)
             }
             VipsRuntime.threadShutdown()
         }

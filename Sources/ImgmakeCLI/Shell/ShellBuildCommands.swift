@@ -18,13 +18,13 @@ extension Shell {
         guard let session = writableSession(extra: extra, verb: "building") else { return Outcome(.usage) }
         return try runBuild(
             session: session, targets: targets, options: command.build,
-            reportPath: command.ci.report, junitPath: command.ci.junit)
+            reportPath: command.ci.report, junitPath: command.ci.junit, tracePath: command.ci.trace)
     }
 
     /// One build; Ctrl-C winds it down and comes back here.
     func runBuild(
         session: Session, targets: [String], options: BuildOptions, reportPath: String? = nil,
-        junitPath: String? = nil
+        junitPath: String? = nil, tracePath: String? = nil
     ) throws -> Outcome {
         defer { rearmInterrupts() }
         let reporter = ProgressReporter(
@@ -32,7 +32,7 @@ extension Shell {
             output: out, errorOutput: err)
         let summary = try BuildRun.run(
             session: session, targets: targets, options: options, reporter: reporter,
-            reportPath: reportPath, junitPath: junitPath)
+            reportPath: reportPath, junitPath: junitPath, tracePath: tracePath)
         if summary.interrupted {
             TemporaryFiles.shared.removeAll()
             if interactive { out("build cancelled: finished outputs are kept, nothing half-written is left\n") }

@@ -4,9 +4,10 @@ import Foundation
 enum BuildReport {
     /// `recordedResult` gives an output's recorded result (JSON text) when this run did not build it.
     static func json(
-        results: [OutputResult], graph: BuildGraph, summary: BuildSummary, shard: Shard? = nil,
+        results: [OutputResult], graph: BuildGraph, summary: BuildSummary, shard: Shard? = nil, zero: UInt64? = nil,
         recordedResult: (String) -> String? = { _ in nil }
     ) throws -> Data {
+        let zero = zero ?? results.compactMap(\.start).min() ?? 0
         var outputs: [[String: Any]] = []
         for result in results.sorted(by: { graph.edges[$0.edge].output < graph.edges[$1.edge].output }) {
             let edge = graph.edges[result.edge]
@@ -23,6 +24,9 @@ enum BuildReport {
             record["height"] = result.summary?.height ?? NSNull()
             record["error"] = result.error ?? NSNull()
             record["from-cache"] = result.fromCache
+            // Seconds from the start of the run (as `--trace` counts them), and the worker, for a job that ran.
+            record["start"] = result.start.map { (Double($0 &- zero) / 1e6).rounded() / 1000 } ?? NSNull()
+            record["worker"] = result.worker ?? NSNull()
             if edge.rule.program != nil {
                 // What the function returned: built now, or recorded when it was built (the Manager().dict() of
                 // a multiprocessing script, for every output, without recomputing any).

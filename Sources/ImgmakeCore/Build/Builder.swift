@@ -25,6 +25,10 @@ struct OutputResult: Sendable {
     /// What the output's function returned (JSON text), for an output built now; the report takes an up-to-date
     /// output's from the state.
     var result: String?
+    /// For a job that ran (or an output from a cache): when it started (`TracePhase.now()`'s clock) and the
+    /// worker that ran it, for `--trace` and the report.
+    var start: UInt64?
+    var worker: Int?
 }
 
 /// Runs a build: decides what is stale, hands ready jobs to a pool in dependency order, records every
@@ -56,6 +60,8 @@ package final class Builder {
     /// How `--remote-cache` reaches its server (libcurl in the command line, a fake in tests).
     private let transport: HTTPTransport?
     private(set) var results: [OutputResult] = []
+    /// When deciding what is stale and running the jobs began and ended (`--trace`).
+    private(set) var phases: [TracePhase] = []
     /// The first outputs whose records could not be saved, for the message.
     private var unrecordedOutputs: [String] = []
 
@@ -77,7 +83,9 @@ package final class Builder {
         let clock = DispatchTime.now().uptimeNanoseconds
         var summary = BuildSummary()
         summary.dryRun = options.dryRun
+        let stalenessStart = TracePhase.now()
         var (order, checker) = session.staleness(of: targets, alwaysMake: options.alwaysMake)
+        phases.append(TracePhase(name: "staleness", start: stalenessStart, end: TracePhase.now()))
         // One result per output: room for them at once (grown by doubling, the list of a 100,000-output no-op
         // was, for a moment, two lists: the no-op's peak memory).
         results.reserveCapacity(results.count + order.count)
@@ -134,6 +142,8 @@ package final class Builder {
             try? session.disk.makeDirectories(state.directory)
             try? session.disk.writeAtomically(marker, [])
             defer { if !othersWriting { try? session.disk.remove(marker) } }
+            let buildStart = TracePhase.now()
+            defer { phases.append(TracePhase(name: "build", start: buildStart, end: TracePhase.now())) }
             try run(stale, checker: checker, summary: &summary)
         }
         if options.shard != nil {
@@ -344,7 +354,8 @@ package final class Builder {
                         if options.explain { reporter.info("explain: \(graph.display(item.output)): from \(hit.source)") }
                         built(
                             edge, inputs: inputs,
-                            result: OutputResult(edge: edge, status: .built, reason: "", fromCache: true, result: hit.result))
+                            result: OutputResult(
+                                edge: edge, status: .built, reason: "", fromCache: true, result: hit.result, start: TracePhase.now()))
                         continue
                     }
                     cacheKeys[edge] = key
@@ -359,6 +370,8 @@ package final class Builder {
             let inputs = inFlight.removeValue(forKey: edge) ?? []
             finished += 1
             let reason = checker.reasons[edge]?.first?.description ?? ""
+            // The job began its `seconds` before its outcome came (the worker took it when it was submitted).
+            let started = TracePhase.now() &- UInt64(max(0, outcome.seconds) * 1e9)
             if let printed = outcome.output, !printed.isEmpty { reporter.jobOutput(printed) }
             if outcome.error != nil, let signal = outcome.stoppedBy, jobWasInterrupted(by: signal) {
                 // Stopped by the interrupt (a process-group or cgroup stop signals the workers too): not a
@@ -368,7 +381,7 @@ package final class Builder {
                 results.append(
                     OutputResult(
                         edge: edge, status: .interrupted, reason: reason, seconds: outcome.seconds,
-                        summary: nil, error: "interrupted (\(WaitStatus.name(of: signal)))"))
+                        summary: nil, error: "interrupted (\(WaitStatus.name(of: signal)))", start: started, worker: outcome.worker))
                 continue
             }
             if let error = outcome.error {
@@ -376,7 +389,7 @@ package final class Builder {
                 results.append(
                     OutputResult(
                         edge: edge, status: .failed, reason: reason, seconds: outcome.seconds,
-                        summary: nil, error: error.description))
+                        summary: nil, error: error.description, start: started, worker: outcome.worker))
                 let input = error.input.map { graph.display($0) } ?? Listing.names(item.sources.map { graph.display($0) })
                 reporter.error("\(graph.display(item.output)) (rule \(item.rule.name), from \(input)): \(error.step): \(error.message)")
                 reporter.annotate(
@@ -398,7 +411,7 @@ package final class Builder {
                 edge, inputs: inputs,
                 result: OutputResult(
                     edge: edge, status: .built, reason: reason, seconds: outcome.seconds, summary: outcome.summary,
-                    result: outcome.result))
+                    result: outcome.result, start: started, worker: outcome.worker))
             summary.bytesWritten += Int64(outcome.summary?.bytes ?? 0)
             if reporter.isVerbose {
                 for line in jobDetails(item, outcome.summary) { reporter.detail("    " + line) }

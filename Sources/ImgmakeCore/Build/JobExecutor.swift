@@ -30,6 +30,8 @@ package struct JobOutcome: Sendable, Codable {
     package var result: String?
     /// What the user's code printed during the job (stdout and stderr), shown with it.
     package var output: String?
+    /// The pool's worker (thread or process slot) that ran it, from 1: `--trace`'s thread, the report's `worker`.
+    package var worker: Int?
     package init(
         id: Int, summary: ImageSummary?, error: ImageJobError?, seconds: Double, stoppedBy: Int32? = nil,
         result: String? = nil
