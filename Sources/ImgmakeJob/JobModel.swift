@@ -143,17 +143,22 @@ public enum OperationValue: Sendable, Hashable, Codable {
     case imageFiles([String])
     case interpolate(String)
 
+    /// A number as a recipe writes it: `2` for 2.0, `0.5`; every double reads back as itself.
+    static func numberText(_ number: Double) -> String {
+        number == number.rounded() && abs(number) < 1e15 ? String(Int64(number)) : String(number)
+    }
+
     /// A stable text form, used in recipe fingerprints and `show`.
     public var canonicalText: String {
         switch self {
         case .int(let v): return String(v)
-        case .double(let v): return String(v)
+        case .double(let v): return Self.numberText(v)
         case .bool(let v): return v ? "true" : "false"
         case .string(let v):
             return "\"" + v.replacing("\\", with: "\\\\").replacing("\"", with: "\\\"") + "\""
         case .enumeration(let v): return v
         case .flags(let v): return v
-        case .arrayDouble(let v): return v.map { String($0) }.joined(separator: ",")
+        case .arrayDouble(let v): return v.map(Self.numberText).joined(separator: ",")
         case .arrayInt(let v): return v.map { String($0) }.joined(separator: ",")
         case .imageFile(let p): return "@" + p
         case .imageFiles(let p): return p.map { "@" + $0 }.joined(separator: ",")

@@ -7,8 +7,12 @@ package final class FakeCatalog: OperationCatalog {
     private let operations: [String: OperationInfo]
 
     package init() {
-        func arg(_ name: String, _ type: ArgumentType, required: Bool = false, output: Bool = false) -> ArgumentInfo {
-            ArgumentInfo(name: name, description: name, type: type, isRequired: required, isInput: !output, isOutput: output)
+        /// `defaultText` as libvips' introspection gives it (`ArgumentIntrospection.defaultText`).
+        func arg(_ name: String, _ type: ArgumentType, required: Bool = false, output: Bool = false, default value: String = "")
+            -> ArgumentInfo
+        {
+            ArgumentInfo(
+                name: name, description: name, type: type, isRequired: required, isInput: !output, isOutput: output, defaultText: value)
         }
         let out = arg("out", .image, required: true, output: true)
         let crop = ArgumentType.enumeration(
@@ -19,12 +23,13 @@ package final class FakeCatalog: OperationCatalog {
                 nickname: "thumbnail", description: "generate thumbnail from file",
                 arguments: [
                     arg("filename", .string, required: true), out, arg("width", .int(min: 1, max: 10_000_000), required: true),
-                    arg("height", .int(min: 1, max: 10_000_000)), arg("crop", crop), arg("no-rotate", .bool),
+                    arg("height", .int(min: 1, max: 10_000_000), default: "1"), arg("crop", crop, default: "none"),
+                    arg("no-rotate", .bool, default: "false"),
                 ]),
             OperationInfo(
                 nickname: "sharpen", description: "unsharp masking",
                 arguments: [
-                    arg("in", .image, required: true), out, arg("sigma", .double(min: 0, max: 10)),
+                    arg("in", .image, required: true), out, arg("sigma", .double(min: 0, max: 10), default: "0.5"),
                 ]),
             OperationInfo(
                 nickname: "rotate", description: "rotate by any angle",
@@ -58,7 +63,7 @@ package final class FakeCatalog: OperationCatalog {
                 nickname: "webpsave", description: "save as webp",
                 arguments: [
                     arg("in", .image, required: true), arg("filename", .string, required: true),
-                    arg("Q", .int(min: 0, max: 100)), arg("strip", .bool),
+                    arg("Q", .int(min: 0, max: 100), default: "75"), arg("strip", .bool, default: "false"),
                 ]),
             OperationInfo(
                 nickname: "jpegsave", description: "save as jpeg",

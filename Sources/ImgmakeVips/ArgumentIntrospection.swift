@@ -77,7 +77,7 @@ enum ArgumentIntrospection {
         case cvips_type_int(): return String(g_value_get_int(value))
         case cvips_type_int64(): return String(g_value_get_int64(value))
         case cvips_type_uint64(): return String(g_value_get_uint64(value))
-        case cvips_type_double(): return numberText(g_value_get_double(value))
+        case cvips_type_double(): return exactNumberText(g_value_get_double(value))
         case cvips_type_boolean(): return g_value_get_boolean(value) != 0 ? "true" : "false"
         case cvips_type_string(): return g_value_get_string(value).map { String(cString: $0) } ?? ""
         default: break
@@ -87,7 +87,14 @@ enum ArgumentIntrospection {
         return ""
     }
 
-    /// A double as short text: `1`, `0.5`, `1e+07`, the way `vips` prints defaults and ranges.
+    /// A default double as text that reads back as the same double (recipes compare values with it: a value
+    /// equal to the default is left out of the job, `JobExpander`): `1`, `0.5`, `0.3333333333333333`.
+    static func exactNumberText(_ number: Double) -> String {
+        if number == number.rounded(), abs(number) < 1e15 { return String(Int64(number)) }
+        return "\(number)"
+    }
+
+    /// A double as short text: `1`, `0.5`, `1e+07`, the way `vips` prints ranges.
     static func numberText(_ number: Double) -> String {
         String(format: "%g", number)
     }

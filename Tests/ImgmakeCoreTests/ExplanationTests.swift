@@ -24,7 +24,7 @@ import Testing
     }
 
     @Test func reasonsOfOtherKindsStayAndASingleInputKeepsItsSentence() {
-        let reasons: [StaleReason] = [.recipeChanged, .inputNewer("a"), .inputMissing("m"), .inputNewer("b"), .inputNewer("c")]
+        let reasons: [StaleReason] = [.recipeChanged(nil), .inputNewer("a"), .inputMissing("m"), .inputNewer("b"), .inputNewer("c")]
         #expect(
             StaleReason.explain(reasons, inputs: 40)
                 == "its recipe changed (the rule's steps, or the imgmake/libvips version); 3 of its 40 inputs are newer (a, b, c); "

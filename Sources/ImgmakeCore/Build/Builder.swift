@@ -184,7 +184,13 @@ package final class Builder {
 
     /// Appends a record; a failure is counted (with its first error and the first outputs) for one message at the end.
     private func save(_ record: BuildRecord, of edge: Edge, summary: inout BuildSummary) {
-        do { try state.record(record) } catch {
+        do {
+            try state.record(record)
+            // What the fingerprint stands for, so that a later change of the recipe can be named.
+            state.recipeTexts.remember(record.recipeFingerprint) {
+                RecipeFingerprint.lines(of: edge.job, root: graph.root, libraryVersion: session.catalog.libraryVersion)
+            }
+        } catch {
             summary.unrecorded += 1
             if summary.stateError == nil { summary.stateError = "\(error)" }
             if unrecordedOutputs.count < 3 { unrecordedOutputs.append(graph.display(edge.output)) }

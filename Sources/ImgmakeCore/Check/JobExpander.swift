@@ -56,7 +56,9 @@ package final class JobExpander {
             return option
         }
         let steps = try rule.steps.map { step in
-            ResolvedStep(operation: step.operation.nickname, arguments: try step.arguments.map(resolve))
+            ResolvedStep(
+                operation: step.operation.nickname,
+                arguments: Self.normalized(try step.arguments.map(resolve), of: step.operation))
         }
         guard let saver = saver(for: output) else {
             throw RecipeError(
@@ -88,9 +90,42 @@ package final class JobExpander {
         let saysBackground = Self.saysBackground(steps: steps, saveOptions: saveOptions)
         let job = ImageJob(
             sources: sources, isAggregate: rule.isAggregate, loadOptions: loadOptions, steps: steps,
-            saver: saver.nickname, saveOptions: implied + saveOptions, maxPixels: maxPixels,
+            saver: saver.nickname, saveOptions: Self.normalized(implied + saveOptions, of: saver.info), maxPixels: maxPixels,
             flattensAlphaOnWhite: !saysBackground && !catalog.saverKeepsAlpha(saver.nickname))
         return (job, imageInputs)
+    }
+
+    /// A step's arguments as the job and its fingerprint hold them (README's *How staleness works*, rule 3): in
+    /// name order (a later value of one name wins, as it does in libvips), and without optional arguments given
+    /// their default (what libvips takes when they are not given), so that reordering the arguments or spelling
+    /// out a default changes nothing and rebuilds nothing. The default of imgmake's `thumbnail`'s `height` is
+    /// the width (README's *How `thumbnail` resizes*), not libvips' 1.
+    static func normalized(_ arguments: [ResolvedArgument], of operation: OperationInfo) -> [ResolvedArgument] {
+        var last: [String: Int] = [:]
+        for (index, argument) in arguments.enumerated() { last[argument.name] = index }
+        let kept = arguments.enumerated().filter { index, argument in
+            guard last[argument.name] == index, let info = operation.argument(named: argument.name) else {
+                return last[argument.name] == index
+            }
+            if operation.nickname == "thumbnail", info.name == "height" {
+                return arguments.last { $0.name == "width" }?.value != argument.value
+            }
+            return !isDefault(argument.value, of: info)
+        }.map(\.element)
+        return kept.sorted { $0.name < $1.name }
+    }
+
+    /// Whether `value` is the default of an optional argument (numbers, booleans, enums; never strings, arrays,
+    /// images or interpolators, whose absence may mean something else).
+    static func isDefault(_ value: OperationValue, of info: ArgumentInfo) -> Bool {
+        guard !info.isRequired, info.isInput, !info.defaultText.isEmpty else { return false }
+        switch value {
+        case .int(let number): return Int(info.defaultText) == number
+        case .double(let number): return Double(info.defaultText) == number
+        case .bool(let flag): return info.defaultText == (flag ? "true" : "false")
+        case .enumeration(let nick): return info.defaultText == nick
+        default: return false
+        }
     }
 
     /// The job of a `run`, `python` or `worker` rule: placeholders filled in (`{in}`, `{out}` and `{inputs}` are

@@ -14,7 +14,8 @@ package enum StaleReason: Equatable, Sendable, CustomStringConvertible {
     case inputReplaced(String)
     case inputMissing(String)
     case noRecord
-    case recipeChanged
+    /// What changed (`thumbnail width 200 → 120`), when the state kept what the recorded fingerprint stood for.
+    case recipeChanged(String?)
     case inputSetChanged(added: [String], removed: [String])
     /// `--check hash`: an input's content differs from the recorded one.
     case contentChanged(String)
@@ -29,7 +30,8 @@ package enum StaleReason: Equatable, Sendable, CustomStringConvertible {
         case .inputReplaced(let input): return "its input \(input) changed since the last build (size or time differs)"
         case .inputMissing(let input): return "its input \(input) is missing"
         case .noRecord: return "no record of a previous build in .imgmake/"
-        case .recipeChanged: return "its recipe changed (the rule's steps, or the imgmake/libvips version)"
+        case .recipeChanged(let change?): return "its recipe changed: " + change
+        case .recipeChanged(nil): return "its recipe changed (the rule's steps, or the imgmake/libvips version)"
         case .inputSetChanged(let added, let removed):
             var parts: [String] = []
             if !added.isEmpty { parts.append("added " + Self.list(added)) }

@@ -33,6 +33,8 @@ package final class StalenessChecker {
     private var outdatedRecords: Set<Int> = []
     /// Up-to-date edges whose record names no recipe file (an older imgmake's): `Builder` gives them this one.
     private var recordsWithoutRecipe: Set<Int> = []
+    /// What changed from a recorded fingerprint to an edge's job's (by the two fingerprints: a rule's outputs share them).
+    private var recipeChanges: [[UInt64]: String?] = [:]
 
     /// The reasons of each edge evaluated so far, by edge index (nil: not evaluated).
     package struct Reasons {
@@ -45,6 +47,19 @@ package final class StalenessChecker {
     private let now: Int64
     /// A file system on another machine may be a little ahead: more than this is clock skew.
     static let skewTolerance: Int64 = 1_000_000_000
+
+    /// What changed between the recorded fingerprint's lines (if the state kept them) and the edge's job's.
+    private func recipeChange(from recorded: UInt64, edge index: Int) -> String? {
+        let current = graph.fingerprint(of: index, libraryVersion: options.libraryVersion)
+        if let known = recipeChanges[[recorded, current]] { return known }
+        let change = state.recipeTexts.lines(of: recorded).flatMap { old in
+            RecipeDiff.describe(
+                old: old, new: RecipeFingerprint.lines(of: graph.edges[index].job, root: graph.root, libraryVersion: options.libraryVersion)
+            )
+        }
+        recipeChanges[[recorded, current]] = change
+        return change
+    }
 
     init(graph: BuildGraph, state: BuildState, disk: DiskInterface, options: Options) {
         self.graph = graph
@@ -361,7 +376,7 @@ package final class StalenessChecker {
         guard state.isAvailable else { return found }
         guard let record else { return found + [.noRecord] }
         if record.recipeFingerprint != graph.fingerprint(of: index, libraryVersion: options.libraryVersion) {
-            found.append(.recipeChanged)
+            found.append(.recipeChanged(recipeChange(from: record.recipeFingerprint, edge: index)))
         }
         if graph.isAggregate(index) {
             let now = Set(sources.map(key))

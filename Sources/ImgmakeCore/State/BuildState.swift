@@ -77,8 +77,12 @@ package final class BuildState {
         self.logPath = PathName.join(directory, logName)
         self.snapshotPath = PathName.join(directory, StateSnapshot.fileName)
         self.isMainLog = logName == "log"
+        self.recipeTexts = RecipeTexts(directory: directory, logName: logName, disk: disk)
         load()
     }
+
+    /// The steps each recorded fingerprint stands for, to say what changed in a recipe.
+    let recipeTexts: RecipeTexts
 
     /// The newest record of `output` (root-relative), or the one `record(of:onDisk:)` chose for it.
     func newestRecord(of output: String) -> BuildRecord? {
