@@ -21,7 +21,7 @@ __imgmake_command() {
         subcommands=()
         default_subcommand=''
         positionals=-1
-        arguments=('o+|-f|--file|' 'o+|-C|--directory|' 'o+|--max-pixels|' 'f+|--allow-outside|' 'o+|--check|' 'o+|-j|--jobs|' 'o+|--pool|' 'o+|--job-timeout|' 'o+|--cache|' 'o+|--cache-max-size|' 'o+|--remote-cache|' 'f+|--remote-cache-read-only|' 'o+|--remote-cache-timeout|' 'o+|--max-jobs-per-worker|' 'o+|--stall-timeout|' 'f+|-n|--dry-run|' 'f+|--question|' 'f+|-k|--keep-going|' 'f+|-B|--always-make|' 'f+|--explain|' 'f+|--no-wait|' 'f+|-q|--quiet|' 'f+|-v|--verbose|' 'o+|--shard|' 'o+|--shard-count|' 'o+|--report|' 'o+|--junit|' 'o+|--trace|' 'f+|--version|' 'f+|-h|--help|')
+        arguments=('o+|-f|--file|' 'o+|-C|--directory|' 'o+|--max-pixels|' 'f+|--allow-outside|' 'o+|--check|' 'o+|-j|--jobs|' 'o+|-l|--load-average|' 'o+|--pool|' 'o+|--job-timeout|' 'o+|--cache|' 'o+|--cache-max-size|' 'o+|--remote-cache|' 'f+|--remote-cache-read-only|' 'o+|--remote-cache-timeout|' 'o+|--max-jobs-per-worker|' 'o+|--stall-timeout|' 'f+|-n|--dry-run|' 'f+|--question|' 'f+|-k|--keep-going|' 'f+|-B|--always-make|' 'f+|--explain|' 'f+|--no-wait|' 'f+|-q|--quiet|' 'f+|-v|--verbose|' 'o+|--shard|' 'o+|--shard-count|' 'o+|--report|' 'o+|--junit|' 'o+|--trace|' 'f+|--version|' 'f+|-h|--help|')
         ;;
 
     'imgmake shell')

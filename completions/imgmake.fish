@@ -23,7 +23,7 @@ function __imgmake_parse_tokens -S
         __imgmake_parse_subcommand 0 'version' 'h/help'
         switch $unparsed_tokens[1]
         case 'build'
-            __imgmake_parse_subcommand -r 1 'f/file=' 'C/directory=' 'max-pixels=' 'allow-outside' 'check=' 'j/jobs=' 'pool=' 'job-timeout=' 'cache=' 'cache-max-size=' 'remote-cache=' 'remote-cache-read-only' 'remote-cache-timeout=' 'max-jobs-per-worker=' 'stall-timeout=' 'n/dry-run' 'question' 'k/keep-going' 'B/always-make' 'explain' 'no-wait' 'q/quiet' 'v/verbose' 'shard=' 'shard-count=' 'report=' 'junit=' 'trace=' 'version' 'h/help'
+            __imgmake_parse_subcommand -r 1 'f/file=' 'C/directory=' 'max-pixels=' 'allow-outside' 'check=' 'j/jobs=' 'l/load-average=' 'pool=' 'job-timeout=' 'cache=' 'cache-max-size=' 'remote-cache=' 'remote-cache-read-only' 'remote-cache-timeout=' 'max-jobs-per-worker=' 'stall-timeout=' 'n/dry-run' 'question' 'k/keep-going' 'B/always-make' 'explain' 'no-wait' 'q/quiet' 'v/verbose' 'shard=' 'shard-count=' 'report=' 'junit=' 'trace=' 'version' 'h/help'
         case 'shell'
             __imgmake_parse_subcommand -r 1 'f/file=' 'C/directory=' 'max-pixels=' 'allow-outside' 'check=' 'c=' 'version' 'h/help'
         case 'list'
@@ -107,6 +107,7 @@ complete -c 'imgmake' -n '__imgmake_should_offer_completions_for_flags_or_option
 complete -c 'imgmake' -n '__imgmake_should_offer_completions_for_flags_or_options "imgmake build" allow-outside' -l 'allow-outside' -d 'Allow outputs outside the recipe\'s directory tree.'
 complete -c 'imgmake' -n '__imgmake_should_offer_completions_for_flags_or_options "imgmake build" check' -l 'check' -d 'How inputs are compared: mtime (default) or hash (content, for CI caches and fresh clones).' -rfka 'mtime hash'
 complete -c 'imgmake' -n '__imgmake_should_offer_completions_for_flags_or_options "imgmake build" j jobs' -s 'j' -l 'jobs' -d 'Run N jobs at once (default: the number of cores).' -rfka ''
+complete -c 'imgmake' -n '__imgmake_should_offer_completions_for_flags_or_options "imgmake build" l load-average' -s 'l' -l 'load-average' -d 'Start no new job while the load average is at least LOAD (make\'s -l), unless none runs.' -rfka ''
 complete -c 'imgmake' -n '__imgmake_should_offer_completions_for_flags_or_options "imgmake build" pool' -l 'pool' -d 'The pool that runs jobs: thread or process (process under a memory limit).' -rfka 'thread process'
 complete -c 'imgmake' -n '__imgmake_should_offer_completions_for_flags_or_options "imgmake build" job-timeout' -l 'job-timeout' -d 'Kill a job that runs longer than SECONDS, and fail it (with --pool thread: run, python, worker jobs only).' -rfka ''
 complete -c 'imgmake' -n '__imgmake_should_offer_completions_for_flags_or_options "imgmake build" cache' -l 'cache' -d 'Take outputs from, and keep them in, the shared cache folder DIR (default: $IMGMAKE_CACHE).' -rfa '(__imgmake_complete_directories)'

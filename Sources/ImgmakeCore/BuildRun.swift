@@ -27,7 +27,7 @@ package enum BuildRun {
     @discardableResult
     package static func run(
         session: Session, request: Request, reporter: ProgressReporter, interrupts: InterruptSource,
-        transport: HTTPTransport? = nil, makeExecutor: @escaping (Int) -> JobExecutor
+        transport: HTTPTransport? = nil, slots: JobSlots? = nil, makeExecutor: @escaping (Int) -> JobExecutor
     ) throws -> BuildSummary {
         let edges = try session.edges(for: request.targets)
         for warning in session.graph.warnings { reporter.warning(warning) }
@@ -37,7 +37,8 @@ package enum BuildRun {
             request.builder.dryRun ? nil : try session.lockState(wait: !request.noWait, interrupts: interrupts, notice: reporter.notice)
         defer { lock?.release() }
         let builder = Builder(
-            session: session, reporter: reporter, options: request.builder, interrupts: interrupts, transport: transport
+            session: session, reporter: reporter, options: request.builder, interrupts: interrupts, transport: transport,
+            slots: slots
         ) { workers in
             // Jobs are about to run, so libvips starts anyway: the cached answers the recipe was checked with
             // are compared with libvips' now (a job whose saver is wrong fails in `JobRunner`).

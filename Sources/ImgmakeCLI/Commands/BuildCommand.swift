@@ -57,6 +57,8 @@ struct BuildCommand: ParsableCommand {
         invocation.settings = build.poolSettings
         invocation.verbosity = build.verbosity
         invocation.question = build.question
+        invocation.jobsGiven = build.jobs != nil
+        invocation.loadAverage = build.loadAverage
         return invocation
     }
 }
@@ -73,6 +75,10 @@ struct BuildInvocation: Equatable {
     var verbosity = ProgressReporter.Verbosity.normal
     /// `--question`: a dry run that prints nothing and answers with its status (0 up to date, 1 stale, 2 errors).
     var question = false
+    /// `-j N` was given: a make jobserver in `MAKEFLAGS` is not used (as a sub-make given `-j` does not).
+    var jobsGiven = false
+    /// `-l LOAD`.
+    var loadAverage: Double?
 
     /// Runs the build, for a process that exits after it (its session is never freed). With `--question`, make's
     /// `-q`: every error is said as usual and exits 2, whatever its own status, so that 1 means "stale" only.
@@ -101,9 +107,19 @@ struct BuildInvocation: Equatable {
             if environment["GITHUB_ACTIONS"] == "true", let path = environment["GITHUB_STEP_SUMMARY"], !path.isEmpty, !question {
                 request.stepSummaryPath = path
             }
+            var limits: [JobSlots] = []
+            if !jobsGiven, let makeflags = environment["MAKEFLAGS"],
+                let jobserver = MakeJobserver.from(makeflags: makeflags, warn: reporter.warning)
+            {
+                limits.append(jobserver)
+                // make's -j is the whole make's: imgmake may run that many, as tokens allow.
+                if let jobs = jobserver.jobs { request.builder.jobs = max(1, jobs) }
+                reporter.detail("make's jobserver: up to \(request.builder.jobs) jobs, one per token")
+            }
+            if let loadAverage { limits.append(LoadLimit(loadAverage, loadAverage: systemLoadAverage)) }
             let summary = try BuildRun.run(
                 session: session, request: request, reporter: reporter, interrupts: InterruptHandler.shared,
-                transport: request.builder.remoteCache?.transport
+                transport: request.builder.remoteCache?.transport, slots: limits.isEmpty ? nil : CombinedSlots(limits)
             ) { [pool, settings] workers in
                 ExecutorFactory.make(pool, workers: workers, settings: settings)
             }

@@ -31,6 +31,11 @@ struct BuildOptions: ParsableArguments {
     /// `-j N`, or the number of cores.
     var jobCount: Int { jobs ?? OptionDefaults.jobs }
 
+    @Option(
+        name: [.customShort("l", allowingJoined: true), .customLong("load-average")],
+        help: ArgumentHelp("Start no new job while the load average is at least LOAD (make's -l), unless none runs.", valueName: "LOAD"))
+    var loadAverage: Double?
+
     @Option(name: .long, help: "The pool that runs jobs: thread or process (process under a memory limit).")
     var pool: PoolKind = .default
 
@@ -111,6 +116,7 @@ struct BuildOptions: ParsableArguments {
 
     func validate() throws {
         if let jobs, jobs < 1 { throw ValidationError("-j needs a number of jobs of at least 1") }
+        if let loadAverage, !(loadAverage > 0 && loadAverage.isFinite) { throw ValidationError("-l needs a load average above 0") }
         if let jobTimeout, !(jobTimeout > 0 && jobTimeout.isFinite) {
             throw ValidationError("--job-timeout needs a number of seconds above 0")
         }
@@ -228,6 +234,6 @@ extension BuildRun {
         return try run(
             session: session, request: request, reporter: reporter ?? build.reporter,
             interrupts: InterruptHandler.shared, transport: request.builder.remoteCache?.transport,
-            makeExecutor: build.makeExecutor(workers:))
+            slots: build.loadAverage.map { LoadLimit($0, loadAverage: systemLoadAverage) }, makeExecutor: build.makeExecutor(workers:))
     }
 }

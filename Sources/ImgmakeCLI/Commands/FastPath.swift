@@ -95,6 +95,7 @@ enum FastPath {
                     let jobs = Int(value), jobs >= 1
                 else { return nil }
                 invocation.request.builder.jobs = jobs
+                invocation.jobsGiven = true
             } else if word.hasPrefix("-C") || word.hasPrefix("-f") {
                 let option = String(word.prefix(2))
                 guard let value = value(of: word, option: option), !value.isEmpty, !value.hasPrefix("=") else { return nil }

@@ -59,6 +59,8 @@ package final class Builder {
     private let makeExecutor: (Int) -> JobExecutor
     /// How `--remote-cache` reaches its server (libcurl in the command line, a fake in tests).
     private let transport: HTTPTransport?
+    /// A make jobserver's tokens and `-l`'s load limit, asked before each job starts.
+    private let slots: JobSlots?
     private(set) var results: [OutputResult] = []
     /// When deciding what is stale and running the jobs began and ended (`--trace`).
     private(set) var phases: [TracePhase] = []
@@ -67,10 +69,11 @@ package final class Builder {
 
     package init(
         session: Session, reporter: ProgressReporter, options: Options, interrupts: InterruptSource,
-        transport: HTTPTransport? = nil, makeExecutor: @escaping (Int) -> JobExecutor
+        transport: HTTPTransport? = nil, slots: JobSlots? = nil, makeExecutor: @escaping (Int) -> JobExecutor
     ) {
         self.session = session
         self.transport = transport
+        self.slots = slots
         self.reporter = reporter
         self.options = options
         self.interrupts = interrupts
@@ -340,7 +343,10 @@ package final class Builder {
                     reporter.info("interrupted: waiting for \(inFlight.count) running job(s)\(again)")
                 }
             }
-            while !stopping, inFlight.count < options.jobs, let edge = ready.popLast() {
+            while !stopping, inFlight.count < options.jobs, !ready.isEmpty {
+                // A cache hit runs no job: the slot it took is given back at once (below).
+                if let slots, !slots.acquire(running: inFlight.count) { break }
+                guard let edge = ready.popLast() else { break }
                 let item = graph.edges[edge]
                 let previous = state.record(of: checker.key(item.output), onDisk: checker.stamp(item.output))
                 let inputs = item.inputs.map { checker.inputRecord($0, previous: previous) }
@@ -362,6 +368,7 @@ package final class Builder {
                             edge, inputs: inputs,
                             result: OutputResult(
                                 edge: edge, status: .built, reason: "", fromCache: true, result: hit.result, start: TracePhase.now()))
+                        slots?.release(running: inFlight.count)
                         continue
                     }
                     cacheKeys[edge] = key
@@ -374,6 +381,7 @@ package final class Builder {
             let edge = outcome.id
             let item = graph.edges[edge]
             let inputs = inFlight.removeValue(forKey: edge) ?? []
+            slots?.release(running: inFlight.count)
             finished += 1
             let reason = checker.reasons[edge]?.first?.description ?? ""
             // The job began its `seconds` before its outcome came (the worker took it when it was submitted).
@@ -424,6 +432,7 @@ package final class Builder {
             }
         }
         pool?.shutdown()
+        slots?.release(running: 0)  // every token back to the jobserver
         if summary.interrupted { TemporaryFiles.shared.removeAll() }
         if let cache {
             let evicted = cache.finish()

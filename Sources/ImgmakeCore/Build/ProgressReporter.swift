@@ -98,7 +98,7 @@ package final class ProgressReporter {
     }
 
     /// Only with -v.
-    func detail(_ text: String) {
+    package func detail(_ text: String) {
         guard verbosity == .verbose else { return }
         clearStatus()
         output(text + "\n")
@@ -110,7 +110,7 @@ package final class ProgressReporter {
         errorOutput("imgmake: \(text)\n")
     }
 
-    func warning(_ text: String) {
+    package func warning(_ text: String) {
         clearStatus()
         errorOutput("imgmake: warning: \(text)\n")
     }
