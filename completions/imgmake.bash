@@ -12,9 +12,9 @@ __imgmake_command() {
     case "$1" in
     imgmake)
         subcommands=('build|' 'shell|' 'list|' 'explain|' 'graph|' 'clean|' 'ops|' 'help|')
-        default_subcommand=build
-        positionals=0
-        arguments=('f+|--version|' 'f+|-h|--help|')
+        default_subcommand=''
+        positionals=-1
+        arguments=('o+|-f|--file|' 'o+|-C|--directory|' 'o+|--max-pixels|' 'f+|--allow-outside|' 'o+|--check|' 'o+|-j|--jobs|' 'o+|-l|--load-average|' 'o+|--pool|' 'o+|--job-timeout|' 'o+|--cache|' 'o+|--cache-max-size|' 'o+|--remote-cache|' 'f+|--remote-cache-read-only|' 'o+|--remote-cache-timeout|' 'o+|--max-jobs-per-worker|' 'o+|--stall-timeout|' 'f+|-n|--dry-run|' 'f+|--question|' 'f+|-k|--keep-going|' 'f+|-B|--always-make|' 'f+|--explain|' 'f+|--no-wait|' 'f+|-q|--quiet|' 'f+|-v|--verbose|' 'o+|--shard|' 'o+|--shard-count|' 'o+|--report|' 'o+|--junit|' 'o+|--trace|' 'f+|--version|' 'f+|-h|--help|')
         ;;
 
     'imgmake build')
@@ -72,6 +72,16 @@ __imgmake_command() {
 # __imgmake_value PATH WHAT: offers the values of option WHAT of PATH, or of its positional argument @N.
 __imgmake_value() {
     case "$1" in
+    imgmake)
+        case "$2" in
+        -f|--file|--report|--junit|--trace) __imgmake_compgen -f ;;
+        -C|--directory|--cache) __imgmake_compgen -d ;;
+        --check) __imgmake_words mtime hash ;;
+        --pool) __imgmake_words thread process ;;
+        '@'*) __imgmake_callback ---completion -- positional@0 ;;
+        esac
+        ;;
+
     'imgmake build')
         case "$2" in
         -f|--file|--report|--junit|--trace) __imgmake_compgen -f ;;
@@ -226,12 +236,22 @@ _imgmake() {
                 ;;
             esac
         fi
-        if ((positionals < 0 || positional < positionals)); then
+        # A subcommand's name before any positional argument is the subcommand (`imgmake list`); after one,
+        # a positional argument (`imgmake thumbs list` builds both).
+        name=''
+        if [[ -z "${terminated}" && positional -eq 0 ]]; then
+            for entry in "${subcommands[@]}"; do
+                if [[ "|${entry}" == *"|${word}|"* ]]; then
+                    name="${entry%%|*}"
+                    break
+                fi
+            done
+        fi
+        if [[ -z "${name}" ]] && ((positionals < 0 || positional < positionals)); then
             positional+=1
             continue
         fi
-        name=''
-        if [[ -z "${terminated}" ]]; then
+        if [[ -z "${name}" && -z "${terminated}" ]]; then
             for entry in "${subcommands[@]}"; do
                 if [[ "|${entry}" == *"|${word}|"* ]]; then
                     name="${entry%%|*}"
@@ -270,12 +290,16 @@ _imgmake() {
         fi
         if [[ "${cur}" == -* ]]; then return 0; fi
     fi
+    # Before any positional argument, the subcommands; then (or instead) the positional argument's values.
+    if [[ -z "${terminated}" && positional -eq 0 ]] || ! ((positionals < 0 || positional < positionals)); then
+        if [[ -z "${terminated}" ]]; then
+            for entry in "${subcommands[@]}"; do
+                __imgmake_words "${entry%%|*}"
+            done
+        fi
+    fi
     if ((positionals < 0 || positional < positionals)); then
         __imgmake_value "${path}" "@$((positional + 1))"
-    elif [[ -z "${terminated}" ]]; then
-        for entry in "${subcommands[@]}"; do
-            __imgmake_words "${entry%%|*}"
-        done
     fi
     return 0
 }

@@ -68,7 +68,9 @@ import Testing
         #expect(try bashComplete(["imgmake", "clean", "thumbs_"], in: folder) == ["thumbs_large"])
         #expect(try bashComplete(["imgmake", "build", "--pool", ""], in: folder) == ["thread", "process"])
         #expect(try bashComplete(["imgmake", "ops", "gaussbl"], in: folder) == ["gaussblur"])
-        #expect(try bashComplete(["imgmake", "sh"], in: folder) == ["shell"])
+        // At the top level, a subcommand and a target alike (`imgmake sheet` builds).
+        #expect(try bashComplete(["imgmake", "sh"], in: folder) == ["shell", "sheet"])
+        #expect(try bashComplete(["imgmake", "th"], in: folder).sorted() == ["thumbs", "thumbs_large"])
         // A target after options, and after `--` (where a word starting with - is a target too).
         #expect(try bashComplete(["imgmake", "build", "-j", "2", "-n", "sh"], in: folder) == ["sheet"])
         #expect(try bashComplete(["imgmake", "build", "--", "th"], in: folder).sorted() == ["thumbs", "thumbs_large"])
@@ -126,8 +128,13 @@ import Testing
     @Test func bashCompletesSubcommandsAndHelp() throws {
         let folder = try completionFolder()
         let first = try bashComplete(["imgmake", ""], in: folder)
-        for name in ["build", "shell", "list", "explain", "clean", "ops", "help", "--help", "--version"] {
+        for name in ["build", "shell", "list", "explain", "graph", "clean", "ops", "help", "thumbs", "sheet"] {
             #expect(first.contains(name), "\(name) in \(first)")
+        }
+        // `imgmake -<Tab>`: the build's options, and --help and --version.
+        let options = try bashComplete(["imgmake", "-"], in: folder)
+        for name in ["-j", "--jobs", "-n", "--dry-run", "-f", "-C", "--check", "--shard", "--question", "--help", "--version"] {
+            #expect(options.contains(name), "\(name) in \(options)")
         }
         #expect(!first.contains("worker"), "the hidden worker command is not offered: \(first)")
         #expect(try bashComplete(["imgmake", "he"], in: folder) == ["help"])
@@ -158,7 +165,8 @@ import Testing
         let result = try bash(script, prelude: prelude, in: folder)
         #expect(result.status == 0, "\(result)")
         #expect(result.stderr.isEmpty, "\(result)")
-        #expect(result.stdout == "replies: --version -h --help\n", "\(result)")
+        #expect(
+            result.stdout.hasPrefix("replies: -f --file -C --directory ") && result.stdout.hasSuffix(" --version -h --help\n"), "\(result)")
     }
 
     /// One Tab for targets runs one process, imgmake itself: the shell forks once (its command substitution,
@@ -211,5 +219,51 @@ import Testing
         #expect(result.status == 0, "\(result)")
         #expect(result.stderr.isEmpty, "\(result)")
         #expect((Int(result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0) > 10, "\(result)")
+    }
+
+    /// Issue 17, point 3, as a user meets it: in bash, zsh and fish under tmux, with the committed script loaded,
+    /// Tab completes a target at the top level (`imgmake ev` → `imgmake everything`), an output path one folder
+    /// at a time (`imgmake explain build/l` → `build/large/`) and the build's options after `imgmake -`.
+    @Test(.enabled(if: Tmux.available), arguments: ["bash", "zsh", "fish"])
+    func tabCompletesTargetsOutputsAndOptionsAtTheTopLevel(shell: String) throws {
+        guard which(shell) != nil else {
+            Issue.record("\(shell) is not installed (scripts/deps.sh --tests installs it)")
+            return
+        }
+        let folder = try completionFolder()
+        let bin = (Imgmake.binary as NSString).deletingLastPathComponent
+        let setup: String
+        let command: [String]
+        switch shell {
+        case "bash":
+            command = ["bash", "--norc", "--noprofile"]
+            setup = "PATH=\(bin):$PATH; source \(Self.committed("imgmake.bash")); PS1='ready> '"
+        case "zsh":
+            command = ["zsh", "-f"]
+            setup = "PATH=\(bin):$PATH; autoload -Uz compinit; compinit -u -D; source \(Self.committed("_imgmake")); PS1='ready> '"
+        default:
+            command = ["fish", "--no-config"]
+            setup = "set -x PATH \(bin) $PATH; source \(Self.committed("imgmake.fish")); function fish_prompt; echo 'ready> '; end"
+        }
+        let pane = try Tmux(command, in: folder.root)
+        try pane.enter(setup)
+        try pane.enter("clear")
+        try pane.wait { $0.hasSuffix("ready>") || $0.hasSuffix("ready> ") }
+        func complete(_ line: String, expect: String) throws {
+            try pane.type(line)
+            try pane.press("Tab")
+            let screen = try pane.wait(timeout: 30) { $0.contains(expect) }
+            #expect(screen.contains(expect), "\(shell): \(line)<Tab>: \(screen)")
+            try pane.press("C-c")
+            try pane.wait { $0.split(separator: "\n").last?.trimmingCharacters(in: .whitespaces) == "ready>" }
+            try pane.enter("clear")
+            try pane.wait { $0.trimmingCharacters(in: .whitespaces) == "ready>" }
+        }
+        try complete("imgmake ev", expect: "ready> imgmake everything")
+        try complete("imgmake explain build/l", expect: "ready> imgmake explain build/large/")
+        try complete("imgmake build/l", expect: "ready> imgmake build/large/")
+        // After a target, targets (fish offers the subcommands too: its script knows no better).
+        try complete("imgmake thumbs sh", expect: shell == "fish" ? "sheet" : "ready> imgmake thumbs sheet")
+        try complete("imgmake --load-a", expect: "ready> imgmake --load-average")
     }
 }

@@ -80,7 +80,6 @@ import Testing
             ["---completion", "ops", "--", "positional@0", "2", "0", "imgmake", "ops", ""],
             ["---completion", "build", "--", "positional@00", "2", "0", "imgmake", "build", ""],
             ["---completion", "build", "--", "positional@1", "2", "0", "imgmake", "build", ""],
-            ["---completion", "--", "positional@0", "1", "0", "imgmake", ""],
             ["---completion", "build", "--", "positional@0", "2", "1"],
             ["---completion", "build", "--", "positional@0", "x", "0", "imgmake", "build", ""],
             ["---completion", "build", "--", "positional@0", "2", "-1", "imgmake", "build", ""],

@@ -103,7 +103,7 @@ import Testing
 
     @Test func optionNamesComeFromTheCommandLineDefinitions() {
         let names = ShellOptionNames.names(of: BuildOptions.self)
-        #expect(names.starts(with: ["-j", "--jobs", "--pool"]))
+        #expect(names.starts(with: ["-j", "--jobs", "-l", "--load-average", "--pool"]))
         #expect(names.contains("--dry-run") && names.contains("-B") && !names.contains("--help"))
         #expect(ShellOptionNames.names(of: RecipeOptions.self).starts(with: ["-f", "--file", "-C", "--directory"]))
         let help = ShellCommandInfo.named("build")!.helpText

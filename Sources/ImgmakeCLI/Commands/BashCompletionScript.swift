@@ -23,7 +23,7 @@ import ArgumentParserToolInfo
 enum BashCompletionScript {
     /// The script for imgmake's own command line.
     static func imgmake() throws -> String {
-        let json = ImgmakeCommand._dumpHelp()
+        let json = CompletionRoot._dumpHelp()
         return script(for: try JSONDecoder().decode(ToolInfoV0.self, from: Data(json.utf8)).command)
     }
 
@@ -295,12 +295,22 @@ enum BashCompletionScript {
                         ;;
                     esac
                 fi
-                if ((positionals < 0 || positional < positionals)); then
+                # A subcommand's name before any positional argument is the subcommand (`imgmake list`); after one,
+                # a positional argument (`imgmake thumbs list` builds both).
+                name=''
+                if [[ -z "${terminated}" && positional -eq 0 ]]; then
+                    for entry in "${subcommands[@]}"; do
+                        if [[ "|${entry}" == *"|${word}|"* ]]; then
+                            name="${entry%%|*}"
+                            break
+                        fi
+                    done
+                fi
+                if [[ -z "${name}" ]] && ((positionals < 0 || positional < positionals)); then
                     positional+=1
                     continue
                 fi
-                name=''
-                if [[ -z "${terminated}" ]]; then
+                if [[ -z "${name}" && -z "${terminated}" ]]; then
                     for entry in "${subcommands[@]}"; do
                         if [[ "|${entry}" == *"|${word}|"* ]]; then
                             name="${entry%%|*}"
@@ -339,12 +349,16 @@ enum BashCompletionScript {
                 fi
                 if [[ "${cur}" == -* ]]; then return 0; fi
             fi
+            # Before any positional argument, the subcommands; then (or instead) the positional argument's values.
+            if [[ -z "${terminated}" && positional -eq 0 ]] || ! ((positionals < 0 || positional < positionals)); then
+                if [[ -z "${terminated}" ]]; then
+                    for entry in "${subcommands[@]}"; do
+                        __@TOOL@_words "${entry%%|*}"
+                    done
+                fi
+            fi
             if ((positionals < 0 || positional < positionals)); then
                 __@TOOL@_value "${path}" "@$((positional + 1))"
-            elif [[ -z "${terminated}" ]]; then
-                for entry in "${subcommands[@]}"; do
-                    __@TOOL@_words "${entry%%|*}"
-                done
             fi
             return 0
         }

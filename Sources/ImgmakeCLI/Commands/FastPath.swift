@@ -27,10 +27,13 @@ enum FastPath {
     /// target-completing command, as swift-argument-parser computes them: the prefix is the first CURSOR
     /// characters of the last word (none with no words and CURSOR 0). nil for any other argument list.
     static func completions(_ arguments: [String]) -> [String]? {
-        guard arguments.count >= 6, arguments[0] == "---completion", targetCompletingCommands.contains(arguments[1]),
-            arguments[2] == "--", arguments[3] == "positional@0", let index = Int(arguments[4]), let cursor = Int(arguments[5])
+        // The root's own targets (`CompletionRoot`: `imgmake th<Tab>`) come with no command before `--`.
+        let rest = arguments.count > 1 && arguments[1] == "--" ? Array(arguments.dropFirst(2)) : Array(arguments.dropFirst(3))
+        guard arguments.count >= 5, arguments[0] == "---completion",
+            arguments[1] == "--" || (targetCompletingCommands.contains(arguments[1]) && arguments[2] == "--"),
+            rest.count >= 3, rest[0] == "positional@0", let index = Int(rest[1]), let cursor = Int(rest[2])
         else { return nil }
-        let words = Array(arguments[6...])
+        let words = Array(rest[3...])
         let prefix: String
         if let last = words.last {
             // String.prefix traps on a negative count; the parser's own path says what it says about that.

@@ -32,11 +32,18 @@ public enum ImgmakeMain {
         }
         setvbuf(imgmake_stdout(), nil, _IOLBF, 0)
         VipsRuntime.limitArenasUnderAnAddressSpaceLimit()
-        // The bash completion script is imgmake's own (BashCompletionScript); zsh's and fish's are the parser's.
-        if isBashCompletionScriptRequest(arguments) {
+        // The bash completion script is imgmake's own (BashCompletionScript); zsh's and fish's are the parser's;
+        // all three of `CompletionRoot`'s tree (targets and build options at the top level too).
+        if let shell = completionScriptRequest(arguments) {
             signal(SIGPIPE, SIG_IGN)
             do {
-                StandardOutput.out(try BashCompletionScript.imgmake())
+                let script =
+                    switch shell {
+                    case .bash: try BashCompletionScript.imgmake()
+                    case .zsh: try CompletionRoot.zshScript()
+                    default: CompletionRoot.completionScript(for: shell)
+                    }
+                StandardOutput.out(script)
                 exit(ExitStatus.success.code)
             } catch {
                 let message = ErrorMessage(error)
@@ -89,14 +96,16 @@ public enum ImgmakeMain {
         }
     }
 
-    /// Whether `arguments` ask for the bash completion script: `--generate-completion-script bash` (or `=bash`),
-    /// or no shell named and bash the one swift-argument-parser detects.
-    static func isBashCompletionScriptRequest(_ arguments: [String]) -> Bool {
+    /// The shell whose completion script `arguments` ask for: `--generate-completion-script SHELL` (or
+    /// `=SHELL`), or with no shell named the one swift-argument-parser detects; nil for anything else.
+    static func completionScriptRequest(_ arguments: [String]) -> CompletionShell? {
         let option = "--generate-completion-script"
-        switch arguments {
-        case [option, CompletionShell.bash.rawValue], [option + "=" + CompletionShell.bash.rawValue]: return true
-        case [option]: return CompletionShell.autodetected() == .bash
-        default: return false
+        switch arguments.count {
+        case 1 where arguments[0] == option: return CompletionShell.autodetected()
+        case 1 where arguments[0].hasPrefix(option + "="):
+            return CompletionShell(rawValue: String(arguments[0].dropFirst(option.count + 1)))
+        case 2 where arguments[0] == option: return CompletionShell(rawValue: arguments[1])
+        default: return nil
         }
     }
 

@@ -88,19 +88,7 @@ struct ShellCompleter {
     /// Rule and group names, then output paths one folder level at a time (`build/` before `build/a.webp`
     /// when there are many), so that a tree of 10,000 outputs completes like file names do.
     private func targets(_ current: String) -> [String] {
-        var result = matching(source.targetNames, current)
-        var seen = Set(result)
-        for path in source.outputPaths where path.hasPrefix(current) {
-            let rest = path.dropFirst(current.count)
-            let candidate: String
-            if let slash = rest.firstIndex(of: "/") {
-                candidate = current + rest[...slash]
-            } else {
-                candidate = path
-            }
-            if seen.insert(candidate).inserted { result.append(candidate) }
-        }
-        return result
+        TargetCandidates.complete(names: source.targetNames, outputs: source.outputPaths, current: current)
     }
 
     /// File and folder names below the folder typed so far; folders end with `/`. Hidden ones only when the
