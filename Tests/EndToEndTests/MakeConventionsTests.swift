@@ -62,13 +62,13 @@ import Testing
     /// both pools.
     @Test func verboseShowsEachJobsStepsLoaderAndSizes() throws {
         let box = try tree("verbose")
-        try box.write("Imgmakefile", "thumbs: out/{name}.webp <- photos/*.png\n    thumbnail 24\n    sharpen sigma=0.5\n    save Q=70\n")
+        try box.write("Imgmakefile", "thumbs: out/{name}.webp <- photos/*.png\n    thumbnail 24\n    sharpen sigma=0.8\n    save Q=70\n")
         for pool in ["thread", "process"] {
             let run = try box.imgmake("-v", "-B", "--pool", pool, "out/a.webp")
             #expect(run.status == 0, "\(run)")
             let lines = run.stdout.split(separator: "\n").map(String.init)
             let job = try #require(lines.firstIndex { $0.hasPrefix("[1/1] thumbs out/a.webp") }, "\(run)")
-            #expect(lines[job + 1] == "    thumbnail width=24 | sharpen sigma=0.5 | webpsave Q=70", "\(run)")
+            #expect(lines[job + 1] == "    thumbnail width=24 | sharpen sigma=0.8 | webpsave Q=70", "\(run)")
             let bytes = try #require(box.stamp("photos/a.png")?.size)
             #expect(
                 lines[job + 2].hasPrefix(
