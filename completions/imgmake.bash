@@ -236,10 +236,10 @@ _imgmake() {
                 ;;
             esac
         fi
-        # A subcommand's name before any positional argument is the subcommand (`imgmake list`); after one,
-        # a positional argument (`imgmake thumbs list` builds both).
+        # A subcommand's name before any positional argument (or after the last) is the subcommand (`imgmake
+        # list`); between, a positional argument (`imgmake thumbs list` builds both).
         name=''
-        if [[ -z "${terminated}" && positional -eq 0 ]]; then
+        if [[ -z "${terminated}" ]] && ((positional == 0 || (positionals >= 0 && positional >= positionals))); then
             for entry in "${subcommands[@]}"; do
                 if [[ "|${entry}" == *"|${word}|"* ]]; then
                     name="${entry%%|*}"
@@ -250,14 +250,6 @@ _imgmake() {
         if [[ -z "${name}" ]] && ((positionals < 0 || positional < positionals)); then
             positional+=1
             continue
-        fi
-        if [[ -z "${name}" && -z "${terminated}" ]]; then
-            for entry in "${subcommands[@]}"; do
-                if [[ "|${entry}" == *"|${word}|"* ]]; then
-                    name="${entry%%|*}"
-                    break
-                fi
-            done
         fi
         if [[ -z "${name}" ]]; then
             if [[ -z "${default_subcommand}" ]]; then return 0; fi

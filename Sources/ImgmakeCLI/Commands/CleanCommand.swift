@@ -35,8 +35,7 @@ struct CleanCommand: ParsableCommand {
     func run() throws {
         try withDirectory(recipe.directory) {
             let (targets, overrides) = splitOverrides(words)
-            let session = try Session(options: recipe.sessionOptions, overrides: overrides, library: .vips)
-            session.warnAboutOverrides(ProgressReporter(verbosity: .normal))
+            let session = try recipe.loadSession(overrides: overrides)
             let removed = try Cleaner(session: session).clean(
                 targets, orphans: orphans, dryRun: dryRun, wait: !noWait,
                 interrupts: InterruptHandler.shared,

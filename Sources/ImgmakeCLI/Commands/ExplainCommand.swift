@@ -18,8 +18,7 @@ struct ExplainCommand: ParsableCommand {
         try withDirectory(recipe.directory) {
             let (targets, overrides) = splitOverrides(words)
             guard !targets.isEmpty else { throw UsageError("explain needs at least one output (or rule)") }
-            let session = try Session(options: recipe.sessionOptions, overrides: overrides, library: .vips)
-            session.warnAboutOverrides(ProgressReporter(verbosity: .normal))
+            let session = try recipe.loadSession(overrides: overrides)
             if json {
                 StandardOutput.out(String(decoding: try Explanation.json(session, targets: targets), as: UTF8.self))
             } else {

@@ -20,8 +20,7 @@ struct GraphCommand: ParsableCommand {
     func run() throws {
         try withDirectory(recipe.directory) {
             let (targets, overrides) = splitOverrides(words)
-            let session = try Session(options: recipe.sessionOptions, overrides: overrides, library: .vips)
-            session.warnAboutOverrides(ProgressReporter(verbosity: .normal))
+            let session = try recipe.loadSession(overrides: overrides)
             StandardOutput.out(try GraphDot.text(session, targets: targets, rules: rules))
         }
     }

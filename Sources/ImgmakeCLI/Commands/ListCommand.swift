@@ -14,10 +14,7 @@ struct ListCommand: ParsableCommand {
     func run() throws {
         try withDirectory(recipe.directory) {
             // Every output's staleness right after loading: the inputs' stamps are read while the graph is built.
-            var options = recipe.sessionOptions
-            options.readsStampsEarly = true
-            let session = try Session(options: options, overrides: splitOverrides(words).overrides, library: .vips)
-            session.warnAboutOverrides(ProgressReporter(verbosity: .normal))
+            let session = try recipe.loadSession(overrides: splitOverrides(words).overrides, readsStampsEarly: true)
             if json {
                 StandardOutput.out(String(decoding: try RecipeListing.json(session), as: UTF8.self))
             } else {

@@ -37,6 +37,19 @@ struct RecipeOptions: ParsableArguments {
     }
 }
 
+extension RecipeOptions {
+    /// The session of a command that reads the recipe (`list`, `explain`, `graph`, `clean`), in the current
+    /// folder (the caller has applied -C), with the `NAME=VALUE` overrides among `overrides` (the warnings about
+    /// unknown ones printed).
+    func loadSession(overrides: [String: String], readsStampsEarly: Bool = false) throws -> Session {
+        var options = sessionOptions
+        options.readsStampsEarly = readsStampsEarly
+        let session = try Session(options: options, overrides: overrides, library: .vips)
+        session.warnAboutOverrides(ProgressReporter(verbosity: .normal))
+        return session
+    }
+}
+
 /// The staleness check for inputs (README's *How staleness works*, rule 5).
 enum CheckMode: String, ExpressibleByArgument, CaseIterable, Sendable {
     case mtime, hash
