@@ -46,6 +46,11 @@ public enum ImgmakeMain {
         }
         // A closed pipe on stdout or stderr is an EPIPE from write, not a silent death (StandardOutput).
         signal(SIGPIPE, SIG_IGN)
+        // `imgmake --help`: a build's usage and options, then the subcommands (TopLevelHelp).
+        if TopLevelHelp.requests.contains(arguments) {
+            StandardOutput.out(TopLevelHelp.text())
+            exit(ExitStatus.success.code)
+        }
         // A plain build (`imgmake`, `imgmake build -j8 thumbs`), made without the parser's reflection.
         if let invocation = FastPath.buildInvocation(arguments) { runCommand { try invocation.run() } }
         var command: any ParsableCommand
