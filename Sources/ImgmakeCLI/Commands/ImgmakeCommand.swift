@@ -14,7 +14,7 @@ struct ImgmakeCommand: ParsableCommand {
             Reads the recipe (Imgmakefile), works out which outputs are stale, and builds them in parallel.
             `imgmake [TARGET...] [NAME=VALUE...]` builds, with the options below; the subcommands inspect and clean.
             Options may come before a subcommand too (`imgmake -C DIR list`); `imgmake build list` builds a target \
-            called list.
+            called list. The manual: `man -l man/imgmake.1` in imgmake's repository.
             """,
         version: FastPath.versionText,
         subcommands: [

@@ -44,6 +44,12 @@ public enum ImgmakeMain {
                 exit(message.status.code)
             }
         }
+        // The manual pages (ManualPages): `--generate-manual DIR`, hidden, as the completion scripts' option is.
+        if arguments.count == 2, arguments[0] == ManualPages.option {
+            runCommand {
+                for path in try ManualPages.write(to: arguments[1]) { StandardOutput.error("wrote \(path)\n") }
+            }
+        }
         // A closed pipe on stdout or stderr is an EPIPE from write, not a silent death (StandardOutput).
         signal(SIGPIPE, SIG_IGN)
         // `imgmake --help`: a build's usage and options, then the subcommands (TopLevelHelp).
