@@ -45,10 +45,6 @@ import Testing
         // groff with every warning on, output discarded: nothing to say.
         let groff = try runProgram("groff", ["-man", "-ww", "-z", Self.committed(page)], in: NSTemporaryDirectory())
         #expect(groff.status == 0 && groff.stderr.isEmpty, "\(page): \(groff)")
-        if which("mandoc") != nil {
-            let lint = try runProgram("mandoc", ["-Tlint", "-W", "warning", Self.committed(page)], in: NSTemporaryDirectory())
-            #expect(lint.status == 0 && lint.stdout.isEmpty, "\(page): \(lint)")
-        }
     }
 
     /// A page as man(1) renders it, each run of spaces and line breaks made one space (lines are filled).

@@ -106,7 +106,9 @@ private enum ImgmakeManual {
         the default when the address space or the cgroup's memory is limited): a worker that crashes or is killed
         fails only its job, and is replaced.
         Both give byte\-identical outputs.
-        A job that for
+        In the process pool (and for
+        .I .jp2
+        outputs, which the thread pool runs in a worker process) a job that for
         .B \-\-stall\-timeout
         seconds uses no CPU and reads or writes nothing is killed and fails.
         Each output is written to a hidden temporary file in its folder and renamed into place, so a crash, a
