@@ -361,8 +361,8 @@ enum BashCompletionScript {
 }
 
 extension ArgumentInfoV0.NameInfoV0 {
-    /// The name as typed: `--long`, `-s` or `-longWithSingleDash`.
-    fileprivate var commonCompletionSynopsis: String {
+    /// The name as typed: `--long`, `-s` or `-longWithSingleDash` (the completion script's, the manual's).
+    var commonCompletionSynopsis: String {
         kind == .long ? "--" + name : "-" + name
     }
 }

@@ -8,12 +8,13 @@ struct ImgmakeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "imgmake",
         abstract: "A make-style build tool for images, on libvips.",
+        // The usage of a build, the default command, whose options `imgmake --help` lists (TopLevelHelp).
+        usage: "imgmake [OPTIONS] [TARGET...] [NAME=VALUE...]",
         discussion: """
             Reads the recipe (Imgmakefile), works out which outputs are stale, and builds them in parallel.
-            `imgmake [TARGET...] [NAME=VALUE...]` builds; the subcommands below inspect and clean.
-            `imgmake build --help` lists the build options (-j, --pool, -n, -k, -B, --explain, --check, --shard ...).
+            `imgmake [TARGET...] [NAME=VALUE...]` builds, with the options below; the subcommands inspect and clean.
             Options may come before a subcommand too (`imgmake -C DIR list`); `imgmake build list` builds a target \
-            called list.
+            called list. The manual: `man -l man/imgmake.1` in imgmake's repository.
             """,
         version: FastPath.versionText,
         subcommands: [

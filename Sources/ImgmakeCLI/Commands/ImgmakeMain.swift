@@ -51,8 +51,19 @@ public enum ImgmakeMain {
                 exit(message.status.code)
             }
         }
+        // The manual pages (ManualPages): `--generate-manual DIR`, hidden, as the completion scripts' option is.
+        if arguments.count == 2, arguments[0] == ManualPages.option {
+            runCommand {
+                for path in try ManualPages.write(to: arguments[1]) { StandardOutput.error("wrote \(path)\n") }
+            }
+        }
         // A closed pipe on stdout or stderr is an EPIPE from write, not a silent death (StandardOutput).
         signal(SIGPIPE, SIG_IGN)
+        // `imgmake --help`: a build's usage and options, then the subcommands (TopLevelHelp).
+        if TopLevelHelp.requests.contains(arguments) {
+            StandardOutput.out(TopLevelHelp.text())
+            exit(ExitStatus.success.code)
+        }
         // A plain build (`imgmake`, `imgmake build -j8 thumbs`), made without the parser's reflection.
         if let invocation = FastPath.buildInvocation(arguments) { runCommand { try invocation.run() } }
         var command: any ParsableCommand
