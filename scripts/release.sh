@@ -10,6 +10,11 @@
 #   scripts/release.sh --no-check       build only
 #   scripts/release.sh --pie            a position-independent executable (see below), for a distribution
 #                                       whose policy requires one; combines with --no-check
+#   scripts/release.sh --package        also packs dist/imgmake-VERSION-linux-ARCH.tar.gz (the stripped binary,
+#                                       the man pages, the three completion scripts, install.sh, README, LICENSE)
+#                                       and prints its path (last line) instead of the binary's
+# VERSION is ImgmakeVersion.current (Sources/ImgmakeCore/Support/Version.swift): the one place the version is
+# written, which --version, the man pages and the package all take.
 # The binary is linked as a fixed-address executable (-no-pie) without the $ORIGIN run path SwiftPM adds:
 # with the Swift runtime linked in, a PIE has ~76,000 relative relocations that the loader applies (and the
 # pages they dirty) on every start, and $ORIGIN makes it look for each system library next to the binary
@@ -28,11 +33,13 @@ imgmake_install_dependencies >&2
 
 check=true
 pie=false
+package=false
 for argument in "$@"; do
     case $argument in
     --no-check) check=false ;;
     --pie) pie=true ;;
-    *) echo "release.sh: unknown option $argument (--no-check, --pie)" >&2; exit 2 ;;
+    --package) package=true ;;
+    *) echo "release.sh: unknown option $argument (--no-check, --pie, --package)" >&2; exit 2 ;;
     esac
 done
 
@@ -69,7 +76,7 @@ if $check; then
     if grep -E 'libswift|libFoundation|lib_Foundation|libdispatch|libvips|libglib|libgobject' <<<"$libraries" >&2; then
         fail "the binary links the libraries above: the Swift ones should be static, libvips (with GLib) loaded on use"
     fi
-    version="$("$bin" --version)"
+    version="$("$bin" --version | head -n 1)"
     [[ $version == "imgmake "* ]] || fail "--version printed '$version'"
     work="$(mktemp -d)"
     trap 'rm -rf "$work"' EXIT
@@ -83,4 +90,24 @@ if $check; then
     [[ $noop == *"everything is up to date"* ]] || fail "the second build was not a no-op: $noop"
     echo "==> $version: static Swift runtime; demo built by both pools, identical; no-op: ${noop##*$'\n'}" >&2
 fi
-echo "$bin"
+if $package; then
+    version="$(sed -n 's/.*static let current = "\(.*\)".*/\1/p' Sources/ImgmakeCore/Support/Version.swift)"
+    [[ -n $version ]] || { echo "release.sh: no version in Sources/ImgmakeCore/Support/Version.swift" >&2; exit 1; }
+    name="imgmake-$version-linux-$(uname -m)"
+    stage="dist/$name"
+    rm -rf "$stage" "dist/$name.tar.gz"
+    mkdir -p "$stage/bin" "$stage/share/man/man1" "$stage/share/bash-completion/completions" \
+        "$stage/share/zsh/vendor-completions" "$stage/share/fish/vendor_completions.d"
+    strip -o "$stage/bin/imgmake" "$bin"
+    cp man/*.1 "$stage/share/man/man1/"
+    cp completions/imgmake.bash "$stage/share/bash-completion/completions/imgmake"
+    cp completions/_imgmake "$stage/share/zsh/vendor-completions/_imgmake"
+    cp completions/imgmake.fish "$stage/share/fish/vendor_completions.d/imgmake.fish"
+    cp scripts/install.sh README.md LICENSE "$stage/"
+    tar -C dist -czf "dist/$name.tar.gz" "$name"
+    rm -rf "$stage"
+    echo "==> packed dist/$name.tar.gz" >&2
+    echo "$PWD/dist/$name.tar.gz"
+else
+    echo "$bin"
+fi

@@ -1,0 +1,73 @@
+import Foundation
+import ImgmakeCore
+import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Issue 18 (in part): `scripts/release.sh --package` packs the stripped static-runtime binary, the man pages and
+/// the three completion scripts; the tarball's `install.sh --prefix ~/.local` installs them without root, and
+/// the installed imgmake runs with no Swift toolchain on PATH: `--version` (from `ImgmakeVersion.current`, the
+/// one version), `man -l`, and a build of the demo.
+@Suite(.serialized) struct ReleasePackageTests {
+    @Test func theTarballInstallsIntoAPrefixWithoutRootAndRunsWithoutTheToolchain() throws {
+        let release = try runProgram(
+            "bash", [Imgmake.repository + "/scripts/release.sh", "--package"], in: Imgmake.repository, timeout: 1800)
+        try #require(release.status == 0, "\(release)")
+        let tarball = try #require(release.stdout.split(separator: "\n").last.map(String.init))
+        let version = ImgmakeVersion.current
+        #expect(tarball.hasSuffix("/dist/imgmake-\(version)-linux-\(Self.machine).tar.gz"), "\(tarball)")
+
+        let box = try Sandbox("release")
+        let home = box.base + "/home"
+        try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
+        let unpack = try runProgram("tar", ["-xzf", tarball, "-C", box.base], in: box.base)
+        try #require(unpack.status == 0, "\(unpack)")
+        let folder = box.base + "/imgmake-\(version)-linux-\(Self.machine)"
+        // As a user: no root (nobody, when the tests run as root), no toolchain on PATH.
+        var wrapper = ["env", "-i", "HOME=\(home)", "PATH=/usr/bin:/bin"]
+        if getuid() == 0 {
+            try #require(try runProgram("chown", ["-R", "nobody:nogroup", box.base], in: "/").status == 0)
+            chmod(box.base, 0o755)
+            wrapper = ["setpriv", "--reuid", "nobody", "--regid", "nogroup", "--clear-groups"] + wrapper
+        }
+        let prefix = home + "/.local"
+        let install = try runProgram(
+            wrapper[0], Array(wrapper.dropFirst()) + ["bash", folder + "/install.sh", "--prefix", prefix], in: box.base)
+        #expect(install.status == 0, "\(install)")
+        #expect(
+            install.stdout.contains("installed imgmake \(version) in \(prefix)") && install.stdout.contains("add to PATH"), "\(install)")
+        for file in [
+            "bin/imgmake", "share/man/man1/imgmake.1", "share/man/man1/imgmake-build.1",
+            "share/bash-completion/completions/imgmake", "share/zsh/vendor-completions/_imgmake",
+            "share/fish/vendor_completions.d/imgmake.fish",
+        ] {
+            #expect(FileManager.default.fileExists(atPath: prefix + "/" + file), "\(file)")
+        }
+        let installedScript = try String(contentsOfFile: prefix + "/share/bash-completion/completions/imgmake", encoding: .utf8)
+        #expect(installedScript == (try String(contentsOfFile: Imgmake.repository + "/completions/imgmake.bash", encoding: .utf8)))
+
+        let binary = prefix + "/bin/imgmake"
+        let libraries = try runProgram("ldd", [binary], in: box.base)
+        #expect(!libraries.stdout.contains("libswift") && !libraries.stdout.contains("libFoundation"), "\(libraries)")
+        let versionRun = try runProgram(wrapper[0], Array(wrapper.dropFirst()) + [binary, "--version"], in: box.base)
+        #expect(versionRun.status == 0 && versionRun.stdout.hasPrefix("imgmake \(version)\nlibvips "), "\(versionRun)")
+        let manual = try runProgram("man", ["-l", prefix + "/share/man/man1/imgmake.1"], in: box.base, environment: ["MANWIDTH": "80"])
+        #expect(manual.status == 0 && manual.stdout.contains("imgmake"), "\(manual)")
+
+        // The demo, built by the installed binary alone.
+        try DemoTree.copyTree(Imgmake.repository + "/recipes/demo", home + "/demo")
+        for folder in ["build", ".imgmake"] { try? FileManager.default.removeItem(atPath: home + "/demo/" + folder) }
+        if getuid() == 0 { _ = try runProgram("chown", ["-R", "nobody:nogroup", home + "/demo"], in: "/") }
+        let demo = try runProgram(
+            wrapper[0], Array(wrapper.dropFirst()) + [binary, "-C", home + "/demo", "-j2"], in: box.base, timeout: 600)
+        #expect(demo.status == 0 && demo.stdout.contains("43 built, 0 failed"), "\(demo)")
+    }
+
+    static var machine: String {
+        var name = utsname()
+        uname(&name)
+        return withUnsafeBytes(of: name.machine) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+    }
+}
