@@ -4,8 +4,8 @@
 # when not root.
 
 # patchelf: scripts/release.sh drops GLib and GObject from the released binary's libraries. libcurl4: --remote-cache
-# loads it when it first asks the server.
-IMGMAKE_PACKAGES=(libvips-dev libwebp-dev libjpeg-dev libreadline-dev libvips-tools pkg-config patchelf libcurl4)
+# loads it when it first asks the server. dpkg-dev: dpkg-shlibdeps, for the .deb of scripts/release.sh --package.
+IMGMAKE_PACKAGES=(libvips-dev libwebp-dev libjpeg-dev libreadline-dev libvips-tools pkg-config patchelf libcurl4 dpkg-dev)
 # What the tests need on top: tmux drives the shell through a terminal; zsh and fish load the completions;
 # python3 with Pillow and cwebp (webp) run the user-code examples (recipes/ml-preprocess, recipes/run-cwebp);
 # slurm-wlm and munge run ci-examples/slurm.sh on a one-node Slurm (SlurmTests, as root); nginx-light (its WebDAV

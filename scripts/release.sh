@@ -12,7 +12,9 @@
 #                                       whose policy requires one; combines with --no-check
 #   scripts/release.sh --package        also packs dist/imgmake-VERSION-linux-ARCH.tar.gz (the stripped binary,
 #                                       the man pages, the three completion scripts, install.sh, README, LICENSE)
-#                                       and prints its path (last line) instead of the binary's
+#                                       and dist/imgmake_VERSION_DEBARCH.deb (the same in Debian's places, its
+#                                       Depends from dpkg-shlibdeps plus the libraries loaded with dlopen), and
+#                                       prints the tarball's path (last line) instead of the binary's
 # VERSION is ImgmakeVersion.current (Sources/ImgmakeCore/Support/Version.swift): the one place the version is
 # written, which --version, the man pages and the package all take.
 # The binary is linked as a fixed-address executable (-no-pie) without the $ORIGIN run path SwiftPM adds:
@@ -107,6 +109,46 @@ if $package; then
     tar -C dist -czf "dist/$name.tar.gz" "$name"
     rm -rf "$stage"
     echo "==> packed dist/$name.tar.gz" >&2
+
+    # The .deb: Debian's places; Depends as dpkg-shlibdeps reads them from the binary, and libvips (and with it
+    # GLib), which imgmake loads with dlopen, so that dpkg-shlibdeps cannot see it; libcurl (--remote-cache) is
+    # recommended.
+    arch="$(dpkg --print-architecture)"
+    deb="dist/deb/imgmake_${version}_$arch"
+    rm -rf dist/deb "dist/imgmake_${version}_$arch.deb"
+    mkdir -p "$deb/DEBIAN" "$deb/usr/bin" "$deb/usr/share/man/man1" "$deb/usr/share/bash-completion/completions" \
+        "$deb/usr/share/zsh/vendor-completions" "$deb/usr/share/fish/vendor_completions.d" "$deb/usr/share/doc/imgmake"
+    strip -o "$deb/usr/bin/imgmake" "$bin"
+    for page in man/*.1; do gzip -9n <"$page" >"$deb/usr/share/man/man1/$(basename "$page").gz"; done
+    cp completions/imgmake.bash "$deb/usr/share/bash-completion/completions/imgmake"
+    cp completions/_imgmake "$deb/usr/share/zsh/vendor-completions/_imgmake"
+    cp completions/imgmake.fish "$deb/usr/share/fish/vendor_completions.d/imgmake.fish"
+    printf 'Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/\nUpstream-Name: imgmake\n\nFiles: *\nLicense: GPL-3.0-or-later\n On Debian systems the full text is in /usr/share/common-licenses/GPL-3.\n' \
+        >"$deb/usr/share/doc/imgmake/copyright"
+    chmod -R u=rwX,go=rX "$deb"
+    shlibs="$(cd dist/deb && mkdir -p debian && printf 'Source: imgmake\n\nPackage: imgmake\nArchitecture: any\n' >debian/control \
+        && dpkg-shlibdeps -O "imgmake_${version}_$arch/usr/bin/imgmake" 2>/dev/null | sed -n 's/^shlibs:Depends=//p')"
+    [[ -n $shlibs ]] || { echo "release.sh: dpkg-shlibdeps found no dependencies" >&2; exit 1; }
+    size="$(du -sk --exclude=DEBIAN "$deb" | cut -f1)"
+    cat >"$deb/DEBIAN/control" <<CONTROL
+Package: imgmake
+Version: $version
+Architecture: $arch
+Maintainer: imgmake developers <imgmake@localhost>
+Installed-Size: $size
+Depends: $shlibs, libvips42 (>= 8.14)
+Recommends: libcurl4
+Section: graphics
+Priority: optional
+Homepage: https://github.com/imgmake/imgmake
+Description: make-style build tool for images, on libvips
+ imgmake reads a recipe that maps input globs to output images, works out which
+ outputs are stale, and builds them in parallel: thumbnails, responsive sizes,
+ watermarks, contact sheets, and your own code's outputs, incrementally.
+CONTROL
+    dpkg-deb --root-owner-group --build "$deb" "dist/imgmake_${version}_$arch.deb" >&2
+    rm -rf dist/deb
+    echo "==> packed dist/imgmake_${version}_$arch.deb (Depends: $shlibs, libvips42 (>= 8.14))" >&2
     echo "$PWD/dist/$name.tar.gz"
 else
     echo "$bin"

@@ -11,9 +11,13 @@ import Testing
 /// the installed imgmake runs with no Swift toolchain on PATH: `--version` (from `ImgmakeVersion.current`, the
 /// one version), `man -l`, and a build of the demo.
 @Suite(.serialized) struct ReleasePackageTests {
+    /// One run of `scripts/release.sh --package` for the suite's tests.
+    static let release = Result {
+        try runProgram("bash", [Imgmake.repository + "/scripts/release.sh", "--package"], in: Imgmake.repository, timeout: 1800)
+    }
+
     @Test func theTarballInstallsIntoAPrefixWithoutRootAndRunsWithoutTheToolchain() throws {
-        let release = try runProgram(
-            "bash", [Imgmake.repository + "/scripts/release.sh", "--package"], in: Imgmake.repository, timeout: 1800)
+        let release = try Self.release.get()
         try #require(release.status == 0, "\(release)")
         let tarball = try #require(release.stdout.split(separator: "\n").last.map(String.init))
         let version = ImgmakeVersion.current
@@ -63,6 +67,49 @@ import Testing
         let demo = try runProgram(
             wrapper[0], Array(wrapper.dropFirst()) + [binary, "-C", home + "/demo", "-j2"], in: box.base, timeout: 600)
         #expect(demo.status == 0 && demo.stdout.contains("43 built, 0 failed"), "\(demo)")
+    }
+
+    /// The .deb: Debian's places, Depends that apt can satisfy here (libvips42 among them, though imgmake loads it
+    /// with dlopen), and a `dpkg -i` then `dpkg -r` (into a root and a dpkg database of the test's own, so the
+    /// machine is left as it was) that installs a runnable imgmake and removes every file it installed.
+    @Test func theDebInstallsInDebiansPlacesAndRemovesEveryFile() throws {
+        let release = try Self.release.get()
+        try #require(release.status == 0, "\(release)")
+        let arch = try runProgram("dpkg", ["--print-architecture"], in: "/").stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let deb = Imgmake.repository + "/dist/imgmake_\(ImgmakeVersion.current)_\(arch).deb"
+        let fields = try runProgram("dpkg-deb", ["-f", deb, "Depends", "Version"], in: "/")
+        #expect(fields.stdout.contains("libvips42 (>= 8.14)") && fields.stdout.contains("libreadline8"), "\(fields)")
+        #expect(fields.stdout.contains("Version: \(ImgmakeVersion.current)"), "\(fields)")
+        let contents = try runProgram("dpkg-deb", ["-c", deb], in: "/").stdout
+        for file in [
+            "./usr/bin/imgmake", "./usr/share/man/man1/imgmake.1.gz", "./usr/share/bash-completion/completions/imgmake",
+            "./usr/share/zsh/vendor-completions/_imgmake", "./usr/share/fish/vendor_completions.d/imgmake.fish",
+        ] {
+            #expect(contents.contains(file), "\(file) in \(contents)")
+        }
+        // apt resolves its dependencies (what `apt-get install -f` would install), without installing anything.
+        let simulated = try runProgram("apt-get", ["install", "-s", "--no-install-recommends", deb], in: "/", timeout: 300)
+        #expect(simulated.status == 0 && simulated.stdout.contains("Inst imgmake"), "\(simulated)")
+
+        let box = try Sandbox("deb")
+        let root = box.base + "/root"
+        let admin = root + "/var/lib/dpkg"
+        for folder in [admin + "/info", admin + "/updates", root + "/usr"] {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        }
+        try "".write(toFile: admin + "/status", atomically: true, encoding: .utf8)
+        let dpkg = ["--root=\(root)", "--admindir=\(admin)", "--force-depends", "--force-not-root", "--log=\(box.base)/dpkg.log"]
+        let install = try runProgram("dpkg", dpkg + ["-i", deb], in: "/", timeout: 300)
+        #expect(install.status == 0, "\(install)")
+        let version = try runProgram(root + "/usr/bin/imgmake", ["--version"], in: box.root, environment: ["PATH": "/usr/bin:/bin"])
+        #expect(version.stdout.hasPrefix("imgmake \(ImgmakeVersion.current)\n"), "\(version)")
+        let manual = try runProgram(
+            "man", ["-l", root + "/usr/share/man/man1/imgmake.1.gz"], in: box.root, environment: ["MANWIDTH": "80"])
+        #expect(manual.status == 0 && manual.stdout.contains("EXIT STATUS"), "\(manual)")
+        let remove = try runProgram("dpkg", dpkg + ["-r", "imgmake"], in: "/", timeout: 300)
+        #expect(remove.status == 0, "\(remove)")
+        let left = box.files(under: root + "/usr")
+        #expect(left.isEmpty, "dpkg -r left \(left)")
     }
 
     static var machine: String {
