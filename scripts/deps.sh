@@ -9,9 +9,10 @@ IMGMAKE_PACKAGES=(libvips-dev libwebp-dev libjpeg-dev libreadline-dev libvips-to
 # What the tests need on top: tmux drives the shell through a terminal; zsh and fish load the completions;
 # python3 with Pillow and cwebp (webp) run the user-code examples (recipes/ml-preprocess, recipes/run-cwebp);
 # slurm-wlm and munge run ci-examples/slurm.sh on a one-node Slurm (SlurmTests, as root); nginx-light (its WebDAV
-# module) is the Bazel HTTP remote cache of RemoteCacheTests; graphviz draws `imgmake graph`; man-db and groff-base
+# module) is the Bazel HTTP remote cache of RemoteCacheTests; graphviz draws `imgmake graph`; python3-yaml reads
+# action.yml (GitHubActionTests); man-db and groff-base
 # render the manual pages in man/ (ManualPageTests: `man -l`, `groff -man -ww`).
-IMGMAKE_TEST_PACKAGES=(tmux zsh fish python3 python3-pil webp slurm-wlm munge nginx-light graphviz man-db groff-base)
+IMGMAKE_TEST_PACKAGES=(tmux zsh fish python3 python3-pil python3-yaml webp slurm-wlm munge nginx-light graphviz man-db groff-base)
 
 imgmake_install_dependencies() {
     local missing=()
