@@ -49,8 +49,10 @@ import Testing
         ] {
             #expect(FileManager.default.fileExists(atPath: prefix + "/" + file), "\(file)")
         }
-        let installedScript = try String(contentsOfFile: prefix + "/share/bash-completion/completions/imgmake", encoding: .utf8)
-        #expect(installedScript == (try String(contentsOfFile: Imgmake.repository + "/completions/imgmake.bash", encoding: .utf8)))
+        #expect(
+            try Self.bashCompletes(
+                ["imgmake", "th"], script: prefix + "/share/bash-completion/completions/imgmake", bin: prefix + "/bin",
+                in: Imgmake.repository + "/recipes/demo") == ["thumbs"])
 
         let binary = prefix + "/bin/imgmake"
         let libraries = try runProgram("ldd", [binary], in: box.base)
@@ -103,13 +105,39 @@ import Testing
         #expect(install.status == 0, "\(install)")
         let version = try runProgram(root + "/usr/bin/imgmake", ["--version"], in: box.root, environment: ["PATH": "/usr/bin:/bin"])
         #expect(version.stdout.hasPrefix("imgmake \(ImgmakeVersion.current)\n"), "\(version)")
-        let manual = try runProgram(
-            "man", ["-l", root + "/usr/share/man/man1/imgmake.1.gz"], in: box.root, environment: ["MANWIDTH": "80"])
+        // `man imgmake` finds the installed page (here by MANPATH, the root being the test's).
+        let manual = try runProgram("man", ["imgmake"], in: box.root, environment: ["MANWIDTH": "80", "MANPATH": root + "/usr/share/man"])
         #expect(manual.status == 0 && manual.stdout.contains("EXIT STATUS"), "\(manual)")
+        // bash completes a target with the installed script and binary, and the installed binary builds the demo.
+        try DemoTree.copyTree(Imgmake.repository + "/recipes/demo", box.base + "/demo")
+        for folder in ["build", ".imgmake"] { try? FileManager.default.removeItem(atPath: box.base + "/demo/" + folder) }
+        #expect(
+            try Self.bashCompletes(
+                ["imgmake", "sh"], script: root + "/usr/share/bash-completion/completions/imgmake", bin: root + "/usr/bin",
+                in: box.base + "/demo") == ["shell", "sheet"])
+        let demo = try runProgram(
+            root + "/usr/bin/imgmake", ["-j2"], in: box.base + "/demo", environment: ["PATH": "/usr/bin:/bin"], timeout: 600)
+        #expect(demo.status == 0 && demo.stdout.contains("43 built, 0 failed"), "\(demo)")
         let remove = try runProgram("dpkg", dpkg + ["-r", "imgmake"], in: "/", timeout: 300)
         #expect(remove.status == 0, "\(remove)")
         let left = box.files(under: root + "/usr")
         #expect(left.isEmpty, "dpkg -r left \(left)")
+    }
+
+    /// What bash's Tab offers for `words` (the cursor at the end of the last), with `script` sourced and the
+    /// binaries of `bin` alone on PATH before the system's, in `folder`.
+    static func bashCompletes(_ words: [String], script: String, bin: String, in folder: String) throws -> [String] {
+        let quoted = words.map { "'" + $0 + "'" }.joined(separator: " ")
+        let line = words.joined(separator: " ")
+        let tab = """
+            source '\(script)'
+            COMP_WORDS=(\(quoted)); COMP_CWORD=\(words.count - 1); COMP_LINE='\(line)'; COMP_POINT=\(line.count)
+            _imgmake imgmake '\(words[words.count - 1])' '\(words[words.count - 2])'
+            printf '%s\\n' "${COMPREPLY[@]}"
+            """
+        let result = try runProgram("/bin/bash", ["--norc", "-c", tab], in: folder, environment: ["PATH": bin + ":/usr/bin:/bin"])
+        #expect(result.status == 0 && result.stderr.isEmpty, "\(result)")
+        return result.stdout.split(separator: "\n").map(String.init)
     }
 
     static var machine: String {
