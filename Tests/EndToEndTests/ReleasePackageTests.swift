@@ -103,7 +103,8 @@ import Testing
         let dpkg = ["--root=\(root)", "--admindir=\(admin)", "--force-depends", "--force-not-root", "--log=\(box.base)/dpkg.log"]
         let install = try runProgram("dpkg", dpkg + ["-i", deb], in: "/", timeout: 300)
         #expect(install.status == 0, "\(install)")
-        let version = try runProgram(root + "/usr/bin/imgmake", ["--version"], in: box.root, environment: ["PATH": "/usr/bin:/bin"])
+        let clean = ["-i", "HOME=\(box.base)", "PATH=/usr/bin:/bin"]  // no toolchain on PATH or in the library path
+        let version = try runProgram("env", clean + [root + "/usr/bin/imgmake", "--version"], in: box.root)
         #expect(version.stdout.hasPrefix("imgmake \(ImgmakeVersion.current)\n"), "\(version)")
         // `man imgmake` finds the installed page (here by MANPATH, the root being the test's).
         let manual = try runProgram("man", ["imgmake"], in: box.root, environment: ["MANWIDTH": "80", "MANPATH": root + "/usr/share/man"])
@@ -115,8 +116,7 @@ import Testing
             try Self.bashCompletes(
                 ["imgmake", "sh"], script: root + "/usr/share/bash-completion/completions/imgmake", bin: root + "/usr/bin",
                 in: box.base + "/demo") == ["shell", "sheet"])
-        let demo = try runProgram(
-            root + "/usr/bin/imgmake", ["-j2"], in: box.base + "/demo", environment: ["PATH": "/usr/bin:/bin"], timeout: 600)
+        let demo = try runProgram("env", clean + [root + "/usr/bin/imgmake", "-j2"], in: box.base + "/demo", timeout: 600)
         #expect(demo.status == 0 && demo.stdout.contains("43 built, 0 failed"), "\(demo)")
         let remove = try runProgram("dpkg", dpkg + ["-r", "imgmake"], in: "/", timeout: 300)
         #expect(remove.status == 0, "\(remove)")
