@@ -45,7 +45,9 @@ install -m 644 "$man"/*.1 "$prefix/share/man/man1/"
 install -m 644 "$bash_completion" "$prefix/share/bash-completion/completions/imgmake"
 install -m 644 "$zsh_completion" "$prefix/share/zsh/vendor-completions/_imgmake"
 install -m 644 "$fish_completion" "$prefix/share/fish/vendor_completions.d/imgmake.fish"
-echo "installed imgmake $("$prefix/bin/imgmake" --version | head -n 1 | cut -d' ' -f2) in $prefix"
+version="$("$prefix/bin/imgmake" --version)"
+version="${version%%$'\n'*}"  # its first line, `imgmake VERSION` (no `| head`, whose early exit is a SIGPIPE)
+echo "installed ${version} in $prefix"
 
 # What to add so that the shell and man find it, when they do not already.
 case ":$PATH:" in *":$prefix/bin:"*) ;; *) echo "  add to PATH:     export PATH=\"$prefix/bin:\$PATH\"" ;; esac

@@ -56,7 +56,8 @@ bin="$(swift build "${flags[@]}" --show-bin-path)/imgmake"
 needed="$(readelf -d "$bin" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p')"
 for library in libgobject-2.0.so.0 libglib-2.0.so.0; do
     grep -qx "$library" <<<"$needed" || continue
-    file="$(ldconfig -p | awk -v name="$library" '$1 == name && /x86-64|AArch64|64bit/ { print $NF; exit }')"
+    # (awk reads to the end: an early exit would kill ldconfig with SIGPIPE, and pipefail would end the script.)
+    file="$(ldconfig -p | awk -v name="$library" '$1 == name && /x86-64|AArch64|64bit/ && !found { print $NF; found = 1 }')"
     [[ -n $file ]] || file="$(ldd "$bin" | awk -v name="$library" '$1 == name { print $3 }')"
     [[ -f $file ]] || { echo "release.sh: cannot find $library" >&2; exit 1; }
     from="$(comm -12 <(nm -D --undefined-only "$bin" | awk '{ sub(/@.*/, "", $2); print $2 }' | sort -u) \
@@ -78,7 +79,8 @@ if $check; then
     if grep -E 'libswift|libFoundation|lib_Foundation|libdispatch|libvips|libglib|libgobject' <<<"$libraries" >&2; then
         fail "the binary links the libraries above: the Swift ones should be static, libvips (with GLib) loaded on use"
     fi
-    version="$("$bin" --version | head -n 1)"
+    version="$("$bin" --version)"
+    version="${version%%$'\n'*}"  # the first line (not `| head`: its early exit is a SIGPIPE under pipefail)
     [[ $version == "imgmake "* ]] || fail "--version printed '$version'"
     work="$(mktemp -d)"
     trap 'rm -rf "$work"' EXIT
