@@ -33,6 +33,8 @@ package final class Session {
         /// Stat the inputs the globs find while the graph is built (`EarlyStamps`): for a command that judges
         /// staleness right after loading (not the shell, whose sessions live on between commands).
         package var readsStampsEarly = false
+        /// Keep libvips' answers in `.imgmake/catalog.json`; off for a Tab's completion, which writes nothing.
+        package var savesCatalog = true
         package init() {}
     }
 
@@ -99,7 +101,7 @@ package final class Session {
         // Every command judges staleness, whose fingerprints hold the library's version: asked now, so that the
         // file saved next answers it too (a no-op build then never loads libvips).
         _ = cached.libraryVersion
-        cached.save()
+        if options.savesCatalog { cached.save() }
         self.phases = phases
     }
 

@@ -56,4 +56,14 @@ import Testing
             thumbs.stdout == (shell == "zsh" ? "thumbs\nthumbs_large\n \n" : "thumbs\nthumbs_large\n"),
             "\(thumbs.stdout.debugDescription)")
     }
+
+    /// Completing an output path loads the recipe's graph, and writes nothing: no `.imgmake/` in a tree never built.
+    @Test func completingAnOutputPathWritesNothingIntoTheTree() throws {
+        let box = try Sandbox("completion-writes-nothing")
+        try box.write("Imgmakefile", "thumbs: build/{name}.webp <- photos/*.png\n    thumbnail 16\n")
+        try box.image("photos/a.png", width: 32, height: 32, seed: 1)
+        let run = try box.imgmake("---completion", "--", "positional@0", "1", "6", "imgmake", "build/")
+        #expect(run.status == 0 && run.stdout == "build/a.webp\n", "\(run)")
+        #expect(!box.exists(".imgmake"), "a Tab wrote .imgmake/")
+    }
 }

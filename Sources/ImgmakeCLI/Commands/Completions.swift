@@ -37,6 +37,7 @@ enum TargetCompletion {
     private static func outputs(file: String, in base: String) -> [String] {
         var options = Session.Options()
         options.file = file
+        options.savesCatalog = false  // a Tab writes nothing into the tree
         guard let session = try? Session(options: options, overrides: [:], library: .vips, cwd: base) else { return [] }
         return session.graph.edges.map { PathName.display($0.output, from: base) }.sorted()
     }
