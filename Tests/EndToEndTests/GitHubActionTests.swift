@@ -37,8 +37,7 @@ import Testing
             ("sudo", "\"$@\""), ("apt-get", "echo \"apt-get $*\" >> '\(calls)'"),
             ("imgmake", "echo 'imgmake \(ImgmakeVersion.current)'; echo 'libvips 8.14.1'"),
         ] {
-            try box.write(stubs + "/" + name, "#!/bin/sh\n" + body + "\n")
-            chmod(stubs + "/" + name, 0o755)
+            try box.writeExecutable(stubs + "/" + name, "#!/bin/sh\n" + body + "\n")
         }
         try box.write("script.sh", script)
         let output = box.base + "/github-output"

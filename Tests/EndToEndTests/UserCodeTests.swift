@@ -113,8 +113,7 @@ import Testing
     @Test func aNoOpStartsNoWorkerAndAWorkerImportsTheModuleOnce() throws {
         let box = try Self.project("python-noop", recipe: "")
         // The interpreter is a wrapper that logs each start: PYTHON = ... says which interpreter runs the workers.
-        try box.write("py.sh", "#!/bin/sh\necho started >> \(box.path("starts.log"))\nexec python3 \"$@\"\n")
-        chmod(box.path("py.sh"), 0o755)
+        try box.writeExecutable("py.sh", "#!/bin/sh\necho started >> \(box.path("starts.log"))\nexec python3 \"$@\"\n")
         try box.write(
             "tools/counted.py", "import os\nopen(\(String(reflecting: box.path("imports.log"))), 'a').write('x\\n')\nfrom fns import copy\n"
         )
@@ -303,8 +302,7 @@ import Testing
                     python tools/fns.py:hang
                 """)
         try box.image("photos/b2.jpg", width: 32, height: 32, seed: 2)
-        try box.write("py.sh", "#!/bin/sh\necho $$ >> \(box.path("pids.log"))\nexec python3 \"$@\"\n")
-        chmod(box.path("py.sh"), 0o755)
+        try box.writeExecutable("py.sh", "#!/bin/sh\necho $$ >> \(box.path("pids.log"))\nexec python3 \"$@\"\n")
         try box.write("Imgmakefile", "PYTHON = \(box.path("py.sh"))\n" + (try box.read("Imgmakefile")))
         let process = try box.start(arguments: ["-j2"])
         try waitUntil("two workers running", timeout: 60) {

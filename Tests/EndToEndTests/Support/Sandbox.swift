@@ -50,6 +50,24 @@ final class Sandbox {
         try Data(text.utf8).write(to: URL(fileURLWithPath: path(relative)))
     }
 
+    /// Writes a program (a script with its `#!` line) with mode 755. While its file is open for writing, no
+    /// program starts (Spawned.starting), and the descriptor is O_CLOEXEC: a child started by another test
+    /// cannot hold it, so running it never fails with "Text file busy" (ETXTBSY).
+    func writeExecutable(_ relative: String, _ text: String) throws {
+        try makeParent(of: relative)
+        let file = path(relative)
+        try Spawned.starting.withLock {
+            let fd = open(file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o755)
+            guard fd >= 0 else { throw HarnessError("cannot write \(file): \(String(cString: strerror(errno)))") }
+            defer { close(fd) }
+            let bytes = Array(text.utf8)
+            let written = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+            guard written == bytes.count, fchmod(fd, 0o755) == 0 else {
+                throw HarnessError("cannot write \(file): \(String(cString: strerror(errno)))")
+            }
+        }
+    }
+
     func writeData(_ relative: String, _ data: Data) throws {
         try makeParent(of: relative)
         try data.write(to: URL(fileURLWithPath: path(relative)))

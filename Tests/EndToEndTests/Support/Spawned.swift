@@ -91,6 +91,8 @@ final class Spawned {
     let stderrPath: String
     let started = Date()
     private let ownProcessGroup: Bool
+    /// Held while a program starts, and while Sandbox.writeExecutable writes a program.
+    static let starting = NSLock()
     /// The raw wait status, once the process has been reaped.
     private var waitStatus: Int32?
 
@@ -112,6 +114,10 @@ final class Spawned {
         posix_spawn_file_actions_addopen(&actions, 1, stdoutPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         posix_spawn_file_actions_addopen(&actions, 2, stderrPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         _ = addChdir(&actions, directory)
+        // The child keeps stdin, stdout and stderr only: a file that another test's thread has open (without
+        // O_CLOEXEC, as Foundation's writes open them) is not held by a program that may run for minutes (a
+        // tmux server, a build), which would make that file "Text file busy" for exec.
+        if let closeFrom { _ = closeFrom(&actions, 3) }
 
         var env = ProcessInfo.processInfo.environment
         for (key, value) in environment { env[key] = value }
@@ -140,7 +146,9 @@ final class Spawned {
         for sig in [SIGINT, SIGTERM, SIGHUP, SIGPIPE, SIGQUIT, SIGCHLD, SIGTSTP, SIGTTIN, SIGTTOU] { sigaddset(&defaults, sig) }
         posix_spawnattr_setsigdefault(&attributes, &defaults)
         var pid: pid_t = 0
-        let status = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
+        // glibc's posix_spawn returns once the child has exec'd (CLONE_VFORK): with the lock held, no child is
+        // between fork and exec while Sandbox.writeExecutable has its file open.
+        let status = Self.starting.withLock { posix_spawn(&pid, executable, &actions, &attributes, argv, envp) }
         guard status == 0 else { throw HarnessError("cannot start \(executable): \(String(cString: strerror(status)))") }
         self.pid = pid
     }
@@ -234,6 +242,13 @@ private let addChdir: @convention(c) (UnsafeMutablePointer<posix_spawn_file_acti
     }
     return unsafeBitCast(
         symbol, to: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>) -> Int32).self)
+}()
+
+/// glibc's `posix_spawn_file_actions_addclosefrom_np` (2.34 and later): the child closes every descriptor from
+/// the given one on. nil on an older glibc, where children inherit what the test process has open.
+private let closeFrom: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32)? = {
+    guard let symbol = dlsym(nil, "posix_spawn_file_actions_addclosefrom_np") else { return nil }
+    return unsafeBitCast(symbol, to: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32).self)
 }()
 
 /// Runs a program (found on PATH when not a path) in `directory`, with `input` as its standard input, and
