@@ -163,6 +163,9 @@ package final class Session {
 
     /// Forgets the stamps read while the graph was built (`Options.readsStampsEarly`): the staleness check
     /// reads those files again.
+    /// `--max-pixels`, for jobs expanded outside the graph (the shell's `try`).
+    package var maxPixels: Int { options.maxPixels }
+
     package func dropEarlyStamps() { _ = graph.takeEarlyStamps() }
 
     /// A fresh staleness checker for this session's graph and state (the first one takes the stamps read

@@ -187,8 +187,9 @@ final class LineEditor {
             }
             guard !matches.isEmpty else { return nil }
             // Paths: readline quotes names with blanks, and lists only the last part of each path.
-            rl_filename_completion_desired = 1
-            if matches.count == 1 && matches[0].hasSuffix("/") { rl_completion_suppress_append = 1 }
+            // An argument (`crop=attention`) is not a file name: readline would quote its `=`.
+            rl_filename_completion_desired = matches.contains { $0.contains("=") } ? 0 : 1
+            if matches.count == 1 && (matches[0].hasSuffix("/") || matches[0].hasSuffix("=")) { rl_completion_suppress_append = 1 }
             return rl_completion_matches(text, generator)
         }
 

@@ -31,11 +31,15 @@ final class Shell {
     var pool = PoolKind.default
     let interactive: Bool
     let interrupts: ShellInterrupts
+    /// Asks the user a question at the terminal (`add`'s output pattern and glob); nil in scripts.
+    var ask: ((String) -> String?)?
     /// The history, for `history` (the editor's when interactive, else the file's).
     var historyEntries: () -> [String] = { [] }
 
     /// The recipe as loaded now, the last good one, the one for completion (`ShellSessions`).
     let sessions: ShellSessions
+    /// `try`'s results (`_`) and `set preview` (ShellTrialCommands.swift).
+    let trials = ShellTrials()
     let out: (String) -> Void
     let err: (String) -> Void
 
@@ -72,15 +76,15 @@ final class Shell {
 
     /// Runs every command of a line (`;` separates them). Stops early on `quit` and after an interrupted build.
     func run(line: String) -> Outcome {
-        let commands: [[String]]
+        let commands: [(words: [String], raw: String, offset: Int)]
         do {
-            commands = try ShellLexer.commands(line)
+            commands = try ShellLexer.commandsWithText(line)
         } catch {
             return report(error)
         }
         var outcome = Outcome()
-        for words in commands {
-            let result = run(words)
+        for command in commands {
+            let result = run(command.words, raw: command.raw, column: command.offset + 1, line: line)
             if result.status != .success && outcome.status == .success || result.interrupted { outcome.status = result.status }
             if result.quit || result.interrupted {
                 outcome.quit = result.quit
@@ -90,8 +94,9 @@ final class Shell {
         return outcome
     }
 
-    /// Runs one command.
-    func run(_ words: [String]) -> Outcome {
+    /// Runs one command. `raw` is its text as typed, from column `column` of `line` (`try` reads its steps
+    /// from it, as recipe text, and points at their columns).
+    func run(_ words: [String], raw: String? = nil, column: Int = 1, line: String? = nil) -> Outcome {
         guard let word = words.first else { return Outcome() }
         let args = Array(words.dropFirst())
         sessions.startCommand()
@@ -124,6 +129,13 @@ final class Shell {
             case .reload: return reload(args)
             case .clean: return try clean(args)
             case .history: return history(args)
+            case .try:
+                let text = raw ?? words.map(ShellLexer.quote).joined(separator: " ")
+                return try trial(raw: text, column: column, line: line ?? text)
+            case .save: return try saveResult(args)
+            case .preview: return try preview(args)
+            case .compare: return try compare(args)
+            case .add: return try add(args)
             case .quit: return Outcome(quit: true)
             }
         } catch {
@@ -196,4 +208,12 @@ struct ShellUsage: StatusError {
     init(_ message: String) { self.message = message }
     var description: String { message }
     var status: ExitStatus { .usage }
+}
+
+/// A shell command that could not do its work (exit status 1 in scripts): a missing file, a failed write.
+struct ShellFailure: StatusError {
+    var message: String
+    init(_ message: String) { self.message = message }
+    var description: String { message }
+    var status: ExitStatus { .failure }
 }

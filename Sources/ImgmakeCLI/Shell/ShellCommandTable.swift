@@ -6,7 +6,8 @@ import ImgmakeCore
 /// cannot drift.
 struct ShellCommandInfo {
     enum Name: String, CaseIterable {
-        case build, status, explain, list, show, ops, help, info, set, unset, reload, clean, history, watch, quit
+        case build, status, explain, list, show, ops, help, info, `try`, save, preview, compare, add, set, unset, reload, clean,
+            history, watch, quit
     }
 
     var name: Name
@@ -32,6 +33,27 @@ struct ShellCommandInfo {
             name: .help, usage: "help [COMMAND|OPERATION [ARGUMENT]]",
             summary: "Show this list, a command's usage, or a libvips operation's arguments."),
         ShellCommandInfo(name: .info, usage: "info IMAGE...", summary: "Show an image's size, bands, format and metadata (header only)."),
+        ShellCommandInfo(
+            name: .try, usage: "try STEP [| STEP]... on IMAGE [as EXT] | try IMAGE | STEP... | try RULE on IMAGE",
+            summary: "Run steps (or a rule's steps) on an image; the result is `_`.",
+            details: """
+                Steps are written as in a recipe (`thumbnail 200 crop=attention | sharpen sigma=0.5`) and checked the same way;
+                the recipe's variables can be used. The result goes to a temporary file in the image's format (`as webp`
+                picks another), and its size, bands, format, bytes and time are printed. IMAGE may be `_`, the last result.
+                `set preview on` draws each result.
+                """),
+        ShellCommandInfo(
+            name: .save, usage: "save _ PATH",
+            summary: "Save the last `try` result as PATH (another extension runs the steps again with its saver)."),
+        ShellCommandInfo(
+            name: .preview, usage: "preview IMAGE|OUTPUT|_",
+            summary: "Draw an image in the terminal (kitty, iTerm2 or sixel graphics when supported, else colour blocks)."),
+        ShellCommandInfo(
+            name: .compare, usage: "compare A B",
+            summary: "Draw two images side by side, with their sizes, the PSNR and the largest sample difference."),
+        ShellCommandInfo(
+            name: .add, usage: "add RULE [OUTPUT-PATTERN <- GLOB...]",
+            summary: "Write the last tried steps into the recipe as a new rule (asks for its output and glob), then reload."),
         ShellCommandInfo(
             name: .set, usage: "set [jobs N | pool thread|process | NAME VALUE...]",
             summary: "Show the settings, or set the default -j, the default --pool, or a recipe variable.",

@@ -12,6 +12,9 @@ protocol ShellCompletionSource {
     var operationNames: [String] { get }
     /// Input argument names of an operation (not deprecated); nil for an unknown operation.
     func argumentNames(of operation: String) -> [String]?
+    /// The values an operation's argument takes, when they can be listed (enum nicks, `true`/`false`); nil
+    /// otherwise.
+    func argumentValues(of operation: String, argument: String) -> [String]?
     /// Entries of a directory (relative to the working directory; "" is the working directory itself), or nil.
     func directoryEntries(_ directory: String) -> [(name: String, isDirectory: Bool)]?
 }
@@ -66,10 +69,55 @@ struct ShellCompleter {
             return []
         case .unset:
             return words.count == 1 ? matching(overriddenVariables.sorted(), current) : []
+        case .try:
+            return trial(words, current)
+        case .preview, .compare:
+            return matching(["_"], current) + paths(current) + (current.isEmpty ? [] : targets(current).filter { $0.contains("/") })
+        case .save:
+            return words.count == 1 ? matching(["_"], current) : paths(current)
+        case .add:
+            return []
         case .list, .reload, .history, .quit:
             return []
         }
     }
+
+    /// `try`: operation (and, first, rule) names where a step starts (after `try` or `|`), then the step's
+    /// argument names (`crop=`) and their values (`crop=att` → `crop=attention`); paths and `_` after `on`,
+    /// formats after `as`.
+    private func trial(_ words: [String], _ current: String) -> [String] {
+        let previous = words.last ?? ""
+        if previous == "on" { return matching(["_"], current) + paths(current) }
+        if previous == "as" { return matching(Self.formats, current) }
+        // The words of the step being typed: those after the last `|` (a word of its own, or at a word's end).
+        var step: [String] = []
+        for word in words.dropFirst() {
+            if word == "|" || word.hasSuffix("|") { step = [] } else { step.append(word) }
+        }
+        var typed = current
+        if let bar = typed.lastIndex(of: "|") {
+            step = []
+            typed = String(typed[typed.index(after: bar)...])
+        }
+        let lead = String(current.dropLast(typed.count))
+        guard let operation = step.first else {
+            var names = source.operationNames
+            if words.count == 1 && !current.contains("|") { names = source.targetNames + names }
+            let found = matching(names, typed).map { lead + $0 }
+            return found.isEmpty && words.count == 1 ? paths(current) : found
+        }
+        if let equals = typed.firstIndex(of: "=") {
+            let name = String(typed[..<equals])
+            let value = String(typed[typed.index(after: equals)...])
+            return matching(source.argumentValues(of: operation, argument: name) ?? [], value).map { lead + name + "=" + $0 }
+        }
+        let given = Set(step.dropFirst().compactMap { $0.split(separator: "=", maxSplits: 1).first.map(String.init) })
+        let names = (source.argumentNames(of: operation) ?? []).filter { !given.contains($0) }
+        return matching(names, typed).map { lead + $0 + "=" } + (typed.isEmpty ? [] : matching(["on"], typed))
+    }
+
+    /// The extensions `try … as EXT` offers.
+    static let formats = ["jpg", "png", "webp", "avif", "tif", "gif", "heic", "jxl"]
 
     static let buildOptionNames = ShellOptionNames.names(
         of: BuildCommand.self, excluding: RecipeOptions.self, also: ShellOptionNames.notInShell)

@@ -23,6 +23,17 @@ struct ShellCompletionData: ShellCompletionSource {
         VipsCatalog.shared.operation(named: operation)?.arguments.filter { $0.isInput && !$0.isDeprecated }.map(\.name)
     }
 
+    func argumentValues(of operation: String, argument: String) -> [String]? {
+        let name = ArgumentInfo.canonicalName(argument)
+        guard let info = VipsCatalog.shared.operation(named: operation)?.arguments.first(where: { $0.name == name && $0.isInput })
+        else { return nil }
+        switch info.type {
+        case .enumeration(_, let nicks): return nicks
+        case .bool: return ["true", "false"]
+        default: return nil
+        }
+    }
+
     func directoryEntries(_ directory: String) -> [(name: String, isDirectory: Bool)]? {
         let path = directory.isEmpty ? "." : directory
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: path) else { return nil }

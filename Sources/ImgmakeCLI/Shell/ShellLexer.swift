@@ -22,6 +22,17 @@ enum ShellLexer {
         return scan.commands.filter { !$0.isEmpty }
     }
 
+    /// The commands of `text` with their raw text (quotes kept, comment left out) and where it starts in
+    /// `text` (in characters): `try` reads its steps as recipe text, with their columns.
+    static func commandsWithText(_ text: String) throws -> [(words: [String], raw: String, offset: Int)] {
+        _ = try commands(text)
+        let scan = scan(text)
+        let characters = Array(text)
+        return zip(scan.commands, scan.ranges).compactMap { words, range in
+            words.isEmpty ? nil : (words, String(characters[range.start..<range.end]), range.start)
+        }
+    }
+
     /// For completion: the complete words of the command the cursor is in (after its last `;`), and the
     /// word being typed (unquoted; empty when the text ends with a blank). `text` is the line up to the cursor.
     static func partial(_ text: String) -> (words: [String], current: String) {
@@ -43,6 +54,8 @@ enum ShellLexer {
 
     private struct Scan {
         var commands: [[String]] = [[]]
+        /// Where each command's text starts and ends in the text (characters; a comment is not part of it).
+        var ranges: [(start: Int, end: Int)] = []
         /// True when the text ends inside a word (no blank after it).
         var inWord = false
         var openQuote: Character?
@@ -57,17 +70,28 @@ enum ShellLexer {
         var escaped = false
         var comment = false
 
+        var position = 0
+        var commandStart = 0
+        var commentStart: Int?
+
         func endWord() {
             if inWord { result.commands[result.commands.count - 1].append(word) }
             word = ""
             inWord = false
         }
+        func endCommand() {
+            result.ranges.append((commandStart, commentStart ?? position))
+            result.commands.append([])
+            commandStart = position + 1
+            commentStart = nil
+        }
 
         for character in text {
+            defer { position += 1 }
             if comment {
                 if character == "\n" {
                     comment = false
-                    result.commands.append([])
+                    endCommand()
                 }
                 continue
             }
@@ -98,9 +122,10 @@ enum ShellLexer {
                 inWord = true
             case ";", "\n", "\r\n":
                 endWord()
-                result.commands.append([])
+                endCommand()
             case "#" where !inWord:
                 comment = true
+                commentStart = position
             case _ where character.isWhitespace:
                 endWord()
             default:
@@ -112,6 +137,7 @@ enum ShellLexer {
         result.openQuote = quote
         result.danglingEscape = escaped
         if inWord { result.commands[result.commands.count - 1].append(word) }
+        result.ranges.append((commandStart, commentStart ?? position))
         return result
     }
 }

@@ -464,28 +464,17 @@ package final class Builder {
         var lines = [edge.job.stepsText { graph.display($0) }]
         guard let summary else { return lines }
         let written =
-            "\(summary.width)×\(summary.height), \(summary.bands) band\(summary.bands == 1 ? "" : "s"), \(Self.bytes(summary.bytes))"
+            "\(summary.width)×\(summary.height), \(summary.bands) band\(summary.bands == 1 ? "" : "s"), \(ByteCount.text(summary.bytes))"
         let from: String
         if let source = summary.source, let path = edge.sources.first {
             from =
                 "\(graph.display(path)) (\(source.loader), \(source.width)×\(source.height), \(source.bands) band\(source.bands == 1 ? "" : "s"), "
-                + "\(Self.bytes(source.bytes)))"
+                + "\(ByteCount.text(source.bytes)))"
         } else {
             from = edge.sources.count == 1 ? graph.display(edge.sources[0]) : "\(edge.sources.count) inputs"
         }
         lines.append("\(from) → \(graph.display(edge.output)) (\(written))")
         return lines
-    }
-
-    /// `18.4 KiB`: a size in bytes for people.
-    static func bytes(_ count: Int) -> String {
-        guard count >= 1024 else { return "\(count) B" }
-        var value = Double(count) / 1024
-        for unit in ["KiB", "MiB", "GiB"] {
-            if value < 1024 || unit == "GiB" { return String(format: "%.1f \(unit)", value) }
-            value /= 1024
-        }
-        return "\(count) B"
     }
 
     /// The cache key of an edge's output (`ContentCache.key`): nil when an input cannot be read.

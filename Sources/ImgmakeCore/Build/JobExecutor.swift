@@ -19,9 +19,9 @@ package struct JobRequest: Sendable, Codable {
 /// What came of a job: the image written, or why not, and how long it took.
 package struct JobOutcome: Sendable, Codable {
     package var id: Int
-    var summary: ImageSummary?
-    var error: ImageJobError?
-    var seconds: Double
+    package var summary: ImageSummary?
+    package var error: ImageJobError?
+    package var seconds: Double
     /// The job did not fail by itself: its worker process was ended by this signal (SIGTERM, SIGINT, SIGHUP),
     /// sent by imgmake winding down an interrupted build or by whoever stopped imgmake (a process-group or
     /// cgroup stop signals the workers too). The builder reports it as interrupted when the build is.

@@ -31,7 +31,7 @@ package enum GitHubActions {
         var text = "### imgmake: \(summary.line)\n\n"
         text += "| built | from cache | failed | skipped | up to date | written |\n|---:|---:|---:|---:|---:|---:|\n"
         text += "| \(summary.built) | \(summary.fromCache) | \(summary.failed) | \(summary.skipped) | \(summary.upToDate) "
-        text += "| \(Builder.bytes(Int(summary.bytesWritten))) |\n"
+        text += "| \(ByteCount.text(Int(summary.bytesWritten))) |\n"
         if !failures.isEmpty {
             text += "\n**Failed**\n\n"
             for failure in failures.prefix(50) { text += "- " + failure + "\n" }
