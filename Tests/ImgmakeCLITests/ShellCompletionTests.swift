@@ -19,6 +19,13 @@ import Testing
         func argumentNames(of operation: String) -> [String]? {
             operation == "thumbnail" ? ["filename", "width", "height", "size", "no_rotate", "crop", "linear"] : nil
         }
+        func argumentValues(of operation: String, argument: String) -> [String]? {
+            switch (operation, argument) {
+            case ("thumbnail", "crop"): return ["none", "centre", "entropy", "attention", "low", "high", "all"]
+            case ("thumbnail", "linear"): return ["true", "false"]
+            default: return nil
+            }
+        }
         func directoryEntries(_ directory: String) -> [(name: String, isDirectory: Bool)]? {
             switch directory {
             case "": return [("photos", true), ("Imgmakefile", false), (".imgmake", true), ("build", true)]
@@ -34,9 +41,29 @@ import Testing
         #expect(completer.candidates("") == ShellCommandInfo.allWords)
         #expect(completer.candidates("bu") == ["build"])
         #expect(completer.candidates("ex") == ["explain", "exit"])
-        #expect(completer.candidates("s") == ["status", "show", "set"])
+        #expect(completer.candidates("s") == ["status", "show", "save", "set"])
         #expect(completer.candidates("list; wat") == ["watch"])
         #expect(completer.candidates("nosuch ") == [])
+    }
+
+    /// Issue 19: `try` completes operation (and rule) names where a step starts, then the step's argument names
+    /// and enum values, images after `on`, formats after `as`.
+    @Test func stepsAfterTry() {
+        #expect(completer.candidates("try thu") == ["thumbs", "thumbnail", "thumbnail_buffer", "thumbnail_image"])
+        #expect(completer.candidates("try thumbnail 200 cr") == ["crop="])
+        #expect(completer.candidates("try thumbnail 200 crop=att") == ["crop=attention"])
+        #expect(completer.candidates("try thumbnail 200 linear=") == ["linear=true", "linear=false"])
+        #expect(completer.candidates("try thumbnail 200 crop=centre c") == [], "an argument given is not offered again")
+        #expect(completer.candidates("try thumbnail 200 | sha") == ["sharpen"], "a step starts after |")
+        #expect(completer.candidates("try thumbnail 200 |sha") == ["|sharpen"])
+        #expect(completer.candidates("try photos/a.jpg | thumbnail 200 | thumbnail cr") == ["crop="])
+        #expect(completer.candidates("try thumbnail 200 on photos/") == ["photos/a.jpg", "photos/b.png", "photos/sub/"])
+        #expect(completer.candidates("try thumbnail 200 on ") == ["_", "Imgmakefile", "build/", "photos/"])
+        #expect(completer.candidates("try thumbnail 200 on photos/a.jpg as w") == ["webp"])
+        #expect(completer.candidates("try photos/") == ["photos/a.jpg", "photos/b.png", "photos/sub/"], "try IMAGE | ...")
+        #expect(completer.candidates("try thumbnail 200 o") == ["on"])
+        #expect(completer.candidates("preview ") == ["_", "Imgmakefile", "build/", "photos/"])
+        #expect(completer.candidates("save ") == ["_"])
     }
 
     @Test func targetsAfterBuildExplainCleanShow() {
