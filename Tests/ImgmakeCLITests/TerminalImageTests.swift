@@ -7,7 +7,8 @@ import Testing
     import Glibc
 #endif
 
-/// `preview`'s drawing: half blocks, sixel, kitty and iTerm2 output decoded back, and the grid sizes.
+/// `preview`'s drawing: half blocks, sixel, kitty and iTerm2 output decoded back, the grid sizes, and how the
+/// terminal's kind is found (environment, answers, the question asked on a pty).
 @Suite struct TerminalImageTests {
     // MARK: Images
 
@@ -360,4 +361,144 @@ import Testing
                 + ";width=60;height=20:iVBORw==\u{07}")
     }
 
+    // MARK: Which protocol
+
+    @Test func answers() {
+        let ok = Array("\u{1B}_Gi=31;OK\u{1B}\\".utf8)
+        let sixelDA = Array("\u{1B}[?62;4;6;22c".utf8)
+        let plainDA = Array("\u{1B}[?62;1;6;22c".utf8)
+        #expect(TerminalGraphics.fromAnswer(ok + plainDA) == .kitty)
+        #expect(TerminalGraphics.fromAnswer(ok + sixelDA) == .kitty)
+        #expect(TerminalGraphics.fromAnswer(sixelDA) == .sixel)
+        #expect(TerminalGraphics.fromAnswer(Array("\u{1B}[?4c".utf8)) == .sixel)
+        #expect(TerminalGraphics.fromAnswer(plainDA) == .blocks)
+        #expect(TerminalGraphics.fromAnswer(Array("\u{1B}[?1;2c".utf8)) == .blocks)
+        #expect(TerminalGraphics.fromAnswer(Array("\u{1B}[?64;44c".utf8)) == .blocks, "44 is not 4")
+        #expect(TerminalGraphics.fromAnswer(Array("\u{1B}_Gi=31;ENOTSUPPORTED:no\u{1B}\\".utf8) + plainDA) == .blocks)
+        #expect(TerminalGraphics.fromAnswer(Array("\u{1B}_Gi=7;OK\u{1B}\\".utf8) + sixelDA) == .sixel, "another image's answer")
+        #expect(TerminalGraphics.fromAnswer(Array("\u{1B}[?2026;2$y".utf8) + sixelDA) == .sixel, "another answer first")
+        #expect(TerminalGraphics.fromAnswer(Array("\u{1B}[?62;4".utf8)) == .blocks, "cut short")
+        #expect(TerminalGraphics.fromAnswer(Array("\u{1B}_Gi=31;OK".utf8)) == .blocks, "cut short")
+        #expect(TerminalGraphics.fromAnswer(Array("xyz\u{1B}[\u{1B}_".utf8) + [0xFF, 0x00, 0x1B]) == .blocks)
+        #expect(TerminalGraphics.fromAnswer([]) == .blocks)
+        #expect(TerminalGraphics.deviceAttributes(Array("junk\u{1B}[?62;4;22c".utf8)) == [62, 4, 22])
+    }
+
+    @Test func environment() {
+        #expect(TerminalGraphics.fromEnvironment([:]) == nil)
+        #expect(TerminalGraphics.fromEnvironment(["TERM": "xterm-256color"]) == nil)
+        #expect(TerminalGraphics.fromEnvironment(["TERM_PROGRAM": "iTerm.app", "TERM": "xterm-256color"]) == .iterm2)
+        #expect(TerminalGraphics.fromEnvironment(["LC_TERMINAL": "iTerm2"]) == .iterm2)
+        #expect(TerminalGraphics.fromEnvironment(["TERM": "xterm-kitty"]) == .kitty)
+        #expect(TerminalGraphics.fromEnvironment(["KITTY_WINDOW_ID": "3", "TERM": "xterm-256color"]) == .kitty)
+        #expect(TerminalGraphics.fromEnvironment(["KITTY_WINDOW_ID": ""]) == nil)
+        #expect(TerminalGraphics.fromEnvironment(["TERM_PROGRAM": "WezTerm"]) == .iterm2)
+        #expect(TerminalGraphics.fromEnvironment(["TERM": "xterm-ghostty"]) == .kitty)
+        #expect(TerminalGraphics.fromEnvironment(["TERM": "xterm-kitty", "TMUX": "/tmp/tmux-1000/default,1,0"]) == .blocks)
+        #expect(TerminalGraphics.fromEnvironment(["TERM_PROGRAM": "iTerm.app", "TMUX": "/tmp/t,1,0"]) == .blocks)
+        #expect(TerminalGraphics.fromEnvironment(["STY": "123.pts-0.host"]) == .blocks)
+        #expect(TerminalGraphics.allCases.map(\.rawValue) == ["kitty", "iterm2", "sixel", "blocks"])
+    }
+
+    @Test func theQuery() {
+        #expect(TerminalGraphics.query == "\u{1B}_Gi=31,s=1,v=1,a=q,t=d,f=24;AAAA\u{1B}\\\u{1B}[c")
+    }
+
+    // MARK: Asking the terminal
+
+    /// A pseudo-terminal pair (the terminal side, the program side), closed after `body`.
+    private func withPTY<T>(_ body: (_ terminal: Int32, _ program: Int32) throws -> T) throws -> T {
+        var terminal: Int32 = -1
+        var program: Int32 = -1
+        try #require(openpty(&terminal, &program, nil, nil, nil) == 0, "openpty: \(errno)")
+        defer {
+            close(terminal)
+            close(program)
+        }
+        return try body(terminal, program)
+    }
+
+    /// Reads from `fd` until `expected` has arrived or `seconds` passed.
+    private static func read(_ fd: Int32, until expected: [UInt8], seconds: Double) -> [UInt8] {
+        var seen: [UInt8] = []
+        let deadline = Date().addingTimeInterval(seconds)
+        var chunk = [UInt8](repeating: 0, count: 256)
+        while Array(seen.suffix(expected.count)) != expected, Date() < deadline {
+            var poller = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            guard poll(&poller, 1, 50) > 0 else { continue }
+            let count = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+            guard count > 0 else { break }
+            seen += chunk[..<count]
+        }
+        return seen
+    }
+
+    /// The terminal side: waits for the whole query, then answers `answer` in two pieces.
+    private func answer(on terminal: Int32, with answer: [UInt8]) -> Thread {
+        let thread = Thread {
+            let query = Array(TerminalGraphics.query.utf8)
+            guard Self.read(terminal, until: query, seconds: 5) == query else { return }
+            let half = answer.count / 2
+            for piece in [answer[..<half], answer[half...]] {
+                _ = piece.withUnsafeBytes { write(terminal, $0.baseAddress, $0.count) }
+                usleep(20_000)
+            }
+        }
+        thread.start()
+        return thread
+    }
+
+    private func lineFlags(_ fd: Int32) -> tcflag_t {
+        var settings = termios()
+        _ = tcgetattr(fd, &settings)
+        return settings.c_lflag
+    }
+
+    @Test(arguments: [
+        ("\u{1B}_Gi=31;OK\u{1B}\\\u{1B}[?62;22c", TerminalGraphics.kitty),
+        ("\u{1B}[?62;4;22c", .sixel),
+        ("\u{1B}[?1;2c", .blocks),
+    ])
+    func askReadsTheAnswerOnAPTY(answer text: String, expected: TerminalGraphics) throws {
+        try withPTY { terminal, program in
+            let before = lineFlags(program)
+            #expect(before & tcflag_t(ICANON | ECHO) == tcflag_t(ICANON | ECHO))
+            let responder = answer(on: terminal, with: Array(text.utf8))
+            let start = Date()
+            let answered = TerminalGraphics.ask(input: program, output: program, timeout: 5)
+            #expect(Date().timeIntervalSince(start) < 3, "ends at the DA1 answer, not at the timeout")
+            #expect(answered == Array(text.utf8))
+            #expect(TerminalGraphics.fromAnswer(answered) == expected)
+            #expect(lineFlags(program) == before, "the terminal's settings restored")
+            while !responder.isFinished { usleep(10_000) }
+        }
+    }
+
+    @Test func askGivesUpAtTheTimeout() throws {
+        try withPTY { terminal, program in
+            let before = lineFlags(program)
+            let start = Date()
+            let answered = TerminalGraphics.ask(input: program, output: program, timeout: 0.3)
+            let elapsed = Date().timeIntervalSince(start)
+            #expect(answered.isEmpty)
+            #expect(elapsed >= 0.25 && elapsed < 2, "\(elapsed) s")
+            #expect(lineFlags(program) == before)
+            let query = Array(TerminalGraphics.query.utf8)
+            #expect(Self.read(terminal, until: query, seconds: 2) == query, "the query was written")
+        }
+    }
+
+    @Test func askReturnsAtOnceWithoutATerminal() throws {
+        var fds: [Int32] = [-1, -1]
+        try #require(pipe(&fds) == 0)
+        defer {
+            for fd in fds { close(fd) }
+        }
+        let start = Date()
+        #expect(TerminalGraphics.ask(input: fds[0], output: fds[1], timeout: 5).isEmpty)
+        #expect(TerminalGraphics.ask(input: -1, output: -1, timeout: 5).isEmpty)
+        #expect(Date().timeIntervalSince(start) < 0.5)
+        #expect(TerminalGraphics.detect(environment: [:], input: fds[0], output: fds[1]) == .blocks)
+        #expect(TerminalGraphics.detect(environment: ["TERM": "xterm-kitty"], input: fds[0], output: fds[1]) == .kitty)
+    }
 }
