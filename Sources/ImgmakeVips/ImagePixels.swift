@@ -45,16 +45,28 @@ extension ImagePixels {
         if image.bands > 3 { image = try run("extract_band", [("band", .value(.int(0))), ("n", .value(.int(3)))]) }
         if image.format != "uchar" { image = try run("cast", [("format", .value(.enumeration("uchar")))]) }
         let memory = try image.copiedToMemory(for: "preview")
-        var size = 0
-        guard let data = vips_image_write_to_memory(memory.pointer, &size) else {
+        guard memory.bands == 3, memory.format == "uchar", let data = cvips_image_data(memory.pointer) else {
             throw VipsError(operation: "preview", message: "cannot read the pixels")
         }
-        defer { g_free(data) }
-        let bytes = Array(UnsafeRawBufferPointer(start: data, count: size))
-        guard bytes.count == memory.width * memory.height * 3 else {
-            throw VipsError(operation: "preview", message: "unexpected pixel data (\(bytes.count) bytes)")
-        }
+        let bytes = Array(UnsafeBufferPointer(start: data, count: memory.width * memory.height * 3))
         return ImagePixels(width: memory.width, height: memory.height, rgb: bytes)
+    }
+
+    /// Writes the image file at `path`, resized to `width`×`height` and turned into 8-bit sRGB as `read` does,
+    /// as a PNG file at `target` (for terminals that draw PNGs: kitty's and iTerm2's protocols).
+    public static func writePNG(_ path: String, width: Int, height: Int, to target: String) throws {
+        let pixels = try read(path, width: width, height: height)
+        guard let data = malloc(pixels.rgb.count) else { throw VipsError(operation: "pngsave", message: "out of memory") }
+        pixels.rgb.withUnsafeBytes { source in
+            if let base = source.baseAddress { data.copyMemory(from: base, byteCount: source.count) }
+        }
+        guard let image = cvips_image_adopting(data, Int32(pixels.width), Int32(pixels.height), 3) else {
+            throw VipsError(operation: "pngsave", message: "cannot make an image of the pixels")
+        }
+        var save = VipsOperationCall("pngsave")
+        save.set("in", .image(VipsImageHandle(owning: image)))
+        save.set("filename", .value(.string(target)))
+        _ = try save.run()
     }
 
     /// The size of the image file at `path` (its header).

@@ -34,6 +34,20 @@ import Testing
         #expect(bytes["thread"] == bytes["process"], "both pools write the same bytes")
     }
 
+    /// Every output extension README's recipe language lists builds, and a second run is a no-op. `.ppm`
+    /// outputs used to fail ("the option format=ppm that .ppm files imply is missing"): the job's save options
+    /// were normalized without defaults, which dropped the option the extension implies.
+    @Test(arguments: ["jpg", "jpeg", "png", "webp", "tif", "tiff", "gif", "ppm", "pgm", "pfm", "fits", "csv", "mat", "raw", "hdr"])
+    func everyListedExtensionBuilds(ext: String) throws {
+        let box = try Sandbox("ext-\(ext)")
+        try box.image("photos/a.png", width: 24, height: 16, seed: 1)
+        try box.write("Imgmakefile", "out: out/{name}.\(ext) <- photos/*.png\n    flip horizontal\n")
+        let result = try box.imgmake()
+        #expect(result.status == 0 && result.summary == Summary(built: 1), "\(result)")
+        #expect(box.files(under: "out") == ["out/a.\(ext)"], "\(result)")
+        try box.expectUpToDate([])
+    }
+
     /// `.dz`/`.szi` outputs used to fail and leave `….tmp.dzi` files and `….tmp_files/` folders behind: dzsave
     /// writes many files named after its file. They are refused at load, naming the rule and the extension.
     @Test(arguments: ["dz", "szi"])

@@ -73,7 +73,10 @@ final class LineEditor {
 
     /// Shows the prompt and reads one line. Ctrl-C clears the line and shows a fresh prompt; Ctrl-D on an
     /// empty line is the end of input.
-    func read() -> Input {
+    func read() -> Input { read(prompt: prompt) }
+
+    /// Reads one line after `prompt` (a question a command asks: `add`'s output pattern).
+    func read(prompt: String) -> Input {
         interrupts.drain()
         LineEditor.finishedLine = nil
         using_history()

@@ -64,8 +64,9 @@ struct ShellCompleter {
         case .info:
             return paths(current)
         case .set:
-            if words.count == 1 { return matching(["jobs", "pool"] + source.variableNames.sorted(), current) }
+            if words.count == 1 { return matching(["jobs", "pool", "preview"] + source.variableNames.sorted(), current) }
             if words.count == 2 && words[1] == "pool" { return matching(PoolKind.allCases.map(\.rawValue), current) }
+            if words.count == 2 && words[1] == "preview" { return matching(["on", "off"], current) }
             return []
         case .unset:
             return words.count == 1 ? matching(overriddenVariables.sorted(), current) : []

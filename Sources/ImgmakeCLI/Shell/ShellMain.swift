@@ -40,6 +40,10 @@ enum ShellMain {
         let historyFile = PathName.join(PathName.join(shell.rootDirectory, BuildState.directoryName), "history")
         let editor = LineEditor(prompt: prompt, interrupts: interrupts, historyFile: historyFile)
         shell.historyEntries = { LineEditor.entries }
+        shell.ask = { question in
+            guard case .line(let answer) = editor.read(prompt: question) else { return nil }
+            return answer
+        }
         LineEditor.setCompleter { [unowned shell] line in
             var completer = ShellCompleter(source: ShellCompletionData(session: shell.sessionForCompletion()))
             completer.overriddenVariables = Array(shell.overrides.keys)

@@ -26,6 +26,11 @@ extension Shell {
             if name == "jobs" { jobs = parsed.jobCount } else { pool = parsed.pool }
             out("\(name) = \(name == "jobs" ? String(jobs) : pool.rawValue)\n")
             return Outcome()
+        case "preview":
+            guard values.count == 1, let on = ["on": true, "off": false][values[0]] else { throw ShellUsage("usage: set preview on|off") }
+            trials.previews = on
+            out("preview = \(on ? "on" : "off")\n")
+            return Outcome()
         default:
             guard let first = name.first, first.isLetter || first == "_", name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" })
             else {
@@ -55,7 +60,7 @@ extension Shell {
     }
 
     func settingsText() -> String {
-        var text = "jobs = \(jobs)\npool = \(pool.rawValue)\n"
+        var text = "jobs = \(jobs)\npool = \(pool.rawValue)\npreview = \(trials.previews ? "on" : "off")\n"
         let variables = lastGood?.recipe.recipe.variables ?? [:]
         let names = Set(variables.keys).union(overrides.keys).sorted()
         if !names.isEmpty {

@@ -22,6 +22,8 @@ final class ShellTrials {
     private(set) var last: Result?
     /// `set preview on`: `try` draws its result.
     var previews = false
+    /// How the terminal draws images, once asked.
+    var graphics: TerminalGraphics?
     private var directory: String?
     private var count = 0
 
@@ -357,12 +359,130 @@ extension Shell {
         return Outcome()
     }
 
-    func preview(_ args: [String]) throws -> Outcome {
-        throw ShellUsage("preview: not yet")
+}
+
+/// `preview` and `compare`: images drawn in the terminal (TerminalImage), the way the terminal can.
+extension Shell {
+    /// The terminal's window in cells: TIOCGWINSZ on standard output, else COLUMNS and LINES, else 80×24.
+    static func windowSize() -> (columns: Int, rows: Int, cellWidth: Int, cellHeight: Int) {
+        var size = winsize()
+        if ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0, size.ws_row > 0 {
+            let width = size.ws_xpixel > 0 ? Int(size.ws_xpixel) / Int(size.ws_col) : 10
+            let height = size.ws_ypixel > 0 ? Int(size.ws_ypixel) / Int(size.ws_row) : 20
+            return (Int(size.ws_col), Int(size.ws_row), max(1, width), max(1, height))
+        }
+        let environment = ProcessInfo.processInfo.environment
+        return (Int(environment["COLUMNS"] ?? "") ?? 80, Int(environment["LINES"] ?? "") ?? 24, 10, 20)
     }
 
+    /// How this terminal draws images: asked once per shell (`TerminalGraphics.detect`); colour blocks when the
+    /// shell is not at a terminal.
+    var graphics: TerminalGraphics {
+        if let known = trials.graphics { return known }
+        let found =
+            interactive && isatty(STDOUT_FILENO) == 1
+            ? TerminalGraphics.detect(environment: ProcessInfo.processInfo.environment, input: STDIN_FILENO, output: STDOUT_FILENO)
+            : .blocks
+        trials.graphics = found
+        return found
+    }
+
+    /// `preview IMAGE|OUTPUT|_`: the image drawn to fit the window (never enlarged), then its size.
+    func preview(_ args: [String]) throws -> Outcome {
+        guard args.count == 1 else { throw ShellUsage("usage: preview IMAGE|OUTPUT|_") }
+        let (shown, path) = try imagePath(args[0], for: "preview")
+        let window = Self.windowSize()
+        do {
+            let size = try ImagePixels.size(of: path)
+            let (drawing, grid) = try draw(path, size: size, columns: window.columns, rows: window.rows, window: window)
+            out(drawing)
+            out(
+                "\(shown): \(size.width)×\(size.height)\(grid.width == size.width && grid.height == size.height ? "" : " (drawn at \(grid.width)×\(grid.height))")\n"
+            )
+        } catch {
+            return report(ShellFailure("preview: \(shown): \(error)"))
+        }
+        return Outcome()
+    }
+
+    /// The image at `path` as terminal output within `columns`×`rows` cells, and the pixel size it is drawn at.
+    private func draw(
+        _ path: String, size: (width: Int, height: Int), columns: Int, rows: Int,
+        window: (columns: Int, rows: Int, cellWidth: Int, cellHeight: Int)
+    ) throws -> (String, (width: Int, height: Int)) {
+        let reserved = 3  // the caption, the prompt, a line of the command
+        switch graphics {
+        case .blocks:
+            let grid = TerminalImage.halfBlockGrid(
+                width: size.width, height: size.height, columns: columns, rows: rows, reservedRows: reserved)
+            let pixels = try ImagePixels.read(path, width: grid.width, height: grid.height)
+            return (TerminalImage.halfBlocks(RGBImage(width: pixels.width, height: pixels.height, pixels: pixels.rgb)), grid)
+        case .sixel:
+            let cells = TerminalImage.halfBlockGrid(
+                width: size.width, height: size.height, columns: columns * window.cellWidth,
+                rows: (rows - reserved) * window.cellHeight / 2 + reserved, reservedRows: reserved)
+            let pixels = try ImagePixels.read(path, width: cells.width, height: cells.height)
+            return (TerminalImage.sixel(RGBImage(width: pixels.width, height: pixels.height, pixels: pixels.rgb)) + "\n", cells)
+        case .kitty, .iterm2:
+            // The terminal scales a PNG to the cells it is given: one of a sensible pixel size is enough.
+            let grid = TerminalImage.halfBlockGrid(
+                width: size.width, height: size.height, columns: columns * window.cellWidth,
+                rows: (rows - reserved) * window.cellHeight / 2 + reserved, reservedRows: reserved)
+            let png = try trials.newResultPath(extension: "preview.png")
+            defer { unlink(png) }
+            try ImagePixels.writePNG(path, width: grid.width, height: grid.height, to: png)
+            let bytes = [UInt8](FileManager.default.contents(atPath: png) ?? Data())
+            let cellColumns = max(1, min(columns, (grid.width + window.cellWidth - 1) / window.cellWidth))
+            let text =
+                graphics == .kitty
+                ? TerminalImage.kitty(png: bytes, columns: cellColumns, rows: nil)
+                : TerminalImage.iterm2(png: bytes, name: PathName.fileName(path), columns: cellColumns)
+            return (text + "\n", grid)
+        }
+    }
+
+    /// `compare A B`: both drawn side by side (one above the other with graphics protocols), their sizes, and how
+    /// far apart their pixels are: PSNR and the largest sample difference, over A's size (B resized to it when the
+    /// sizes differ), in 8-bit sRGB.
     func compare(_ args: [String]) throws -> Outcome {
-        throw ShellUsage("compare: not yet")
+        guard args.count == 2 else { throw ShellUsage("usage: compare A B (images, outputs or _)") }
+        let (shownA, pathA) = try imagePath(args[0], for: "compare")
+        let (shownB, pathB) = try imagePath(args[1], for: "compare")
+        let window = Self.windowSize()
+        do {
+            let sizeA = try ImagePixels.size(of: pathA)
+            let sizeB = try ImagePixels.size(of: pathB)
+            if graphics == .blocks {
+                let half = max(1, (window.columns - 2) / 2)
+                let (drawingA, gridA) = try draw(pathA, size: sizeA, columns: half, rows: window.rows, window: window)
+                let (drawingB, _) = try draw(pathB, size: sizeB, columns: half, rows: window.rows, window: window)
+                let linesA = drawingA.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init)
+                let linesB = drawingB.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init)
+                var text = ""
+                for index in 0..<max(linesA.count, linesB.count) {
+                    let left = index < linesA.count ? linesA[index] : String(repeating: " ", count: gridA.width)
+                    let right = index < linesB.count ? linesB[index] : ""
+                    text += left + String(repeating: " ", count: half - gridA.width + 2) + right + "\n"
+                }
+                out(text)
+            } else {
+                out(try draw(pathA, size: sizeA, columns: window.columns / 2, rows: window.rows / 2 + 2, window: window).0)
+                out(try draw(pathB, size: sizeB, columns: window.columns / 2, rows: window.rows / 2 + 2, window: window).0)
+            }
+            let a = try ImagePixels.read(pathA)
+            let b = try ImagePixels.read(pathB, width: sizeA.width, height: sizeA.height)
+            let (maximum, psnr) = ImagePixels.difference(a, b)
+            out("A \(shownA): \(sizeA.width)×\(sizeA.height)   B \(shownB): \(sizeB.width)×\(sizeB.height)\n")
+            let over = sizeA == sizeB ? "" : " (B resized to A's size)"
+            if let psnr {
+                out("PSNR \(String(format: "%.2f", psnr)) dB, largest sample difference \(maximum) of 255\(over)\n")
+            } else {
+                out("identical pixels (PSNR ∞, largest sample difference 0)\(over)\n")
+            }
+        } catch {
+            return report(ShellFailure("compare: \(error)"))
+        }
+        return Outcome()
     }
 }
 

@@ -83,14 +83,16 @@ package final class JobExpander {
             typed.constant = nil
             return try resolve(typed)
         }
-        // Options the file name implies (AV1 for .avif: the saver writes to a temporary name), then the recipe's.
-        let written = Set(saveOptions.map(\.name))
+        // The recipe's options without defaults, and those the file name implies (AV1 for .avif, format=ppm for
+        // .ppm: the saver writes to a temporary name) that the recipe does not set, even when they are defaults.
+        let own = Self.normalized(saveOptions, of: saver.info)
+        let written = Set(own.map(\.name))
         let implied = catalog.saveOptions(impliedByPath: output).filter { !written.contains($0.name) }
         // A saver that cannot keep alpha flattens it on white unless the recipe says what goes under it.
         let saysBackground = Self.saysBackground(steps: steps, saveOptions: saveOptions)
         let job = ImageJob(
             sources: sources, isAggregate: rule.isAggregate, loadOptions: loadOptions, steps: steps,
-            saver: saver.nickname, saveOptions: Self.normalized(implied + saveOptions, of: saver.info), maxPixels: maxPixels,
+            saver: saver.nickname, saveOptions: (own + implied).sorted { $0.name < $1.name }, maxPixels: maxPixels,
             flattensAlphaOnWhite: !saysBackground && !catalog.saverKeepsAlpha(saver.nickname))
         return (job, imageInputs)
     }

@@ -25,6 +25,9 @@ final class Tmux {
         try runProgram(tmux, ["-L", socket, "-f", "/dev/null"] + arguments, in: "/", timeout: 20).stdout
     }
 
+    /// What a tmux command printed (`capture-pane -e`: the screen with its escape sequences).
+    func tmuxCommandOutput(_ arguments: [String]) throws -> String { try tmuxCommand(arguments) }
+
     /// Types text literally.
     func type(_ text: String) throws { try tmuxCommand(["send-keys", "-l", text]) }
 
@@ -63,5 +66,59 @@ final class Tmux {
     @discardableResult
     func waitForPrompt(timeout: Double = 20) throws -> String {
         try wait(timeout: timeout) { $0.split(separator: "\n").last.map { $0.trimmingCharacters(in: .whitespaces) == "imgmake>" } ?? false }
+    }
+}
+
+extension Tmux {
+    /// The visible screen with its colours (`capture-pane -e`): each cell's character with the foreground and
+    /// background the SGR sequences gave it (nil: the terminal's default), row by row.
+    func cells() throws -> [[(character: Character, foreground: [Int]?, background: [Int]?)]] {
+        let text = try tmuxCommandOutput(["capture-pane", "-p", "-e"])
+        var rows: [[(character: Character, foreground: [Int]?, background: [Int]?)]] = []
+        // The colours carry over from one line to the next: tmux writes only their changes.
+        var foreground: [Int]?
+        var background: [Int]?
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            var row: [(character: Character, foreground: [Int]?, background: [Int]?)] = []
+            var characters = Array(line)[...]
+            while let character = characters.first {
+                characters = characters.dropFirst()
+                guard character == "\u{1B}", characters.first == "[" else {
+                    row.append((character, foreground, background))
+                    continue
+                }
+                characters = characters.dropFirst()
+                var parameters = ""
+                while let next = characters.first, next.isNumber || next == ";" {
+                    parameters.append(next)
+                    characters = characters.dropFirst()
+                }
+                guard characters.first == "m" else { continue }
+                characters = characters.dropFirst()
+                var codes = parameters.split(separator: ";", omittingEmptySubsequences: false).map { Int($0) ?? 0 }[...]
+                if codes.isEmpty { codes = [0] }
+                while let code = codes.first {
+                    codes = codes.dropFirst()
+                    switch code {
+                    case 0:
+                        foreground = nil
+                        background = nil
+                    case 38, 48:
+                        if codes.first == 2, codes.count >= 4 {
+                            let colour = Array(codes.dropFirst().prefix(3))
+                            if code == 38 { foreground = colour } else { background = colour }
+                            codes = codes.dropFirst(4)
+                        } else if codes.first == 5 {
+                            codes = codes.dropFirst(2)
+                        }
+                    case 39: foreground = nil
+                    case 49: background = nil
+                    default: break
+                    }
+                }
+            }
+            rows.append(row)
+        }
+        return rows
     }
 }
