@@ -174,4 +174,10 @@ import Testing
         #expect(folder.run("help thumbnail no_rotate").out.contains("no-rotate    - "))
         #expect(folder.run("help thumbnial").err.contains("did you mean 'thumbnail'"))
     }
+
+    @Test func helpBuildNamesTheDefaultTarget() throws {
+        let folder = try Folder(recipe: Self.recipe)
+        let help = folder.run("help build").out
+        #expect(help.contains("default: the first rule or group)"), "\(help)")
+    }
 }

@@ -18,7 +18,7 @@ struct ShellCommandInfo {
     static let all: [ShellCommandInfo] = [
         ShellCommandInfo(
             name: .build, usage: "build [TARGET...] [NAME=VALUE...] [-j N] [--pool P] [-n] [-k] [-B] [--explain] [-q] [-v]",
-            summary: "Build targets (rules, groups, outputs; default: the first rule). Ctrl-C cancels.",
+            summary: "Build targets (rules, groups, outputs; default: the first rule or group). Ctrl-C cancels.",
             details: "`set jobs N` and `set pool P` change the defaults of -j and --pool for the session."),
         ShellCommandInfo(name: .status, usage: "status [TARGET...]", summary: "Show the stale outputs and why they are stale."),
         ShellCommandInfo(
