@@ -1,6 +1,7 @@
 import ArgumentParser
 import ImgmakeCore
 import ImgmakeJob
+import ImgmakeRecipe
 import ImgmakeVips
 
 /// `imgmake ops [FILTER]` lists libvips operations; `imgmake ops OPERATION` shows one operation's arguments.
@@ -20,7 +21,11 @@ struct OpsCommand: ParsableCommand {
             print(text, terminator: text.hasSuffix("\n") ? "" : "\n")
         } else {
             let text = OperationDocs.list(filter: filter)
-            guard !text.isEmpty else { throw UsageError("no operation matches '\(filter ?? "")'") }
+            guard !text.isEmpty else {
+                let word = filter ?? ""
+                let guess = Suggestions.closest(to: word, in: ProgramSteps.names + VipsCatalog.shared.operationNames)
+                throw UsageError("no operation matches '\(word)'" + (guess.map { " (did you mean '\($0)'?)" } ?? ""))
+            }
             print(text, terminator: text.hasSuffix("\n") ? "" : "\n")
         }
     }

@@ -1,0 +1,18 @@
+import Foundation
+import Testing
+
+/// `imgmake ops` (and the shell's `ops`) on the words that are no libvips step: `load` and `save`, savers and
+/// loaders (which a recipe uses through `save` and `load`), and a misspelt operation.
+@Suite struct OperationHelpTests {
+    @Test func aMisspeltOperationGetsASuggestion() throws {
+        let box = try Sandbox("opstypo")
+        let typo = try box.imgmake("ops", "thumbnial")
+        #expect(typo.status == 2, "\(typo)")
+        #expect(typo.stderr.contains("no operation matches 'thumbnial' (did you mean 'thumbnail'?)"), "\(typo)")
+        let shell = try box.imgmake(arguments: ["shell", "-c", "ops thumbnial"])
+        #expect(shell.status == 2, "\(shell)")
+        #expect(shell.stderr.contains("(did you mean 'thumbnail'?)"), "\(shell)")
+        let nothing = try box.imgmake("ops", "no-such-operation-at-all")
+        #expect(nothing.status == 2 && !nothing.stderr.contains("did you mean"), "\(nothing)")
+    }
+}
