@@ -4,6 +4,19 @@ import Testing
 /// `imgmake ops` (and the shell's `ops`) on the words that are no libvips step: `load` and `save`, savers and
 /// loaders (which a recipe uses through `save` and `load`), and a misspelt operation.
 @Suite struct OperationHelpTests {
+    @Test func opsSaveAndLoadExplainTheStepsAboveTheirLists() throws {
+        let box = try Sandbox("opssave")
+        let save = try box.imgmake("ops", "save")
+        #expect(save.status == 0, "\(save)")
+        #expect(save.stdout.hasPrefix("save OPTIONS    (a rule's last step; implicit when missing)\n"), "\(save)")
+        #expect(save.stdout.contains("save Q=85 strip=true"), "\(save)")
+        #expect(save.stdout.contains("operations matching 'save':\n") && save.stdout.contains("webpsave"), "\(save)")
+        let load = try box.imgmake("ops", "load")
+        #expect(load.status == 0, "\(load)")
+        #expect(load.stdout.hasPrefix("load OPTIONS    (a rule's first step; optional)\n"), "\(load)")
+        #expect(load.stdout.contains("operations matching 'load':\n") && load.stdout.contains("jpegload"), "\(load)")
+    }
+
     @Test func aMisspeltOperationGetsASuggestion() throws {
         let box = try Sandbox("opstypo")
         let typo = try box.imgmake("ops", "thumbnial")

@@ -175,6 +175,23 @@ import Testing
         #expect(folder.run("help thumbnial").err.contains("did you mean 'thumbnail'"))
     }
 
+    @Test func helpExplainsTheLoadAndSaveSteps() throws {
+        let folder = try Folder(recipe: Self.recipe)
+        let save = folder.run("help save")
+        #expect(save.code == 0 && save.err.isEmpty, "\(save)")
+        #expect(save.out.hasPrefix("save OPTIONS    (a rule's last step; implicit when missing)\n"), "\(save.out)")
+        for text in ["the saver its extension picks", ".jpg .jpeg .png .webp", "checked against", "save Q=85 strip=true"] {
+            #expect(save.out.contains(text), "\(text) in \(save.out)")
+        }
+        let load = folder.run("help load")
+        #expect(load.code == 0 && load.err.isEmpty, "\(load)")
+        #expect(load.out.hasPrefix("load OPTIONS    (a rule's first step; optional)\n"), "\(load.out)")
+        #expect(load.out.contains("picked by each input's content") && load.out.contains("load n=-1"), "\(load.out)")
+        // The same texts as `imgmake ops save` and `imgmake ops load` print above their lists.
+        #expect(save.out == ProgramSteps.helpText("save") && load.out == ProgramSteps.helpText("load"))
+        #expect(folder.run("help sav").err.contains("did you mean 'save'"))
+    }
+
     @Test func helpBuildNamesTheDefaultTarget() throws {
         let folder = try Folder(recipe: Self.recipe)
         let help = folder.run("help build").out

@@ -73,6 +73,7 @@ import Testing
         #expect(completer.candidates("help gau") == ["gaussblur"])
         #expect(completer.candidates("help thumbnail") == ["thumbnail", "thumbnail_buffer", "thumbnail_image"])
         #expect(completer.candidates("help st") == ["status"])
+        #expect(completer.candidates("help sav") == ["save"] && completer.candidates("help lo") == ["load"])
         #expect(completer.candidates("help ").contains("build"))
         #expect(completer.candidates("help ").contains("rotate"))
         #expect(completer.candidates("help thumbnail cr") == ["crop"])

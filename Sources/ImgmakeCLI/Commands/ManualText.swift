@@ -676,8 +676,9 @@ private enum ImgmakeManual {
             \fBshow\fR \fIRULE\fR|\fIGROUP\fR|\fIOUTPUT\fR
             A rule's steps, globs and outputs (or an output's inputs and status).
             .TP
-            \fBops\fR [\fIFILTER\fR], \fBhelp\fR [\fICOMMAND\fR|\fIOPERATION\fR [\fIARGUMENT\fR]]
-            libvips operations; the shell's commands.
+            \fBops\fR [\fIFILTER\fR], \fBhelp\fR [\fICOMMAND\fR|\fISTEP\fR|\fIOPERATION\fR [\fIARGUMENT\fR]]
+            libvips operations; the shell's commands; the steps that are no operation
+            .RB ( load ", " save ", " run ", " python ", " worker ).
             .TP
             \fBinfo\fR \fIIMAGE\fR...
             An image's header facts and metadata.

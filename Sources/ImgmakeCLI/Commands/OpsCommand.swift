@@ -17,13 +17,16 @@ struct OpsCommand: ParsableCommand {
     func run() throws {
         if let filter, let text = ProgramSteps.helpText(filter) {
             print(text, terminator: "")
+            // `load` and `save` are in many operations' names too: `ops save` still lists the savers.
+            let list = FileSteps.names.contains(filter) ? OperationDocs.list(filter: filter) : ""
+            if !list.isEmpty { print("\noperations matching '\(filter)':\n" + list, terminator: list.hasSuffix("\n") ? "" : "\n") }
         } else if let filter, let text = OperationDocs.describe(filter) {
             print(text, terminator: text.hasSuffix("\n") ? "" : "\n")
         } else {
             let text = OperationDocs.list(filter: filter)
             guard !text.isEmpty else {
                 let word = filter ?? ""
-                let guess = Suggestions.closest(to: word, in: ProgramSteps.names + VipsCatalog.shared.operationNames)
+                let guess = Suggestions.closest(to: word, in: ProgramSteps.helpNames + VipsCatalog.shared.operationNames)
                 throw UsageError("no operation matches '\(word)'" + (guess.map { " (did you mean '\($0)'?)" } ?? ""))
             }
             print(text, terminator: text.hasSuffix("\n") ? "" : "\n")

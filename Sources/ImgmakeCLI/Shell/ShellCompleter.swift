@@ -52,7 +52,7 @@ struct ShellCompleter {
             return words.count == 1 ? matching(source.operationNames, current) : []
         case .help:
             if words.count == 1 {
-                return matching(ShellCommandInfo.allWords + ProgramSteps.names, current) + matching(source.operationNames, current)
+                return matching(ShellCommandInfo.allWords + ProgramSteps.helpNames, current) + matching(source.operationNames, current)
             }
             if words.count == 2, ShellCommandInfo.named(words[1]) == nil, let names = source.argumentNames(of: words[1]) {
                 return matching(names, current)
