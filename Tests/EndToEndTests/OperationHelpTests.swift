@@ -17,6 +17,24 @@ import Testing
         #expect(load.stdout.contains("operations matching 'load':\n") && load.stdout.contains("jpegload"), "\(load)")
     }
 
+    @Test func aSaverOrALoaderSaysHowARecipeUsesIt() throws {
+        let box = try Sandbox("opssaver")
+        let saver = try box.imgmake("ops", "jpegsave")
+        #expect(saver.status == 0, "\(saver)")
+        #expect(!saver.stdout.contains("usage in a step"), "\(saver)")
+        let usage = saver.stdout.replacingOccurrences(of: "\n   ", with: " ")  // the usage is wrapped
+        #expect(usage.contains("use `save OPTIONS` as the last step of a rule whose output ends in .jpg, .jpeg"), "\(saver)")
+        #expect(saver.stdout.contains("optional arguments:"), "\(saver)")
+        let loader = try box.imgmake("ops", "jpegload")
+        #expect(loader.status == 0, "\(loader)")
+        #expect(!loader.stdout.contains("usage in a step"), "\(loader)")
+        #expect(
+            loader.stdout.replacingOccurrences(of: "\n   ", with: " ").contains("loaders are picked by each input's content"), "\(loader)")
+        let shell = try box.imgmake(arguments: ["shell", "-c", "ops pngsave"])
+        #expect(shell.status == 0, "\(shell)")
+        #expect(shell.stdout.replacingOccurrences(of: "\n   ", with: " ").contains("whose output ends in .png"), "\(shell)")
+    }
+
     @Test func aMisspeltOperationGetsASuggestion() throws {
         let box = try Sandbox("opstypo")
         let typo = try box.imgmake("ops", "thumbnial")

@@ -192,6 +192,32 @@ import Testing
         #expect(folder.run("help sav").err.contains("did you mean 'save'"))
     }
 
+    @Test func helpOnASaverOrALoaderSaysHowARecipeUsesIt() throws {
+        let folder = try Folder(recipe: Self.recipe)
+        let saver = folder.run("help jpegsave")
+        let saverText = saver.out.replacingOccurrences(of: "\n   ", with: " ")  // the usage is wrapped
+        #expect(saver.code == 0, "\(saver)")
+        #expect(!saver.out.contains("usage in a step") && !saver.out.contains("jpegsave filename"), "\(saver.out)")
+        #expect(
+            saverText.contains("use `save OPTIONS` as the last step of a rule whose output ends in .jpg, .jpeg"), "\(saver.out)")
+        #expect(saver.out.contains("optional arguments:") && saver.out.contains("   Q "), "the arguments are kept: \(saver.out)")
+        #expect(folder.run("help jpegsave Q").out.hasPrefix("jpegsave Q:\n   Q"))
+        let webp = folder.run("help webpsave").out.replacingOccurrences(of: "\n   ", with: " ")
+        #expect(webp.contains("whose output ends in .webp (`ops save`)"), "\(webp)")
+        let dz = folder.run("help dzsave").out.replacingOccurrences(of: "\n   ", with: " ")
+        #expect(dz.contains("no output can use it: '.dz' outputs are not supported"), "\(dz)")
+        #expect(folder.run("help jpegsave_buffer").out.contains("no output's extension picks it"))
+        let loader = folder.run("help jpegload")
+        #expect(loader.code == 0, "\(loader)")
+        #expect(!loader.out.contains("usage in a step"), "\(loader.out)")
+        let loaderText = loader.out.replacingOccurrences(of: "\n   ", with: " ")
+        #expect(
+            loaderText.contains("loaders are picked by each input's content; pass options with `load OPTIONS` as the first step"),
+            "\(loader.out)")
+        #expect(loader.out.contains("shrink"), "the arguments are kept: \(loader.out)")
+        #expect(folder.run("help thumbnail").out.contains("usage in a step:\n   thumbnail filename width"), "other operations keep theirs")
+    }
+
     @Test func helpBuildNamesTheDefaultTarget() throws {
         let folder = try Folder(recipe: Self.recipe)
         let help = folder.run("help build").out

@@ -20,7 +20,7 @@ struct OpsCommand: ParsableCommand {
             // `load` and `save` are in many operations' names too: `ops save` still lists the savers.
             let list = FileSteps.names.contains(filter) ? OperationDocs.list(filter: filter) : ""
             if !list.isEmpty { print("\noperations matching '\(filter)':\n" + list, terminator: list.hasSuffix("\n") ? "" : "\n") }
-        } else if let filter, let text = OperationDocs.describe(filter) {
+        } else if let filter, let text = OperationHelp.describe(filter) {
             print(text, terminator: text.hasSuffix("\n") ? "" : "\n")
         } else {
             let text = OperationDocs.list(filter: filter)
@@ -30,6 +30,22 @@ struct OpsCommand: ParsableCommand {
                 throw UsageError("no operation matches '\(word)'" + (guess.map { " (did you mean '\($0)'?)" } ?? ""))
             }
             print(text, terminator: text.hasSuffix("\n") ? "" : "\n")
+        }
+    }
+}
+
+/// One operation's arguments (`OperationDocs.describe`), for `imgmake ops OPERATION` and the shell's `help` and
+/// `ops`: a saver or a loader, which is not a step, says how a recipe uses it instead of a step's usage.
+enum OperationHelp {
+    static func describe(_ nickname: String) -> String? {
+        switch OperationDocs.fileRole(of: nickname) {
+        case .saver:
+            return OperationDocs.describe(
+                nickname, usage: FileSteps.saverUsage(nickname, suffixes: VipsCatalog.shared.suffixes(savedBy: nickname)))
+        case .loader:
+            return OperationDocs.describe(nickname, usage: FileSteps.loaderUsage)
+        case nil:
+            return OperationDocs.describe(nickname)
         }
     }
 }

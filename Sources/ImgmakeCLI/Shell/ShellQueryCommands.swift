@@ -75,7 +75,7 @@ extension Shell {
         }
         guard args.count <= 2 else { throw ShellUsage("usage: help [COMMAND|OPERATION [ARGUMENT]]") }
         let catalog = sessions.catalog.operations
-        guard let operation = catalog.operation(named: topic), let text = OperationDocs.describe(topic) else {
+        guard let operation = catalog.operation(named: topic), let text = OperationHelp.describe(topic) else {
             let guess = Suggestions.closest(to: topic, in: ShellCommandInfo.allWords + ProgramSteps.helpNames + catalog.operationNames)
             throw ShellUsage(
                 "no command or libvips operation called '\(topic)'" + (guess.map { " (did you mean '\($0)'?)" } ?? "")

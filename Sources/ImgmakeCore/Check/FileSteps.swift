@@ -38,4 +38,30 @@ package enum FileSteps {
             return nil
         }
     }
+
+    /// What `ops SAVER` says instead of a step's usage: which outputs pick it. `suffixes` are the file
+    /// suffixes libvips picks `saver` for (`.jpg`, `.jpeg`), in libvips' order.
+    package static func saverUsage(_ saver: String, suffixes: [String]) -> String {
+        let usable = suffixes.filter { OutputSavers.refusal(saver: saver, ext: String($0.dropFirst())) == nil }
+        if let refused = suffixes.first, usable.isEmpty, let reason = OutputSavers.refusal(saver: saver, ext: String(refused.dropFirst())) {
+            return "a saver, not a step; no output can use it: \(reason)"
+        }
+        guard !usable.isEmpty else {
+            return "a saver, not a step, and no output's extension picks it: outputs are written with `save OPTIONS` "
+                + "as a rule's last step, by the saver of the output's extension"
+        }
+        return "a saver, not a step: use `save OPTIONS` as the last step of a rule whose output ends in "
+            + listed(usable) + " (`ops save`)"
+    }
+
+    /// What `ops LOADER` says instead of a step's usage.
+    package static let loaderUsage =
+        "a loader, not a step: loaders are picked by each input's content; pass options with `load OPTIONS` "
+        + "as the first step (`ops load`)"
+
+    /// `.jpg`, `.jpg or .jpeg`, `.tif, .tiff or .btf`.
+    private static func listed(_ items: [String]) -> String {
+        guard let last = items.last, items.count > 1 else { return items.first ?? "" }
+        return items.dropLast().joined(separator: ", ") + " or " + last
+    }
 }
