@@ -50,6 +50,7 @@ struct ShellTerminalTests {
             try complete(tmux, "build --pool pr", expecting: "imgmake> build --pool process ")
                 == "imgmake> build --pool process ")
         #expect(try complete(tmux, "set pool t", expecting: "imgmake> set pool thread ") == "imgmake> set pool thread ")
+        #expect(try complete(tmux, "set check h", expecting: "imgmake> set check hash ") == "imgmake> set check hash ")
 
         // Two Tabs list the choices.
         try tmux.type("show ")

@@ -223,4 +223,26 @@ import Testing
         let help = folder.run("help build").out
         #expect(help.contains("default: the first rule or group)"), "\(help)")
     }
+
+    @Test func setCheckPicksHowLaterCommandsCompareInputs() throws {
+        let folder = try Folder(recipe: Self.recipe)
+        #expect(folder.run("set").out.contains("check = mtime\n"))
+        #expect(folder.shell.readableSession()?.0.options.checkHash == false)
+        let set = folder.run("set check hash")
+        #expect(set.code == 0 && set.out == "check = hash\n", "\(set)")
+        #expect(folder.shell.check == .hash)
+        #expect(folder.run("set").out.contains("jobs = ") && folder.run("set").out.contains("check = hash\n"))
+        #expect(folder.shell.readableSession()?.0.options.checkHash == true, "the next command's session compares by content")
+        #expect(folder.shell.writableSession(verb: "building")?.options.checkHash == true)
+        let wrong = folder.run("set check size")
+        #expect(wrong.code == 2 && wrong.err.contains("'size' is invalid for '--check"), "\(wrong)")
+        #expect(folder.run("set check").code == 2 && folder.shell.check == .hash)
+        #expect(folder.run("set check mtime").code == 0 && folder.shell.readableSession()?.0.options.checkHash == false)
+        #expect(folder.run("build --check hash").err.contains("`set check mtime|hash` sets it in the shell"))
+        #expect(folder.run("help set").out.contains("check mtime|hash"))
+        let completer = ShellCompleter(source: ShellCompletionData(session: nil))
+        #expect(completer.candidates("set ch") == ["check"])
+        #expect(completer.candidates("set check ") == ["mtime", "hash"])
+        #expect(completer.candidates("set check h") == ["hash"])
+    }
 }

@@ -93,9 +93,11 @@ import Testing
     }
 
     @Test func settings() {
-        #expect(completer.candidates("set ") == ["jobs", "pool", "QUALITY", "SIZE"])
+        #expect(completer.candidates("set ") == ["jobs", "pool", "check", "QUALITY", "SIZE"])
         #expect(completer.candidates("set p") == ["pool"])
         #expect(completer.candidates("set pool ") == ["thread", "process"])
+        #expect(completer.candidates("set check ") == ["mtime", "hash"])
+        #expect(completer.candidates("set check h") == ["hash"])
         #expect(completer.candidates("set jobs ") == [])
         var withOverrides = completer
         withOverrides.overriddenVariables = ["SIZE"]

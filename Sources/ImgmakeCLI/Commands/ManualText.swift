@@ -683,12 +683,13 @@ private enum ImgmakeManual {
             \fBinfo\fR \fIIMAGE\fR...
             An image's header facts and metadata.
             .TP
-            \fBset jobs\fR \fIN\fR, \fBset pool thread\fR|\fBprocess\fR, \fBset\fR \fINAME VALUE\fR, \fBunset\fR \fINAME\fR, \fBset\fR
+            \fBset jobs\fR \fIN\fR, \fBset pool thread\fR|\fBprocess\fR, \fBset check mtime\fR|\fBhash\fR, \fBset\fR \fINAME VALUE\fR, \fBunset\fR \fINAME\fR, \fBset\fR
             Defaults for
             .B \-j
             and
             .BR \-\-pool ;
-            recipe variables.
+            .B \-\-check
+            for the commands that follow; recipe variables.
             .TP
             \fBreload\fR, \fBclean\fR [\fITARGET\fR...] [\fB\-\-orphans\fR] [\fB\-n\fR], \fBhistory\fR
             Read the recipe again; remove outputs; the history.

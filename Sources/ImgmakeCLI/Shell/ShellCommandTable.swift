@@ -19,7 +19,8 @@ struct ShellCommandInfo {
         ShellCommandInfo(
             name: .build, usage: "build [TARGET...] [NAME=VALUE...] [-j N] [--pool P] [-n] [-k] [-B] [--explain] [-q] [-v]",
             summary: "Build targets (rules, groups, outputs; default: the first rule or group). Ctrl-C cancels.",
-            details: "`set jobs N` and `set pool P` change the defaults of -j and --pool for the session."),
+            details: "`set jobs N` and `set pool P` change the defaults of -j and --pool for the session; `set check hash` compares "
+                + "inputs by content (as `imgmake --check hash`)."),
         ShellCommandInfo(name: .status, usage: "status [TARGET...]", summary: "Show the stale outputs and why they are stale."),
         ShellCommandInfo(
             name: .explain, usage: "explain OUTPUT...", summary: "Say why each output (or every output of a rule) is stale, or up to date."),
@@ -33,9 +34,10 @@ struct ShellCommandInfo {
             summary: "Show this list, a command's usage, or a libvips operation's arguments."),
         ShellCommandInfo(name: .info, usage: "info IMAGE...", summary: "Show an image's size, bands, format and metadata (header only)."),
         ShellCommandInfo(
-            name: .set, usage: "set [jobs N | pool thread|process | NAME VALUE...]",
-            summary: "Show the settings, or set the default -j, the default --pool, or a recipe variable.",
-            details: "A variable set here overrides the recipe's `NAME = value` from the next command on, like `imgmake NAME=VALUE`."),
+            name: .set, usage: "set [jobs N | pool thread|process | check mtime|hash | NAME VALUE...]",
+            summary: "Show the settings, or set the default -j, the default --pool, --check, or a recipe variable.",
+            details: "`set check hash` compares inputs by content from the next command on, like `imgmake --check hash`.\n"
+                + "A variable set here overrides the recipe's `NAME = value` from the next command on, like `imgmake NAME=VALUE`."),
         ShellCommandInfo(name: .unset, usage: "unset NAME", summary: "Forget a variable set with `set NAME VALUE`."),
         ShellCommandInfo(
             name: .reload, usage: "reload", summary: "Load the recipe again and say what it holds (every command does this anyway)."),

@@ -22,7 +22,7 @@ protocol ShellCompletionSource {
 /// - `build`, `watch`, `explain`, `clean`, `show`, `status`: rule and group names and output paths (one folder
 ///   level at a time, like file names), options (`-j`, `--pool` ...) after `-`, values after `--pool`;
 /// - `help`: command and operation names, then the operation's argument names; `ops`: operation names;
-/// - `info`: file paths; `set`: `jobs`, `pool`, variable names, then pool kinds; `unset`: variables.
+/// - `info`: file paths; `set`: `jobs`, `pool`, `check`, variable names, then pool kinds and check modes; `unset`: variables.
 struct ShellCompleter {
     let source: ShellCompletionSource
     /// Variables set with `set NAME VALUE` (for `unset`).
@@ -61,8 +61,9 @@ struct ShellCompleter {
         case .info:
             return paths(current)
         case .set:
-            if words.count == 1 { return matching(["jobs", "pool"] + source.variableNames.sorted(), current) }
+            if words.count == 1 { return matching(["jobs", "pool", "check"] + source.variableNames.sorted(), current) }
             if words.count == 2 && words[1] == "pool" { return matching(PoolKind.allCases.map(\.rawValue), current) }
+            if words.count == 2 && words[1] == "check" { return matching(CheckMode.allCases.map(\.rawValue), current) }
             return []
         case .unset:
             return words.count == 1 ? matching(overriddenVariables.sorted(), current) : []
