@@ -245,4 +245,23 @@ import Testing
         #expect(completer.candidates("set check ") == ["mtime", "hash"])
         #expect(completer.candidates("set check h") == ["hash"])
     }
+
+    @Test func showQuotesValuesAsTheRecipeNeedsThem() throws {
+        let folder = try Folder(
+            recipe: """
+                logo: build/logo/{name}.png <- photos/*.jpg
+                    composite2 overlay=@"my logo.png" mode=over
+                    save profile="a \\"quoted\\" note"
+                copy: build/copy/{name}.png <- photos/*.jpg
+                    run cp @"my logo.png" {out} --title="a b"
+
+                """, files: ["photos/a.jpg", "my logo.png"])
+        let logo = folder.run("show logo")
+        #expect(logo.code == 0, "\(logo)")
+        #expect(logo.out.contains("    composite2 overlay=@\"my logo.png\" mode=over\n"), "\(logo.out)")
+        #expect(logo.out.contains("    save profile=\"a \\\"quoted\\\" note\"\n"), "\(logo.out)")
+        let copy = folder.run("show copy")
+        #expect(copy.code == 0, "\(copy)")
+        #expect(copy.out.contains("    run cp @\"my logo.png\" {out} --title=\"a b\"\n"), "\(copy.out)")
+    }
 }
