@@ -177,6 +177,27 @@ struct ShellTerminalTests {
         #expect(listed.contains("1  show sheet") && listed.contains("2  list") && listed.contains("4  history"), "\(listed)")
     }
 
+    @Test func aShellWithNoRecipeKeepsItsHistoryInMemoryOnly() throws {
+        let folder = try Sandbox("shellnorecipe")
+        let tmux = try Tmux([Imgmake.binary, "shell"], in: folder.root)
+        let start = try tmux.waitForPrompt()
+        #expect(start.contains("the history of this session is not saved"), "\(start)")
+        try tmux.enter("help list")
+        try tmux.waitForPrompt()
+        try tmux.enter("history")
+        let listed = try tmux.wait { $0.contains("2  history") }
+        #expect(listed.contains("1  help list"), "the history is kept for the session: \(listed)")
+        try tmux.waitForPrompt()
+        try tmux.press("Up", "Up")
+        #expect(try tmux.wait(timeout: 10) { $0.hasSuffix("imgmake> help list") }.hasSuffix("imgmake> help list"))
+        try tmux.press("C-c")
+        try tmux.waitForPrompt()
+        try tmux.enter("quit")
+        let end = try tmux.wait { $0.contains("EXITED") }
+        #expect(end.contains("EXITED 0"), "\(end)")
+        #expect(!folder.exists(".imgmake"), "nothing is written to a folder with no recipe: \(folder.files())")
+    }
+
     @Test func anEditedRecipeIsSeenByTheNextCommand() throws {
         let folder = try folder()
         let tmux = try shell(in: folder)

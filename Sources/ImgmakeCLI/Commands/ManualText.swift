@@ -706,7 +706,7 @@ private enum ImgmakeManual {
             SIGTERM and SIGHUP cancel a build the same way, then end the shell.
             The history is kept in
             .I .imgmake/history
-            beside the recipe.
+            beside the recipe (with no recipe, for the session only: nothing is written).
             With
             .B \-c
             or commands on standard input (one per line or separated by
