@@ -264,4 +264,18 @@ import Testing
         #expect(copy.code == 0, "\(copy)")
         #expect(copy.out.contains("    run cp @\"my logo.png\" {out} --title=\"a b\"\n"), "\(copy.out)")
     }
+
+    @Test func showQuotesPatternsGlobsAndMatrixValuesWithSpaces() throws {
+        let folder = try Folder(
+            recipe: """
+                thumbs: "build/my thumbs/{name}-{w}.webp" <- "photos/*.jpg"
+                    with w = 10 "2 0"
+                    thumbnail 10
+
+                """)
+        let show = folder.run("show thumbs")
+        #expect(show.code == 0, "\(show)")
+        #expect(show.out.contains("\n  \"build/my thumbs/{name}-{w}.webp\" <- photos/*.jpg\n"), "\(show.out)")
+        #expect(show.out.contains("\n  with w = 10 \"2 0\"\n"), "\(show.out)")
+    }
 }
