@@ -1,3 +1,4 @@
+import CVips
 import Foundation
 import ImgmakeJob
 
@@ -16,10 +17,25 @@ public enum OperationDocs {
         return infos.map { pad($0.nickname, width) + "  " + $0.description + "\n" }.joined()
     }
 
+    /// What a file operation is: libvips' savers (`jpegsave`) and loaders (`jpegload`) are not steps.
+    public enum FileRole: Sendable {
+        case saver, loader
+    }
+
+    /// Whether an operation is a saver or a loader (a subclass of libvips' VipsForeignSave or VipsForeignLoad);
+    /// nil for every other operation.
+    public static func fileRole(of nickname: String) -> FileRole? {
+        VipsRuntime.start()
+        if vips_type_find("VipsForeignSave", nickname) != 0 { return .saver }
+        if vips_type_find("VipsForeignLoad", nickname) != 0 { return .loader }
+        return nil
+    }
+
     /// One operation's usage, in the manner of `vips thumbnail`: required arguments in order, optional
     /// ones with their type, default and allowed values or range, then outputs. Deprecated arguments are
-    /// left out. Nil for an unknown operation.
-    public static func describe(_ nickname: String) -> String? {
+    /// left out. Nil for an unknown operation. `usage`, when given, says how to use the operation instead of
+    /// a step's usage line (for savers and loaders, which are not steps).
+    public static func describe(_ nickname: String, usage: String? = nil) -> String? {
         guard let info = VipsCatalog.shared.operation(named: nickname) else { return nil }
         let implied = info.firstImageInput?.name
         let inputs = info.arguments.filter { $0.isInput && !$0.isDeprecated }
@@ -29,8 +45,12 @@ public enum OperationDocs {
         let bare = required.filter { $0.name != implied }.map(\.name)
 
         var text = "\(info.nickname) - \(info.description)\(info.isDeprecated ? " (deprecated)" : "")\n"
-        text += "usage in a step:\n   " + ([info.nickname] + bare + ["[name=value ...]"]).joined(separator: " ") + "\n"
-        if let implied = info.firstImageInput {
+        if let usage {
+            text += "usage:\n" + wrapped(usage, indent: "   ", width: 100)
+        } else {
+            text += "usage in a step:\n   " + ([info.nickname] + bare + ["[name=value ...]"]).joined(separator: " ") + "\n"
+        }
+        if usage == nil, let implied = info.firstImageInput {
             text +=
                 implied.type == .arrayImage
                 ? "   (\(implied.name) is the previous step's image, or an aggregate rule's inputs, then any @files given)\n"
@@ -110,6 +130,21 @@ public enum OperationDocs {
         case .interpolate: return ValueWords.interpolatorDescription
         default: return type.description
         }
+    }
+
+    /// `text` in lines of at most `width` characters (a longer word has a line of its own), each after `indent`.
+    private static func wrapped(_ text: String, indent: String, width: Int) -> String {
+        var lines: [String] = []
+        var line = ""
+        for word in text.split(separator: " ") {
+            if !line.isEmpty, indent.count + line.count + 1 + word.count > width {
+                lines.append(line)
+                line = ""
+            }
+            line += (line.isEmpty ? "" : " ") + word
+        }
+        lines.append(line)
+        return lines.map { indent + $0 + "\n" }.joined()
     }
 
     private static func pad(_ text: String, _ width: Int) -> String {

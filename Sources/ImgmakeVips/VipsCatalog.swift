@@ -94,6 +94,22 @@ public final class VipsCatalog: OperationCatalog, Sendable {
         return vips_nickname_find(g_type_from_name(className)).map { String(cString: $0) }
     }
 
+    /// The file suffixes (`.jpg`, `.jpeg` ...) whose files libvips writes with `saver`, in libvips' order: what
+    /// `ops SAVER` says instead of a step's usage.
+    public func suffixes(savedBy saver: String) -> [String] {
+        VipsRuntime.start()
+        var result: [String] = []
+        guard let suffixes = vips_foreign_get_suffixes() else { return [] }
+        var index = 0
+        while let suffix = suffixes[index] {
+            let text = String(cString: suffix).lowercased()
+            if !result.contains(text), saverNickname(forPath: "x" + text) == saver { result.append(text) }
+            index += 1
+        }
+        g_strfreev(suffixes)
+        return result
+    }
+
     /// See `OperationCatalog.saveOptions(impliedByPath:)`.
     public func saveOptions(impliedByPath path: String) -> [ResolvedArgument] {
         let fileExtension = URL(fileURLWithPath: path).pathExtension.lowercased()

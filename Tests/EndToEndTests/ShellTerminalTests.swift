@@ -50,6 +50,7 @@ struct ShellTerminalTests {
             try complete(tmux, "build --pool pr", expecting: "imgmake> build --pool process ")
                 == "imgmake> build --pool process ")
         #expect(try complete(tmux, "set pool t", expecting: "imgmake> set pool thread ") == "imgmake> set pool thread ")
+        #expect(try complete(tmux, "set check h", expecting: "imgmake> set check hash ") == "imgmake> set check hash ")
 
         // Two Tabs list the choices.
         try tmux.type("show ")
@@ -174,6 +175,27 @@ struct ShellTerminalTests {
         try tmux.enter("history")
         let listed = try tmux.wait { $0.contains("history\n") && $0.contains("3  quit") }
         #expect(listed.contains("1  show sheet") && listed.contains("2  list") && listed.contains("4  history"), "\(listed)")
+    }
+
+    @Test func aShellWithNoRecipeKeepsItsHistoryInMemoryOnly() throws {
+        let folder = try Sandbox("shellnorecipe")
+        let tmux = try Tmux([Imgmake.binary, "shell"], in: folder.root)
+        let start = try tmux.waitForPrompt()
+        #expect(start.contains("the history of this session is not saved"), "\(start)")
+        try tmux.enter("help list")
+        try tmux.waitForPrompt()
+        try tmux.enter("history")
+        let listed = try tmux.wait { $0.contains("2  history") }
+        #expect(listed.contains("1  help list"), "the history is kept for the session: \(listed)")
+        try tmux.waitForPrompt()
+        try tmux.press("Up", "Up")
+        #expect(try tmux.wait(timeout: 10) { $0.hasSuffix("imgmake> help list") }.hasSuffix("imgmake> help list"))
+        try tmux.press("C-c")
+        try tmux.waitForPrompt()
+        try tmux.enter("quit")
+        let end = try tmux.wait { $0.contains("EXITED") }
+        #expect(end.contains("EXITED 0"), "\(end)")
+        #expect(!folder.exists(".imgmake"), "nothing is written to a folder with no recipe: \(folder.files())")
     }
 
     @Test func anEditedRecipeIsSeenByTheNextCommand() throws {

@@ -174,4 +174,108 @@ import Testing
         #expect(folder.run("help thumbnail no_rotate").out.contains("no-rotate    - "))
         #expect(folder.run("help thumbnial").err.contains("did you mean 'thumbnail'"))
     }
+
+    @Test func helpExplainsTheLoadAndSaveSteps() throws {
+        let folder = try Folder(recipe: Self.recipe)
+        let save = folder.run("help save")
+        #expect(save.code == 0 && save.err.isEmpty, "\(save)")
+        #expect(save.out.hasPrefix("save OPTIONS    (a rule's last step; implicit when missing)\n"), "\(save.out)")
+        for text in ["the saver its extension picks", ".jpg .jpeg .png .webp", "checked against", "save Q=85 strip=true"] {
+            #expect(save.out.contains(text), "\(text) in \(save.out)")
+        }
+        let load = folder.run("help load")
+        #expect(load.code == 0 && load.err.isEmpty, "\(load)")
+        #expect(load.out.hasPrefix("load OPTIONS    (a rule's first step; optional)\n"), "\(load.out)")
+        #expect(load.out.contains("picked by each input's content") && load.out.contains("load n=-1"), "\(load.out)")
+        // The same texts as `imgmake ops save` and `imgmake ops load` print above their lists.
+        #expect(save.out == ProgramSteps.helpText("save") && load.out == ProgramSteps.helpText("load"))
+        #expect(folder.run("help sav").err.contains("did you mean 'save'"))
+    }
+
+    @Test func helpOnASaverOrALoaderSaysHowARecipeUsesIt() throws {
+        let folder = try Folder(recipe: Self.recipe)
+        let saver = folder.run("help jpegsave")
+        let saverText = saver.out.replacingOccurrences(of: "\n   ", with: " ")  // the usage is wrapped
+        #expect(saver.code == 0, "\(saver)")
+        #expect(!saver.out.contains("usage in a step") && !saver.out.contains("jpegsave filename"), "\(saver.out)")
+        #expect(
+            saverText.contains("use `save OPTIONS` as the last step of a rule whose output ends in .jpg, .jpeg"), "\(saver.out)")
+        #expect(saver.out.contains("optional arguments:") && saver.out.contains("   Q "), "the arguments are kept: \(saver.out)")
+        #expect(folder.run("help jpegsave Q").out.hasPrefix("jpegsave Q:\n   Q"))
+        let webp = folder.run("help webpsave").out.replacingOccurrences(of: "\n   ", with: " ")
+        #expect(webp.contains("whose output ends in .webp (`ops save`)"), "\(webp)")
+        let dz = folder.run("help dzsave").out.replacingOccurrences(of: "\n   ", with: " ")
+        #expect(dz.contains("no output can use it: '.dz' outputs are not supported"), "\(dz)")
+        #expect(folder.run("help jpegsave_buffer").out.contains("no output's extension picks it"))
+        let loader = folder.run("help jpegload")
+        #expect(loader.code == 0, "\(loader)")
+        #expect(!loader.out.contains("usage in a step"), "\(loader.out)")
+        let loaderText = loader.out.replacingOccurrences(of: "\n   ", with: " ")
+        #expect(
+            loaderText.contains("loaders are picked by each input's content; pass options with `load OPTIONS` as the first step"),
+            "\(loader.out)")
+        #expect(loader.out.contains("shrink"), "the arguments are kept: \(loader.out)")
+        #expect(folder.run("help thumbnail").out.contains("usage in a step:\n   thumbnail filename width"), "other operations keep theirs")
+    }
+
+    @Test func helpBuildNamesTheDefaultTarget() throws {
+        let folder = try Folder(recipe: Self.recipe)
+        let help = folder.run("help build").out
+        #expect(help.contains("default: the first rule or group)"), "\(help)")
+    }
+
+    @Test func setCheckPicksHowLaterCommandsCompareInputs() throws {
+        let folder = try Folder(recipe: Self.recipe)
+        #expect(folder.run("set").out.contains("check = mtime\n"))
+        #expect(folder.shell.readableSession()?.0.options.checkHash == false)
+        let set = folder.run("set check hash")
+        #expect(set.code == 0 && set.out == "check = hash\n", "\(set)")
+        #expect(folder.shell.check == .hash)
+        #expect(folder.run("set").out.contains("jobs = ") && folder.run("set").out.contains("check = hash\n"))
+        #expect(folder.shell.readableSession()?.0.options.checkHash == true, "the next command's session compares by content")
+        #expect(folder.shell.writableSession(verb: "building")?.options.checkHash == true)
+        let wrong = folder.run("set check size")
+        #expect(wrong.code == 2 && wrong.err.contains("'size' is invalid for '--check"), "\(wrong)")
+        #expect(folder.run("set check").code == 2 && folder.shell.check == .hash)
+        #expect(folder.run("set check mtime").code == 0 && folder.shell.readableSession()?.0.options.checkHash == false)
+        #expect(folder.run("build --check hash").err.contains("`set check mtime|hash` sets it in the shell"))
+        #expect(folder.run("help set").out.contains("check mtime|hash"))
+        let completer = ShellCompleter(source: ShellCompletionData(session: nil))
+        #expect(completer.candidates("set ch") == ["check"])
+        #expect(completer.candidates("set check ") == ["mtime", "hash"])
+        #expect(completer.candidates("set check h") == ["hash"])
+    }
+
+    @Test func showQuotesValuesAsTheRecipeNeedsThem() throws {
+        let folder = try Folder(
+            recipe: """
+                logo: build/logo/{name}.png <- photos/*.jpg
+                    composite2 overlay=@"my logo.png" mode=over
+                    save profile="a \\"quoted\\" note"
+                copy: build/copy/{name}.png <- photos/*.jpg
+                    run cp @"my logo.png" {out} --title="a b"
+
+                """, files: ["photos/a.jpg", "my logo.png"])
+        let logo = folder.run("show logo")
+        #expect(logo.code == 0, "\(logo)")
+        #expect(logo.out.contains("    composite2 overlay=@\"my logo.png\" mode=over\n"), "\(logo.out)")
+        #expect(logo.out.contains("    save profile=\"a \\\"quoted\\\" note\"\n"), "\(logo.out)")
+        let copy = folder.run("show copy")
+        #expect(copy.code == 0, "\(copy)")
+        #expect(copy.out.contains("    run cp @\"my logo.png\" {out} --title=\"a b\"\n"), "\(copy.out)")
+    }
+
+    @Test func showQuotesPatternsGlobsAndMatrixValuesWithSpaces() throws {
+        let folder = try Folder(
+            recipe: """
+                thumbs: "build/my thumbs/{name}-{w}.webp" <- "photos/*.jpg"
+                    with w = 10 "2 0"
+                    thumbnail 10
+
+                """)
+        let show = folder.run("show thumbs")
+        #expect(show.code == 0, "\(show)")
+        #expect(show.out.contains("\n  \"build/my thumbs/{name}-{w}.webp\" <- photos/*.jpg\n"), "\(show.out)")
+        #expect(show.out.contains("\n  with w = 10 \"2 0\"\n"), "\(show.out)")
+    }
 }

@@ -100,6 +100,7 @@ import Testing
         #expect(completer.candidates("help gau") == ["gaussblur"])
         #expect(completer.candidates("help thumbnail") == ["thumbnail", "thumbnail_buffer", "thumbnail_image"])
         #expect(completer.candidates("help st") == ["status"])
+        #expect(completer.candidates("help sav") == ["save"] && completer.candidates("help lo") == ["load"])
         #expect(completer.candidates("help ").contains("build"))
         #expect(completer.candidates("help ").contains("rotate"))
         #expect(completer.candidates("help thumbnail cr") == ["crop"])
@@ -119,9 +120,11 @@ import Testing
     }
 
     @Test func settings() {
-        #expect(completer.candidates("set ") == ["jobs", "pool", "QUALITY", "SIZE"])
+        #expect(completer.candidates("set ") == ["jobs", "pool", "check", "QUALITY", "SIZE"])
         #expect(completer.candidates("set p") == ["pool"])
         #expect(completer.candidates("set pool ") == ["thread", "process"])
+        #expect(completer.candidates("set check ") == ["mtime", "hash"])
+        #expect(completer.candidates("set check h") == ["hash"])
         #expect(completer.candidates("set jobs ") == [])
         var withOverrides = completer
         withOverrides.overriddenVariables = ["SIZE"]

@@ -676,18 +676,20 @@ private enum ImgmakeManual {
             \fBshow\fR \fIRULE\fR|\fIGROUP\fR|\fIOUTPUT\fR
             A rule's steps, globs and outputs (or an output's inputs and status).
             .TP
-            \fBops\fR [\fIFILTER\fR], \fBhelp\fR [\fICOMMAND\fR|\fIOPERATION\fR [\fIARGUMENT\fR]]
-            libvips operations; the shell's commands.
+            \fBops\fR [\fIFILTER\fR], \fBhelp\fR [\fICOMMAND\fR|\fISTEP\fR|\fIOPERATION\fR [\fIARGUMENT\fR]]
+            libvips operations; the shell's commands; the steps that are no operation
+            .RB ( load ", " save ", " run ", " python ", " worker ).
             .TP
             \fBinfo\fR \fIIMAGE\fR...
             An image's header facts and metadata.
             .TP
-            \fBset jobs\fR \fIN\fR, \fBset pool thread\fR|\fBprocess\fR, \fBset\fR \fINAME VALUE\fR, \fBunset\fR \fINAME\fR, \fBset\fR
+            \fBset jobs\fR \fIN\fR, \fBset pool thread\fR|\fBprocess\fR, \fBset check mtime\fR|\fBhash\fR, \fBset\fR \fINAME VALUE\fR, \fBunset\fR \fINAME\fR, \fBset\fR
             Defaults for
             .B \-j
             and
             .BR \-\-pool ;
-            recipe variables.
+            .B \-\-check
+            for the commands that follow; recipe variables.
             .TP
             \fBreload\fR, \fBclean\fR [\fITARGET\fR...] [\fB\-\-orphans\fR] [\fB\-n\fR], \fBhistory\fR
             Read the recipe again; remove outputs; the history.
@@ -704,7 +706,7 @@ private enum ImgmakeManual {
             SIGTERM and SIGHUP cancel a build the same way, then end the shell.
             The history is kept in
             .I .imgmake/history
-            beside the recipe.
+            beside the recipe (with no recipe, for the session only: nothing is written).
             With
             .B \-c
             or commands on standard input (one per line or separated by

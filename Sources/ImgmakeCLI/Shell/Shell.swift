@@ -29,6 +29,11 @@ final class Shell {
     var overrides: [String: String]
     var jobs = OptionDefaults.jobs
     var pool = PoolKind.default
+    /// `--check` of `imgmake shell`, then `set check`: how the sessions of later commands compare inputs.
+    var check: CheckMode {
+        get { sessions.check }
+        set { sessions.check = newValue }
+    }
     let interactive: Bool
     let interrupts: ShellInterrupts
     /// Asks the user a question at the terminal (`add`'s output pattern and glob); nil in scripts.
@@ -186,7 +191,8 @@ final class Shell {
                 throw ShellUsage(
                     ShellOptionNames.notInShell.contains(name)
                         ? "\(name) is for CI runs of `imgmake`, not for the shell"
-                        : "\(name) is an option of `imgmake shell`, not of a shell command")
+                        : "\(name) is an option of `imgmake shell`, not of a shell command"
+                            + (name == "--check" ? " (`set check mtime|hash` sets it in the shell)" : ""))
             }
         }
         do {

@@ -19,8 +19,9 @@ struct ShellCommandInfo {
     static let all: [ShellCommandInfo] = [
         ShellCommandInfo(
             name: .build, usage: "build [TARGET...] [NAME=VALUE...] [-j N] [--pool P] [-n] [-k] [-B] [--explain] [-q] [-v]",
-            summary: "Build targets (rules, groups, outputs; default: the first rule). Ctrl-C cancels.",
-            details: "`set jobs N` and `set pool P` change the defaults of -j and --pool for the session."),
+            summary: "Build targets (rules, groups, outputs; default: the first rule or group). Ctrl-C cancels.",
+            details: "`set jobs N` and `set pool P` change the defaults of -j and --pool for the session; `set check hash` compares "
+                + "inputs by content (as `imgmake --check hash`)."),
         ShellCommandInfo(name: .status, usage: "status [TARGET...]", summary: "Show the stale outputs and why they are stale."),
         ShellCommandInfo(
             name: .explain, usage: "explain OUTPUT...", summary: "Say why each output (or every output of a rule) is stale, or up to date."),
@@ -55,9 +56,10 @@ struct ShellCommandInfo {
             name: .add, usage: "add RULE [OUTPUT-PATTERN <- GLOB...]",
             summary: "Write the last tried steps into the recipe as a new rule (asks for its output and glob), then reload."),
         ShellCommandInfo(
-            name: .set, usage: "set [jobs N | pool thread|process | NAME VALUE...]",
-            summary: "Show the settings, or set the default -j, the default --pool, or a recipe variable.",
-            details: "A variable set here overrides the recipe's `NAME = value` from the next command on, like `imgmake NAME=VALUE`."),
+            name: .set, usage: "set [jobs N | pool thread|process | check mtime|hash | preview on|off | NAME VALUE...]",
+            summary: "Show the settings, or set the default -j, the default --pool, --check, or a recipe variable.",
+            details: "`set check hash` compares inputs by content from the next command on, like `imgmake --check hash`.\n"
+                + "A variable set here overrides the recipe's `NAME = value` from the next command on, like `imgmake NAME=VALUE`."),
         ShellCommandInfo(name: .unset, usage: "unset NAME", summary: "Forget a variable set with `set NAME VALUE`."),
         ShellCommandInfo(
             name: .reload, usage: "reload", summary: "Load the recipe again and say what it holds (every command does this anyway)."),

@@ -25,7 +25,7 @@ protocol ShellCompletionSource {
 /// - `build`, `watch`, `explain`, `clean`, `show`, `status`: rule and group names and output paths (one folder
 ///   level at a time, like file names), options (`-j`, `--pool` ...) after `-`, values after `--pool`;
 /// - `help`: command and operation names, then the operation's argument names; `ops`: operation names;
-/// - `info`: file paths; `set`: `jobs`, `pool`, variable names, then pool kinds; `unset`: variables.
+/// - `info`: file paths; `set`: `jobs`, `pool`, `check`, variable names, then pool kinds and check modes; `unset`: variables.
 struct ShellCompleter {
     let source: ShellCompletionSource
     /// Variables set with `set NAME VALUE` (for `unset`).
@@ -55,7 +55,7 @@ struct ShellCompleter {
             return words.count == 1 ? matching(source.operationNames, current) : []
         case .help:
             if words.count == 1 {
-                return matching(ShellCommandInfo.allWords + ProgramSteps.names, current) + matching(source.operationNames, current)
+                return matching(ShellCommandInfo.allWords + ProgramSteps.helpNames, current) + matching(source.operationNames, current)
             }
             if words.count == 2, ShellCommandInfo.named(words[1]) == nil, let names = source.argumentNames(of: words[1]) {
                 return matching(names, current)
@@ -64,8 +64,9 @@ struct ShellCompleter {
         case .info:
             return paths(current)
         case .set:
-            if words.count == 1 { return matching(["jobs", "pool", "preview"] + source.variableNames.sorted(), current) }
+            if words.count == 1 { return matching(["jobs", "pool", "check", "preview"] + source.variableNames.sorted(), current) }
             if words.count == 2 && words[1] == "pool" { return matching(PoolKind.allCases.map(\.rawValue), current) }
+            if words.count == 2 && words[1] == "check" { return matching(CheckMode.allCases.map(\.rawValue), current) }
             if words.count == 2 && words[1] == "preview" { return matching(["on", "off"], current) }
             return []
         case .unset:

@@ -37,7 +37,11 @@ enum ShellMain {
             disk: disk, catalog: catalog)
         interrupts.becomeInteractive()
         interrupts.armForPipe()
-        let historyFile = PathName.join(PathName.join(shell.rootDirectory, BuildState.directoryName), "history")
+        // The history goes beside the recipe; with none here, it is kept in memory only (nothing is written to a
+        // folder that is not a recipe's).
+        let recipePath = PathName.normalize(PathName.join(shell.cwd, options.file))
+        let hasRecipe = FileManager.default.fileExists(atPath: recipePath)
+        let historyFile = hasRecipe ? PathName.join(PathName.join(shell.rootDirectory, BuildState.directoryName), "history") : nil
         let editor = LineEditor(prompt: prompt, interrupts: interrupts, historyFile: historyFile)
         shell.historyEntries = { LineEditor.entries }
         shell.ask = { question in
@@ -51,6 +55,7 @@ enum ShellMain {
         }
 
         print("imgmake \(ImgmakeCommand.version) shell: `help` lists the commands, Tab completes, Ctrl-D leaves.")
+        if !hasRecipe { print("(no \(options.file) here: the history of this session is not saved)") }
         if case .fresh(let session) = shell.load() {
             let rules = session.recipe.rules.count
             let outputs = session.graph.edges.count

@@ -66,7 +66,9 @@ extension Shell {
             return Outcome()
         }
         if args.count == 1, let command = ShellCommandInfo.named(topic) {
-            out(command.helpText)
+            // `save` is a shell command (`save _ PATH`) and a recipe step (`save OPTIONS`): both are explained.
+            let step = ProgramSteps.helpText(topic).map { "\nThe recipe step:\n" + $0 } ?? ""
+            out(command.helpText + step)
             return Outcome()
         }
         if args.count == 1, let text = ProgramSteps.helpText(topic) {
@@ -75,8 +77,8 @@ extension Shell {
         }
         guard args.count <= 2 else { throw ShellUsage("usage: help [COMMAND|OPERATION [ARGUMENT]]") }
         let catalog = sessions.catalog.operations
-        guard let operation = catalog.operation(named: topic), let text = OperationDocs.describe(topic) else {
-            let guess = Suggestions.closest(to: topic, in: ShellCommandInfo.allWords + ProgramSteps.names + catalog.operationNames)
+        guard let operation = catalog.operation(named: topic), let text = OperationHelp.describe(topic) else {
+            let guess = Suggestions.closest(to: topic, in: ShellCommandInfo.allWords + ProgramSteps.helpNames + catalog.operationNames)
             throw ShellUsage(
                 "no command or libvips operation called '\(topic)'" + (guess.map { " (did you mean '\($0)'?)" } ?? "")
                     + "; `help` lists the commands, `ops` the operations")

@@ -1,5 +1,6 @@
 import ImgmakeCore
 import ImgmakeJob
+import ImgmakeRecipe
 import ImgmakeVips
 
 /// The text of the shell's own reports: `status`, `show`, and one argument of `help OPERATION ARGUMENT`.
@@ -88,9 +89,11 @@ enum ShellReports {
     private static func ruleHeader(_ rule: CheckedRule, indent: String = "") -> String {
         let syntax = rule.syntax
         var text = indent + "rule \(rule.name)  (\(syntax.name.location))\n"
-        text += indent + "  \(syntax.outputPattern.value) <- \(syntax.inputGlobs.map(\.value).joined(separator: " "))"
+        // As the recipe spells them: `"my photos/*.jpg"` in quotes.
+        func word(_ text: String) -> String { RecipeQuoting.word(text, quoted: false) }
+        text += indent + "  \(word(syntax.outputPattern.value)) <- \(syntax.inputGlobs.map { word($0.value) }.joined(separator: " "))"
         text += rule.isAggregate ? "   (aggregate: all inputs make one output)\n" : "\n"
-        for axis in rule.matrix { text += indent + "  with \(axis.name) = \(axis.values.joined(separator: " "))\n" }
+        for axis in rule.matrix { text += indent + "  with \(axis.name) = \(axis.values.map(word).joined(separator: " "))\n" }
         text += indent + "  steps:\n" + rule.stepLines.map { indent + "    \($0)\n" }.joined()
         return text
     }

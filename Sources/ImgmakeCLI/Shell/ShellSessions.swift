@@ -30,6 +30,10 @@ final class ShellSessions {
     }
 
     let options: RecipeOptions
+    /// How inputs are compared (`--check`, then `set check`): sessions loaded from now on use it.
+    var check: CheckMode {
+        didSet { if check != oldValue { completionSession = nil } }
+    }
     let cwd: String
     let interactive: Bool
     let disk: DiskInterface
@@ -52,6 +56,7 @@ final class ShellSessions {
         out: @escaping (String) -> Void, err: @escaping (String) -> Void
     ) {
         self.options = options
+        self.check = options.check
         self.cwd = cwd
         self.interactive = interactive
         self.disk = disk
@@ -68,11 +73,13 @@ final class ShellSessions {
 
     /// The recipe loaded with `overrides`, from the shell's disk and catalog. Throws its errors.
     private func session(overrides: [String: String]) throws -> Session {
+        var sessionOptions = options.sessionOptions
+        sessionOptions.checkHash = check == .hash
         switch catalog {
         case .library(let library):
-            return try Session(options: options.sessionOptions, overrides: overrides, disk: disk, library: library, cwd: cwd)
+            return try Session(options: sessionOptions, overrides: overrides, disk: disk, library: library, cwd: cwd)
         case .fixed(let catalog):
-            return try Session(options: options.sessionOptions, overrides: overrides, disk: disk, catalog: catalog, cwd: cwd)
+            return try Session(options: sessionOptions, overrides: overrides, disk: disk, catalog: catalog, cwd: cwd)
         }
     }
 

@@ -5,7 +5,7 @@ import ImgmakeJob
 import ImgmakeRecipe
 import ImgmakeVips
 
-/// The shell's settings: `set` (jobs, pool, variables), `unset`.
+/// The shell's settings: `set` (jobs, pool, check, variables), `unset`.
 extension Shell {
     func set(_ args: [String]) throws -> Outcome {
         guard let name = args.first else {
@@ -31,10 +31,20 @@ extension Shell {
             trials.previews = on
             out("preview = \(on ? "on" : "off")\n")
             return Outcome()
+        case "check":
+            // As `imgmake --check`: the command line's own definition checks the value.
+            guard values.count == 1 else { throw ShellUsage("usage: set check mtime|hash") }
+            do {
+                check = try RecipeOptions.parse(["--check", values[0]]).check
+            } catch {
+                throw ShellUsage(RecipeOptions.message(for: error))
+            }
+            out("check = \(check.rawValue)\n")
+            return Outcome()
         default:
             guard let first = name.first, first.isLetter || first == "_", name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" })
             else {
-                throw ShellUsage("'\(name)' is not a setting (jobs, pool) or a variable name")
+                throw ShellUsage("'\(name)' is not a setting (jobs, pool, check, preview) or a variable name")
             }
             guard !values.isEmpty else {
                 let value = overrides[name] ?? lastGood?.recipe.recipe.variables[name]
@@ -60,7 +70,7 @@ extension Shell {
     }
 
     func settingsText() -> String {
-        var text = "jobs = \(jobs)\npool = \(pool.rawValue)\npreview = \(trials.previews ? "on" : "off")\n"
+        var text = "jobs = \(jobs)\npool = \(pool.rawValue)\ncheck = \(check.rawValue)\npreview = \(trials.previews ? "on" : "off")\n"
         let variables = lastGood?.recipe.recipe.variables ?? [:]
         let names = Set(variables.keys).union(overrides.keys).sorted()
         if !names.isEmpty {

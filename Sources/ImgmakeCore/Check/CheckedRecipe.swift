@@ -94,7 +94,8 @@ struct ArgumentPlan {
     /// Directory `@path` values are relative to.
     var directory: String
 
-    var displayText: String { "\(argument.name)=\(quoted ? "\"\(template.text)\"" : template.text)" }
+    /// `name=value` as the recipe would have to write it (`overlay=@"my logo.png"`).
+    var displayText: String { argument.name + "=" + RecipeQuoting.word(template.text, quoted: quoted) }
 }
 
 /// A rule's `run`, `python` or `worker` step, checked: its words and arguments compiled, expanded per output by

@@ -26,7 +26,11 @@ extension ProgramSteps {
     /// The step words, for `help` and completion.
     package static let names = ["run", "python", "worker"]
 
-    /// `help run`, `help python`, `help worker` in the shell and `imgmake ops python` (README's *Your own code*).
+    /// Every step word `helpText` explains: these and `load`, `save` (`FileSteps`).
+    package static let helpNames = names + FileSteps.names
+
+    /// `help run`, `help python`, `help worker` in the shell and `imgmake ops python` (README's *Your own code*);
+    /// `help load` and `help save` (`FileSteps`).
     package static func helpText(_ name: String) -> String? {
         switch ProgramStep.Kind(rawValue: name) {
         case .run:
@@ -68,7 +72,7 @@ extension ProgramSteps {
 
                 """
         case nil:
-            return nil
+            return FileSteps.helpText(name)
         }
     }
 }

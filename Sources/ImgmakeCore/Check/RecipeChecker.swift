@@ -386,9 +386,9 @@ struct RecipeChecker {
         return (Located(file, at: argument.value.location), String(text[text.index(after: colon)...]))
     }
 
-    /// An argument as the recipe wrote it, quotes put back where it had them.
+    /// An argument as the recipe wrote it, quoted where it needs quotes (`RecipeQuoting`).
     private static func displayText(_ argument: ArgumentSyntax) -> String {
-        let value = argument.quoted ? "\"\(argument.value.value)\"" : argument.value.value
+        let value = RecipeQuoting.word(argument.value.value, quoted: argument.quoted)
         return argument.name.map { "\($0.value)=\(value)" } ?? value
     }
 
