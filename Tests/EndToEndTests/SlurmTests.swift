@@ -74,9 +74,16 @@ import Testing
             try waitUntil("munged's socket", timeout: 20) { FileManager.default.fileExists(atPath: socket) }
             daemons.append(try box.spawn("slurmctld", ["-D", "-i", "-f", configuration], environment: environment))
             daemons.append(try box.spawn("slurmd", ["-D", "-N", host, "-f", configuration], environment: environment))
-            try waitUntil("the node to be idle (sinfo)", timeout: 60) {
-                let info = try? box.spawn("sinfo", ["-h", "-o", "%T"], environment: environment).wait(timeout: 20)
-                return info?.stdout.contains("idle") == true
+            // A loaded machine (the whole suite on 2 cores) can take a while; a node that never comes up stops the
+            // daemons and says what they logged.
+            do {
+                try waitUntil("the node to be idle (sinfo)", timeout: 120) {
+                    let info = try? box.spawn("sinfo", ["-h", "-o", "%T"], environment: environment).wait(timeout: 20)
+                    return info?.stdout.contains("idle") == true
+                }
+            } catch {
+                stop()
+                throw HarnessError("\(error)\n\(logs)")
             }
         }
 

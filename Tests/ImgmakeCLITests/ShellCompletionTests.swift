@@ -120,8 +120,9 @@ import Testing
     }
 
     @Test func settings() {
-        #expect(completer.candidates("set ") == ["jobs", "pool", "check", "QUALITY", "SIZE"])
-        #expect(completer.candidates("set p") == ["pool"])
+        #expect(completer.candidates("set ") == ["jobs", "pool", "check", "preview", "QUALITY", "SIZE"])
+        #expect(completer.candidates("set p") == ["pool", "preview"])
+        #expect(completer.candidates("set preview ") == ["on", "off"])
         #expect(completer.candidates("set pool ") == ["thread", "process"])
         #expect(completer.candidates("set check ") == ["mtime", "hash"])
         #expect(completer.candidates("set check h") == ["hash"])
