@@ -683,13 +683,30 @@ private enum ImgmakeManual {
             \fBinfo\fR \fIIMAGE\fR...
             An image's header facts and metadata.
             .TP
-            \fBset jobs\fR \fIN\fR, \fBset pool thread\fR|\fBprocess\fR, \fBset check mtime\fR|\fBhash\fR, \fBset\fR \fINAME VALUE\fR, \fBunset\fR \fINAME\fR, \fBset\fR
+            \fBtry\fR \fISTEP\fR [| \fISTEP\fR]... \fBon\fR \fIIMAGE\fR [\fBas\fR \fIEXT\fR], \fBtry\fR \fIIMAGE\fR | \fISTEP\fR..., \fBtry\fR \fIRULE\fR \fBon\fR \fIIMAGE\fR
+            Run steps (written and checked as in a rule), or a rule's steps, on one image, with the build's own code;
+            print the result's size, bands, format, bytes and time. The result is
+            .BR _ ,
+            in a temporary file removed when the shell ends.
+            .TP
+            \fBsave _\fR \fIPATH\fR, \fBpreview\fR \fIIMAGE\fR|\fIOUTPUT\fR|\fB_\fR, \fBcompare\fR \fIA B\fR
+            Keep the last result; draw an image in the terminal (kitty, iTerm2 or sixel graphics when the terminal
+            says it has them, else 24\-bit colour half blocks); draw two side by side with their PSNR and largest
+            sample difference.
+            .TP
+            \fBadd\fR \fIRULE\fR [\fIOUTPUT\-PATTERN\fR \fB<\-\fR \fIGLOB\fR...]
+            Write the last tried steps at the end of the recipe file as a new rule (asking for the pattern and glob
+            when they are not given), then load the recipe again.
+            .TP
+            \fBset jobs\fR \fIN\fR, \fBset pool thread\fR|\fBprocess\fR, \fBset check mtime\fR|\fBhash\fR, \fBset preview on\fR|\fBoff\fR, \fBset\fR \fINAME VALUE\fR, \fBunset\fR \fINAME\fR, \fBset\fR
             Defaults for
             .B \-j
             and
             .BR \-\-pool ;
             .B \-\-check
-            for the commands that follow; recipe variables.
+            for the commands that follow; whether each
+            .B try
+            result is drawn; recipe variables.
             .TP
             \fBreload\fR, \fBclean\fR [\fITARGET\fR...] [\fB\-\-orphans\fR] [\fB\-n\fR], \fBhistory\fR
             Read the recipe again; remove outputs; the history.

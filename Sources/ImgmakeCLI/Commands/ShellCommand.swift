@@ -7,10 +7,7 @@ struct ShellCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "shell",
         abstract: "Open the interactive shell over the recipe (or run shell commands with -c, or from standard input).",
-        discussion: """
-            Commands: build, status, explain, list, show, ops, help, info, set, unset, reload, clean, history, \
-            watch, quit. Type `help` in the shell for more.
-            """)
+        discussion: "Commands: \(ShellCommandInfo.all.map(\.name.rawValue).joined(separator: ", ")). Type `help` in the shell for more.")
 
     @OptionGroup var recipe: RecipeOptions
 
