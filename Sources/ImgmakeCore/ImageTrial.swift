@@ -69,12 +69,6 @@ package struct ImageTrial {
             throw RecipeErrors(error.errors.map(moved))
         }
         guard let rule = checked.rules.first else { throw RecipeErrors([RecipeError("try needs at least one step", at: nil)]) }
-        if rule.program != nil {
-            let step = rule.syntax.steps.first { ProgramSteps.kind(of: $0.operation.value) != nil }
-            throw RecipeErrors([
-                RecipeError("try runs libvips steps; run, python and worker steps run in a build", at: place(step?.operation.location))
-            ])
-        }
         let job = try expand(
             rule, image: image, result: result, placeholders: InputPlaceholder.values(below: PathName.fileName(image)),
             catalog: catalog, maxPixels: maxPixels, moved: moved)
@@ -85,7 +79,9 @@ package struct ImageTrial {
     /// combination), else the image's own (`resultExtension(for:)`).
     package static func resultExtension(of rule: CheckedRule, image: String, catalog: OperationCatalog) -> String {
         let ext = PathName.fileExtension(rule.output.expanded(placeholders(rule, image: image)) ?? "").lowercased()
-        return !ext.isEmpty && catalog.saverNickname(forPath: "x." + ext) != nil ? ext : resultExtension(for: image, catalog: catalog)
+        // Your own code writes what it writes (`stats.json`); libvips' steps need a saver.
+        let written = !ext.isEmpty && (rule.program != nil || catalog.saverNickname(forPath: "x." + ext) != nil)
+        return written ? ext : resultExtension(for: image, catalog: catalog)
     }
 
     /// The placeholders of one output of `rule` made from `image` alone, in the first matrix combination.
@@ -100,9 +96,6 @@ package struct ImageTrial {
     package static func rule(
         _ rule: CheckedRule, image: String, result: String, catalog: OperationCatalog, maxPixels: Int = OptionDefaults.maxPixels
     ) throws(RecipeErrors) -> ImageTrial {
-        if rule.program != nil {
-            throw RecipeErrors([RecipeError("try runs libvips steps; rule '\(rule.name)' runs your own code: build it", at: nil)])
-        }
         if rule.isAggregate {
             throw RecipeErrors([
                 RecipeError("rule '\(rule.name)' makes one output from all its inputs; try runs a rule on one image", at: nil)

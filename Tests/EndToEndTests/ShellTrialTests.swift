@@ -56,6 +56,8 @@ import Testing
         #expect(unknown.stderr.contains("try:1:21: error: unknown operation 'sharpne'"), "\(unknown)")
         let noImage = try box.imgmake(arguments: ["shell", "-c", "try thumbnail 100 on photos/none.jpg"])
         #expect(noImage.status == 1 && noImage.stderr.contains("try: no file photos/none.jpg"), "\(noImage)")
+        let unbuilt = try box.imgmake(arguments: ["shell", "-c", "list; preview build/apple.webp"])
+        #expect(unbuilt.status == 1 && unbuilt.stderr.contains("preview: build/apple.webp is not built yet"), "\(unbuilt)")
         let noResult = try box.imgmake(arguments: ["shell", "-c", "save _ out.png"])
         #expect(noResult.status == 2 && noResult.stderr.contains("no result yet"), "\(noResult)")
     }
@@ -70,6 +72,24 @@ import Testing
         #expect(!box.exists("build"), "try builds nothing into the tree")
         let aggregate = try box.imgmake(arguments: ["shell", "-c", "try sheet on photos/wide.jpg"])
         #expect(aggregate.status == 2 && aggregate.stderr.contains("makes one output from all its inputs"), "\(aggregate)")
+    }
+
+    /// Your own code is tried as a build runs it: a `python` step's function gets the image and the result's
+    /// path, its return value and what it printed are shown, and an edit of the module is seen by the next try.
+    @Test func aPythonStepIsTriedAsABuildRunsIt() throws {
+        let box = try folder("trial-python")
+        try box.write(
+            "tools/fns.py",
+            "import shutil\ndef copy(src, dst, level=1):\n    print('copying', level)\n    shutil.copyfile(src, dst)\n    return {'level': level}\n"
+        )
+        let run = try box.imgmake(arguments: ["shell", "-c", "try python tools/fns.py:copy level=3 on photos/wide.jpg"])
+        #expect(run.status == 0, "\(run)")
+        #expect(run.stdout.contains("copying 3"), "what the code printed is shown: \(run)")
+        #expect(run.stdout.contains("_: 300×200, 3 bands, jpeg"), "\(run)")
+        #expect(run.stdout.contains("returned {\"level\":3}"), "\(run)")
+        #expect(!box.exists("tools/__pycache__"), "nothing written into the tree")
+        let wrong = try box.imgmake(arguments: ["shell", "-c", "try python tools/fns.py:copy levle=3 on photos/wide.jpg"])
+        #expect(wrong.status == 1 && wrong.stderr.contains("unexpected keyword argument 'levle'"), "\(wrong)")
     }
 
     @Test func addWritesTheTriedStepsAsARuleThatBuildsTheSamePixels() throws {

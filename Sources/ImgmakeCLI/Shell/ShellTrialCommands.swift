@@ -173,6 +173,9 @@ extension Shell {
         }
         let path = PathName.normalize(PathName.join(cwd, word))
         guard FileManager.default.fileExists(atPath: path) else {
+            if let edges = lastGood?.graph.edges(forTarget: word, cwd: cwd), edges.count == 1 {
+                throw ShellFailure("\(command): \(word) is not built yet (`build \(word)` makes it)")
+            }
             throw ShellFailure("\(command): no file \(word)")
         }
         return (word, path)
@@ -222,20 +225,33 @@ extension Shell {
         } catch let errors as RecipeErrors {
             return reportTrialErrors(errors, line: line)
         }
-        let outcome = JobRunner.run(JobRequest(id: 0, output: path, job: trial.job))
+        let outcome = Self.run(trial.job, writing: path)
+        if let output = outcome.output { out(output.hasSuffix("\n") ? output : output + "\n") }
         if let error = outcome.error {
-            return report(ErrorMessage(saying: "try: \(error.step): \(error.message)", status: .failure))
+            return report(ShellFailure("try: \(error.step): \(error.message)"))
         }
         trials.keep(ShellTrials.Result(path: path, trial: trial, image: image, imagePath: imagePath, redo: redo))
         out(Self.facts(outcome, saver: trial.job.saver, path: path, notes: trial.notes))
+        if let result = outcome.result { out("   returned \(result)\n") }
         if trials.previews { _ = try preview(["_"]) }
         return Outcome()
+    }
+
+    /// Runs one job as a build does: libvips steps in this thread (JobRunner), your own code through UserCode
+    /// (a worker process for `python` and `worker`, stopped afterwards, so an edited module is read again).
+    static func run(_ job: ImageJob, writing path: String) -> JobOutcome {
+        let request = JobRequest(id: 0, output: path, job: job)
+        guard let program = job.program else { return JobRunner.run(request) }
+        let code = UserCode(jobTimeout: nil, maxWorkers: 1)
+        defer { code.shutdown() }
+        return code.run(request, program)
     }
 
     /// `_: 200×133, 3 bands, jpeg, 9.8 KiB, 42 ms (/tmp/imgmake-try-x/1.jpg)`: the file's own header (a JPEG
     /// saver flattens an alpha band away), its size on disk, the job's time.
     static func facts(_ outcome: JobOutcome, saver: String, path: String, notes: [String]) -> String {
         var format = saver.hasSuffix("save") ? String(saver.dropLast(4)) : saver
+        if format.isEmpty { format = PathName.fileExtension(path) }
         var parts: [String] = []
         if let header = try? ImageLoader.header(of: path) {
             parts.append("\(header.width)×\(header.height)")
@@ -283,7 +299,7 @@ extension Shell {
         } else {
             let trial: ImageTrial
             do { trial = try last.redo(target) } catch let errors as RecipeErrors { return reportTrialErrors(errors, line: "") }
-            let outcome = JobRunner.run(JobRequest(id: 0, output: target, job: trial.job))
+            let outcome = Self.run(trial.job, writing: target)
             if let error = outcome.error {
                 return report(ErrorMessage(saying: "save: \(args[1]): \(error.step): \(error.message)", status: .failure))
             }
