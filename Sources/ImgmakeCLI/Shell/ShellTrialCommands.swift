@@ -286,31 +286,28 @@ extension Shell {
         guard args.count == 2, args[0] == "_" else { throw ShellUsage("usage: save _ PATH (the last `try`'s result into PATH)") }
         guard let last = trials.last else { throw ShellUsage("save: no result yet: `try` makes one") }
         let target = PathName.normalize(PathName.join(cwd, args[1]))
-        let catalog = sessions.catalog.operations
-        guard catalog.saverNickname(forPath: target) != nil else { throw ShellUsage("save: no saver writes \(args[1])") }
         if PathName.fileExtension(target).lowercased() == PathName.fileExtension(last.path).lowercased() {
-            try RealDisk().makeDirectories(PathName.directory(of: target))
-            let temporary = target + ".imgmake-tmp"
-            unlink(temporary)
-            guard copyfile(from: last.path, to: temporary), rename(temporary, target) == 0 else {
-                unlink(temporary)
-                return report(ErrorMessage(saying: "save: cannot write \(args[1]): \(String(cString: strerror(errno)))", status: .failure))
+            // The disk's own atomic write: the file is the old one or the whole new one, never half of it.
+            do {
+                let disk = RealDisk()
+                try disk.makeDirectories(PathName.directory(of: target))
+                try disk.writeAtomically(target, [UInt8](try Data(contentsOf: URL(fileURLWithPath: last.path))))
+            } catch {
+                return report(ShellFailure("save: cannot write \(args[1]): \(error)"))
             }
         } else {
+            if last.trial.job.program == nil, sessions.catalog.operations.saverNickname(forPath: target) == nil {
+                throw ShellUsage("save: no saver writes \(args[1])")
+            }
             let trial: ImageTrial
             do { trial = try last.redo(target) } catch let errors as RecipeErrors { return reportTrialErrors(errors, line: "") }
             let outcome = Self.run(trial.job, writing: target)
             if let error = outcome.error {
-                return report(ErrorMessage(saying: "save: \(args[1]): \(error.step): \(error.message)", status: .failure))
+                return report(ShellFailure("save: \(args[1]): \(error.step): \(error.message)"))
             }
         }
         out("saved \(args[1]) (\(ByteCount.text(Int(RealDisk().stamp(target)?.size ?? 0))))\n")
         return Outcome()
-    }
-
-    private func copyfile(from source: String, to target: String) -> Bool {
-        guard let data = FileManager.default.contents(atPath: source) else { return false }
-        return FileManager.default.createFile(atPath: target, contents: data)
     }
 }
 
