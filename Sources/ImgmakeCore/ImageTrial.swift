@@ -16,9 +16,8 @@ package struct ImageTrial {
         }
     }
 
-    /// The job: its source is the image, its output `result`.
+    /// The job: its source is the image.
     package let job: ImageJob
-    package let result: String
     /// The steps as typed (empty for a rule's): what `add` writes into the recipe.
     package let steps: [String]
     /// The rule whose steps ran, for `try RULE on IMAGE`.
@@ -72,7 +71,7 @@ package struct ImageTrial {
         let job = try expand(
             rule, image: image, result: result, placeholders: InputPlaceholder.values(below: PathName.fileName(image)),
             catalog: catalog, maxPixels: maxPixels, moved: moved)
-        return ImageTrial(job: job, result: result, steps: steps.map(\.text), rule: nil, notes: [])
+        return ImageTrial(job: job, steps: steps.map(\.text), rule: nil, notes: [])
     }
 
     /// The format a rule's output has for `image`: the extension of its output pattern (the first matrix
@@ -105,7 +104,7 @@ package struct ImageTrial {
             rule, image: image, result: result, placeholders: placeholders(rule, image: image), catalog: catalog, maxPixels: maxPixels
         ) { $0 }
         let notes = rule.matrix.isEmpty ? [] : ["with " + rule.matrix.map { "\($0.name)=\($0.values.first ?? "")" }.joined(separator: " ")]
-        return ImageTrial(job: job, result: result, steps: [], rule: rule.name, notes: notes)
+        return ImageTrial(job: job, steps: [], rule: rule.name, notes: notes)
     }
 
     private static func expand(

@@ -40,8 +40,6 @@ final class ShellTrials {
         return PathName.join(directory ?? "/tmp", "\(count).\(ext)")
     }
 
-    var resultDirectory: String? { directory }
-
     func keep(_ result: Result) { last = result }
 
     /// Removes the temporary folder (the shell is ending).
@@ -57,8 +55,6 @@ final class ShellTrials {
 /// `try`'s words: where the image is and where each step starts (columns of the typed line, from 1).
 struct TrialSyntax: Equatable {
     var image: String
-    /// The column of the image word.
-    var imageColumn: Int
     var steps: [ImageTrial.Step]
     /// `as EXT`: the result's format.
     var format: String?
@@ -109,7 +105,7 @@ struct TrialSyntax: Equatable {
             if word.text == "|" { try endStep() } else { current.append(word) }
         }
         try endStep()
-        return TrialSyntax(image: unquoted(imageWord.text), imageColumn: imageWord.column, steps: steps, format: format)
+        return TrialSyntax(image: unquoted(imageWord.text), steps: steps, format: format)
     }
 
     /// Blank-separated words, `"..."` and `'...'` keeping blanks; `|` outside quotes always a word.
