@@ -12,6 +12,11 @@ enum ShellLexer {
 
     /// The commands of `text`, each a list of words (quotes removed). Empty commands are left out.
     static func commands(_ text: String) throws -> [[String]] {
+        try checkedScan(text).commands.filter { !$0.isEmpty }
+    }
+
+    /// The scan of `text`, when its quotes and escapes are closed.
+    private static func checkedScan(_ text: String) throws -> Scan {
         let scan = scan(text)
         if let quote = scan.openQuote {
             throw SyntaxError(description: "unterminated \(quote == "'" ? "single" : "double") quote")
@@ -19,14 +24,13 @@ enum ShellLexer {
         if scan.danglingEscape {
             throw SyntaxError(description: "a backslash at the end of the line escapes nothing")
         }
-        return scan.commands.filter { !$0.isEmpty }
+        return scan
     }
 
     /// The commands of `text` with their raw text (quotes kept, comment left out) and where it starts in
     /// `text` (in characters): `try` reads its steps as recipe text, with their columns.
     static func commandsWithText(_ text: String) throws -> [(words: [String], raw: String, offset: Int)] {
-        _ = try commands(text)
-        let scan = scan(text)
+        let scan = try checkedScan(text)
         let characters = Array(text)
         return zip(scan.commands, scan.ranges).compactMap { words, range in
             words.isEmpty ? nil : (words, String(characters[range.start..<range.end]), range.start)
