@@ -374,11 +374,11 @@ extension Shell {
 extension Shell {
     /// The terminal's window in cells: TIOCGWINSZ on standard output, else COLUMNS and LINES, else 80×24.
     static func windowSize() -> (columns: Int, rows: Int, cellWidth: Int, cellHeight: Int) {
-        var size = winsize()
-        if ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0, size.ws_row > 0 {
-            let width = size.ws_xpixel > 0 ? Int(size.ws_xpixel) / Int(size.ws_col) : 10
-            let height = size.ws_ypixel > 0 ? Int(size.ws_ypixel) / Int(size.ws_row) : 20
-            return (Int(size.ws_col), Int(size.ws_row), max(1, width), max(1, height))
+        if let window = TerminalWindow.current() {
+            // A terminal that gives no pixel size: cells of 10×20 pixels, a common font's.
+            let width = window.cellWidth > 0 ? window.cellWidth : 10
+            let height = window.cellHeight > 0 ? window.cellHeight : 20
+            return (window.columns, window.rows, width, height)
         }
         let environment = ProcessInfo.processInfo.environment
         return (Int(environment["COLUMNS"] ?? "") ?? 80, Int(environment["LINES"] ?? "") ?? 24, 10, 20)

@@ -141,8 +141,7 @@ package final class ProgressReporter {
     }
 
     private func clip(_ text: String) -> String {
-        var size = winsize()
-        guard ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 10, text.count >= Int(size.ws_col) else { return text }
-        return String(text.prefix(Int(size.ws_col) - 1))
+        guard let columns = TerminalWindow.current()?.columns, columns > 10, text.count >= columns else { return text }
+        return String(text.prefix(columns - 1))
     }
 }
